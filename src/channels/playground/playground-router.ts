@@ -1,0 +1,104 @@
+// The local playground: a web chat where anyone can be a demo rep, manager or warehouse user and click cards.
+// It is a real channel: messages go into the inbox like WeCom's and DingTalk's, replies come out of the outbox.
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import express, { type Request, type Response, type NextFunction } from "express";
+import { z } from "zod";
+import type { InboxPort } from "../../core/ports.ts";
+import type { PlaygroundFeed } from "./playground-feed.ts";
+
+export interface PlaygroundDeps {
+  inbox: InboxPort;
+  feed: PlaygroundFeed;
+  /** The people one can play (the organisation's users). */
+  listUsers: () => Promise<{ id: string; name: string; roles: string[] }[]>;
+  allowRemote: boolean;
+}
+
+const MessageBody = z.object({
+  userId: z.string().min(1).max(64),
+  text: z.string().trim().min(1, "消息不能为空").max(2000, "消息太长（最多2000字）"),
+  clientId: z.string().uuid().optional(),
+});
+const ActionBody = z.object({
+  userId: z.string().min(1).max(64),
+  actionKey: z.string().min(1).max(1024),
+  cardRef: z.string().max(256).optional(),
+  clientId: z.string().uuid().optional(),
+});
+
+const PAGE = readFileSync(new URL("./playground.html", import.meta.url), "utf8");
+
+export function playgroundRouter(deps: PlaygroundDeps): express.Router {
+  const r = express.Router();
+  if (!deps.allowRemote) r.use(loopbackOnly);
+  r.use(express.json({ limit: "16kb" }));
+
+  r.get("/", (_req, res) => {
+    res.type("html").send(PAGE);
+  });
+
+  r.get("/api/users", async (_req, res) => {
+    res.json({ users: await deps.listUsers() });
+  });
+
+  r.get("/api/feed", (req, res) => {
+    const userId = String(req.query.userId ?? "");
+    res.json({ items: deps.feed.history(userId) });
+  });
+
+  r.get("/api/stream", (req, res) => {
+    const userId = String(req.query.userId ?? "");
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    res.write(": connected\n\n");
+    const off = deps.feed.subscribe(userId, (e) => res.write(`data: ${JSON.stringify(e)}\n\n`));
+    const ping = setInterval(() => res.write(": ping\n\n"), 15_000);
+    req.on("close", () => {
+      clearInterval(ping);
+      off();
+    });
+  });
+
+  r.post("/api/messages", async (req, res) => {
+    const body = MessageBody.safeParse(req.body);
+    if (!body.success) return badRequest(res, body.error);
+    const { userId, text } = body.data;
+    const outcome = await deps.inbox.accept({
+      platform: "playground",
+      kind: "message",
+      eventId: body.data.clientId ?? randomUUID(),
+      senderId: userId,
+      text,
+      occurredAt: Date.now(),
+    });
+    if (outcome === "accepted") deps.feed.push(userId, { from: "user", text });
+    res.status(202).json({ outcome });
+  });
+
+  r.post("/api/actions", async (req, res) => {
+    const body = ActionBody.safeParse(req.body);
+    if (!body.success) return badRequest(res, body.error);
+    const { userId, actionKey, cardRef } = body.data;
+    const outcome = await deps.inbox.accept({
+      platform: "playground",
+      kind: "action",
+      eventId: body.data.clientId ?? randomUUID(),
+      senderId: userId,
+      actionKey,
+      ...(cardRef ? { cardRef } : {}),
+      occurredAt: Date.now(),
+    });
+    res.status(202).json({ outcome });
+  });
+  return r;
+}
+
+function badRequest(res: Response, error: z.ZodError): void {
+  res.status(400).json({ error: "bad_request", message: error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") });
+}
+
+function loopbackOnly(req: Request, res: Response, next: NextFunction): void {
+  const ip = req.socket.remoteAddress ?? "";
+  if (ip === "127.0.0.1" || ip === "::1" || ip === "::ffff:127.0.0.1") return next();
+  res.status(403).type("text").send("The playground only answers on this machine (set PLAYGROUND_ALLOW_REMOTE=true to open it).");
+}

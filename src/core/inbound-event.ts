@@ -1,0 +1,48 @@
+// The one shape every channel reduces its input to (like bolt-js's ReceiverEvent).
+import { z } from "zod";
+
+export const PlatformSchema = z.enum(["wecom", "dingtalk", "playground"]);
+export type Platform = z.infer<typeof PlatformSchema>;
+
+/** Where a reply should go when it is not simply the sender's 1:1 chat. */
+export const ConversationSchema = z.object({
+  type: z.enum(["direct", "group"]),
+  id: z.string().max(256).optional(),
+  /** DingTalk sessionWebhook: usable for replies until it expires. */
+  webhook: z.string().url().optional(),
+  webhookExpiresAt: z.number().int().optional(),
+});
+export type Conversation = z.infer<typeof ConversationSchema>;
+
+const base = {
+  platform: PlatformSchema,
+  /** Platform-unique id of this delivery; the inbox refuses a second event with the same id. */
+  eventId: z.string().min(1).max(512),
+  /** The sender as the platform knows them (WeCom UserID, DingTalk staffId, playground user). */
+  senderId: z.string().min(1).max(256),
+  senderName: z.string().max(256).optional(),
+  conversation: ConversationSchema.optional(),
+  /** Epoch ms when the platform says it happened. */
+  occurredAt: z.number().int(),
+};
+
+export const InboundEventSchema = z.discriminatedUnion("kind", [
+  z.object({ ...base, kind: z.literal("message"), text: z.string().max(4000) }),
+  z.object({
+    ...base,
+    kind: z.literal("action"),
+    /** The clicked button's key, e.g. "undo:crd_abc". */
+    actionKey: z.string().min(1).max(1024),
+    /** The card the click came from (WeCom TaskId, DingTalk outTrackId, playground card ref). */
+    cardRef: z.string().max(256).optional(),
+    /** WeCom's one-shot code to update the clicked card. */
+    responseCode: z.string().max(512).optional(),
+    /** Extra values from the card (DingTalk params, a typed reason). */
+    values: z.record(z.string(), z.string().max(2000)).optional(),
+  }),
+  /** The user opened the app / chat (WeCom enter_agent). */
+  z.object({ ...base, kind: z.literal("enter") }),
+  /** A message type the bot cannot read (image, voice, file…). */
+  z.object({ ...base, kind: z.literal("unsupported"), messageType: z.string().max(64) }),
+]);
+export type InboundEvent = z.infer<typeof InboundEventSchema>;

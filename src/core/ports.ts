@@ -1,0 +1,45 @@
+// Interfaces the core needs from the outside; main.ts wires the implementations.
+import type { InboundEvent, Platform } from "./inbound-event.ts";
+import type { OutboundMessage, SendResult } from "./outbound-message.ts";
+
+/**
+ * What receivers call before acking: durable and deduplicated. A sender who is not a known, active person of
+ * the organisation gets "unknown_sender": nothing is stored but a polite refusal in the outbox.
+ */
+export type AcceptOutcome = "accepted" | "duplicate" | "unknown_sender";
+export interface InboxPort {
+  accept(event: InboundEvent): Promise<AcceptOutcome>;
+}
+
+export interface ClaimedInboxEvent {
+  id: string;
+  event: InboundEvent;
+  attempts: number;
+}
+
+export interface InboxStore extends InboxPort {
+  /** Lock up to `limit` pending events for `lockMs`, oldest first, skipping ones other workers hold. */
+  claim(limit: number, lockMs: number): Promise<ClaimedInboxEvent[]>;
+  /** Put an event back for a later try, or give up on it. */
+  release(id: string, error: string, retryAt: Date | null): Promise<void>;
+}
+
+export interface ClaimedOutboxMessage {
+  id: string;
+  message: OutboundMessage;
+  attempts: number;
+  createdAt: Date;
+}
+
+export interface OutboxStore {
+  claim(limit: number, lockMs: number, platforms: Platform[]): Promise<ClaimedOutboxMessage[]>;
+  markSent(id: string, result: SendResult): Promise<void>;
+  reschedule(id: string, error: string, nextAttemptAt: Date): Promise<void>;
+  markDead(id: string, error: string): Promise<void>;
+}
+
+/** One per platform: delivers a message or throws RetryableSendError / PermanentSendError. */
+export interface ChannelSender {
+  readonly platform: Platform;
+  send(message: OutboundMessage): Promise<SendResult>;
+}

@@ -1,0 +1,66 @@
+// The one place that knows how to open the database: PGlite (embedded, default) or PostgreSQL (DATABASE_URL).
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../generated/prisma/client.ts";
+import { pgliteRunner, pgRunner, type SqlRunner } from "./sql-runner.ts";
+
+export type Db = PrismaClient;
+
+export interface Database {
+  kind: "pglite" | "postgres";
+  prisma: PrismaClient;
+  sql: SqlRunner;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgresql://… ; when absent the embedded database is used. */
+  url?: string;
+  /** Folder for the embedded database; "memory" for an in-memory one (tests). */
+  pgliteDir?: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  if (opts.url) {
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    // Fail fast with a clear message instead of on the first request.
+    await pool.query("select 1").catch((err: Error) => {
+      void pool.end();
+      throw new Error(`Cannot connect to DATABASE_URL (${redact(opts.url!)}): ${err.message}`);
+    });
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    return {
+      kind: "postgres",
+      prisma,
+      sql: pgRunner(pool),
+      async close() {
+        await prisma.$disconnect();
+        await pool.end().catch(() => undefined);
+      },
+    };
+  }
+  const dir = opts.pgliteDir ?? "memory";
+  if (dir !== "memory") mkdirSync(dir, { recursive: true });
+  const lite = dir === "memory" ? new PGlite() : new PGlite(dir);
+  await lite.waitReady;
+  // pglite-prisma-adapter ships its own (older) copy of Prisma's adapter types; the runtime contract is the same.
+  const adapter = new PrismaPGlite(lite) as unknown as PrismaPg;
+  const prisma = new PrismaClient({ adapter });
+  return {
+    kind: "pglite",
+    prisma,
+    sql: pgliteRunner(lite),
+    async close() {
+      await prisma.$disconnect();
+      await lite.close();
+    },
+  };
+}
+
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):([^@/]+)@/, "//$1:***@");
+}

@@ -1,0 +1,142 @@
+// Recording a visit/call and undoing it. One call records everything a visit log means: the customer
+// (matched or new), the contact, the activity, the follow-up task and the audit trail.
+import { AppError } from "../../core/app-error.ts";
+import { audit } from "../audit/audit.repo.ts";
+import { createCustomer, getCustomer } from "../customers/customer.repo.ts";
+import type { Prisma, Tx } from "../tx.ts";
+import type { UserInfo } from "../users/user.repo.ts";
+
+export type CustomerRef = { id: string } | { newName: string; normalizedName: string };
+
+export interface VisitInput {
+  customer: CustomerRef;
+  contactName?: string;
+  kind: "visit" | "call" | "message";
+  summary: string;
+  rawText: string;
+  occurredAt: Date;
+  nextAction?: string;
+  /** When the follow-up is due; the task is created only with a due time. */
+  dueAt?: Date;
+  quantity?: number;
+  amount?: number;
+}
+
+export async function recordVisit(tx: Tx, input: VisitInput, actor: UserInfo, eventId: string | null) {
+  let customer;
+  let createdCustomer = false;
+  if ("id" in input.customer) {
+    customer = await getCustomer(tx, input.customer.id);
+    if (!customer) throw new AppError("customer_not_found", "没有找到这个客户，可能已被删除。");
+    if (customer.ownerId && customer.ownerId !== actor.id) {
+      throw new AppError("customer_not_yours", `「${customer.name}」不是你负责的客户，不能记录拜访。如需转交请联系经理。`);
+    }
+  } else {
+    customer = await createCustomer(tx, {
+      name: input.customer.newName,
+      normalizedName: input.customer.normalizedName,
+      ownerId: actor.id,
+      createdById: actor.id,
+    });
+    createdCustomer = true;
+    await audit(tx, { actorId: actor.id, action: "customer.create", entityType: "customer", entityId: customer.id, after: customer, eventId });
+  }
+
+  let contactId: string | null = null;
+  let createdContact = false;
+  if (input.contactName) {
+    const existing = await tx.contact.findFirst({ where: { customerId: customer.id, name: input.contactName, deletedAt: null } });
+    if (existing) contactId = existing.id;
+    else {
+      const c = await tx.contact.create({ data: { customerId: customer.id, name: input.contactName } });
+      contactId = c.id;
+      createdContact = true;
+      await audit(tx, { actorId: actor.id, action: "contact.create", entityType: "contact", entityId: c.id, after: c, eventId });
+    }
+  }
+
+  const prior = { lastFollowUpAt: customer.lastFollowUpAt?.toISOString() ?? null, stage: customer.stage };
+  const activity = await tx.activity.create({
+    data: {
+      customerId: customer.id,
+      userId: actor.id,
+      contactId,
+      kind: input.kind,
+      summary: input.summary,
+      rawText: input.rawText,
+      occurredAt: input.occurredAt,
+      nextAction: input.nextAction ?? null,
+      dueAt: input.dueAt ?? null,
+      quantity: input.quantity ?? null,
+      amount: input.amount ?? null,
+      sourceEventId: eventId,
+      createdCustomer,
+      createdContact,
+      priorCustomer: prior as Prisma.InputJsonValue,
+    },
+  });
+  await audit(tx, { actorId: actor.id, action: "activity.create", entityType: "activity", entityId: activity.id, after: activity, eventId });
+
+  const newStage = customer.stage === "lead" ? "contacted" : customer.stage;
+  const updated = await tx.customer.update({
+    where: { id: customer.id },
+    data: { lastFollowUpAt: input.occurredAt, stage: newStage, poolWarnedAt: null },
+  });
+  await audit(tx, { actorId: actor.id, action: "customer.follow_up", entityType: "customer", entityId: customer.id, before: prior, after: { lastFollowUpAt: updated.lastFollowUpAt, stage: updated.stage }, eventId });
+
+  let task = null;
+  if (input.dueAt) {
+    task = await tx.task.create({
+      data: {
+        ownerId: actor.id,
+        customerId: customer.id,
+        activityId: activity.id,
+        title: input.nextAction ?? `跟进${customer.name}`,
+        dueAt: input.dueAt,
+        source: "visit",
+      },
+    });
+    await audit(tx, { actorId: actor.id, action: "task.create", entityType: "task", entityId: task.id, after: task, eventId });
+  }
+  return { activity, customer: updated, contactId, createdContact, createdCustomer, task };
+}
+export type RecordedVisit = Awaited<ReturnType<typeof recordVisit>>;
+
+/** Reverts a visit log entirely: the activity, its tasks, and the customer/contact it created. */
+export async function undoVisit(tx: Tx, activityId: string, actor: UserInfo, eventId: string | null) {
+  const activity = await tx.activity.findUnique({ where: { id: activityId }, include: { customer: true } });
+  if (!activity) throw new AppError("activity_not_found", "没有找到这条记录。");
+  if (activity.userId !== actor.id) throw new AppError("not_your_activity", "只能撤销自己记录的内容。");
+  if (activity.undoneAt) throw new AppError("already_undone", "这条记录已经撤销过了。");
+  const now = new Date();
+
+  await tx.activity.update({ where: { id: activityId }, data: { undoneAt: now } });
+  await audit(tx, { actorId: actor.id, action: "activity.undo", entityType: "activity", entityId: activityId, before: { undoneAt: null }, after: { undoneAt: now }, eventId });
+
+  const tasks = await tx.task.findMany({ where: { activityId, status: "open" } });
+  for (const t of tasks) {
+    await tx.task.update({ where: { id: t.id }, data: { status: "cancelled" } });
+    await audit(tx, { actorId: actor.id, action: "task.cancel", entityType: "task", entityId: t.id, before: { status: t.status }, after: { status: "cancelled" }, eventId });
+  }
+  if (activity.createdContact && activity.contactId) {
+    await tx.contact.update({ where: { id: activity.contactId }, data: { deletedAt: now } });
+    await audit(tx, { actorId: actor.id, action: "contact.delete", entityType: "contact", entityId: activity.contactId, after: { deletedAt: now }, eventId });
+  }
+  const customer = activity.customer;
+  const otherUse = await tx.activity.count({ where: { customerId: customer.id, undoneAt: null } });
+  const orders = await tx.order.count({ where: { customerId: customer.id } });
+  if (activity.createdCustomer && otherUse === 0 && orders === 0) {
+    await tx.customer.update({ where: { id: customer.id }, data: { deletedAt: now } });
+    await audit(tx, { actorId: actor.id, action: "customer.delete", entityType: "customer", entityId: customer.id, before: customer, after: { deletedAt: now }, eventId });
+  } else {
+    const prior = (activity.priorCustomer ?? {}) as { lastFollowUpAt?: string | null; stage?: string };
+    const last = await tx.activity.findFirst({ where: { customerId: customer.id, undoneAt: null }, orderBy: { occurredAt: "desc" } });
+    const data = {
+      lastFollowUpAt: last?.occurredAt ?? (prior.lastFollowUpAt ? new Date(prior.lastFollowUpAt) : null),
+      stage: last ? customer.stage : (prior.stage ?? customer.stage),
+    };
+    await tx.customer.update({ where: { id: customer.id }, data });
+    await audit(tx, { actorId: actor.id, action: "customer.follow_up_revert", entityType: "customer", entityId: customer.id, before: { lastFollowUpAt: customer.lastFollowUpAt, stage: customer.stage }, after: data, eventId });
+  }
+  return { activity, customerName: customer.name, cancelledTasks: tasks.length };
+}

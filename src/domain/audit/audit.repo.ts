@@ -1,0 +1,32 @@
+// Every change of a customer, order, approval or shipment: who, when, what (before/after).
+import type { Prisma, Tx } from "../tx.ts";
+
+export interface AuditEntry {
+  actorId: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+  eventId?: string | null;
+}
+
+const json = (v: unknown) => (v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue));
+
+export async function audit(tx: Tx, e: AuditEntry): Promise<void> {
+  await tx.auditLog.create({
+    data: {
+      actorId: e.actorId,
+      action: e.action,
+      entityType: e.entityType,
+      entityId: e.entityId,
+      before: json(e.before),
+      after: json(e.after),
+      eventId: e.eventId ?? null,
+    },
+  });
+}
+
+export async function auditTrail(tx: Tx, entityType: string, entityId: string) {
+  return tx.auditLog.findMany({ where: { entityType, entityId }, orderBy: { id: "asc" } });
+}

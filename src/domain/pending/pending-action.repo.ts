@@ -1,0 +1,17 @@
+// A parsed request waiting for the user's choice on a card (which customer, create a new one?).
+import type { Prisma, Tx } from "../tx.ts";
+
+export async function createPendingAction(tx: Tx, userId: string, kind: string, payload: unknown, expiresAt: Date) {
+  return tx.pendingAction.create({
+    data: { userId, kind, payload: JSON.parse(JSON.stringify(payload)) as Prisma.InputJsonValue, expiresAt },
+  });
+}
+
+export async function getPendingAction(tx: Tx, id: string) {
+  return tx.pendingAction.findUnique({ where: { id } });
+}
+
+export async function resolvePendingAction(tx: Tx, id: string, status: "confirmed" | "cancelled" | "expired"): Promise<boolean> {
+  const r = await tx.pendingAction.updateMany({ where: { id, status: "pending" }, data: { status, decidedAt: new Date() } });
+  return r.count === 1;
+}

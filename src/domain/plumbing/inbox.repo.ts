@@ -1,0 +1,130 @@
+// The inbox: every accepted platform event, written before the platform gets its ack. On the hot path
+// accepts are gathered for a couple of milliseconds and written with one multi-row insert
+// (ON CONFLICT DO NOTHING), which is what keeps the callback p99 low under load (data-layer.md).
+import type { InboundEvent } from "../../core/inbound-event.ts";
+import type { AcceptOutcome, ClaimedInboxEvent, InboxStore } from "../../core/ports.ts";
+import type { SqlRunner } from "../../db/sql-runner.ts";
+import type { Tx } from "../tx.ts";
+import { refusalMessage } from "./refusal.ts";
+
+interface Pending {
+  event: InboundEvent;
+  resolve: (o: AcceptOutcome) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface InboxRepoOptions {
+  batchWindowMs?: number;
+  maxBatch?: number;
+  /** Told after new events were stored, to wake the worker. */
+  onAccepted?: () => void;
+}
+
+export class InboxRepo implements InboxStore {
+  private queue: Pending[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly sql: SqlRunner,
+    private readonly opts: InboxRepoOptions = {},
+  ) {}
+
+  accept(event: InboundEvent): Promise<AcceptOutcome> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, resolve, reject });
+      if (this.queue.length >= (this.opts.maxBatch ?? 200)) this.flushSoon(0);
+      else this.flushSoon(this.opts.batchWindowMs ?? 2);
+    });
+  }
+
+  private flushSoon(ms: number): void {
+    if (this.timer && ms > 0) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const batch = this.queue;
+      this.queue = [];
+      this.write(batch).catch((err) => batch.forEach((p) => p.reject(err)));
+    }, ms);
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    if (batch.length === 0) return;
+    const known = await this.sql.query<{ platform: string; externalId: string }>(
+      `SELECT i.platform, i."externalId" FROM "Identity" i JOIN "User" u ON u.id = i."userId" AND u.active
+       WHERE (i.platform, i."externalId") IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [batch.map((p) => p.event.platform), batch.map((p) => p.event.senderId)],
+    );
+    const knownSet = new Set(known.map((k) => `${k.platform}\u0000${k.externalId}`));
+    const isKnown = (p: Pending) => knownSet.has(`${p.event.platform}\u0000${p.event.senderId}`);
+    const toStore = batch.filter(isKnown);
+    const strangers = batch.filter((p) => !isKnown(p));
+
+    const inserted = new Set<string>();
+    if (toStore.length) {
+      const rows = await this.sql.query<{ platform: string; eventId: string }>(
+        `INSERT INTO "InboxEvent" (platform, "eventId", payload)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+         ON CONFLICT (platform, "eventId") DO NOTHING RETURNING platform, "eventId"`,
+        [toStore.map((p) => p.event.platform), toStore.map((p) => p.event.eventId), toStore.map((p) => JSON.stringify(p.event))],
+      );
+      rows.forEach((r) => inserted.add(`${r.platform}\u0000${r.eventId}`));
+    }
+    if (strangers.length) await this.refuse(strangers.map((p) => p.event));
+
+    const claimed = new Set<string>(); // the first of several identical events in one batch wins
+    for (const p of toStore) {
+      const key = `${p.event.platform}\u0000${p.event.eventId}`;
+      if (inserted.has(key) && !claimed.has(key)) {
+        claimed.add(key);
+        p.resolve("accepted");
+      } else p.resolve("duplicate");
+    }
+    strangers.forEach((p) => p.resolve("unknown_sender"));
+    if (claimed.size) this.opts.onAccepted?.();
+  }
+
+  /** One polite refusal per stranger per hour, nothing else kept. */
+  private async refuse(events: InboundEvent[]): Promise<void> {
+    const hour = new Date().toISOString().slice(0, 13);
+    const msgs = events.map((e) => refusalMessage(e));
+    await this.sql.query(
+      `INSERT INTO "OutboxMessage" (platform, recipient, kind, payload, "dedupeKey")
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[])
+       ON CONFLICT ("dedupeKey") DO NOTHING`,
+      [
+        msgs.map((m) => m.platform),
+        msgs.map((m) => m.recipient),
+        msgs.map(() => "text"),
+        msgs.map((m) => JSON.stringify(m)),
+        events.map((e) => `refuse:${e.platform}:${e.senderId}:${hour}`),
+      ],
+    );
+    this.opts.onAccepted?.();
+  }
+
+  async claim(limit: number, lockMs: number): Promise<ClaimedInboxEvent[]> {
+    const rows = await this.sql.query<{ id: string; payload: InboundEvent; attempts: number }>(
+      `UPDATE "InboxEvent" SET "lockedUntil" = now() + make_interval(secs => $2::double precision / 1000), attempts = attempts + 1
+       WHERE id IN (SELECT id FROM "InboxEvent" WHERE status = 'pending' AND ("lockedUntil" IS NULL OR "lockedUntil" < now())
+                    ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING id::text AS id, payload, attempts`,
+      [limit, lockMs],
+    );
+    return rows
+      .map((r) => ({ id: String(r.id), event: typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload, attempts: r.attempts }))
+      .sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+  }
+
+  async release(id: string, error: string, retryAt: Date | null): Promise<void> {
+    await this.sql.query(
+      `UPDATE "InboxEvent" SET "lockedUntil" = $2, "lastError" = $3, status = $4 WHERE id = $1::bigint`,
+      [id, retryAt, error.slice(0, 2000), retryAt ? "pending" : "failed"],
+    );
+  }
+}
+
+/** Marks an event handled, inside the transaction that applied its effects. */
+export async function markInboxDone(tx: Tx, id: string): Promise<void> {
+  await tx.inboxEvent.update({ where: { id: BigInt(id) }, data: { status: "done", processedAt: new Date(), lockedUntil: null } });
+}

@@ -1,0 +1,60 @@
+// The outbox: everything to send. Handlers enqueue inside their transaction (so a reply exists exactly when
+// the change it reports does); the outbox worker claims and delivers with retry.
+import type { OutboundMessage, SendResult } from "../../core/outbound-message.ts";
+import type { ClaimedOutboxMessage, OutboxStore } from "../../core/ports.ts";
+import type { SqlRunner } from "../../db/sql-runner.ts";
+import type { Prisma, Tx } from "../tx.ts";
+
+export async function enqueueMessages(tx: Tx, messages: OutboundMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await tx.outboxMessage.createMany({
+    data: messages.map((m) => ({
+      platform: m.platform,
+      recipient: m.recipient,
+      userId: m.userId ?? null,
+      kind: m.body.type,
+      payload: JSON.parse(JSON.stringify(m)) as Prisma.InputJsonValue,
+      dedupeKey: m.dedupeKey ?? null,
+    })),
+    skipDuplicates: true,
+  });
+}
+
+export class OutboxRepo implements OutboxStore {
+  constructor(private readonly sql: SqlRunner) {}
+
+  async claim(limit: number, lockMs: number, platforms: string[]): Promise<ClaimedOutboxMessage[]> {
+    const rows = await this.sql.query<{ id: string; payload: OutboundMessage; attempts: number; createdAt: Date }>(
+      `UPDATE "OutboxMessage" SET "lockedUntil" = now() + make_interval(secs => $2::double precision / 1000), attempts = attempts + 1
+       WHERE id IN (SELECT id FROM "OutboxMessage"
+                    WHERE status = 'pending' AND "nextAttemptAt" <= now() AND platform = ANY($3::text[])
+                      AND ("lockedUntil" IS NULL OR "lockedUntil" < now())
+                    ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING id::text AS id, payload, attempts, "createdAt"`,
+      [limit, lockMs, platforms],
+    );
+    return rows
+      .map((r) => ({
+        id: String(r.id),
+        message: typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload,
+        attempts: r.attempts,
+        createdAt: new Date(r.createdAt),
+      }))
+      .sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+  }
+
+  async markSent(id: string, _result: SendResult): Promise<void> {
+    await this.sql.query(`UPDATE "OutboxMessage" SET status = 'sent', "sentAt" = now(), "lockedUntil" = NULL WHERE id = $1::bigint`, [id]);
+  }
+
+  async reschedule(id: string, error: string, nextAttemptAt: Date): Promise<void> {
+    await this.sql.query(
+      `UPDATE "OutboxMessage" SET "nextAttemptAt" = $2, "lastError" = $3, "lockedUntil" = NULL WHERE id = $1::bigint`,
+      [id, nextAttemptAt, error.slice(0, 2000)],
+    );
+  }
+
+  async markDead(id: string, error: string): Promise<void> {
+    await this.sql.query(`UPDATE "OutboxMessage" SET status = 'dead', "lastError" = $2, "lockedUntil" = NULL WHERE id = $1::bigint`, [id, error.slice(0, 2000)]);
+  }
+}

@@ -1,0 +1,85 @@
+// "今天拜访了华东机电的王经理…" → customer (matched, or chosen/created on a card) → activity, follow-up, confirmation card.
+import { AppError } from "../core/app-error.ts";
+import { addLocalDays } from "../core/local-time.ts";
+import { newCardRef } from "../../cards/card-ref.ts";
+import { pickCustomerCard } from "../../cards/pick-customer.card.ts";
+import { visitConfirmCard } from "../../cards/visit-confirm.card.ts";
+import { findCustomerCandidates } from "../domain/customers/customer.repo.ts";
+import { createPendingAction } from "../domain/pending/pending-action.repo.ts";
+import { recordVisit, type CustomerRef } from "../domain/activities/visit.service.ts";
+import { decideMatch, normalizeCompanyName, rankCustomers, type Intent } from "../nlu/index.ts";
+import type { HandlerContext } from "./handler-context.ts";
+
+export type LogVisitIntent = Extract<Intent, { intent: "log_visit" }>;
+
+/** What we keep while the rep picks the customer. */
+export interface PendingVisit {
+  intent: LogVisitIntent;
+  rawText: string;
+  candidates: { id: string; name: string }[];
+}
+
+const PICK_TTL_MS = 24 * 3600_000;
+
+export async function handleLogVisit(ctx: HandlerContext, intent: LogVisitIntent, rawText: string): Promise<void> {
+  const name = intent.customer.trim();
+  if (!name) {
+    throw new AppError("visit_without_customer", "没看出是哪个客户。请写上客户名称，例如：今天拜访了华东机电的王经理，下周三带报价再去");
+  }
+  const normalized = normalizeCompanyName(name);
+  const ranked = rankCustomers(name, await findCustomerCandidates(ctx.tx, normalized));
+  const match = decideMatch(ranked);
+  if (match.kind === "exact") {
+    await recordAndConfirm(ctx, intent, rawText, { id: match.id });
+    return;
+  }
+  // New or ambiguous: ask on a card, record nothing yet.
+  const candidates = match.kind === "ambiguous" ? ranked.filter((r) => match.ids.includes(r.id)).map((r) => ({ id: r.id, name: r.name })) : [];
+  const pending: PendingVisit = { intent, rawText, candidates };
+  const action = await createPendingAction(ctx.tx, ctx.user.id, "log_visit", pending, new Date(ctx.now.getTime() + PICK_TTL_MS));
+  const card = pickCustomerCard({ ref: newCardRef(), query: name, candidates, allowNew: true, what: "记录拜访" });
+  await ctx.out.replyCard(card, { subjectType: "pending_action", subjectId: action.id, expiresAt: action.expiresAt });
+}
+
+export async function recordAndConfirm(ctx: HandlerContext, intent: LogVisitIntent, rawText: string, customer: CustomerRef): Promise<void> {
+  const dueAt = intent.due
+    ? parseDue(intent.due)
+    : addLocalDays(ctx.now, ctx.rules.followUp.defaultDays, ctx.rules.followUp.defaultHour, ctx.timeZone);
+  const visit = await recordVisit(
+    ctx.tx,
+    {
+      customer,
+      contactName: intent.contact,
+      kind: intent.kind ?? "visit",
+      summary: intent.summary || rawText,
+      rawText,
+      occurredAt: ctx.now,
+      nextAction: intent.next_action,
+      dueAt,
+      quantity: intent.quantity,
+      amount: intent.amount,
+    },
+    ctx.user,
+    ctx.eventId,
+  );
+  const card = visitConfirmCard({
+    ref: newCardRef(),
+    customerName: visit.customer.name,
+    newCustomer: visit.createdCustomer,
+    inPool: visit.customer.ownerId === null,
+    contact: intent.contact,
+    summary: intent.summary || rawText,
+    quantity: intent.quantity,
+    amount: intent.amount,
+    nextAction: intent.next_action,
+    dueAt: visit.task?.dueAt,
+    timeZone: ctx.timeZone,
+  });
+  await ctx.out.replyCard(card, { subjectType: "activity", subjectId: visit.activity.id });
+}
+
+function parseDue(iso: string): Date {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) throw new AppError("bad_due", "没看懂跟进时间，请换个说法，例如：下周三上午10点");
+  return d;
+}

@@ -1,0 +1,47 @@
+// "客户 华东机电" → profile card, if the asker may see it.
+import { AppError } from "../core/app-error.ts";
+import { customerProfileCard } from "../../cards/customer-profile.card.ts";
+import { newCardRef } from "../../cards/card-ref.ts";
+import { canSeeCustomer } from "../domain/customers/customer-access.ts";
+import { customerProfile, findCustomerCandidates } from "../domain/customers/customer.repo.ts";
+import { managementChain } from "../domain/users/management-chain.ts";
+import { decideMatch, normalizeCompanyName, rankCustomers, type Intent } from "../nlu/index.ts";
+import type { HandlerContext } from "./handler-context.ts";
+
+export async function handleLookupCustomer(ctx: HandlerContext, intent: Extract<Intent, { intent: "lookup_customer" }>): Promise<void> {
+  const name = intent.customer.trim();
+  if (!name) throw new AppError("lookup_without_customer", "请告诉我客户名称，例如：客户 华东机电");
+  const ranked = rankCustomers(name, await findCustomerCandidates(ctx.tx, normalizeCompanyName(name)));
+  const match = decideMatch(ranked);
+  if (match.kind === "none") {
+    ctx.out.replyText(`没有找到客户「${name}」。记录一次拜访就会自动建档，例如：今天拜访了${name}的王经理`);
+    return;
+  }
+  if (match.kind === "ambiguous") {
+    const names = ranked.filter((r) => match.ids.includes(r.id)).map((r) => r.name);
+    ctx.out.replyText(`找到多个相近的客户：${names.join("、")}。请发送更完整的名称，例如：客户 ${names[0]}`);
+    return;
+  }
+  const p = await customerProfile(ctx.tx, match.id);
+  if (!p) throw new AppError("customer_not_found", `没有找到客户「${name}」。`);
+  const chain = p.ownerId ? await managementChain(ctx.tx, p.ownerId) : [];
+  if (!canSeeCustomer(ctx.user, p.ownerId, chain)) {
+    ctx.out.replyText(`「${p.name}」由${p.owner?.name ?? "其他同事"}负责，你没有查看权限。`);
+    return;
+  }
+  await ctx.out.replyCard(
+    customerProfileCard({
+      ref: newCardRef(),
+      name: p.name,
+      ownerName: p.owner?.name ?? null,
+      level: p.level,
+      stage: p.stage,
+      contacts: p.contacts.map((c) => c.name),
+      lastVisits: p.activities.map((a) => ({ at: a.occurredAt, by: a.user.name, summary: a.summary })),
+      openOrders: p.orders.map((o) => ({ number: o.number, status: o.status, total: o.total.toFixed(2) })),
+      nextTask: p.tasks[0] ? { title: p.tasks[0].title, dueAt: p.tasks[0].dueAt } : null,
+      timeZone: ctx.timeZone,
+    }),
+    { subjectType: "customer", subjectId: p.id },
+  );
+}

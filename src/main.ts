@@ -1,0 +1,175 @@
+// Composition root: the only place that wires env, database, channels, workers and jobs together.
+import type { Server } from "node:http";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import express, { type NextFunction, type Request, type Response } from "express";
+import { systemClock, type Clock } from "./core/clock.ts";
+import type { Platform } from "./core/inbound-event.ts";
+import { InboxWorker } from "./core/inbox-worker.ts";
+import { createLogger, type Logger } from "./core/logger.ts";
+import { OutboxWorker } from "./core/outbox-worker.ts";
+import type { ChannelSender } from "./core/ports.ts";
+import { PlaygroundFeed } from "./channels/playground/playground-feed.ts";
+import { playgroundRouter } from "./channels/playground/playground-router.ts";
+import { PlaygroundSender } from "./channels/playground/playground-sender.ts";
+import { openDatabase, redact, type Database } from "./db/database.ts";
+import { migrate } from "./db/migrator.ts";
+import { recordCardDelivery } from "./domain/cards/card.repo.ts";
+import { loadOrgFile, type OrgFile } from "./domain/org/org-file.ts";
+import { syncOrg } from "./domain/org/org.repo.ts";
+import { InboxRepo } from "./domain/plumbing/inbox.repo.ts";
+import { OutboxRepo } from "./domain/plumbing/outbox.repo.ts";
+import { listUsers } from "./domain/users/user.repo.ts";
+import { EnvError, loadDotEnv, parseEnv, type Env } from "./env.ts";
+import { createEventHandler, createGiveUpHandler } from "./handlers/dispatch.ts";
+import { createLlmParser, createRulesParser, type IntentParser } from "./nlu/index.ts";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const DEMO_ORG_FILE = path.join(ROOT, "prisma", "org.demo.yaml");
+export const MIGRATIONS_DIR = path.join(ROOT, "prisma", "migrations");
+
+export interface StartOptions {
+  /** An already open database (tests); otherwise opened from env. */
+  database?: Database;
+  clock?: Clock;
+  log?: Logger;
+  /** Replace the parser (tests of the LLM path). */
+  parser?: IntentParser;
+  /** Start the inbox/outbox workers (tests may drive them by hand). Default true. */
+  workers?: boolean;
+}
+
+export interface Bot {
+  url: string;
+  port: number;
+  env: Env;
+  db: Database;
+  org: OrgFile;
+  inboxWorker: InboxWorker;
+  outboxWorker: OutboxWorker;
+  feed: PlaygroundFeed;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> {
+  const log = opts.log ?? createLogger(env.LOG_LEVEL);
+  const clock = opts.clock ?? systemClock;
+  const db = opts.database ?? (await openDatabase({ url: env.DATABASE_URL, pgliteDir: path.join(env.DATA_DIR, "pglite"), poolSize: env.DATABASE_POOL_SIZE }));
+  const migrated = await migrate(db.sql, MIGRATIONS_DIR);
+  log.info("database ready", { kind: db.kind, applied: migrated.applied });
+
+  const orgPath = env.ORG_FILE ?? DEMO_ORG_FILE;
+  const org = loadOrgFile(orgPath);
+  const synced = await syncOrg(db.prisma, org);
+  log.info("organisation loaded", { file: orgPath, ...synced });
+
+  const rules = createRulesParser();
+  const parser = opts.parser ?? (env.llm ? createLlmParser({ ...env.llm, fallback: rules, log: (m, e) => log.warn(m, e as Record<string, unknown>) }) : rules);
+
+  const senders: ChannelSender[] = [];
+  const feed = new PlaygroundFeed();
+  if (env.playground) senders.push(new PlaygroundSender(feed));
+  const enabledPlatforms = (): Platform[] => senders.map((s) => s.platform);
+
+  const outboxRepo = new OutboxRepo(db.sql);
+  const outboxWorker = new OutboxWorker(outboxRepo, senders, log.child({ worker: "outbox" }), {
+    onSent: async (item, result) => {
+      if (item.message.body.type === "card") await recordCardDelivery(db.prisma, item.message.body.card.ref, result.externalId, result.responseCode);
+    },
+  });
+  const dispatchDeps = { db: db.prisma, parser, rules: org.rules, timeZone: env.BOT_TIMEZONE, clock, enabledPlatforms, log };
+  let inboxWorker: InboxWorker | null = null;
+  const inboxRepo = new InboxRepo(db.sql, { onAccepted: () => (inboxWorker?.wake(), outboxWorker.wake()) });
+  inboxWorker = new InboxWorker(inboxRepo, wrapWithOutboxWake(createEventHandler(dispatchDeps), outboxWorker), log.child({ worker: "inbox" }), {
+    onGiveUp: createGiveUpHandler(dispatchDeps),
+  });
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.get("/healthz", async (_req, res) => {
+    await db.sql.query("select 1");
+    res.json({ ok: true, db: db.kind, channels: enabledPlatforms() });
+  });
+  if (env.playground) {
+    app.use(
+      "/playground",
+      playgroundRouter({ inbox: inboxRepo, feed, listUsers: () => listUsers(db.prisma), allowRemote: env.PLAYGROUND_ALLOW_REMOTE }),
+    );
+    app.get("/", (_req, res) => res.redirect("/playground/"));
+  }
+  app.use((_req, res) => res.status(404).json({ error: "not_found" }));
+  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) log.error("request failed", { err });
+    res.status(status).json({ error: status === 500 ? "internal_error" : (err.type ?? "bad_request"), message: status === 500 ? "internal error" : err.message });
+  });
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(env.PORT, env.host, () => resolve(s));
+    s.once("error", reject);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : env.PORT;
+  const url = `http://${env.host === "0.0.0.0" ? "127.0.0.1" : env.host}:${port}`;
+
+  if (opts.workers !== false) {
+    inboxWorker.start();
+    outboxWorker.start();
+  }
+
+  let stopped = false;
+  return {
+    url, port, env, db, org, inboxWorker, outboxWorker, feed, log,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await inboxWorker!.stop();
+      await outboxWorker.stop();
+      if (!opts.database) await db.close();
+    },
+  };
+}
+
+/** Replies are sent as soon as the event that produced them commits. */
+function wrapWithOutboxWake(handler: ReturnType<typeof createEventHandler>, outbox: OutboxWorker) {
+  return async (item: Parameters<typeof handler>[0]) => {
+    await handler(item);
+    outbox.wake();
+  };
+}
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  let env: Env;
+  try {
+    env = parseEnv();
+  } catch (err) {
+    if (err instanceof EnvError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const bot = await startBot(env);
+  const where = env.DATABASE_URL ? `PostgreSQL ${redact(env.DATABASE_URL)}` : `embedded database in ${path.resolve(env.DATA_DIR, "pglite")}`;
+  console.log(`\n销售助手 is running on ${bot.url} (${where})`);
+  if (env.playground) console.log(`  Playground: ${bot.url}/playground/  (chat as a demo rep, manager or warehouse user)`);
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.once(sig, () => {
+      bot.log.info("shutting down", { signal: sig });
+      void bot.stop().then(() => process.exit(0));
+    });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
