@@ -1,7 +1,8 @@
 // Composition root: the only place that wires env, database, channels, workers and jobs together.
 import type { Server } from "node:http";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { DEMO_ORG_FILE, MIGRATIONS_DIR } from "./paths.ts";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { systemClock, type Clock } from "./core/clock.ts";
 import type { Platform } from "./core/inbound-event.ts";
@@ -9,6 +10,9 @@ import { InboxWorker } from "./core/inbox-worker.ts";
 import { createLogger, type Logger } from "./core/logger.ts";
 import { OutboxWorker } from "./core/outbox-worker.ts";
 import type { ChannelSender } from "./core/ports.ts";
+import type { Channel } from "./channels/channel.ts";
+import { createDingtalkChannel } from "./channels/dingtalk/dingtalk.channel.ts";
+import { createWecomChannel } from "./channels/wecom/wecom.channel.ts";
 import { PlaygroundFeed } from "./channels/playground/playground-feed.ts";
 import { playgroundRouter } from "./channels/playground/playground-router.ts";
 import { PlaygroundSender } from "./channels/playground/playground-sender.ts";
@@ -24,9 +28,7 @@ import { EnvError, loadDotEnv, parseEnv, type Env } from "./env.ts";
 import { createEventHandler, createGiveUpHandler } from "./handlers/dispatch.ts";
 import { createLlmParser, createRulesParser, type IntentParser } from "./nlu/index.ts";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-export const DEMO_ORG_FILE = path.join(ROOT, "prisma", "org.demo.yaml");
-export const MIGRATIONS_DIR = path.join(ROOT, "prisma", "migrations");
+export { DEMO_ORG_FILE, MIGRATIONS_DIR } from "./paths.ts";
 
 export interface StartOptions {
   /** An already open database (tests); otherwise opened from env. */
@@ -42,6 +44,7 @@ export interface StartOptions {
 export interface Bot {
   url: string;
   port: number;
+  channels: Channel[];
   env: Env;
   db: Database;
   org: OrgFile;
@@ -85,8 +88,16 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
     onGiveUp: createGiveUpHandler(dispatchDeps),
   });
 
+  const channelDeps = { inbox: inboxRepo, log, clock, maxBodyBytes: env.MAX_BODY_BYTES };
+  const channels: Channel[] = [];
+  if (env.wecom) channels.push(createWecomChannel(env.wecom, channelDeps));
+  if (env.dingtalk) channels.push(createDingtalkChannel(env.dingtalk, channelDeps));
+  for (const c of channels) outboxWorker.addSender(c.sender);
+  for (const c of channels) senders.push(c.sender);
+
   const app = express();
   app.disable("x-powered-by");
+  for (const c of channels) if (c.http) app.use(c.http.path, c.http.handler);
   app.get("/healthz", async (_req, res) => {
     await db.sql.query("select 1");
     res.json({ ok: true, db: db.kind, channels: enabledPlatforms() });
@@ -113,6 +124,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
   const port = typeof address === "object" && address ? address.port : env.PORT;
   const url = `http://${env.host === "0.0.0.0" ? "127.0.0.1" : env.host}:${port}`;
 
+  for (const c of channels) await c.start();
   if (opts.workers !== false) {
     inboxWorker.start();
     outboxWorker.start();
@@ -120,7 +132,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
 
   let stopped = false;
   return {
-    url, port, env, db, org, inboxWorker, outboxWorker, feed, log,
+    url, port, channels, env, db, org, inboxWorker, outboxWorker, feed, log,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -128,6 +140,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      for (const c of channels) await c.stop().catch((err) => log.error("channel stop failed", { err, platform: c.platform }));
       await inboxWorker!.stop();
       await outboxWorker.stop();
       if (!opts.database) await db.close();

@@ -42,7 +42,18 @@ export interface MigrateResult {
   alreadyApplied: number;
 }
 
+// Session advisory locks are re-entrant within one session, and PGlite has only one: serialise callers that
+// share a runner in this process too.
+const inProcess = new WeakMap<SqlRunner, Promise<unknown>>();
+
 export async function migrate(sql: SqlRunner, migrationsDir: string): Promise<MigrateResult> {
+  const previous = inProcess.get(sql) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(() => migrateLocked(sql, migrationsDir));
+  inProcess.set(sql, run);
+  return run;
+}
+
+async function migrateLocked(sql: SqlRunner, migrationsDir: string): Promise<MigrateResult> {
   const migrations = readMigrations(migrationsDir);
   return sql.withSession(async (s) => {
     await s.query("SELECT pg_advisory_lock($1)", [LOCK_KEY]);

@@ -1,0 +1,62 @@
+// Pure translations from DingTalk payloads to our InboundEvent (no I/O, one spec each).
+import type { InboundEvent } from "../../core/inbound-event.ts";
+import { CardCallbackContentSchema, parseJsonAs, type CardCallback, type RobotMessage } from "./schemas.ts";
+
+const MAX_TEXT = 4000;
+
+/** "@销售助手  今天…" → "今天…": DingTalk keeps the @mention (or a leading space) in group messages. */
+export function stripMention(content: string): string {
+  return content.replace(/^\s*(?:@\S+\s+)*/u, "").trim();
+}
+
+export function robotMessageToEvent(m: RobotMessage, now: number): InboundEvent | null {
+  // senderStaffId is the userId replies go to; without it (external contacts) we fall back to the opaque senderId,
+  // which matches no identity, so the inbox refuses politely through the session webhook.
+  const senderId = m.senderStaffId || m.senderId;
+  if (!senderId) return null;
+  const webhook = m.sessionWebhook ? { webhook: m.sessionWebhook, ...(m.sessionWebhookExpiredTime ? { webhookExpiresAt: m.sessionWebhookExpiredTime } : {}) } : {};
+  const conversation =
+    m.conversationType === "2"
+      ? { type: "group" as const, ...(m.conversationId ? { id: m.conversationId } : {}), ...webhook }
+      : { type: "direct" as const, ...webhook };
+  const base = {
+    platform: "dingtalk" as const,
+    eventId: `msg:${m.msgId}`,
+    senderId,
+    ...(m.senderNick ? { senderName: m.senderNick.slice(0, 256) } : {}),
+    conversation,
+    occurredAt: m.createAt ?? now,
+  };
+  if (m.msgtype !== "text" || !m.text) return { ...base, kind: "unsupported", messageType: m.msgtype.slice(0, 64) };
+  return { ...base, kind: "message", text: stripMention(m.text.content).slice(0, MAX_TEXT) };
+}
+
+/**
+ * A card click. Identity = (card, user, action, Stream messageId): a redelivery of the same frame (not ACKed in
+ * time) has the same messageId and is a duplicate; a second deliberate click is a new frame with a new messageId,
+ * so it is a new event (the handler then says "already done" if the card was decided).
+ */
+export function cardCallbackToEvent(c: CardCallback, messageId: string, now: number): InboundEvent | { error: string } {
+  const content = parseJsonAs(CardCallbackContentSchema, c.content);
+  if (!content.ok) return { error: `card content: ${content.error}` };
+  const priv = content.value.cardPrivateData;
+  const params = priv.params ?? {};
+  const fromParams = typeof params.action === "string" ? params.action : undefined;
+  const action = fromParams ?? priv.actionIds?.[0];
+  if (!action) return { error: "card content: no params.action and no actionIds" };
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (k === "action" || v === undefined || v === null) continue;
+    values[k] = (typeof v === "string" ? v : JSON.stringify(v)).slice(0, 2000);
+  }
+  return {
+    platform: "dingtalk",
+    kind: "action",
+    eventId: `card:${c.outTrackId}:${c.userId}:${action}:${messageId}`.slice(0, 512),
+    senderId: c.userId,
+    actionKey: action.slice(0, 1024),
+    cardRef: c.outTrackId,
+    ...(Object.keys(values).length ? { values } : {}),
+    occurredAt: now,
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * Date and time mentions in Chinese text, resolved in a given IANA zone (Asia/Shanghai by default)
+ * whatever the machine's TZ. Built on chrono-node's zh parser plus the phrases in chrono-zh.ts.
+ *
+ * Default times when the text names a day but no clock time: 09:00; 早上 08:00, 上午 09:00,
+ * 中午 12:00, 下午 14:00, 傍晚 17:00, 晚上/今晚 19:00. A bare "3点" between 1 and 6 means 15:00.
+ */
+import { createZhChrono } from "./chrono-zh.ts";
+import { compareDates, formatLocalIso, toLocal, type LocalDateTime } from "./zoned-time.ts";
+
+export interface DateMention {
+  /** Position of the phrase in the text. */
+  index: number;
+  end: number;
+  text: string;
+  local: LocalDateTime;
+  /** True when the text named a clock time or a part of the day. */
+  hasTime: boolean;
+}
+
+export const DEFAULT_HOUR = 9;
+const PART_OF_DAY: [RegExp, number][] = [
+  [/凌晨/, 6], [/早上|早晨|一早|清早|[今明]早|早/, 8], [/上午/, 9], [/中午/, 12], [/下午/, 14],
+  [/傍晚/, 17], [/晚上|[今明]晚|夜里|晚/, 19],
+];
+const MERIDIEM = /凌晨|早|上午|中午|下午|傍晚|晚|夜|am|pm/i;
+
+let zh: ReturnType<typeof createZhChrono> | undefined;
+
+/** Hide things that look like dates but are not: order numbers, tracking numbers, long digit runs, versions. */
+function mask(text: string): string {
+  return text
+    .replace(/SO[-_ ]?\d{8}[-_ ]?\d{3,4}/gi, (s) => "#".repeat(s.length))
+    .replace(/[A-Za-z]*\d{6,}[A-Za-z]*/g, (s) => "#".repeat(s.length))
+    .replace(/[A-Za-z]+\d*-\d+/g, (s) => "#".repeat(s.length)); // S7-1200
+}
+
+export function findDateMentions(text: string, now: Date, timeZone: string): DateMention[] {
+  zh ??= createZhChrono();
+  const n = toLocal(now, timeZone);
+  // A reference whose machine-local fields equal the wall clock in `timeZone` (see chrono-zh.ts).
+  const ref = new Date(n.year, n.month - 1, n.day, n.hour, n.minute, n.second);
+  const results = zh.parse(mask(text), ref);
+  const mentions: DateMention[] = [];
+  for (const r of results) {
+    const s = r.start;
+    const local: LocalDateTime = {
+      year: s.get("year") ?? n.year, month: s.get("month") ?? n.month, day: s.get("day") ?? n.day,
+      hour: DEFAULT_HOUR, minute: 0,
+    };
+    // 11月30日 with no year: the next such day, never one in the past.
+    if (!s.isCertain("year") && s.isCertain("month") && compareDates(local, n) < 0) local.year += 1;
+    let hasTime = true;
+    if (/小时|分钟|秒/.test(r.text)) {
+      local.hour = s.get("hour") ?? n.hour;
+      local.minute = s.get("minute") ?? n.minute;
+    } else if (s.isCertain("hour")) {
+      local.hour = s.get("hour") ?? DEFAULT_HOUR;
+      local.minute = s.get("minute") ?? 0;
+      if (!MERIDIEM.test(r.text) && local.hour >= 1 && local.hour <= 6) local.hour += 12;
+    } else {
+      const part = PART_OF_DAY.find(([re]) => re.test(r.text));
+      if (part) local.hour = part[1];
+      else hasTime = false;
+    }
+    mentions.push({ index: r.index, end: r.index + r.text.length, text: text.slice(r.index, r.index + r.text.length), local, hasTime });
+  }
+  return mentions;
+}
+
+/** Words after a date that show the sentence reports the past ("今天下午去了…"). */
+const PAST_CLAUSE = /^[^，,。；;\s]{0,12}?了/;
+const FUTURE_HINT = /约|再|要|将|准备|计划|安排|打算|得|需|之前|前/;
+
+/**
+ * The date a follow-up is due: the last mention that lies in the future (today counts unless the clause
+ * reports something already done, like 今天拜访了… or 上午去了…).
+ */
+export function pickFutureMention(text: string, mentions: DateMention[], now: Date, timeZone: string): DateMention | undefined {
+  const n = toLocal(now, timeZone);
+  const future = mentions.filter((m) => {
+    const cmp = compareDates(m.local, n);
+    if (cmp < 0) return false;
+    if (cmp > 0) return true;
+    const after = text.slice(m.end);
+    const clause = /^[^，,。；;\s]*/.exec(after)?.[0] ?? "";
+    if (/^(今天|今日|今儿)$/.test(m.text.trim()) && !m.hasTime && !FUTURE_HINT.test(clause)) return false;
+    return !(PAST_CLAUSE.test(after) && !FUTURE_HINT.test(clause));
+  });
+  return future.at(-1);
+}
+
+export function mentionToIso(m: DateMention, timeZone: string): string {
+  return formatLocalIso(m.local, timeZone);
+}

@@ -1,0 +1,76 @@
+/**
+ * Numbers as reps write them: 200, 4,500, 1.2, 两百, 四千五 (=4500), 一百五 (=150), 1.2万, 3千, 2k, 50w.
+ */
+const DIGITS: Record<string, number> = {
+  零: 0, 〇: 0, 一: 1, 幺: 1, 二: 2, 两: 2, 俩: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
+};
+const SMALL_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
+const BIG_UNITS: Record<string, number> = { 万: 1e4, 亿: 1e8 };
+
+/** Characters that may make up a Chinese numeral. */
+export const CN_NUM_CHARS = "零〇一二两俩三四五六七八九十百千万亿";
+/** Regex source for one number as written: Arabic (with commas/decimals) or Chinese numerals. */
+export const NUM_SRC = `(?:\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?|[${CN_NUM_CHARS}]+)`;
+/** Regex source for a multiplier suffix written after a number. */
+export const MULT_SRC = "(?:万|亿|千|百|[kKwW](?![a-zA-Z]))";
+
+/** Parse a pure Chinese numeral ("两百", "四千五", "一万二千", "十五"); NaN if not one. */
+export function parseChineseNumeral(s: string): number {
+  if (!s || ![...s].every((c) => c in DIGITS || c in SMALL_UNITS || c in BIG_UNITS)) return NaN;
+  let total = 0;
+  let section = 0;
+  let digit: number | null = null;
+  let lastUnit = 0;
+  for (const c of s) {
+    if (c in DIGITS) {
+      digit = digit === null ? DIGITS[c]! : digit * 10 + DIGITS[c]!; // "二零二六" style
+    } else if (c in SMALL_UNITS) {
+      const u = SMALL_UNITS[c]!;
+      section += (digit ?? 1) * u;
+      digit = null;
+      lastUnit = u;
+    } else {
+      const u = BIG_UNITS[c]!;
+      section += digit ?? 0;
+      total += (section || 1) * u;
+      section = 0;
+      digit = null;
+      lastUnit = u;
+    }
+  }
+  if (digit !== null) {
+    // 四千五 = 4500, 一百五 = 150, 两万五 = 25000: a trailing lone digit counts in the next lower unit.
+    const trailingAlone = lastUnit >= 100 && digit < 10 && !/[零〇]/.test(s.slice(-2, -1));
+    section += trailingAlone ? digit * (lastUnit / 10) : digit;
+  }
+  return total + section;
+}
+
+/** Parse a number with optional multiplier suffix: "4,500", "1.2万", "两百", "3千", "2k", "50w". */
+export function parseNumber(raw: string, multiplier?: string): number {
+  const s = raw.trim();
+  let n = /^[\d.,]+$/.test(s) ? Number(s.replace(/,/g, "")) : parseChineseNumeral(s);
+  if (Number.isNaN(n)) {
+    // Mixed: "1.2万" when the caller did not split the multiplier.
+    const m = /^(\d+(?:\.\d+)?)([万亿千百])$/.exec(s);
+    if (!m) return NaN;
+    n = Number(m[1]) * multiplierValue(m[2]!);
+  }
+  if (multiplier) n *= multiplierValue(multiplier);
+  return roundTidy(n);
+}
+
+export function multiplierValue(m: string): number {
+  switch (m) {
+    case "万": case "w": case "W": return 1e4;
+    case "亿": return 1e8;
+    case "千": case "k": case "K": return 1e3;
+    case "百": return 100;
+    default: return 1;
+  }
+}
+
+/** Drop binary floating-point noise (1.2 * 10000 = 12000.000000000002). */
+export function roundTidy(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}
