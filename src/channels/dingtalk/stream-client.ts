@@ -12,8 +12,12 @@ export interface StreamClientOptions {
   /** e.g. https://api.dingtalk.com; the open-connection call goes to `${apiBase}/v1.0/gateway/connections/open`. */
   apiBase: string;
   log: Logger;
-  /** Told about every frame that arrives, so the supervisor knows the connection is alive. */
-  onFrame?: () => void;
+}
+
+/** What the supervisor wants to hear about: every frame (liveness) and the server's `disconnect` notice. */
+export interface StreamClientHooks {
+  onFrame(): void;
+  onDisconnectNotice(reason: string): void;
 }
 
 /** Thrown when the gateway refuses our credentials: no point retrying, the administrator must fix the env. */
@@ -25,6 +29,8 @@ type Internals = { socket?: WebSocket; dw_url?: string; config: { endpoint?: unk
 
 export class LocalDWClient extends DWClient {
   private readonly opts: StreamClientOptions;
+  private aborter = new AbortController();
+  hooks: StreamClientHooks = { onFrame: () => {}, onDisconnectNotice: () => {} };
 
   constructor(opts: StreamClientOptions) {
     // autoReconnect/keepAlive off: the supervisor owns reconnects and liveness. An explicit subscriptions array,
@@ -49,12 +55,18 @@ export class LocalDWClient extends DWClient {
     return (this as unknown as Internals).socket;
   }
 
+  /** Abandon a pending open-connection call (handshake timeout, stop). */
+  abortPending(): void {
+    this.aborter.abort();
+    this.aborter = new AbortController();
+  }
+
   override async getEndpoint(): Promise<this> {
     const res = await fetch(`${this.opts.apiBase}/v1.0/gateway/connections/open`, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
       body: JSON.stringify({ clientId: this.config.clientId, clientSecret: this.config.clientSecret, ua: this.config.ua, subscriptions: this.config.subscriptions }),
-      signal: AbortSignal.timeout(15_000),
+      signal: AbortSignal.any([this.aborter.signal, AbortSignal.timeout(15_000)]),
     });
     const text = await res.text();
     if (res.status === 400 || res.status === 401 || res.status === 403) {
@@ -69,8 +81,22 @@ export class LocalDWClient extends DWClient {
     return this;
   }
 
+  /** Unknown topics get the protocol's 404 answer instead of silence (the SDK would drop them unanswered). */
+  override onCallback(message: Parameters<DWClient["onCallback"]>[0]): void {
+    const topic = message.headers.topic;
+    if (this.listenerCount(topic) > 0) return super.onCallback(message);
+    this.opts.log.warn("dingtalk stream: callback on an unknown topic answered 404", { topic: String(topic).slice(0, 100) });
+    const ack = { code: 404, headers: { contentType: "application/json", messageId: message.headers.messageId }, message: "topic not found", data: "{}" };
+    this.socketNow?.send(JSON.stringify(ack));
+  }
+
+  override onSystem(frame: Parameters<DWClient["onSystem"]>[0]): void {
+    super.onSystem(frame);
+    if (frame.headers.topic === "disconnect") this.hooks.onDisconnectNotice(String(frame.data).slice(0, 200));
+  }
+
   override onDownStream(data: string): void {
-    this.opts.onFrame?.();
+    this.hooks.onFrame();
     try {
       super.onDownStream(data);
     } catch (err) {

@@ -1,0 +1,84 @@
+// WeCom's XML, parsed defensively: no DTDs, no entity expansion, values kept as strings (MsgId is a 64-bit
+// integer and would lose precision as a JS number), then checked with zod.
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { z } from "zod";
+
+/** Input we refuse with a 4xx; `status` is the HTTP status to answer with. */
+export class WecomInputError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "WecomInputError";
+  }
+}
+
+const parser = new XMLParser({
+  processEntities: false,
+  htmlEntities: false,
+  ignoreDeclaration: true,
+  ignoreAttributes: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+});
+
+/** Parses `<xml>…</xml>` into its child elements; throws WecomInputError on anything suspicious. */
+export function parseXmlRoot(xml: string): Record<string, unknown> {
+  // Entity declarations are the XXE / billion-laughs vector: WeCom never sends them, so refuse outright.
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new WecomInputError(400, "DTDs and entities are not accepted");
+  if (XMLValidator.validate(xml) !== true) throw new WecomInputError(400, "malformed XML");
+  let doc: unknown;
+  try {
+    doc = parser.parse(xml);
+  } catch {
+    throw new WecomInputError(400, "malformed XML");
+  }
+  const root = (doc as { xml?: unknown } | null)?.xml;
+  if (!root || typeof root !== "object" || Array.isArray(root)) throw new WecomInputError(400, "expected an <xml> root element");
+  return root as Record<string, unknown>;
+}
+
+const Digits = (max: number) => z.string().regex(new RegExp(`^\\d{1,${max}}$`));
+const Base64 = z.string().min(24).regex(/^[A-Za-z0-9+/]+={0,2}$/);
+
+/** The encrypted envelope POSTed to the callback URL. */
+export const EnvelopeSchema = z.object({
+  ToUserName: z.string().max(128).optional(),
+  AgentID: z.string().max(32).optional(),
+  Encrypt: Base64,
+});
+export type Envelope = z.infer<typeof EnvelopeSchema>;
+
+/** The decrypted message or event (protocols.md A2); only the fields we use, unknown ones are dropped. */
+export const WecomMessageSchema = z.object({
+  ToUserName: z.string().min(1).max(128),
+  FromUserName: z.string().min(1).max(256),
+  CreateTime: Digits(12),
+  MsgType: z.string().min(1).max(32),
+  AgentID: Digits(20).optional(),
+  MsgId: Digits(24).optional(),
+  Content: z.string().max(4000).optional(),
+  Event: z.string().max(64).optional(),
+  EventKey: z.string().max(1024).optional(),
+  TaskId: z.string().max(128).optional(),
+  CardType: z.string().max(64).optional(),
+  ResponseCode: z.string().max(512).optional(),
+});
+export type WecomMessage = z.infer<typeof WecomMessageSchema>;
+
+export function parseEnvelope(xml: string): Envelope {
+  return check(EnvelopeSchema, parseXmlRoot(xml), "envelope");
+}
+
+export function parseWecomMessage(xml: string): WecomMessage {
+  return check(WecomMessageSchema, parseXmlRoot(xml), "message");
+}
+
+function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const first = r.error.issues[0];
+  throw new WecomInputError(400, `invalid ${what}: ${first ? `${first.path.join(".") || "root"} ${first.message}` : "unreadable"}`);
+}

@@ -1,0 +1,44 @@
+// The playground in a real browser (Debian's chromium driven by playwright-core): a rep logs a visit,
+// confirms the new customer on the card, and undoes it.
+import { existsSync } from "node:fs";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startTestBot, type TestBot } from "../support/test-bot.ts";
+
+const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+// CI installs chromium (.ci/run); a developer machine without it skips this file and says so.
+const run = CHROMIUM || process.env.CI ? it : it.skip;
+if (!CHROMIUM && !process.env.CI) console.warn("browser test skipped: install Debian's chromium to run it");
+
+let bot: TestBot;
+let browser: Browser;
+beforeAll(async () => {
+  if (!CHROMIUM && !process.env.CI) return;
+  bot = await startTestBot();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await bot?.close();
+});
+
+run("logs a visit, confirms the new customer on the card, and undoes it", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${bot.url}/playground/`);
+  await page.getByTestId("user-picker").selectOption("zhangsan");
+  await page.getByTestId("message-input").fill("今天拜访了华东机电的王经理，下季度要200台电机，下周三带报价再去");
+  await page.getByTestId("message-input").press("Enter");
+
+  const pick = page.getByTestId("card").filter({ hasText: "华东机电" }).first();
+  await pick.getByRole("button", { name: /新建/ }).click();
+  const confirm = page.getByTestId("card").filter({ hasText: "已记录拜访" });
+  await confirm.getByText("王经理").waitFor();
+  await confirm.getByRole("button", { name: "撤销" }).click();
+  await confirm.getByTestId("card-status").filter({ hasText: "已撤销" }).waitFor();
+
+  expect(await bot.db.prisma.activity.count({ where: { undoneAt: { not: null } } })).toBe(1);
+  await page.close();
+});
