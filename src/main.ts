@@ -25,7 +25,10 @@ import { InboxRepo } from "./domain/plumbing/inbox.repo.ts";
 import { OutboxRepo } from "./domain/plumbing/outbox.repo.ts";
 import { listUsers } from "./domain/users/user.repo.ts";
 import { EnvError, loadDotEnv, parseEnv, type Env } from "./env.ts";
+import type { AppDeps } from "./handlers/app-deps.ts";
 import { createEventHandler, createGiveUpHandler } from "./handlers/dispatch.ts";
+import { ALL_JOBS } from "../jobs/index.ts";
+import { JobScheduler, runJob } from "../jobs/scheduler.ts";
 import { createLlmParser, createRulesParser, type IntentParser } from "./nlu/index.ts";
 
 export { DEMO_ORG_FILE, MIGRATIONS_DIR } from "./paths.ts";
@@ -52,20 +55,15 @@ export interface Bot {
   outboxWorker: OutboxWorker;
   feed: PlaygroundFeed;
   log: Logger;
+  /** What handlers and jobs run with (tests run jobs by hand with it). */
+  deps: AppDeps;
   stop(): Promise<void>;
 }
 
 export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> {
   const log = opts.log ?? createLogger(env.LOG_LEVEL);
   const clock = opts.clock ?? systemClock;
-  const db = opts.database ?? (await openDatabase({ url: env.DATABASE_URL, pgliteDir: path.join(env.DATA_DIR, "pglite"), poolSize: env.DATABASE_POOL_SIZE }));
-  const migrated = await migrate(db.sql, MIGRATIONS_DIR);
-  log.info("database ready", { kind: db.kind, applied: migrated.applied });
-
-  const orgPath = env.ORG_FILE ?? DEMO_ORG_FILE;
-  const org = loadOrgFile(orgPath);
-  const synced = await syncOrg(db.prisma, org);
-  log.info("organisation loaded", { file: orgPath, ...synced });
+  const { db, org } = await openData(env, log, opts.database);
 
   const rules = createRulesParser();
   const parser = opts.parser ?? (env.llm ? createLlmParser({ ...env.llm, fallback: rules, log: (m, e) => log.warn(m, e as Record<string, unknown>) }) : rules);
@@ -125,6 +123,8 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
   const url = `http://${env.host === "0.0.0.0" ? "127.0.0.1" : env.host}:${port}`;
 
   for (const c of channels) await c.start();
+  const scheduler = new JobScheduler(dispatchDeps, ALL_JOBS);
+  if (env.JOBS && opts.workers !== false) scheduler.start();
   if (opts.workers !== false) {
     inboxWorker.start();
     outboxWorker.start();
@@ -132,7 +132,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
 
   let stopped = false;
   return {
-    url, port, channels, env, db, org, inboxWorker, outboxWorker, feed, log,
+    url, port, channels, env, db, org, inboxWorker, outboxWorker, feed, log, deps: dispatchDeps,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -141,11 +141,24 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
         server.closeAllConnections();
       });
       for (const c of channels) await c.stop().catch((err) => log.error("channel stop failed", { err, platform: c.platform }));
+      await scheduler.stop();
       await inboxWorker!.stop();
       await outboxWorker.stop();
       if (!opts.database) await db.close();
     },
   };
+}
+
+/** Database migrated and the organisation loaded: what both the server and the job CLI start from. */
+async function openData(env: Env, log: Logger, given?: Database): Promise<{ db: Database; org: OrgFile }> {
+  const db = given ?? (await openDatabase({ url: env.DATABASE_URL, pgliteDir: path.join(env.DATA_DIR, "pglite"), poolSize: env.DATABASE_POOL_SIZE }));
+  const migrated = await migrate(db.sql, MIGRATIONS_DIR);
+  log.info("database ready", { kind: db.kind, applied: migrated.applied });
+  const orgPath = env.ORG_FILE ?? DEMO_ORG_FILE;
+  const org = loadOrgFile(orgPath);
+  const synced = await syncOrg(db.prisma, org);
+  log.info("organisation loaded", { file: orgPath, ...synced });
+  return { db, org };
 }
 
 /** Replies are sent as soon as the event that produced them commits. */
@@ -154,6 +167,31 @@ function wrapWithOutboxWake(handler: ReturnType<typeof createEventHandler>, outb
     await handler(item);
     outbox.wake();
   };
+}
+
+/** `npm run job -- <name> [--at 2026-11-24T08:00:00+08:00]`: run one job now (its messages go to the outbox). */
+async function runJobCommand(env: Env, args: string[]): Promise<void> {
+  const [name, flag, at] = args;
+  const job = ALL_JOBS.find((j) => j.name === name);
+  if (!job) {
+    console.error(`usage: npm run job -- <${ALL_JOBS.map((j) => j.name).join("|")}> [--at <ISO time>]`);
+    process.exit(2);
+  }
+  const now = flag === "--at" && at ? new Date(at) : new Date();
+  if (Number.isNaN(now.getTime())) {
+    console.error(`--at: expected an ISO time such as 2026-11-24T08:00:00+08:00, got ${at}`);
+    process.exit(2);
+  }
+  const log = createLogger(env.LOG_LEVEL);
+  const { db, org } = await openData(env, log);
+  try {
+    // Messages are queued for every platform this deployment has configured; a running server delivers them.
+    const platforms: Platform[] = [...(env.wecom ? ["wecom" as const] : []), ...(env.dingtalk ? ["dingtalk" as const] : []), ...(env.playground ? ["playground" as const] : [])];
+    const r = await runJob({ db: db.prisma, rules: org.rules, timeZone: env.BOT_TIMEZONE, clock: systemClock, enabledPlatforms: () => platforms, log }, job, now);
+    console.log(r.ran ? `${job.name} ${r.period}: ${JSON.stringify(r.result)}` : `${job.name} ${r.period}: already ran for this period`);
+  } finally {
+    await db.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -168,6 +206,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  if (process.argv[2] === "job") return runJobCommand(env, process.argv.slice(3));
   const bot = await startBot(env);
   const where = env.DATABASE_URL ? `PostgreSQL ${redact(env.DATABASE_URL)}` : `embedded database in ${path.resolve(env.DATA_DIR, "pglite")}`;
   console.log(`\n销售助手 is running on ${bot.url} (${where})`);

@@ -2,40 +2,34 @@
 // Parsing (maybe an LLM call) happens before the transaction; the handler's changes, its replies and the
 // "done" mark on the event commit together, so each event takes effect exactly once.
 import { AppError } from "../core/app-error.ts";
-import type { Clock } from "../core/clock.ts";
-import type { InboundEvent, Platform } from "../core/inbound-event.ts";
+import type { InboundEvent } from "../core/inbound-event.ts";
 import type { EventHandler } from "../core/inbox-worker.ts";
 import type { Logger } from "../core/logger.ts";
 import type { ClaimedInboxEvent } from "../core/ports.ts";
 import { parseActionKey } from "../../cards/card-ref.ts";
 import { findCard, setResponseCode, updateCardView, type CardRow } from "../domain/cards/card.repo.ts";
 import { recentCustomerNames } from "../domain/customers/customer.repo.ts";
-import type { Rules } from "../domain/org/org-file.ts";
 import { markInboxDone } from "../domain/plumbing/inbox.repo.ts";
 import { enqueueMessages } from "../domain/plumbing/outbox.repo.ts";
 import { refusalMessage } from "../domain/plumbing/refusal.ts";
-import type { DbClient, Tx } from "../domain/tx.ts";
+import type { Tx } from "../domain/tx.ts";
 import { lockUserForTransaction } from "../domain/users/user-lock.repo.ts";
 import { findUserByIdentity, type UserInfo } from "../domain/users/user.repo.ts";
 import type { Intent, IntentParser } from "../nlu/index.ts";
+import type { AppDeps } from "./app-deps.ts";
 import type { HandlerContext } from "./handler-context.ts";
 import { handleHelp, handleNotYet, handleUnknown, handleUnsupported } from "./help.handler.ts";
 import { handleListTodos } from "./list-todos.handler.ts";
 import { handleLogVisit } from "./log-visit.handler.ts";
 import { handleLookupCustomer } from "./lookup-customer.handler.ts";
 import { OutboxCollector } from "./outbox-collector.ts";
+import { handleReminderDone, handleReminderSnooze } from "./reminder-actions.handler.ts";
+import { handleCompleteTask, handleSnoozeTask } from "./task-actions.handler.ts";
 import { undoLatestVisit } from "./undo-latest.handler.ts";
 import { handleCancelPick, handlePickCustomer, handleUndoVisit } from "./visit-actions.handler.ts";
 
-export interface DispatcherDeps {
-  db: DbClient;
+export interface DispatcherDeps extends AppDeps {
   parser: IntentParser;
-  rules: Rules;
-  timeZone: string;
-  clock: Clock;
-  /** Platforms with a running sender; people are only addressed there. */
-  enabledPlatforms: () => Platform[];
-  log: Logger;
 }
 
 type ActionHandler = (ctx: HandlerContext, card: CardRow, arg: string | undefined) => Promise<void>;
@@ -45,6 +39,8 @@ const ACTIONS: Record<string, ActionHandler> = {
   "visit_confirm.undo": (ctx, card) => handleUndoVisit(ctx, card),
   "pick_customer.pick": (ctx, card, arg) => handlePickCustomer(ctx, card, arg),
   "pick_customer.cancel": (ctx, card) => handleCancelPick(ctx, card),
+  "reminder.done": (ctx, card) => handleReminderDone(ctx, card),
+  "reminder.snooze": (ctx, card, arg) => handleReminderSnooze(ctx, card, arg),
 };
 
 /** Exact commands that bypass the parser (they are also the text fallback of card buttons). */
@@ -161,8 +157,9 @@ async function routeIntent(ctx: HandlerContext, intent: Intent, text: string): P
     case "show_metrics":
       return handleNotYet(ctx, "业绩统计");
     case "complete_task":
+      return handleCompleteTask(ctx, intent);
     case "snooze_task":
-      return handleNotYet(ctx, "完成/推迟待办");
+      return handleSnoozeTask(ctx, intent);
     default:
       return handleUnknown(ctx, text);
   }

@@ -1,5 +1,5 @@
 // A fresh, migrated database per test file: in-memory PGlite by default, or a new database on the server in
-// TEST_DATABASE_URL (CI runs the suite both ways). Dropped again in teardown.
+// TEST_DATABASE_URL or DATABASE_URL (CI runs the suite both ways). Dropped again in teardown.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { openDatabase, type Database } from "../../src/db/database.ts";
@@ -13,7 +13,7 @@ export interface TestDatabase extends Database {
 }
 
 export function serverUrl(): string | undefined {
-  return process.env.TEST_DATABASE_URL || undefined;
+  return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
 }
 
 export async function freshDatabase(opts: { migrate?: boolean } = {}): Promise<TestDatabase> {

@@ -16,7 +16,7 @@ export const FIXED_NOW = new Date("2026-11-23T10:00:00+08:00");
 
 export async function startTestBot(envOverrides: Record<string, string> = {}, opts: StartOptions & { clock?: Clock } = {}): Promise<TestBot> {
   const database = await freshDatabase();
-  const env = parseEnv({ NODE_ENV: "test", PORT: "0", LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", PLAYGROUND: "true", ...envOverrides });
+  const env = parseEnv({ NODE_ENV: "test", PORT: "0", LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", PLAYGROUND: "true", JOBS: "false", ...envOverrides });
   const bot = await startBot(env, {
     database,
     clock: opts.clock ?? new ManualClock(FIXED_NOW),

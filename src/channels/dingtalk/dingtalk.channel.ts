@@ -1,7 +1,54 @@
-// Placeholder until the Dingtalk channel lands (issue work in progress): refuses to start rather than pretend.
+// The DingTalk channel: a Stream receiver (default) or an HTTP callback route, and a sender for the outbox.
+// Everything is per instance (own client, token cache, limiter), so several channels can share one process.
 import type { DingtalkConfig } from "../../env.ts";
 import type { Channel, ChannelDeps } from "../channel.ts";
+import { DingtalkApi } from "./api-client.ts";
+import { dingtalkHttpRouter } from "./http-receiver.ts";
+import { DingtalkSender } from "./sender.ts";
+import { LocalDWClient } from "./stream-client.ts";
+import { attachStreamReceiver } from "./stream-receiver.ts";
+import { StreamSupervisor, type SupervisorTimings } from "./stream-supervisor.ts";
 
-export function createDingtalkChannel(_config: DingtalkConfig, _deps: ChannelDeps): Channel {
-  throw new Error("The Dingtalk channel is not implemented yet; unset its environment variables.");
+export interface DingtalkChannelOptions {
+  /** Stream connection timings (tests shorten them). */
+  stream?: Partial<SupervisorTimings>;
+  /** Client-side limit on OpenAPI calls per second. Default 20. */
+  qps?: number;
+}
+
+export interface DingtalkChannel extends Channel {
+  /** The Stream supervisor (undefined in HTTP mode), for health checks and tests. */
+  readonly stream?: StreamSupervisor;
+}
+
+export function createDingtalkChannel(config: DingtalkConfig, deps: ChannelDeps, options: DingtalkChannelOptions = {}): DingtalkChannel {
+  const log = deps.log.child({ channel: "dingtalk" });
+  const api = new DingtalkApi({ clientId: config.clientId, clientSecret: config.clientSecret, apiBase: config.apiBase, log, qps: options.qps ?? 20 });
+  // Card clicks arrive only over Stream; in HTTP mode cards are sent as markdown with text commands.
+  const cardTemplateId = config.mode === "stream" ? config.cardTemplateId : undefined;
+  const sender = new DingtalkSender(api, { robotCode: config.robotCode, cardTemplateId, oapiBase: config.oapiBase }, deps.clock, log);
+
+  if (config.mode === "http") {
+    return {
+      platform: "dingtalk",
+      sender,
+      http: { path: "/dingtalk", handler: dingtalkHttpRouter({ appSecret: config.clientSecret, inbox: deps.inbox, log, clock: deps.clock, maxBodyBytes: deps.maxBodyBytes }) },
+      async start() {
+        if (config.cardTemplateId) log.warn("DINGTALK_CARD_TEMPLATE_ID is ignored in http mode: card clicks need Stream mode, so cards are sent as markdown");
+        log.info("dingtalk channel ready (http mode): POST /dingtalk/callback");
+      },
+      async stop() {},
+    };
+  }
+
+  const client = new LocalDWClient({ clientId: config.clientId, clientSecret: config.clientSecret, apiBase: config.apiBase, log });
+  attachStreamReceiver(client, { inbox: deps.inbox, log, clock: deps.clock });
+  const stream = new StreamSupervisor(client, log, options.stream);
+  return {
+    platform: "dingtalk",
+    sender,
+    stream,
+    start: () => stream.start(),
+    stop: () => stream.stop(),
+  };
 }

@@ -29,6 +29,7 @@ async function handle(client: LocalDWClient, deps: StreamReceiverDeps, frame: DW
   const messageId = frame.headers.messageId;
   const socket = client.socketNow;
   const log = deps.log.child({ channel: "dingtalk", messageId, topic: frame.headers.topic });
+  if (!messageId) return log.warn("dingtalk stream: callback without a messageId ignored");
   try {
     const event = toEvent(frame, kind, deps.clock.now().getTime());
     if ("error" in event) log.warn("dingtalk stream: callback ignored", { error: event.error });
@@ -43,7 +44,11 @@ async function handle(client: LocalDWClient, deps: StreamReceiverDeps, frame: DW
     log.warn("dingtalk stream: connection changed before the ACK; the platform may redeliver (deduped)");
     return;
   }
-  client.socketCallBackResponse(messageId, {});
+  try {
+    client.socketCallBackResponse(messageId, {});
+  } catch (err) {
+    log.warn("dingtalk stream: ACK could not be sent", { err });
+  }
 }
 
 function toEvent(frame: DWClientDownStream, kind: "robot" | "card", now: number) {

@@ -1,7 +1,20 @@
-// Placeholder until the Wecom channel lands (issue work in progress): refuses to start rather than pretend.
+// The WeCom self-built app channel: the callback routes (receiver) and the outbox sender, wired from config.
 import type { WecomConfig } from "../../env.ts";
 import type { Channel, ChannelDeps } from "../channel.ts";
+import { WecomApi } from "./wecom-api.ts";
+import { wecomRouter } from "./wecom-receiver.ts";
+import { WecomSender } from "./wecom-sender.ts";
 
-export function createWecomChannel(_config: WecomConfig, _deps: ChannelDeps): Channel {
-  throw new Error("The Wecom channel is not implemented yet; unset its environment variables.");
+export function createWecomChannel(config: WecomConfig, deps: ChannelDeps): Channel {
+  const log = deps.log.child({ channel: "wecom" });
+  const api = new WecomApi({ corpId: config.corpId, secret: config.secret, apiBase: config.apiBase }, { log });
+  return {
+    platform: "wecom",
+    http: { path: "/wecom", handler: wecomRouter(config, { inbox: deps.inbox, log, maxBodyBytes: deps.maxBodyBytes }) },
+    sender: new WecomSender(api, config.agentId, log),
+    async start() {
+      log.info("WeCom callback ready at /wecom/callback", { corpId: config.corpId, agentId: config.agentId });
+    },
+    async stop() {},
+  };
 }

@@ -6,7 +6,8 @@ export function normalizeText(text: string): string {
 }
 
 /** Separators between the "fields" reps type: spaces and punctuation, but not the dot inside 12.5. */
-export const SEPARATOR = /[\s,，。;；:：!！?？、~～()（）【】\[\]"“”'‘’]+/;
+export const SEPARATOR_CLASS = "\\s,，。;；:：!！?？、~～()（）【】\\[\\]\"“”'‘’";
+export const SEPARATOR = new RegExp(`[${SEPARATOR_CLASS}]+`);
 
 export function tokens(text: string): string[] {
   return text.split(SEPARATOR).filter((t) => t.length > 0);

@@ -1,0 +1,6 @@
+import { dailyTodoJob } from "./daily-todo.job.ts";
+import { dueRemindersJob } from "./due-reminders.job.ts";
+import type { JobDefinition } from "./job.ts";
+
+export const ALL_JOBS: JobDefinition[] = [dueRemindersJob, dailyTodoJob];
+export type { JobDefinition };

@@ -1,0 +1,43 @@
+// Runs the jobs on their cron schedules (node-cron, in the bot's time zone). Every instance may schedule them;
+// runOncePerPeriod lets exactly one of them do each run.
+import cron, { type ScheduledTask } from "node-cron";
+import { runOncePerPeriod } from "../src/handlers/jobs/job-run.handler.ts";
+import type { AppDeps } from "../src/handlers/app-deps.ts";
+import type { JobDefinition } from "./job.ts";
+
+export async function runJob(deps: AppDeps, job: JobDefinition, now: Date): Promise<{ ran: boolean; period: string; result?: Record<string, number> }> {
+  const period = job.period(now, deps.timeZone);
+  const log = deps.log.child({ job: job.name, period });
+  const r = await runOncePerPeriod(deps, job.name, period, () => job.run(deps, now, period));
+  if (r.ran) log.info("job ran", r.result);
+  else log.debug("job already ran for this period");
+  return { ran: r.ran, period, ...(r.ran ? { result: r.result } : {}) };
+}
+
+export class JobScheduler {
+  private tasks: ScheduledTask[] = [];
+  constructor(
+    private readonly deps: AppDeps,
+    private readonly jobs: JobDefinition[],
+  ) {}
+
+  start(): void {
+    for (const job of this.jobs) {
+      const expr = job.schedule(this.deps);
+      if (!cron.validate(expr)) throw new Error(`Job ${job.name}: invalid cron expression "${expr}" (check rules.schedule in ORG_FILE)`);
+      const task = cron.schedule(
+        expr,
+        async () => {
+          await runJob(this.deps, job, this.deps.clock.now()).catch((err) => this.deps.log.error("job failed", { err, job: job.name }));
+        },
+        { timezone: this.deps.timeZone, noOverlap: true, name: job.name },
+      );
+      this.tasks.push(task);
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.tasks) await t.destroy();
+    this.tasks = [];
+  }
+}

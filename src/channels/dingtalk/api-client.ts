@@ -1,0 +1,124 @@
+// DingTalk OpenAPI calls: access token (cached, refreshed early, single-flight, refetched once on 401), a client
+// side QPS limit, and one mapping of failures to Retryable/Permanent send errors.
+import { PermanentSendError, RetryableSendError } from "../../core/app-error.ts";
+import type { Logger } from "../../core/logger.ts";
+import { RateLimiter } from "./rate-limiter.ts";
+
+export interface ApiClientOptions {
+  clientId: string;
+  clientSecret: string;
+  apiBase: string;
+  log: Logger;
+  qps?: number;
+  timeoutMs?: number;
+}
+
+const REFRESH_MARGIN_MS = 5 * 60_000;
+const THROTTLE_CODES = new Set(["90002", "90018", "90019", "90020", "130101", "Throttling", "Throttling.Api", "Throttling.User"]);
+
+export class DingtalkApi {
+  private token: { value: string; expiresAt: number } | null = null;
+  private inflight: Promise<string> | null = null;
+  private readonly limiter: RateLimiter;
+
+  constructor(private readonly o: ApiClientOptions) {
+    this.limiter = new RateLimiter(o.qps ?? 20);
+  }
+
+  /** Call `${apiBase}${path}` with the token header; returns the parsed JSON body. */
+  async call<T = Record<string, unknown>>(method: "POST" | "PUT", path: string, body: unknown): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.accessToken();
+      const res = await this.fetchJson(`${this.o.apiBase}${path}`, method, body, { "x-acs-dingtalk-access-token": token });
+      if (isAuthFailure(res.status, res.json)) {
+        this.invalidate(token);
+        if (attempt > 0) throw new RetryableSendError(`${method} ${path}: access token refused twice`);
+        this.o.log.warn("dingtalk: access token refused; fetching a new one", { path });
+        continue;
+      }
+      throwIfFailed(res.status, res.json, `${method} ${path}`);
+      return res.json as T;
+    }
+  }
+
+  /** POST to a sessionWebhook (a full URL from the message); answers {errcode, errmsg}. */
+  async postWebhook(url: string, body: unknown): Promise<{ errcode?: number; errmsg?: string }> {
+    const token = await this.accessToken();
+    const res = await this.fetchJson(url, "POST", body, { "x-acs-dingtalk-access-token": token });
+    throwIfFailed(res.status, res.json, "session webhook");
+    return res.json as { errcode?: number; errmsg?: string };
+  }
+
+  async accessToken(): Promise<string> {
+    if (this.token && this.token.expiresAt - REFRESH_MARGIN_MS > Date.now()) return this.token.value;
+    this.inflight ??= this.fetchToken().finally(() => (this.inflight = null));
+    return this.inflight;
+  }
+
+  private invalidate(token: string): void {
+    if (this.token?.value === token) this.token = null;
+  }
+
+  private async fetchToken(): Promise<string> {
+    const res = await this.fetchJson(`${this.o.apiBase}/v1.0/oauth2/accessToken`, "POST", { appKey: this.o.clientId, appSecret: this.o.clientSecret }, {}, false);
+    const j = res.json as { accessToken?: unknown; expireIn?: unknown };
+    if (res.status !== 200 || typeof j.accessToken !== "string") {
+      this.o.log.error("dingtalk: could not get an access token; check DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET", { status: res.status, body: res.json });
+      throw new RetryableSendError(`access token: HTTP ${res.status}`);
+    }
+    const ttl = typeof j.expireIn === "number" ? j.expireIn * 1000 : 7200_000;
+    this.token = { value: j.accessToken, expiresAt: Date.now() + ttl };
+    return j.accessToken;
+  }
+
+  private async fetchJson(url: string, method: string, body: unknown, headers: Record<string, string>, limited = true) {
+    if (limited) await this.limiter.take();
+    let res: globalThis.Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: { "content-type": "application/json", accept: "application/json", ...headers },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
+      });
+    } catch (err) {
+      throw new RetryableSendError(`network: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const text = await res.text();
+    let json: unknown = {};
+    try {
+      json = text ? JSON.parse(text) : {};
+    } catch {
+      json = { raw: text.slice(0, 200) };
+    }
+    return { status: res.status, json };
+  }
+}
+
+function codeOf(json: unknown): string {
+  const j = (json ?? {}) as { code?: unknown; errcode?: unknown };
+  return String(j.code ?? j.errcode ?? "");
+}
+
+function isAuthFailure(status: number, json: unknown): boolean {
+  const code = codeOf(json);
+  return status === 401 || code === "InvalidAuthentication" || code === "40014" || code === "42001";
+}
+
+export function isThrottled(status: number, json: unknown): boolean {
+  const code = codeOf(json);
+  return status === 429 || THROTTLE_CODES.has(code) || /QpsLimit|ApiCountLimit|Throttl/i.test(code) || (json as { status?: unknown })?.status === 1111;
+}
+
+/** HTTP status and the body's code decide: throttled/5xx/network → retry later; other 4xx or errcode → never. */
+function throwIfFailed(status: number, json: unknown, what: string): void {
+  const code = codeOf(json);
+  const message = String((json as { message?: unknown; errmsg?: unknown })?.message ?? (json as { errmsg?: unknown })?.errmsg ?? "");
+  if (isThrottled(status, json)) throw new RetryableSendError(`${what}: throttled (${status} ${code})`);
+  if (status >= 500) throw new RetryableSendError(`${what}: HTTP ${status} ${code} ${message}`.trim());
+  if (status >= 400) throw new PermanentSendError(`${what}: HTTP ${status} ${code} ${message}`.trim());
+  if (code && code !== "0" && code !== "undefined" && (json as { errcode?: unknown }).errcode !== undefined) {
+    if (code === "-1") throw new RetryableSendError(`${what}: system busy`);
+    throw new PermanentSendError(`${what}: errcode ${code} ${message}`.trim());
+  }
+}

@@ -1,0 +1,124 @@
+// WeCom's JSON API with the access token handled: cached in process, refreshed 5 minutes before it expires,
+// fetched once for all concurrent callers, and refetched once at once when WeCom says it is no longer valid.
+// Failures become RetryableSendError / PermanentSendError, judged by errcode only (never errmsg).
+import { PermanentSendError, RetryableSendError } from "../../core/app-error.ts";
+import type { Logger } from "../../core/logger.ts";
+
+export interface WecomApiConfig {
+  corpId: string;
+  secret: string;
+  apiBase: string;
+}
+
+export interface WecomApiOptions {
+  log: Logger;
+  now?: () => number;
+  timeoutMs?: number;
+}
+
+export interface WecomReply {
+  errcode: number;
+  errmsg?: string;
+  [key: string]: unknown;
+}
+
+const TOKEN_ERRORS = new Set([40014, 42001, 41001]);
+const REFRESH_EARLY_MS = 5 * 60_000;
+/** Settings an administrator must fix; retried slowly so nothing is lost meanwhile. */
+const CONFIG_ERRORS: Record<number, string> = {
+  40001: "the secret is wrong: check WECOM_SECRET",
+  40013: "the CorpID is wrong: check WECOM_CORP_ID",
+  40056: "the AgentId is wrong: check WECOM_AGENT_ID",
+  40091: "the secret is wrong: check WECOM_SECRET",
+  42009: "the token does not belong to this app: check WECOM_SECRET and WECOM_AGENT_ID",
+  48002: "the app may not call this API: check the app's permissions in the admin console",
+  60020: "this server's IP is not in the app's 企业可信IP list: add it in the admin console",
+};
+const CONFIG_RETRY_MS = 5 * 60_000;
+const RATE_LIMIT_RETRY_MS = 60_000;
+
+export class WecomApi {
+  private token: { value: string; refreshAt: number } | null = null;
+  private inflight: Promise<string> | null = null;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly config: WecomApiConfig,
+    private readonly opts: WecomApiOptions,
+  ) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** POST `path` (e.g. "/cgi-bin/message/send") with the token; a token WeCom rejects is replaced once. */
+  async post(path: string, body: unknown): Promise<WecomReply> {
+    let token = await this.accessToken();
+    let reply = await this.request("POST", `${path}?access_token=${encodeURIComponent(token)}`, body);
+    if (TOKEN_ERRORS.has(reply.errcode)) {
+      this.invalidate(token);
+      token = await this.accessToken();
+      reply = await this.request("POST", `${path}?access_token=${encodeURIComponent(token)}`, body);
+    }
+    if (reply.errcode !== 0) throw this.failure(path, reply);
+    return reply;
+  }
+
+  async accessToken(): Promise<string> {
+    if (this.token && this.now() < this.token.refreshAt) return this.token.value;
+    // Single flight: concurrent callers share one gettoken (WeCom throttles frequent calls).
+    this.inflight ??= this.fetchToken().finally(() => (this.inflight = null));
+    return this.inflight;
+  }
+
+  private invalidate(token: string): void {
+    if (this.token?.value === token) this.token = null; // another caller may already hold a newer one
+  }
+
+  private async fetchToken(): Promise<string> {
+    const q = `corpid=${encodeURIComponent(this.config.corpId)}&corpsecret=${encodeURIComponent(this.config.secret)}`;
+    const reply = await this.request("GET", `/cgi-bin/gettoken?${q}`);
+    const token = reply.access_token;
+    if (reply.errcode !== 0 || typeof token !== "string" || !token) throw this.failure("/cgi-bin/gettoken", reply);
+    const expiresIn = typeof reply.expires_in === "number" ? reply.expires_in : 7200;
+    this.token = { value: token, refreshAt: this.now() + Math.max(0, expiresIn * 1000 - REFRESH_EARLY_MS) };
+    return token;
+  }
+
+  private async request(method: "GET" | "POST", pathAndQuery: string, body?: unknown): Promise<WecomReply> {
+    const api = pathAndQuery.split("?")[0] ?? pathAndQuery; // never log the query: it holds the secret or token
+    let res: globalThis.Response;
+    try {
+      res = await fetch(`${this.config.apiBase}${pathAndQuery}`, {
+        method,
+        headers: body === undefined ? {} : { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
+      });
+    } catch (err) {
+      throw new RetryableSendError(`WeCom ${api} unreachable: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const text = await res.text().catch(() => "");
+    if (!res.ok) throw new RetryableSendError(`WeCom ${api} answered HTTP ${res.status}`);
+    let json: WecomReply | null = null;
+    try {
+      json = JSON.parse(text) as WecomReply;
+    } catch {
+      // handled below
+    }
+    // WeCom always sends errcode; anything else (a proxy page, {}) must not count as delivered.
+    if (!json || typeof json.errcode !== "number") throw new RetryableSendError(`WeCom ${api} answered without an errcode`);
+    return json;
+  }
+
+  private failure(api: string, reply: WecomReply): Error {
+    const what = `WeCom ${api} errcode ${reply.errcode} (${String(reply.errmsg ?? "").slice(0, 120)})`;
+    const config = CONFIG_ERRORS[reply.errcode];
+    if (config) {
+      this.opts.log.error(`WeCom refused the call: ${config}`, { api, errcode: reply.errcode });
+      return new RetryableSendError(`${what}: ${config}`, CONFIG_RETRY_MS);
+    }
+    if (reply.errcode === 45009) return new RetryableSendError(`${what}: rate limited`, RATE_LIMIT_RETRY_MS);
+    if (reply.errcode === -1 || reply.errcode === 45033) return new RetryableSendError(`${what}: busy`);
+    if (TOKEN_ERRORS.has(reply.errcode)) return new RetryableSendError(`${what}: token rejected twice`);
+    return new PermanentSendError(what);
+  }
+}

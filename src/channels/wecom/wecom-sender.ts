@@ -1,0 +1,81 @@
+// Delivers outbox messages as WeCom app messages (message/send) and card updates (update_template_card).
+// Every failure is a RetryableSendError or PermanentSendError; the outbox worker decides what happens next.
+import { PermanentSendError, RetryableSendError } from "../../core/app-error.ts";
+import type { Card } from "../../core/card.ts";
+import type { Logger } from "../../core/logger.ts";
+import type { OutboundMessage, SendResult } from "../../core/outbound-message.ts";
+import type { ChannelSender } from "../../core/ports.ts";
+import { SlidingWindowLimiter } from "./rate-limiter.ts";
+import { renderCard, renderCardUpdate, statusText } from "./render-card.ts";
+import type { WecomApi } from "./wecom-api.ts";
+
+const TEXT_MAX_BYTES = 2048;
+
+export class WecomSender implements ChannelSender {
+  readonly platform = "wecom" as const;
+
+  constructor(
+    private readonly api: WecomApi,
+    private readonly agentId: number,
+    private readonly log: Logger,
+    private readonly limiter = new SlidingWindowLimiter(),
+  ) {}
+
+  async send(m: OutboundMessage): Promise<SendResult> {
+    const b = m.body;
+    switch (b.type) {
+      case "text":
+        await this.sendMessage(m.recipient, { msgtype: "text", text: { content: cutBytes(b.text, TEXT_MAX_BYTES) } });
+        return {};
+      case "markdown":
+        await this.sendMessage(m.recipient, { msgtype: "markdown", markdown: { content: cutBytes(b.text, TEXT_MAX_BYTES) } });
+        return {};
+      case "card": {
+        const reply = await this.sendMessage(m.recipient, renderCard(b.card));
+        const code = typeof reply.response_code === "string" && reply.response_code ? reply.response_code : undefined;
+        return { externalId: b.card.ref, ...(code ? { responseCode: code } : {}) };
+      }
+      case "card_update":
+        await this.updateCard(m.recipient, b.card, b.responseCode);
+        return {};
+    }
+  }
+
+  /** One app message to one member, within WeCom's per-member limit. */
+  private async sendMessage(touser: string, content: object): Promise<Record<string, unknown>> {
+    const wait = this.limiter.take(touser);
+    if (wait > 0) throw new RetryableSendError(`WeCom allows 30 messages a minute to one member; ${touser} is at the limit`, wait);
+    const reply = await this.api.post("/cgi-bin/message/send", { touser, agentid: this.agentId, ...content, safe: 0, enable_duplicate_check: 0 });
+    if (typeof reply.invaliduser === "string" && reply.invaliduser.split("|").includes(touser)) {
+      throw new PermanentSendError(`WeCom does not know member ${touser} (invaliduser)`);
+    }
+    return reply;
+  }
+
+  /** In place when we hold a response code; otherwise, or if WeCom refuses the code, say it in a text. */
+  private async updateCard(touser: string, card: Card, responseCode: string | undefined): Promise<void> {
+    const update = renderCardUpdate(card);
+    if (responseCode && update) {
+      try {
+        await this.api.post("/cgi-bin/message/update_template_card", { userids: [touser], agentid: this.agentId, response_code: responseCode, ...update });
+        return;
+      } catch (err) {
+        if (!(err instanceof PermanentSendError)) throw err;
+        this.log.warn("card update refused; telling the member in a text instead", { card: card.ref, err: err.message });
+      }
+    }
+    await this.sendMessage(touser, { msgtype: "text", text: { content: statusText(card) } });
+  }
+}
+
+function cutBytes(s: string, maxBytes: number): string {
+  if (Buffer.byteLength(s) <= maxBytes) return s;
+  let out = "";
+  let bytes = 3; // the "…"
+  for (const c of s) {
+    bytes += Buffer.byteLength(c);
+    if (bytes > maxBytes) break;
+    out += c;
+  }
+  return out + "…";
+}

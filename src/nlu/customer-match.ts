@@ -1,0 +1,135 @@
+/**
+ * Chinese company-name normalisation and fuzzy matching.
+ *
+ * normalizeCompanyName keeps the distinctive core of a name: 上海华东机电设备有限公司 → 华东机电,
+ * 杭州天阳科技 → 天阳, 美的集团 → 美的, ABB（中国）有限公司 → abb. A region prefix (上海, 江苏省…) is only
+ * dropped when what is left is still distinctive (上海电气 stays 上海电气).
+ *
+ * decideMatch thresholds (scores from rankCustomers, 0..1):
+ *  - none:      no candidate scores ≥ MATCH_MIN (0.6)
+ *  - ambiguous: two or more candidates ≥ MATCH_MIN within CLOSE_GAP (0.1) of the best one, or a single
+ *               best candidate below EXACT_MIN (0.8): the bot asks instead of guessing
+ *  - exact:     the best candidate scores ≥ EXACT_MIN and every other one is more than CLOSE_GAP behind
+ */
+export const MATCH_MIN = 0.6;
+export const EXACT_MIN = 0.8;
+export const CLOSE_GAP = 0.1;
+
+const LEGAL_SUFFIXES = [
+  "股份有限公司", "有限责任公司", "集团有限公司", "集团股份", "有限公司", "责任公司", "总公司", "分公司", "公司",
+  "集团", "股份", "控股", "corporation", "limited", "company", "co.,ltd", "co.ltd", "coltd", "group", "corp", "inc", "ltd", "co",
+];
+/** Generic business-scope words dropped from the end when something distinctive remains. */
+const SCOPE_SUFFIXES = ["科技", "技术", "实业", "贸易", "商贸", "工贸", "发展", "设备", "制造", "国际", "中国"];
+const PROVINCES =
+  "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门";
+const CITIES =
+  "广州|深圳|杭州|南京|苏州|无锡|常州|昆山|宁波|温州|绍兴|嘉兴|台州|金华|合肥|福州|厦门|泉州|济南|青岛|烟台|潍坊|郑州|武汉|长沙|成都|西安|沈阳|大连|长春|哈尔滨|石家庄|太原|南昌|南宁|昆明|贵阳|兰州|乌鲁木齐|呼和浩特|佛山|东莞|中山|珠海|惠州|徐州|南通|扬州|镇江|盐城|泰州|连云港|淮安|宿迁|芜湖|唐山|保定|廊坊|洛阳|襄阳|宜昌|株洲|湘潭|绵阳|柳州|桂林|海口|三亚|江门|汕头|湛江";
+const REGION_RE = new RegExp(`^(?:中国|(?:${PROVINCES})(?:省|市|自治区)?|(?:${CITIES})(?:市)?)`);
+const PAREN_REGION_RE = new RegExp(`[(（]\\s*(?:中国|${PROVINCES}|${CITIES})?\\s*(?:省|市)?\\s*[)）]`, "g");
+/** Left alone as a whole name is not distinctive: 上海电气 must not become 电气. */
+const GENERIC = new Set([
+  "电气", "电器", "机电", "机械", "电子", "建材", "重工", "化工", "钢铁", "物流", "医药", "银行", "电力", "汽车", "能源",
+  "纺织", "环保", "包装", "五金", "电缆", "液压", "材料", "仪表", "食品", "通信", "软件", "网络", "信息", "光电", "新材料",
+]);
+
+function stripSuffixes(s: string, list: string[]): string {
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const suf of list) {
+      if (s.endsWith(suf) && s.length - suf.length >= 2) {
+        s = s.slice(0, -suf.length);
+        changed = true;
+      }
+    }
+  }
+  return s;
+}
+
+/** Lower-case, half-width, no punctuation, no spaces. */
+export function cleanName(name: string): string {
+  return name
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(PAREN_REGION_RE, "")
+    .replace(/[\s\p{P}\p{S}]+/gu, "");
+}
+
+export function normalizeCompanyName(name: string): string {
+  let s = cleanName(name);
+  s = stripSuffixes(s, LEGAL_SUFFIXES);
+  const beforeScope = s;
+  s = stripSuffixes(s, SCOPE_SUFFIXES);
+  if (GENERIC.has(s)) s = beforeScope;
+  for (let i = 0; i < 2; i++) {
+    const m = REGION_RE.exec(s);
+    if (!m) break;
+    const rest = s.slice(m[0].length);
+    if (rest.length < 2 || GENERIC.has(rest) || GENERIC.has(stripSuffixes(rest, SCOPE_SUFFIXES))) break;
+    s = stripSuffixes(rest, SCOPE_SUFFIXES);
+  }
+  return s || cleanName(name);
+}
+
+export function levenshtein(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[y.length]!;
+}
+
+/** Similarity of two already-normalised names, 0..1. */
+export function nameSimilarity(a: string, b: string): number {
+  if (!a || !b) return 0;
+  if (a === b) return 1;
+  const la = [...a].length;
+  const lb = [...b].length;
+  const [short, long] = la <= lb ? [a, b] : [b, a];
+  const ls = Math.min(la, lb);
+  const ll = Math.max(la, lb);
+  let score = 0;
+  // 简称: one name contains the other (华东 / 华东机电), or the short one is the long one's head.
+  if (ls >= 2 && long.includes(short)) score = 0.7 + 0.25 * (ls / ll);
+  // Small typos: 华东机店 / 华东机电.
+  const d = levenshtein(a, b);
+  if (d === 1 && ls >= 3) score = Math.max(score, 0.88 - 0.02 * Math.max(0, 4 - ls));
+  else if (d === 2 && ls >= 6) score = Math.max(score, 0.8);
+  score = Math.max(score, 1 - d / ll - 0.15);
+  return Math.max(0, Math.min(1, score));
+}
+
+export interface CustomerCandidate { id: string; name: string; aliases: string[] }
+export interface RankedCustomer { id: string; name: string; score: number }
+
+export function rankCustomers(query: string, candidates: CustomerCandidate[]): RankedCustomer[] {
+  const q = normalizeCompanyName(query);
+  const qClean = cleanName(query);
+  const ranked = candidates.map((c) => {
+    let score = 0;
+    for (const n of [c.name, ...c.aliases]) {
+      const s = Math.max(nameSimilarity(q, normalizeCompanyName(n)), nameSimilarity(qClean, cleanName(n)));
+      score = Math.max(score, s);
+    }
+    return { id: c.id, name: c.name, score: Math.round(score * 1000) / 1000 };
+  });
+  return ranked.filter((r) => r.score > 0).sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
+}
+
+export type MatchDecision = { kind: "exact"; id: string } | { kind: "ambiguous"; ids: string[] } | { kind: "none" };
+
+export function decideMatch(ranked: RankedCustomer[]): MatchDecision {
+  const best = ranked[0];
+  if (!best || best.score < MATCH_MIN) return { kind: "none" };
+  const close = ranked.filter((r) => r.score >= MATCH_MIN && best.score - r.score < CLOSE_GAP);
+  if (close.length >= 2) return { kind: "ambiguous", ids: close.map((r) => r.id) };
+  if (best.score < EXACT_MIN) return { kind: "ambiguous", ids: [best.id] };
+  return { kind: "exact", id: best.id };
+}

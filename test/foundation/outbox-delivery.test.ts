@@ -1,0 +1,92 @@
+// The outbox against a real database: a platform outage delays messages but never drops them, order per
+// recipient holds, and a message that can never be delivered is dead-lettered, not retried forever.
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import { PermanentSendError, RetryableSendError } from "../../src/core/app-error.ts";
+import { createLogger } from "../../src/core/logger.ts";
+import type { OutboundMessage, SendResult } from "../../src/core/outbound-message.ts";
+import { OutboxWorker } from "../../src/core/outbox-worker.ts";
+import type { ChannelSender } from "../../src/core/ports.ts";
+import { enqueueMessages, OutboxRepo } from "../../src/domain/plumbing/outbox.repo.ts";
+import { freshDatabase, type TestDatabase } from "../support/fresh-database.ts";
+
+/** A platform that fails on command: a fake of the ChannelSender interface, not of our code. */
+class FlakyPlatform implements ChannelSender {
+  readonly platform = "wecom" as const;
+  readonly delivered: string[] = [];
+  failures: (Error | null)[] = [];
+  async send(m: OutboundMessage): Promise<SendResult> {
+    const next = this.failures.shift();
+    if (next) throw next;
+    this.delivered.push(m.body.type === "text" ? m.body.text : m.body.type);
+    return {};
+  }
+}
+
+let db: TestDatabase;
+let platform: FlakyPlatform;
+let worker: OutboxWorker;
+const text = (recipient: string, t: string, dedupeKey?: string): OutboundMessage => ({ platform: "wecom", recipient, body: { type: "text", text: t }, ...(dedupeKey ? { dedupeKey } : {}) });
+
+beforeAll(async () => {
+  db = await freshDatabase();
+});
+afterAll(async () => db?.destroy());
+beforeEach(async () => {
+  await db.prisma.outboxMessage.deleteMany();
+  platform = new FlakyPlatform();
+  worker = new OutboxWorker(new OutboxRepo(db.sql), [platform], createLogger("silent"));
+});
+
+async function makeDue(): Promise<void> {
+  await db.prisma.outboxMessage.updateMany({ where: { status: "pending" }, data: { nextAttemptAt: new Date(0) } });
+}
+
+it("retries through an outage and delivers everything, in order per recipient", async () => {
+  await enqueueMessages(db.prisma, [text("a", "a1"), text("a", "a2"), text("b", "b1")]);
+  platform.failures = [new RetryableSendError("45009 api freq out of limit", 60_000)];
+  await worker.drainOnce();
+  // a1 failed → a2 must wait behind it; b1 is independent.
+  expect(platform.delivered).toEqual(["b1"]);
+  const pending = await db.prisma.outboxMessage.findMany({ where: { status: "pending" }, orderBy: { id: "asc" } });
+  expect(pending.map((p) => p.lastError)).toEqual([expect.stringContaining("45009"), expect.stringContaining("earlier message")]);
+  expect(pending[0]!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 50_000);
+
+  await makeDue();
+  await worker.drainOnce();
+  expect(platform.delivered).toEqual(["b1", "a1", "a2"]);
+  expect(await db.prisma.outboxMessage.count({ where: { status: "sent" } })).toBe(3);
+});
+
+it("treats network errors as retryable", async () => {
+  await enqueueMessages(db.prisma, [text("a", "x")]);
+  platform.failures = [new TypeError("fetch failed")];
+  await worker.drainOnce();
+  expect(platform.delivered).toEqual([]);
+  await makeDue();
+  await worker.drainOnce();
+  expect(platform.delivered).toEqual(["x"]);
+});
+
+it("dead-letters a message that can never be delivered, keeping it", async () => {
+  await enqueueMessages(db.prisma, [text("ghost", "never")]);
+  platform.failures = [new PermanentSendError("81013 no valid recipient")];
+  await worker.drainOnce();
+  const row = await db.prisma.outboxMessage.findFirstOrThrow();
+  expect(row.status).toBe("dead");
+  expect(row.lastError).toContain("81013");
+});
+
+it("sends a message with the same dedupe key once", async () => {
+  await enqueueMessages(db.prisma, [text("a", "todo", "job:daily-todo:2026-11-23:a")]);
+  await enqueueMessages(db.prisma, [text("a", "todo", "job:daily-todo:2026-11-23:a")]);
+  await worker.drainOnce();
+  expect(platform.delivered).toEqual(["todo"]);
+});
+
+it("lets two workers share the queue without sending anything twice", async () => {
+  await enqueueMessages(db.prisma, Array.from({ length: 40 }, (_, i) => text(`u${i % 7}`, `m${i}`)));
+  const other = new OutboxWorker(new OutboxRepo(db.sql), [platform], createLogger("silent"), { batchSize: 5 });
+  const mine = new OutboxWorker(new OutboxRepo(db.sql), [platform], createLogger("silent"), { batchSize: 5 });
+  while ((await Promise.all([other.drainOnce(), mine.drainOnce()])).some((n) => n > 0));
+  expect(platform.delivered.sort()).toEqual(Array.from({ length: 40 }, (_, i) => `m${i}`).sort());
+});

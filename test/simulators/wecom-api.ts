@@ -1,0 +1,229 @@
+// A local stand-in for WeCom's API (qyapi.weixin.qq.com), following protocols.md A3/C1: real HTTP on port 0,
+// errors in errcode with HTTP 200, every request recorded. Tests point WECOM_API_BASE at `url`.
+import { randomBytes } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface SimRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: Record<string, unknown> | null;
+  /** The errcode we answered. */
+  errcode: number;
+}
+
+export interface SimOptions {
+  corpId: string;
+  secret: string;
+  agentId: number;
+  /** Members that exist; anyone else gets 81013. Default: everybody exists. */
+  members?: string[];
+  expiresIn?: number;
+}
+
+type Json = Record<string, unknown>;
+const TASK_ID = /^[0-9A-Za-z_\-@]{1,128}$/;
+const INTERACTIVE = new Set(["button_interaction", "vote_interaction", "multiple_interaction"]);
+
+export class WecomApiSim {
+  readonly requests: SimRequest[] = [];
+  /** Accepted message/send bodies. */
+  readonly sent: Json[] = [];
+  /** Accepted update_template_card bodies. */
+  readonly updates: Json[] = [];
+  /** Messages beyond 30/min to one member: WeCom answers ok and drops them silently. */
+  readonly dropped: Json[] = [];
+  tokenFetches = 0;
+  url = "";
+
+  private readonly tokens = new Map<string, { expired: boolean }>();
+  private readonly taskIds = new Set<string>();
+  private readonly codes = new Map<string, { used: boolean }>();
+  private readonly perMember = new Map<string, number[]>();
+  private injected: { errcode: number; left: number; path?: string }[] = [];
+  private server: http.Server | null = null;
+
+  constructor(private readonly opts: SimOptions) {}
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  /** Every token issued so far stops working (42001), as when WeCom expires a token early. */
+  expireTokens(): void {
+    for (const t of this.tokens.values()) t.expired = true;
+  }
+
+  /** The next `times` calls (optionally only to `path`) fail with `errcode`. */
+  failNext(errcode: number, times = 1, path?: string): void {
+    this.injected.push({ errcode, left: times, ...(path ? { path } : {}) });
+  }
+
+  /** A fresh one-shot code, as WeCom puts in a template_card_event callback. */
+  issueResponseCode(): string {
+    const code = `rc_${randomBytes(12).toString("hex")}`;
+    this.codes.set(code, { used: false });
+    return code;
+  }
+
+  sentTo(user: string, msgtype?: string): Json[] {
+    return this.sent.filter((m) => m.touser === user && (!msgtype || m.msgtype === msgtype));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const u = new URL(req.url ?? "/", "http://sim");
+    const query = Object.fromEntries(u.searchParams);
+    const raw = await readBody(req);
+    let body: Json | null = null;
+    if (raw) {
+      try {
+        body = JSON.parse(raw) as Json;
+      } catch {
+        return this.reply(res, { method: req.method ?? "", path: u.pathname, query, body: null }, { errcode: 47001, errmsg: "data format error" });
+      }
+    }
+    const entry = { method: req.method ?? "", path: u.pathname, query, body };
+    const injected = this.takeInjected(u.pathname);
+    if (injected !== null) return this.reply(res, entry, { errcode: injected, errmsg: "injected failure" });
+    this.reply(res, entry, this.route(u.pathname, query, body));
+  }
+
+  private route(path: string, query: Record<string, string>, body: Json | null): Json {
+    if (path === "/cgi-bin/gettoken") return this.getToken(query);
+    const tokenError = this.checkToken(query.access_token);
+    if (tokenError) return tokenError;
+    if (!body) return { errcode: 44004, errmsg: "empty body" };
+    if (body.agentid !== this.opts.agentId) return { errcode: 40056, errmsg: "invalid agentid" };
+    if (path === "/cgi-bin/message/send") return this.send(body);
+    if (path === "/cgi-bin/message/update_template_card") return this.update(body);
+    return { errcode: 404, errmsg: "no such api in the simulator" };
+  }
+
+  private getToken(q: Record<string, string>): Json {
+    this.tokenFetches++;
+    if (q.corpid !== this.opts.corpId) return { errcode: 40013, errmsg: "invalid corpid" };
+    if (q.corpsecret !== this.opts.secret) return { errcode: 40001, errmsg: "invalid credential" };
+    const token = `tok_${randomBytes(16).toString("hex")}`;
+    this.tokens.set(token, { expired: false });
+    return { errcode: 0, errmsg: "ok", access_token: token, expires_in: this.opts.expiresIn ?? 7200 };
+  }
+
+  private checkToken(token: string | undefined): Json | null {
+    if (!token) return { errcode: 41001, errmsg: "access_token missing" };
+    const t = this.tokens.get(token);
+    if (!t) return { errcode: 40014, errmsg: "invalid access_token" };
+    if (t.expired) return { errcode: 42001, errmsg: "access_token expired" };
+    return null;
+  }
+
+  private send(body: Json): Json {
+    const touser = typeof body.touser === "string" ? body.touser : "";
+    if (!touser) return { errcode: 40003, errmsg: "invalid touser" };
+    if (this.opts.members && !this.opts.members.includes(touser)) return { errcode: 81013, errmsg: "user & party & tag all invalid" };
+    const problem = this.checkContent(body);
+    if (problem) return problem;
+    const card = body.template_card as Json | undefined;
+    if (card?.task_id) this.taskIds.add(String(card.task_id));
+    if (this.overMemberLimit(touser)) {
+      this.dropped.push(body);
+    } else this.sent.push(body);
+    const response_code = card && INTERACTIVE.has(String(card.card_type)) ? this.issueResponseCode() : undefined;
+    return { errcode: 0, errmsg: "ok", invaliduser: "", invalidparty: "", invalidtag: "", unlicenseduser: "", msgid: `msg_${randomBytes(8).toString("hex")}`, ...(response_code ? { response_code } : {}) };
+  }
+
+  private checkContent(body: Json): Json | null {
+    const bytes = (v: unknown) => Buffer.byteLength(String(v ?? ""));
+    switch (body.msgtype) {
+      case "text":
+      case "markdown": {
+        const content = (body[body.msgtype] as Json | undefined)?.content;
+        if (typeof content !== "string" || !content) return { errcode: 44004, errmsg: "empty content" };
+        return bytes(content) > 2048 ? { errcode: 45002, errmsg: "content size out of limit" } : null;
+      }
+      case "template_card":
+        return checkCard(body.template_card as Json | undefined, this.taskIds);
+      default:
+        return { errcode: 40008, errmsg: "invalid message type" };
+    }
+  }
+
+  private update(body: Json): Json {
+    const code = this.codes.get(String(body.response_code ?? ""));
+    if (!code || code.used) return { errcode: 40058, errmsg: "invalid response_code (unknown or already used)" };
+    if (!Array.isArray(body.userids) || body.userids.length === 0) return { errcode: 40003, errmsg: "invalid userids" };
+    if (!body.button === !body.template_card) return { errcode: 40058, errmsg: "give either button or template_card" };
+    code.used = true;
+    this.updates.push(body);
+    return { errcode: 0, errmsg: "ok", invaliduser: [] };
+  }
+
+  private overMemberLimit(user: string): boolean {
+    const now = Date.now();
+    const times = (this.perMember.get(user) ?? []).filter((t) => t > now - 60_000);
+    times.push(now);
+    this.perMember.set(user, times);
+    return times.length > 30;
+  }
+
+  private takeInjected(path: string): number | null {
+    // Without a path, injected failures hit the business APIs, not gettoken.
+    const i = this.injected.findIndex((x) => x.left > 0 && (x.path ? x.path === path : path !== "/cgi-bin/gettoken"));
+    if (i < 0) return null;
+    const hit = this.injected[i]!;
+    hit.left--;
+    if (hit.left === 0) this.injected.splice(i, 1);
+    return hit.errcode;
+  }
+
+  private reply(res: http.ServerResponse, entry: Omit<SimRequest, "errcode">, payload: Json): void {
+    this.requests.push({ ...entry, errcode: Number(payload.errcode) });
+    res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+    res.end(JSON.stringify(payload));
+  }
+}
+
+/** template_card rules from doc 90372 (as mirrored in protocols.md A3). */
+function checkCard(card: Json | undefined, taskIds: Set<string>): Json | null {
+  if (!card) return { errcode: 40058, errmsg: "template_card missing" };
+  const bad = (errmsg: string) => ({ errcode: 40058, errmsg });
+  const type = String(card.card_type ?? "");
+  if (!["text_notice", "news_notice", ...INTERACTIVE].includes(type)) return bad("invalid card_type");
+  const taskId = card.task_id === undefined ? undefined : String(card.task_id);
+  if (INTERACTIVE.has(type) || taskId !== undefined) {
+    if (!taskId || !TASK_ID.test(taskId) || taskIds.has(taskId)) return { errcode: 42014, errmsg: "taskid has existed or empty or exceed max len" };
+  }
+  const main = card.main_title as Json | undefined;
+  if (!main?.title && !card.sub_title_text) return bad("main_title.title or sub_title_text required");
+  if (Array.isArray(card.horizontal_content_list) && card.horizontal_content_list.length > 6) return bad("horizontal_content_list exceeds 6");
+  if (type === "text_notice" && !card.card_action) return bad("card_action required");
+  if (type === "button_interaction") {
+    const buttons = card.button_list;
+    if (!Array.isArray(buttons) || buttons.length === 0 || buttons.length > 6) return bad("button_list must have 1..6 buttons");
+    const keys = buttons.map((b) => String((b as Json).key ?? ""));
+    if (keys.some((k) => !k || Buffer.byteLength(k) > 1024)) return bad("button key must be 1..1024 bytes");
+    if (new Set(keys).size !== keys.length) return bad("button keys must be unique");
+  }
+  return null;
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+export async function startWecomApiSim(opts: SimOptions): Promise<WecomApiSim> {
+  return new WecomApiSim(opts).start();
+}
