@@ -73,3 +73,13 @@ describe("card callback → InboundEvent", () => {
     expect(cardCallbackToEvent({ ...cb, content: "{}" }, "m", NOW)).toHaveProperty("error");
   });
 });
+
+describe("card callback space → conversation", () => {
+  it("a click on a group card answers in that group; 1:1 and unknown spaces answer 1:1", async () => {
+    const { groupOfSpace } = await import("../../src/channels/dingtalk/to-event.ts");
+    expect(groupOfSpace("IM", "dtv1.card//IM_GROUP.cidG==")).toBe("cidG==");
+    expect(groupOfSpace("IM_GROUP", "cidG==")).toBe("cidG==");
+    expect(groupOfSpace("IM", "dtv1.card//IM_ROBOT.0101")).toBeUndefined();
+    expect(groupOfSpace("IM", undefined)).toBeUndefined();
+  });
+});

@@ -35,7 +35,7 @@ run("logs a visit, confirms the new customer on the card, and undoes it", async 
   const pick = page.getByTestId("card").filter({ hasText: "华东机电" }).first();
   await pick.getByRole("button", { name: /新建/ }).click();
   const confirm = page.getByTestId("card").filter({ hasText: "已记录拜访" });
-  await confirm.getByText("王经理").waitFor();
+  await confirm.getByText("王经理", { exact: true }).waitFor();
   await confirm.getByRole("button", { name: "撤销" }).click();
   await confirm.getByTestId("card-status").filter({ hasText: "已撤销" }).waitFor();
 

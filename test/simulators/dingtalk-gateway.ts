@@ -114,7 +114,7 @@ export async function startDingtalkGateway(opts: GatewayOptions = {}) {
   const ackFor = (messageId: string) => stream.acks.find((a) => a.headers?.messageId === messageId);
 
   /** A robot message as DingTalk sends it; 1:1 unless `group` names an openConversationId. */
-  const robotMessage = (o: { staffId: string; text?: string; msgId?: string; group?: string; msgtype?: string; nick?: string }) => ({
+  const robotMessage = (o: { staffId: string; text?: string; msgId?: string; group?: string; msgtype?: string; nick?: string; webhookExpiresAt?: number }) => ({
     conversationId: o.group ?? `cid-direct-${o.staffId}`,
     chatbotCorpId: "dingCORP",
     chatbotUserId: "$:LWCP_v1:$bot",
@@ -124,7 +124,7 @@ export async function startDingtalkGateway(opts: GatewayOptions = {}) {
     senderStaffId: o.staffId,
     senderId: `$:LWCP_v1:$${o.staffId}`,
     sessionWebhook: `${base}/robot/sendBySession?session=${randomUUID()}`,
-    sessionWebhookExpiredTime: now() + 5_400_060,
+    sessionWebhookExpiredTime: o.webhookExpiresAt ?? now() + 5_400_060,
     createAt: now(),
     senderCorpId: "dingCORP",
     conversationType: o.group ? "2" : "1",

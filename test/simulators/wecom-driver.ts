@@ -1,6 +1,6 @@
 // Plays WeCom's side of the callback URL (protocols.md A1/A2/C1): builds plaintext XML, encrypts and signs it
 // with the real @wecom/crypto, POSTs the envelope with a fresh timestamp/nonce, retries like WeCom does.
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import http from "node:http";
 import { encrypt, getSignature } from "@wecom/crypto";
 
@@ -35,6 +35,10 @@ export interface PrepareOptions {
   /** Change the ciphertext after encryption (and sign the changed one). */
   mangle?: (encrypted: string) => string;
 }
+
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+/** A valid EncodingAESKey: 43 characters of [A-Za-z0-9], as the admin console generates. */
+export const randomAesKey = (): string => Array.from({ length: 43 }, () => ALNUM[randomInt(ALNUM.length)]).join("");
 
 let seq = 0;
 export const newMsgId = (): string => `${Date.now()}${String(seq++ % 1_000_000).padStart(6, "0")}`;

@@ -94,6 +94,14 @@ describe("errors by errcode", () => {
     expect(String(again)).toContain("42014");
   });
 
+  it("sends markdown with its title as a heading unless the text already has it", async () => {
+    const { sender } = makeSender();
+    await sender.send({ platform: "wecom", recipient: "ZhangSan", body: { type: "markdown", title: "今日待办", text: "1. 回访华东机电" } });
+    expect(sim.sent.at(-1)).toMatchObject({ msgtype: "markdown", markdown: { content: "**今日待办**\n1. 回访华东机电" } });
+    await sender.send({ platform: "wecom", recipient: "ZhangSan", body: { type: "markdown", title: "今日待办", text: "## 今日待办\n1. x" } });
+    expect(sim.sent.at(-1)).toMatchObject({ markdown: { content: "## 今日待办\n1. x" } });
+  });
+
   it("an unreachable API is retryable", async () => {
     const api = new WecomApi({ corpId: corp.corpId, secret: corp.secret, apiBase: "http://127.0.0.1:1" }, { log });
     expect(await new WecomSender(api, corp.agentId, log).send(text("ZhangSan")).catch((e: unknown) => e)).toBeInstanceOf(RetryableSendError);

@@ -89,11 +89,12 @@ export class StreamSupervisor {
 
   async stop(): Promise<void> {
     if (this.state === "stopped") return;
+    const wasConnecting = this.state === "connecting";
     this.setState("stopped", "stop requested");
     clearTimeout(this.retryTimer);
     clearInterval(this.watchdog);
     this.client.abortPending();
-    this.client.socketNow?.terminate();
+    if (wasConnecting) this.client.socketNow?.terminate(); // a half-open handshake: no goodbye needed
     await this.cycle.catch(() => {});
     await this.closeSocket();
   }

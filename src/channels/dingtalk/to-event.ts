@@ -49,6 +49,7 @@ export function cardCallbackToEvent(c: CardCallback, messageId: string, now: num
     if (k === "action" || v === undefined || v === null) continue;
     values[k] = (typeof v === "string" ? v : JSON.stringify(v)).slice(0, 2000);
   }
+  const group = groupOfSpace(c.spaceType, c.spaceId);
   return {
     platform: "dingtalk",
     kind: "action",
@@ -57,6 +58,19 @@ export function cardCallbackToEvent(c: CardCallback, messageId: string, now: num
     actionKey: action.slice(0, 1024),
     cardRef: c.outTrackId,
     ...(Object.keys(values).length ? { values } : {}),
+    ...(group ? { conversation: { type: "group" as const, id: group } } : {}),
     occurredAt: now,
   };
+}
+
+/**
+ * Where the clicked card lives, so the answer to a click in a group goes to that group. Unverified shape: we accept
+ * the open-space form we deliver to ("dtv1.card//IM_GROUP.<cid>") or spaceType IM_GROUP with a bare id; anything
+ * else (1:1 robot chat, unknown forms) answers in the clicker's 1:1 chat, which always works.
+ */
+export function groupOfSpace(spaceType: string | undefined, spaceId: string | undefined): string | undefined {
+  if (!spaceId) return undefined;
+  const m = /^dtv1\.card\/\/IM_GROUP\.(.+)$/.exec(spaceId);
+  if (m) return m[1];
+  return spaceType === "IM_GROUP" && !spaceId.includes("/") ? spaceId : undefined;
 }

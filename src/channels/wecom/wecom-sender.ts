@@ -28,7 +28,8 @@ export class WecomSender implements ChannelSender {
         await this.sendMessage(m.recipient, { msgtype: "text", text: { content: cutBytes(b.text, TEXT_MAX_BYTES) } });
         return {};
       case "markdown":
-        await this.sendMessage(m.recipient, { msgtype: "markdown", markdown: { content: cutBytes(b.text, TEXT_MAX_BYTES) } });
+        // WeCom markdown has no title field (DingTalk uses it as the preview): show it unless the text already does.
+        await this.sendMessage(m.recipient, { msgtype: "markdown", markdown: { content: cutBytes(withTitle(b.title, b.text), TEXT_MAX_BYTES) } });
         return {};
       case "card": {
         const reply = await this.sendMessage(m.recipient, renderCard(b.card));
@@ -66,6 +67,10 @@ export class WecomSender implements ChannelSender {
     }
     await this.sendMessage(touser, { msgtype: "text", text: { content: statusText(card) } });
   }
+}
+
+function withTitle(title: string, text: string): string {
+  return !title.trim() || text.includes(title) ? text : `**${title}**\n${text}`;
 }
 
 function cutBytes(s: string, maxBytes: number): string {

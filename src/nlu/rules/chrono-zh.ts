@@ -3,6 +3,8 @@
  * write dates. chrono 2.10 exposes both `chrono.zh` (hans+hant) and `chrono.zh.hans`; we use hans.
  *
  * Changes:
+ *  - its month-day parser takes a preceding number for a year (单价1800 12月8号 → 1800-12-08), so it is
+ *    replaced too.
  *  - its weekday parsers count weeks from Sunday (so on a Sunday 下周三 is 10 days away, and 这周日 is in
  *    the past); Chinese weeks start on Monday, so both are replaced.
  *  - phrases chrono lacks: 月底/月初/月中/中旬/年底, 下个月5号, 5号, 下周/下礼拜 (no day = Monday),
@@ -68,6 +70,17 @@ const weeksLaterParser: chrono.Parser = {
     const n = m[1] === "半" ? 0.5 : num(m[1]);
     if (!Number.isFinite(n) || n <= 0 || n > 52) return null;
     return known(ctx, addDays(today(ctx), Math.round(7 * n)));
+  },
+};
+
+/** 过两天 / 过几天 / 过一周 / 过个把月: that long from today. */
+const afterPeriodParser: chrono.Parser = {
+  pattern: () => new RegExp(`过\\s*(\\d+|${CN_SMALL}+|几|个把)\\s*个?(天|日|周|星期|礼拜|月)`),
+  extract(ctx, m) {
+    const n = m[1] === "几" ? 3 : m[1] === "个把" ? 1 : num(m[1]);
+    if (!Number.isFinite(n) || n <= 0 || n > 365) return null;
+    const days = m[2] === "月" ? 30 * n : /周|星期|礼拜/.test(m[2]!) ? 7 * n : n;
+    return known(ctx, addDays(today(ctx), days));
   },
 };
 
@@ -140,6 +153,27 @@ const dayOfMonthParser: chrono.Parser = {
   },
 };
 
+/**
+ * 12月5日, 12月8号, 2027年1月8日, 十二月五号. Replaces chrono's ZHHansDateParser, which reads
+ * "单价1800 12月8号" as the year 1800 and "每个3000 月底" as month 00. A year needs 年; a month alone
+ * (4月要300台) is a period, not a date; without a year the date is the next such day.
+ */
+const monthDayParser: chrono.Parser = {
+  pattern: () => new RegExp(`(?:(\\d{4}|[零〇一二三四五六七八九]{4})\\s*年\\s*)?(\\d{1,2}|${CN_SMALL}{1,3})\\s*月\\s*(\\d{1,2}|${CN_SMALL}{1,3})\\s*(?:日|号)?`),
+  extract(ctx, m) {
+    const before = ctx.text[m.index! - 1] ?? "";
+    if (/[\d.]/.test(before)) return null;
+    const month = num(m[2]);
+    const day = num(m[3]);
+    const t = today(ctx);
+    let year = m[1] ? num(m[1]) : t.year;
+    if (!(month >= 1 && month <= 12) || !(day >= 1 && day <= 31)) return null;
+    if (!m[1] && (month < t.month || (month === t.month && day < t.day))) year += 1;
+    if (day > daysInMonth(year, month)) return null;
+    return known(ctx, { year, month, day });
+  },
+};
+
 /** 12/5 (month/day), the next such date. */
 const slashDateParser: chrono.Parser = {
   pattern: () => /(\d{1,2})\/(\d{1,2})(?![\d/])/,
@@ -165,7 +199,7 @@ const colloquialDayParser: chrono.Parser = {
   },
 };
 
-const REPLACED = new Set(["ZHHansRelationWeekdayParser", "ZHHansWeekdayParser"]);
+const REPLACED = new Set(["ZHHansRelationWeekdayParser", "ZHHansWeekdayParser", "ZHHansDateParser"]);
 
 export function createZhChrono(): chrono.Chrono {
   const c = chrono.zh.hans.casual.clone();
@@ -175,7 +209,7 @@ export function createZhChrono(): chrono.Chrono {
     throw new Error("chrono-node zh parsers changed: update src/nlu/rules/chrono-zh.ts");
   }
   c.parsers.push(
-    weekdayParser, weeksLaterParser, periodPartParser, relativeMonthDayParser,
+    monthDayParser, weekdayParser, weeksLaterParser, afterPeriodParser, periodPartParser, relativeMonthDayParser,
     dayOfMonthParser, slashDateParser, colloquialDayParser,
   );
   return c;

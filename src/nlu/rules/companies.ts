@@ -7,14 +7,21 @@ import { cleanName, levenshtein, normalizeCompanyName } from "../customer-match.
 import { findContacts } from "./contacts.ts";
 import { SEPARATOR_CLASS } from "./text.ts";
 
-export interface CompanyMention { name: string; index: number; source: "known" | "trigger" | "position" | "suffix" }
+export interface CompanyMention {
+  /** The name as written, or the known customer's name when one matched. */
+  name: string;
+  /** Where it is in the text. */
+  index: number;
+  end: number;
+  source: "known" | "trigger" | "position" | "suffix";
+}
 
 /** Verbs and prepositions that introduce a company. Longest first so 拜访了 wins over 拜访. */
 const TRIGGERS = [
   "打电话给", "电话给", "打给", "拜访完了", "拜访完", "拜访了", "拜访", "拜方了", "拜方", "回访了", "回访", "去了一趟", "去了趟", "去了",
   "去趟", "见完了", "见完", "见了", "见到了", "见到", "碰到了", "碰到", "约了", "跟进一下", "跟进", "联系了", "联系", "沟通了", "沟通",
   "客户信息", "客户详情", "客户档案", "客户资料", "查询客户", "查询", "查一下", "查一查", "查下", "查查", "帮我看看", "帮我看下",
-  "看一下", "看看", "看下", "调出", "领取客户", "领取", "认领", "公海里的", "公海的", "公海里", "上门", "客户", "从", "给", "跟", "和",
+  "看一下", "看看", "看下", "调出", "领一下", "领个", "领取客户", "领取", "认领", "公海里的", "公海的", "公海里", "上门", "客户", "从", "给", "跟", "和",
   "把", "去", "查",
 ];
 const TRIGGER_RE = new RegExp(TRIGGERS.join("|"), "g");
@@ -22,9 +29,9 @@ const TRIGGER_RE = new RegExp(TRIGGERS.join("|"), "g");
 const BARE_TRIGGER = /^(?:电话|微信|视频|电话沟通|电话联系|拜访|回访|客户|领|查|查询|跟进|上门拜访)$/;
 /** Where a company name ends. */
 const BOUNDARY = new RegExp(
-  "打了|打电话|打个|打完|通了|通电话|聊|吃|发了|约了|回来|现在|最近|目前|这个|这家|什么|啥|谁|我领|我来|我要|分给|那个|那边|这边|说|要|来电|视频|电话|微信|面谈|下单|下个单|改到|推迟|延后|往后|情况|资料|信息|档案|详情|客户|采购|老板|又|也|还|已|不在|没|让|请|报价|需要|需求|项目|今天|明天|后天|下周|月底|周[一二三四五六日天末]|\\d",
+  "拜访|回访|见面|开会|签约|谈|进度|进展|打了|打电话|打个|打完|通了|通电话|聊|吃|发了|约了|回来|现在|最近|目前|这个|这家|什么|啥|谁|我领|我来|我要|分给|那个|那边|这边|说|要|来电|视频|电话|微信|面谈|下单|下个单|改到|推迟|延后|往后|情况|资料|信息|档案|详情|客户|采购|老板|又|也|还|已|不在|没|让|请|报价|需要|需求|项目|今天|明天|后天|下周|月底|周[一二三四五六日天末]|\\d",
 );
-const LEADING_FILLER = /^(?:今天|昨天|前天|刚才|刚刚|刚|上午|下午|早上|晚上|今晚|先说|再说|还有|然后|另外|又|也|就|一下|趟|了|个|一家|这家|那家)+/;
+const LEADING_FILLER = /^(?:老客户|新客户|客户|今天|昨天|前天|刚才|刚刚|刚|上午|下午|早上|晚上|今晚|先说|再说|还有|然后|另外|又|也|就|一下|趟|了|个|一家|这家|那家)+/;
 const TRAILING_FILLER = /(?:那边|这边|那里|这里|公司那边|的人|这个客户|客户)+$/;
 const BAD_START = /^(?:周[一二三四五六日天末]|星期|礼拜|上次|下次|年底|月底|帮我|上午|下午|早上|晚上|中午|要|说|需|让|对|是|有|没|不|还|也|都|就|已|他|她|我|你|这|那|今天|明天|昨天|后天|一|把|被|和|跟|给|从|到|在|去|来|见|打|发|约|聊|问|看|查|所有|全部)/;
 const BAD_CONTAINS = /报价|发货|样品|合同|签约|价格|同意|测试|方案|预算|需求|订单|付款|开会|电话|微信|拜访|跟进|回访|联系|沟通|今天|明天|后天|下周|月底|天气|吃饭|午饭|指令|管理员|所有|业绩|待办|任务|帮助/;
@@ -67,24 +74,39 @@ function fields(text: string): Field[] {
   return out;
 }
 
+/** Lower-cased text without spaces/punctuation, with the original index of every kept character. */
+function squashWithMap(text: string): { s: string; map: number[] } {
+  let s = "";
+  const map: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (/[\s\p{P}\p{S}]/u.test(c)) continue;
+    s += c.toLowerCase();
+    map.push(i);
+  }
+  return { s, map };
+}
+
 /** Look for one of the rep's known customers, exactly or with a one-character typo. */
 export function findKnownCustomer(text: string, known: string[]): CompanyMention | undefined {
-  const hay = cleanName(text);
+  const { s: hay, map } = squashWithMap(text.normalize("NFKC"));
   let best: (CompanyMention & { len: number }) | undefined;
   for (const name of known) {
     for (const variant of new Set([cleanName(name), normalizeCompanyName(name)])) {
-      const len = [...variant].length;
-      if (len < 2) continue;
+      const len = variant.length;
+      if ([...variant].length < 2) continue;
       let idx = hay.indexOf(variant);
       if (idx < 0 && len >= 4) {
         for (let i = 0; i + len <= hay.length; i++) {
           if (levenshtein(hay.slice(i, i + len), variant) <= 1) { idx = i; break; }
         }
       }
-      if (idx >= 0 && (!best || len > best.len)) best = { name, index: idx, source: "known", len };
+      if (idx >= 0 && (!best || len > best.len)) {
+        best = { name, index: map[idx]!, end: map[idx + len - 1]! + 1, source: "known", len };
+      }
     }
   }
-  return best && { name: best.name, index: best.index, source: best.source };
+  return best && { name: best.name, index: best.index, end: best.end, source: best.source };
 }
 
 /** The company the message is about, or undefined. */
@@ -97,7 +119,8 @@ export function findCompany(text: string, knownCustomers: string[] = []): Compan
     const name = cutName(raw);
     if (!isPlausibleCompany(name)) return;
     const at = text.indexOf(name, index);
-    candidates.push({ name, index: at < 0 ? index : at, source, score: base + (ORG_SUFFIX.test(name) ? 1 : 0) });
+    const start = at < 0 ? index : at;
+    candidates.push({ name, index: start, end: start + name.length, source, score: base + (ORG_SUFFIX.test(name) ? 1 : 0) });
   };
   let pendingBare = false;
   fs.forEach((f, i) => {
@@ -127,5 +150,5 @@ export function findCompany(text: string, knownCustomers: string[] = []): Compan
   });
   candidates.sort((a, b) => b.score - a.score || a.index - b.index);
   const best = candidates[0];
-  return best && { name: best.name, index: best.index, source: best.source };
+  return best && { name: best.name, index: best.index, end: best.end, source: best.source };
 }

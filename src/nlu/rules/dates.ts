@@ -63,7 +63,19 @@ export function findDateMentions(text: string, now: Date, timeZone: string): Dat
       if (part) local.hour = part[1];
       else hasTime = false;
     }
-    mentions.push({ index: r.index, end: r.index + r.text.length, text: text.slice(r.index, r.index + r.text.length), local, hasTime });
+    const mention = { index: r.index, end: r.index + r.text.length, text: text.slice(r.index, r.index + r.text.length), local, hasTime };
+    // chrono leaves "下周三" + "下午" and "12月5号" + "上午" as two results: join a bare part of the day
+    // (or clock time) to the date right before it.
+    const prev = mentions.at(-1);
+    if (prev && !prev.hasTime && hasTime && /^\s*$/.test(text.slice(prev.end, mention.index)) && !/[天日号周月]/.test(mention.text)) {
+      prev.local.hour = local.hour;
+      prev.local.minute = local.minute;
+      prev.hasTime = true;
+      prev.end = mention.end;
+      prev.text = text.slice(prev.index, prev.end);
+      continue;
+    }
+    mentions.push(mention);
   }
   return mentions;
 }
@@ -79,6 +91,7 @@ const FUTURE_HINT = /约|再|要|将|准备|计划|安排|打算|得|需|之前|
 export function pickFutureMention(text: string, mentions: DateMention[], now: Date, timeZone: string): DateMention | undefined {
   const n = toLocal(now, timeZone);
   const future = mentions.filter((m) => {
+    if (/^(?:现在|立刻|立即|即刻|马上)$/.test(m.text.trim())) return false; // "now" is not a due date
     const cmp = compareDates(m.local, n);
     if (cmp < 0) return false;
     if (cmp > 0) return true;

@@ -2,7 +2,7 @@
 import { MULT_SRC, NUM_SRC, parseNumber } from "./numbers.ts";
 
 export const UNITS = [
-  "平方米", "立方米", "公斤", "千克", "公里", "千米", "平米", "台", "套", "件", "个", "只", "箱", "吨", "米", "卷", "批",
+  "平方米", "立方米", "公斤", "千克", "公里", "千米", "平米", "台", "套", "件", "个", "只", "箱", "吨", "米", "卷",
   "把", "瓶", "桶", "包", "袋", "盒", "片", "块", "根", "条", "支", "组", "托", "柜", "辆", "张", "副", "对", "双", "颗",
   "粒", "份", "樘", "扇", "部", "方", "升", "kg", "KG", "pcs", "PCS", "Pcs",
 ];
@@ -13,8 +13,15 @@ const QTY_RE = new RegExp(`(?<![\\d.\\-第/])(${NUM_SRC})\\s*(${MULT_SRC})?\\s*(
 
 export interface QuantityMention { value: number; unit: string; index: number; end: number }
 
+/** 伺服驱动器×20, 电机A x 5, 配件*100: a count with no unit word. */
+const TIMES_RE = /(?<=[\u4e00-\u9fa5A-Za-z0-9)\s])[×xX*]\s*(\d{1,7})(?![\d.])/g;
+
 export function findQuantities(text: string): QuantityMention[] {
   const out: QuantityMention[] = [];
+  for (const m of text.matchAll(TIMES_RE)) {
+    if (/[A-Za-z]/.test(text[m.index - 1] ?? "") && /[xX]/.test(m[0][0]!)) continue; // "max5", "S7x2"
+    out.push({ value: Number(m[1]), unit: "", index: m.index, end: m.index + m[0].length });
+  }
   for (const m of text.matchAll(QTY_RE)) {
     const end = m.index + m[0].length;
     if (NOT_AFTER_UNIT.test(text.slice(end))) continue;
@@ -25,5 +32,5 @@ export function findQuantities(text: string): QuantityMention[] {
     if (!Number.isFinite(value) || value <= 0) continue;
     out.push({ value, unit, index: m.index, end });
   }
-  return out;
+  return out.sort((a, b) => a.index - b.index);
 }

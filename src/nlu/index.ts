@@ -1,0 +1,10 @@
+/** Natural-language understanding: chat text → validated Intent. */
+export { IntentSchema, OrderItemSchema, IsoDateTimeSchema, OrderNoSchema, INTENT_NAMES, type Intent, type IntentName, type IntentOf, type OrderItem } from "./intent.ts";
+export type { IntentParser, ParseContext } from "./parser.ts";
+export { createRulesParser } from "./rules/index.ts";
+export { createLlmParser, type LlmMode, type LlmParserOptions } from "./llm/index.ts";
+export {
+  normalizeCompanyName, rankCustomers, decideMatch, MATCH_MIN, EXACT_MIN, CLOSE_GAP,
+  type CustomerCandidate, type RankedCustomer, type MatchDecision,
+} from "./customer-match.ts";
+export { normalizeOrderNo } from "./rules/orders.ts";

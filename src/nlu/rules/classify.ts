@@ -1,0 +1,68 @@
+/** Which intent a message expresses, from keywords plus the facts already extracted. */
+import type { IntentName } from "../intent.ts";
+
+export interface Facts {
+  text: string;
+  fields: string[];
+  hasOrder: boolean;
+  hasCarrierOrTracking: boolean;
+  hasContact: boolean;
+  hasFutureDate: boolean;
+  hasQuantity: boolean;
+  hasMoney: boolean;
+  company?: { name: string; source: "known" | "trigger" | "position" | "suffix"; hasOrgSuffix: boolean };
+}
+
+const HELP_EXACT = /^(?:帮助|help|h|\?+|？+|怎么用|使用说明|说明|菜单|功能|指令|命令|你能干啥|你能干嘛|你能做什么|能干啥|能做什么|你会什么|怎么玩)$/i;
+const HELP_FUZZY = /怎么用|使用说明|你能(?:干|做)|能干(?:啥|嘛|什么)|能做(?:啥|什么)|有什么功能|会什么|^怎么|帮助|help/i;
+
+export const REJECT_WORDS = /驳回|拒绝|不同意|不批|打回|否决|不通过|不行|不予|reject/i;
+const PROBLEM_WORDS = /缺货|没货|断货|发不了|发不出|无法发货|不能发|问题|库存不够|库存不足|货损|破损|损坏|延迟|拒收|停运|还差|丢件|丢失|质检没过|质量|退回|异常/;
+export const APPROVE_WORDS = /同意|批准|通过|批了|准了|可以|\bok\b|okay|行了|没问题|approve|准予/i;
+const SHIP_WORDS = /发货|已发|发了|发出|出库|发完|寄出|快递|物流|单号|自提|送达|签收|装车|提货/;
+
+const ORDER_TRIGGER = /下个单|下了单|下单|新单|订单|开单|订货/;
+/** "…帮我下个单" at the end of the message. */
+const ORDER_REQUEST = /(?:帮我|帮忙|给我|请|麻烦)下个?单|下个?单吧/;
+const SNOOZE_WORDS = /推迟|延后|延期|推到|改到|改期|往后推|推后|顺延|稍后提醒|再提醒|晚点提醒|提醒我|推一下|snooze/i;
+const COMPLETE_WORDS = /完成|跟进完|跟完了|办好了|搞定|做完|弄完|办完|\bdone\b|做好了|弄好了|处理完|处理好了|结束了/i;
+export const TASK_REF = /第\s*[\d一二三四五六七八九十]+\s*[个条项]?|\d+\s*号任务|任务|待办|那个|的跟进|(?:^|\s)\d{1,3}(?:\s|$)|^(?:完成|推迟|延后|延期|改期|done)\s*\d|\d\s*(?:完成|done)/i;
+const TODO_WORDS = /待办|todo|to-do|任务列表|任务清单|哪些任务|什么任务|要做的|要干啥|要干嘛|要跟进|没做|还有啥事|还有什么事/i;
+const METRIC_WORDS = /业绩|战报|销售额|成交额|签了多少|多少单|排名|完成率|数据|报表|回款|业绩/;
+const CLAIM_WORDS = /领取|认领|领了|领一下|领个|我来领|我要领|分给我|^领\s|^抢\s|抢客户/;
+const LOOKUP_WORDS = /^客户\s|^客户[:：]|^客户(?:信息|详情|档案|资料)|查|情况|资料|档案|信息|详情|谁在跟|谁负责|这个客户|进度|进展|动态|怎么样了|咋样了|^看看|帮我看/;
+const VISIT_WORDS = /拜访|拜方|见了|见完|见到|去了|去趟|上门|电话|微信|通了|聊了|聊|来电|视频|约了|碰到|吃饭|吃了个饭|回访|跟进|面谈|沟通|跑客户/;
+
+export function classify(f: Facts): IntentName {
+  const t = f.text;
+  if (t.length === 0 || HELP_EXACT.test(t)) return "help";
+
+  if (f.hasOrder) {
+    if (REJECT_WORDS.test(t)) return "decide_approval";
+    if (PROBLEM_WORDS.test(t.replace(/没问题/g, ""))) return "report_shipment_problem";
+    if (APPROVE_WORDS.test(t)) return "decide_approval";
+    if (SHIP_WORDS.test(t) || f.hasCarrierOrTracking) return "confirm_shipment";
+    return "unknown";
+  }
+
+  const head = f.fields.slice(0, 2).join(" ");
+  const visitish = VISIT_WORDS.test(t) || f.hasContact;
+  if (ORDER_TRIGGER.test(head) && f.hasQuantity) return "place_order";
+  if (ORDER_REQUEST.test(t) && f.hasQuantity && !visitish) return "place_order";
+
+  const taskRef = TASK_REF.test(t);
+  if (SNOOZE_WORDS.test(t) && (taskRef || !visitish)) return "snooze_task";
+  if (COMPLETE_WORDS.test(t) && (taskRef || !visitish)) return "complete_task";
+  if (TODO_WORDS.test(t) && (!f.company || t.length <= 12) && !f.hasContact) return "list_todos";
+  if (METRIC_WORDS.test(t) && !f.hasContact) return "show_metrics";
+  if (CLAIM_WORDS.test(t) && f.company) return "claim_customer";
+  if (f.company && LOOKUP_WORDS.test(t) && !f.hasContact && !f.hasFutureDate && !f.hasQuantity) return "lookup_customer";
+  if (f.company) {
+    const strong = f.company.source !== "position" || f.company.hasOrgSuffix;
+    if (visitish || (strong && (f.hasFutureDate || f.hasQuantity || f.hasMoney))) return "log_visit";
+  }
+  if (HELP_FUZZY.test(t)) return "help";
+  // A message that is nothing but a company name: show that customer.
+  if (f.company && f.fields.length === 1 && f.company.hasOrgSuffix && f.company.name.length >= t.length - 2) return "lookup_customer";
+  return "unknown";
+}

@@ -1,0 +1,101 @@
+/**
+ * The deterministic, offline parser: extract facts (orders, people, dates, quantities, money,
+ * company), classify, then build the intent. Always returns a value that passes IntentSchema.
+ */
+import { decideMatch, rankCustomers } from "../customer-match.ts";
+import { IntentSchema, type Intent } from "../intent.ts";
+import type { IntentParser, ParseContext } from "../parser.ts";
+import { classify, type Facts } from "./classify.ts";
+import { findCompany, ORG_SUFFIX } from "./companies.ts";
+import { pickContact, findContacts } from "./contacts.ts";
+import { findDateMentions, pickFutureMention } from "./dates.ts";
+import { findMoney, pickAmount } from "./money.ts";
+import { findCarrier, findOrders, findTrackingNo } from "./orders.ts";
+import { buildPlaceOrder } from "./order-items.ts";
+import { findQuantities } from "./quantities.ts";
+import { buildCompleteTask, buildSnoozeTask } from "./tasks.ts";
+import { blank, normalizeText, tokens } from "./text.ts";
+import { buildLogVisit } from "./visit.ts";
+import { buildApproval, buildProblem, buildShipment } from "./warehouse.ts";
+
+/** Map a name the rep typed onto one of their known customers when the match is unambiguous. */
+export function resolveKnownCustomer(name: string, known: string[] | undefined): string {
+  if (!known?.length) return name;
+  const decision = decideMatch(rankCustomers(name, known.map((n, i) => ({ id: String(i), name: n, aliases: [] }))));
+  return decision.kind === "exact" ? known[Number(decision.id)]! : name;
+}
+
+export function parseWithRules(raw: string, ctx: ParseContext): Intent {
+  const text = normalizeText(raw).slice(0, 2000);
+  const tz = ctx.timeZone;
+  const orders = findOrders(text);
+  const noOrders = blank(text, orders);
+  const tracking = findTrackingNo(noOrders);
+  const plain = tracking ? blank(noOrders, [tracking]) : noOrders;
+  const contacts = findContacts(plain);
+  const mentions = findDateMentions(plain, ctx.now, tz);
+  const due = pickFutureMention(plain, mentions, ctx.now, tz);
+  const dateSpans = mentions.map((m) => ({ index: m.index, end: m.end }));
+  const quantities = findQuantities(blank(plain, dateSpans));
+  const money = findMoney(blank(plain, dateSpans));
+  const company = findCompany(plain, ctx.knownCustomers);
+  const facts: Facts = {
+    text,
+    fields: tokens(text),
+    hasOrder: orders.length > 0,
+    hasCarrierOrTracking: !!tracking || !!findCarrier(noOrders),
+    hasContact: contacts.length > 0,
+    hasFutureDate: !!due,
+    hasQuantity: quantities.length > 0,
+    hasMoney: money.length > 0,
+    ...(company && { company: { name: company.name, source: company.source, hasOrgSuffix: ORG_SUFFIX.test(company.name) } }),
+  };
+  const customer = (name: string) => resolveKnownCustomer(name, ctx.knownCustomers);
+  const order = orders[0]?.order;
+
+  switch (classify(facts)) {
+    case "help": return { intent: "help" };
+    case "list_todos": return { intent: "list_todos" };
+    case "decide_approval": return order ? buildApproval(text, order) : { intent: "unknown" };
+    case "report_shipment_problem": return order ? buildProblem(text, order) : { intent: "unknown" };
+    case "confirm_shipment": return order ? buildShipment(text, order) : { intent: "unknown" };
+    case "place_order": return buildPlaceOrder(text, customer) ?? { intent: "unknown" };
+    case "complete_task": return buildCompleteTask(text);
+    case "snooze_task": return buildSnoozeTask(text, ctx.now, tz);
+    case "show_metrics": {
+      const period = /今天|今日|当天|日报/.test(text) ? "today"
+        : /本周|这周|这个?礼拜|本礼拜|这星期|本星期|周报/.test(text) ? "week"
+        : /本月|这个?月|当月|月度|月报/.test(text) ? "month" : undefined;
+      return period ? { intent: "show_metrics", period } : { intent: "show_metrics" };
+    }
+    case "claim_customer": return company ? { intent: "claim_customer", customer: customer(company.name) } : { intent: "unknown" };
+    case "lookup_customer": return company ? { intent: "lookup_customer", customer: customer(company.name) } : { intent: "unknown" };
+    case "log_visit": {
+      if (!company) return { intent: "unknown" };
+      const inCompany = (i: number) => i >= company.index && i < company.end;
+      const contact = pickContact(plain, contacts.filter((c) => !inCompany(c.index)));
+      return buildLogVisit(text, {
+        customer: customer(company.name),
+        contact: contact?.name,
+        due,
+        quantity: quantities.find((q) => !inCompany(q.index))?.value,
+        amount: pickAmount(money),
+      }, tz);
+    }
+    default: return { intent: "unknown" };
+  }
+}
+
+export function createRulesParser(): IntentParser {
+  return {
+    name: "rules",
+    async parse(text: string, ctx: ParseContext): Promise<Intent> {
+      try {
+        const result = IntentSchema.safeParse(parseWithRules(text, ctx));
+        return result.success ? result.data : { intent: "unknown" };
+      } catch {
+        return { intent: "unknown" };
+      }
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/** place_order: 下单 华东机电 电机A 200台 单价4500 电机B 50台 打9折. */
+import type { IntentOf, OrderItem } from "../intent.ts";
+import { cutName, findCompany, isPlausibleCompany } from "./companies.ts";
+import { findDiscount } from "./discounts.ts";
+import { findMoney } from "./money.ts";
+import { findQuantities } from "./quantities.ts";
+import { blank, SEPARATOR_CLASS, trimSeparators } from "./text.ts";
+
+const TRIGGER = /下个单|下了单|下单|新单|订单|开单|订货/;
+const FIELD_RE = new RegExp(`[^${SEPARATOR_CLASS}]+`, "g");
+const CUSTOMER_NOISE = /^(?:帮我|请|麻烦)?(?:给|帮|为)?(?:客户)?|(?:要|想|需要|来|再)?$/g;
+const PRODUCT_NOISE = /^(?:要|各|共|再|还有|另外|和|及|以及|加|[，,、+＋&])+|(?:各|共|要|的|数量)+$/g;
+
+function cleanCustomer(s: string): string {
+  return s.replace(CUSTOMER_NOISE, "").replace(/^客户/, "").trim();
+}
+
+export function splitOrder(text: string): { customer?: string; itemsText: string; itemsOffset: number } {
+  const fields = [...text.matchAll(FIELD_RE)].map((m) => ({ text: m[0], index: m.index }));
+  const ti = fields.findIndex((f) => TRIGGER.test(f.text));
+  const f = fields[ti];
+  if (!f) return { itemsText: text, itemsOffset: 0 };
+  const t = TRIGGER.exec(f.text)!;
+  if (ti >= 2 || (ti === fields.length - 1 && ti > 0)) {
+    // 华东机电要200台电机A 单价4400 帮我下个单: the order comes first, the request last.
+    const company = findCompany(text.slice(0, f.index));
+    if (company) return { customer: company.name, itemsText: text.slice(company.end, f.index), itemsOffset: company.end };
+  }
+  const before = cleanCustomer(f.text.slice(0, t.index));
+  const afterStart = f.index + t.index + t[0].length;
+  if (isPlausibleCompany(before)) return { customer: before, itemsText: text.slice(afterStart), itemsOffset: afterStart };
+  const prev = fields[ti - 1];
+  if (!before && prev && ti === 1 && isPlausibleCompany(cleanCustomer(prev.text))) {
+    return { customer: cleanCustomer(prev.text), itemsText: text.slice(afterStart), itemsOffset: afterStart };
+  }
+  // 下单华东机电 … (no space) or 下单 华东机电 …: the customer is the next field.
+  const restOfField = f.text.slice(t.index + t[0].length);
+  const next = restOfField ? { text: restOfField, index: afterStart } : fields[ti + 1];
+  if (!next) return { itemsText: "", itemsOffset: text.length };
+  const name = cutName(cleanCustomer(next.text)) || cleanCustomer(next.text);
+  const end = next.index + next.text.indexOf(name) + name.length;
+  return { customer: name, itemsText: text.slice(end), itemsOffset: end };
+}
+
+export function parseItems(itemsText: string): OrderItem[] {
+  const discount = findDiscount(itemsText);
+  const clean = discount ? blank(itemsText, [discount]) : itemsText;
+  const quantities = findQuantities(clean);
+  const prices = findMoney(clean).filter((p) => !quantities.some((q) => p.index < q.end && p.end > q.index));
+  const items: OrderItem[] = [];
+  let cursor = 0;
+  quantities.forEach((q, i) => {
+    const nextStart = quantities[i + 1]?.index ?? clean.length;
+    let product = trimSeparators(clean.slice(cursor, q.index)).replace(PRODUCT_NOISE, "");
+    // Prices written before the quantity (单价4500 200台) are not part of the product name.
+    const priceBefore = prices.find((p) => p.index >= cursor && p.end <= q.index);
+    if (priceBefore) product = trimSeparators(clean.slice(cursor, priceBefore.index).replace(/单价|价格|每\S?$/g, "")).replace(PRODUCT_NOISE, "");
+    let end = q.end;
+    if (!product) {
+      // 200台电机A: product after the quantity.
+      const m = new RegExp(`^[^${SEPARATOR_CLASS}]+`).exec(clean.slice(q.end));
+      if (m) {
+        product = m[0].replace(/单价.*$|每.*$|[\d.]+元.*$/, "");
+        end = q.end + product.length;
+      }
+    }
+    const price = prices.find((p) => p.index >= end && p.index < nextStart) ?? priceBefore;
+    const item: OrderItem = { product: product || "未注明", quantity: q.value };
+    if (price) item.unit_price = price.value;
+    items.push(item);
+    cursor = Math.max(end, price && price.index >= end ? price.end : end);
+    // Skip "元一台"/"/吨" and the like after a price.
+    const tail = /^\s*(?:元|块)?\s*(?:\/|每|一)?\s*[台套个件吨只箱条片组辆米块根支卷包桶盒]?/.exec(clean.slice(cursor));
+    if (tail) cursor += tail[0].length;
+  });
+  return items;
+}
+
+export function buildPlaceOrder(text: string, resolveCustomer: (name: string) => string): IntentOf<"place_order"> | undefined {
+  const { customer, itemsText } = splitOrder(text);
+  if (!customer) return undefined;
+  const items = parseItems(itemsText);
+  if (items.length === 0) return undefined;
+  const out: IntentOf<"place_order"> = { intent: "place_order", customer: resolveCustomer(customer), items };
+  const discount = findDiscount(text);
+  if (discount) out.discount = discount.value;
+  return out;
+}

@@ -1,0 +1,57 @@
+/** log_visit: customer, contact, summary, next action with its due time, quantity, amount, kind. */
+import type { IntentOf } from "../intent.ts";
+import { mentionToIso, type DateMention } from "./dates.ts";
+import { SEPARATOR_CLASS, trimSeparators } from "./text.ts";
+
+const KINDS: [RegExp, "visit" | "call" | "message"][] = [
+  [/电话|打了个?电话|通话|来电|致电|视频|语音|\bcall\b/i, "call"],
+  [/微信|消息|短信|邮件|钉钉|企微|发了报价|qq/i, "message"],
+  [/拜访|拜方|从\S{2,20}回来|见了|见完|见到|去了|去趟|上门|面谈|碰到|吃了个饭|吃饭|到访|约了饭|跑客户|回访/, "visit"],
+];
+
+/** Kind of contact: the earliest telling word wins (电话回访 is a call, 微信聊…下周电话确认 a message). */
+export function detectKind(text: string, until = text.length): "visit" | "call" | "message" | undefined {
+  let best: { at: number; kind: "visit" | "call" | "message" } | undefined;
+  for (const [re, kind] of KINDS) {
+    const m = re.exec(text.slice(0, until));
+    if (m && (!best || m.index < best.at)) best = { at: m.index, kind };
+  }
+  return best?.kind;
+}
+
+const CLAUSE_END = new RegExp(`[${SEPARATOR_CLASS}]`);
+
+/** The clause holding the due date, minus the date itself: "下周三带报价再去" → "带报价再去". */
+export function nextActionAround(text: string, m: DateMention): string | undefined {
+  let start = m.index;
+  while (start > 0 && !CLAUSE_END.test(text[start - 1]!)) start--;
+  let end = m.end;
+  while (end < text.length && !CLAUSE_END.test(text[end]!)) end++;
+  const after = text.slice(m.end, end).replace(/^(?:之前|以前|之内|以内|前|左右|的时候)/, "");
+  const before = text.slice(start, m.index).replace(/(?:说|要求|需要我们|需要|让我们|让)$/, "");
+  const pick = trimSeparators(after) || trimSeparators(before);
+  return pick.length >= 2 ? pick.slice(0, 200) : undefined;
+}
+
+export interface VisitFacts {
+  customer: string;
+  contact?: string;
+  due?: DateMention;
+  quantity?: number;
+  amount?: number;
+}
+
+export function buildLogVisit(text: string, f: VisitFacts, timeZone: string): IntentOf<"log_visit"> {
+  const out: IntentOf<"log_visit"> = { intent: "log_visit", customer: f.customer, summary: text.slice(0, 1000) };
+  if (f.contact) out.contact = f.contact;
+  if (f.due) {
+    out.due = mentionToIso(f.due, timeZone);
+    const action = nextActionAround(text, f.due);
+    if (action) out.next_action = action;
+  }
+  if (f.quantity !== undefined) out.quantity = f.quantity;
+  if (f.amount !== undefined) out.amount = f.amount;
+  const kind = detectKind(text, f.due?.index) ?? detectKind(text);
+  if (kind) out.kind = kind;
+  return out;
+}

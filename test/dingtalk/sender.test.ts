@@ -1,0 +1,135 @@
+// The DingTalk sender against the fake OpenAPI: routing, tokens, throttling, cards with and without a template.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PermanentSendError, RetryableSendError } from "../../src/core/app-error.ts";
+import type { Card } from "../../src/core/card.ts";
+import { ManualClock } from "../../src/core/clock.ts";
+import { createLogger } from "../../src/core/logger.ts";
+import type { OutboundMessage } from "../../src/core/outbound-message.ts";
+import { DingtalkApi } from "../../src/channels/dingtalk/api-client.ts";
+import { DingtalkSender } from "../../src/channels/dingtalk/sender.ts";
+import { RateLimiter } from "../../src/channels/dingtalk/rate-limiter.ts";
+import { startDingtalkGateway, type DingtalkGateway } from "../simulators/dingtalk-gateway.ts";
+
+const NOW = new Date("2026-11-23T10:00:00+08:00");
+const log = createLogger("silent");
+const card: Card = {
+  ref: "crd_AbCdEfGhIjKlMnOp",
+  purpose: "visit_confirm",
+  title: "已记录拜访",
+  tone: "success",
+  fields: [{ label: "客户", value: "华东机电" }],
+  buttons: [{ label: "撤销", action: "undo:crd_AbCdEfGhIjKlMnOp", style: "danger" }],
+  textCommands: ["撤销"],
+};
+
+let gw: DingtalkGateway;
+const clock = new ManualClock(NOW);
+const sender = (templateId?: string) =>
+  new DingtalkSender(new DingtalkApi({ clientId: "dingFAKEKEY", clientSecret: "fakeSecret", apiBase: gw.url, log }), { robotCode: "dingFAKEKEY", cardTemplateId: templateId, oapiBase: gw.url }, clock, log);
+const msg = (body: OutboundMessage["body"], extra: Partial<OutboundMessage> = {}): OutboundMessage => ({ platform: "dingtalk", recipient: "0101", body, ...extra });
+const msgParam = (path: string, i = 0) => JSON.parse((gw.calls(path)[i]!.body as { msgParam: string }).msgParam) as Record<string, string>;
+
+beforeEach(async () => {
+  gw = await startDingtalkGateway({ now: () => clock.now().getTime() });
+});
+afterEach(async () => {
+  expect(gw.api.violations).toEqual([]);
+  await gw.close();
+});
+
+describe("DingTalk sender: where a message goes", () => {
+  it("uses the session webhook while it is valid, then the robot API", async () => {
+    const s = sender();
+    const webhook = `${gw.url}/robot/sendBySession?session=abc`;
+    await s.send(msg({ type: "text", text: "你好" }, { conversation: { type: "direct", webhook, webhookExpiresAt: NOW.getTime() + 3600_000 } }));
+    expect(gw.calls("/robot/sendBySession")[0]!.body).toEqual({ msgtype: "text", text: { content: "你好" } });
+    await s.send(msg({ type: "text", text: "晚了" }, { conversation: { type: "direct", webhook, webhookExpiresAt: NOW.getTime() - 1 } }));
+    expect(gw.calls("/v1.0/robot/oToMessages/batchSend")[0]!.body).toMatchObject({ robotCode: "dingFAKEKEY", userIds: ["0101"], msgKey: "sampleText" });
+    expect(msgParam("/v1.0/robot/oToMessages/batchSend")).toEqual({ content: "晚了" });
+  });
+
+  it("never posts to a webhook outside DingTalk's host", async () => {
+    await sender().send(msg({ type: "text", text: "x" }, { conversation: { type: "direct", webhook: "https://evil.example/steal", webhookExpiresAt: NOW.getTime() + 3600_000 } }));
+    expect(gw.calls("/v1.0/robot/oToMessages/batchSend")).toHaveLength(1);
+  });
+
+  it("groups: webhook with an @ of the person, else groupMessages/send with markdown as a JSON string", async () => {
+    const s = sender();
+    const group = { type: "group" as const, id: "cidGroup==", webhook: `${gw.url}/robot/sendBySession?session=g`, webhookExpiresAt: NOW.getTime() + 3600_000 };
+    await s.send(msg({ type: "text", text: "好的" }, { conversation: group }));
+    expect(gw.calls("/robot/sendBySession")[0]!.body).toMatchObject({ at: { atUserIds: ["0101"], isAtAll: false } });
+    await s.send(msg({ type: "markdown", title: "T", text: "**b**" }, { conversation: { type: "group", id: "cidGroup==" } }));
+    expect(gw.calls("/v1.0/robot/groupMessages/send")[0]!.body).toMatchObject({ openConversationId: "cidGroup==", msgKey: "sampleMarkdown" });
+    expect(msgParam("/v1.0/robot/groupMessages/send")).toEqual({ title: "T", text: "**b**" });
+  });
+});
+
+describe("DingTalk sender: tokens and failures", () => {
+  it("fetches one token for concurrent sends and refetches once when it is refused", async () => {
+    const s = sender();
+    await Promise.all([1, 2, 3].map((i) => s.send(msg({ type: "text", text: `m${i}` }))));
+    expect(gw.calls("/v1.0/oauth2/accessToken")).toHaveLength(1);
+    gw.revokeTokens();
+    await s.send(msg({ type: "text", text: "after revoke" }));
+    expect(gw.calls("/v1.0/oauth2/accessToken")).toHaveLength(2);
+    expect(gw.calls("/v1.0/robot/oToMessages/batchSend").at(-1)!.headers["x-acs-dingtalk-access-token"]).toMatch(/^tok-/);
+  });
+
+  it("flow-controlled users are retried later, unknown staffIds are permanent", async () => {
+    const s = sender();
+    gw.api.flowControl.set("0101", 1);
+    await expect(s.send(msg({ type: "text", text: "x" }))).rejects.toBeInstanceOf(RetryableSendError);
+    await expect(s.send(msg({ type: "text", text: "x" }))).resolves.toEqual({});
+    gw.api.invalidUsers.add("9999");
+    await expect(s.send(msg({ type: "text", text: "x" }, { recipient: "9999" }))).rejects.toBeInstanceOf(PermanentSendError);
+  });
+
+  it("QPS limits (HTTP 429) are retryable", async () => {
+    gw.api.throttleNext = 1;
+    await expect(sender().send(msg({ type: "text", text: "x" }))).rejects.toThrow(/throttled/);
+  });
+
+  it("the client-side limiter spaces calls beyond its rate", async () => {
+    const limiter = new RateLimiter(20);
+    const t0 = Date.now();
+    await Promise.all(Array.from({ length: 25 }, () => limiter.take()));
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(150); // 5 calls over the burst at 20/s
+  });
+});
+
+describe("DingTalk sender: cards", () => {
+  it("with a template: createAndDeliver into the 1:1 robot space, then PUT to update", async () => {
+    const s = sender("tpl-123.schema");
+    await expect(s.send(msg({ type: "card", card }))).resolves.toEqual({ externalId: card.ref });
+    expect(gw.calls("/v1.0/card/instances/createAndDeliver")[0]!.body).toMatchObject({
+      cardTemplateId: "tpl-123.schema",
+      outTrackId: card.ref,
+      callbackType: "STREAM",
+      openSpaceId: "dtv1.card//IM_ROBOT.0101",
+      imRobotOpenDeliverModel: { spaceType: "IM_ROBOT" },
+      userIdType: 1,
+      cardData: { cardParamMap: { title: "已记录拜访", btn1_action: "undo:crd_AbCdEfGhIjKlMnOp" } },
+    });
+    await s.send(msg({ type: "card_update", card: { ...card, buttons: [], status: { text: "已撤销", tone: "info" } }, externalId: card.ref }));
+    expect(gw.calls("/v1.0/card/instances", "PUT")[0]!.body).toMatchObject({
+      outTrackId: card.ref,
+      cardData: { cardParamMap: { status_text: "已撤销", buttons_visible: "false" } },
+      cardUpdateOptions: { updateCardDataByKey: true },
+    });
+  });
+
+  it("with a template in a group: IM_GROUP space with the robot code", async () => {
+    await sender("tpl").send(msg({ type: "card", card }, { conversation: { type: "group", id: "cidG==" } }));
+    expect(gw.calls("/v1.0/card/instances/createAndDeliver")[0]!.body).toMatchObject({ openSpaceId: "dtv1.card//IM_GROUP.cidG==", imGroupOpenDeliverModel: { robotCode: "dingFAKEKEY" } });
+  });
+
+  it("without a template: markdown with text commands, and a status note on update", async () => {
+    const s = sender();
+    await expect(s.send(msg({ type: "card", card }))).resolves.toEqual({ externalId: card.ref });
+    expect(msgParam("/v1.0/robot/oToMessages/batchSend")).toMatchObject({ title: "已记录拜访" });
+    expect(msgParam("/v1.0/robot/oToMessages/batchSend").text).toContain("「撤销」");
+    await s.send(msg({ type: "card_update", card: { ...card, status: { text: "已撤销", tone: "info" } } }));
+    expect(msgParam("/v1.0/robot/oToMessages/batchSend", 1).text).toContain("已撤销");
+    expect(gw.calls("/v1.0/card/instances/createAndDeliver")).toHaveLength(0);
+  });
+});

@@ -1,0 +1,55 @@
+// One real bot (fresh database, WeCom channel on) + the WeCom API simulator + the callback driver, per test file.
+import { randomBytes } from "node:crypto";
+import { startTestBot, type TestBot } from "../support/test-bot.ts";
+import { startWecomApiSim, type WecomApiSim } from "../simulators/wecom-api.ts";
+import { randomAesKey, WecomDriver } from "../simulators/wecom-driver.ts";
+
+export { randomAesKey };
+
+export interface WecomHarness {
+  bot: TestBot;
+  sim: WecomApiSim;
+  driver: WecomDriver;
+  config: { corpId: string; agentId: number; secret: string; token: string; encodingAesKey: string };
+  close(): Promise<void>;
+}
+
+export async function startWecomHarness(): Promise<WecomHarness> {
+  const config = { corpId: "ww0123456789abcdef", agentId: 1000002, secret: randomBytes(16).toString("hex"), token: "tok" + randomBytes(6).toString("hex"), encodingAesKey: randomAesKey() };
+  const sim = await startWecomApiSim({ corpId: config.corpId, secret: config.secret, agentId: config.agentId });
+  const bot = await startTestBot({
+    WECOM_CORP_ID: config.corpId,
+    WECOM_AGENT_ID: String(config.agentId),
+    WECOM_SECRET: config.secret,
+    WECOM_TOKEN: config.token,
+    WECOM_ENCODING_AES_KEY: config.encodingAesKey,
+    WECOM_API_BASE: sim.url,
+  });
+  const driver = new WecomDriver({ botUrl: bot.url, ...config });
+  return {
+    bot, sim, driver, config,
+    async close() {
+      await bot.close();
+      await sim.close();
+    },
+  };
+}
+
+type Json = Record<string, unknown>;
+export interface SentCard {
+  taskId: string;
+  title: string;
+  buttons: { text: string; key: string }[];
+}
+
+/** The template cards the simulator delivered to `user`, in order. */
+export function cardsSentTo(sim: WecomApiSim, user: string): SentCard[] {
+  return sim.sentTo(user, "template_card").map((m) => {
+    const c = m.template_card as Json;
+    return { taskId: String(c.task_id), title: String((c.main_title as Json).title), buttons: c.button_list as SentCard["buttons"] };
+  });
+}
+
+export function textsSentTo(sim: WecomApiSim, user: string): string[] {
+  return sim.sentTo(user).map((m) => String(((m.text ?? m.markdown) as Json | undefined)?.content ?? ""));
+}
