@@ -23,7 +23,7 @@ export function pickCustomerCard(v: PickCustomerView): Card {
     tone: "warning",
     fields: v.candidates.slice(0, 4).map((c, i) => ({ label: `选项${i + 1}`, value: c.name })),
     buttons,
-    textCommands: [],
+    textCommands: [...v.candidates.slice(0, 4).map((_, i) => `选 ${i + 1}`), ...(v.allowNew ? ["新建"] : []), "取消"],
   };
 }
 

@@ -22,11 +22,18 @@ export interface DatabaseOptions {
   /** Folder for the embedded database; "memory" for an in-memory one (tests). */
   pgliteDir?: string;
   poolSize?: number;
+  /** Told when the server drops an idle connection; default: a warning on stderr. */
+  onIdleError?: (err: Error) => void;
 }
+
+const defaultIdleError = (err: Error) => process.stderr.write(`database: idle connection lost (${err.message}); it will be replaced\n`);
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    // An idle connection dropped by the server (restart, failover) must not crash the process: the pool
+    // replaces it on the next query.
+    pool.on("error", (err) => (opts.onIdleError ?? defaultIdleError)(err));
     // Fail fast with a clear message instead of on the first request.
     await pool.query("select 1").catch((err: Error) => {
       void pool.end();

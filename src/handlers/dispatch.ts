@@ -7,7 +7,7 @@ import type { EventHandler } from "../core/inbox-worker.ts";
 import type { Logger } from "../core/logger.ts";
 import type { ClaimedInboxEvent } from "../core/ports.ts";
 import { parseActionKey } from "../../cards/card-ref.ts";
-import { findCard, setResponseCode, updateCardView, type CardRow } from "../domain/cards/card.repo.ts";
+import { findCard, latestActiveCard, setResponseCode, updateCardView, type CardRow } from "../domain/cards/card.repo.ts";
 import { recentCustomerNames } from "../domain/customers/customer.repo.ts";
 import { markInboxDone } from "../domain/plumbing/inbox.repo.ts";
 import { enqueueMessages } from "../domain/plumbing/outbox.repo.ts";
@@ -25,7 +25,6 @@ import { handleLookupCustomer } from "./lookup-customer.handler.ts";
 import { OutboxCollector } from "./outbox-collector.ts";
 import { handleReminderDone, handleReminderSnooze } from "./reminder-actions.handler.ts";
 import { handleCompleteTask, handleSnoozeTask } from "./task-actions.handler.ts";
-import { undoLatestVisit } from "./undo-latest.handler.ts";
 import { handleCancelPick, handlePickCustomer, handleUndoVisit } from "./visit-actions.handler.ts";
 
 export interface DispatcherDeps extends AppDeps {
@@ -43,11 +42,24 @@ const ACTIONS: Record<string, ActionHandler> = {
   "reminder.snooze": (ctx, card, arg) => handleReminderSnooze(ctx, card, arg),
 };
 
-/** Exact commands that bypass the parser (they are also the text fallback of card buttons). */
-const COMMANDS: Record<string, (ctx: HandlerContext) => Promise<void>> = {
-  撤销: undoLatestVisit,
-  撤回: undoLatestVisit,
-};
+/**
+ * Typed twins of card buttons, for channels without interactive cards (DingTalk without a template): they act
+ * on the person's most recent open card of that kind, with the same checks as a click.
+ */
+const CARD_COMMANDS: { pattern: RegExp; purpose: string; verb: string; arg?: (m: RegExpExecArray) => string }[] = [
+  { pattern: /^(撤销|撤回)$/, purpose: "visit_confirm", verb: "undo" },
+  { pattern: /^(新建|新建客户|创建)$/, purpose: "pick_customer", verb: "pick", arg: () => "new" },
+  { pattern: /^选\s*([1-4])$/, purpose: "pick_customer", verb: "pick", arg: (m) => String(Number(m[1]) - 1) },
+  { pattern: /^取消$/, purpose: "pick_customer", verb: "cancel" },
+];
+
+function cardCommand(text: string) {
+  for (const c of CARD_COMMANDS) {
+    const m = c.pattern.exec(text.trim());
+    if (m) return { purpose: c.purpose, verb: c.verb, arg: c.arg?.(m) };
+  }
+  return null;
+}
 
 export function createEventHandler(deps: DispatcherDeps): EventHandler {
   return async (item: ClaimedInboxEvent) => {
@@ -86,7 +98,7 @@ export function createGiveUpHandler(deps: DispatcherDeps) {
 
 async function understand(deps: DispatcherDeps, user: UserInfo, text: string, now: Date, log: Logger): Promise<Intent> {
   const trimmed = text.trim();
-  if (COMMANDS[trimmed]) return { intent: "unknown" }; // handled by route(); no need to parse
+  if (cardCommand(trimmed)) return { intent: "unknown" }; // handled by route(); no need to parse
   try {
     const knownCustomers = await recentCustomerNames(deps.db, user.id);
     return await deps.parser.parse(trimmed, { now, timeZone: deps.timeZone, knownCustomers });
@@ -126,8 +138,8 @@ async function route(ctx: HandlerContext, intent: Intent | null): Promise<void> 
     case "action":
       return routeAction(ctx, e);
     case "message": {
-      const command = COMMANDS[e.text.trim()];
-      if (command) return command(ctx);
+      const command = cardCommand(e.text);
+      if (command) return runCardCommand(ctx, command.purpose, command.verb, command.arg);
       return routeIntent(ctx, intent ?? { intent: "unknown" }, e.text.trim());
     }
   }
@@ -184,4 +196,11 @@ async function routeAction(ctx: HandlerContext, e: Extract<InboundEvent, { kind:
   const handler = ACTIONS[`${card.purpose}.${key.verb}`];
   if (!handler) throw new AppError("action_unsupported", "这个操作暂不支持。");
   await handler(ctx, card, key.arg);
+}
+
+async function runCardCommand(ctx: HandlerContext, purpose: string, verb: string, arg: string | undefined): Promise<void> {
+  const card = await latestActiveCard(ctx.tx, ctx.user.id, purpose);
+  if (!card) throw new AppError("nothing_to_act_on", purpose === "visit_confirm" ? "没有可以撤销的记录。" : "没有等待你确认的内容。");
+  if (card.expiresAt && card.expiresAt < ctx.now) throw new AppError("card_expired", "这张卡片已过期，请重新发送消息。");
+  await ACTIONS[`${purpose}.${verb}`]!(ctx, card, arg);
 }

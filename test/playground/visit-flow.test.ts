@@ -145,6 +145,17 @@ describe("visit log through the playground", () => {
     expect(await db().customer.count()).toBe(before);
   });
 
+  it("accepts typed twins of the card buttons (新建, 撤销) for channels without interactive cards", async () => {
+    await pg.say("lisi", "新建");
+    const confirm = await pg.nthCard("lisi", 1, "visit_confirm");
+    expect(confirm.fields.find((f) => f.label === "客户")?.value).toContain("远大重工");
+    expect(confirm.textCommands).toContain("撤销");
+    await pg.say("lisi", "撤销");
+    await eventually(async () => (await db().activity.count({ where: { userId: "lisi", undoneAt: { not: null } } })) === 1, "typed undo applied");
+    await pg.say("lisi", "撤销");
+    await eventually(async () => (await pg.botItems("lisi")).some((i) => i.type === "text" && i.text.includes("没有可以撤销")), "nothing left to undo");
+  });
+
   it("refuses strangers politely and stores nothing of theirs", async () => {
     const r = await pg.say("stranger", "今天拜访了华东机电的王经理");
     expect(r.body.outcome).toBe("unknown_sender");

@@ -1,0 +1,68 @@
+// `npm run bench`: prints the figures the issues set targets for. Run on this machine against its PostgreSQL
+// (BENCH_DATABASE_URL, default postgresql://root@127.0.0.1:5432/test) or, if that is unreachable, on PGlite.
+// Figures are printed, never asserted: timing belongs here, not in the test suite.
+import pg from "pg";
+import { runWecomLoad } from "../simulators/wecom-load.ts";
+import { startWecomHarness } from "../wecom/wecom-harness.ts";
+
+const url = process.env.BENCH_DATABASE_URL ?? "postgresql://root@127.0.0.1:5432/test";
+const amount = Number(process.env.BENCH_CALLBACKS ?? 3000);
+
+async function reachable(u: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: u, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function row(name: string, r: Awaited<ReturnType<typeof runWecomLoad>>): string {
+  return `${name.padEnd(48)} ${String(r.total).padStart(6)} req  ${r.throughput.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
+}
+
+async function main(): Promise<void> {
+  if (await reachable(url)) process.env.TEST_DATABASE_URL = url;
+  const dbLabel = process.env.TEST_DATABASE_URL ? `PostgreSQL (${url.replace(/\/\/[^@]*@/, "//")})` : "PGlite (embedded; PostgreSQL unreachable)";
+  console.log(`sales-desk-bot benchmarks — ${new Date().toISOString()} — node ${process.version} — database: ${dbLabel}\n`);
+
+  const h = await startWecomHarness();
+  try {
+    const opts = { botUrl: h.bot.url, ...h.config, amount, connections: 20 };
+    await runWecomLoad({ ...opts, amount: 300 }); // warm-up (JIT, pool, token)
+
+    // 1. What WeCom waits for: verify, decrypt, parse, durable inbox insert, empty 200 — with the workers
+    //    running too, as in production (each callback is a `帮助` that the bot answers with a card).
+    const full = await runWecomLoad(opts);
+    console.log(row("WeCom callback ack, workers running", full));
+
+    // 2. The same with the workers paused: the receiver and inbox alone.
+    await h.bot.inboxWorker.stop();
+    await h.bot.outboxWorker.stop();
+    const ackOnly = await runWecomLoad(opts);
+    console.log(row("WeCom callback ack, receiver + inbox only", ackOnly));
+    h.bot.inboxWorker.start();
+    h.bot.outboxWorker.start();
+
+    // 3. How long the backlog takes to drain through the whole path (inbox → handler → outbox → WeCom API).
+    const started = Date.now();
+    const pending = async () => h.bot.db.prisma.inboxEvent.count({ where: { status: "pending" } });
+    const backlog = await pending();
+    while ((await pending()) > 0) await new Promise((r) => setTimeout(r, 100));
+    const secs = (Date.now() - started) / 1000;
+    console.log(`${"backlog drained (handler + outbox)".padEnd(48)} ${String(backlog).padStart(6)} events in ${secs.toFixed(1)} s = ${(backlog / secs).toFixed(0)} events/s`);
+
+    const mem = process.memoryUsage();
+    console.log(`\nmemory after run: rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`);
+    console.log(`target (issue 3): ack p99 under 50 ms with PostgreSQL → ${ackOnly.p99 < 50 && full.p99 < 50 ? "met" : "NOT met"} (with workers ${full.p99} ms, receiver only ${ackOnly.p99} ms)`);
+  } finally {
+    await h.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { IntentSchema } from "../../src/nlu/intent.ts";
+import { createRulesParser } from "../../src/nlu/rules/index.ts";
+import { normalizeOrderNo } from "../../src/nlu/rules/orders.ts";
+
+const rules = createRulesParser();
+const ctx = { now: new Date("2026-11-23T10:00:00+08:00"), timeZone: "Asia/Shanghai" };
+
+describe("rule parser", () => {
+  it("parses the issue's example visit", async () => {
+    const r = await rules.parse("今天拜访了华东机电的王经理，下季度要200台电机，预算紧，下周三带报价再去", ctx);
+    expect(r).toMatchObject({
+      intent: "log_visit", customer: "华东机电", contact: "王经理", quantity: 200,
+      due: "2026-12-02T09:00:00+08:00", next_action: "带报价再去", kind: "visit",
+    });
+  });
+
+  it.each([
+    ["客户 华东机电", { intent: "lookup_customer", customer: "华东机电" }],
+    ["我的待办", { intent: "list_todos" }],
+    ["完成 2", { intent: "complete_task", task: "2" }],
+    ["推迟 2 到明天下午", { intent: "snooze_task", task: "2", until: "2026-11-24T14:00:00+08:00" }],
+    ["下单 华东机电 电机A 200台 单价4500", { intent: "place_order", customer: "华东机电", items: [{ product: "电机A", quantity: 200, unit_price: 4500 }] }],
+    ["给华东机电下单 电机A 200台 打9折", { intent: "place_order", customer: "华东机电", items: [{ product: "电机A", quantity: 200 }], discount: 0.1 }],
+    ["发货 SO-20261123-001 顺丰 SF1234567890", { intent: "confirm_shipment", order: "SO-20261123-001", carrier: "顺丰", tracking_no: "SF1234567890" }],
+    ["缺货 SO-20261123-001 电机A只有50台", { intent: "report_shipment_problem", order: "SO-20261123-001", reason: "电机A只有50台" }],
+    ["同意 so20261123001", { intent: "decide_approval", order: "SO-20261123-001", decision: "approve" }],
+    ["驳回 SO-20261123-001 价格太低", { intent: "decide_approval", order: "SO-20261123-001", decision: "reject", reason: "价格太低" }],
+    ["领取 华东机电", { intent: "claim_customer", customer: "华东机电" }],
+    ["本周业绩", { intent: "show_metrics", period: "week" }],
+    ["帮助", { intent: "help" }],
+    ["?", { intent: "help" }],
+    ["哈哈", { intent: "unknown" }],
+    ["", { intent: "help" }],
+  ])("%s", async (text, expected) => {
+    expect(await rules.parse(text, ctx)).toEqual(expected);
+  });
+
+  it("maps names onto known customers", async () => {
+    const r = await rules.parse("领取 华东机店", { ...ctx, knownCustomers: ["华东机电设备有限公司", "宏达电子"] });
+    expect(r).toEqual({ intent: "claim_customer", customer: "华东机电设备有限公司" });
+  });
+
+  it("always returns a schema-valid intent, even for junk", async () => {
+    for (const junk of ["SO-2026", "发货", "下单", "推迟", "x".repeat(5000), "🙂🙂", "领取", "SO-20261123-001", "客户", "0", "1.2亿"]) {
+      expect(IntentSchema.safeParse(await rules.parse(junk, ctx)).success).toBe(true);
+    }
+  });
+
+  it("normalises order numbers", () => {
+    expect(normalizeOrderNo("so20261123001")).toBe("SO-20261123-001");
+    expect(normalizeOrderNo("SO-20261123-001")).toBe("SO-20261123-001");
+    expect(normalizeOrderNo("so_20261123_001")).toBe("SO-20261123-001");
+    expect(normalizeOrderNo("PO-20261123-001")).toBeUndefined();
+  });
+});
