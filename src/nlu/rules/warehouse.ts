@@ -11,8 +11,7 @@ export function buildShipment(text: string, order: string): IntentOf<"confirm_sh
   const tracking = findTrackingNo(noOrder);
   const rest = tracking ? blank(noOrder, [tracking]) : noOrder;
   const carrier = findCarrier(rest)?.carrier ?? (tracking ? carrierFromTrackingNo(tracking.tracking_no) : undefined);
-  if (carrier && carrier !== "自提") out.carrier = carrier;
-  else if (carrier === "自提") out.carrier = "自提";
+  if (carrier) out.carrier = carrier; // "自提" (customer pick-up) is kept as the carrier
   if (tracking) out.tracking_no = tracking.tracking_no;
   const q = findQuantities(rest)[0];
   if (q) out.quantity = q.value;
