@@ -189,6 +189,7 @@ async function routeAction(ctx: HandlerContext, e: Extract<InboundEvent, { kind:
     await updateCardView(ctx.tx, card.ref, card.view as never, "expired");
     throw new AppError("card_expired", "这张卡片已过期，请重新发送消息。");
   }
+  ctx.out.replyWhereCardWas(OutboxCollector.storedConversation(card.conversation) ?? e.conversation);
   if (e.responseCode) {
     await setResponseCode(ctx.tx, card.ref, e.responseCode);
     card = { ...card, responseCode: e.responseCode };

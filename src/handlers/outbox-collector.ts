@@ -1,7 +1,7 @@
 // Collects what a handler wants to say while it runs; the dispatcher writes it to the outbox in the same
 // transaction as the handler's changes. Decides which platform reaches each person.
 import type { Card } from "../core/card.ts";
-import type { InboundEvent, Platform } from "../core/inbound-event.ts";
+import { ConversationSchema, type Conversation, type InboundEvent, type Platform } from "../core/inbound-event.ts";
 import type { OutboundBody, OutboundMessage } from "../core/outbound-message.ts";
 import { saveCard, setResponseCode, updateCardView, type CardRow } from "../domain/cards/card.repo.ts";
 import type { Tx } from "../domain/tx.ts";
@@ -17,6 +17,8 @@ export interface CardMeta {
 
 export class OutboxCollector {
   readonly messages: OutboundMessage[] = [];
+  /** Where replies go when not the event's own conversation (a click on a card that was sent to a group). */
+  private replyConversation: Conversation | undefined;
 
   constructor(
     private readonly tx: Tx,
@@ -25,14 +27,24 @@ export class OutboxCollector {
     private readonly enabled: Platform[],
   ) {}
 
+  /** Replies to a click go where the clicked card was delivered. */
+  replyWhereCardWas(conversation: Conversation | undefined): void {
+    this.replyConversation = conversation;
+  }
+
+  private get conversation(): Conversation | undefined {
+    return this.replyConversation ?? this.event?.conversation;
+  }
+
   /** Answer the person who wrote, where they wrote (same chat or group). */
   reply(body: OutboundBody): void {
     if (!this.event) throw new Error("reply() needs an inbound event; use notify()");
+    const conversation = this.conversation;
     this.messages.push({
       platform: this.event.platform,
       recipient: this.event.senderId,
       ...(this.sender ? { userId: this.sender.id } : {}),
-      ...(this.event.conversation ? { conversation: this.event.conversation } : {}),
+      ...(conversation ? { conversation } : {}),
       body,
     });
   }
@@ -43,7 +55,8 @@ export class OutboxCollector {
 
   async replyCard(card: Card, meta: CardMeta = {}): Promise<void> {
     if (!this.event || !this.sender) throw new Error("replyCard() needs an inbound event from a known user");
-    await saveCard(this.tx, card, { recipientId: this.sender.id, platform: this.event.platform, ...meta });
+    const conversation = this.conversation;
+    await saveCard(this.tx, card, { recipientId: this.sender.id, platform: this.event.platform, ...meta, ...(conversation ? { conversation } : {}) });
     this.reply({ type: "card", card });
   }
 
@@ -76,6 +89,12 @@ export class OutboxCollector {
       body: { type: "card_update", card, ...(row.externalId ? { externalId: row.externalId } : {}), ...(row.responseCode ? { responseCode: row.responseCode } : {}) },
     });
     if (row.responseCode) await setResponseCode(this.tx, row.ref, null);
+  }
+
+  /** Reads a stored conversation back, ignoring anything malformed. */
+  static storedConversation(value: unknown): Conversation | undefined {
+    const parsed = ConversationSchema.safeParse(value);
+    return parsed.success ? parsed.data : undefined;
   }
 
   /** The same platform as the current conversation when possible, else the first available. */

@@ -7,7 +7,7 @@ const json = (c: Card) => JSON.parse(JSON.stringify(c)) as Prisma.InputJsonValue
 export async function saveCard(
   tx: Tx,
   card: Card,
-  meta: { recipientId: string; platform: string; subjectType?: string; subjectId?: string; expiresAt?: Date },
+  meta: { recipientId: string; platform: string; subjectType?: string; subjectId?: string; expiresAt?: Date; conversation?: unknown },
 ): Promise<void> {
   await tx.card.create({
     data: {
@@ -19,6 +19,7 @@ export async function saveCard(
       subjectId: meta.subjectId ?? null,
       expiresAt: meta.expiresAt ?? null,
       view: json(card),
+      ...(meta.conversation ? { conversation: JSON.parse(JSON.stringify(meta.conversation)) as Prisma.InputJsonValue } : {}),
     },
   });
 }
