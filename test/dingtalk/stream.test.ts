@@ -6,7 +6,7 @@ import { createLogger } from "../../src/core/logger.ts";
 import type { AcceptOutcome, InboxPort } from "../../src/core/ports.ts";
 import { createDingtalkChannel, type DingtalkChannel } from "../../src/channels/dingtalk/dingtalk.channel.ts";
 import { startDingtalkGateway, TOPIC_ROBOT, type DingtalkGateway } from "../simulators/dingtalk-gateway.ts";
-import { eventually } from "./wait.ts";
+import { eventually } from "../support/eventually.ts";
 
 class MemoryInbox implements InboxPort {
   events: InboundEvent[] = [];

@@ -1,5 +1,4 @@
-// Polling helper for tests that must not load the whole app (test-bot.ts imports main.ts); same contract as
-// `eventually` in test/support/test-bot.ts.
+/** Wait until `check` returns a truthy value (polling), or fail with `what`. Tests poll; they never assert timings. */
 export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
