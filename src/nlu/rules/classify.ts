@@ -14,10 +14,13 @@ export interface Facts {
 }
 
 const HELP_EXACT = /^(?:帮助|help|h|\?+|？+|怎么用|使用说明|说明|菜单|功能|指令|命令|你能干啥|你能干嘛|你能做什么|能干啥|能做什么|你会什么|怎么玩)$/i;
-const HELP_FUZZY = /怎么用|使用说明|你能(?:干|做)|能干(?:啥|嘛|什么)|能做(?:啥|什么)|有什么功能|会什么|^怎么|帮助|help/i;
+const HELP_FUZZY = /怎么用|使用说明|你能(?:帮我|为我|给我|帮)?(?:干|做)|能(?:帮我)?干(?:啥|嘛|什么)|能(?:帮我)?做(?:啥|什么)|有什么功能|会什么|^怎么|帮助|教程|指南|help/i;
+/** A how-to question ("怎么录拜访记录", "如何认领客户") asks about the bot, even when it names an action. */
+const HOW_TO = /^(?:请问|问下|问一下)?(?:怎么|如何|咋|怎样)(?:才能|能|可以)?(?:用|使用|录|记|填|写|下单|下个单|查|认领|领|设置|提交|操作|推迟|延期|完成|审批|发货|看|添加|新建|登记|上报)/;
 
 export const REJECT_WORDS = /驳回|拒绝|不同意|不批|打回|否决|不通过|不行|不予|reject/i;
-const PROBLEM_WORDS = /缺货|没货|断货|发不了|发不出|无法发货|不能发|问题|库存不够|库存不足|货损|破损|损坏|延迟|拒收|停运|还差|丢件|丢失|质检没过|质量|退回|异常/;
+/** Shortage (没库存, 缺货), inability (发不了, 出不了库), damage (压坏, 破损), wrong (发错, 地址不对), delay. */
+export const PROBLEM_WORDS = /缺货|断货|(?:没|无|缺)有?(?:库存|现货|货)|库存(?:不够|不足|没了|为零|紧张)|(?:发|出|送|寄)不(?:了|出)|无法发货|不能发|问题|货损|破损|损坏|坏了|压坏|摔坏|(?:漏|错)发|发错|不对|写错|延迟|延误|拒收|停运|还差|丢件|丢失|质检|质量|退回|退货|异常|没到货|扣了|卡住/;
 export const APPROVE_WORDS = /同意|批准|通过|批了|准了|可以|\bok\b|okay|行了|没问题|approve|准予/i;
 const SHIP_WORDS = /发货|已发|发了|发出|出库|发完|寄出|快递|物流|单号|自提|送达|签收|装车|提货/;
 
@@ -27,10 +30,14 @@ const ORDER_REQUEST = /(?:帮我|帮忙|给我|请|麻烦)下个?单|下个?单�
 const SNOOZE_WORDS = /推迟|延后|延期|推到|改到|改期|往后推|推后|顺延|稍后提醒|再提醒|晚点提醒|提醒我|推一下|snooze/i;
 const COMPLETE_WORDS = /完成|跟进完|跟完了|办好了|搞定|做完|弄完|办完|\bdone\b|做好了|弄好了|处理完|处理好了|结束了/i;
 export const TASK_REF = /第\s*[\d一二三四五六七八九十]+\s*[个条项]?|\d+\s*号任务|任务|待办|那个|的跟进|(?:^|\s)\d{1,3}(?:\s|$)|^(?:完成|推迟|延后|延期|改期|done)\s*\d|\d\s*(?:完成|done)/i;
-const TODO_WORDS = /待办|todo|to-do|任务列表|任务清单|哪些任务|什么任务|要做的|要干啥|要干嘛|要跟进|没做|还有啥事|还有什么事/i;
+/** "What is on my list": a question word before 任务/待办/事, or the things still to follow up (没跟进的, 要跟的). */
+const TODO_WORDS = /^(?:我的|今天的?|今日|明天的?)?任务$|待办|todo|to-do|任务(?:列表|清单)|(?:啥|什么|哪些|哪几个|几个|多少)个?(?:任务|事)|要做的|要干啥|要干嘛|(?:要|没|待|该|需要)跟进?(?:的|哪些)|没做|还有啥事|还有什么事/i;
 const METRIC_WORDS = /业绩|战报|销售额|成交额|签了多少|多少单|排名|完成率|数据|报表|回款/;
 const CLAIM_WORDS = /领取|认领|领了|领一下|领个|我来领|我要领|分给我|^领\s|^抢\s|抢客户/;
-const LOOKUP_WORDS = /^客户\s|^客户[:：]|^客户(?:信息|详情|档案|资料)|查|情况|资料|档案|信息|详情|谁在跟|谁负责|这个客户|进度|进展|动态|怎么样了|咋样了|^看看|帮我看/;
+const LOOKUP_WORDS = /^客户\s|^客户[:：]|^客户(?:信息|详情|档案|资料)|查|情况|资料|档案|信息|详情|记录|联系人|负责人|谁在跟|谁负责|这个客户|进度|进展|动态|怎么样了|咋样了|^看看|帮我看|看一?下|发我/;
+/** A question about a customer (谁的客户, 跟进到哪了, 多少), unless the rep reports having done something (拜访了). */
+const QUESTION = /谁|哪|啥|什么|怎么样|咋样|如何|多少|吗$|[?？]$/;
+const DID_SOMETHING = /(?:拜访|回访|去|见|聊|打|通|约|谈|签|报)(?:了|过|完)/;
 const VISIT_WORDS = /拜访|拜方|见了|见完|见到|去了|去趟|上门|电话|微信|通了|聊了|聊|来电|视频|约了|碰到|吃饭|吃了个饭|回访|跟进|面谈|沟通|跑客户/;
 
 export function classify(f: Facts): IntentName {
@@ -45,6 +52,9 @@ export function classify(f: Facts): IntentName {
     return "unknown";
   }
 
+  const bare = !f.hasContact && !f.hasFutureDate && !f.hasQuantity;
+  if (HOW_TO.test(t) && bare && !f.hasMoney) return "help";
+
   const head = f.fields.slice(0, 2).join(" ");
   const visitish = VISIT_WORDS.test(t) || f.hasContact;
   if (ORDER_TRIGGER.test(head) && f.hasQuantity) return "place_order";
@@ -56,7 +66,8 @@ export function classify(f: Facts): IntentName {
   if (TODO_WORDS.test(t) && (!f.company || t.length <= 12) && !f.hasContact) return "list_todos";
   if (METRIC_WORDS.test(t) && !f.hasContact) return "show_metrics";
   if (CLAIM_WORDS.test(t) && f.company) return "claim_customer";
-  if (f.company && LOOKUP_WORDS.test(t) && !f.hasContact && !f.hasFutureDate && !f.hasQuantity) return "lookup_customer";
+  const asks = LOOKUP_WORDS.test(t) || (QUESTION.test(t) && !DID_SOMETHING.test(t));
+  if (f.company && asks && bare) return "lookup_customer";
   if (f.company) {
     const strong = f.company.source !== "position" || f.company.hasOrgSuffix;
     if (visitish || (strong && (f.hasFutureDate || f.hasQuantity || f.hasMoney))) return "log_visit";

@@ -12,6 +12,14 @@ const NICK_RE = new RegExp(`(小|老)([${SURNAMES}])(?![${SURNAMES}]?(?:${TITLES
 const LATIN_RE = /(?:(?<=的)|(?<=\s)|^)([A-Z][a-z]{1,15})(?=总|经理|\s|吃|聊|说|[\u4e00-\u9fa5]|$)/g;
 const NICK_NOT = /^(?:老板|老师|老是|老家|老客户|小时|小批量|小单|小样)/;
 
+/**
+ * A one-character surname outside the list still counts when it stands alone before a long title
+ * (…五金 麦老板, 的覃厂长): the separator before it and the title after it make a name unambiguous.
+ */
+const LONE_TITLE_RE = /(?<=[\s,，。、:：的])([\u4e00-\u9fa5])(总经理|经理|老板|厂长|主任|部长|处长|科长|总监|主管)/g;
+/** Pronouns, determiners and verbs that take a person (陪老板, 找经理) are not surnames. */
+const NOT_SURNAME = /[的我你他她它这那各副总老小该贵本们个位新原前大某两几每陪找问给见约请叫等带跟和与同让向被]/;
+
 export interface ContactMention { name: string; index: number; end: number }
 
 export function findContacts(text: string): ContactMention[] {
@@ -20,6 +28,10 @@ export function findContacts(text: string): ContactMention[] {
     const after = text.slice(m.index + m[0].length);
     if (NOT_PERSON_AFTER.test(after)) continue;
     // 张总监 vs 张总: the regex alternation already prefers the longer title.
+    found.push({ name: m[0], index: m.index, end: m.index + m[0].length });
+  }
+  for (const m of text.matchAll(LONE_TITLE_RE)) {
+    if (NOT_SURNAME.test(m[1]!)) continue;
     found.push({ name: m[0], index: m.index, end: m.index + m[0].length });
   }
   for (const m of text.matchAll(NICK_RE)) {

@@ -6,8 +6,15 @@ import { parseChineseNumeral } from "./numbers.ts";
 
 const CN_DIGIT = "一二三四五六七八九";
 const ZHE_RE = new RegExp(`(\\d(?:\\.\\d{1,2})?|\\d{2}|[${CN_DIGIT}][${CN_DIGIT}五]?)\\s*折(?!旧|叠|腾|返|算)`);
-const PERCENT_RE = /(?:降价|降|优惠|让利|便宜|折扣|少|下浮|打折)\s*(?:了|个)?\s*(\d+(?:\.\d+)?)\s*(?:%|个点|个百分点|点)/;
-const PERCENT_AFTER_RE = /(\d+(?:\.\d+)?)\s*%\s*(?:的)?(?:折扣|优惠|让利|降价)/;
+/** A percentage written with a sign, as 个点, or in words (百分之十, 百分之5). */
+const PCT = "(?:(\\d+(?:\\.\\d+)?)\\s*(?:%|个点|个百分点|点)|百分之\\s*(\\d+(?:\\.\\d+)?|[一二两三四五六七八九十]+))";
+const PERCENT_RE = new RegExp(`(?:降价|降|优惠|让利|便宜|折扣|少|下浮|打折)\\s*(?:了|个)?\\s*${PCT}`);
+const PERCENT_AFTER_RE = new RegExp(`${PCT}\\s*(?:的)?(?:折扣|优惠|让利|降价)`);
+
+function percentValue(m: RegExpExecArray): number {
+  const raw = m[1] ?? m[2]!;
+  return /^[\d.]+$/.test(raw) ? Number(raw) : parseChineseNumeral(raw);
+}
 
 export interface DiscountMention { value: number; index: number; end: number }
 
@@ -28,7 +35,7 @@ export function findDiscount(text: string): DiscountMention | undefined {
   }
   const p = PERCENT_RE.exec(text) ?? PERCENT_AFTER_RE.exec(text);
   if (p) {
-    const value = Math.round(Number(p[1]) * 100) / 10000;
+    const value = Math.round(percentValue(p) * 100) / 10000;
     if (value > 0 && value < 1) return { value, index: p.index, end: p.index + p[0].length };
   }
   return undefined;

@@ -12,7 +12,7 @@ import { findDateMentions, pickFutureMention } from "./dates.ts";
 import { findMoney, pickAmount } from "./money.ts";
 import { findCarrier, findOrders, findTrackingNo } from "./orders.ts";
 import { buildPlaceOrder } from "./order-items.ts";
-import { findQuantities } from "./quantities.ts";
+import { findQuantities, pickQuantity } from "./quantities.ts";
 import { buildCompleteTask, buildSnoozeTask } from "./tasks.ts";
 import { blank, normalizeText, tokens } from "./text.ts";
 import { buildLogVisit } from "./visit.ts";
@@ -78,7 +78,7 @@ export function parseWithRules(raw: string, ctx: ParseContext): Intent {
         customer: customer(company.name),
         contact: contact?.name,
         due,
-        quantity: quantities.find((q) => !inCompany(q.index))?.value,
+        quantity: pickQuantity(quantities.filter((q) => !inCompany(q.index)))?.value,
         amount: pickAmount(money),
       }, tz);
     }

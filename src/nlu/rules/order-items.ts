@@ -45,8 +45,11 @@ export function splitOrder(text: string): { customer?: string; itemsText: string
 export function parseItems(itemsText: string): OrderItem[] {
   const discount = findDiscount(itemsText);
   const clean = discount ? blank(itemsText, [discount]) : itemsText;
-  const quantities = findQuantities(clean);
-  const prices = findMoney(clean).filter((p) => !quantities.some((q) => p.index < q.end && p.end > q.index));
+  const money = findMoney(clean);
+  const overlap = (a: { index: number; end: number }, b: { index: number; end: number }) => a.index < b.end && a.end > b.index;
+  // After a price word (单价, 每个) "80块" is yuan, not 80 pieces: a keyed unit price beats a count.
+  const quantities = findQuantities(clean).filter((q) => !money.some((p) => p.kind === "unit" && overlap(p, q)));
+  const prices = money.filter((p) => !quantities.some((q) => overlap(p, q)));
   const items: OrderItem[] = [];
   let cursor = 0;
   quantities.forEach((q, i) => {

@@ -7,11 +7,23 @@ export const UNITS = [
   "粒", "份", "樘", "扇", "部", "方", "升", "kg", "KG", "pcs", "PCS", "Pcs",
 ];
 /** What may follow a unit without turning it into something else (个月, 个点, 块钱, 台风 …). */
-const NOT_AFTER_UNIT = /^(?:月|项目|人|点|工作日|小时|星期|礼拜|多月|方面|问题|客户|供应商|时间|钱|式|案|面|便|向|法|批准|左右的人)/;
+const NOT_AFTER_UNIT = /^(?:分|门|月|项目|人|点|工作日|小时|星期|礼拜|多月|方面|问题|客户|供应商|时间|钱|式|案|面|便|向|法|批准|左右的人)/;
 
 const QTY_RE = new RegExp(`(?<![\\d.\\-第/])(${NUM_SRC})\\s*(${MULT_SRC})?\\s*(${UNITS.join("|")})`, "g");
 
-export interface QuantityMention { value: number; unit: string; index: number; end: number }
+export interface QuantityMention {
+  value: number;
+  unit: string;
+  index: number;
+  end: number;
+  /** A bare 一 before a unit is mostly an article or idiom (冲一把, 一批货, 跑一趟), not a count. */
+  weak?: boolean;
+}
+
+/** The count a message states: the first explicit one, a bare "一…" only when nothing else is there. */
+export function pickQuantity(qs: QuantityMention[]): QuantityMention | undefined {
+  return qs.find((q) => !q.weak) ?? qs[0];
+}
 
 /** 伺服驱动器×20, 电机A x 5, 配件*100: a count with no unit word. */
 const TIMES_RE = /(?<=[\u4e00-\u9fa5A-Za-z0-9)\s])[×xX*]\s*(\d{1,7})(?![\d.])/g;
@@ -30,7 +42,7 @@ export function findQuantities(text: string): QuantityMention[] {
     if (/^[一每]$/.test(m[1]!) && /[元块万]\s*$/.test(text.slice(0, m.index))) continue;
     const value = parseNumber(m[1]!, m[2]);
     if (!Number.isFinite(value) || value <= 0) continue;
-    out.push({ value, unit, index: m.index, end });
+    out.push({ value, unit, index: m.index, end, ...(m[1] === "一" && !m[2] && { weak: true }) });
   }
   return out.sort((a, b) => a.index - b.index);
 }

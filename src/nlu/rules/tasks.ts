@@ -15,6 +15,9 @@ export function taskNumber(text: string): string | undefined {
   if (ordinal) return String(/^\d+$/.test(ordinal[1]!) ? Number(ordinal[1]) : parseChineseNumeral(ordinal[1]!));
   const numbered = /(\d{1,3})\s*号任务/.exec(text);
   if (numbered) return numbered[1];
+  // 把2推迟到下周二: the object of 把 is the task.
+  const ba = /把\s*(\d{1,3})(?![\d号月天点日])/.exec(text);
+  if (ba) return ba[1];
   const field = /(?:^|[\s,，])(\d{1,3})(?=$|[\s,，])/.exec(text);
   if (field) return field[1];
   const glued = /(?:完成|推迟|延后|延期|改期|done)\s*(\d{1,3})(?!\d|号|月|天|点|日)|(?<!\d)(\d{1,3})\s*(?:完成|done)/i.exec(text);

@@ -2,7 +2,23 @@
 
 /** Full-width digits/letters/punctuation to half-width, trimmed, NBSPs and ideographic spaces to spaces. */
 export function normalizeText(text: string): string {
-  return text.normalize("NFKC").replace(/[\u00a0\u3000]/g, " ").replace(/\s+/g, " ").trim();
+  return fixImeSlips(text.normalize("NFKC").replace(/[\u00a0\u3000]/g, " ").replace(/\s+/g, " ").trim());
+}
+
+/**
+ * Pinyin-IME homophone slips of the few verbs every rule keys on (拜防 for 拜访, 电化 for 电话 …).
+ * Reps rarely correct them, and one wrong character would otherwise hide the whole message's intent.
+ */
+const IME_SLIPS: [RegExp, string][] = [
+  [/拜[防仿方放]/g, "拜访"],
+  [/(?<!光)电化(?!学|工|厂|教)/g, "电话"],
+  [/微性|威信/g, "微信"],
+  [/下(?:理|里)拜/g, "下礼拜"],
+  [/报介/g, "报价"],
+];
+
+export function fixImeSlips(text: string): string {
+  return IME_SLIPS.reduce((s, [re, to]) => s.replace(re, to), text);
 }
 
 /** Separators between the "fields" reps type: spaces and punctuation, but not the dot inside 12.5. */

@@ -4,16 +4,23 @@ import { mentionToIso, type DateMention } from "./dates.ts";
 import { SEPARATOR_CLASS, trimSeparators } from "./text.ts";
 
 const KINDS: [RegExp, "visit" | "call" | "message"][] = [
-  [/电话|打了个?电话|通话|来电|致电|视频|语音|\bcall\b/i, "call"],
-  [/微信|消息|短信|邮件|钉钉|企微|发了报价|qq/i, "message"],
-  [/拜访|拜方|从\S{2,20}回来|见了|见完|见到|去了|去趟|上门|面谈|碰到|吃了个饭|吃饭|到访|约了饭|跑客户|回访/, "visit"],
+  [/电话|打了个?电话|通话|来电|致电|视频|语音|\bcall\b/gi, "call"],
+  [/微信|消息|短信|邮件|钉钉|企微|发了报价|qq/gi, "message"],
+  // Going somewhere counts as a visit however it is said: 去了/去的/去过, 跑了(一)趟, 从X回来/出来.
+  [/拜访|拜方|从\S{2,20}(?:回来|出来)|见了|见完|见到|去了|去的|去趟|跑了|跑一?趟|上门|面谈|碰到|吃了个饭|吃饭|到访|约了饭|跑客户|回访/g, "visit"],
 ];
+
+/** 上周拜访过的恒通物流…今天回电话了: a verb in a clause about an earlier contact does not say how this one happened. */
+function isBackground(text: string, index: number, end: number): boolean {
+  return /^过的/.test(text.slice(end)) || /(?:上次|上周|上回|之前|以前|上个月)\S{0,2}$/.test(text.slice(Math.max(0, index - 5), index));
+}
 
 /** Kind of contact: the earliest telling word wins (电话回访 is a call, 微信聊…下周电话确认 a message). */
 export function detectKind(text: string, until = text.length): "visit" | "call" | "message" | undefined {
+  const head = text.slice(0, until);
   let best: { at: number; kind: "visit" | "call" | "message" } | undefined;
   for (const [re, kind] of KINDS) {
-    const m = re.exec(text.slice(0, until));
+    const m = [...head.matchAll(re)].find((x) => !isBackground(head, x.index, x.index + x[0].length));
     if (m && (!best || m.index < best.at)) best = { at: m.index, kind };
   }
   return best?.kind;

@@ -1,8 +1,8 @@
 /** Intents that carry an order number: confirm_shipment, report_shipment_problem, decide_approval. */
 import type { IntentOf } from "../intent.ts";
-import { REJECT_WORDS } from "./classify.ts";
+import { PROBLEM_WORDS, REJECT_WORDS } from "./classify.ts";
 import { carrierFromTrackingNo, findCarrier, findOrders, findTrackingNo } from "./orders.ts";
-import { findQuantities } from "./quantities.ts";
+import { findQuantities, pickQuantity } from "./quantities.ts";
 import { blank, tokens } from "./text.ts";
 
 export function buildShipment(text: string, order: string): IntentOf<"confirm_shipment"> {
@@ -13,15 +13,27 @@ export function buildShipment(text: string, order: string): IntentOf<"confirm_sh
   const carrier = findCarrier(rest)?.carrier ?? (tracking ? carrierFromTrackingNo(tracking.tracking_no) : undefined);
   if (carrier) out.carrier = carrier; // "自提" (customer pick-up) is kept as the carrier
   if (tracking) out.tracking_no = tracking.tracking_no;
-  const q = findQuantities(rest)[0];
+  const q = pickQuantity(findQuantities(rest));
   if (q) out.quantity = q.value;
   return out;
 }
 
-const PROBLEM_LABEL = /^(?:缺货|有问题|问题|异常|发不了|发不出去?|无法发货|不能发货|暂时发不了|暂时发不出去?|出问题了)$/;
+/** A field that only flags a problem (缺货, 发不了, 出不了库) without saying what it is. */
+const PROBLEM_LABEL = /^(?:暂时|目前|现在)?(?:缺货|有问题|问题|异常|出问题了|(?:发|出|送|寄)(?:不了|不出去?)(?:库|货)?|无法发货|不能发货)$/;
+
+/** "仓库说没库存了" → "没库存": the clause naming the problem, without who reported it or a final 了. */
+function problemClause(parts: string[]): string | undefined {
+  const hit = parts.find((p) => !PROBLEM_LABEL.test(p) && PROBLEM_WORDS.test(p.replace(/没问题/g, "")));
+  if (!hit) return undefined;
+  const said = /^\S{1,6}?(?:说|反馈|反映|告诉我|讲)/.exec(hit);
+  const rest = said && said[0].length < hit.length ? hit.slice(said[0].length) : hit;
+  return rest.replace(/了$/, "");
+}
 
 export function buildProblem(text: string, order: string): IntentOf<"report_shipment_problem"> {
   const parts = tokens(blank(text, findOrders(text)));
+  const clause = problemClause(parts);
+  if (clause) return { intent: "report_shipment_problem", order, reason: clause.slice(0, 300) };
   const content = parts.filter((p) => !PROBLEM_LABEL.test(p));
   const reason = (content.length ? content : parts).join(" ").replace(/^(?:原因|理由)\s*/, "").trim();
   return { intent: "report_shipment_problem", order, reason: (reason || "未说明").slice(0, 300) };

@@ -1,0 +1,6 @@
+-- AlterTable
+ALTER TABLE "InboxEvent" ADD COLUMN     "senderId" TEXT NOT NULL DEFAULT '';
+
+-- CreateIndex
+CREATE INDEX "InboxEvent_platform_senderId_status_idx" ON "InboxEvent"("platform", "senderId", "status");
+
