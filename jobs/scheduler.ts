@@ -16,6 +16,7 @@ export async function runJob(deps: AppDeps, job: JobDefinition, now: Date): Prom
 
 export class JobScheduler {
   private tasks: ScheduledTask[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
   constructor(
     private readonly deps: AppDeps,
     private readonly jobs: JobDefinition[],
@@ -28,7 +29,9 @@ export class JobScheduler {
       const task = cron.schedule(
         expr,
         async () => {
-          await runJob(this.deps, job, this.deps.clock.now()).catch((err) => this.deps.log.error("job failed", { err, job: job.name }));
+          const run = runJob(this.deps, job, this.deps.clock.now()).catch((err) => this.deps.log.error("job failed", { err, job: job.name }));
+          this.inFlight.add(run);
+          await run.finally(() => this.inFlight.delete(run));
         },
         { timezone: this.deps.timeZone, noOverlap: true, name: job.name },
       );
@@ -36,8 +39,10 @@ export class JobScheduler {
     }
   }
 
+  /** Stops scheduling and waits for runs in progress, so the database is not closed under them. */
   async stop(): Promise<void> {
     for (const t of this.tasks) await t.destroy();
     this.tasks = [];
+    await Promise.allSettled([...this.inFlight]);
   }
 }

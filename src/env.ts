@@ -23,8 +23,18 @@ const EnvSchema = z.object({
   ORG_FILE: optionalString,
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Time zone for due dates, schedules and messages. */
-  BOT_TIMEZONE: z.string().default("Asia/Shanghai"),
-  /** The playground web chat; default on except in production. */
+  BOT_TIMEZONE: z
+    .string()
+    .default("Asia/Shanghai")
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "expected an IANA time zone such as Asia/Shanghai"),
+  /** The playground web chat; default on only in development with no platform channel configured. */
   PLAYGROUND: bool.optional(),
   /** Let other machines reach the playground (it has no login: only for a trusted network). */
   PLAYGROUND_ALLOW_REMOTE: bool.default(false),
@@ -123,7 +133,9 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const hasLlm = group(raw, "The LLM parser", ["OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL"], problems);
   if (problems.length) throw new EnvError(problems);
 
-  const playground = raw.PLAYGROUND ?? raw.NODE_ENV !== "production";
+  // The playground has no login. Once a real platform is configured the bot is a deployment, usually behind a
+  // reverse proxy (which makes every request look local), so the playground must then be asked for explicitly.
+  const playground = raw.PLAYGROUND ?? (raw.NODE_ENV !== "production" && !hasWecom && !hasDing);
   return {
     ...raw,
     host: raw.HOST ?? (hasWecom || (hasDing && raw.DINGTALK_MODE === "http") ? "0.0.0.0" : "127.0.0.1"),

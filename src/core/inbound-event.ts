@@ -46,3 +46,13 @@ export const InboundEventSchema = z.discriminatedUnion("kind", [
   z.object({ ...base, kind: z.literal("unsupported"), messageType: z.string().max(64) }),
 ]);
 export type InboundEvent = z.infer<typeof InboundEventSchema>;
+
+/** PostgreSQL cannot store U+0000 in text or jsonb; a pasted NUL must not make a whole batch fail. */
+export function withoutNul<T>(value: T): T {
+  if (typeof value === "string") return value.replace(/\u0000/g, "") as T;
+  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)])) as T;
+  }
+  return value;
+}

@@ -40,7 +40,8 @@ export class InboxWorker {
 
   /** Handles one batch; exposed so tests and CLIs can drain deterministically. */
   async drainOnce(): Promise<number> {
-    const items = await this.store.claim(this.opts.batchSize ?? 20, this.opts.lockMs ?? 60_000);
+    // Small batches and a long lock: a claim must outlive the handling of the whole batch (LLM calls included).
+    const items = await this.store.claim(this.opts.batchSize ?? 5, this.opts.lockMs ?? 5 * 60_000);
     for (const item of items) {
       const log = this.log.child({ eventId: item.event.eventId, platform: item.event.platform });
       try {
@@ -50,7 +51,7 @@ export class InboxWorker {
         const giveUp = item.attempts >= max;
         log.error(giveUp ? "event failed for good" : "event failed, will retry", { err, attempts: item.attempts });
         const message = err instanceof Error ? err.message : String(err);
-        await this.store.release(item.id, message, giveUp ? null : new Date(Date.now() + backoffMs(item.attempts)));
+        await this.store.release(item.id, item.lockToken, message, giveUp ? null : new Date(Date.now() + backoffMs(item.attempts)));
         if (giveUp) await this.opts.onGiveUp?.(item, err).catch((e) => log.error("onGiveUp failed", { err: e }));
       }
     }

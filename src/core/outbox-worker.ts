@@ -31,6 +31,10 @@ export class OutboxWorker {
     this.loop = new PollLoop("outbox", () => this.drainOnce(), opts.idleMs ?? 250, log);
   }
 
+  private get lockMs(): number {
+    return this.opts.lockMs ?? 5 * 60_000;
+  }
+
   addSender(sender: ChannelSender): void {
     this.senders.set(sender.platform, sender);
   }
@@ -47,13 +51,13 @@ export class OutboxWorker {
   async drainOnce(): Promise<number> {
     const platforms = [...this.senders.keys()] as Parameters<OutboxStore["claim"]>[2];
     if (platforms.length === 0) return 0;
-    const items = await this.store.claim(this.opts.batchSize ?? 50, this.opts.lockMs ?? 60_000, platforms);
+    const items = await this.store.claim(this.opts.batchSize ?? 20, this.lockMs, platforms);
     const blocked = new Map<string, Date>(); // recipient → when to try again, to keep order per recipient
     for (const item of items) {
       const key = `${item.message.platform}:${item.message.recipient}`;
       const after = blocked.get(key);
       if (after) {
-        await this.store.reschedule(item.id, "waiting for an earlier message to the same recipient", after);
+        await this.store.reschedule(item.id, item.lockToken, "waiting for an earlier message to the same recipient", after);
         continue;
       }
       const next = await this.deliver(item);
@@ -68,28 +72,34 @@ export class OutboxWorker {
     const log = this.log.child({ outboxId: item.id, platform: message.platform, recipient: message.recipient });
     const sender = this.senders.get(message.platform);
     if (!sender) return null; // not claimed unless a sender exists
+    // Earlier sends in this batch may have been slow: make sure the claim is still ours before sending.
+    const token = await this.store.renew(item.id, item.lockToken, this.lockMs);
+    if (!token) {
+      log.warn("claim expired before sending; another worker has the message");
+      return null;
+    }
     try {
       const result = await sender.send(message);
-      await this.store.markSent(item.id, result);
+      await this.store.markSent(item.id, token, result);
       if (this.opts.onSent) await this.opts.onSent(item, result);
       return null;
     } catch (err) {
       const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       if (err instanceof PermanentSendError) {
         log.error("message can never be delivered; dead-lettered", { err: text });
-        await this.store.markDead(item.id, text);
+        await this.store.markDead(item.id, token, text);
         return null;
       }
       const age = Date.now() - item.createdAt.getTime();
       if (age > (this.opts.maxAgeMs ?? 3 * 24 * 3600_000)) {
         log.error("message undeliverable for too long; dead-lettered", { err: text, attempts: item.attempts });
-        await this.store.markDead(item.id, text);
+        await this.store.markDead(item.id, token, text);
         return null;
       }
       const wait = err instanceof RetryableSendError && err.retryAfterMs !== undefined ? err.retryAfterMs : backoffMs(item.attempts);
       const at = new Date(Date.now() + wait);
       log.warn("send failed, will retry", { err: text, attempts: item.attempts, retryInMs: wait });
-      await this.store.reschedule(item.id, text, at);
+      await this.store.reschedule(item.id, token, text, at);
       return at;
     }
   }

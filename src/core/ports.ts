@@ -15,13 +15,18 @@ export interface ClaimedInboxEvent {
   id: string;
   event: InboundEvent;
   attempts: number;
+  /** Proves this worker still holds the claim (the lock time it set); stale holders change nothing. */
+  lockToken: string;
 }
 
 export interface InboxStore extends InboxPort {
-  /** Lock up to `limit` pending events for `lockMs`, oldest first, skipping ones other workers hold. */
+  /**
+   * Lock up to `limit` pending events for `lockMs`, oldest first, skipping ones other workers hold and any
+   * event whose sender has an earlier one still pending (one person's events are handled in order).
+   */
   claim(limit: number, lockMs: number): Promise<ClaimedInboxEvent[]>;
-  /** Put an event back for a later try, or give up on it. */
-  release(id: string, error: string, retryAt: Date | null): Promise<void>;
+  /** Put an event back for a later try, or give up on it — only while this claim still holds. */
+  release(id: string, lockToken: string, error: string, retryAt: Date | null): Promise<void>;
 }
 
 export interface ClaimedOutboxMessage {
@@ -29,13 +34,17 @@ export interface ClaimedOutboxMessage {
   message: OutboundMessage;
   attempts: number;
   createdAt: Date;
+  /** Proves this worker still holds the claim; see OutboxStore.renew. */
+  lockToken: string;
 }
 
 export interface OutboxStore {
   claim(limit: number, lockMs: number, platforms: Platform[]): Promise<ClaimedOutboxMessage[]>;
-  markSent(id: string, result: SendResult): Promise<void>;
-  reschedule(id: string, error: string, nextAttemptAt: Date): Promise<void>;
-  markDead(id: string, error: string): Promise<void>;
+  /** Re-take the lock right before sending; null when another worker took the message over (do not send). */
+  renew(id: string, lockToken: string, lockMs: number): Promise<string | null>;
+  markSent(id: string, lockToken: string, result: SendResult): Promise<void>;
+  reschedule(id: string, lockToken: string, error: string, nextAttemptAt: Date): Promise<void>;
+  markDead(id: string, lockToken: string, error: string): Promise<void>;
 }
 
 /** One per platform: delivers a message or throws RetryableSendError / PermanentSendError. */

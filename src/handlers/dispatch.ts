@@ -9,7 +9,7 @@ import type { ClaimedInboxEvent } from "../core/ports.ts";
 import { parseActionKey } from "../../cards/card-ref.ts";
 import { findCard, latestActiveCard, setResponseCode, updateCardView, type CardRow } from "../domain/cards/card.repo.ts";
 import { recentCustomerNames } from "../domain/customers/customer.repo.ts";
-import { markInboxDone } from "../domain/plumbing/inbox.repo.ts";
+import { markInboxDone, takeInboxEventForCommit } from "../domain/plumbing/inbox.repo.ts";
 import { enqueueMessages } from "../domain/plumbing/outbox.repo.ts";
 import { refusalMessage } from "../domain/plumbing/refusal.ts";
 import type { Tx } from "../domain/tx.ts";
@@ -69,6 +69,7 @@ export function createEventHandler(deps: DispatcherDeps): EventHandler {
     if (!user) {
       // Deactivated after the event was accepted: refuse, keep nothing else.
       await deps.db.$transaction(async (tx) => {
+        if (!(await takeInboxEventForCommit(tx, item.id))) return;
         await enqueueMessages(tx, [refusalMessage(event)]);
         await markInboxDone(tx, item.id);
       });
@@ -92,7 +93,7 @@ export function createGiveUpHandler(deps: DispatcherDeps) {
     const user = await findUserByIdentity(deps.db, item.event.platform, item.event.senderId);
     const out = new OutboxCollector(deps.db, item.event, user, deps.enabledPlatforms());
     out.replyText("抱歉，处理这条消息时出了问题，已记录下来。请稍后再试，或换个说法。");
-    await enqueueMessages(deps.db, out.messages);
+    await enqueueMessages(deps.db, out.messages.map((m) => ({ ...m, dedupeKey: `apology:${item.event.platform}:${item.event.eventId}` })));
   };
 }
 
@@ -118,6 +119,8 @@ async function inTransaction(
   await deps.db.$transaction(
     async (tx: Tx) => {
       await lockUserForTransaction(tx, user.id);
+      // Another worker may have finished this event while our claim ran out: then we change nothing.
+      if (!(await takeInboxEventForCommit(tx, item.id))) return;
       const out = new OutboxCollector(tx, item.event, user, deps.enabledPlatforms());
       const ctx: HandlerContext = { tx, event: item.event, eventId: `${item.event.platform}:${item.event.eventId}`, user, now, timeZone: deps.timeZone, rules: deps.rules, out };
       await fn(ctx);
@@ -186,8 +189,10 @@ async function routeAction(ctx: HandlerContext, e: Extract<InboundEvent, { kind:
   if (card.recipientId !== ctx.user.id) throw new AppError("card_not_yours", "这张卡片不是发给你的，不能操作。");
   if (card.status !== "active") throw new AppError("card_done", "这张卡片已经处理过了。");
   if (card.expiresAt && card.expiresAt < ctx.now) {
+    // A refusal that also changes state: reply instead of throwing, so the change commits.
     await updateCardView(ctx.tx, card.ref, card.view as never, "expired");
-    throw new AppError("card_expired", "这张卡片已过期，请重新发送消息。");
+    ctx.out.replyText("这张卡片已过期，请重新发送消息。");
+    return;
   }
   ctx.out.replyWhereCardWas(OutboxCollector.storedConversation(card.conversation) ?? e.conversation);
   if (e.responseCode) {

@@ -54,6 +54,13 @@ describe("environment", () => {
     expect(env.wecom).toBeUndefined();
   });
 
+  it("turns the playground off once a platform is configured, unless asked", () => {
+    const wecom = { WECOM_CORP_ID: "ww1", WECOM_AGENT_ID: "1000002", WECOM_SECRET: "s", WECOM_TOKEN: "t", WECOM_ENCODING_AES_KEY: "a".repeat(43) };
+    expect(parseEnv(wecom).playground).toBe(false);
+    expect(parseEnv({ ...wecom, PLAYGROUND: "true" }).playground).toBe(true);
+    expect(parseEnv({ DINGTALK_CLIENT_ID: "x", DINGTALK_CLIENT_SECRET: "y" }).playground).toBe(false);
+  });
+
   it("turns the playground off in production unless asked", () => {
     expect(parseEnv({ NODE_ENV: "production" }).playground).toBe(false);
     expect(parseEnv({ NODE_ENV: "production", PLAYGROUND: "true" }).playground).toBe(true);
@@ -63,6 +70,7 @@ describe("environment", () => {
     expect(() => parseEnv({ PORT: "abc" })).toThrow(/PORT: expected a port number/);
     expect(() => parseEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: expected postgresql:\/\//);
     expect(() => parseEnv({ WECOM_ENCODING_AES_KEY: "short" })).toThrow(/WECOM_ENCODING_AES_KEY: expected the 43-character/);
+    expect(() => parseEnv({ BOT_TIMEZONE: "Asia/Shangai" })).toThrow(/BOT_TIMEZONE: expected an IANA time zone/);
   });
 
   it("stops on a partly configured channel, naming what is missing", () => {

@@ -69,6 +69,13 @@ describe("reminders, escalation and the morning to-do", () => {
     expect((await runJob(bot.deps, dailyTodoJob, new Date("2026-11-25T00:10:00Z"))).ran).toBe(false);
   });
 
+  it("lets a failed run be run again, without repeating what was already sent", async () => {
+    await bot.db.prisma.jobRun.updateMany({ where: { job: "daily-todo", period: "2026-11-25", subject: "" }, data: { status: "failed" } });
+    const again = await runJob(bot.deps, dailyTodoJob, new Date("2026-11-25T01:00:00Z"));
+    expect(again).toMatchObject({ ran: true, result: { sent: 0, already: 1, failed: 0 } });
+    expect((await bot.db.prisma.jobRun.findFirstOrThrow({ where: { job: "daily-todo", period: "2026-11-25", subject: "" } })).status).toBe("done");
+  });
+
   it("snoozes from text: 推迟 1 到明天上午10点", async () => {
     await pg.say("zhangsan", "推迟 1 到明天上午10点");
     const text = await eventually(async () => (await pg.botItems("zhangsan")).flatMap((i) => (i.type === "text" && i.text.startsWith("已推迟") ? [i.text] : []))[0], "snooze reply");

@@ -1,5 +1,6 @@
 // The first slice end to end through the real HTTP surface: a rep logs a visit in the playground, the bot asks
 // about the new customer, records everything, confirms on a card, and undo really undoes.
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PlaygroundClient } from "../support/playground-client.ts";
 import { eventually, startTestBot, type TestBot } from "../support/test-bot.ts";
@@ -154,6 +155,30 @@ describe("visit log through the playground", () => {
     await eventually(async () => (await db().activity.count({ where: { userId: "lisi", undoneAt: { not: null } } })) === 1, "typed undo applied");
     await pg.say("lisi", "撤销");
     await eventually(async () => (await pg.botItems("lisi")).some((i) => i.type === "text" && i.text.includes("没有可以撤销")), "nothing left to undo");
+  });
+
+  it("marks an expired card as expired when clicked, and records nothing", async () => {
+    await pg.say("wangwu", "今天拜访了青松环保的陈总，下周二再去");
+    const pick = await pg.nthCard("wangwu", 1, "pick_customer");
+    await db().card.update({ where: { ref: pick.ref }, data: { expiresAt: new Date("2026-01-01T00:00:00Z") } });
+    await pg.click("wangwu", pick, "新建");
+    expect(await pg.lastText("wangwu", 1)).toContain("已过期");
+    expect((await db().card.findUniqueOrThrow({ where: { ref: pick.ref } })).status).toBe("expired");
+    expect(await db().customer.count({ where: { name: { contains: "青松" } } })).toBe(0);
+  });
+
+  it("answers only a browser on this machine, not one behind a proxy or a foreign Host", async () => {
+    const proxied = await fetch(bot.url + "/playground/api/users", { headers: { "x-forwarded-for": "203.0.113.7" } });
+    expect(proxied.status).toBe(403);
+    // fetch cannot set Host; node:http can, as a DNS-rebinding page's requests would carry it.
+    const rebinding = await new Promise<number>((resolve, reject) =>
+      http.get(bot.url + "/playground/api/users", { headers: { host: "evil.example.com" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on("error", reject),
+    );
+    expect(rebinding).toBe(403);
+    expect((await fetch(bot.url + "/playground/api/users")).status).toBe(200);
   });
 
   it("refuses strangers politely and stores nothing of theirs", async () => {

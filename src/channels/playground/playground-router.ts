@@ -97,8 +97,16 @@ function badRequest(res: Response, error: z.ZodError): void {
   res.status(400).json({ error: "bad_request", message: error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") });
 }
 
+const LOCAL_HOSTS = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
+
+/**
+ * Only a browser on this machine: a loopback peer, a local Host header (no DNS rebinding), and no proxy headers
+ * (a reverse proxy on the same host connects from loopback on behalf of anyone).
+ */
 function loopbackOnly(req: Request, res: Response, next: NextFunction): void {
   const ip = req.socket.remoteAddress ?? "";
-  if (ip === "127.0.0.1" || ip === "::1" || ip === "::ffff:127.0.0.1") return next();
-  res.status(403).type("text").send("The playground only answers on this machine (set PLAYGROUND_ALLOW_REMOTE=true to open it).");
+  const local = ip === "127.0.0.1" || ip === "::1" || ip === "::ffff:127.0.0.1";
+  const proxied = req.headers["x-forwarded-for"] !== undefined || req.headers.forwarded !== undefined || req.headers["x-real-ip"] !== undefined;
+  if (local && !proxied && LOCAL_HOSTS.test(req.headers.host ?? "")) return next();
+  res.status(403).type("text").send("The playground only answers a browser on this machine (set PLAYGROUND_ALLOW_REMOTE=true to open it).");
 }

@@ -1,7 +1,7 @@
 // The inbox: every accepted platform event, written before the platform gets its ack. On the hot path
 // accepts are gathered for a couple of milliseconds and written with one multi-row insert
 // (ON CONFLICT DO NOTHING), which is what keeps the callback p99 low under load (data-layer.md).
-import type { InboundEvent } from "../../core/inbound-event.ts";
+import { withoutNul, type InboundEvent } from "../../core/inbound-event.ts";
 import type { AcceptOutcome, ClaimedInboxEvent, InboxStore } from "../../core/ports.ts";
 import type { SqlRunner } from "../../db/sql-runner.ts";
 import type { Tx } from "../tx.ts";
@@ -31,7 +31,7 @@ export class InboxRepo implements InboxStore {
 
   accept(event: InboundEvent): Promise<AcceptOutcome> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ event, resolve, reject });
+      this.queue.push({ event: withoutNul(event), resolve, reject });
       if (this.queue.length >= (this.opts.maxBatch ?? 200)) this.flushSoon(0);
       else this.flushSoon(this.opts.batchWindowMs ?? 2);
     });
@@ -44,8 +44,13 @@ export class InboxRepo implements InboxStore {
       this.timer = null;
       const batch = this.queue;
       this.queue = [];
-      this.write(batch).catch((err) => batch.forEach((p) => p.reject(err)));
+      this.write(batch).catch(() => this.writeOneByOne(batch));
     }, ms);
+  }
+
+  /** A batch failed (one bad row, a lost connection): try each alone so one event cannot sink the others. */
+  private async writeOneByOne(batch: Pending[]): Promise<void> {
+    for (const p of batch) await this.write([p]).catch((err) => p.reject(err));
   }
 
   private async write(batch: Pending[]): Promise<void> {
@@ -63,10 +68,15 @@ export class InboxRepo implements InboxStore {
     const inserted = new Set<string>();
     if (toStore.length) {
       const rows = await this.sql.query<{ platform: string; eventId: string }>(
-        `INSERT INTO "InboxEvent" (platform, "eventId", payload)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+        `INSERT INTO "InboxEvent" (platform, "eventId", "senderId", payload)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
          ON CONFLICT (platform, "eventId") DO NOTHING RETURNING platform, "eventId"`,
-        [toStore.map((p) => p.event.platform), toStore.map((p) => p.event.eventId), toStore.map((p) => JSON.stringify(p.event))],
+        [
+          toStore.map((p) => p.event.platform),
+          toStore.map((p) => p.event.eventId),
+          toStore.map((p) => p.event.senderId),
+          toStore.map((p) => JSON.stringify(p.event)),
+        ],
       );
       rows.forEach((r) => inserted.add(`${r.platform}\u0000${r.eventId}`));
     }
@@ -104,24 +114,37 @@ export class InboxRepo implements InboxStore {
   }
 
   async claim(limit: number, lockMs: number): Promise<ClaimedInboxEvent[]> {
-    const rows = await this.sql.query<{ id: string; payload: InboundEvent; attempts: number }>(
-      `UPDATE "InboxEvent" SET "lockedUntil" = now() + make_interval(secs => $2::double precision / 1000), attempts = attempts + 1
-       WHERE id IN (SELECT id FROM "InboxEvent" WHERE status = 'pending' AND ("lockedUntil" IS NULL OR "lockedUntil" < now())
-                    ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING id::text AS id, payload, attempts`,
+    const rows = await this.sql.query<{ id: string; payload: InboundEvent; attempts: number; token: string }>(
+      `UPDATE "InboxEvent" SET "lockedUntil" = clock_timestamp() + make_interval(secs => $2::double precision / 1000), attempts = attempts + 1
+       WHERE id IN (SELECT e.id FROM "InboxEvent" e
+                    WHERE e.status = 'pending' AND (e."lockedUntil" IS NULL OR e."lockedUntil" < now())
+                      AND NOT EXISTS (SELECT 1 FROM "InboxEvent" p WHERE p.platform = e.platform AND p."senderId" = e."senderId"
+                                        AND p.status = 'pending' AND p.id < e.id)
+                    ORDER BY e.id LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING id::text AS id, payload, attempts, "lockedUntil"::text AS token`,
       [limit, lockMs],
     );
     return rows
-      .map((r) => ({ id: String(r.id), event: typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload, attempts: r.attempts }))
+      .map((r) => ({ id: String(r.id), event: typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload, attempts: r.attempts, lockToken: r.token }))
       .sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
   }
 
-  async release(id: string, error: string, retryAt: Date | null): Promise<void> {
+  async release(id: string, lockToken: string, error: string, retryAt: Date | null): Promise<void> {
     await this.sql.query(
-      `UPDATE "InboxEvent" SET "lockedUntil" = $2, "lastError" = $3, status = $4 WHERE id = $1::bigint`,
-      [id, retryAt, error.slice(0, 2000), retryAt ? "pending" : "failed"],
+      `UPDATE "InboxEvent" SET "lockedUntil" = $2, "lastError" = $3, status = $4
+       WHERE id = $1::bigint AND status = 'pending' AND "lockedUntil"::text = $5`,
+      [id, retryAt, error.slice(0, 2000), retryAt ? "pending" : "failed", lockToken],
     );
   }
+}
+
+/**
+ * Inside the transaction that will apply an event: lock its row and check it is still pending. A worker whose
+ * claim expired while another finished the event gets false and must change nothing.
+ */
+export async function takeInboxEventForCommit(tx: Tx, id: string): Promise<boolean> {
+  const rows = await tx.$queryRaw<{ status: string }[]>`SELECT status FROM "InboxEvent" WHERE id = ${BigInt(id)} FOR UPDATE`;
+  return rows[0]?.status === "pending";
 }
 
 /** Marks an event handled, inside the transaction that applied its effects. */

@@ -2,10 +2,18 @@
 // across instances and a re-run of the same period never repeats a delivery.
 import type { Tx } from "../tx.ts";
 
+/**
+ * A run (subject "") can be taken again when it failed or its instance died mid-run (running for over an hour).
+ * A per-person delivery (subject = user id) is claimed in the same transaction as its message, so it is
+ * recorded as done at once and never taken again.
+ */
 export async function claimJobRun(tx: Tx, job: string, period: string, subject = ""): Promise<boolean> {
+  const status = subject === "" ? "running" : "done";
   const rows = await tx.$queryRaw<{ id: bigint }[]>`
-    INSERT INTO "JobRun" (job, period, subject) VALUES (${job}, ${period}, ${subject})
-    ON CONFLICT (job, period, subject) DO NOTHING RETURNING id`;
+    INSERT INTO "JobRun" (job, period, subject, status) VALUES (${job}, ${period}, ${subject}, ${status})
+    ON CONFLICT (job, period, subject) DO UPDATE SET status = 'running', "startedAt" = now(), "finishedAt" = NULL, error = NULL
+      WHERE "JobRun".subject = '' AND ("JobRun".status = 'failed' OR ("JobRun".status = 'running' AND "JobRun"."startedAt" < now() - interval '1 hour'))
+    RETURNING id`;
   return rows.length === 1;
 }
 

@@ -24,13 +24,13 @@ export class OutboxRepo implements OutboxStore {
   constructor(private readonly sql: SqlRunner) {}
 
   async claim(limit: number, lockMs: number, platforms: string[]): Promise<ClaimedOutboxMessage[]> {
-    const rows = await this.sql.query<{ id: string; payload: OutboundMessage; attempts: number; createdAt: Date }>(
-      `UPDATE "OutboxMessage" SET "lockedUntil" = now() + make_interval(secs => $2::double precision / 1000), attempts = attempts + 1
+    const rows = await this.sql.query<{ id: string; payload: OutboundMessage; attempts: number; createdAt: Date; token: string }>(
+      `UPDATE "OutboxMessage" SET "lockedUntil" = clock_timestamp() + make_interval(secs => $2::double precision / 1000), attempts = attempts + 1
        WHERE id IN (SELECT id FROM "OutboxMessage"
                     WHERE status = 'pending' AND "nextAttemptAt" <= now() AND platform = ANY($3::text[])
                       AND ("lockedUntil" IS NULL OR "lockedUntil" < now())
                     ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING id::text AS id, payload, attempts, "createdAt"`,
+       RETURNING id::text AS id, payload, attempts, "createdAt", "lockedUntil"::text AS token`,
       [limit, lockMs, platforms],
     );
     return rows
@@ -39,22 +39,40 @@ export class OutboxRepo implements OutboxStore {
         message: typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload,
         attempts: r.attempts,
         createdAt: new Date(r.createdAt),
+        lockToken: r.token,
       }))
       .sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
   }
 
-  async markSent(id: string, _result: SendResult): Promise<void> {
-    await this.sql.query(`UPDATE "OutboxMessage" SET status = 'sent', "sentAt" = now(), "lockedUntil" = NULL WHERE id = $1::bigint`, [id]);
+  async renew(id: string, lockToken: string, lockMs: number): Promise<string | null> {
+    const rows = await this.sql.query<{ token: string }>(
+      `UPDATE "OutboxMessage" SET "lockedUntil" = clock_timestamp() + make_interval(secs => $3::double precision / 1000)
+       WHERE id = $1::bigint AND status = 'pending' AND "lockedUntil"::text = $2 AND "lockedUntil" > now()
+       RETURNING "lockedUntil"::text AS token`,
+      [id, lockToken, lockMs],
+    );
+    return rows[0]?.token ?? null;
   }
 
-  async reschedule(id: string, error: string, nextAttemptAt: Date): Promise<void> {
+  // The updates below apply only while the caller's claim holds, so a worker that lost it changes nothing.
+  async markSent(id: string, lockToken: string, _result: SendResult): Promise<void> {
     await this.sql.query(
-      `UPDATE "OutboxMessage" SET "nextAttemptAt" = $2, "lastError" = $3, "lockedUntil" = NULL WHERE id = $1::bigint`,
-      [id, nextAttemptAt, error.slice(0, 2000)],
+      `UPDATE "OutboxMessage" SET status = 'sent', "sentAt" = now(), "lockedUntil" = NULL WHERE id = $1::bigint AND "lockedUntil"::text = $2`,
+      [id, lockToken],
     );
   }
 
-  async markDead(id: string, error: string): Promise<void> {
-    await this.sql.query(`UPDATE "OutboxMessage" SET status = 'dead', "lastError" = $2, "lockedUntil" = NULL WHERE id = $1::bigint`, [id, error.slice(0, 2000)]);
+  async reschedule(id: string, lockToken: string, error: string, nextAttemptAt: Date): Promise<void> {
+    await this.sql.query(
+      `UPDATE "OutboxMessage" SET "nextAttemptAt" = $2, "lastError" = $3, "lockedUntil" = NULL WHERE id = $1::bigint AND "lockedUntil"::text = $4`,
+      [id, nextAttemptAt, error.slice(0, 2000), lockToken],
+    );
+  }
+
+  async markDead(id: string, lockToken: string, error: string): Promise<void> {
+    await this.sql.query(
+      `UPDATE "OutboxMessage" SET status = 'dead', "lastError" = $2, "lockedUntil" = NULL WHERE id = $1::bigint AND "lockedUntil"::text = $3`,
+      [id, error.slice(0, 2000), lockToken],
+    );
   }
 }

@@ -16,6 +16,7 @@ export async function tasksToRemind(tx: Tx, now: Date, limit = 200) {
     where: {
       status: "open",
       remindedAt: null,
+      owner: { active: true }, // people who left get no reminders (the manager still hears of overdue work)
       OR: [{ snoozedUntil: null, dueAt: { lte: now } }, { snoozedUntil: { lte: now } }],
     },
     include: { customer: { select: { name: true } } },

@@ -2,11 +2,12 @@
 import { claimJobRun, finishJobRun } from "../../domain/plumbing/job-run.repo.ts";
 import type { AppDeps } from "../app-deps.ts";
 
-export async function runOncePerPeriod<T>(deps: AppDeps, job: string, period: string, fn: () => Promise<T>): Promise<{ ran: false } | { ran: true; result: T }> {
+/** A run whose result counts failures (some people not served) is recorded as failed, so it can run again. */
+export async function runOncePerPeriod<T extends Record<string, number>>(deps: AppDeps, job: string, period: string, fn: () => Promise<T>): Promise<{ ran: false } | { ran: true; result: T }> {
   if (!(await claimJobRun(deps.db, job, period))) return { ran: false };
   try {
     const result = await fn();
-    await finishJobRun(deps.db, job, period);
+    await finishJobRun(deps.db, job, period, result.failed ? `${result.failed} item(s) failed; run again to retry them` : undefined);
     return { ran: true, result };
   } catch (err) {
     await finishJobRun(deps.db, job, period, err instanceof Error ? err.message : String(err));
