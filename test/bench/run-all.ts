@@ -30,7 +30,8 @@ async function main(): Promise<void> {
 
   const h = await startWecomHarness();
   try {
-    const opts = { botUrl: h.bot.url, ...h.config, amount, connections: 20 };
+    // Messages from five people, as a busy team sends them (one person's messages are handled in order).
+    const opts = { botUrl: h.bot.url, ...h.config, amount, connections: 20, users: ["ZhangSan", "LiSi", "WangWu", "ZhaoLiu", "ChenQi"] };
     await runWecomLoad({ ...opts, amount: 300 }); // warm-up (JIT, pool, token)
 
     // 1. What WeCom waits for: verify, decrypt, parse, durable inbox insert, empty 200 — with the workers
