@@ -89,6 +89,15 @@ describe("DingTalk sender: tokens and failures", () => {
     await expect(sender().send(msg({ type: "text", text: "x" }))).rejects.toThrow(/throttled/);
   });
 
+  it("a missing permission keeps the message queued (slow retry), it is not dead-lettered", async () => {
+    gw.api.forbidNext = 1;
+    const err = await sender().send(msg({ type: "text", text: "x" })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RetryableSendError);
+    expect((err as RetryableSendError).retryAfterMs).toBe(5 * 60_000);
+    expect((err as Error).message).toMatch(/developer console/);
+    await sender().send(msg({ type: "text", text: "x" })); // once granted, it goes through
+  });
+
   it("the client-side limiter spaces calls beyond its rate", async () => {
     const limiter = new RateLimiter(20);
     const t0 = Date.now();

@@ -42,6 +42,7 @@ export async function startDingtalkGateway(opts: GatewayOptions = {}) {
     flowControl: new Map(),
     invalidUsers: new Set(),
     throttleNext: 0,
+    forbidNext: 0,
   };
   const stream = { opens: [] as Record<string, unknown>[], tickets: new Set<string>(), usedTickets: [] as string[], sockets: new Set<WebSocket>(), acks: [] as Ack[], raw: [] as string[] };
 

@@ -22,6 +22,8 @@ export interface ApiState {
   invalidUsers: Set<string>;
   /** Answer the next N robot/card calls with HTTP 429 / a QPS-limit code. */
   throttleNext: number;
+  /** Answer the next N robot/card calls with HTTP 403: the app lacks the permission. */
+  forbidNext: number;
 }
 
 type Reply = { status: number; body: unknown };
@@ -52,6 +54,10 @@ export function handleApi(s: ApiState, call: ApiCall): Reply | null {
   if (s.throttleNext > 0 && path !== "/robot/sendBySession") {
     s.throttleNext--;
     return { status: 429, body: { code: "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", message: "调用该接口超过限流" } };
+  }
+  if (s.forbidNext > 0 && path !== "/robot/sendBySession") {
+    s.forbidNext--;
+    return { status: 403, body: { code: "Forbidden.AccessDenied.AccessTokenPermissionDenied", message: "没有调用该接口的权限" } };
   }
   return route(b);
 }

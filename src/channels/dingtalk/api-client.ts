@@ -95,6 +95,8 @@ export class DingtalkApi {
   }
 }
 
+const CONFIG_RETRY_MS = 5 * 60_000;
+
 function codeOf(json: unknown): string {
   const j = (json ?? {}) as { code?: unknown; errcode?: unknown };
   return String(j.code ?? j.errcode ?? "");
@@ -116,6 +118,11 @@ function throwIfFailed(status: number, json: unknown, what: string): void {
   const message = String((json as { message?: unknown; errmsg?: unknown })?.message ?? (json as { errmsg?: unknown })?.errmsg ?? "");
   if (isThrottled(status, json)) throw new RetryableSendError(`${what}: throttled (${status} ${code})`);
   if (status >= 500) throw new RetryableSendError(`${what}: HTTP ${status} ${code} ${message}`.trim());
+  // A missing permission or IP whitelist entry is the administrator's to fix: keep the message queued and
+  // retry slowly (as the WeCom channel does) instead of losing it.
+  if (status === 403 || /AccessDenied|PermissionDenied|IpNotInWhiteList|Forbidden/i.test(code)) {
+    throw new RetryableSendError(`${what}: not permitted (${status} ${code} ${message}); grant the app the permission in the DingTalk developer console — retrying every 5 minutes`.trim(), CONFIG_RETRY_MS);
+  }
   if (status >= 400) throw new PermanentSendError(`${what}: HTTP ${status} ${code} ${message}`.trim());
   if (code && code !== "0" && code !== "undefined" && (json as { errcode?: unknown }).errcode !== undefined) {
     if (code === "-1") throw new RetryableSendError(`${what}: system busy`);
