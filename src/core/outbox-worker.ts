@@ -31,6 +31,21 @@ export class OutboxWorker {
     this.loop = new PollLoop("outbox", () => this.drainOnce(), opts.idleMs ?? 250, log);
   }
 
+  /** 0 when the recipient may get a message now, else how long until a slot frees up. */
+  private async recipientLimitWait(sender: ChannelSender, platform: ClaimedOutboxMessage["message"]["platform"], recipient: string): Promise<number> {
+    const limits = sender.recipientLimits;
+    if (!limits?.length) return 0;
+    const longest = Math.max(...limits.map((l) => l.windowMs));
+    const sent = (await this.store.recentSends(platform, recipient, longest)).map((d) => d.getTime());
+    const now = Date.now();
+    let wait = 0;
+    for (const l of limits) {
+      const inWindow = sent.filter((t) => t > now - l.windowMs);
+      if (inWindow.length >= l.limit) wait = Math.max(wait, inWindow[inWindow.length - l.limit]! + l.windowMs - now + 1);
+    }
+    return wait;
+  }
+
   private get lockMs(): number {
     return this.opts.lockMs ?? 5 * 60_000;
   }
@@ -77,6 +92,13 @@ export class OutboxWorker {
     if (!token) {
       log.warn("claim expired before sending; another worker has the message");
       return null;
+    }
+    const limitWait = await this.recipientLimitWait(sender, message.platform, message.recipient);
+    if (limitWait > 0) {
+      const at = new Date(Date.now() + limitWait);
+      log.info("recipient limit reached; message waits", { retryInMs: limitWait });
+      await this.store.reschedule(item.id, token, "recipient limit reached; waiting", at);
+      return at;
     }
     try {
       const result = await sender.send(message);

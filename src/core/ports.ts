@@ -39,16 +39,24 @@ export interface ClaimedOutboxMessage {
 }
 
 export interface OutboxStore {
+  /** Oldest first; at most one pending message per recipient is handed out at a time, across all workers. */
   claim(limit: number, lockMs: number, platforms: Platform[]): Promise<ClaimedOutboxMessage[]>;
   /** Re-take the lock right before sending; null when another worker took the message over (do not send). */
   renew(id: string, lockToken: string, lockMs: number): Promise<string | null>;
   markSent(id: string, lockToken: string, result: SendResult): Promise<void>;
   reschedule(id: string, lockToken: string, error: string, nextAttemptAt: Date): Promise<void>;
   markDead(id: string, lockToken: string, error: string): Promise<void>;
+  /** When messages were delivered to this recipient within the last `windowMs` (for per-recipient limits). */
+  recentSends(platform: Platform, recipient: string, windowMs: number): Promise<Date[]>;
 }
 
 /** One per platform: delivers a message or throws RetryableSendError / PermanentSendError. */
 export interface ChannelSender {
   readonly platform: Platform;
+  /**
+   * Most messages one recipient may get per window (WeCom: 30/min, 1000/h, excess silently dropped). The outbox
+   * enforces them from the database, so they hold across instances.
+   */
+  readonly recipientLimits?: { limit: number; windowMs: number }[];
   send(message: OutboundMessage): Promise<SendResult>;
 }

@@ -1,6 +1,7 @@
 // WeCom silently drops app messages beyond 30/min and 1000/h to one member (protocols.md A3). Counting our
 // own sends per recipient turns that silent loss into a visible "try later" that the outbox reschedules.
-// In-process only: with several instances each keeps its own count (see README).
+// The outbox enforces the same windows from the database across instances (WecomSender.recipientLimits); this
+// in-process count is a second guard that needs no query.
 
 export interface Window {
   limit: number;

@@ -5,7 +5,7 @@ import type { Card } from "../../core/card.ts";
 import type { Logger } from "../../core/logger.ts";
 import type { OutboundMessage, SendResult } from "../../core/outbound-message.ts";
 import type { ChannelSender } from "../../core/ports.ts";
-import { SlidingWindowLimiter } from "./rate-limiter.ts";
+import { SlidingWindowLimiter, WECOM_MEMBER_WINDOWS } from "./rate-limiter.ts";
 import { renderCard, renderCardUpdate, statusText } from "./render-card.ts";
 import type { WecomApi } from "./wecom-api.ts";
 
@@ -13,6 +13,8 @@ const TEXT_MAX_BYTES = 2048;
 
 export class WecomSender implements ChannelSender {
   readonly platform = "wecom" as const;
+  /** Enforced by the outbox from the database, across instances; the in-process limiter below is a second guard. */
+  readonly recipientLimits = WECOM_MEMBER_WINDOWS;
 
   constructor(
     private readonly api: WecomApi,

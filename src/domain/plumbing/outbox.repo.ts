@@ -26,10 +26,12 @@ export class OutboxRepo implements OutboxStore {
   async claim(limit: number, lockMs: number, platforms: string[]): Promise<ClaimedOutboxMessage[]> {
     const rows = await this.sql.query<{ id: string; payload: OutboundMessage; attempts: number; createdAt: Date; token: string }>(
       `UPDATE "OutboxMessage" SET "lockedUntil" = clock_timestamp() + make_interval(secs => $2::double precision / 1000), attempts = attempts + 1
-       WHERE id IN (SELECT id FROM "OutboxMessage"
-                    WHERE status = 'pending' AND "nextAttemptAt" <= now() AND platform = ANY($3::text[])
-                      AND ("lockedUntil" IS NULL OR "lockedUntil" < now())
-                    ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+       WHERE id IN (SELECT m.id FROM "OutboxMessage" m
+                    WHERE m.status = 'pending' AND m."nextAttemptAt" <= now() AND m.platform = ANY($3::text[])
+                      AND (m."lockedUntil" IS NULL OR m."lockedUntil" < now())
+                      AND NOT EXISTS (SELECT 1 FROM "OutboxMessage" e WHERE e.platform = m.platform AND e.recipient = m.recipient
+                                        AND e.status = 'pending' AND e.id < m.id)
+                    ORDER BY m.id LIMIT $1 FOR UPDATE SKIP LOCKED)
        RETURNING id::text AS id, payload, attempts, "createdAt", "lockedUntil"::text AS token`,
       [limit, lockMs, platforms],
     );
@@ -52,6 +54,15 @@ export class OutboxRepo implements OutboxStore {
       [id, lockToken, lockMs],
     );
     return rows[0]?.token ?? null;
+  }
+
+  async recentSends(platform: string, recipient: string, windowMs: number): Promise<Date[]> {
+    const rows = await this.sql.query<{ sentAt: Date }>(
+      `SELECT "sentAt" FROM "OutboxMessage" WHERE platform = $1 AND recipient = $2 AND status = 'sent'
+         AND "sentAt" > now() - make_interval(secs => $3::double precision / 1000) ORDER BY "sentAt"`,
+      [platform, recipient, windowMs],
+    );
+    return rows.map((r) => new Date(r.sentAt));
   }
 
   // The updates below apply only while the caller's claim holds, so a worker that lost it changes nothing.

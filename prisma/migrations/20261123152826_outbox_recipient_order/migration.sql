@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "OutboxMessage_platform_recipient_status_id_idx" ON "OutboxMessage"("platform", "recipient", "status", "id");
+
