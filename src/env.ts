@@ -120,6 +120,12 @@ function group<K extends keyof RawEnv>(raw: RawEnv, name: string, keys: K[], pro
   return true;
 }
 
+function orphans(input: Record<string, unknown>, enabled: boolean, name: string, keys: string[], needs: string, problems: string[]): void {
+  if (enabled || problems.some((p) => p.startsWith(name))) return;
+  const set = keys.filter((k) => input[k] !== undefined);
+  if (set.length) problems.push(`${set.join(", ")} ${set.length > 1 ? "are" : "is"} set but ${name} is not configured: set ${needs} too (or unset ${set.join(", ")})`);
+}
+
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const input = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = EnvSchema.safeParse(input);
@@ -131,6 +137,10 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const hasWecom = group(raw, "WeCom", ["WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN", "WECOM_ENCODING_AES_KEY"], problems);
   const hasDing = group(raw, "DingTalk", ["DINGTALK_CLIENT_ID", "DINGTALK_CLIENT_SECRET"], problems);
   const hasLlm = group(raw, "The LLM parser", ["OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL"], problems);
+  // Settings that only mean something with their channel: set alone, they are a mistake, not a no-op.
+  orphans(input, hasWecom, "WeCom", ["WECOM_API_BASE"], "WECOM_CORP_ID, WECOM_AGENT_ID, WECOM_SECRET, WECOM_TOKEN, WECOM_ENCODING_AES_KEY", problems);
+  orphans(input, hasDing, "DingTalk", ["DINGTALK_ROBOT_CODE", "DINGTALK_MODE", "DINGTALK_CARD_TEMPLATE_ID", "DINGTALK_API_BASE", "DINGTALK_OAPI_BASE"], "DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET", problems);
+  orphans(input, hasLlm, "The LLM parser", ["OPENAI_MODE", "OPENAI_TIMEOUT_MS"], "OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_MODEL", problems);
   if (problems.length) throw new EnvError(problems);
 
   // The playground has no login. Once a real platform is configured the bot is a deployment, usually behind a

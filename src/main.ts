@@ -151,11 +151,12 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
 
 /** Database migrated and the organisation loaded: what both the server and the job CLI start from. */
 async function openData(env: Env, log: Logger, given?: Database): Promise<{ db: Database; org: OrgFile }> {
+  // A broken org file stops start-up before anything is created or migrated, like a bad variable.
+  const orgPath = env.ORG_FILE ?? DEMO_ORG_FILE;
+  const org = loadOrgFile(orgPath);
   const db = given ?? (await openDatabase({ url: env.DATABASE_URL, pgliteDir: path.join(env.DATA_DIR, "pglite"), poolSize: env.DATABASE_POOL_SIZE }));
   const migrated = await migrate(db.sql, MIGRATIONS_DIR);
   log.info("database ready", { kind: db.kind, applied: migrated.applied });
-  const orgPath = env.ORG_FILE ?? DEMO_ORG_FILE;
-  const org = loadOrgFile(orgPath);
   const synced = await syncOrg(db.prisma, org);
   log.info("organisation loaded", { file: orgPath, ...synced });
   return { db, org };

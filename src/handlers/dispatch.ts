@@ -7,7 +7,8 @@ import type { EventHandler } from "../core/inbox-worker.ts";
 import type { Logger } from "../core/logger.ts";
 import type { ClaimedInboxEvent } from "../core/ports.ts";
 import { parseActionKey } from "../../cards/card-ref.ts";
-import { findCard, latestActiveCard, setResponseCode, updateCardView, type CardRow } from "../domain/cards/card.repo.ts";
+import { cardSentSince, findCard, latestActiveCard, setResponseCode, updateCardView, type CardRow } from "../domain/cards/card.repo.ts";
+import { atLocalHour } from "../core/local-time.ts";
 import { recentCustomerNames } from "../domain/customers/customer.repo.ts";
 import { markInboxDone, takeInboxEventForCommit } from "../domain/plumbing/inbox.repo.ts";
 import { enqueueMessages } from "../domain/plumbing/outbox.repo.ts";
@@ -25,7 +26,8 @@ import { handleLookupCustomer } from "./lookup-customer.handler.ts";
 import { OutboxCollector } from "./outbox-collector.ts";
 import { handleReminderDone, handleReminderSnooze } from "./reminder-actions.handler.ts";
 import { handleCompleteTask, handleSnoozeTask } from "./task-actions.handler.ts";
-import { handleCancelPick, handlePickCustomer, handleUndoVisit } from "./visit-actions.handler.ts";
+import { handleCancelPick, handlePickCustomer } from "./pick-customer.handler.ts";
+import { handleUndoVisit } from "./visit-actions.handler.ts";
 
 export interface DispatcherDeps extends AppDeps {
   parser: IntentParser;
@@ -135,6 +137,8 @@ async function route(ctx: HandlerContext, intent: Intent | null): Promise<void> 
   const e = ctx.event;
   switch (e.kind) {
     case "enter":
+      // WeCom reports every time someone opens the app: greet once a day, not every time (30 messages/min cap).
+      if (await cardSentSince(ctx.tx, ctx.user.id, "help", atLocalHour(ctx.now, 0, ctx.timeZone))) return;
       return handleHelp(ctx, `${ctx.user.name}，你好！我是销售助手。`);
     case "unsupported":
       return handleUnsupported(ctx, e.messageType);
@@ -176,8 +180,13 @@ async function routeIntent(ctx: HandlerContext, intent: Intent, text: string): P
     case "snooze_task":
       return handleSnoozeTask(ctx, intent);
     default:
-      return handleUnknown(ctx, text);
+      return assertNever(intent);
   }
+}
+
+/** A new intent that is not routed is a compile error, not a silent "unknown". */
+function assertNever(x: never): never {
+  throw new Error(`intent not routed: ${JSON.stringify(x)}`);
 }
 
 async function routeAction(ctx: HandlerContext, e: Extract<InboundEvent, { kind: "action" }>): Promise<void> {

@@ -1,7 +1,9 @@
-// "客户 华东机电" → profile card, if the asker may see it.
+// "客户 华东机电" → profile card, if the asker may see it. Several close names → a card to pick from.
 import { AppError } from "../core/app-error.ts";
 import { customerProfileCard } from "../../cards/customer-profile.card.ts";
 import { newCardRef } from "../../cards/card-ref.ts";
+import { pickCustomerCard } from "../../cards/pick-customer.card.ts";
+import { createPendingAction } from "../domain/pending/pending-action.repo.ts";
 import { canSeeCustomer } from "../domain/customers/customer-access.ts";
 import { customerProfile, findCustomerCandidates } from "../domain/customers/customer.repo.ts";
 import { managementChain } from "../domain/users/management-chain.ts";
@@ -18,12 +20,27 @@ export async function handleLookupCustomer(ctx: HandlerContext, intent: Extract<
     return;
   }
   if (match.kind === "ambiguous") {
-    const names = ranked.filter((r) => match.ids.includes(r.id)).map((r) => r.name);
-    ctx.out.replyText(`找到多个相近的客户：${names.join("、")}。请发送更完整的名称，例如：客户 ${names[0]}`);
+    const candidates = ranked.filter((r) => match.ids.includes(r.id)).map((r) => ({ id: r.id, name: r.name }));
+    const pending: PendingLookup = { query: name, candidates };
+    const action = await createPendingAction(ctx.tx, ctx.user.id, "lookup_customer", pending, new Date(ctx.now.getTime() + PICK_TTL_MS));
+    const card = pickCustomerCard({ ref: newCardRef(), query: name, candidates, allowNew: false, what: "查看" });
+    await ctx.out.replyCard(card, { subjectType: "pending_action", subjectId: action.id, expiresAt: action.expiresAt });
     return;
   }
-  const p = await customerProfile(ctx.tx, match.id);
-  if (!p) throw new AppError("customer_not_found", `没有找到客户「${name}」。`);
+  await showCustomerProfile(ctx, match.id, name);
+}
+
+/** What we keep while the asker picks which customer they meant. */
+export interface PendingLookup {
+  query: string;
+  candidates: { id: string; name: string }[];
+}
+
+const PICK_TTL_MS = 24 * 3600_000;
+
+export async function showCustomerProfile(ctx: HandlerContext, customerId: string, askedName: string): Promise<void> {
+  const p = await customerProfile(ctx.tx, customerId);
+  if (!p) throw new AppError("customer_not_found", `没有找到客户「${askedName}」。`);
   const chain = p.ownerId ? await managementChain(ctx.tx, p.ownerId) : [];
   if (!canSeeCustomer(ctx.user, p.ownerId, chain)) {
     ctx.out.replyText(`「${p.name}」由${p.owner?.name ?? "其他同事"}负责，你没有查看权限。`);

@@ -103,13 +103,11 @@ export async function recordVisit(tx: Tx, input: VisitInput, actor: UserInfo, ev
 export type RecordedVisit = Awaited<ReturnType<typeof recordVisit>>;
 
 /** Reverts a visit log entirely: the activity, its tasks, and the customer/contact it created. */
-export async function undoVisit(tx: Tx, activityId: string, actor: UserInfo, eventId: string | null) {
+export async function undoVisit(tx: Tx, activityId: string, actor: UserInfo, now: Date, eventId: string | null) {
   const activity = await tx.activity.findUnique({ where: { id: activityId }, include: { customer: true } });
   if (!activity) throw new AppError("activity_not_found", "没有找到这条记录。");
   if (activity.userId !== actor.id) throw new AppError("not_your_activity", "只能撤销自己记录的内容。");
   if (activity.undoneAt) throw new AppError("already_undone", "这条记录已经撤销过了。");
-  const now = new Date();
-
   await tx.activity.update({ where: { id: activityId }, data: { undoneAt: now } });
   await audit(tx, { actorId: actor.id, action: "activity.undo", entityType: "activity", entityId: activityId, before: { undoneAt: null }, after: { undoneAt: now }, eventId });
 
@@ -118,7 +116,11 @@ export async function undoVisit(tx: Tx, activityId: string, actor: UserInfo, eve
     await tx.task.update({ where: { id: t.id }, data: { status: "cancelled" } });
     await audit(tx, { actorId: actor.id, action: "task.cancel", entityType: "task", entityId: t.id, before: { status: t.status }, after: { status: "cancelled" }, eventId });
   }
-  if (activity.createdContact && activity.contactId) {
+  // The contact this visit created goes too, unless a later visit that still stands refers to it.
+  const contactStillUsed = activity.contactId
+    ? (await tx.activity.count({ where: { contactId: activity.contactId, undoneAt: null } })) > 0
+    : false;
+  if (activity.createdContact && activity.contactId && !contactStillUsed) {
     await tx.contact.update({ where: { id: activity.contactId }, data: { deletedAt: now } });
     await audit(tx, { actorId: actor.id, action: "contact.delete", entityType: "contact", entityId: activity.contactId, after: { deletedAt: now }, eventId });
   }

@@ -53,3 +53,8 @@ export async function recordCardDelivery(tx: Tx, ref: string, externalId: string
 export async function latestActiveCard(tx: Tx, recipientId: string, purpose: string) {
   return tx.card.findFirst({ where: { recipientId, purpose, status: "active" }, orderBy: { createdAt: "desc" } });
 }
+
+/** Whether a card of this purpose went to the person since a moment (e.g. today's greeting). */
+export async function cardSentSince(tx: Tx, recipientId: string, purpose: string, since: Date): Promise<boolean> {
+  return (await tx.card.count({ where: { recipientId, purpose, createdAt: { gte: since } } })) > 0;
+}

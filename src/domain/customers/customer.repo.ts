@@ -1,3 +1,4 @@
+import { audit } from "../audit/audit.repo.ts";
 import type { Tx } from "../tx.ts";
 
 export interface CustomerCandidate {
@@ -7,27 +8,42 @@ export interface CustomerCandidate {
   ownerId: string | null;
 }
 
-const candidateSelect = { id: true, name: true, aliases: true, ownerId: true } as const;
-
 /**
- * Customers whose normalised name shares a two-character piece with the query: a cheap pre-filter that the
- * matcher in nlu then ranks. Chinese company short names rarely share no bigram with the full name.
+ * Customers whose normalised name or an alias shares a two-character piece with the query: a cheap pre-filter
+ * that the matcher in nlu then ranks. Chinese company short names rarely share no bigram with the full name.
+ * Ordered by how many pieces they share, so the best matches survive the limit however many customers there are.
  */
 export async function findCustomerCandidates(tx: Tx, normalizedQuery: string, limit = 50): Promise<CustomerCandidate[]> {
   const q = normalizedQuery.trim();
   if (!q) return [];
   const grams = new Set<string>();
-  if (q.length <= 2) grams.add(q);
-  for (let i = 0; i + 2 <= q.length && grams.size < 12; i++) grams.add(q.slice(i, i + 2));
-  return tx.customer.findMany({
-    where: {
-      deletedAt: null,
-      OR: [...[...grams].map((g) => ({ normalizedName: { contains: g } })), { aliases: { has: q } }],
-    },
-    select: candidateSelect,
-    take: limit,
-    orderBy: { updatedAt: "desc" },
-  });
+  if ([...q].length <= 2) grams.add(q);
+  const chars = [...q];
+  for (let i = 0; i + 2 <= chars.length && grams.size < 12; i++) grams.add(chars[i]! + chars[i + 1]!);
+  const patterns = [...grams].map((g) => `%${g.replace(/[\\%_]/g, (c) => "\\" + c)}%`);
+  // Aliases are stored normalised; joined with a separator no normalised name contains.
+  return tx.$queryRaw<CustomerCandidate[]>`
+    SELECT c.id, c.name, c.aliases, c."ownerId"
+    FROM "Customer" c,
+         LATERAL (SELECT c."normalizedName" || '|' || coalesce(array_to_string(c.aliases, '|'), '') AS hay) h,
+         LATERAL (SELECT count(*) AS hits FROM unnest(${patterns}::text[]) p WHERE h.hay LIKE p) m
+    WHERE c."deletedAt" IS NULL AND m.hits > 0
+    ORDER BY m.hits DESC, c."updatedAt" DESC
+    LIMIT ${limit}`.then((rows) => rows.map((r) => ({ ...r, aliases: r.aliases ?? [] })));
+}
+
+/**
+ * Remembers another name for a customer (a 简称 a rep used and then picked the customer for), so the next
+ * message with that name matches at once. Stored normalised; returns false when it was already known.
+ */
+export async function addCustomerAlias(tx: Tx, customerId: string, normalizedAlias: string, actorId: string, eventId: string | null): Promise<boolean> {
+  const alias = normalizedAlias.trim();
+  const c = await tx.customer.findFirst({ where: { id: customerId, deletedAt: null }, select: { aliases: true, normalizedName: true } });
+  if (!c || !alias || alias === c.normalizedName || c.aliases.includes(alias)) return false;
+  const aliases = [...c.aliases, alias].slice(-20);
+  await tx.customer.update({ where: { id: customerId }, data: { aliases } });
+  await audit(tx, { actorId, action: "customer.alias_add", entityType: "customer", entityId: customerId, before: { aliases: c.aliases }, after: { aliases }, eventId });
+  return true;
 }
 
 export async function getCustomer(tx: Tx, id: string) {

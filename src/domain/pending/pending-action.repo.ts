@@ -1,4 +1,5 @@
 // A parsed request waiting for the user's choice on a card (which customer, create a new one?).
+// kind says what to resume: "log_visit" (record the visit) or "lookup_customer" (show the profile).
 import type { Prisma, Tx } from "../tx.ts";
 
 export async function createPendingAction(tx: Tx, userId: string, kind: string, payload: unknown, expiresAt: Date) {
@@ -11,7 +12,7 @@ export async function getPendingAction(tx: Tx, id: string) {
   return tx.pendingAction.findUnique({ where: { id } });
 }
 
-export async function resolvePendingAction(tx: Tx, id: string, status: "confirmed" | "cancelled" | "expired"): Promise<boolean> {
-  const r = await tx.pendingAction.updateMany({ where: { id, status: "pending" }, data: { status, decidedAt: new Date() } });
+export async function resolvePendingAction(tx: Tx, id: string, status: "confirmed" | "cancelled" | "expired", now: Date): Promise<boolean> {
+  const r = await tx.pendingAction.updateMany({ where: { id, status: "pending" }, data: { status, decidedAt: now } });
   return r.count === 1;
 }
