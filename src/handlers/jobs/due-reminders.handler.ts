@@ -28,6 +28,7 @@ export async function sendDueReminders(deps: AppDeps, now: Date): Promise<Remind
         const card = reminderCard({ ref: newCardRef(), title: task.title, customer: task.customer?.name ?? null, dueAt: due, timeZone: deps.timeZone });
         const reached = await out.sendCardTo(task.ownerId, card, { subjectType: "task", subjectId: task.id }, `reminder:${task.id}:${due.toISOString()}`);
         if (!reached) deps.log.warn("task owner cannot be reached on any enabled platform", { taskId: task.id, ownerId: task.ownerId });
+        await audit(tx, { actorId: null, action: "task.remind", entityType: "task", entityId: task.id, after: { remindedAt: now, reached }, eventId: "job:due-reminders" });
         await enqueueMessages(tx, out.messages);
         return reached;
       });
