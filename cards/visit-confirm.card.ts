@@ -1,4 +1,4 @@
-// Shown right after a visit log: what was recorded, with undo.
+// Shown right after a visit log: what was recorded, with correct (修改) and undo.
 import type { Card } from "../src/core/card.ts";
 import { formatLocal } from "../src/core/local-time.ts";
 import { actionKey } from "./card-ref.ts";
@@ -34,8 +34,11 @@ export function visitConfirmCard(v: VisitConfirmView): Card {
     tone: "success",
     fields: fields.slice(0, 6),
     lines: v.inPool ? [`「${v.customerName}」在公海中，发送「领取 ${v.customerName}」可认领。`] : undefined,
-    buttons: [{ label: "撤销", action: actionKey("undo", v.ref), style: "danger" }],
-    textCommands: ["撤销"],
+    buttons: [
+      { label: "修改", action: actionKey("edit", v.ref), style: "default" },
+      { label: "撤销", action: actionKey("undo", v.ref), style: "danger" },
+    ],
+    textCommands: ["改 跟进 周五下午3点", "撤销"],
   };
 }
 

@@ -16,7 +16,7 @@ import { refusalMessage } from "../domain/plumbing/refusal.ts";
 import type { Tx } from "../domain/tx.ts";
 import { lockUserForTransaction } from "../domain/users/user-lock.repo.ts";
 import { findUserByIdentity, type UserInfo } from "../domain/users/user.repo.ts";
-import type { Intent, IntentParser } from "../nlu/index.ts";
+import { looksLikeVisitCorrection, type Intent, type IntentParser } from "../nlu/index.ts";
 import type { AppDeps } from "./app-deps.ts";
 import type { HandlerContext } from "./handler-context.ts";
 import { handleHelp, handleNotYet, handleUnknown, handleUnsupported } from "./help.handler.ts";
@@ -27,7 +27,7 @@ import { OutboxCollector } from "./outbox-collector.ts";
 import { handleReminderDone, handleReminderSnooze } from "./reminder-actions.handler.ts";
 import { handleCompleteTask, handleSnoozeTask } from "./task-actions.handler.ts";
 import { handleCancelPick, handlePickCustomer } from "./pick-customer.handler.ts";
-import { handleUndoVisit } from "./visit-actions.handler.ts";
+import { handleCorrectVisit, handleEditHelp, handleUndoVisit } from "./visit-actions.handler.ts";
 
 export interface DispatcherDeps extends AppDeps {
   parser: IntentParser;
@@ -38,6 +38,7 @@ type ActionHandler = (ctx: HandlerContext, card: CardRow, arg: string | undefine
 /** Card clicks by "<card purpose>.<verb>". */
 const ACTIONS: Record<string, ActionHandler> = {
   "visit_confirm.undo": (ctx, card) => handleUndoVisit(ctx, card),
+  "visit_confirm.edit": async (ctx) => handleEditHelp(ctx),
   "pick_customer.pick": (ctx, card, arg) => handlePickCustomer(ctx, card, arg),
   "pick_customer.cancel": (ctx, card) => handleCancelPick(ctx, card),
   "reminder.done": (ctx, card) => handleReminderDone(ctx, card),
@@ -101,7 +102,7 @@ export function createGiveUpHandler(deps: DispatcherDeps) {
 
 async function understand(deps: DispatcherDeps, user: UserInfo, text: string, now: Date, log: Logger): Promise<Intent> {
   const trimmed = text.trim();
-  if (cardCommand(trimmed)) return { intent: "unknown" }; // handled by route(); no need to parse
+  if (cardCommand(trimmed) || looksLikeVisitCorrection(trimmed)) return { intent: "unknown" }; // handled by route(); no need to parse
   try {
     const knownCustomers = await recentCustomerNames(deps.db, user.id);
     return await deps.parser.parse(trimmed, { now, timeZone: deps.timeZone, knownCustomers });
@@ -147,6 +148,7 @@ async function route(ctx: HandlerContext, intent: Intent | null): Promise<void> 
     case "message": {
       const command = cardCommand(e.text);
       if (command) return runCardCommand(ctx, command.purpose, command.verb, command.arg);
+      if (looksLikeVisitCorrection(e.text)) return handleCorrectVisit(ctx, e.text);
       return routeIntent(ctx, intent ?? { intent: "unknown" }, e.text.trim());
     }
   }

@@ -1,9 +1,12 @@
-// Clicks on the visit confirmation card: undo a recorded visit.
+// The visit confirmation card: undo a recorded visit, or correct one field of it (修改 → "改 跟进 周五下午3点").
 import { AppError } from "../core/app-error.ts";
 import type { Card } from "../core/card.ts";
-import { visitUndoneCard } from "../../cards/visit-confirm.card.ts";
+import { formatLocal } from "../core/local-time.ts";
+import { visitConfirmCard, visitUndoneCard } from "../../cards/visit-confirm.card.ts";
+import { editVisit, visitForCard } from "../domain/activities/visit-edit.service.ts";
 import { undoVisit } from "../domain/activities/visit.service.ts";
-import type { CardRow } from "../domain/cards/card.repo.ts";
+import { latestActiveCard, type CardRow } from "../domain/cards/card.repo.ts";
+import { parseVisitCorrection, type VisitCorrection } from "../nlu/index.ts";
 import type { HandlerContext } from "./handler-context.ts";
 
 export async function handleUndoVisit(ctx: HandlerContext, card: CardRow): Promise<void> {
@@ -11,4 +14,56 @@ export async function handleUndoVisit(ctx: HandlerContext, card: CardRow): Promi
   const r = await undoVisit(ctx.tx, card.subjectId, ctx.user, ctx.now, ctx.eventId);
   await ctx.out.updateCard(card, visitUndoneCard(card.view as unknown as Card), "decided");
   ctx.out.replyText(`已撤销对「${r.customerName}」的记录${r.cancelledTasks ? `，并取消了 ${r.cancelledTasks} 个跟进提醒` : ""}。`);
+}
+
+export const CORRECTION_HELP =
+  "要改哪一项？直接回复，例如：\n改 跟进 下周五下午3点\n改 联系人 李总\n改 数量 300\n改 金额 5万\n改 下一步 带样品过去\n改 纪要 客户要求先寄样品\n改错了客户请点「撤销」后重新发送。";
+
+export function handleEditHelp(ctx: HandlerContext): void {
+  ctx.out.replyText(CORRECTION_HELP);
+}
+
+const PROBLEMS: Record<string, string> = {
+  bad_date: "没看懂新的跟进时间，例如：改 跟进 下周五下午3点",
+  past_date: "跟进时间要在现在之后，例如：改 跟进 明天上午10点",
+  bad_number: "数量要是正整数，例如：改 数量 300",
+  bad_money: "没看懂金额，例如：改 金额 5万",
+};
+
+/** "改 跟进 周五下午3点": applies to the person's most recent visit confirmation that still stands. */
+export async function handleCorrectVisit(ctx: HandlerContext, text: string): Promise<void> {
+  const card = await latestActiveCard(ctx.tx, ctx.user.id, "visit_confirm");
+  if (!card?.subjectId) throw new AppError("nothing_to_correct", "没有可以修改的拜访记录。先记录一次拜访，再发送「改 …」。");
+  const parsed = parseVisitCorrection(text, { now: ctx.now, timeZone: ctx.timeZone });
+  if (!parsed.ok) throw new AppError("bad_correction", PROBLEMS[parsed.problem] ?? CORRECTION_HELP);
+  const c = parsed.correction;
+  await editVisit(ctx.tx, card.subjectId, c.field === "due" ? { field: "due", value: new Date(c.value) } : c, ctx.user, ctx.now, ctx.eventId);
+
+  const v = await visitForCard(ctx.tx, card.subjectId);
+  const updated = visitConfirmCard({
+    ref: card.ref,
+    customerName: v.customer.name,
+    newCustomer: v.createdCustomer,
+    inPool: v.customer.ownerId === null,
+    contact: v.contact?.name,
+    summary: v.summary,
+    quantity: v.quantity ?? undefined,
+    amount: v.amount ? Number(v.amount) : undefined,
+    nextAction: v.nextAction ?? undefined,
+    dueAt: v.tasks[0]?.dueAt,
+    timeZone: ctx.timeZone,
+  });
+  await ctx.out.updateCard(card, updated, "active");
+  ctx.out.replyText(`已修改「${v.customer.name}」的记录：${describe(c, ctx.timeZone)}`);
+}
+
+function describe(c: VisitCorrection, timeZone: string): string {
+  switch (c.field) {
+    case "due": return `下次跟进 → ${formatLocal(new Date(c.value), timeZone)}`;
+    case "contact": return `联系人 → ${c.value}`;
+    case "quantity": return `需求数量 → ${c.value}`;
+    case "amount": return `金额 → ¥${c.value.toLocaleString("zh-CN")}`;
+    case "next_action": return `下一步 → ${c.value}`;
+    case "summary": return "纪要已更新";
+  }
 }

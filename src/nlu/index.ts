@@ -8,3 +8,4 @@ export {
   type CustomerCandidate, type RankedCustomer, type MatchDecision,
 } from "./customer-match.ts";
 export { normalizeOrderNo } from "./rules/orders.ts";
+export { parseVisitCorrection, looksLikeVisitCorrection, VisitCorrectionSchema, type VisitCorrection } from "./visit-correction.ts";
