@@ -11,6 +11,8 @@ export interface SimRequest {
   body: Record<string, unknown> | null;
   /** The errcode we answered. */
   errcode: number;
+  /** Handled, but the connection was cut before the answer (see loseReplies). */
+  lost?: boolean;
 }
 
 export interface SimOptions {
@@ -42,6 +44,8 @@ export class WecomApiSim {
   private readonly codes = new Map<string, { used: boolean }>();
   private readonly perMember = new Map<string, number[]>();
   private injected: { errcode: number; left: number; path?: string }[] = [];
+  private losing: { left: number; match: (path: string, body: Json | null) => boolean }[] = [];
+  private tokenlessLeft = 0;
   private server: http.Server | null = null;
 
   constructor(private readonly opts: SimOptions) {}
@@ -61,6 +65,24 @@ export class WecomApiSim {
   /** Every token issued so far stops working (42001), as when WeCom expires a token early. */
   expireTokens(): void {
     for (const t of this.tokens.values()) t.expired = true;
+  }
+
+  /** Every token issued so far is unknown from now on (40014), as when the secret is reset or WeCom revokes it. */
+  revokeTokens(): void {
+    this.tokens.clear();
+  }
+
+  /** The next `times` business calls are read as if they carried no access_token (41001). */
+  dropTokenOnce(times = 1): void {
+    this.tokenlessLeft += times;
+  }
+
+  /**
+   * The next `times` calls that `match` are carried out (recorded, cards registered) but the connection is cut
+   * before the answer: the bot cannot know WeCom accepted them, as after a timeout or a crash before it noted it.
+   */
+  loseReplies(times: number, match: (path: string, body: Json | null) => boolean = () => true): void {
+    this.losing.push({ left: times, match });
   }
 
   /** The next `times` calls (optionally only to `path`) fail with `errcode`. */
@@ -94,12 +116,28 @@ export class WecomApiSim {
     const entry = { method: req.method ?? "", path: u.pathname, query, body };
     const injected = this.takeInjected(u.pathname);
     if (injected !== null) return this.reply(res, entry, { errcode: injected, errmsg: "injected failure" });
-    this.reply(res, entry, this.route(u.pathname, query, body));
+    const payload = this.route(u.pathname, query, body);
+    if (this.takeLost(u.pathname, body)) {
+      this.requests.push({ ...entry, errcode: Number(payload.errcode), lost: true });
+      res.socket?.destroy();
+      return;
+    }
+    this.reply(res, entry, payload);
+  }
+
+  private takeLost(path: string, body: Json | null): boolean {
+    const hit = this.losing.find((l) => l.left > 0 && l.match(path, body));
+    if (!hit) return false;
+    hit.left--;
+    this.losing = this.losing.filter((l) => l.left > 0);
+    return true;
   }
 
   private route(path: string, query: Record<string, string>, body: Json | null): Json {
     if (path === "/cgi-bin/gettoken") return this.getToken(query);
-    const tokenError = this.checkToken(query.access_token);
+    const tokenless = this.tokenlessLeft > 0;
+    if (tokenless) this.tokenlessLeft--;
+    const tokenError = this.checkToken(tokenless ? undefined : query.access_token);
     if (tokenError) return tokenError;
     if (!body) return { errcode: 44004, errmsg: "empty body" };
     if (body.agentid !== this.opts.agentId) return { errcode: 40056, errmsg: "invalid agentid" };

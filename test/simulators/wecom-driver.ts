@@ -111,13 +111,22 @@ export class WecomDriver {
   }
 
   /** The console's "save" check: GET with an encrypted echostr; the bot must answer its plaintext. */
-  verifyUrl(plain: string, p: PrepareOptions = {}): Promise<HttpResult & { echostr: string }> {
+  async verifyUrl(plain: string, p: PrepareOptions = {}): Promise<HttpResult & { echostr: string }> {
+    const v = this.prepareVerify(plain, p);
+    return { ...(await this.getRaw(v.query)), echostr: v.echostr };
+  }
+
+  /** The signed query of a URL verification (echostr percent-encoded), to send as is or changed. */
+  prepareVerify(plain: string, p: PrepareOptions = {}): { query: string; echostr: string } {
     const echostr = encrypt(p.encodingAesKey ?? this.o.encodingAesKey, plain, p.corpId ?? this.o.corpId);
     const timestamp = p.timestamp ?? nowS();
     const nonce = p.nonce ?? randomBytes(8).toString("hex");
     const sig = getSignature(p.token ?? this.o.token, timestamp, nonce, echostr);
-    const url = `${this.callbackUrl}?msg_signature=${sig}&timestamp=${timestamp}&nonce=${nonce}&echostr=${encodeURIComponent(echostr)}`;
-    return request("GET", url).then((r) => ({ ...r, echostr }));
+    return { query: `msg_signature=${sig}&timestamp=${timestamp}&nonce=${nonce}&echostr=${encodeURIComponent(echostr)}`, echostr };
+  }
+
+  getRaw(query: string): Promise<HttpResult> {
+    return request("GET", `${this.callbackUrl}?${query}`);
   }
 }
 

@@ -1,5 +1,6 @@
 // One real bot (fresh database, WeCom channel on) + the WeCom API simulator + the callback driver, per test file.
 import { randomBytes } from "node:crypto";
+import { createLogger, type Logger } from "../../src/core/logger.ts";
 import { startTestBot, type TestBot } from "../support/test-bot.ts";
 import { startWecomApiSim, type WecomApiSim } from "../simulators/wecom-api.ts";
 import { randomAesKey, WecomDriver } from "../simulators/wecom-driver.ts";
@@ -11,12 +12,31 @@ export interface WecomHarness {
   sim: WecomApiSim;
   driver: WecomDriver;
   config: { corpId: string; agentId: number; secret: string; token: string; encodingAesKey: string };
+  /** Every line the bot logged (also the ones TEST_LOG_LEVEL does not print). */
+  logs: LogLine[];
   close(): Promise<void>;
+}
+
+export interface LogLine {
+  level: string;
+  msg: string;
+  [key: string]: unknown;
+}
+
+/** Keeps every line in `lines` and prints as TEST_LOG_LEVEL says (silent by default). */
+function capturingLogger(lines: LogLine[], print: Logger, bindings: Record<string, unknown> = {}): Logger {
+  const at = (level: "debug" | "info" | "warn" | "error") => (msg: string, extra?: Record<string, unknown>) => {
+    lines.push({ ...bindings, ...extra, level, msg });
+    print[level](msg, extra);
+  };
+  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), child: (b) => capturingLogger(lines, print.child(b), { ...bindings, ...b }) };
 }
 
 export async function startWecomHarness(): Promise<WecomHarness> {
   const config = { corpId: "ww0123456789abcdef", agentId: 1000002, secret: randomBytes(16).toString("hex"), token: "tok" + randomBytes(6).toString("hex"), encodingAesKey: randomAesKey() };
   const sim = await startWecomApiSim({ corpId: config.corpId, secret: config.secret, agentId: config.agentId });
+  const logs: LogLine[] = [];
+  const log = capturingLogger(logs, createLogger((process.env.TEST_LOG_LEVEL as Parameters<typeof createLogger>[0]) ?? "silent"));
   const bot = await startTestBot({
     WECOM_CORP_ID: config.corpId,
     WECOM_AGENT_ID: String(config.agentId),
@@ -24,10 +44,10 @@ export async function startWecomHarness(): Promise<WecomHarness> {
     WECOM_TOKEN: config.token,
     WECOM_ENCODING_AES_KEY: config.encodingAesKey,
     WECOM_API_BASE: sim.url,
-  });
+  }, { log });
   const driver = new WecomDriver({ botUrl: bot.url, ...config });
   return {
-    bot, sim, driver, config,
+    bot, sim, driver, config, logs,
     async close() {
       await bot.close();
       await sim.close();

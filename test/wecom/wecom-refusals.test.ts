@@ -12,47 +12,67 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-const counts = async () => ({ inbox: await h.bot.db.prisma.inboxEvent.count(), customers: await h.bot.db.prisma.customer.count() });
+const counts = async () => ({
+  inbox: await h.bot.db.prisma.inboxEvent.count(),
+  outbox: await h.bot.db.prisma.outboxMessage.count(),
+  customers: await h.bot.db.prisma.customer.count(),
+});
 const text = () => h.driver.textXml("ZhangSan", "今天拜访了华东机电的王经理");
 const withQuery = (query: string, change: (q: URLSearchParams) => void) => {
   const q = new URLSearchParams(query);
   change(q);
   return q.toString();
 };
+const hoursAgo = (hours: number) => String(Math.floor(Date.now() / 1000) - hours * 3600);
+const post = (change: (q: URLSearchParams) => void) => {
+  const p = h.driver.prepare(text());
+  return h.driver.postRaw(withQuery(p.query, change), p.body);
+};
+const get = (change: (q: URLSearchParams) => void) => h.driver.getRaw(withQuery(h.driver.prepareVerify("12345").query, change));
+const REQUIRED = /^msg_signature, timestamp and nonce are required$/;
 
-describe("bad input is refused with a 4xx and never stored", () => {
-  const cases: [string, () => Promise<{ status: number; text: string }>, number][] = [
-    ["a wrong signature", () => { const p = h.driver.prepare(text()); return h.driver.postRaw(withQuery(p.query, (q) => q.set("msg_signature", "0".repeat(40))), p.body); }, 401],
-    ["a signature over other bytes", () => { const p = h.driver.prepare(text()); return h.driver.postRaw(p.query, p.body.replace("<Encrypt><![CDATA[", "<Encrypt><![CDATA[AAAA")); }, 401],
-    ["missing msg_signature", () => { const p = h.driver.prepare(text()); return h.driver.postRaw(withQuery(p.query, (q) => q.delete("msg_signature")), p.body); }, 400],
-    ["missing nonce", () => { const p = h.driver.prepare(text()); return h.driver.postRaw(withQuery(p.query, (q) => q.delete("nonce")), p.body); }, 400],
-    ["a timestamp two hours old", () => h.driver.post(h.driver.prepare(text(), { timestamp: String(Math.floor(Date.now() / 1000) - 7200) })), 401],
-    ["another CorpID inside the ciphertext", () => h.driver.post(h.driver.prepare(text(), { corpId: "wwffffffffffffffff" })), 400],
-    ["the wrong AES key", () => h.driver.post(h.driver.prepare(text(), { encodingAesKey: randomAesKey() })), 400],
-    ["truncated base64", () => h.driver.post(h.driver.prepare(text(), { mangle: (e) => e.slice(0, e.length - 7) })), 400],
-    ["a malformed envelope", () => h.driver.postRaw(h.driver.prepare(text()).query, "<xml><Encrypt><![CDATA[abc"), 400],
-    ["malformed XML inside the ciphertext", () => h.driver.post(h.driver.prepare("<xml><FromUserName>ZhangSan</xml>")), 400],
-    ["a text without a sender", () => h.driver.post(h.driver.prepare(text().replace(/<FromUserName>.*?<\/FromUserName>/, ""))), 400],
-    ["a DOCTYPE in the envelope", () => { const p = h.driver.prepare(text()); return h.driver.postRaw(p.query, `<!DOCTYPE xml [<!ENTITY e "x">]>${p.body}`); }, 400],
-    ["an ENTITY inside the ciphertext", () => h.driver.post(h.driver.prepare(readFileSync(new URL("../fixtures/wecom/entity-bomb.xml", import.meta.url), "utf8"))), 400],
-    ["an empty body", () => h.driver.postRaw(h.driver.prepare(text()).query, ""), 400],
-    ["a 5 MB body", () => h.driver.postRaw(h.driver.prepare(text()).query, Buffer.alloc(5 * 1024 * 1024, "a")), 413],
-  ];
+type Case = [what: string, send: () => Promise<{ status: number; text: string }>, status: number, reason: RegExp];
+const cases: Case[] = [
+  ["a wrong signature", () => post((q) => q.set("msg_signature", "0".repeat(40))), 401, /^bad signature$/],
+  ["a signature over other bytes", () => { const p = h.driver.prepare(text()); return h.driver.postRaw(p.query, p.body.replace("<Encrypt><![CDATA[", "<Encrypt><![CDATA[AAAA")); }, 401, /^bad signature$/],
+  ["a signature made with another token", () => h.driver.post(h.driver.prepare(text(), { token: "not-the-token" })), 401, /^bad signature$/],
+  ["missing msg_signature", () => post((q) => q.delete("msg_signature")), 400, REQUIRED],
+  ["missing timestamp", () => post((q) => q.delete("timestamp")), 400, REQUIRED],
+  ["missing nonce", () => post((q) => q.delete("nonce")), 400, REQUIRED],
+  ["a timestamp two hours old", () => h.driver.post(h.driver.prepare(text(), { timestamp: hoursAgo(2) })), 401, /^stale timestamp$/],
+  ["a timestamp two hours ahead", () => h.driver.post(h.driver.prepare(text(), { timestamp: hoursAgo(-2) })), 401, /^stale timestamp$/],
+  ["another CorpID inside the ciphertext", () => h.driver.post(h.driver.prepare(text(), { corpId: "wwffffffffffffffff" })), 400, /^cannot decrypt: wrong receiver$/],
+  ["the wrong AES key", () => h.driver.post(h.driver.prepare(text(), { encodingAesKey: randomAesKey() })), 400, /^cannot decrypt/],
+  ["truncated base64", () => h.driver.post(h.driver.prepare(text(), { mangle: (e) => e.slice(0, e.length - 7) })), 400, /^cannot decrypt/],
+  ["a malformed envelope", () => h.driver.postRaw(h.driver.prepare(text()).query, "<xml><Encrypt><![CDATA[abc"), 400, /^malformed XML$/],
+  ["malformed XML inside the ciphertext", () => h.driver.post(h.driver.prepare("<xml><FromUserName>ZhangSan</xml>")), 400, /^malformed XML$/],
+  ["a text without a sender", () => h.driver.post(h.driver.prepare(text().replace(/<FromUserName>.*?<\/FromUserName>/, ""))), 400, /^invalid message: FromUserName/],
+  ["a DOCTYPE in the envelope", () => { const p = h.driver.prepare(text()); return h.driver.postRaw(p.query, `<!DOCTYPE xml [<!ENTITY e "x">]>${p.body}`); }, 400, /entities are not accepted/],
+  ["an ENTITY inside the ciphertext", () => h.driver.post(h.driver.prepare(readFileSync(new URL("../fixtures/wecom/entity-bomb.xml", import.meta.url), "utf8"))), 400, /entities are not accepted/],
+  ["an empty body", () => h.driver.postRaw(h.driver.prepare(text()).query, ""), 400, /^empty body$/],
+  ["a 5 MB body", () => h.driver.postRaw(h.driver.prepare(text()).query, Buffer.alloc(5 * 1024 * 1024, "a")), 413, /too large/],
+  // URL verification (GET): nothing is stored anyway, but the plaintext must never be given away.
+  ["a verification with a bad signature", () => get((q) => q.set("msg_signature", "f".repeat(40))), 401, /^bad signature$/],
+  ["a verification signed with another token", () => h.driver.verifyUrl("12345", { token: "not-the-token" }), 401, /^bad signature$/],
+  ["a verification without echostr", () => get((q) => q.delete("echostr")), 400, /^echostr is required$/],
+  ["a verification with a stale timestamp", () => h.driver.verifyUrl("12345", { timestamp: hoursAgo(2) }), 401, /^stale timestamp$/],
+  ["a verification without msg_signature", () => get((q) => q.delete("msg_signature")), 400, REQUIRED],
+];
 
-  for (const [what, send, status] of cases) {
+describe("bad input is refused with a 4xx and a reason, and never stored", () => {
+  for (const [what, send, status, reason] of cases) {
     it(`refuses ${what} (${status})`, async () => {
-      const before = await counts();
+      const logged = h.logs.length;
       const r = await send();
       expect(r.status).toBe(status);
-      expect(r.text.length).toBeLessThan(100); // a short reason, no stack trace
-      expect(r.text).not.toMatch(/at .*\.ts:\d+/);
-      expect(await counts()).toEqual(before);
+      expect(r.text).toMatch(reason);
+      expect(r.text).not.toContain("12345");
+      expect(r.text).not.toMatch(/at .*\.ts:\d+/); // a short reason, no stack trace
+      // The operator sees the same reason in the log (README: "check the bot's log for `callback refused`").
+      expect(h.logs.slice(logged).find((l) => l.msg === "callback refused")).toMatchObject({ level: "warn", status, reason: expect.stringMatching(reason) });
+      expect(await counts()).toEqual({ inbox: 0, outbox: 0, customers: 0 });
     });
   }
-
-  it("stored nothing at all", async () => {
-    expect(await counts()).toEqual({ inbox: 0, customers: 0 });
-  });
 });
 
 describe("polite refusals", () => {

@@ -1,7 +1,8 @@
 // WeCom silently drops app messages beyond 30/min and 1000/h to one member (protocols.md A3). Counting our
 // own sends per recipient turns that silent loss into a visible "try later" that the outbox reschedules.
 // The outbox enforces the same windows from the database across instances (WecomSender.recipientLimits); this
-// in-process count is a second guard that needs no query.
+// in-process count is a second guard that needs no query. A slot is only kept for a call WeCom accepted: a
+// failed call gives it back, or a few network errors would hold a member's messages for a minute.
 
 export interface Window {
   limit: number;
@@ -39,6 +40,14 @@ export class SlidingWindowLimiter {
     else this.sent.delete(key);
     if (this.sent.size > 10_000) this.sweep(t);
     return wait;
+  }
+
+  /** Returns the newest slot of `key`: the send it was taken for did not reach WeCom (or WeCom refused it). */
+  giveBack(key: string): void {
+    const times = this.sent.get(key);
+    if (!times?.length) return;
+    times.pop();
+    if (times.length === 0) this.sent.delete(key);
   }
 
   private sweep(t: number): void {

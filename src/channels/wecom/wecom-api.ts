@@ -1,8 +1,10 @@
 // WeCom's JSON API with the access token handled: cached in process, refreshed 5 minutes before it expires,
 // fetched once for all concurrent callers, and refetched once at once when WeCom says it is no longer valid.
+// An API blocked by 45009 is not called until the block should be over (api-blocks.ts).
 // Failures become RetryableSendError / PermanentSendError, judged by errcode only (never errmsg).
 import { PermanentSendError, RetryableSendError } from "../../core/app-error.ts";
 import type { Logger } from "../../core/logger.ts";
+import { ApiBlocks } from "./api-blocks.ts";
 
 export interface WecomApiConfig {
   corpId: string;
@@ -35,22 +37,29 @@ const CONFIG_ERRORS: Record<number, string> = {
   60020: "this server's IP is not in the app's 企业可信IP list: add it in the admin console",
 };
 const CONFIG_RETRY_MS = 5 * 60_000;
-const RATE_LIMIT_RETRY_MS = 60_000;
+const RATE_LIMITED = 45009;
+const GETTOKEN = "/cgi-bin/gettoken";
 
 export class WecomApi {
   private token: { value: string; refreshAt: number } | null = null;
   private inflight: Promise<string> | null = null;
   private readonly now: () => number;
+  private readonly blocks: ApiBlocks;
 
   constructor(
     private readonly config: WecomApiConfig,
     private readonly opts: WecomApiOptions,
   ) {
     this.now = opts.now ?? Date.now;
+    this.blocks = new ApiBlocks(this.now);
   }
 
-  /** POST `path` (e.g. "/cgi-bin/message/send") with the token; a token WeCom rejects is replaced once. */
-  async post(path: string, body: unknown): Promise<WecomReply> {
+  /**
+   * POST `path` (e.g. "/cgi-bin/message/send") with the token; a token WeCom rejects is replaced once.
+   * Errcodes in `accept` are returned to the caller instead of thrown.
+   */
+  async post(path: string, body: unknown, accept: readonly number[] = []): Promise<WecomReply> {
+    this.checkNotBlocked(path);
     let token = await this.accessToken();
     let reply = await this.request("POST", `${path}?access_token=${encodeURIComponent(token)}`, body);
     if (TOKEN_ERRORS.has(reply.errcode)) {
@@ -58,8 +67,15 @@ export class WecomApi {
       token = await this.accessToken();
       reply = await this.request("POST", `${path}?access_token=${encodeURIComponent(token)}`, body);
     }
-    if (reply.errcode !== 0) throw this.failure(path, reply);
+    if (reply.errcode === 0) this.blocks.clear(path);
+    else if (!accept.includes(reply.errcode)) throw this.failure(path, reply);
     return reply;
+  }
+
+  /** While WeCom blocks an API, calling it only meets the block again: defer without a call. */
+  private checkNotBlocked(path: string): void {
+    const wait = this.blocks.waitFor(path);
+    if (wait > 0) throw new RetryableSendError(`WeCom ${path} is blocked after errcode ${RATE_LIMITED}; not called for another ${Math.ceil(wait / 1000)} s`, wait);
   }
 
   async accessToken(): Promise<string> {
@@ -74,10 +90,12 @@ export class WecomApi {
   }
 
   private async fetchToken(): Promise<string> {
+    this.checkNotBlocked(GETTOKEN);
     const q = `corpid=${encodeURIComponent(this.config.corpId)}&corpsecret=${encodeURIComponent(this.config.secret)}`;
-    const reply = await this.request("GET", `/cgi-bin/gettoken?${q}`);
+    const reply = await this.request("GET", `${GETTOKEN}?${q}`);
     const token = reply.access_token;
-    if (reply.errcode !== 0 || typeof token !== "string" || !token) throw this.failure("/cgi-bin/gettoken", reply);
+    if (reply.errcode !== 0 || typeof token !== "string" || !token) throw this.failure(GETTOKEN, reply);
+    this.blocks.clear(GETTOKEN);
     const expiresIn = typeof reply.expires_in === "number" ? reply.expires_in : 7200;
     this.token = { value: token, refreshAt: this.now() + Math.max(0, expiresIn * 1000 - REFRESH_EARLY_MS) };
     return token;
@@ -116,7 +134,11 @@ export class WecomApi {
       this.opts.log.error(`WeCom refused the call: ${config}`, { api, errcode: reply.errcode });
       return new RetryableSendError(`${what}: ${config}`, CONFIG_RETRY_MS);
     }
-    if (reply.errcode === 45009) return new RetryableSendError(`${what}: rate limited`, RATE_LIMIT_RETRY_MS);
+    if (reply.errcode === RATE_LIMITED) {
+      const wait = this.blocks.block(api);
+      this.opts.log.warn("WeCom rate limit hit; not calling this API for a while", { api, waitMs: wait });
+      return new RetryableSendError(`${what}: rate limited, blocked for ${Math.ceil(wait / 1000)} s`, wait);
+    }
     if (reply.errcode === -1 || reply.errcode === 45033) return new RetryableSendError(`${what}: busy`);
     if (TOKEN_ERRORS.has(reply.errcode)) return new RetryableSendError(`${what}: token rejected twice`);
     return new PermanentSendError(what);

@@ -7,9 +7,11 @@ import type { OutboundMessage, SendResult } from "../../core/outbound-message.ts
 import type { ChannelSender } from "../../core/ports.ts";
 import { SlidingWindowLimiter, WECOM_MEMBER_WINDOWS } from "./rate-limiter.ts";
 import { renderCard, renderCardUpdate, statusText } from "./render-card.ts";
-import type { WecomApi } from "./wecom-api.ts";
+import type { WecomApi, WecomReply } from "./wecom-api.ts";
 
 const TEXT_MAX_BYTES = 2048;
+/** "taskid has existed or empty or exceed max len"; see the card case of send(). */
+const TASK_ID_USED = 42014;
 
 export class WecomSender implements ChannelSender {
   readonly platform = "wecom" as const;
@@ -34,7 +36,17 @@ export class WecomSender implements ChannelSender {
         await this.sendMessage(m.recipient, { msgtype: "markdown", markdown: { content: cutBytes(withTitle(b.title, b.text), TEXT_MAX_BYTES) } });
         return {};
       case "card": {
-        const reply = await this.sendMessage(m.recipient, renderCard(b.card));
+        const rendered = renderCard(b.card);
+        const isTemplate = rendered.msgtype === "template_card";
+        const reply = await this.sendMessage(m.recipient, rendered, isTemplate ? [TASK_ID_USED] : []);
+        if (reply.errcode === TASK_ID_USED) {
+          // The task_id is this card's own random ref, already checked against WeCom's rules, so "already used"
+          // means an earlier attempt of this very message reached WeCom (its answer lost, or we stopped before
+          // marking it sent). It is delivered; its response_code is lost, so no code is reported: an update then
+          // uses the code of a click, or says the new state in a text (updateCard).
+          this.log.warn("card was delivered by an earlier attempt (42014); not sent again", { card: b.card.ref });
+          return { externalId: b.card.ref };
+        }
         const code = typeof reply.response_code === "string" && reply.response_code ? reply.response_code : undefined;
         return { externalId: b.card.ref, ...(code ? { responseCode: code } : {}) };
       }
@@ -45,10 +57,17 @@ export class WecomSender implements ChannelSender {
   }
 
   /** One app message to one member, within WeCom's per-member limit. */
-  private async sendMessage(touser: string, content: object): Promise<Record<string, unknown>> {
+  private async sendMessage(touser: string, content: object, accept: readonly number[] = []): Promise<WecomReply> {
     const wait = this.limiter.take(touser);
     if (wait > 0) throw new RetryableSendError(`WeCom allows 30 messages a minute to one member; ${touser} is at the limit`, wait);
-    const reply = await this.api.post("/cgi-bin/message/send", { touser, agentid: this.agentId, ...content, safe: 0, enable_duplicate_check: 0 });
+    let reply: WecomReply;
+    try {
+      // No duplicate check: it drops any identical content to the member within the interval (README, "at least once").
+      reply = await this.api.post("/cgi-bin/message/send", { touser, agentid: this.agentId, ...content, safe: 0, enable_duplicate_check: 0 }, accept);
+    } catch (err) {
+      this.limiter.giveBack(touser); // refused, blocked or unreachable: this call used no slot of the member's
+      throw err;
+    }
     if (typeof reply.invaliduser === "string" && reply.invaliduser.split("|").includes(touser)) {
       throw new PermanentSendError(`WeCom does not know member ${touser} (invaliduser)`);
     }
