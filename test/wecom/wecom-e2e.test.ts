@@ -87,6 +87,16 @@ describe("opening the app and messages the bot cannot read", () => {
     expect(h.sim.sentTo("ChenQi", "markdown")[0]).toMatchObject({ agentid: h.config.agentId, markdown: { content: expect.stringContaining("记录拜访") } });
   });
 
+  it("greets once a day: opening the app again the same day stays quiet", async () => {
+    const greetings = () => textsSentTo(h.sim, "ChenQi").filter((t) => t.startsWith("**销售助手能帮你做这些**")).length;
+    expect(greetings()).toBe(1);
+    await h.driver.deliver(h.driver.eventXml("ChenQi", "enter_agent"));
+    await eventually(async () => (await h.bot.db.prisma.inboxEvent.count({ where: { status: "done" } })) >= 2 || undefined, "second enter_agent handled");
+    await h.driver.deliver(h.driver.textXml("ChenQi", "我的待办")); // a later reply proves the queue moved past it
+    await eventually(() => textsSentTo(h.sim, "ChenQi").some((t) => t.includes("待办")), "the to-do answer");
+    expect(greetings()).toBe(1);
+  });
+
   for (const [type, name] of [["image", "图片"], ["voice", "语音"], ["location", "位置"], ["file", "文件"]] as const) {
     it(`answers a ${type} message saying what the bot understands`, async () => {
       await h.driver.deliver(h.driver.mediaXml("ChenQi", type));
