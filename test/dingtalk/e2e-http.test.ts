@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signTimestamp } from "../../src/channels/dingtalk/signature.ts";
 import { startDingtalkGateway, type DingtalkGateway } from "../simulators/dingtalk-gateway.ts";
 import { FIXED_NOW, eventually, startTestBot, type TestBot } from "../support/test-bot.ts";
+import { REFUSAL_TEXT } from "../../src/domain/plumbing/refusal.ts";
 import { sentTexts } from "./e2e-helpers.ts";
 
 let gw: DingtalkGateway;
@@ -33,5 +34,25 @@ describe("DingTalk end to end (HTTP mode)", () => {
     expect((await post(gw.robotMessage({ staffId: "0101", text: "x" }), "guessed")).status).toBe(401);
     expect((await post(gw.robotMessage({ staffId: "0101", text: "x" }), undefined, String(FIXED_NOW.getTime() - 3 * 3600_000))).status).toBe(401);
     expect(await bot.db.prisma.inboxEvent.count()).toBe(before);
+  });
+
+  it("an unknown person is refused politely and nothing is stored", async () => {
+    const before = await bot.db.prisma.inboxEvent.count();
+    const m = gw.robotMessage({ staffId: "0999", text: "今天拜访了华东机电" });
+    expect((await post(m)).status).toBe(200);
+    await eventually(() => sentTexts(gw).find((t) => t.text === REFUSAL_TEXT && m.sessionWebhook.endsWith(t.to.replace("session:", ""))), "the refusal");
+    expect(await bot.db.prisma.inboxEvent.count()).toBe(before);
+  });
+
+  it("the same msgId posted twice is applied once", async () => {
+    const m = gw.robotMessage({ staffId: "0201", text: "你好呀", msgId: "http-dup" });
+    expect((await post(m)).status).toBe(200);
+    expect((await post(m)).status).toBe(200);
+    // A later message to the same person is a barrier: replies to one recipient go out in order.
+    const barrier = gw.robotMessage({ staffId: "0201", text: "帮助", msgId: "http-after-dup" });
+    expect((await post(barrier)).status).toBe(200);
+    await eventually(() => sentTexts(gw).some((t) => barrier.sessionWebhook.endsWith(t.to.replace("session:", ""))), "the barrier reply");
+    expect(await bot.db.prisma.inboxEvent.count({ where: { eventId: "msg:http-dup" } })).toBe(1);
+    expect(sentTexts(gw).filter((t) => m.sessionWebhook.endsWith(t.to.replace("session:", "")))).toHaveLength(1);
   });
 });

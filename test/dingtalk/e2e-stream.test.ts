@@ -2,7 +2,7 @@
 // DWClient through our subclass, the fake DingTalk gateway.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REFUSAL_TEXT } from "../../src/domain/plumbing/refusal.ts";
-import { TOPIC_ROBOT, type DingtalkGateway } from "../simulators/dingtalk-gateway.ts";
+import { TOPIC_CARD, TOPIC_ROBOT, type DingtalkGateway } from "../simulators/dingtalk-gateway.ts";
 import { eventually, type TestBot } from "../support/test-bot.ts";
 import { VISIT_TEXT, button, cardUpdates, deliveredCards, sentTexts, startDingtalkBot } from "./e2e-helpers.ts";
 
@@ -81,6 +81,23 @@ describe("DingTalk end to end (Stream, card template)", () => {
     expect(await bot.db.prisma.inboxEvent.count({ where: { eventId: "msg:dup-1" } })).toBe(1);
   });
 
+  it("a card callback frame pushed twice (same messageId) has one effect; under a new messageId the card's state refuses it", async () => {
+    gw.sendRobot(gw.robotMessage({ staffId: "0102", text: "今天拜访了宏达电子的李经理，下季度要50台电机" }));
+    const pick = await eventually(() => deliveredCards(gw).find((c) => c.openSpaceId === "dtv1.card//IM_ROBOT.0102" && (c.params.title ?? "").includes("宏达电子")), "the pick card");
+    const click = gw.frame("CALLBACK", TOPIC_CARD, gw.cardClick({ outTrackId: pick.outTrackId, userId: "0102", action: button(pick, /^新建/).action }));
+    gw.push(click);
+    gw.push(click); // a redelivery: DingTalk did not see our ACK
+    await eventually(() => gw.stream.acks.filter((a) => a.headers.messageId === click.headers.messageId).length === 2, "both frames ACKed");
+    await eventually(() => deliveredCards(gw).find((c) => c.params.title === "已记录拜访" && c.openSpaceId.endsWith(".0102")), "the confirmation");
+    expect(await bot.db.prisma.inboxEvent.count({ where: { eventId: { startsWith: `card:${pick.outTrackId}:` } } })).toBe(1);
+
+    // Should a redelivery ever come under a new messageId, it is a second event, and the decided card refuses it.
+    gw.push({ ...click, headers: { ...click.headers, messageId: `${click.headers.messageId}-again` } });
+    await eventually(() => sentTexts(gw).find((t) => t.text.includes("已经处理过了")), "the 'already handled' answer");
+    expect(await bot.db.prisma.activity.count({ where: { customer: { name: "宏达电子" } } })).toBe(1);
+    expect(deliveredCards(gw).filter((c) => c.params.title === "已记录拜访" && c.openSpaceId.endsWith(".0102"))).toHaveLength(1);
+  });
+
   it("a flow-controlled user is retried later and gets the message", async () => {
     gw.api.flowControl.set("0301", 1);
     const expired = Date.parse("2026-11-23T09:00:00+08:00"); // webhook already expired: replies go through batchSend
@@ -92,7 +109,7 @@ describe("DingTalk end to end (Stream, card template)", () => {
 
   it("after a disconnect the bot reconnects with a new ticket and loses nothing pushed afterwards", async () => {
     gw.disconnect();
-    await eventually(() => gw.stream.opens.length === 2 && gw.stream.sockets.size === 1, "reconnected");
+    await eventually(() => gw.stream.usedTickets.length === 2 && gw.stream.sockets.size === 1, "reconnected, the old socket closed");
     expect(new Set(gw.stream.usedTickets).size).toBe(2);
     gw.sendRobot(gw.robotMessage({ staffId: "0401", text: "帮助", msgId: "after-reconnect" }));
     await eventually(() => deliveredCards(gw).find((c) => c.openSpaceId === "dtv1.card//IM_ROBOT.0401"), "the reply after reconnect");

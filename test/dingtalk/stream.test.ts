@@ -5,7 +5,8 @@ import type { InboundEvent } from "../../src/core/inbound-event.ts";
 import { createLogger } from "../../src/core/logger.ts";
 import type { AcceptOutcome, InboxPort } from "../../src/core/ports.ts";
 import { createDingtalkChannel, type DingtalkChannel } from "../../src/channels/dingtalk/dingtalk.channel.ts";
-import { startDingtalkGateway, TOPIC_ROBOT, type DingtalkGateway } from "../simulators/dingtalk-gateway.ts";
+import WebSocket from "ws";
+import { startDingtalkGateway, TICKET_TTL_MS, TOPIC_ROBOT, type DingtalkGateway } from "../simulators/dingtalk-gateway.ts";
 import { eventually } from "../support/eventually.ts";
 
 class MemoryInbox implements InboxPort {
@@ -106,6 +107,8 @@ describe("DingTalk Stream receiver", () => {
   });
 });
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 describe("DingTalk Stream supervisor", () => {
   it("after a disconnect notice opens a new connection with a new ticket; nothing pushed afterwards is lost", async () => {
     await startChannel();
@@ -117,32 +120,73 @@ describe("DingTalk Stream supervisor", () => {
     expect(inbox.events.map((e) => e.eventId)).toEqual(["msg:after"]);
   });
 
+  it("on a disconnect notice the new connection opens first and the old one is served until the server closes it", async () => {
+    await startChannel({ drainMs: 5000 });
+    const old = gw.disconnect(1500);
+    await eventually(() => gw.stream.opens.length === 2 && gw.liveSockets().length === 1 && channel!.stream!.status === "open", "the new connection");
+    const fresh = gw.liveSockets()[0]!;
+    expect(old.readyState).toBe(old.OPEN); // still there: DingTalk may deliver on it until it closes it
+    const m = gw.robotMessage({ staffId: "0101", text: "旧连接上", msgId: "on-old" });
+    const onOld = gw.sendRobot(m, old);
+    const onNew = gw.sendRobot(gw.robotMessage({ staffId: "0101", text: "新连接上", msgId: "on-new" }));
+    const again = gw.sendRobot(m); // the same message delivered once more, on the other connection
+    await eventually(() => [onOld, onNew, again].every((f) => gw.ackFor(f.headers.messageId!)), "all ACKs");
+    expect(gw.stream.ackSockets.get(onOld.headers.messageId!)).toBe(old); // each ACK on the socket its frame came on
+    expect(gw.stream.ackSockets.get(onNew.headers.messageId!)).toBe(fresh);
+    expect(inbox.events.map((e) => e.eventId).sort()).toEqual(["msg:on-new", "msg:on-old"]);
+    await eventually(() => gw.stream.sockets.size === 1 && channel!.stream!.drainingCount === 0, "the old socket closed by the server");
+    expect(gw.stream.opens).toHaveLength(2);
+    expect(channel!.stream!.status).toBe("open");
+  });
+
   it("reconnects with back-off after the socket drops, and again after failed attempts", async () => {
     await startChannel();
     const realSecret = gw.api.clientSecret;
     gw.api.clientSecret = "rotated"; // open-connection now fails a few times
     gw.dropSockets();
     await eventually(() => channel!.stream!.status === "waiting" && gw.stream.sockets.size === 0, "noticed the drop");
-    await new Promise((r) => setTimeout(r, 150));
+    await sleep(150);
     gw.api.clientSecret = realSecret;
     await eventually(() => gw.stream.sockets.size === 1 && channel!.stream!.status === "open", "reconnected", 5000);
     expect(gw.stream.sockets.size).toBe(1);
   });
 
-  it("re-opens on schedule and when the socket goes silent", async () => {
-    await startChannel({ maxConnectionAgeMs: 300, watchdogEveryMs: 50 });
-    await eventually(() => gw.stream.opens.length >= 2 && gw.stream.sockets.size === 1, "scheduled re-open");
-    await channel!.stop();
-    // A socket that never answers pings: the watchdog gives it up.
-    channel = undefined;
-    for (const ws of gw.stream.sockets) ws.terminate();
-    const opens = gw.stream.opens.length;
+  it("a ticket that expired before it was used is refused; the next attempt gets a new one", async () => {
+    gw.stream.expireNextTickets = 1;
+    await startChannel();
+    expect(gw.stream.refusedTickets).toHaveLength(1);
+    expect(gw.stream.opens).toHaveLength(2); // one retry, not a storm
+    expect(gw.stream.usedTickets).toHaveLength(1);
+  });
+
+  it("re-opens on schedule before the connection ages out", async () => {
+    await startChannel({ maxConnectionAgeMs: 300, watchdogEveryMs: 50, drainMs: 50 });
+    await eventually(() => gw.stream.usedTickets.length >= 2 && gw.stream.sockets.size === 1, "scheduled re-open");
+  });
+
+  it("re-opens a connection that answers pings but delivers no frames, with a new ticket", async () => {
+    await startChannel({ pingAfterMs: 40, deadAfterMs: 400, silentAfterMs: 600, watchdogEveryMs: 20, drainMs: 50 });
+    await eventually(() => gw.stream.opens.length >= 2 && gw.stream.sockets.size === 1 && channel!.stream!.status === "open", "re-opened after silence", 5000);
+    expect(gw.stream.wsPings).toBeGreaterThan(3); // pinged, and answered, all along
+    expect(new Set(gw.stream.usedTickets).size).toBe(gw.stream.usedTickets.length);
+  });
+
+  it("keeps a connection that goes on receiving frames", async () => {
+    await startChannel({ pingAfterMs: 40, deadAfterMs: 400, silentAfterMs: 300, watchdogEveryMs: 20 });
+    for (let i = 0; i < 10; i++) {
+      gw.ping(`keep-${i}`);
+      await sleep(100);
+    }
+    expect(gw.stream.opens).toHaveLength(1);
+  });
+
+  it("gives up a socket that answers nothing, not even pings", async () => {
     await startChannel({ pingAfterMs: 50, deadAfterMs: 200, watchdogEveryMs: 25 });
     const [ws] = [...gw.stream.sockets];
     (ws as unknown as { pong: () => void }).pong = () => {};
     ws!.removeAllListeners("ping"); // ws answers pings itself; silence it
     (ws as unknown as { _receiver: { removeAllListeners(e: string): void } })._receiver.removeAllListeners("ping");
-    await eventually(() => gw.stream.opens.length >= opens + 2, "watchdog re-open", 5000);
+    await eventually(() => gw.stream.opens.length >= 2 && channel!.stream!.status === "open", "watchdog re-open", 5000);
   });
 
   it("stop() closes the socket and leaves nothing running", async () => {
@@ -150,7 +194,7 @@ describe("DingTalk Stream supervisor", () => {
     await channel!.stop();
     await eventually(() => gw.stream.sockets.size === 0, "socket closed");
     const opens = gw.stream.opens.length;
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(gw.stream.opens.length).toBe(opens);
     expect(channel!.stream!.status).toBe("stopped");
   });
@@ -170,5 +214,31 @@ describe("DingTalk Stream supervisor", () => {
     } finally {
       await other.stop();
     }
+  });
+});
+
+describe("DingTalk gateway simulator", () => {
+  const ticket = async () => {
+    const res = await fetch(`${gw.url}/v1.0/gateway/connections/open`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ clientId: "dingFAKEKEY", clientSecret: "fakeSecret", subscriptions: [] }) });
+    const { endpoint, ticket } = (await res.json()) as { endpoint: string; ticket: string };
+    return { url: `${endpoint}?ticket=${ticket}`, ticket };
+  };
+  const connect = (url: string) =>
+    new Promise<string>((resolve) => {
+      const ws = new WebSocket(url);
+      ws.on("open", () => (ws.close(), resolve("open")));
+      ws.on("error", (e) => resolve(e.message));
+    });
+
+  it("tickets are single use and valid for 90 s", async () => {
+    const a = await ticket();
+    expect(await connect(a.url)).toBe("open");
+    expect(await connect(a.url)).toMatch(/401/);
+    const old = await ticket();
+    gw.stream.tickets.set(old.ticket, Date.now() - TICKET_TTL_MS - 1);
+    expect(await connect(old.url)).toMatch(/401/);
+    const young = await ticket();
+    gw.stream.tickets.set(young.ticket, Date.now() - TICKET_TTL_MS + 5000);
+    expect(await connect(young.url)).toBe("open");
   });
 });

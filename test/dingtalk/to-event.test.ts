@@ -38,9 +38,19 @@ describe("robot message → InboundEvent", () => {
     expect(e).toMatchObject({ kind: "unsupported", messageType: "picture", eventId: "msg:msgPICTURE0001" });
   });
 
-  it("strips only leading mentions and spaces", () => {
-    expect(stripMention("@销售助手 @张三  查客户 华东机电 ")).toBe("查客户 华东机电");
-    expect(stripMention(" 邮件发给 a@b.com")).toBe("邮件发给 a@b.com");
+  it("strips only the robot's own mention and leading spaces", () => {
+    const bot = "$:LWCP_v1:$bot";
+    const onlyBot = { isInAtList: true, chatbotUserId: bot, atUsers: [{ dingtalkId: bot }] };
+    const botAndColleague = { ...onlyBot, atUsers: [{ dingtalkId: bot }, { dingtalkId: "$:LWCP_v1:$zs", staffId: "0101" }] };
+    // The robot's name is known: removed exactly, even with no space after it.
+    expect(stripMention("@销售助手查一下 华东机电", onlyBot, ["销售助手"])).toBe("查一下 华东机电");
+    expect(stripMention("\u2005@销售助手 今天拜访了华东机电", onlyBot, ["销售助手"])).toBe("今天拜访了华东机电");
+    // Unknown name: one leading "@token " only when the robot is the only one mentioned.
+    expect(stripMention("@销售助手 今天拜访了华东机电", onlyBot)).toBe("今天拜访了华东机电");
+    expect(stripMention(" @张三 跟进一下华东机电", botAndColleague)).toBe("@张三 跟进一下华东机电"); // DingTalk already took the robot's
+    expect(stripMention("@销售助手查一下 华东机电")).toBe("@销售助手查一下 华东机电"); // 1:1: no mention to strip
+    expect(stripMention(" 邮件发给 a@b.com", onlyBot)).toBe("邮件发给 a@b.com");
+    expect(stripMention("  查客户 华东机电 ")).toBe("查客户 华东机电");
   });
 });
 

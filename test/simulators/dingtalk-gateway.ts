@@ -1,13 +1,15 @@
 // A fake DingTalk for offline tests (protocols.md C2), grown from protocol-snippets/fake-dingtalk.mjs:
-// open-connection with single-use tickets, the Stream WebSocket (push frames, collect ACKs), and the OpenAPI.
+// open-connection with single-use tickets valid 90 s, the Stream WebSocket (push frames, collect ACKs), the OpenAPI.
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
-import { handleApi, type ApiState } from "./dingtalk-openapi.ts";
+import { THROTTLE_FORMS, handleApi, newApiState, type ApiCall, type CardFault, type Fault, type ThrottleForm } from "./dingtalk-openapi.ts";
 
 export const TOPIC_ROBOT = "/v1.0/im/bot/messages/get";
 export const TOPIC_CARD = "/v1.0/card/instances/callback";
+/** protocols.md B2: "Ticket valid 90 s, single use". */
+export const TICKET_TTL_MS = 90_000;
 
 export interface Frame {
   specVersion: string;
@@ -33,26 +35,32 @@ export type DingtalkGateway = Awaited<ReturnType<typeof startDingtalkGateway>>;
 
 export async function startDingtalkGateway(opts: GatewayOptions = {}) {
   const now = opts.now ?? Date.now;
-  const api: ApiState = {
-    clientId: opts.clientId ?? "dingFAKEKEY",
-    clientSecret: opts.clientSecret ?? "fakeSecret",
-    calls: [],
-    violations: [],
-    tokens: new Set(),
-    flowControl: new Map(),
-    invalidUsers: new Set(),
-    throttleNext: 0,
-    forbidNext: 0,
+  const api = newApiState(opts.clientId ?? "dingFAKEKEY", opts.clientSecret ?? "fakeSecret");
+  const stream = {
+    opens: [] as Record<string, unknown>[],
+    /** ticket → when it was issued (real time). */
+    tickets: new Map<string, number>(),
+    usedTickets: [] as string[],
+    refusedTickets: [] as string[],
+    /** The next N tickets are issued already expired (a slow client). */
+    expireNextTickets: 0,
+    sockets: new Set<WebSocket>(),
+    /** Sockets told `disconnect`: still open for a while, no longer the one new pushes go to. */
+    retiring: new Set<WebSocket>(),
+    acks: [] as Ack[],
+    /** messageId → the socket its ACK came back on. */
+    ackSockets: new Map<string, WebSocket>(),
+    /** WebSocket pings received from clients (ws answers them with pongs by itself). */
+    wsPings: 0,
   };
-  const stream = { opens: [] as Record<string, unknown>[], tickets: new Set<string>(), usedTickets: [] as string[], sockets: new Set<WebSocket>(), acks: [] as Ack[], raw: [] as string[] };
 
   const server = http.createServer(async (req, res) => {
     let text = "";
     for await (const c of req) text += c;
     const url = new URL(req.url ?? "/", "http://x");
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify(body));
+    const send = (status: number, body: unknown, raw?: string, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { "content-type": "application/json", ...headers });
+      res.end(raw ?? JSON.stringify(body));
     };
     let body: unknown;
     try {
@@ -61,35 +69,49 @@ export async function startDingtalkGateway(opts: GatewayOptions = {}) {
       return send(400, { code: "InvalidJson" });
     }
     if (req.method === "POST" && url.pathname === "/v1.0/gateway/connections/open") return send(...openConnection(body as Record<string, unknown>));
-    const call = { method: req.method ?? "", path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body };
+    const call: ApiCall = { method: req.method ?? "", path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body, at: Date.now() };
     api.calls.push(call);
-    const reply = handleApi(api, call);
-    return reply ? send(reply.status, reply.body) : send(404, { code: "notFound" });
+    const reply = handleApi(api, call) ?? { status: 404, body: { code: "notFound" } };
+    call.status = reply.status;
+    return send(reply.status, reply.body, reply.raw, reply.headers);
   });
 
   function openConnection(b: Record<string, unknown> | undefined): [number, unknown] {
     if (!b || b.clientId !== api.clientId || b.clientSecret !== api.clientSecret) return [401, { code: "InvalidAuthentication", message: "clientId/clientSecret" }];
     stream.opens.push(b);
     const ticket = randomUUID();
-    stream.tickets.add(ticket);
+    const expired = stream.expireNextTickets > 0;
+    if (expired) stream.expireNextTickets--;
+    stream.tickets.set(ticket, Date.now() - (expired ? TICKET_TTL_MS + 1 : 0));
     return [200, { endpoint: `ws://127.0.0.1:${port()}/connect`, ticket }];
+  }
+
+  /** Single use, and only within 90 s of being issued. */
+  function takeTicket(ticket: string): boolean {
+    const issued = stream.tickets.get(ticket);
+    stream.tickets.delete(ticket);
+    return issued !== undefined && Date.now() - issued <= TICKET_TTL_MS;
   }
 
   const wss = new WebSocketServer({ noServer: true });
   server.on("upgrade", (req, sock, head) => {
     const url = new URL(req.url ?? "/", "http://x");
     const ticket = url.searchParams.get("ticket") ?? "";
-    if (url.pathname !== "/connect" || !stream.tickets.delete(ticket)) {
+    if (url.pathname !== "/connect" || !takeTicket(ticket)) {
+      stream.refusedTickets.push(ticket);
       sock.write("HTTP/1.1 401 Unauthorized\r\n\r\n");
       return sock.destroy();
     }
     stream.usedTickets.push(ticket);
     wss.handleUpgrade(req, sock, head, (ws) => {
       stream.sockets.add(ws);
-      ws.on("close", () => stream.sockets.delete(ws));
+      ws.on("close", () => (stream.sockets.delete(ws), stream.retiring.delete(ws)));
+      ws.on("ping", () => stream.wsPings++);
       ws.on("message", (m) => {
         try {
-          stream.acks.push(JSON.parse(String(m)) as Ack);
+          const ack = JSON.parse(String(m)) as Ack;
+          stream.acks.push(ack);
+          if (ack.headers?.messageId) stream.ackSockets.set(ack.headers.messageId, ws);
         } catch {
           api.violations.push(`client sent a non-JSON frame: ${String(m).slice(0, 80)}`);
         }
@@ -107,14 +129,21 @@ export async function startDingtalkGateway(opts: GatewayOptions = {}) {
     headers: { appId: "fake-app-id", connectionId: "conn-1", contentType: "application/json", messageId: `${randomUUID().slice(0, 8)}_${Date.now().toString(16)}`, time: String(now()), topic, ...extra },
     data: typeof data === "string" ? data : JSON.stringify(data),
   });
-  const pushRaw = (text: string) => {
-    if (stream.sockets.size !== 1) throw new Error(`expected exactly one live client socket, found ${stream.sockets.size}`);
-    for (const ws of stream.sockets) ws.send(text);
+  /** The sockets new pushes go to: open and not told to disconnect. */
+  const liveSockets = () => [...stream.sockets].filter((ws) => !stream.retiring.has(ws));
+  const current = (): WebSocket => {
+    const live = liveSockets();
+    if (live.length !== 1) throw new Error(`expected exactly one live client socket, found ${live.length}`);
+    return live[0]!;
   };
-  const push = (f: Frame) => (pushRaw(JSON.stringify(f)), f);
+  const pushRaw = (text: string, on: WebSocket = current()) => on.send(text);
+  const push = (f: Frame, on?: WebSocket) => (pushRaw(JSON.stringify(f), on), f);
   const ackFor = (messageId: string) => stream.acks.find((a) => a.headers?.messageId === messageId);
 
-  /** A robot message as DingTalk sends it; 1:1 unless `group` names an openConversationId. */
+  /**
+   * A robot message as DingTalk sends it; 1:1 unless `group` names an openConversationId. In a group DingTalk
+   * removes the robot's own @-mention from the text and leaves its space (protocols.md B5 sample " 测试数据").
+   */
   const robotMessage = (o: { staffId: string; text?: string; msgId?: string; group?: string; msgtype?: string; nick?: string; webhookExpiresAt?: number }) => ({
     conversationId: o.group ?? `cid-direct-${o.staffId}`,
     chatbotCorpId: "dingCORP",
@@ -132,7 +161,7 @@ export async function startDingtalkGateway(opts: GatewayOptions = {}) {
     ...(o.group ? { conversationTitle: "销售群", isInAtList: true, atUsers: [{ dingtalkId: "$:LWCP_v1:$bot" }] } : {}),
     robotCode: api.clientId,
     msgtype: o.msgtype ?? "text",
-    ...(o.msgtype && o.msgtype !== "text" ? { content: { downloadCode: "x" } } : { text: { content: o.group ? `@销售助手 ${o.text ?? ""}` : ` ${o.text ?? ""}` } }),
+    ...(o.msgtype && o.msgtype !== "text" ? { content: { downloadCode: "x" } } : { text: { content: ` ${o.text ?? ""}` } }),
   });
 
   /** A card button click (protocols.md B6). */
@@ -156,19 +185,29 @@ export async function startDingtalkGateway(opts: GatewayOptions = {}) {
     push,
     pushRaw,
     ackFor,
+    liveSockets,
     robotMessage,
     cardClick,
-    sendRobot: (m: ReturnType<typeof robotMessage>) => push(frame("CALLBACK", TOPIC_ROBOT, m)),
-    sendCard: (c: ReturnType<typeof cardClick>) => push(frame("CALLBACK", TOPIC_CARD, c)),
+    sendRobot: (m: ReturnType<typeof robotMessage>, on?: WebSocket) => push(frame("CALLBACK", TOPIC_ROBOT, m), on),
+    sendCard: (c: ReturnType<typeof cardClick>, on?: WebSocket) => push(frame("CALLBACK", TOPIC_CARD, c), on),
     ping: (opaque: string) => push(frame("SYSTEM", "ping", { opaque })),
-    /** The server's "connection is expired" notice, then (like DingTalk) it closes the socket a little later. */
-    disconnect(closeAfterMs = 200) {
-      push(frame("SYSTEM", "disconnect", { reason: "connection is expired" }));
-      const doomed = [...stream.sockets];
-      setTimeout(() => doomed.forEach((ws) => ws.close()), closeAfterMs);
+    /**
+     * The server's "connection is expired" notice. Like DingTalk (which closes ~10 s later) the socket stays open
+     * for `closeAfterMs` and can still be pushed on (`push(f, old)`); new pushes go to the client's next socket.
+     */
+    disconnect(closeAfterMs = 300): WebSocket {
+      const old = current();
+      push(frame("SYSTEM", "disconnect", { reason: "connection is expired" }), old);
+      stream.retiring.add(old);
+      setTimeout(() => old.close(), closeAfterMs);
+      return old;
     },
     /** Drop every socket without a close handshake (network failure). */
     dropSockets: () => stream.sockets.forEach((ws) => ws.terminate()),
+    /** Answer the next `times` robot/card calls (or calls to `path`) with this throttling form. */
+    throttle: (form: ThrottleForm, times = 1, path?: string) => inject({ reply: THROTTLE_FORMS[form], ...(path ? { path } : {}) }, times),
+    inject,
+    failCards: (...faults: CardFault[]) => api.cardFaults.push(...faults),
     calls: (path: string, method = "POST") => api.calls.filter((c) => c.path === path && c.method === method),
     revokeTokens: () => api.tokens.clear(),
     close: async () => {
@@ -178,4 +217,8 @@ export async function startDingtalkGateway(opts: GatewayOptions = {}) {
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+
+  function inject(fault: Fault, times = 1): void {
+    for (let i = 0; i < times; i++) api.faults.push(fault);
+  }
 }

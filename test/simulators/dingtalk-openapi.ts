@@ -1,5 +1,6 @@
 // The OpenAPI half of the fake DingTalk (protocols.md C2.4): tokens, session webhooks, robot sends, cards.
-// Records every call; checks the token header and that msgParam / cardParamMap values are strings.
+// Records every call; checks the token header and that msgParam / cardParamMap values are strings. Tests inject
+// throttling and failures through `faults` / `cardFaults`.
 import { randomUUID } from "node:crypto";
 
 export interface ApiCall {
@@ -8,7 +9,22 @@ export interface ApiCall {
   query: Record<string, string>;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
+  /** The HTTP status we answered, whether it was an injected fault, and when (real time). */
+  status?: number;
+  fault?: boolean;
+  at: number;
 }
+
+export type Reply = { status: number; body?: unknown; raw?: string; headers?: Record<string, string> };
+
+/** A canned answer for the next matching call (any robot/card API when `path` is unset). */
+export interface Fault {
+  reply: Reply;
+  path?: string;
+}
+
+/** What createAndDeliver does next: deliver nothing, leave deliverResults out, refuse, or create and lose the answer. */
+export type CardFault = "empty" | "missing" | "refused" | "lost-answer";
 
 export interface ApiState {
   clientId: string;
@@ -17,22 +33,47 @@ export interface ApiState {
   /** Problems the simulator found in requests (non-string params…); tests assert it stays empty. */
   violations: string[];
   tokens: Set<string>;
+  /** The token endpoint answers 503 while set. */
+  tokenOutage: boolean;
   /** staffId → how many more batchSend calls report them in flowControlledStaffIdList. */
   flowControl: Map<string, number>;
   invalidUsers: Set<string>;
-  /** Answer the next N robot/card calls with HTTP 429 / a QPS-limit code. */
-  throttleNext: number;
-  /** Answer the next N robot/card calls with HTTP 403: the app lacks the permission. */
-  forbidNext: number;
+  faults: Fault[];
+  cardFaults: CardFault[];
+  /** outTrackIds of card instances created so far. */
+  cards: Set<string>;
 }
 
-type Reply = { status: number; body: unknown };
 const ok = (body: unknown): Reply => ({ status: 200, body });
+
+/**
+ * DingTalk's throttling answers (open.dingtalk.com "调用频次与限流"; protocols.md B7). `wait` is 1 here (the real
+ * block says 5) to keep tests short.
+ */
+export const THROTTLE_FORMS = {
+  "errcode 90002": ok({ errcode: 90002, errmsg: "您的服务器调用钉钉开放平台当前接口的所有请求都被暂时禁用了" }),
+  "errcode 90018": ok({ errcode: 90018, errmsg: "当前应用调用该接口超过每秒限制" }),
+  "errcode 90019": ok({ errcode: 90019, errmsg: "当前企业调用该接口超过每秒限制" }),
+  "403 QpsLimitForAppkeyAndApi": { status: 403, body: { code: "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", requestid: "r1", message: "调用该接口超过限流" } },
+  "403 QpsLimitForApi": { status: 403, body: { code: "Forbidden.AccessDenied.QpsLimitForApi", requestid: "r2", message: "接口全局限流" } },
+  "429 with Retry-After": { status: 429, body: { code: "Throttling", message: "Too many requests" }, headers: { "retry-after": "1" } },
+  "IP block (JSON)": { status: 403, body: { status: 1111, wait: 1, source: "x5", punish: "deny", uuid: "u1" } },
+  "IP block (HTML page)": { status: 200, raw: '<html><body><pre>{"status":1111,"wait":1,"source":"x5","punish":"deny","uuid":"u2"}</pre></body></html>', headers: { "content-type": "text/html" } },
+} satisfies Record<string, Reply>;
+export type ThrottleForm = keyof typeof THROTTLE_FORMS;
+
+export const FORBIDDEN: Reply = { status: 403, body: { code: "Forbidden.AccessDenied.AccessTokenPermissionDenied", message: "没有调用该接口的权限" } };
+const WEBHOOK = "/robot/sendBySession";
+
+export function newApiState(clientId: string, clientSecret: string): ApiState {
+  return { clientId, clientSecret, calls: [], violations: [], tokens: new Set(), tokenOutage: false, flowControl: new Map(), invalidUsers: new Set(), faults: [], cardFaults: [], cards: new Set() };
+}
 
 export function handleApi(s: ApiState, call: ApiCall): Reply | null {
   const { method, path } = call;
   const b = (call.body ?? {}) as Record<string, unknown>;
   if (method === "POST" && path === "/v1.0/oauth2/accessToken") {
+    if (s.tokenOutage) return { status: 503, body: { code: "ServiceUnavailable", message: "服务暂不可用" } };
     if (b.appKey !== s.clientId || b.appSecret !== s.clientSecret) return { status: 400, body: { code: "invalidClientIdOrSecret", message: "无效的clientId或者clientSecret" } };
     const token = `tok-${randomUUID()}`;
     s.tokens.add(token);
@@ -41,7 +82,7 @@ export function handleApi(s: ApiState, call: ApiCall): Reply | null {
   if (method === "GET" && path === "/gettoken") return ok({ errcode: 0, errmsg: "ok", access_token: "legacy-token", expires_in: 7200 });
 
   const routes: Record<string, (b: Record<string, unknown>) => Reply> = {
-    "POST /robot/sendBySession": () => ok({ errcode: 0, errmsg: "ok" }),
+    [`POST ${WEBHOOK}`]: () => (call.query.session ? ok({ errcode: 0, errmsg: "ok" }) : ok({ errcode: 300001, errmsg: "session 不存在" })),
     "POST /v1.0/robot/oToMessages/batchSend": (b) => batchSend(s, b),
     "POST /v1.0/robot/groupMessages/send": (b) => (checkMsgParam(s, b), ok({ processQueryKey: `pqk-${randomUUID()}` })),
     "POST /v1.0/card/instances/createAndDeliver": (b) => createAndDeliver(s, b),
@@ -49,15 +90,13 @@ export function handleApi(s: ApiState, call: ApiCall): Reply | null {
   };
   const route = routes[`${method} ${path}`];
   if (!route) return null;
+  // The session in a webhook URL is its credential; every other API needs the token header.
   const token = call.headers["x-acs-dingtalk-access-token"];
-  if (typeof token !== "string" || !s.tokens.has(token)) return { status: 401, body: { code: "InvalidAuthentication", requestid: randomUUID(), message: "不合法的access_token" } };
-  if (s.throttleNext > 0 && path !== "/robot/sendBySession") {
-    s.throttleNext--;
-    return { status: 429, body: { code: "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", message: "调用该接口超过限流" } };
-  }
-  if (s.forbidNext > 0 && path !== "/robot/sendBySession") {
-    s.forbidNext--;
-    return { status: 403, body: { code: "Forbidden.AccessDenied.AccessTokenPermissionDenied", message: "没有调用该接口的权限" } };
+  if (path !== WEBHOOK && (typeof token !== "string" || !s.tokens.has(token))) return { status: 401, body: { code: "InvalidAuthentication", requestid: randomUUID(), message: "不合法的access_token" } };
+  const fault = s.faults.findIndex((f) => (f.path ? f.path === path : path !== WEBHOOK));
+  if (fault >= 0) {
+    call.fault = true;
+    return s.faults.splice(fault, 1)[0]!.reply;
   }
   return route(b);
 }
@@ -76,8 +115,20 @@ function createAndDeliver(s: ApiState, b: Record<string, unknown>): Reply {
   const space = String(b.openSpaceId ?? "");
   if (!/^dtv1\.card\/\/IM_(ROBOT|GROUP)\.\S+$/.test(space)) s.violations.push(`bad openSpaceId ${space}`);
   if (b.userIdType !== 1) s.violations.push("createAndDeliver without userIdType 1");
+  // Clicks reach a Stream client only for STREAM cards (HTTP needs a callbackRouteKey we never register).
+  if (b.callbackType !== "STREAM") s.violations.push(`createAndDeliver with callbackType ${String(b.callbackType)}, not STREAM`);
+  const outTrackId = String(b.outTrackId ?? "");
+  // Our choice of code: DingTalk's own for a reused outTrackId is not documented (see src/channels/dingtalk/sender.ts).
+  if (s.cards.has(outTrackId)) return { status: 400, body: { code: "param.outTrackIdExist", requestid: randomUUID(), message: "outTrackId already exists" } };
   const spaceType = space.includes("IM_GROUP") ? "IM_GROUP" : "IM_ROBOT";
-  return ok({ success: true, result: { outTrackId: b.outTrackId, deliverResults: [{ spaceType, spaceId: space.split(".").pop(), success: true }] } });
+  const spaceId = space.split(".").pop();
+  const fault = s.cardFaults.shift();
+  s.cards.add(outTrackId);
+  if (fault === "lost-answer") return { status: 502, raw: "Bad Gateway" };
+  if (fault === "empty") return ok({ success: true, result: { outTrackId, deliverResults: [] } });
+  if (fault === "missing") return ok({ success: true, result: { outTrackId } });
+  if (fault === "refused") return ok({ success: true, result: { outTrackId, deliverResults: [{ spaceType, spaceId, success: false, errorMsg: "robot is not in the conversation" }] } });
+  return ok({ success: true, result: { outTrackId, deliverResults: [{ spaceType, spaceId, success: true }] } });
 }
 
 function checkMsgParam(s: ApiState, b: Record<string, unknown>): void {

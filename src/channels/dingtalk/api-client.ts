@@ -1,20 +1,28 @@
-// DingTalk OpenAPI calls: access token (cached, refreshed early, single-flight, refetched once on 401), a client
-// side QPS limit, and one mapping of failures to Retryable/Permanent send errors.
+// DingTalk OpenAPI calls: access token (cached, refreshed early by the injected clock, single-flight, refetched once
+// on 401), a client-side QPS limit, and one mapping of failures to Retryable/Permanent send errors.
 import { PermanentSendError, RetryableSendError } from "../../core/app-error.ts";
+import type { Clock } from "../../core/clock.ts";
 import type { Logger } from "../../core/logger.ts";
 import { RateLimiter } from "./rate-limiter.ts";
+import { codeOf, isThrottled, retryAfterMs } from "./throttling.ts";
 
 export interface ApiClientOptions {
   clientId: string;
   clientSecret: string;
   apiBase: string;
   log: Logger;
+  clock: Clock;
+  /** Per instance (see rate-limiter.ts). Default 20. */
   qps?: number;
   timeoutMs?: number;
 }
 
+export interface CallOptions {
+  /** Answers the caller handles itself (returned instead of thrown), e.g. "this card already exists". */
+  tolerate?: (status: number, json: unknown) => boolean;
+}
+
 const REFRESH_MARGIN_MS = 5 * 60_000;
-const THROTTLE_CODES = new Set(["90002", "90018", "90019", "90020", "130101", "Throttling", "Throttling.Api", "Throttling.User"]);
 
 export class DingtalkApi {
   private token: { value: string; expiresAt: number } | null = null;
@@ -26,7 +34,7 @@ export class DingtalkApi {
   }
 
   /** Call `${apiBase}${path}` with the token header; returns the parsed JSON body. */
-  async call<T = Record<string, unknown>>(method: "POST" | "PUT", path: string, body: unknown): Promise<T> {
+  async call<T = Record<string, unknown>>(method: "POST" | "PUT", path: string, body: unknown, opts: CallOptions = {}): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const token = await this.accessToken();
       const res = await this.fetchJson(`${this.o.apiBase}${path}`, method, body, { "x-acs-dingtalk-access-token": token });
@@ -36,23 +44,33 @@ export class DingtalkApi {
         this.o.log.warn("dingtalk: access token refused; fetching a new one", { path });
         continue;
       }
-      throwIfFailed(res.status, res.json, `${method} ${path}`);
+      if (!opts.tolerate?.(res.status, res.json)) throwIfFailed(res, `${method} ${path}`);
       return res.json as T;
     }
   }
 
-  /** POST to a sessionWebhook (a full URL from the message); answers {errcode, errmsg}. */
+  /**
+   * POST to a sessionWebhook (a full URL from the message); answers {errcode, errmsg}. The session in the URL is the
+   * credential: the token header (which DingTalk's Node example sends) is added only when one is cached, so a token
+   * outage never holds up webhook replies. A refusal makes the sender fall back to the robot API.
+   */
   async postWebhook(url: string, body: unknown): Promise<{ errcode?: number; errmsg?: string }> {
-    const token = await this.accessToken();
-    const res = await this.fetchJson(url, "POST", body, { "x-acs-dingtalk-access-token": token });
-    throwIfFailed(res.status, res.json, "session webhook");
+    const token = this.cachedToken();
+    const res = await this.fetchJson(url, "POST", body, token ? { "x-acs-dingtalk-access-token": token } : {});
+    throwIfFailed(res, "session webhook");
     return res.json as { errcode?: number; errmsg?: string };
   }
 
   async accessToken(): Promise<string> {
-    if (this.token && this.token.expiresAt - REFRESH_MARGIN_MS > Date.now()) return this.token.value;
+    const cached = this.cachedToken();
+    if (cached) return cached;
     this.inflight ??= this.fetchToken().finally(() => (this.inflight = null));
     return this.inflight;
+  }
+
+  private cachedToken(): string | undefined {
+    if (this.token && this.token.expiresAt - REFRESH_MARGIN_MS > this.o.clock.now().getTime()) return this.token.value;
+    return undefined;
   }
 
   private invalidate(token: string): void {
@@ -67,11 +85,11 @@ export class DingtalkApi {
       throw new RetryableSendError(`access token: HTTP ${res.status}`);
     }
     const ttl = typeof j.expireIn === "number" ? j.expireIn * 1000 : 7200_000;
-    this.token = { value: j.accessToken, expiresAt: Date.now() + ttl };
+    this.token = { value: j.accessToken, expiresAt: this.o.clock.now().getTime() + ttl };
     return j.accessToken;
   }
 
-  private async fetchJson(url: string, method: string, body: unknown, headers: Record<string, string>, limited = true) {
+  private async fetchJson(url: string, method: string, body: unknown, headers: Record<string, string>, limited = true): Promise<ApiAnswer> {
     if (limited) await this.limiter.take();
     let res: globalThis.Response;
     try {
@@ -86,37 +104,38 @@ export class DingtalkApi {
     }
     const text = await res.text();
     let json: unknown = {};
+    let raw: string | undefined;
     try {
       json = text ? JSON.parse(text) : {};
     } catch {
-      json = { raw: text.slice(0, 200) };
+      raw = text.slice(0, 2000);
+      json = { raw: raw.slice(0, 200) };
     }
-    return { status: res.status, json };
+    return { status: res.status, json, raw, retryAfter: res.headers.get("retry-after") };
   }
 }
 
-const CONFIG_RETRY_MS = 5 * 60_000;
-
-function codeOf(json: unknown): string {
-  const j = (json ?? {}) as { code?: unknown; errcode?: unknown };
-  return String(j.code ?? j.errcode ?? "");
+export interface ApiAnswer {
+  status: number;
+  json: unknown;
+  /** The body when it was not JSON (an HTML block page, a proxy error). */
+  raw?: string;
+  retryAfter: string | null;
 }
+
+const CONFIG_RETRY_MS = 5 * 60_000;
 
 function isAuthFailure(status: number, json: unknown): boolean {
   const code = codeOf(json);
   return status === 401 || code === "InvalidAuthentication" || code === "40014" || code === "42001";
 }
 
-export function isThrottled(status: number, json: unknown): boolean {
-  const code = codeOf(json);
-  return status === 429 || THROTTLE_CODES.has(code) || /QpsLimit|ApiCountLimit|Throttl/i.test(code) || (json as { status?: unknown })?.status === 1111;
-}
-
 /** HTTP status and the body's code decide: throttled/5xx/network → retry later; other 4xx or errcode → never. */
-function throwIfFailed(status: number, json: unknown, what: string): void {
+function throwIfFailed(res: ApiAnswer, what: string): void {
+  const { status, json } = res;
   const code = codeOf(json);
   const message = String((json as { message?: unknown; errmsg?: unknown })?.message ?? (json as { errmsg?: unknown })?.errmsg ?? "");
-  if (isThrottled(status, json)) throw new RetryableSendError(`${what}: throttled (${status} ${code})`);
+  if (isThrottled(res)) throw new RetryableSendError(`${what}: throttled (${status} ${code || "no code"})`, retryAfterMs(res));
   if (status >= 500) throw new RetryableSendError(`${what}: HTTP ${status} ${code} ${message}`.trim());
   // A missing permission or IP whitelist entry is the administrator's to fix: keep the message queued and
   // retry slowly (as the WeCom channel does) instead of losing it.
@@ -124,6 +143,8 @@ function throwIfFailed(status: number, json: unknown, what: string): void {
     throw new RetryableSendError(`${what}: not permitted (${status} ${code} ${message}); grant the app the permission in the DingTalk developer console — retrying every 5 minutes`.trim(), CONFIG_RETRY_MS);
   }
   if (status >= 400) throw new PermanentSendError(`${what}: HTTP ${status} ${code} ${message}`.trim());
+  // A 200 we cannot read (a proxy page…) is not a delivery.
+  if (res.raw !== undefined) throw new RetryableSendError(`${what}: unreadable answer (HTTP ${status}): ${res.raw.slice(0, 100)}`);
   if (code && code !== "0" && code !== "undefined" && (json as { errcode?: unknown }).errcode !== undefined) {
     if (code === "-1") throw new RetryableSendError(`${what}: system busy`);
     throw new PermanentSendError(`${what}: errcode ${code} ${message}`.trim());

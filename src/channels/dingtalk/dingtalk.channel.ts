@@ -12,8 +12,10 @@ import { StreamSupervisor, type SupervisorTimings } from "./stream-supervisor.ts
 export interface DingtalkChannelOptions {
   /** Stream connection timings (tests shorten them). */
   stream?: Partial<SupervisorTimings>;
-  /** Client-side limit on OpenAPI calls per second. Default 20. */
+  /** Client-side limit on OpenAPI calls per second, per instance. Default 20 (DingTalk's standard per-app limit). */
   qps?: number;
+  /** The robot's display name(s), so a leading "@name" left in a group message can be removed exactly. */
+  robotNames?: string[];
 }
 
 export interface DingtalkChannel extends Channel {
@@ -23,7 +25,7 @@ export interface DingtalkChannel extends Channel {
 
 export function createDingtalkChannel(config: DingtalkConfig, deps: ChannelDeps, options: DingtalkChannelOptions = {}): DingtalkChannel {
   const log = deps.log.child({ channel: "dingtalk" });
-  const api = new DingtalkApi({ clientId: config.clientId, clientSecret: config.clientSecret, apiBase: config.apiBase, log, qps: options.qps ?? 20 });
+  const api = new DingtalkApi({ clientId: config.clientId, clientSecret: config.clientSecret, apiBase: config.apiBase, log, clock: deps.clock, qps: options.qps ?? 20 });
   // Card clicks arrive only over Stream; in HTTP mode cards are sent as markdown with text commands.
   const cardTemplateId = config.mode === "stream" ? config.cardTemplateId : undefined;
   const sender = new DingtalkSender(api, { robotCode: config.robotCode, cardTemplateId, oapiBase: config.oapiBase }, deps.clock, log);
@@ -32,7 +34,7 @@ export function createDingtalkChannel(config: DingtalkConfig, deps: ChannelDeps,
     return {
       platform: "dingtalk",
       sender,
-      http: { path: "/dingtalk", handler: dingtalkHttpRouter({ appSecret: config.clientSecret, inbox: deps.inbox, log, clock: deps.clock, maxBodyBytes: deps.maxBodyBytes }) },
+      http: { path: "/dingtalk", handler: dingtalkHttpRouter({ appSecret: config.clientSecret, inbox: deps.inbox, log, clock: deps.clock, maxBodyBytes: deps.maxBodyBytes, robotNames: options.robotNames ?? [] }) },
       async start() {
         if (config.cardTemplateId) log.warn("DINGTALK_CARD_TEMPLATE_ID is ignored in http mode: card clicks need Stream mode, so cards are sent as markdown");
         log.info("dingtalk channel ready (http mode): POST /dingtalk/callback");
@@ -41,9 +43,13 @@ export function createDingtalkChannel(config: DingtalkConfig, deps: ChannelDeps,
     };
   }
 
-  const client = new LocalDWClient({ clientId: config.clientId, clientSecret: config.clientSecret, apiBase: config.apiBase, log });
-  attachStreamReceiver(client, { inbox: deps.inbox, log, clock: deps.clock });
-  const stream = new StreamSupervisor(client, log, options.stream);
+  // One DWClient per connection (see stream-supervisor.ts), each with the same receiver.
+  const newClient = () => {
+    const client = new LocalDWClient({ clientId: config.clientId, clientSecret: config.clientSecret, apiBase: config.apiBase, log });
+    attachStreamReceiver(client, { inbox: deps.inbox, log, clock: deps.clock, robotNames: options.robotNames ?? [] });
+    return client;
+  };
+  const stream = new StreamSupervisor(newClient, log, options.stream);
   return {
     platform: "dingtalk",
     sender,

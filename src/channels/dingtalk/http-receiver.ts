@@ -15,6 +15,8 @@ export interface HttpReceiverDeps {
   log: Logger;
   clock: Clock;
   maxBodyBytes: number;
+  /** See stripMention. */
+  robotNames?: readonly string[];
 }
 
 export function dingtalkHttpRouter(deps: HttpReceiverDeps): express.Router {
@@ -26,7 +28,7 @@ export function dingtalkHttpRouter(deps: HttpReceiverDeps): express.Router {
       log.warn("dingtalk http: body is not a robot message", { issues: parsed.error.issues.slice(0, 5).map((i) => i.message) });
       return void res.status(400).json({ error: "bad_request" });
     }
-    const event = robotMessageToEvent(parsed.data, deps.clock.now().getTime());
+    const event = robotMessageToEvent(parsed.data, deps.clock.now().getTime(), deps.robotNames);
     if (!event) return void res.status(400).json({ error: "bad_request", message: "no sender" });
     const outcome = await acceptEvent(deps.inbox, log.child({ eventId: event.eventId }), event);
     if (outcome === "invalid") return void res.status(400).json({ error: "bad_request" });

@@ -1,4 +1,7 @@
 // A small client-side limiter (token bucket) so one busy moment does not trip DingTalk's per-app QPS limit.
+// It is per instance: N instances together may send N × perSecond, while DingTalk's limit (20 QPS per app per API on
+// the standard plan) is shared by all of them. With several instances, lower the rate to limit ÷ instances; whatever
+// still gets throttled comes back as 90018 / QpsLimitForAppkeyAndApi and is retried by the outbox.
 export class RateLimiter {
   private tokens: number;
   private last = Date.now();

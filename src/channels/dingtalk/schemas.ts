@@ -14,6 +14,10 @@ export const RobotMessageSchema = z.object({
   sessionWebhookExpiredTime: z.number().int().optional(),
   createAt: z.number().int().optional(),
   robotCode: z.string().optional(),
+  /** Group messages: whether the robot was @-mentioned, who was, and the robot's own (encrypted) id. */
+  isInAtList: z.boolean().optional(),
+  atUsers: z.array(z.object({ dingtalkId: z.string().optional(), staffId: z.string().optional() })).max(200).optional(),
+  chatbotUserId: z.string().optional(),
   text: z.object({ content: z.string() }).optional(),
 });
 export type RobotMessage = z.infer<typeof RobotMessageSchema>;

@@ -19,6 +19,20 @@ export interface SenderConfig {
 
 type Plain = { msgKey: "sampleText"; param: { content: string } } | { msgKey: "sampleMarkdown"; param: { title: string; text: string } };
 
+type CreateAndDeliverAnswer = { success?: boolean; code?: string; message?: string; result?: { deliverResults?: { success?: boolean; errorMsg?: string }[] } };
+
+/**
+ * "This outTrackId already exists". DingTalk's exact code for it is not documented where we could find it (the card
+ * API's error table lists param.outTrackIdEmpty and friends); the simulator answers HTTP 400
+ * {"code":"param.outTrackIdExist","message":"outTrackId already exists"}, and we match any code or message that
+ * names the outTrackId as existing or duplicate.
+ */
+function outTrackIdTaken(json: unknown): boolean {
+  const j = (json ?? {}) as { code?: unknown; message?: unknown };
+  const text = `${String(j.code ?? "")} ${String(j.message ?? "")}`;
+  return /outTrackId/i.test(text) && /exist|duplicat|重复|已存在/i.test(text);
+}
+
 /** Don't use a session webhook in its last minute. */
 const WEBHOOK_MARGIN_MS = 60_000;
 export const MAX_BATCH_USERS = 20;
@@ -109,14 +123,16 @@ export class DingtalkSender implements ChannelSender {
         : { imRobotOpenSpaceModel: { supportForward: false }, imRobotOpenDeliverModel: { spaceType: "IM_ROBOT" } }),
       userIdType: 1,
     };
-    const r = await this.api.call<{ success?: boolean; result?: { deliverResults?: { success?: boolean; errorMsg?: string }[] } }>(
-      "POST",
-      "/v1.0/card/instances/createAndDeliver",
-      body,
-    );
-    const failed = (r.result?.deliverResults ?? []).filter((d) => d.success !== true);
-    if (r.success === false || failed.length) {
-      const why = failed.map((d) => d.errorMsg ?? "unknown").join("; ") || "success=false";
+    const r = await this.api.call<CreateAndDeliverAnswer>("POST", "/v1.0/card/instances/createAndDeliver", body, { tolerate: (_status, json) => outTrackIdTaken(json) });
+    if (outTrackIdTaken(r)) {
+      // Only a retry of this very card meets its own outTrackId: an earlier attempt created it and its answer was lost.
+      this.log.info("dingtalk: card already created by an earlier attempt; treated as delivered", { outTrackId: card.ref });
+      return { externalId: card.ref };
+    }
+    const results = r.result?.deliverResults ?? [];
+    // HTTP 200 is not delivery: at least one target must say success (an empty list delivered nothing).
+    if (r.success === false || !results.some((d) => d.success === true)) {
+      const why = results.map((d) => d.errorMsg ?? "unknown").join("; ") || (r.success === false ? "success=false" : "no deliverResults");
       if (/limit|throttl|频率|限流/i.test(why)) throw new RetryableSendError(`card delivery throttled: ${why}`);
       throw new PermanentSendError(`card delivery failed: ${why}`);
     }

@@ -13,6 +13,8 @@ export interface StreamReceiverDeps {
   inbox: InboxPort;
   log: Logger;
   clock: Clock;
+  /** See stripMention. */
+  robotNames: readonly string[];
 }
 
 export function attachStreamReceiver(client: LocalDWClient, deps: StreamReceiverDeps): void {
@@ -31,7 +33,7 @@ async function handle(client: LocalDWClient, deps: StreamReceiverDeps, frame: DW
   const log = deps.log.child({ channel: "dingtalk", messageId, topic: frame.headers.topic });
   if (!messageId) return log.warn("dingtalk stream: callback without a messageId ignored");
   try {
-    const event = toEvent(frame, kind, deps.clock.now().getTime());
+    const event = toEvent(frame, kind, deps.clock.now().getTime(), deps.robotNames);
     if ("error" in event) log.warn("dingtalk stream: callback ignored", { error: event.error });
     else if ((await acceptEvent(deps.inbox, log, event)) === "invalid") log.warn("dingtalk stream: callback not stored");
   } catch (err) {
@@ -39,9 +41,10 @@ async function handle(client: LocalDWClient, deps: StreamReceiverDeps, frame: DW
     log.error("dingtalk stream: could not store callback; not acknowledged", { err });
     return;
   }
-  // An ACK for a frame from a socket we have since replaced would land on the wrong connection: skip it.
+  // Each connection has its own client, so the ACK goes back on the socket the frame came from; a draining
+  // connection is still answered. Only a socket that closed meanwhile cannot be.
   if (client.socketNow !== socket || socket?.readyState !== socket?.OPEN) {
-    log.warn("dingtalk stream: connection changed before the ACK; the platform may redeliver (deduped)");
+    log.warn("dingtalk stream: connection closed before the ACK; the platform may redeliver (deduped)");
     return;
   }
   try {
@@ -51,12 +54,12 @@ async function handle(client: LocalDWClient, deps: StreamReceiverDeps, frame: DW
   }
 }
 
-function toEvent(frame: DWClientDownStream, kind: "robot" | "card", now: number) {
+function toEvent(frame: DWClientDownStream, kind: "robot" | "card", now: number, robotNames: readonly string[]) {
   const data = typeof frame.data === "string" ? frame.data : "";
   if (kind === "robot") {
     const parsed = parseJsonAs(RobotMessageSchema, data);
     if (!parsed.ok) return { error: `robot message: ${parsed.error}` };
-    return robotMessageToEvent(parsed.value, now) ?? { error: "robot message without a sender" };
+    return robotMessageToEvent(parsed.value, now, robotNames) ?? { error: "robot message without a sender" };
   }
   const parsed = parseJsonAs(CardCallbackSchema, data);
   if (!parsed.ok) return { error: `card callback: ${parsed.error}` };

@@ -1,8 +1,23 @@
-// Keeps exactly one Stream socket alive per client. The SDK's own reconnect is off (2.1.5: a failed handshake
-// doubles the attempts, TLS errors may never fire close, heartbeat timers leak), so this small state machine
-// owns it: back-off with jitter after drops and `disconnect` frames, a scheduled re-open before the connection
-// ages out, a watchdog for silent sockets (WS pings; any frame or pong counts as life), and a stop() that
-// leaves no timer behind.
+// Keeps exactly one live Stream connection per channel. The SDK's own reconnect is off (2.1.5: a failed handshake
+// doubles the attempts, TLS errors may never fire close, heartbeat timers leak), so this small state machine owns it
+// and logs every state change.
+//
+// Each connection is its own DWClient: the SDK ACKs on `this.socket`, so one client per socket keeps every ACK on
+// the socket its frame came from, and an old connection can go on receiving while a new one opens.
+//
+// Two ways to re-open:
+// - make-before-break, when the old socket still works: the server's `disconnect` notice (it closes ~10 s later and
+//   may deliver until then), the scheduled re-open before the connection ages out, and silence (below). The new
+//   connection opens first and becomes the live one; the old one keeps handling what still arrives until the server
+//   closes it or `drainMs` passes.
+// - break, then reconnect with back-off: the socket closed, or nothing (not even a pong) came back for `deadAfterMs`.
+//
+// Silence: DingTalk documents a server `ping` frame for health checks but no interval (protocols.md B3), and a WS
+// pong only proves the TCP path, not that the gateway still routes callbacks to this connection (a known failure:
+// sockets that answer pings but get nothing). So pongs feed only the dead-socket check, and `silentAfterMs` without a
+// downstream frame re-opens make-before-break. If the server does send nothing on an idle connection, that costs
+// one open-connection call per `silentAfterMs` of silence and loses nothing, since the old socket stays until the new
+// one is up.
 import type WebSocket from "ws";
 import type { Logger } from "../../core/logger.ts";
 import { StreamAuthError, type LocalDWClient } from "./stream-client.ts";
@@ -10,10 +25,14 @@ import { StreamAuthError, type LocalDWClient } from "./stream-client.ts";
 export interface SupervisorTimings {
   /** Re-open this often even if all is well (DingTalk expires connections). Default 2 h. */
   maxConnectionAgeMs: number;
-  /** Ping the socket when nothing arrived for this long. Default 30 s. */
+  /** Re-open when no downstream frame (pongs do not count) arrived for this long. Default 3 min. */
+  silentAfterMs: number;
+  /** WS-ping the socket when neither a frame nor a pong arrived for this long. Default 30 s. */
   pingAfterMs: number;
-  /** Give the socket up when nothing (not even a pong) arrived for this long. Default 90 s. */
+  /** Give the socket up when neither a frame nor a pong arrived for this long. Default 90 s. */
   deadAfterMs: number;
+  /** A replaced connection keeps receiving at most this long (DingTalk closes it ~10 s after `disconnect`). Default 15 s. */
+  drainMs: number;
   /** How often the watchdog looks. Default 10 s. */
   watchdogEveryMs: number;
   /** Handshake (open-connection + WS open) must finish within this. Default 20 s. */
@@ -25,43 +44,57 @@ export interface SupervisorTimings {
 
 export const DEFAULT_TIMINGS: SupervisorTimings = {
   maxConnectionAgeMs: 2 * 3600_000,
+  silentAfterMs: 3 * 60_000,
   pingAfterMs: 30_000,
   deadAfterMs: 90_000,
+  drainMs: 15_000,
   watchdogEveryMs: 10_000,
   connectTimeoutMs: 20_000,
   backoffBaseMs: 1000,
   backoffCapMs: 60_000,
 };
 
+/** open: a live connection and nothing pending; connecting/waiting: a (re)connect is running or scheduled. */
 type State = "idle" | "connecting" | "open" | "waiting" | "stopped";
+
+interface Connection {
+  client: LocalDWClient;
+  socket: WebSocket;
+  openedAt: number;
+  lastFrameAt: number;
+  lastPongAt: number;
+}
+
+// Transport timing uses the real clock on purpose: socket liveness is about elapsed time, not business time.
+const now = () => Date.now();
 
 export class StreamSupervisor {
   private state: State = "idle";
   private failures = 0;
-  private lastSeen = 0;
-  private openedAt = 0;
-  private socket: WebSocket | undefined;
+  /** The one connection new work is accounted to; replaced ones sit in `draining` until they close. */
+  private live: Connection | undefined;
+  private readonly draining = new Set<Connection>();
+  private handshaking: LocalDWClient | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private cycle: Promise<void> = Promise.resolve();
   readonly t: SupervisorTimings;
 
   constructor(
-    private readonly client: LocalDWClient,
+    private readonly newClient: () => LocalDWClient,
     private readonly log: Logger,
     timings: Partial<SupervisorTimings> = {},
   ) {
     this.t = { ...DEFAULT_TIMINGS, ...timings };
-    client.hooks = { onFrame: () => this.seen(), onDisconnectNotice: (why) => this.reopenSoon(`server sent disconnect ${why}`) };
   }
 
   get status(): State {
     return this.state;
   }
 
-  /** Any downstream frame (the client calls this): the connection is alive. */
-  seen(): void {
-    this.lastSeen = Date.now();
+  /** Replaced connections still open (for health checks and tests). */
+  get drainingCount(): number {
+    return this.draining.size;
   }
 
   /** First connection. Wrong credentials fail boot; a network problem is retried in the background. */
@@ -70,78 +103,118 @@ export class StreamSupervisor {
     this.watchdog = setInterval(() => this.checkHealth(), this.t.watchdogEveryMs);
     this.watchdog.unref();
     try {
-      this.cycle = this.connect();
-      await this.cycle;
+      await this.connect("opening a Stream connection");
     } catch (err) {
       if (err instanceof StreamAuthError) {
         await this.stop();
         throw err;
       }
-      this.scheduleRetry(`first connection failed: ${errText(err)}`);
+      this.failed(err);
     }
-  }
-
-  /** The server announced it will close (`disconnect` frame): move to a fresh connection now. */
-  reopenSoon(reason: string): void {
-    if (this.state !== "open") return;
-    this.restart(reason);
   }
 
   async stop(): Promise<void> {
     if (this.state === "stopped") return;
-    const wasConnecting = this.state === "connecting";
     this.setState("stopped", "stop requested");
     clearTimeout(this.retryTimer);
     clearInterval(this.watchdog);
-    this.client.abortPending();
-    if (wasConnecting) this.client.socketNow?.terminate(); // a half-open handshake: no goodbye needed
-    await this.cycle.catch(() => {});
-    await this.closeSocket();
+    this.handshaking?.abortPending();
+    this.handshaking?.socketNow?.terminate(); // a half-open handshake: no goodbye needed
+    await this.cycle;
+    const all = [...(this.live ? [this.live] : []), ...this.draining];
+    this.live = undefined;
+    this.draining.clear();
+    await Promise.all(all.map((c) => closeGracefully(c.socket, 3000)));
   }
 
-  private async connect(): Promise<void> {
-    this.setState("connecting", "opening a Stream connection");
+  /** Open a connection and make it the live one (the previous one drains). Rejects when the attempt fails. */
+  private connect(why: string): Promise<void> {
+    this.setState("connecting", why);
+    const attempt = this.open().then((conn) => this.adopt(conn));
+    this.cycle = attempt.catch(() => {});
+    return attempt;
+  }
+
+  /** Make-before-break re-open, only from a settled open state (never two attempts at once). */
+  private replace(why: string): void {
+    if (this.state !== "open") return;
+    this.connect(why).catch((err: unknown) => this.failed(err));
+  }
+
+  private async open(): Promise<Connection> {
+    const client = this.newClient();
+    this.handshaking = client;
     let gaveUp = false;
     const attempt = async () => {
-      await this.client.getEndpoint();
+      await client.getEndpoint();
       if (gaveUp || this.state === "stopped") throw new Error("connection attempt abandoned");
-      await this.client._connect();
+      await client._connect();
     };
-    await withTimeout(attempt(), this.t.connectTimeoutMs, () => {
-      gaveUp = true;
-      this.client.abortPending();
-      this.client.socketNow?.terminate();
-    });
-    const sock = this.client.socketNow;
-    if (!sock) throw new Error("the SDK reported open without a socket");
-    if (this.state === "stopped") {
-      sock.terminate();
-      return;
+    try {
+      await withTimeout(attempt(), this.t.connectTimeoutMs, () => {
+        gaveUp = true;
+        client.abortPending();
+        client.socketNow?.terminate();
+      });
+    } catch (err) {
+      client.socketNow?.terminate();
+      throw err;
+    } finally {
+      if (this.handshaking === client) this.handshaking = undefined;
     }
-    this.socket = sock;
-    this.openedAt = this.lastSeen = Date.now();
+    const socket = client.socketNow;
+    if (!socket) throw new Error("the SDK reported open without a socket");
+    const at = now();
+    const conn: Connection = { client, socket, openedAt: at, lastFrameAt: at, lastPongAt: at };
+    client.hooks = { onFrame: () => (conn.lastFrameAt = now()), onDisconnectNotice: (why) => this.onDisconnectNotice(conn, why) };
+    socket.on("pong", () => (conn.lastPongAt = now()));
+    socket.once("close", (code) => this.onClose(conn, code));
+    return conn;
+  }
+
+  private async adopt(conn: Connection): Promise<void> {
+    if (this.state === "stopped") return closeGracefully(conn.socket, 3000);
+    const previous = this.live;
+    this.live = conn;
     this.failures = 0;
-    sock.on("pong", () => this.seen());
-    sock.once("close", (code) => this.onClose(sock, code));
-    this.setState("open", "connected");
+    this.setState("open", previous ? "connected; the previous connection drains" : "connected");
+    if (previous) this.drain(previous);
   }
 
-  private onClose(sock: WebSocket, code: number): void {
-    if (sock !== this.socket) return; // an old socket we retired on purpose
-    this.socket = undefined;
-    if (this.state === "stopped") return;
-    this.scheduleRetry(`socket closed (code ${code})`);
+  private onDisconnectNotice(conn: Connection, why: string): void {
+    if (conn === this.live) this.replace(`server sent disconnect ${why}`);
   }
 
-  /** Retire the current socket, then connect again after a short jittered pause. */
-  private restart(reason: string): void {
-    const old = this.socket;
-    this.socket = undefined;
-    this.setState("waiting", reason);
-    this.cycle = (async () => {
-      if (old) await closeGracefully(old, 5000);
-      this.scheduleRetry(reason, jitter(250));
-    })();
+  private onClose(conn: Connection, code: number): void {
+    if (this.draining.delete(conn)) return this.log.info("dingtalk stream: replaced connection closed", { code });
+    if (conn !== this.live) return;
+    this.live = undefined;
+    // connecting/waiting: a replacement is already on its way.
+    if (this.state === "open") this.scheduleRetry(`socket closed (code ${code})`);
+  }
+
+  /** Keep handling what still arrives on a replaced connection until the server closes it, at most drainMs. */
+  private drain(conn: Connection): void {
+    if (conn.socket.readyState === conn.socket.CLOSED) return;
+    this.draining.add(conn);
+    const timer = setTimeout(() => {
+      this.draining.delete(conn);
+      void closeGracefully(conn.socket, 3000);
+    }, this.t.drainMs);
+    timer.unref();
+    conn.socket.once("close", () => clearTimeout(timer));
+  }
+
+  /** A dead socket has nothing to drain: drop it and reconnect. */
+  private drop(conn: Connection, why: string): void {
+    this.live = undefined;
+    conn.socket.terminate();
+    this.scheduleRetry(why, jitter(250));
+  }
+
+  private failed(err: unknown): void {
+    this.failures++;
+    this.scheduleRetry(`connection attempt ${this.failures} failed: ${errText(err)}`);
   }
 
   private scheduleRetry(reason: string, delayMs?: number): void {
@@ -149,34 +222,23 @@ export class StreamSupervisor {
     const wait = delayMs ?? this.backoff();
     this.setState("waiting", `${reason}; reconnecting in ${wait} ms`);
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      this.cycle = this.connect().catch((err) => {
-        this.failures++;
-        this.client.socketNow?.terminate();
-        this.scheduleRetry(`connection attempt ${this.failures} failed: ${errText(err)}`);
-      });
-    }, wait);
+    this.retryTimer = setTimeout(() => this.connect("retrying").catch((err: unknown) => this.failed(err)), wait);
   }
 
   private checkHealth(): void {
-    if (this.state !== "open" || !this.socket) return;
-    const now = Date.now();
-    if (now - this.openedAt >= this.t.maxConnectionAgeMs) return this.restart("scheduled re-open (connection age)");
-    const quiet = now - this.lastSeen;
-    if (quiet >= this.t.deadAfterMs) return this.restart(`no frame or pong for ${quiet} ms`);
-    if (quiet >= this.t.pingAfterMs) this.socket.ping();
+    const c = this.live;
+    if (this.state !== "open" || !c) return;
+    const t = now();
+    const heard = Math.max(c.lastFrameAt, c.lastPongAt);
+    if (t - heard >= this.t.deadAfterMs) return this.drop(c, `no frame or pong for ${t - heard} ms`);
+    if (t - c.openedAt >= this.t.maxConnectionAgeMs) return this.replace("scheduled re-open (connection age)");
+    if (t - c.lastFrameAt >= this.t.silentAfterMs) return this.replace(`no frame for ${t - c.lastFrameAt} ms (pongs alone do not prove delivery)`);
+    if (t - heard >= this.t.pingAfterMs) c.socket.ping();
   }
 
   private backoff(): number {
     const exp = Math.min(this.t.backoffCapMs, this.t.backoffBaseMs * 2 ** Math.min(this.failures, 16));
     return Math.round(exp / 2 + jitter(exp / 2));
-  }
-
-  private async closeSocket(): Promise<void> {
-    const sock = this.socket ?? this.client.socketNow;
-    this.socket = undefined;
-    this.client.disconnect(); // sets the SDK's userDisconnect flag and clears its own timers
-    if (sock) await closeGracefully(sock, 3000);
   }
 
   private setState(next: State, why: string): void {
@@ -219,6 +281,7 @@ function closeGracefully(sock: WebSocket, ms: number): Promise<void> {
       resolve();
     });
     if (sock.readyState === sock.OPEN) sock.close(1000, "reconnecting");
-    else sock.terminate();
+    else if (sock.readyState === sock.CONNECTING) sock.terminate();
+    // CLOSING: the close event follows (or the force timer).
   });
 }

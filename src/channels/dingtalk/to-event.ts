@@ -4,12 +4,26 @@ import { CardCallbackContentSchema, parseJsonAs, type CardCallback, type RobotMe
 
 const MAX_TEXT = 4000;
 
-/** "@销售助手  今天…" → "今天…": DingTalk keeps the @mention (or a leading space) in group messages. */
-export function stripMention(content: string): string {
-  return content.replace(/^\s*(?:@\S+\s+)*/u, "").trim();
+/**
+ * Removes the robot's own @-mention and leading spaces, nothing else. DingTalk usually removes the robot's mention
+ * itself (leaving the leading space); when it is still there we strip it only when we can tell it is the robot's:
+ * a known robot name (exact, even with no space after it), or, without a name, one leading "@token " when the robot
+ * is the only one @-mentioned (so the token cannot be a colleague's mention). "@张三 跟进一下" stays as it is.
+ */
+export function stripMention(content: string, m: Pick<RobotMessage, "isInAtList" | "atUsers" | "chatbotUserId"> = {}, robotNames: readonly string[] = []): string {
+  let text = content.replace(/^\s+/u, "");
+  const name = robotNames.find((n) => n && text.startsWith(`@${n}`));
+  if (name) text = text.slice(name.length + 1);
+  else if (onlyRobotMentioned(m)) text = text.replace(/^@\S+\s+/u, "");
+  return text.trim();
 }
 
-export function robotMessageToEvent(m: RobotMessage, now: number): InboundEvent | null {
+function onlyRobotMentioned(m: Pick<RobotMessage, "isInAtList" | "atUsers" | "chatbotUserId">): boolean {
+  const at = m.atUsers ?? [];
+  return m.isInAtList === true && !!m.chatbotUserId && at.length > 0 && at.every((u) => u.dingtalkId === m.chatbotUserId);
+}
+
+export function robotMessageToEvent(m: RobotMessage, now: number, robotNames: readonly string[] = []): InboundEvent | null {
   // senderStaffId is the userId replies go to; without it (external contacts) we fall back to the opaque senderId,
   // which matches no identity, so the inbox refuses politely through the session webhook.
   const senderId = m.senderStaffId || m.senderId;
@@ -28,7 +42,7 @@ export function robotMessageToEvent(m: RobotMessage, now: number): InboundEvent 
     occurredAt: m.createAt ?? now,
   };
   if (m.msgtype !== "text" || !m.text) return { ...base, kind: "unsupported", messageType: m.msgtype.slice(0, 64) };
-  return { ...base, kind: "message", text: stripMention(m.text.content).slice(0, MAX_TEXT) };
+  return { ...base, kind: "message", text: stripMention(m.text.content, m, robotNames).slice(0, MAX_TEXT) };
 }
 
 /**
