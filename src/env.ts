@@ -57,6 +57,10 @@ const EnvSchema = z.object({
   DINGTALK_ROBOT_CODE: optionalString,
   DINGTALK_MODE: z.enum(["stream", "http"]).default("stream"),
   DINGTALK_CARD_TEMPLATE_ID: optionalString,
+  /** The robot's display name, so "@销售助手 …" is stripped exactly; colleagues' @-mentions stay in the text. */
+  DINGTALK_ROBOT_NAME: optionalString,
+  /** Calls per second this instance makes to DingTalk's OpenAPI (the app's limit is shared: use ~20 / instances). */
+  DINGTALK_QPS: z.coerce.number({ message: "expected calls per second, e.g. 20" }).int().min(1).max(200).default(20),
   DINGTALK_API_BASE: url("https://api.dingtalk.com"),
   DINGTALK_OAPI_BASE: url("https://oapi.dingtalk.com"),
 
@@ -83,6 +87,8 @@ export interface DingtalkConfig {
   robotCode: string;
   mode: "stream" | "http";
   cardTemplateId?: string;
+  robotName?: string;
+  qps?: number;
   apiBase: string;
   oapiBase: string;
 }
@@ -139,7 +145,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const hasLlm = group(raw, "The LLM parser", ["OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL"], problems);
   // Settings that only mean something with their channel: set alone, they are a mistake, not a no-op.
   orphans(input, hasWecom, "WeCom", ["WECOM_API_BASE"], "WECOM_CORP_ID, WECOM_AGENT_ID, WECOM_SECRET, WECOM_TOKEN, WECOM_ENCODING_AES_KEY", problems);
-  orphans(input, hasDing, "DingTalk", ["DINGTALK_ROBOT_CODE", "DINGTALK_MODE", "DINGTALK_CARD_TEMPLATE_ID", "DINGTALK_API_BASE", "DINGTALK_OAPI_BASE"], "DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET", problems);
+  orphans(input, hasDing, "DingTalk", ["DINGTALK_ROBOT_CODE", "DINGTALK_MODE", "DINGTALK_CARD_TEMPLATE_ID", "DINGTALK_ROBOT_NAME", "DINGTALK_QPS", "DINGTALK_API_BASE", "DINGTALK_OAPI_BASE"], "DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET", problems);
   orphans(input, hasLlm, "The LLM parser", ["OPENAI_MODE", "OPENAI_TIMEOUT_MS"], "OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_MODEL", problems);
   if (problems.length) throw new EnvError(problems);
 
@@ -167,6 +173,8 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
           robotCode: raw.DINGTALK_ROBOT_CODE ?? raw.DINGTALK_CLIENT_ID!,
           mode: raw.DINGTALK_MODE,
           cardTemplateId: raw.DINGTALK_CARD_TEMPLATE_ID,
+          robotName: raw.DINGTALK_ROBOT_NAME,
+          qps: raw.DINGTALK_QPS,
           apiBase: raw.DINGTALK_API_BASE,
           oapiBase: raw.DINGTALK_OAPI_BASE,
         }

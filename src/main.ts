@@ -89,7 +89,10 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
   const channelDeps = { inbox: inboxRepo, log, clock, maxBodyBytes: env.MAX_BODY_BYTES };
   const channels: Channel[] = [];
   if (env.wecom) channels.push(createWecomChannel(env.wecom, channelDeps));
-  if (env.dingtalk) channels.push(createDingtalkChannel(env.dingtalk, channelDeps));
+  if (env.dingtalk) {
+    const robotNames = env.dingtalk.robotName ? [env.dingtalk.robotName] : [];
+    channels.push(createDingtalkChannel(env.dingtalk, channelDeps, { robotNames, qps: env.dingtalk.qps }));
+  }
   for (const c of channels) outboxWorker.addSender(c.sender);
   for (const c of channels) senders.push(c.sender);
 

@@ -11,10 +11,14 @@ describe("channel settings", () => {
       clientId: "dingabc",
       robotCode: "dingabc",
       mode: "stream",
+      qps: 20,
       apiBase: "https://api.dingtalk.com",
       oapiBase: "https://oapi.dingtalk.com",
     });
     expect(env.dingtalk?.cardTemplateId).toBeUndefined();
+    expect(env.dingtalk?.robotName).toBeUndefined();
+    expect(parseEnv({ ...ding, DINGTALK_ROBOT_NAME: "销售助手", DINGTALK_QPS: "5" }).dingtalk).toMatchObject({ robotName: "销售助手", qps: 5 });
+    expect(() => parseEnv({ ...ding, DINGTALK_QPS: "fast" })).toThrow(/DINGTALK_QPS: expected calls per second/);
     expect(parseEnv({ ...ding, DINGTALK_ROBOT_CODE: "robot1", DINGTALK_API_BASE: "http://127.0.0.1:9/" }).dingtalk).toMatchObject({
       robotCode: "robot1",
       apiBase: "http://127.0.0.1:9",
