@@ -26,7 +26,14 @@ const PROVINCES =
 const CITIES =
   "广州|深圳|杭州|南京|苏州|无锡|常州|昆山|宁波|温州|绍兴|嘉兴|台州|金华|合肥|福州|厦门|泉州|济南|青岛|烟台|潍坊|郑州|武汉|长沙|成都|西安|沈阳|大连|长春|哈尔滨|石家庄|太原|南昌|南宁|昆明|贵阳|兰州|乌鲁木齐|呼和浩特|佛山|东莞|中山|珠海|惠州|徐州|南通|扬州|镇江|盐城|泰州|连云港|淮安|宿迁|芜湖|唐山|保定|廊坊|洛阳|襄阳|宜昌|株洲|湘潭|绵阳|柳州|桂林|海口|三亚|江门|汕头|湛江";
 const REGION_RE = new RegExp(`^(?:中国|(?:${PROVINCES})(?:省|市|自治区)?|(?:${CITIES})(?:市)?)`);
-const PAREN_REGION_RE = new RegExp(`[(（]\\s*(?:中国|${PROVINCES}|${CITIES})?\\s*(?:省|市)?\\s*[)）]`, "g");
+/** A region in brackets inside a name: 联想(中国)有限公司, ABB（上海）. */
+export const PAREN_REGION_SRC = `[(（]\\s*(?:中国|${PROVINCES}|${CITIES})?\\s*(?:省|市)?\\s*[)）]`;
+const PAREN_REGION_RE = new RegExp(PAREN_REGION_SRC, "g");
+/** 北京, 江苏省, 苏州市: a place alone, not a company. */
+export function isRegionName(s: string): boolean {
+  const m = REGION_RE.exec(s);
+  return !!m && m[0].length === s.length;
+}
 /** Left alone as a whole name is not distinctive: 上海电气 must not become 电气. */
 const GENERIC = new Set([
   "电气", "电器", "机电", "机械", "电子", "建材", "重工", "化工", "钢铁", "物流", "医药", "银行", "电力", "汽车", "能源",

@@ -23,7 +23,14 @@ export interface EvalLine {
 }
 
 export interface FieldResult { field: string; ok: boolean; expected: unknown; actual: unknown }
-export interface LineResult { line: EvalLine; actual: Intent; intentOk: boolean; fields: FieldResult[] }
+export interface LineResult {
+  line: EvalLine;
+  actual: Intent;
+  intentOk: boolean;
+  fields: FieldResult[];
+  /** The parser threw (e.g. an LLM answer that failed with no fallback): the whole line is a miss. */
+  error?: string;
+}
 
 const FREE_TEXT = new Set(["next_action", "reason", "task", "summary"]);
 const squash = (s: string) => s.normalize("NFKC").replace(/[\s\p{P}\p{S}]+/gu, "").toLowerCase();
@@ -69,6 +76,13 @@ export function scoreLine(line: EvalLine, actual: Intent): LineResult {
     fields.push({ field, expected, actual: value, ok: intentOk && fieldMatches(field, expected, value) });
   }
   return { line, actual, intentOk, fields };
+}
+
+export function scoreFailure(line: EvalLine, error: string): LineResult {
+  const fields = Object.entries(line.expect)
+    .filter(([field]) => field !== "intent")
+    .map(([field, expected]) => ({ field, expected, actual: undefined, ok: false }));
+  return { line, actual: { intent: "unknown" }, intentOk: false, fields, error };
 }
 
 export interface Summary {

@@ -8,7 +8,7 @@
  *  - its weekday parsers count weeks from Sunday (so on a Sunday 下周三 is 10 days away, and 这周日 is in
  *    the past); Chinese weeks start on Monday, so both are replaced.
  *  - phrases chrono lacks: 月底/月初/月中/中旬/年底, 下个月5号, 5号, 下周/下礼拜 (no day = Monday),
- *    周末, 下下周X, N周后, 12/5, 明儿.
+ *    周末, 下旬, 元月5号, 下下周X, N天以后, N周后, 12/5, 明儿 (12.10 is rewritten to 12月10 in dates.ts).
  *
  * Every parser works on `context.refDate`'s machine-local fields; dates.ts hands chrono a reference
  * whose machine-local wall clock equals the wall clock in the requested zone, so the machine's TZ
@@ -63,13 +63,14 @@ const weekdayParser: chrono.Parser = {
   },
 };
 
-/** N周后 / N个星期以后 / 一周内. */
-const weeksLaterParser: chrono.Parser = {
-  pattern: () => new RegExp(`(\\d+|${CN_SMALL}+|半)\\s*个?(?:周|星期|礼拜)(?:之|以)?(后|内)`),
+/** 三天以后 / 3天后 / N周后 / N个星期以后 / 一周内 / 10天内: that many days or weeks from today. */
+const laterParser: chrono.Parser = {
+  pattern: () => new RegExp(`(\\d+|${CN_SMALL}+|半)\\s*个?(天|日|周|星期|礼拜)(?:之|以)?(?:后|内)`),
   extract(ctx, m) {
     const n = m[1] === "半" ? 0.5 : num(m[1]);
-    if (!Number.isFinite(n) || n <= 0 || n > 52) return null;
-    return known(ctx, addDays(today(ctx), Math.round(7 * n)));
+    const days = /天|日/.test(m[2]!) ? n : 7 * n;
+    if (!Number.isFinite(days) || days <= 0 || days > 366) return null;
+    return known(ctx, addDays(today(ctx), Math.round(days)));
   },
 };
 
@@ -124,14 +125,26 @@ const periodPartParser: chrono.Parser = {
   },
 };
 
+/** 上旬 / 中旬 / 下旬 alone: this month's (5th, 15th, 25th), next month's once past. */
+const bareXunParser: chrono.Parser = {
+  pattern: () => /(?<![月年底初])(上旬|中旬|下旬)/,
+  extract(ctx, m) {
+    const t = today(ctx);
+    const day = { 上旬: 5, 中旬: 15, 下旬: 25 }[m[1] as "上旬" | "中旬" | "下旬"];
+    const ym = day < t.day ? shiftMonth(t.year, t.month, 1) : { year: t.year, month: t.month };
+    return known(ctx, { ...ym, day });
+  },
+};
+
 /** 下个月5号, 下月10日, 这个月20号, 下个月 (= the 1st). */
 const relativeMonthDayParser: chrono.Parser = {
   pattern: () => new RegExp(`(下下|下|这|本|上)个?月份?(?:(\\d{1,2}|${CN_SMALL}{1,3})(?:号|日)?|(?![底末初中上下旬]))`),
   extract(ctx, m) {
     const t = today(ctx);
     const ym = shiftMonth(t.year, t.month, RELATIVE(m[1]) ?? 0);
-    const day = m[2] ? num(m[2]) : 1;
-    if (!(day >= 1 && day <= daysInMonth(ym.year, ym.month))) return null;
+    // 下个月30号 in January: the rep means the end of February, not nothing.
+    const day = Math.min(m[2] ? num(m[2]) : 1, daysInMonth(ym.year, ym.month));
+    if (!(day >= 1 && day <= 31)) return null;
     if (!m[2] && RELATIVE(m[1]) === 0) return null; // 这个月 alone is a period, not a date
     return known(ctx, { ...ym, day });
   },
@@ -159,11 +172,11 @@ const dayOfMonthParser: chrono.Parser = {
  * (4月要300台) is a period, not a date; without a year the date is the next such day.
  */
 const monthDayParser: chrono.Parser = {
-  pattern: () => new RegExp(`(?:(\\d{4}|[零〇一二三四五六七八九]{4})\\s*年\\s*)?(\\d{1,2}|${CN_SMALL}{1,3})\\s*月\\s*(\\d{1,2}|${CN_SMALL}{1,3})\\s*(?:日|号)?`),
+  pattern: () => new RegExp(`(?:(\\d{4}|[零〇一二三四五六七八九]{4})\\s*年\\s*)?(\\d{1,2}|${CN_SMALL}{1,3}|元)\\s*月\\s*(\\d{1,2}|${CN_SMALL}{1,3})\\s*(?:日|号)?`),
   extract(ctx, m) {
     const before = ctx.text[m.index! - 1] ?? "";
     if (/[\d.]/.test(before)) return null;
-    const month = num(m[2]);
+    const month = m[2] === "元" ? 1 : num(m[2]); // 元月 = January
     const day = num(m[3]);
     const t = today(ctx);
     let year = m[1] ? num(m[1]) : t.year;
@@ -209,8 +222,8 @@ export function createZhChrono(): chrono.Chrono {
     throw new Error("chrono-node zh parsers changed: update src/nlu/rules/chrono-zh.ts");
   }
   c.parsers.push(
-    monthDayParser, weekdayParser, weeksLaterParser, afterPeriodParser, periodPartParser, relativeMonthDayParser,
-    dayOfMonthParser, slashDateParser, colloquialDayParser,
+    monthDayParser, weekdayParser, laterParser, afterPeriodParser, periodPartParser, relativeMonthDayParser,
+    bareXunParser, dayOfMonthParser, slashDateParser, colloquialDayParser,
   );
   return c;
 }

@@ -5,6 +5,7 @@
  * Default times when the text names a day but no clock time: 09:00; 早上 08:00, 上午 09:00,
  * 中午 12:00, 下午 14:00, 傍晚 17:00, 晚上/今晚 19:00. A bare "3点" between 1 and 6 means 15:00.
  */
+import * as chrono from "chrono-node";
 import { createZhChrono } from "./chrono-zh.ts";
 import { compareDates, formatLocalIso, toLocal, type LocalDateTime } from "./zoned-time.ts";
 
@@ -26,10 +27,20 @@ const PART_OF_DAY: [RegExp, number][] = [
 const MERIDIEM = /凌晨|早|上午|中午|下午|傍晚|晚|夜|am|pm/i;
 
 let zh: ReturnType<typeof createZhChrono> | undefined;
+/** English date words ("follow up next Monday"): only then is chrono's English parser asked too. */
+const EN_DATE_HINT = /\b(?:today|tonight|tomorrow|next|this|(?:mon|tues|wednes|thurs|fri|satur|sun)day|in \d+ (?:days?|weeks?|months?))\b/i;
 
-/** Hide things that look like dates but are not: order numbers, tracking numbers, long digit runs, versions. */
+/**
+ * 12.10 / 1.5号 written for a date (month.day): only before a verb, 号/日 or the end, and never after a
+ * price word or currency, so 12.5万, 单价4.5, 1.5吨 stay numbers.
+ */
+const DOTTED_DATE = /(?<![\d.¥￥$])(?<!(?:价|价格|报价|预算|金额|总价|约|大概|大约)\s*)(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])(?=(?:号|日)?(?:$|\s|[前之再去来打给发回约见联跟到开签交送看问上下早中晚]))/g;
+
+/** Hide things that look like dates but are not (order numbers, tracking numbers, long digit runs, versions). */
 function mask(text: string): string {
   return text
+    // chrono drops "12.10" as a plain number; the same length keeps every index valid.
+    .replace(DOTTED_DATE, "$1月$2")
     .replace(/SO[-_ ]?\d{8}[-_ ]?\d{3,4}/gi, (s) => "#".repeat(s.length))
     .replace(/[A-Za-z]*\d{6,}[A-Za-z]*/g, (s) => "#".repeat(s.length))
     .replace(/[A-Za-z]+\d*-\d+/g, (s) => "#".repeat(s.length)); // S7-1200
@@ -40,7 +51,12 @@ export function findDateMentions(text: string, now: Date, timeZone: string): Dat
   const n = toLocal(now, timeZone);
   // A reference whose machine-local fields equal the wall clock in `timeZone` (see chrono-zh.ts).
   const ref = new Date(n.year, n.month - 1, n.day, n.hour, n.minute, n.second);
-  const results = zh.parse(mask(text), ref);
+  const masked = mask(text);
+  let results = zh.parse(masked, ref);
+  if (EN_DATE_HINT.test(text)) {
+    const en = chrono.en.casual.parse(masked, ref, { forwardDate: true }).filter((r) => /[a-z]/i.test(r.text));
+    results = [...results, ...en].sort((a, b) => a.index - b.index);
+  }
   const mentions: DateMention[] = [];
   for (const r of results) {
     const s = r.start;
@@ -67,7 +83,9 @@ export function findDateMentions(text: string, now: Date, timeZone: string): Dat
     // chrono leaves "下周三" + "下午" and "12月5号" + "上午" as two results: join a bare part of the day
     // (or clock time) to the date right before it.
     const prev = mentions.at(-1);
-    if (prev && !prev.hasTime && hasTime && /^\s*$/.test(text.slice(prev.end, mention.index)) && !/[天日号周月]/.test(mention.text)) {
+    // A word or two in between (明天大概两点, 明天下吾两点 with a typo) still belongs to the same time.
+    const gap = text.slice(prev?.end ?? 0, mention.index);
+    if (prev && !prev.hasTime && hasTime && /^(?:\s*|[^\s，,。；;！!？?]{1,2})$/.test(gap) && !/[天日号周月]/.test(mention.text)) {
       prev.local.hour = local.hour;
       prev.local.minute = local.minute;
       prev.hasTime = true;
@@ -80,8 +98,8 @@ export function findDateMentions(text: string, now: Date, timeZone: string): Dat
   return mentions;
 }
 
-/** Words after a date that show the sentence reports the past ("今天下午去了…"). */
-const PAST_CLAUSE = /^[^，,。；;\s]{0,12}?了/;
+/** Words after a date that show the sentence reports the past: 今天下午去了…, 拜访过, 今天拜访的X. */
+const PAST_CLAUSE = /^[^，,。；;\s]{0,12}?(?:了|过(?![去来])|(?:拜访|见|去|聊|谈|来|打|约|碰|签)的)/;
 const FUTURE_HINT = /约|再|要|将|准备|计划|安排|打算|得|需|之前|前/;
 
 /**
@@ -97,7 +115,7 @@ export function pickFutureMention(text: string, mentions: DateMention[], now: Da
     if (cmp > 0) return true;
     const after = text.slice(m.end);
     const clause = /^[^，,。；;\s]*/.exec(after)?.[0] ?? "";
-    if (/^(今天|今日|今儿)$/.test(m.text.trim()) && !m.hasTime && !FUTURE_HINT.test(clause)) return false;
+    if (/^(?:今天|今日|今儿|today)$/i.test(m.text.trim()) && !m.hasTime && !FUTURE_HINT.test(clause)) return false;
     return !(PAST_CLAUSE.test(after) && !FUTURE_HINT.test(clause));
   });
   return future.at(-1);

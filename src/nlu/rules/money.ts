@@ -1,49 +1,129 @@
 /**
- * Money in yuan: 4500元, ¥4,500, 50万, 1.2亿, 4.5k, 单价4500, 每台1.2万, 预算150万.
+ * Money in yuan: 4500元, ¥4,500, 50万, 1.2亿, 3.5个亿, 二十来万, 三万五, 十二块五, 4.5k, 单价4500, 每台1.2万,
+ * 预算150万, 6800一吨.
  * kind: "unit" for a price per item (单价, 每台, 4500元一台, 6500元/吨), "total" for 预算/金额/总价/…,
  * "plain" for an amount with a money unit but no keyword (50万左右).
  */
-import { MULT_SRC, NUM_SRC, parseNumber } from "./numbers.ts";
+import { MULT_SRC, multiplierValue, NUM_SRC, parseChineseNumeral, parseNumber } from "./numbers.ts";
 
 export interface MoneyMention { value: number; kind: "unit" | "total" | "plain"; index: number; end: number }
 
 const UNIT_KEY = "单价|价格|报价|售价|每[台套个件吨只箱条片组辆米块根支卷包桶盒公里千米平米方]|一[台套个件吨只箱条片组辆]";
 const TOTAL_KEY = "预算|金额|总价|总额|合同额|合同金额|采购额|额度|总共|一共|总计|合计|货款|大概|大约|约";
-const LINK = "(?:是|为|在|大概|大约|约|压到|降到|给到|报到|谈到|要|了)?";
+const LINK = "(?:是|为|在|大概|大约|约|压到|降到|给到|报到|谈到|要|了|还剩|剩下?|还有|只有|有|不到|超过|差不多|控制在)?";
 const CURRENCY = "(?:¥|￥|RMB|rmb|人民币)";
-const MONEY_UNIT = "(?:元|块钱|块(?!\\s*[一二两三四五六七八九十\\d])|圆)";
-
-const KEYED_RE = new RegExp(`(${UNIT_KEY}|${TOTAL_KEY})\\s*${LINK}\\s*${CURRENCY}?\\s*(${NUM_SRC})\\s*(${MULT_SRC})?\\s*(?:${MONEY_UNIT})?`, "g");
-const MARKED_RE = new RegExp(`(${CURRENCY})\\s*(${NUM_SRC})\\s*(${MULT_SRC})?\\s*(?:${MONEY_UNIT})?|(${NUM_SRC})\\s*(${MULT_SRC})?\\s*(元|块钱|圆)|(?<![\\d.])(\\d+(?:\\.\\d+)?|[一二两三四五六七八九十百千]+)\\s*(万元?|亿元?)(?![\\s]*(?:台|套|件|个|只|箱|吨|条|片|米|块|辆|组|根|支|卷|包|袋|盒|公里|公斤|人|次|多))`, "g");
+const KEY_RE = new RegExp(`(${UNIT_KEY}|${TOTAL_KEY})\\s*${LINK}\\s*${CURRENCY}?\\s*`, "g");
+const CURRENCY_RE = new RegExp(`${CURRENCY}\\s*`, "g");
+const NUMBER_RE = new RegExp(NUM_SRC, "g");
+const UNIT_WORD = "[台套个件吨只箱条片组辆米块根支卷包桶盒]";
 /** "/台", "一台", "每台" right after a price makes it a unit price. */
-const PER_UNIT_AFTER = /^\s*(?:\/|每|一)\s*[台套个件吨只箱条片组辆米块根支卷包桶盒]/;
+const PER_UNIT_AFTER = new RegExp(`^\\s*(?:\\/|每|一)\\s*${UNIT_WORD}`);
+/** After a number, these make it a count or something else, not money (200万条, 50万人, 1万多). */
+const NOT_MONEY_AFTER = /^\s*(?:台|套|件|个|只|箱|吨|条|片|米|块|辆|组|根|支|卷|包|袋|盒|公里|公斤|人|次|多)/;
+const WHOLE_DEAL_BEFORE = /(?:打包|总|整体|整套|全部|一共|合计|项目|合同)(?:的)?$/;
+
+/**
+ * One amount as written: a number, 来/多 (about), 个 before 万/亿, a multiplier, a digit after 万 (3万五),
+ * a money unit, and a digit after 块/元 (十二块五 = 12.5).
+ */
+const AMOUNT_RE = new RegExp(
+  `(${NUM_SRC})\\s*(?:来|多|余)?\\s*(?:个(?=\\s*[万亿]))?\\s*(${MULT_SRC})?([一二两三四五六七八九]千?)?\\s*(元|块钱|块|圆)?([一二三四五六七八九]|\\d(?![\\d.]))?`,
+  "dy",
+);
+
+interface Amount {
+  value: number;
+  index: number;
+  end: number;
+  /** The money unit as written (元, 块, 块钱, 圆); 块 alone may also count pieces. */
+  unit?: string;
+  /** Written with 元/块钱/圆 or as 十二块五: money whatever the context. */
+  marked: boolean;
+  /** Written with 万 or 亿 (50万, 三十万, 1.2亿): money even without 元. */
+  big: boolean;
+}
+
+interface AmountParts { num: string; mult?: string; tail?: string; unit?: string; jiao?: string; index: number; end: number }
+
+function amountAt(text: string, at: number): Amount | undefined {
+  AMOUNT_RE.lastIndex = at;
+  const m = AMOUNT_RE.exec(text);
+  if (!m?.indices) return undefined;
+  const endOf = (i: number) => m.indices![i]![1];
+  const unitAfter = (i: number) => new RegExp(`^\\s*${UNIT_WORD}`).test(text.slice(endOf(i)));
+  const num = m[1]!;
+  const mult = m[2];
+  const numEnd = mult ? endOf(2) : endOf(1);
+  // 两万一台 is 20,000 per unit: the 一 belongs to the unit.
+  if (/[十百千万亿]一$/.test(num) && unitAfter(1)) return finish({ num: num.slice(0, -1), index: at, end: endOf(1) - 1 });
+  // A digit after 万/亿 counts one order lower (3万五 = 35,000), unless it starts "per unit" (1.8万一台).
+  const tail = m[3] && mult && /[万亿]/.test(mult) && !unitAfter(3) ? m[3] : undefined;
+  if (m[3] && !tail) return finish({ num, mult, index: at, end: numEnd });
+  const unit = m[4];
+  // 十二块五 = 12.5, but not 3块2000 or 5块一箱.
+  const jiao = unit && m[5] && !new RegExp(`^\\s*${UNIT_WORD}|^[十百千万]`).test(text.slice(endOf(5))) ? m[5] : undefined;
+  const end = jiao ? endOf(5) : unit ? endOf(4) : tail ? endOf(3) : numEnd;
+  return finish({ num, mult, tail, unit, jiao, index: at, end });
+}
+
+function finish(a: AmountParts): Amount | undefined {
+  let value: number;
+  if (a.tail) {
+    value = /^\d/.test(a.num)
+      ? parseNumber(a.num, a.mult![0]) + (a.tail.length === 1 ? parseChineseNumeral(a.tail) * multiplierValue(a.mult![0]!) / 10 : parseChineseNumeral(a.tail))
+      : parseChineseNumeral(a.num + a.mult + a.tail);
+  } else {
+    value = parseNumber(a.num, a.mult);
+  }
+  if (a.jiao) value += (/\d/.test(a.jiao) ? Number(a.jiao) : parseChineseNumeral(a.jiao)) / 10;
+  if (!Number.isFinite(value) || value <= 0) return undefined;
+  return {
+    value: Math.round(value * 1e6) / 1e6, index: a.index, end: a.end,
+    ...(a.unit && { unit: a.unit }),
+    marked: (!!a.unit && a.unit !== "块") || !!a.jiao,
+    big: /[万亿]/.test(a.num + (a.mult ?? "")),
+  };
+}
 
 export function findMoney(text: string): MoneyMention[] {
   const out: MoneyMention[] = [];
   const taken: [number, number][] = [];
-  const overlaps = (a: number, b: number) => taken.some(([x, y]) => a < y && b > x);
-  for (const m of text.matchAll(KEYED_RE)) {
-    const numStart = m.index + m[0].indexOf(m[2]!, m[1]!.length);
-    const end = m.index + m[0].length;
-    const value = parseNumber(m[2]!, m[3]);
-    if (!Number.isFinite(value) || value <= 0) continue;
-    const key = m[1]!;
-    // A bare number after a loose word (大概/约) needs a money unit to count.
-    if (/^(?:大概|大约|约)$/.test(key) && !m[3] && !/[元块圆]$/.test(m[0].trim())) continue;
+  const free = (a: number, b: number) => !taken.some(([x, y]) => a < y && b > x);
+  const push = (m: MoneyMention, from = m.index) => {
+    out.push(m);
+    taken.push([from, m.end]);
+  };
+  for (const k of text.matchAll(KEY_RE)) {
+    const a = amountAt(text, k.index + k[0].length);
+    if (!a || !free(k.index, a.end)) continue;
+    const key = k[1]!;
+    const after = text.slice(a.end);
+    // A bare number after a loose word (大概/约) needs a money unit or multiplier to count.
+    if (/^(?:大概|大约|约)$/.test(key) && !a.big && !a.unit && !/[kKwW千]/.test(text.slice(a.index, a.end))) continue;
     // 约20台 is a quantity, not money.
-    if (/^\s*[台套个件只箱吨条片米块辆组根支卷包袋盒]/.test(text.slice(end)) && !/[元块圆]$/.test(m[0].trim())) continue;
-    const kind = new RegExp(`^(?:${UNIT_KEY})$`).test(key) || PER_UNIT_AFTER.test(text.slice(end)) ? "unit" : "total";
-    out.push({ value, kind, index: numStart, end });
-    taken.push([m.index, end]);
+    if (!a.unit && NOT_MONEY_AFTER.test(after) && !/^\s*多/.test(after)) continue;
+    const kind = PER_UNIT_AFTER.test(after) ? "unit"
+      // A quote is per item (报价4500元) unless it covers the whole deal (打包报价68万, 总报价).
+      : key === "报价" && WHOLE_DEAL_BEFORE.test(text.slice(0, k.index)) ? "total"
+      : new RegExp(`^(?:${UNIT_KEY})$`).test(key) ? "unit" : "total";
+    push({ value: a.value, kind, index: a.index, end: a.end }, k.index);
   }
-  for (const m of text.matchAll(MARKED_RE)) {
-    const end = m.index + m[0].length;
-    if (overlaps(m.index, end)) continue;
-    const value = m[2] !== undefined ? parseNumber(m[2], m[3]) : m[4] !== undefined ? parseNumber(m[4], m[5]) : parseNumber(m[7]!, m[8]![0]);
-    if (!Number.isFinite(value) || value <= 0) continue;
-    const kind = PER_UNIT_AFTER.test(text.slice(end)) ? "unit" : "plain";
-    out.push({ value, kind, index: m.index, end });
-    taken.push([m.index, end]);
+  for (const c of text.matchAll(CURRENCY_RE)) {
+    const a = amountAt(text, c.index + c[0].length);
+    if (!a || !free(c.index, a.end)) continue;
+    push({ value: a.value, kind: PER_UNIT_AFTER.test(text.slice(a.end)) ? "unit" : "plain", index: c.index, end: a.end });
+  }
+  for (const n of text.matchAll(NUMBER_RE)) {
+    if (/[\d.]/.test(text[n.index - 1] ?? "")) continue;
+    const a = amountAt(text, n.index);
+    if (!a || !free(a.index, a.end)) continue;
+    const after = text.slice(a.end);
+    const perUnit = PER_UNIT_AFTER.test(after);
+    const big = a.big && !NOT_MONEY_AFTER.test(after) && (perUnit || !/^[一二两三四五六七八九十百千]/.test(after));
+    // 6800一吨: a bare figure before "per unit" is a price too.
+    const barePrice = !a.unit && perUnit && /^\d/.test(n[0]);
+    if (!a.marked && !big && !barePrice) continue;
+    push({ value: a.value, kind: perUnit ? "unit" : "plain", index: a.index, end: a.end });
   }
   return out.sort((a, b) => a.index - b.index);
 }

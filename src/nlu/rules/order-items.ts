@@ -12,7 +12,9 @@ const CUSTOMER_NOISE = /^(?:帮我|请|麻烦)?(?:给|帮|为)?(?:客户)?|(?:�
 const PRODUCT_NOISE = /^(?:要|各|共|再|还有|另外|和|及|以及|加|[，,、+＋&])+|(?:各|共|要|的|数量)+$/g;
 
 function cleanCustomer(s: string): string {
-  return s.replace(CUSTOMER_NOISE, "").replace(/^客户/, "").trim();
+  const clean = s.replace(CUSTOMER_NOISE, "").replace(/^客户/, "").trim();
+  // 蔚来 is a name, not 蔚 + 来: never cut a name down to one character.
+  return [...clean].length >= 2 ? clean : s.replace(/^客户/, "").trim();
 }
 
 export function splitOrder(text: string): { customer?: string; itemsText: string; itemsOffset: number } {
@@ -28,13 +30,21 @@ export function splitOrder(text: string): { customer?: string; itemsText: string
   }
   const before = cleanCustomer(f.text.slice(0, t.index));
   const afterStart = f.index + t.index + t[0].length;
-  if (isPlausibleCompany(before)) return { customer: before, itemsText: text.slice(afterStart), itemsOffset: afterStart };
+  if (isPlausibleCompany(before, "strong")) return { customer: before, itemsText: text.slice(afterStart), itemsOffset: afterStart };
   const prev = fields[ti - 1];
-  if (!before && prev && ti === 1 && isPlausibleCompany(cleanCustomer(prev.text))) {
+  if (!before && prev && ti === 1 && isPlausibleCompany(cleanCustomer(prev.text), "strong")) {
     return { customer: cleanCustomer(prev.text), itemsText: text.slice(afterStart), itemsOffset: afterStart };
   }
-  // 下单华东机电 … (no space) or 下单 华东机电 …: the customer is the next field.
+  // 下单 连接器D8 300个 … 远航电子的: the next field is a product (a count follows it), and the
+  // trailing "X的" says whose order it is.
   const restOfField = f.text.slice(t.index + t[0].length);
+  const product = fields[ti + 1];
+  const owner = fields.at(-1);
+  const ownerName = owner?.text.replace(/的$/, "");
+  if (!restOfField && product && owner && ownerName && owner.text.endsWith("的") && ti + 2 < fields.length - 1
+    && findQuantities(fields[ti + 2]!.text).some((q) => q.index === 0) && isPlausibleCompany(ownerName, "strong")) {
+    return { customer: ownerName, itemsText: text.slice(product.index, owner.index), itemsOffset: product.index };
+  }
   const next = restOfField ? { text: restOfField, index: afterStart } : fields[ti + 1];
   if (!next) return { itemsText: "", itemsOffset: text.length };
   const name = cutName(cleanCustomer(next.text)) || cleanCustomer(next.text);

@@ -1,4 +1,5 @@
 /** Quantities with units: 200台, 3箱, 两百台, 20万条, 1.5吨, 10 pcs. */
+import { findEnglishQuantities } from "./english.ts";
 import { MULT_SRC, NUM_SRC, parseNumber } from "./numbers.ts";
 
 export const UNITS = [
@@ -9,7 +10,8 @@ export const UNITS = [
 /** What may follow a unit without turning it into something else (个月, 个点, 块钱, 台风 …). */
 const NOT_AFTER_UNIT = /^(?:分|门|月|项目|人|点|工作日|小时|星期|礼拜|多月|方面|问题|客户|供应商|时间|钱|式|案|面|便|向|法|批准|左右的人)/;
 
-const QTY_RE = new RegExp(`(?<![\\d.\\-第/])(${NUM_SRC})\\s*(${MULT_SRC})?\\s*(${UNITS.join("|")})`, "g");
+/** 200台, 两百来台 (about 200), 20多箱, 1.5万条. */
+const QTY_RE = new RegExp(`(?<![\\d.\\-第/])(${NUM_SRC})\\s*(${MULT_SRC})?\\s*(?:来|多|余)?\\s*(${UNITS.join("|")})`, "g");
 
 export interface QuantityMention {
   value: number;
@@ -43,6 +45,9 @@ export function findQuantities(text: string): QuantityMention[] {
     const value = parseNumber(m[1]!, m[2]);
     if (!Number.isFinite(value) || value <= 0) continue;
     out.push({ value, unit, index: m.index, end, ...(m[1] === "一" && !m[2] && { weak: true }) });
+  }
+  for (const q of findEnglishQuantities(text)) {
+    if (!out.some((o) => o.index < q.end && o.end > q.index)) out.push({ ...q, unit: "" });
   }
   return out.sort((a, b) => a.index - b.index);
 }

@@ -15,6 +15,7 @@ const IME_SLIPS: [RegExp, string][] = [
   [/微性|威信/g, "微信"],
   [/下(?:理|里)拜/g, "下礼拜"],
   [/报介/g, "报价"],
+  [/([上中下])吾/g, "$1午"],
 ];
 
 export function fixImeSlips(text: string): string {
