@@ -1,41 +1,35 @@
 // Customer matching through the real HTTP surface: close names are asked about on a card (never guessed), the
 // choice is remembered as an alias, the best match survives however many similar customers exist, and undo
 // keeps a contact that a later visit still refers to.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PlaygroundClient } from "../support/playground-client.ts";
-import { eventually, startTestBot, type TestBot } from "../support/test-bot.ts";
+import { describe, expect, it } from "vitest";
+import { playgroundBot } from "../support/playground-bot.ts";
+import { eventually } from "../support/test-bot.ts";
 import { normalizeCompanyName } from "../../src/nlu/index.ts";
 
 describe("customer matching", () => {
-  let bot: TestBot;
-  let pg: PlaygroundClient;
-  beforeAll(async () => {
-    bot = await startTestBot();
-    pg = new PlaygroundClient(bot.url);
-  });
-  afterAll(async () => bot?.close());
-  const db = () => bot.db.prisma;
+  const t = playgroundBot();
+  const db = () => t.db;
   const customer = (name: string, ownerId: string | null = "zhangsan") =>
     db().customer.create({ data: { name, normalizedName: normalizeCompanyName(name), ownerId, aliases: [], tags: [] } });
 
   it("asks which customer on a card when a look-up is ambiguous, then remembers the name as an alias", async () => {
     const full = await customer("上海华东机电设备有限公司");
     await customer("华东机械");
-    await pg.say("zhangsan", "客户 华东");
-    const pick = await pg.nthCard("zhangsan", 1, "pick_customer");
+    await t.pg.say("zhangsan", "客户 华东");
+    const pick = await t.pg.nthCard("zhangsan", 1, "pick_customer");
     expect(pick.fields.map((f) => f.value).sort()).toEqual(["上海华东机电设备有限公司", "华东机械"].sort());
     expect(pick.buttons.map((b) => b.label)).not.toContain(expect.stringMatching(/新建/)); // a look-up never creates
     expect(await db().card.count({ where: { purpose: "customer_profile" } })).toBe(0);
 
-    await pg.click("zhangsan", pick, "上海华东机电");
-    const profile = await pg.nthCard("zhangsan", 1, "customer_profile");
+    await t.pg.click("zhangsan", pick, "上海华东机电");
+    const profile = await t.pg.nthCard("zhangsan", 1, "customer_profile");
     expect(profile.title).toBe("上海华东机电设备有限公司");
     expect((await db().customer.findUniqueOrThrow({ where: { id: full.id } })).aliases).toEqual(["华东"]);
     expect(await db().auditLog.count({ where: { action: "customer.alias_add", entityId: full.id } })).toBe(1);
 
     // The learned alias decides the next time, with no card.
-    await pg.say("zhangsan", "客户 华东");
-    const second = await pg.nthCard("zhangsan", 2, "customer_profile");
+    await t.pg.say("zhangsan", "客户 华东");
+    const second = await t.pg.nthCard("zhangsan", 2, "customer_profile");
     expect(second.title).toBe("上海华东机电设备有限公司");
     expect(await db().card.count({ where: { purpose: "pick_customer" } })).toBe(1);
   });
@@ -43,20 +37,20 @@ describe("customer matching", () => {
   it("finds the best match even among many customers sharing part of its name", async () => {
     const best = await customer("远景重工");
     for (let i = 0; i < 60; i++) await customer(`远景${i}号物流`, null);
-    await pg.say("zhangsan", "客户 远景重工");
-    const profile = await pg.nthCard("zhangsan", 3, "customer_profile");
+    await t.pg.say("zhangsan", "客户 远景重工");
+    const profile = await t.pg.nthCard("zhangsan", 3, "customer_profile");
     expect(profile.title).toBe(best.name);
   });
 
   it("keeps a contact on undo when a later visit still refers to it", async () => {
     await customer("明光照明");
-    await pg.say("zhangsan", "今天拜访了明光照明的赵经理，下周二再去");
-    const first = await pg.nthCard("zhangsan", 1, "visit_confirm");
-    await pg.say("zhangsan", "刚给明光照明的赵经理打了电话，后天寄样品");
-    await pg.nthCard("zhangsan", 2, "visit_confirm");
+    await t.pg.say("zhangsan", "今天拜访了明光照明的赵经理，下周二再去");
+    const first = await t.pg.nthCard("zhangsan", 1, "visit_confirm");
+    await t.pg.say("zhangsan", "刚给明光照明的赵经理打了电话，后天寄样品");
+    await t.pg.nthCard("zhangsan", 2, "visit_confirm");
     const contact = await db().contact.findFirstOrThrow({ where: { name: "赵经理" } });
 
-    await pg.click("zhangsan", first, "撤销");
+    await t.pg.click("zhangsan", first, "撤销");
     await eventually(async () => (await db().activity.count({ where: { undoneAt: { not: null } } })) === 1 || undefined, "first visit undone");
     expect((await db().contact.findUniqueOrThrow({ where: { id: contact.id } })).deletedAt).toBeNull();
     expect(await db().activity.count({ where: { contactId: contact.id, undoneAt: null } })).toBe(1);

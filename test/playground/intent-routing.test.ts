@@ -1,9 +1,8 @@
 // Every intent the parser can produce reaches a handler and gets an answer; the ones whose flows have not
 // landed yet say so and store nothing.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createRulesParser, INTENT_NAMES } from "../../src/nlu/index.ts";
-import { PlaygroundClient } from "../support/playground-client.ts";
-import { startTestBot, type TestBot } from "../support/test-bot.ts";
+import { playgroundBot } from "../support/playground-bot.ts";
 
 const COMING: [string, string][] = [
   ["place_order", "下单 华东机电 电机A 200台 单价4500"],
@@ -15,13 +14,7 @@ const COMING: [string, string][] = [
 ];
 
 describe("intent routing", () => {
-  let bot: TestBot;
-  let pg: PlaygroundClient;
-  beforeAll(async () => {
-    bot = await startTestBot();
-    pg = new PlaygroundClient(bot.url);
-  });
-  afterAll(async () => bot?.close());
+  const t = playgroundBot();
 
   it("covers every intent of the schema", () => {
     const answered = ["log_visit", "lookup_customer", "list_todos", "complete_task", "snooze_task", "help", "unknown", ...COMING.map(([i]) => i)];
@@ -33,10 +26,10 @@ describe("intent routing", () => {
     let n = 0;
     for (const [intent, text] of COMING) {
       expect((await parser.parse(text, { now: new Date("2026-11-23T10:00:00+08:00"), timeZone: "Asia/Shanghai" })).intent).toBe(intent);
-      await pg.say("wangwu", text);
-      expect(await pg.lastText("wangwu", ++n)).toMatch(/功能还在开发中.*没有记录任何内容/);
+      await t.pg.say("wangwu", text);
+      expect(await t.pg.lastText("wangwu", ++n)).toMatch(/功能还在开发中.*没有记录任何内容/);
     }
-    const p = bot.db.prisma;
+    const p = t.db;
     expect(await p.order.count()).toBe(0);
     expect(await p.customer.count()).toBe(0);
     expect(await p.shipment.count()).toBe(0);
