@@ -27,21 +27,26 @@ const SHIP_WORDS = /发货|已发|发了|发出|出库|发完|寄出|快递|物�
 const ORDER_TRIGGER = /下个单|下了单|下单|新单|订单|开单|订货/;
 /** "…帮我下个单" at the end of the message. */
 const ORDER_REQUEST = /(?:帮我|帮忙|给我|请|麻烦)下个?单|下个?单吧/;
-const SNOOZE_WORDS = /推迟|延后|延期|推到|改到|挪到|移到|往后挪|挪一下|改期|往后推|推后|顺延|稍后提醒|再提醒|晚点提醒|提醒我|推一下|snooze/i;
-const COMPLETE_WORDS = /完成|跟进完|跟完了|办好了|搞定|做完|弄完|办完|\bdone\b|做好了|弄好了|处理完|处理好了|结束了/i;
-export const TASK_REF = /第\s*[\d一二三四五六七八九十]+\s*[个条项]?|\d+\s*号任务|任务|待办|那个|的跟进|(?:^|\s)\d{1,3}(?:\s|$)|^(?:完成|推迟|延后|延期|改期|done)\s*\d|\d\s*(?:完成|done)/i;
+const SNOOZE_WORDS = /推迟|延后|延到|延至|延迟|往后延|拖到|推至|延期|推到|改到|挪到|移到|往后挪|挪一下|改期|往后推|推后|顺延|稍后提醒|再提醒|晚点提醒|提醒我|推一下|snooze/i;
+const COMPLETE_WORDS = /已经?处理(?:完|好|掉)?了?|处理掉了|已办结?|已经?办了|已搞定|完成|跟进完|跟完了|办好了|搞定|做完|弄完|办完|\bdone\b|做好了|弄好了|处理完|处理好了|结束了/i;
+export const TASK_REF = /第\s*[\d一二三四五六七八九十]+\s*[个条项]?|\d+\s*号(?:任务|待办|事项)|任务|待办|事项|编号\s*\d|[#＃]\s*\d|那个|的跟进|(?:^|\s)\d{1,3}(?:\s|$)|^(?:完成|推迟|延后|延期|改期|done)\s*\d|\d\s*(?:完成|done)/i;
 /** "What is on my list": a question word before 任务/待办/事, or the things still to follow up (没跟进的, 要跟的). */
 /** "Show me my list": 看下今天的任务, 列一下我的跟进计划, 我的跟进计划, 查查待办. */
 const TODO_LIST = "(?:我|我的|今天|今日|明天|本周|这周|最近|这几天)*的?(?:跟进|拜访)?(?:任务|待办|计划|日程|安排|事项)(?:列表|清单|表)?(?:吧|呢|看看)?$";
 const TODO_REQUEST = new RegExp(`^(?:帮我|给我)?(?:看|查|列|拉|调|瞅|发|给)(?:一下|下|看|查|个|出|一个)?${TODO_LIST}|^(?:我|我的|今天|今日|明天|本周|这周)+${TODO_LIST}`);
 const TODO_WORDS = /^(?:我的|今天的?|今日|明天的?)?任务$|待办|todo|to-do|任务(?:列表|清单)|(?:啥|什么|哪些|哪几个|几个|多少)个?(?:任务|事)|要做的|要干啥|要干嘛|(?:几个|哪些|多少)(?:客户)?(?:还)?(?:没|要|待|需要)(?:跟进?|联系|拜访)|(?:要|没|待|该|需要)跟进?(?:的|哪些)|没做|还有啥事|还有什么事/i;
 const METRIC_WORDS = /业绩|战报|销售额|成交额|签了多少|多少单|排名|完成率|数据|报表|回款/;
+/** Metrics are asked for (看/查/多少/怎么样, 发我): 老板说月底要冲业绩 talks about them without asking. */
+const METRIC_TALK = /说|要冲|冲一冲|冲刺|冲业绩|压力|完不成|不够|加油|努力|争取/;
+const METRIC_ASK = /看|查|多少|几|怎么样|咋样|如何|统计|汇总|拉|发我|给我|列|报一下|出一下|[?？]$/;
 /** Taking a customer: 认领, 领过来, 分给我, or a customer from the pool that "I want" (公海的X我要了). */
 const CLAIM_WORDS = /领取|认领|领了|领一下|领个|我来领|我要领|分给我|归我|^领\s|^抢\s|抢客户|领(?:过来|回来|走)|(?:要|抢|拿)过来|公海.{0,15}(?:我要|我来|给我|我拿)/;
 const LOOKUP_WORDS = /^客户\s|^客户[:：]|^客户(?:信息|详情|档案|资料)|查|搜|情况|资料|档案|信息|详情|记录|联系人|负责人|谁在跟|谁负责|这个客户|进度|进展|动态|怎么样了|咋样了|^看看|帮我看|看一?下|发我/;
 /** A question about a customer (谁的客户, 跟进到哪了, 多少), unless the rep reports having done something (拜访了). */
-const QUESTION = /谁|哪|啥|什么|怎么样|咋样|如何|多少|吗$|[?？]$/;
+const QUESTION = /谁|哪|啥|什么|怎么样|咋样|如何|多少|有没有|有无|是不是|是否|几[单个笔次家]|多久|吗$|[?？]$/;
 const DID_SOMETHING = /(?:拜访|回访|去|见|聊|打|通|约|谈|签|报)(?:了|过|完)/;
+/** 一会儿去华东机电, 下午就去X: a plan to go, said before going, is a visit to log even with no facts. */
+const GO_PLAN = /(?:一会儿?|待会儿?|等会儿?|等下|马上|这就|现在|准备|打算|计划|上午|下午|晚上|明天|后天|今天|回头|顺路)(?:就|要|再)?(?:去|过去|上门)(?![了过])/;
 const VISIT_WORDS = /拜访|拜方|联系了|见了|见完|见到|去了|去趟|上门|电话|微信|通了|聊了|聊|来电|视频|约了|碰到|吃饭|吃了个饭|回访|跟进|面谈|沟通|跑客户/;
 
 export function classify(f: Facts): IntentName {
@@ -69,7 +74,7 @@ export function classify(f: Facts): IntentName {
   if (COMPLETE_WORDS.test(t) && (taskRef || !visitish)) return "complete_task";
   if (TODO_REQUEST.test(t)) return "list_todos";
   if (TODO_WORDS.test(t) && (!f.company || t.length <= 12) && !f.hasContact) return "list_todos";
-  if (METRIC_WORDS.test(t) && !f.hasContact) return "show_metrics";
+  if (METRIC_WORDS.test(t) && !f.hasContact && (METRIC_ASK.test(t) || !METRIC_TALK.test(t))) return "show_metrics";
   if (CLAIM_WORDS.test(t) && f.company) return "claim_customer";
   const asks = LOOKUP_WORDS.test(t) || (QUESTION.test(t) && !DID_SOMETHING.test(t));
   if (f.company && asks && bare) return "lookup_customer";
@@ -77,7 +82,8 @@ export function classify(f: Facts): IntentName {
     const strong = f.company.source !== "position" || f.company.hasOrgSuffix;
     const facts = [f.hasFutureDate, f.hasQuantity, f.hasMoney].filter(Boolean).length;
     // A name guessed from its position needs a visit word, or two facts of a deal (800吨 + 下周一).
-    if (visitish || (strong && facts >= 1) || facts >= 2) return "log_visit";
+    const plan = f.company.source === "trigger" && GO_PLAN.test(t);
+    if (visitish || plan || (strong && facts >= 1) || facts >= 2) return "log_visit";
   }
   if (HELP_FUZZY.test(t)) return "help";
   // A message that is nothing but a company name: show that customer.

@@ -36,6 +36,8 @@ const ONE_CHAR = new Set(ONE_CHAR_VERBS);
 const ORG_SUFFIX_ONLY = new RegExp(`^${ORG_SUFFIX.source}`);
 /** 发了产品手册给X: 给 after a verb of sending and its object introduces the receiver. */
 const SENT_TO = /(?:发|寄|送|交|转|带|递|传)(?:了|过)?[^给]{1,10}$/;
+/** A pronoun for the customer (他们那, 他家, 对方) that a name elsewhere in the message resolves. */
+const ANAPHOR = /他们|她们|他家|她家|那家|这家|对方|人家/;
 /** 华东机电和远航电子: a conjunction right after a complete organisation name ends it. */
 const ORG_THEN_AND = new RegExp(`^(.{2,}?${ORG_SUFFIX.source.replace(/\$$/, "")})[和跟与及、]`);
 
@@ -62,7 +64,7 @@ export function cutName(raw: string): string {
   return s.replace(TRAILING_FILLER, "").replace(/的$/, "");
 }
 
-export function isPlausibleCompany(s: string, origin: NameOrigin = "position"): boolean {
+export function isPlausibleCompany(s: string, origin: NameOrigin = "position", ownsContact = false): boolean {
   if (s.length < 2 || s.length > 25) return false;
   const cjk = (s.match(/[\u4e00-\u9fa5]/g) ?? []).length;
   const latin = (s.match(/[A-Za-z]/g) ?? []).length;
@@ -74,7 +76,8 @@ export function isPlausibleCompany(s: string, origin: NameOrigin = "position"): 
   // An English word in lower case (today, visited) is prose, not a brand.
   if (origin === "position" && /^[a-z]+$/.test(s)) return false;
   if (origin === "weak" && POSITION_START.test(s) && !ORG_SUFFIX.test(s)) return false;
-  if (findContacts(s).some((c) => c.index === 0)) return false;
+  // 柳工 looks like a person (surname + 工), but in 柳工的简经理 it has a person of its own: a company.
+  if (!ownsContact && findContacts(s).some((c) => c.index === 0)) return false;
   // A department (采购部, 设备科) or a place (展会上, 群里) is not the company.
   if (DEPARTMENT.test(s) || /[上里]$/.test(s) || isRegionName(s)) return false;
   // An industry word alone (机器人, 重工) is not a name.
@@ -121,7 +124,9 @@ export function findCompany(text: string, knownCustomers: string[] = []): Compan
   const candidates: (CompanyMention & { score: number })[] = [];
   const add = (raw: string, index: number, source: CompanyMention["source"], origin: NameOrigin, base: number) => {
     const name = cutName(raw);
-    if (!isPlausibleCompany(name, origin)) return;
+    const after = raw.slice(raw.indexOf(name) + name.length);
+    const ownsContact = /^的/.test(after) && findContacts(after).some((c) => c.index === 1);
+    if (!isPlausibleCompany(name, origin, ownsContact)) return;
     const at = text.indexOf(name, index);
     const start = at < 0 ? index : at;
     candidates.push({ name, index: start, end: start + name.length, source, score: base + (ORG_SUFFIX.test(name) ? 1 : 0) });
@@ -156,6 +161,8 @@ export function findCompany(text: string, knownCustomers: string[] = []): Compan
     else if (i === 0) add(f.text, f.index, "position", "position", nameOnly(f.text) ? 2 : 1.5);
     // … 远航重工的: a trailing "X的" says whose it is.
     else if (last && /^[^的]{2,}的$/.test(f.text)) add(f.text, f.index, "position", "position", 2);
+    // 去他们那谈续签 … 万嘉物业: the earlier text points at "them", and a bare name at the end says who.
+    else if (last && ANAPHOR.test(text.slice(0, f.index)) && nameOnly(f.text)) add(f.text, f.index, "position", "position", 2);
     else if (ORG_SUFFIX.test(cutName(f.text))) add(f.text, f.index, "suffix", "position", 1);
     pendingBare = false;
   });

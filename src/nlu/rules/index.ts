@@ -79,7 +79,8 @@ export function parseWithRules(raw: string, ctx: ParseContext): Intent {
         contact: contact?.name,
         due,
         quantity: pickQuantity(quantities.filter((q) => !inCompany(q.index)))?.value,
-        amount: pickAmount(money),
+        // A figure inside the name (万嘉物业, 三一重工) is part of the name, not money.
+        amount: pickAmount(money.filter((m) => !inCompany(m.index))),
       }, tz);
     }
     default: return { intent: "unknown" };

@@ -3,6 +3,7 @@ import type { IntentOf, OrderItem } from "../intent.ts";
 import { cutName, findCompany, isPlausibleCompany } from "./companies.ts";
 import { findDiscount } from "./discounts.ts";
 import { findMoney } from "./money.ts";
+import { CLASSIFIER_CLASS } from "./numbers.ts";
 import { findQuantities } from "./quantities.ts";
 import { blank, SEPARATOR_CLASS, trimSeparators } from "./text.ts";
 
@@ -83,7 +84,7 @@ export function parseItems(itemsText: string): OrderItem[] {
     items.push(item);
     cursor = Math.max(end, price && price.index >= end ? price.end : end);
     // Skip "元一台"/"/吨" and the like after a price.
-    const tail = /^\s*(?:元|块)?\s*(?:\/|每|一)?\s*[台套个件吨只箱条片组辆米块根支卷包桶盒]?/.exec(clean.slice(cursor));
+    const tail = new RegExp(`^\\s*(?:元|块)?\\s*(?:\\/|每|一)?\\s*${CLASSIFIER_CLASS}?`).exec(clean.slice(cursor));
     if (tail) cursor += tail[0].length;
   });
   return items;

@@ -5,10 +5,12 @@ import { MULT_SRC, NUM_SRC, parseNumber } from "./numbers.ts";
 export const UNITS = [
   "平方米", "立方米", "公斤", "千克", "公里", "千米", "平米", "台", "套", "件", "个", "只", "箱", "吨", "米", "卷",
   "把", "瓶", "桶", "包", "袋", "盒", "片", "块", "根", "条", "支", "组", "托", "柜", "辆", "张", "副", "对", "双", "颗",
-  "粒", "份", "樘", "扇", "部", "方", "升", "kg", "KG", "pcs", "PCS", "Pcs",
+  "粒", "份", "樘", "扇", "部", "方", "升", "本", "册", "捆", "枚", "罐", "筒", "kg", "KG", "pcs", "PCS", "Pcs",
 ];
 /** What may follow a unit without turning it into something else (个月, 个点, 块钱, 台风 …). */
 const NOT_AFTER_UNIT = /^(?:分|门|月|项目|人|点|工作日|小时|星期|礼拜|多月|方面|问题|客户|供应商|时间|钱|式|案|面|便|向|法|批准|左右的人)/;
+/** 本 also means "this/own" (一本正经, 两本地仓): a count only when no such word follows. */
+const NOT_AFTER_BEN = /^(?:周|月|季|年|地|身|来|人|部|厂|公司|次|批|单)/;
 
 /** 200台, 两百来台 (about 200), 20多箱, 1.5万条. */
 const QTY_RE = new RegExp(`(?<![\\d.\\-第/])(${NUM_SRC})\\s*(${MULT_SRC})?\\s*(?:来|多|余)?\\s*(${UNITS.join("|")})`, "g");
@@ -38,8 +40,8 @@ export function findQuantities(text: string): QuantityMention[] {
   }
   for (const m of text.matchAll(QTY_RE)) {
     const end = m.index + m[0].length;
-    if (NOT_AFTER_UNIT.test(text.slice(end))) continue;
     const unit = m[3]!;
+    if (NOT_AFTER_UNIT.test(text.slice(end)) || (unit === "本" && NOT_AFTER_BEN.test(text.slice(end)))) continue;
     // "一台"/"一吨" after a price is "per unit", not a quantity: 6500元一吨, 4500元一台.
     if (/^[一每]$/.test(m[1]!) && /[元块万]\s*$/.test(text.slice(0, m.index))) continue;
     const value = parseNumber(m[1]!, m[2]);

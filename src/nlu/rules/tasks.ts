@@ -5,16 +5,21 @@ import { parseChineseNumeral } from "./numbers.ts";
 import { addDays, formatInstantIso, formatLocalIso, toLocal } from "./zoned-time.ts";
 import { blank, trimSeparators } from "./text.ts";
 
-const COMPLETE_WORDS = /已经?跟进完了?|跟完了|办好了|已经?完成了?|完成了?|搞定了?|做完了?|弄完了?|办完了?|\bdone\b|做好了|弄好了|处理完了?|处理好了|结束了|任务完成/gi;
-const SNOOZE_WORDS = /推迟|延后|延期|推到|改到|挪到|移到|往后挪|挪一下|改期|往后推|推后|顺延|稍后提醒我?|再提醒我?|晚点提醒我?|提醒我|推一下|snooze/gi;
+const COMPLETE_WORDS = /已经?处理(?:完|好|掉)?了?|处理掉了|已办结?|已经?办了|已搞定|已经?跟进完了?|跟完了|办好了|已经?完成了?|完成了?|搞定了?|做完了?|弄完了?|办完了?|\bdone\b|做好了|弄好了|处理完了?|处理好了|结束了|任务完成/gi;
+const SNOOZE_WORDS = /推迟|延后|延到|延至|延迟|往后延|拖到|推至|延期|推到|改到|挪到|移到|往后挪|挪一下|改期|往后推|推后|顺延|稍后提醒我?|再提醒我?|晚点提醒我?|提醒我|推一下|snooze/gi;
+/** A list number after a task noun or a number sign (任务9, 待办 7, 编号12, #5), not a date (任务12月…). */
+const TASK_LABEL = /(?:任务|待办|事项|编号|序号|[#＃])\s*[#＃]?\s*(\d{1,3})(?![\d.月号天日点])/;
 const TASK_NOISE = /^(?:把|将|给我|帮我)|(?:那个|这个|那件事|的任务|任务|待办|已经|了|吧|一下)+$|^(?:那个|这个)/g;
 
 /** "完成 2", "第3个", "2号任务", "第一个待办" → "3"; undefined when no list number is given. */
 export function taskNumber(text: string): string | undefined {
   const ordinal = /第\s*(\d+|[一二三四五六七八九十]+)\s*[个条项]?/.exec(text);
   if (ordinal) return String(/^\d+$/.test(ordinal[1]!) ? Number(ordinal[1]) : parseChineseNumeral(ordinal[1]!));
-  const numbered = /(\d{1,3})\s*号任务/.exec(text);
+  const numbered = /(\d{1,3})\s*号(?:任务|待办|事项)/.exec(text);
   if (numbered) return numbered[1];
+  // 任务9, 待办 7, 编号12, #5, 任务#3: a task noun or number sign in front names the list number.
+  const labelled = TASK_LABEL.exec(text);
+  if (labelled) return labelled[1];
   // 把2推迟到下周二: the object of 把 is the task.
   const ba = /把\s*(\d{1,3})(?![\d号月天点日])/.exec(text);
   if (ba) return ba[1];
@@ -43,12 +48,12 @@ const DURATION_RE = /(\d+|[一二两三四五六七八九十半]+)\s*(?:个)?\s*
 
 export function buildSnoozeTask(text: string, now: Date, timeZone: string): IntentOf<"snooze_task"> {
   const num = taskNumber(text);
-  const numSpan = num ? /第\s*[\d一二三四五六七八九十]+\s*[个条项]?|\d{1,3}\s*号任务|(?<![\d月])\d{1,3}(?![\d号月天点日])/.exec(text) : null;
+  const numSpan = num ? /第\s*[\d一二三四五六七八九十]+\s*[个条项]?|\d{1,3}\s*号(?:任务|待办|事项)|(?:任务|待办|事项|编号|序号|[#＃])\s*[#＃]?\s*\d{1,3}|(?<![\d月])\d{1,3}(?![\d号月天点日])/.exec(text) : null;
   const masked = numSpan ? blank(text, [{ index: numSpan.index, end: numSpan.index + numSpan[0].length }]) : text;
   const mentions = findDateMentions(masked, now, timeZone);
   let until: string | undefined;
   const last = mentions.at(-1);
-  const afterSnooze = /(?:推迟|延后|延期|往后推|推后|顺延|推)\s*(?:了)?/.exec(masked);
+  const afterSnooze = /(?:推迟|延后|延期|延迟|往后推|往后延|推后|顺延|推|延)\s*(?:了)?/.exec(masked);
   const dur = afterSnooze ? DURATION_RE.exec(masked.slice(afterSnooze.index + afterSnooze[0].length)) : null;
   if (dur && !(last && last.index >= (afterSnooze?.index ?? 0))) {
     const n = /^\d+$/.test(dur[1]!) ? Number(dur[1]) : dur[1] === "半" ? 0.5 : parseChineseNumeral(dur[1]!);
