@@ -1,14 +1,29 @@
 // Drains the inbox: every accepted event is handled once. The handler marks the event done inside its own
 // transaction, so a crash between the ack and the work loses nothing and repeats nothing.
+//
+// Claims are short leases kept alive by a heartbeat while this worker lives: if the process dies mid-handling,
+// another instance (or this one after a restart) takes the event over within one lease, not minutes later.
+// Exactly once does not rest on the lease: the handler's commit re-checks, under a row lock, that the event is
+// still pending (see dispatch.ts), so a worker that lost its claim and finishes late changes nothing.
 import { backoffMs } from "./backoff.ts";
 import type { Logger } from "./logger.ts";
-import { PollLoop } from "./poll-loop.ts";
+import { Lease, PollLoop } from "./poll-loop.ts";
 import type { ClaimedInboxEvent, InboxStore } from "./ports.ts";
 
 export type EventHandler = (item: ClaimedInboxEvent) => Promise<void>;
 
+/** An inbox whose claims can be renewed (InboxRepo). */
+export interface LeasedInboxStore extends InboxStore {
+  /** Extend a claim still held; null when it ran out or the event is no longer pending. */
+  renew(id: string, lockToken: string, lockMs: number): Promise<string | null>;
+}
+
+/** How long a claim lasts without renewal: how long a dead worker's events wait. */
+export const INBOX_LEASE_MS = 45_000;
+
 export interface InboxWorkerOptions {
   batchSize?: number;
+  /** Lease length; renewed every third of it while the batch is worked on. */
   lockMs?: number;
   idleMs?: number;
   maxAttempts?: number;
@@ -20,7 +35,7 @@ export class InboxWorker {
   private readonly loop: PollLoop;
 
   constructor(
-    private readonly store: InboxStore,
+    private readonly store: LeasedInboxStore,
     private readonly handle: EventHandler,
     private readonly log: Logger,
     private readonly opts: InboxWorkerOptions = {},
@@ -40,21 +55,40 @@ export class InboxWorker {
 
   /** Handles one batch; exposed so tests and CLIs can drain deterministically. */
   async drainOnce(): Promise<number> {
-    // Small batches and a long lock: a claim must outlive the handling of the whole batch (LLM calls included).
-    const items = await this.store.claim(this.opts.batchSize ?? 5, this.opts.lockMs ?? 5 * 60_000);
-    for (const item of items) {
-      const log = this.log.child({ eventId: item.event.eventId, platform: item.event.platform });
-      try {
-        await this.handle(item);
-      } catch (err) {
-        const max = this.opts.maxAttempts ?? 5;
-        const giveUp = item.attempts >= max;
-        log.error(giveUp ? "event failed for good" : "event failed, will retry", { err, attempts: item.attempts });
-        const message = err instanceof Error ? err.message : String(err);
-        await this.store.release(item.id, item.lockToken, message, giveUp ? null : new Date(Date.now() + backoffMs(item.attempts)));
-        if (giveUp) await this.opts.onGiveUp?.(item, err).catch((e) => log.error("onGiveUp failed", { err: e }));
-      }
+    const lockMs = this.opts.lockMs ?? INBOX_LEASE_MS;
+    const items = await this.store.claim(this.opts.batchSize ?? 5, lockMs);
+    if (items.length === 0) return 0;
+    const lease = new Lease(items, (id, token) => this.store.renew(id, token, lockMs), lockMs / 3, (err) =>
+      this.log.warn("inbox lease renewal failed; will retry", { err }),
+    );
+    try {
+      for (const item of items) await this.handleOne(item, lease);
+    } finally {
+      lease.stop();
     }
     return items.length;
+  }
+
+  private async handleOne(item: ClaimedInboxEvent, lease: Lease): Promise<void> {
+    const log = this.log.child({ eventId: item.event.eventId, platform: item.event.platform });
+    if (!lease.holds(item.id)) {
+      log.warn("claim ran out before handling; another worker has the event");
+      return;
+    }
+    try {
+      await this.handle(item);
+      await lease.settle(item.id, async () => undefined);
+    } catch (err) {
+      const max = this.opts.maxAttempts ?? 5;
+      const giveUp = item.attempts >= max;
+      log.error(giveUp ? "event failed for good" : "event failed, will retry", { err, attempts: item.attempts });
+      const message = err instanceof Error ? err.message : String(err);
+      const released = await lease.settle(item.id, async (token) => {
+        if (!token) return false; // another worker took over; it decides what happens next
+        await this.store.release(item.id, token, message, giveUp ? null : new Date(Date.now() + backoffMs(item.attempts)));
+        return true;
+      });
+      if (giveUp && released) await this.opts.onGiveUp?.(item, err).catch((e) => log.error("onGiveUp failed", { err: e }));
+    }
   }
 }

@@ -1,15 +1,30 @@
 // Delivers the outbox through per-platform senders with retry and back-off. A platform outage delays
 // messages; it never drops them. Messages to one recipient keep their order within a batch.
+//
+// Claims are short leases renewed by a heartbeat while this worker lives (also during a slow send), so a dead
+// worker's messages go out from another instance within one lease. Housekeeping runs now and then between batches.
 import { PermanentSendError, RetryableSendError } from "./app-error.ts";
 import { backoffMs } from "./backoff.ts";
 import type { Logger } from "./logger.ts";
-import { PollLoop } from "./poll-loop.ts";
+import { Lease, PollLoop } from "./poll-loop.ts";
 import type { ChannelSender, ClaimedOutboxMessage, OutboxStore } from "./ports.ts";
 import type { SendResult } from "./outbound-message.ts";
 
+/** An outbox that can also clean up after itself (OutboxRepo). */
+export interface HousekeptOutboxStore extends OutboxStore {
+  /** Deletes rows that have served their purpose; returns how many. */
+  housekeep(): Promise<number>;
+}
+
+/** How long a claim lasts without renewal: how long a dead worker's messages wait. */
+export const OUTBOX_LEASE_MS = 45_000;
+
 export interface OutboxWorkerOptions {
   batchSize?: number;
+  /** Lease length; renewed every third of it while the batch is worked on. */
   lockMs?: number;
+  /** How often housekeeping runs (default every 10 minutes). */
+  housekeepEveryMs?: number;
   idleMs?: number;
   /** After this long undelivered, a message is dead-lettered (kept, visible, logged). Default 3 days. */
   maxAgeMs?: number;
@@ -20,9 +35,10 @@ export interface OutboxWorkerOptions {
 export class OutboxWorker {
   private readonly loop: PollLoop;
   private readonly senders = new Map<string, ChannelSender>();
+  private lastHousekeeping = 0;
 
   constructor(
-    private readonly store: OutboxStore,
+    private readonly store: HousekeptOutboxStore,
     senders: ChannelSender[],
     private readonly log: Logger,
     private readonly opts: OutboxWorkerOptions = {},
@@ -32,9 +48,10 @@ export class OutboxWorker {
   }
 
   /** 0 when the recipient may get a message now, else how long until a slot frees up. */
-  private async recipientLimitWait(sender: ChannelSender, platform: ClaimedOutboxMessage["message"]["platform"], recipient: string): Promise<number> {
+  private async recipientLimitWait(sender: ChannelSender, { platform, recipient, body: { type: kind } }: ClaimedOutboxMessage["message"]): Promise<number> {
     const limits = sender.recipientLimits;
     if (!limits?.length) return 0;
+    if (kind === "card_update") return 0; // edits a message already delivered; platforms limit new messages only
     const longest = Math.max(...limits.map((l) => l.windowMs));
     const sent = (await this.store.recentSends(platform, recipient, longest)).map((d) => d.getTime());
     const now = Date.now();
@@ -47,7 +64,7 @@ export class OutboxWorker {
   }
 
   private get lockMs(): number {
-    return this.opts.lockMs ?? 5 * 60_000;
+    return this.opts.lockMs ?? OUTBOX_LEASE_MS;
   }
 
   addSender(sender: ChannelSender): void {
@@ -64,64 +81,87 @@ export class OutboxWorker {
   }
 
   async drainOnce(): Promise<number> {
+    await this.housekeepNowAndThen();
     const platforms = [...this.senders.keys()] as Parameters<OutboxStore["claim"]>[2];
     if (platforms.length === 0) return 0;
     const items = await this.store.claim(this.opts.batchSize ?? 20, this.lockMs, platforms);
-    const blocked = new Map<string, Date>(); // recipient → when to try again, to keep order per recipient
-    for (const item of items) {
-      const key = `${item.message.platform}:${item.message.recipient}`;
-      const after = blocked.get(key);
-      if (after) {
-        await this.store.reschedule(item.id, item.lockToken, "waiting for an earlier message to the same recipient", after);
-        continue;
+    if (items.length === 0) return 0;
+    const lease = new Lease(items, (id, token) => this.store.renew(id, token, this.lockMs), this.lockMs / 3, (err) =>
+      this.log.warn("outbox lease renewal failed; will retry", { err }),
+    );
+    try {
+      const blocked = new Map<string, Date>(); // recipient → when to try again, to keep order per recipient
+      for (const item of items) {
+        const key = `${item.message.platform}:${item.message.recipient}`;
+        const after = blocked.get(key);
+        if (after) {
+          await lease.settle(item.id, async (t) => t && this.store.reschedule(item.id, t, "waiting for an earlier message to the same recipient", after));
+          continue;
+        }
+        const next = await this.deliver(item, lease);
+        if (next) blocked.set(key, next);
       }
-      const next = await this.deliver(item);
-      if (next) blocked.set(key, next);
+    } finally {
+      lease.stop();
     }
     return items.length;
   }
 
+  /** Deletes what has served its purpose (e.g. strangers' refusals), at most every `housekeepEveryMs`. */
+  async housekeep(): Promise<number> {
+    this.lastHousekeeping = Date.now();
+    const removed = await this.store.housekeep();
+    if (removed > 0) this.log.info("outbox housekeeping", { removed });
+    return removed;
+  }
+
+  private async housekeepNowAndThen(): Promise<void> {
+    if (Date.now() - this.lastHousekeeping < (this.opts.housekeepEveryMs ?? 10 * 60_000)) return;
+    await this.housekeep().catch((err) => this.log.warn("outbox housekeeping failed", { err }));
+  }
+
   /** Returns the retry time when the message was rescheduled. */
-  private async deliver(item: ClaimedOutboxMessage): Promise<Date | null> {
+  private async deliver(item: ClaimedOutboxMessage, lease: Lease): Promise<Date | null> {
     const { message } = item;
     const log = this.log.child({ outboxId: item.id, platform: message.platform, recipient: message.recipient });
     const sender = this.senders.get(message.platform);
     if (!sender) return null; // not claimed unless a sender exists
-    // Earlier sends in this batch may have been slow: make sure the claim is still ours before sending.
-    const token = await this.store.renew(item.id, item.lockToken, this.lockMs);
-    if (!token) {
+    // Make sure the claim is still ours right before sending; the heartbeat keeps it during the send.
+    if (!(await lease.renew(item.id))) {
       log.warn("claim expired before sending; another worker has the message");
       return null;
     }
-    const limitWait = await this.recipientLimitWait(sender, message.platform, message.recipient);
+    const settle = (fn: (token: string) => Promise<void>) =>
+      lease.settle(item.id, async (token) => (token ? fn(token) : log.warn("claim lost during the send; another worker has the message")));
+    const limitWait = await this.recipientLimitWait(sender, message);
     if (limitWait > 0) {
       const at = new Date(Date.now() + limitWait);
       log.info("recipient limit reached; message waits", { retryInMs: limitWait });
-      await this.store.reschedule(item.id, token, "recipient limit reached; waiting", at);
+      await settle((token) => this.store.reschedule(item.id, token, "recipient limit reached; waiting", at));
       return at;
     }
     try {
       const result = await sender.send(message);
-      await this.store.markSent(item.id, token, result);
+      await settle((token) => this.store.markSent(item.id, token, result));
       if (this.opts.onSent) await this.opts.onSent(item, result);
       return null;
     } catch (err) {
       const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       if (err instanceof PermanentSendError) {
         log.error("message can never be delivered; dead-lettered", { err: text });
-        await this.store.markDead(item.id, token, text);
+        await settle((token) => this.store.markDead(item.id, token, text));
         return null;
       }
       const age = Date.now() - item.createdAt.getTime();
       if (age > (this.opts.maxAgeMs ?? 3 * 24 * 3600_000)) {
         log.error("message undeliverable for too long; dead-lettered", { err: text, attempts: item.attempts });
-        await this.store.markDead(item.id, token, text);
+        await settle((token) => this.store.markDead(item.id, token, text));
         return null;
       }
       const wait = err instanceof RetryableSendError && err.retryAfterMs !== undefined ? err.retryAfterMs : backoffMs(item.attempts);
       const at = new Date(Date.now() + wait);
       log.warn("send failed, will retry", { err: text, attempts: item.attempts, retryInMs: wait });
-      await this.store.reschedule(item.id, token, text, at);
+      await settle((token) => this.store.reschedule(item.id, token, text, at));
       return at;
     }
   }

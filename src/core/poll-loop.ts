@@ -55,3 +55,88 @@ export class PollLoop {
     }
   }
 }
+
+/** Renews one claim; returns its new token, or null when the claim is no longer ours. */
+export type RenewClaim = (id: string, token: string) => Promise<string | null>;
+
+/**
+ * The claims a worker holds on one batch, kept alive by a heartbeat. Claims are short (a dead worker's work is
+ * picked up by another within one lease) and renewed every third of a lease while this worker lives. Each renewal
+ * replaces the claim's token, so renewals and the final settle run one at a time: a token is never used while it
+ * is being replaced.
+ */
+export class Lease {
+  private readonly tokens = new Map<string, string>();
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly timer: NodeJS.Timeout;
+  private beating = false;
+
+  constructor(
+    claims: { id: string; lockToken: string }[],
+    private readonly renewOne: RenewClaim,
+    everyMs: number,
+    private readonly onError: (err: unknown) => void = () => undefined,
+  ) {
+    for (const c of claims) this.tokens.set(c.id, c.lockToken);
+    this.timer = setInterval(() => void this.beat(), everyMs);
+    this.timer.unref();
+  }
+
+  /** Whether the claim is still ours (false once renewal found another worker took it over). */
+  holds(id: string): boolean {
+    return this.tokens.has(id);
+  }
+
+  /**
+   * Renew one claim now, right before an action that must not happen twice; null when it was lost. Unlike the
+   * heartbeat it throws when the database cannot say: then the action must not go ahead.
+   */
+  renew(id: string): Promise<string | null> {
+    return this.serial(async () => {
+      await this.renewHeld(id, true);
+      return this.tokens.get(id) ?? null;
+    });
+  }
+
+  /** Stop renewing `id` and run `fn` with its current token (null when the claim was lost). */
+  settle<T>(id: string, fn: (token: string | null) => Promise<T>): Promise<T> {
+    return this.serial(() => {
+      const token = this.tokens.get(id) ?? null;
+      this.tokens.delete(id);
+      return fn(token);
+    });
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.tokens.clear();
+  }
+
+  private beat(): Promise<void> {
+    if (this.beating) return Promise.resolve(); // the last beat is still waiting (e.g. behind a row lock)
+    this.beating = true;
+    // All at once: one claim waiting behind its handler's row lock must not hold up the others' renewal.
+    return this.serial(async () => {
+      await Promise.all([...this.tokens.keys()].map((id) => this.renewHeld(id)));
+    }).finally(() => (this.beating = false));
+  }
+
+  private async renewHeld(id: string, rethrow = false): Promise<void> {
+    const token = this.tokens.get(id);
+    if (token === undefined) return;
+    try {
+      const next = await this.renewOne(id, token);
+      if (next) this.tokens.set(id, next);
+      else this.tokens.delete(id);
+    } catch (err) {
+      if (rethrow) throw err;
+      this.onError(err); // e.g. the database is briefly unreachable: keep the claim and try again next beat
+    }
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -6,6 +6,7 @@ import { createLogger } from "../../src/core/logger.ts";
 import type { OutboundMessage, SendResult } from "../../src/core/outbound-message.ts";
 import { OutboxWorker } from "../../src/core/outbox-worker.ts";
 import type { ChannelSender } from "../../src/core/ports.ts";
+import { InboxRepo } from "../../src/domain/plumbing/inbox.repo.ts";
 import { enqueueMessages, OutboxRepo } from "../../src/domain/plumbing/outbox.repo.ts";
 import { freshDatabase, type TestDatabase } from "../support/fresh-database.ts";
 
@@ -25,6 +26,8 @@ class FlakyPlatform implements ChannelSender {
 let db: TestDatabase;
 let platform: FlakyPlatform;
 let worker: OutboxWorker;
+const card = { ref: "c1", purpose: "reminder", title: "t", fields: [], buttons: [] };
+const cardUpdate = (recipient: string): OutboundMessage => ({ platform: "wecom", recipient, body: { type: "card_update", card } });
 const text = (recipient: string, t: string, dedupeKey?: string): OutboundMessage => ({ platform: "wecom", recipient, body: { type: "text", text: t }, ...(dedupeKey ? { dedupeKey } : {}) });
 
 beforeAll(async () => {
@@ -108,4 +111,39 @@ it("lets two workers share the queue without sending anything twice", async () =
   const mine = new OutboxWorker(new OutboxRepo(db.sql), [platform], createLogger("silent"), { batchSize: 5 });
   while ((await Promise.all([other.drainOnce(), mine.drainOnce()])).some((n) => n > 0));
   expect(platform.delivered.sort()).toEqual(Array.from({ length: 40 }, (_, i) => `m${i}`).sort());
+});
+
+it("counts only new messages toward the per-recipient limit, not card updates", async () => {
+  const limited = new FlakyPlatform();
+  Object.assign(limited, { recipientLimits: [{ limit: 2, windowMs: 60_000 }] });
+  const w = new OutboxWorker(new OutboxRepo(db.sql), [limited], createLogger("silent"));
+  // Two decisions updated cards this minute (WeCom's update_template_card is not an app message)…
+  await enqueueMessages(db.prisma, [cardUpdate("busy"), cardUpdate("busy")]);
+  while ((await w.drainOnce()) > 0);
+  // …so two new messages still fit, and a card update after them is not held back by the limit either.
+  await enqueueMessages(db.prisma, [text("busy", "m1"), text("busy", "m2"), cardUpdate("busy"), text("busy", "m3")]);
+  while ((await w.drainOnce()) > 0);
+  expect(limited.delivered).toEqual(["card_update", "card_update", "m1", "m2", "card_update"]);
+  const waiting = await db.prisma.outboxMessage.findFirstOrThrow({ where: { status: "pending" } });
+  expect(waiting).toMatchObject({ kind: "text", lastError: expect.stringContaining("recipient limit") });
+});
+
+it("deletes a stranger's refusal once the hour it throttles is over", async () => {
+  // A stranger writes: nothing is stored but one refusal, which is delivered.
+  const inbox = new InboxRepo(db.sql);
+  expect(await inbox.accept({ platform: "wecom", kind: "message", eventId: "x1", senderId: "Stranger", text: "hi", occurredAt: Date.now() })).toBe("unknown_sender");
+  await enqueueMessages(db.prisma, [text("a", "a1")]);
+  while ((await worker.drainOnce()) > 0);
+  expect(await db.prisma.outboxMessage.count({ where: { recipient: "Stranger", status: "sent" } })).toBe(1);
+  // Within the throttle's hour (and its margin) it stays: a second message in that hour is not answered again.
+  await worker.housekeep();
+  expect(await db.prisma.outboxMessage.count({ where: { recipient: "Stranger" } })).toBe(1);
+  // Later it is gone; other messages of that age and a refusal not yet delivered are kept.
+  const old = new Date(Date.now() - 3 * 3600_000);
+  await db.prisma.outboxMessage.updateMany({ data: { createdAt: old } });
+  await enqueueMessages(db.prisma, [{ ...text("Other", "refusal"), dedupeKey: "refuse:wecom:Other:2026-11-23T01" }]);
+  await db.prisma.outboxMessage.updateMany({ where: { recipient: "Other" }, data: { createdAt: old, nextAttemptAt: new Date(Date.now() + 3600_000) } });
+  const fresh = new OutboxWorker(new OutboxRepo(db.sql), [platform], createLogger("silent"));
+  await fresh.drainOnce(); // housekeeping runs with the worker's first batch, then every 10 minutes
+  expect((await db.prisma.outboxMessage.findMany({ orderBy: { id: "asc" } })).map((m) => `${m.recipient}:${m.status}`)).toEqual(["a:sent", "Other:pending"]);
 });

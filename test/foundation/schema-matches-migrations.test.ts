@@ -1,7 +1,11 @@
-// Schema and migrations agree: after migrating an empty database, every scalar field of every model in the
-// generated client exists as a column with the nullability schema.prisma declares, and nothing else does.
+// Schema and migrations agree, checked two ways:
+// 1. exactly, by Prisma itself: `prisma migrate diff` from the migrations folder to schema.prisma is empty
+//    (types, defaults, indexes, unique constraints, foreign keys), run offline on the WASM engine;
+// 2. on the database under test (PGlite, or PostgreSQL in CI) after our own migrator ran: every column with
+//    its nullability, every key, unique constraint, index and foreign key schema.prisma declares, and no other.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { migrationsDiff } from "../../src/db/schema-diff.ts";
 import { freshDatabase, type TestDatabase } from "../support/fresh-database.ts";
 
 const RUNTIME = readFileSync(new URL("../../src/generated/prisma/internal/class.ts", import.meta.url), "utf8");
@@ -15,9 +19,12 @@ function clientModel(): Record<string, { name: string; kind: string; type: strin
   return Object.fromEntries(Object.entries(model.models).map(([k, v]) => [k, v.fields]));
 }
 
+const models = () => [...SCHEMA.matchAll(/^model (\w+) \{([\s\S]*?)\n\}/gm)].map((m) => ({ name: m[1]!, body: m[2]! }));
+const list = (s: string) => s.split(",").map((x) => x.trim().replace(/\(.*\)$/, ""));
+
 /** Each field's declared shape in schema.prisma: `Type?` is optional, `Type[]` a list. */
 function declaredFields(model: string): Map<string, { optional: boolean; list: boolean }> {
-  const block = new RegExp(`model ${model} \\{([\\s\\S]*?)\\n\\}`).exec(SCHEMA)?.[1] ?? "";
+  const block = models().find((m) => m.name === model)?.body ?? "";
   const out = new Map<string, { optional: boolean; list: boolean }>();
   for (const line of block.split("\n")) {
     const m = /^\s+(\w+)\s+(\w+)(\?|\[\])?/.exec(line);
@@ -26,11 +33,36 @@ function declaredFields(model: string): Map<string, { optional: boolean; list: b
   return out;
 }
 
+/** Keys, unique constraints and indexes as "Table pk|unique|index (cols)"; foreign keys as "Table(cols) -> Ref(cols)". */
+function declaredKeys(): { indexes: string[]; foreignKeys: string[] } {
+  const indexes: string[] = [];
+  const foreignKeys: string[] = [];
+  for (const { name, body } of models()) {
+    for (const line of body.split("\n")) {
+      const field = /^\s+(\w+)\s+(\w+)/.exec(line);
+      const block = /^\s+@@(id|unique|index)\(\[([^\]]+)\]/.exec(line);
+      if (block) indexes.push(`${name} ${{ id: "pk", unique: "unique", index: "index" }[block[1] as "id"]} (${list(block[2]!).join(",")})`);
+      else if (field) {
+        if (/\s@id\b/.test(line)) indexes.push(`${name} pk (${field[1]})`);
+        if (/\s@unique\b/.test(line)) indexes.push(`${name} unique (${field[1]})`);
+        const rel = /@relation\([^)]*fields:\s*\[([^\]]+)\],\s*references:\s*\[([^\]]+)\]/.exec(line);
+        if (rel) foreignKeys.push(`${name}(${list(rel[1]!).join(",")}) -> ${field[2]}(${list(rel[2]!).join(",")})`);
+      }
+    }
+  }
+  return { indexes: indexes.sort(), foreignKeys: foreignKeys.sort() };
+}
+
 let db: TestDatabase;
 beforeAll(async () => {
   db = await freshDatabase();
 });
 afterAll(async () => db?.destroy());
+
+it("builds exactly what schema.prisma declares from the migrations (prisma migrate diff is empty)", { timeout: 180_000 }, async () => {
+  const diff = await migrationsDiff();
+  expect(diff.empty, `prisma/migrations and prisma/schema.prisma differ; add a migration (npm run db:diff -- <name>):\n${diff.sql}`).toBe(true);
+});
 
 it("has a table and matching columns for every model", async () => {
   const cols = await db.sql.query<{ table_name: string; column_name: string; is_nullable: string }>(
@@ -59,6 +91,41 @@ it("has a table and matching columns for every model", async () => {
     expect([...table!.keys()].sort(), `${name} has no extra columns`).toEqual(scalars.map((f) => f.name).sort());
   }
   expect([...byTable.keys()].sort()).toEqual(Object.keys(model).sort());
+});
+
+it("has every key, unique constraint, index and foreign key the schema declares, and no others", async () => {
+  const cols = (rel: string, keys: string) =>
+    `(SELECT string_agg(a.attname::text, ',' ORDER BY k.ord) FROM unnest(${keys}) WITH ORDINALITY k(n, ord) JOIN pg_attribute a ON a.attrelid = ${rel} AND a.attnum = k.n)`;
+  const indexes = await db.sql.query<{ t: string; kind: string; cols: string }>(
+    `SELECT t.relname AS t, CASE WHEN ix.indisprimary THEN 'pk' WHEN ix.indisunique THEN 'unique' ELSE 'index' END AS kind, ${cols("t.oid", "ix.indkey::int2[]")} AS cols
+     FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid
+     WHERE t.relnamespace = 'public'::regnamespace AND t.relname <> '_prisma_migrations'`,
+  );
+  const fks = await db.sql.query<{ t: string; cols: string; ref: string; refcols: string }>(
+    `SELECT t.relname AS t, ${cols("c.conrelid", "c.conkey")} AS cols, r.relname AS ref, ${cols("c.confrelid", "c.confkey")} AS refcols
+     FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class r ON r.oid = c.confrelid
+     WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace`,
+  );
+  const actual = {
+    indexes: indexes.map((i) => `${i.t} ${i.kind} (${i.cols})`).sort(),
+    foreignKeys: fks.map((f) => `${f.t}(${f.cols}) -> ${f.ref}(${f.refcols})`).sort(),
+  };
+  expect(actual).toEqual(declaredKeys());
+  // The ones exactly-once and the data model depend on, spelled out.
+  expect(actual.indexes).toEqual(
+    expect.arrayContaining(["InboxEvent unique (platform,eventId)", "OutboxMessage unique (dedupeKey)", "JobRun unique (job,period,subject)"]),
+  );
+  expect(actual.foreignKeys).toEqual(
+    expect.arrayContaining([
+      "Card(recipientId) -> User(id)",
+      "Activity(contactId) -> Contact(id)",
+      "Approval(requestedById) -> User(id)",
+      "ApprovalStep(approverId) -> User(id)",
+      "Shipment(createdById) -> User(id)",
+      "Customer(createdById) -> User(id)",
+      "ProductPrice(sku) -> Product(sku)",
+    ]),
+  );
 });
 
 it("records migrations in Prisma's ledger with sha256 checksums", async () => {

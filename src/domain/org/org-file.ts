@@ -26,7 +26,12 @@ const ProductSchema = z.object({
   name: z.string().min(1).max(64),
   aliases: z.array(z.string().min(1)).default([]),
   unit: z.string().min(1).max(8),
-  price: z.number().positive(),
+  /** List price per unit, in `currency` (yuan by default); at most two decimals, like the column. */
+  price: z
+    .number()
+    .positive()
+    .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, "at most two decimals"),
+  currency: z.string().regex(/^[A-Z]{3}$/, "a three-letter currency code such as CNY").default("CNY"),
 });
 
 const fraction = z.number().min(0).max(1);

@@ -1,49 +1,115 @@
-// Loads the organisation file into the database, idempotently: running it twice changes nothing the
-// second time. People who left the file are deactivated (their history stays); so are dropped products.
-import type { DbClient } from "../tx.ts";
-import type { OrgFile } from "./org-file.ts";
+// Loads the organisation file into the database, idempotently: only what differs from the file is written,
+// and every change is audited (actor "system:org-file"), so a reload of an unchanged file writes nothing.
+// People who left the file are deactivated (their history stays); so are dropped products.
+import { audit } from "../audit/audit.repo.ts";
+import type { DbClient, Tx } from "../tx.ts";
+import type { OrgFile, OrgUser } from "./org-file.ts";
+import { changedFields, ORG_FILE_ACTOR } from "./org-changes.ts";
+import { syncProducts } from "./price-list.repo.ts";
 
 export interface OrgSyncResult {
   users: number;
   products: number;
   deactivatedUsers: number;
+  /** Audit rows written: one per user or product created, changed or deactivated. */
+  changes: number;
 }
 
-export async function syncOrg(db: DbClient, org: OrgFile): Promise<OrgSyncResult> {
-  return db.$transaction(async (tx) => {
-    for (const u of org.users) {
-      await tx.user.upsert({
-        where: { id: u.id },
-        create: { id: u.id, name: u.name, roles: u.roles, active: u.active },
-        update: { name: u.name, roles: u.roles, active: u.active },
-      });
+/** What the file says about a person, in the shape the audit log records. */
+interface UserState {
+  name: string;
+  roles: string[];
+  managerId: string | null;
+  active: boolean;
+  wecom: string | null;
+  dingtalk: string | null;
+}
+
+const fromFile = (u: OrgUser): UserState => ({
+  name: u.name,
+  roles: u.roles,
+  managerId: u.manager ?? null,
+  active: u.active,
+  wecom: u.wecom ?? null,
+  dingtalk: u.dingtalk ?? null,
+});
+
+export async function syncOrg(db: DbClient, org: OrgFile, now = new Date()): Promise<OrgSyncResult> {
+  return db.$transaction(
+    async (tx) => {
+      const users = await syncUsers(tx, org.users);
+      const products = await syncProducts(tx, org.products, now);
+      return { users: org.users.length, products: org.products.length, deactivatedUsers: users.deactivated, changes: users.changes + products };
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
+}
+
+async function syncUsers(tx: Tx, fileUsers: OrgUser[]): Promise<{ changes: number; deactivated: number }> {
+  const rows = await tx.user.findMany({ include: { identities: true } });
+  const current = new Map(
+    rows.map((r) => {
+      const ext = (p: string) => r.identities.find((i) => i.platform === p)?.externalId ?? null;
+      const state: UserState = { name: r.name, roles: r.roles, managerId: r.managerId, active: r.active, wecom: ext("wecom"), dingtalk: ext("dingtalk") };
+      return [r.id, state];
+    }),
+  );
+  let changes = 0;
+  let deactivated = 0;
+  // Everyone exists before anyone's manager is set (the manager is a foreign key).
+  for (const u of fileUsers) {
+    if (!current.has(u.id)) await tx.user.create({ data: { id: u.id, name: u.name, roles: u.roles, active: u.active } });
+  }
+  for (const u of fileUsers) {
+    const before = current.get(u.id);
+    const after = fromFile(u);
+    if (!before) {
+      if (after.managerId) await tx.user.update({ where: { id: u.id }, data: { managerId: after.managerId } });
+      await audit(tx, { actorId: ORG_FILE_ACTOR, action: "user.create", entityType: "user", entityId: u.id, after });
+      changes++;
+      continue;
     }
-    for (const u of org.users) {
-      await tx.user.update({ where: { id: u.id }, data: { managerId: u.manager ?? null } });
-      const wanted = [
-        { platform: "playground", externalId: u.id },
-        ...(u.wecom ? [{ platform: "wecom", externalId: u.wecom }] : []),
-        ...(u.dingtalk ? [{ platform: "dingtalk", externalId: u.dingtalk }] : []),
-      ];
-      await tx.identity.deleteMany({
-        where: { userId: u.id, NOT: { OR: wanted.map((w) => ({ platform: w.platform, externalId: w.externalId })) } },
-      });
-      for (const w of wanted) {
-        // An identity that moved to another person follows the file.
-        await tx.identity.upsert({
-          where: { platform_externalId: { platform: w.platform, externalId: w.externalId } },
-          create: { ...w, userId: u.id },
-          update: { userId: u.id },
-        });
-      }
+    const diff = changedFields(before, after);
+    if (!diff) continue;
+    const { name, roles, managerId, active } = diff.after;
+    if (name !== undefined || roles !== undefined || managerId !== undefined || active !== undefined) {
+      await tx.user.update({ where: { id: u.id }, data: { name, roles, managerId, active } });
     }
-    const ids = org.users.map((u) => u.id);
-    const gone = await tx.user.updateMany({ where: { id: { notIn: ids }, active: true }, data: { active: false } });
-    for (const p of org.products) {
-      const data = { name: p.name, aliases: p.aliases, unit: p.unit, price: p.price, active: true };
-      await tx.product.upsert({ where: { sku: p.sku }, create: { sku: p.sku, ...data }, update: data });
-    }
-    await tx.product.updateMany({ where: { sku: { notIn: org.products.map((p) => p.sku) } }, data: { active: false } });
-    return { users: org.users.length, products: org.products.length, deactivatedUsers: gone.count };
-  });
+    const action = active === false ? "user.deactivate" : active === true ? "user.reactivate" : "user.update";
+    if (active === false) deactivated++;
+    await audit(tx, { actorId: ORG_FILE_ACTOR, action, entityType: "user", entityId: u.id, ...diff });
+    changes++;
+  }
+  await syncIdentities(tx, fileUsers);
+  const inFile = new Set(fileUsers.map((u) => u.id));
+  for (const [id, state] of current) {
+    if (inFile.has(id) || !state.active) continue;
+    await tx.user.update({ where: { id }, data: { active: false } });
+    await audit(tx, { actorId: ORG_FILE_ACTOR, action: "user.deactivate", entityType: "user", entityId: id, before: { active: true }, after: { active: false } });
+    changes++;
+    deactivated++;
+  }
+  return { changes, deactivated };
+}
+
+/** Platform accounts follow the file; one that moved to another person moves with it. */
+async function syncIdentities(tx: Tx, fileUsers: OrgUser[]): Promise<void> {
+  const key = (platform: string, externalId: string) => `${platform}\u0000${externalId}`;
+  const wanted = new Map<string, { platform: string; externalId: string; userId: string }>();
+  for (const u of fileUsers) {
+    const ids = [{ platform: "playground", externalId: u.id }];
+    if (u.wecom) ids.push({ platform: "wecom", externalId: u.wecom });
+    if (u.dingtalk) ids.push({ platform: "dingtalk", externalId: u.dingtalk });
+    for (const i of ids) wanted.set(key(i.platform, i.externalId), { ...i, userId: u.id });
+  }
+  const inFile = new Set(fileUsers.map((u) => u.id));
+  const existing = new Map((await tx.identity.findMany()).map((i) => [key(i.platform, i.externalId), i]));
+  for (const [k, i] of existing) {
+    if (inFile.has(i.userId) && !wanted.has(k)) await tx.identity.delete({ where: { platform_externalId: { platform: i.platform, externalId: i.externalId } } });
+  }
+  for (const [k, w] of wanted) {
+    const had = existing.get(k);
+    if (!had) await tx.identity.create({ data: w });
+    else if (had.userId !== w.userId) await tx.identity.update({ where: { platform_externalId: { platform: w.platform, externalId: w.externalId } }, data: { userId: w.userId } });
+  }
 }

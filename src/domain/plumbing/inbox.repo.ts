@@ -5,7 +5,7 @@ import { withoutNul, type InboundEvent } from "../../core/inbound-event.ts";
 import type { AcceptOutcome, ClaimedInboxEvent, InboxStore } from "../../core/ports.ts";
 import type { SqlRunner } from "../../db/sql-runner.ts";
 import type { Tx } from "../tx.ts";
-import { refusalMessage } from "./refusal.ts";
+import { refusalKey, refusalMessage } from "./refusal.ts";
 
 interface Pending {
   event: InboundEvent;
@@ -94,9 +94,9 @@ export class InboxRepo implements InboxStore {
     if (claimed.size) this.opts.onAccepted?.();
   }
 
-  /** One polite refusal per stranger per hour, nothing else kept. */
+  /** One polite refusal per stranger per hour, nothing else kept (the outbox prunes it after the hour). */
   private async refuse(events: InboundEvent[]): Promise<void> {
-    const hour = new Date().toISOString().slice(0, 13);
+    const now = new Date();
     const msgs = events.map((e) => refusalMessage(e));
     await this.sql.query(
       `INSERT INTO "OutboxMessage" (platform, recipient, kind, payload, "dedupeKey")
@@ -107,7 +107,7 @@ export class InboxRepo implements InboxStore {
         msgs.map((m) => m.recipient),
         msgs.map(() => "text"),
         msgs.map((m) => JSON.stringify(m)),
-        events.map((e) => `refuse:${e.platform}:${e.senderId}:${hour}`),
+        events.map((e) => refusalKey(e, now)),
       ],
     );
     this.opts.onAccepted?.();
@@ -127,6 +127,17 @@ export class InboxRepo implements InboxStore {
     return rows
       .map((r) => ({ id: String(r.id), event: typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload, attempts: r.attempts, lockToken: r.token }))
       .sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+  }
+
+  /** Extend a claim this worker still holds (the heartbeat); null when it ran out or the event was finished. */
+  async renew(id: string, lockToken: string, lockMs: number): Promise<string | null> {
+    const rows = await this.sql.query<{ token: string }>(
+      `UPDATE "InboxEvent" SET "lockedUntil" = clock_timestamp() + make_interval(secs => $3::double precision / 1000)
+       WHERE id = $1::bigint AND status = 'pending' AND "lockedUntil"::text = $2 AND "lockedUntil" > now()
+       RETURNING "lockedUntil"::text AS token`,
+      [id, lockToken, lockMs],
+    );
+    return rows[0]?.token ?? null;
   }
 
   async release(id: string, lockToken: string, error: string, retryAt: Date | null): Promise<void> {

@@ -4,6 +4,7 @@ import type { OutboundMessage, SendResult } from "../../core/outbound-message.ts
 import type { ClaimedOutboxMessage, OutboxStore } from "../../core/ports.ts";
 import type { SqlRunner } from "../../db/sql-runner.ts";
 import type { Prisma, Tx } from "../tx.ts";
+import { REFUSAL_KEEP_MS } from "./refusal.ts";
 
 export async function enqueueMessages(tx: Tx, messages: OutboundMessage[]): Promise<void> {
   if (messages.length === 0) return;
@@ -56,13 +57,26 @@ export class OutboxRepo implements OutboxStore {
     return rows[0]?.token ?? null;
   }
 
+  /** Messages delivered to the recipient; a card update edits one already counted, so it does not count. */
   async recentSends(platform: string, recipient: string, windowMs: number): Promise<Date[]> {
     const rows = await this.sql.query<{ sentAt: Date }>(
-      `SELECT "sentAt" FROM "OutboxMessage" WHERE platform = $1 AND recipient = $2 AND status = 'sent'
+      `SELECT "sentAt" FROM "OutboxMessage" WHERE platform = $1 AND recipient = $2 AND status = 'sent' AND kind <> 'card_update'
          AND "sentAt" > now() - make_interval(secs => $3::double precision / 1000) ORDER BY "sentAt"`,
       [platform, recipient, windowMs],
     );
     return rows.map((r) => new Date(r.sentAt));
+  }
+
+  /** Deletes strangers' refusals that throttle nothing any more (a few thousand a call, to keep it short). */
+  async housekeep(): Promise<number> {
+    const rows = await this.sql.query(
+      `DELETE FROM "OutboxMessage" WHERE id IN (
+         SELECT id FROM "OutboxMessage" WHERE "dedupeKey" LIKE 'refuse:%' AND status IN ('sent', 'dead')
+           AND "createdAt" < now() - make_interval(secs => $1::double precision / 1000) LIMIT 5000)
+       RETURNING id`,
+      [REFUSAL_KEEP_MS],
+    );
+    return rows.length;
   }
 
   // The updates below apply only while the caller's claim holds, so a worker that lost it changes nothing.

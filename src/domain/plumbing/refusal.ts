@@ -11,3 +11,14 @@ export function refusalMessage(e: InboundEvent): OutboundMessage {
     body: { type: "text", text: REFUSAL_TEXT },
   };
 }
+
+/** A stranger's refusal is the outbox row with this dedupe key: at most one per person per (UTC) hour. */
+export function refusalKey(e: InboundEvent, now: Date): string {
+  return `refuse:${e.platform}:${e.senderId}:${now.toISOString().slice(0, 13)}`;
+}
+
+/**
+ * Once the hour its key names is over, a refusal row throttles nothing more and only keeps a stranger's id:
+ * delivered (or given up) refusals are deleted after this long (an hour, plus room for clocks that differ).
+ */
+export const REFUSAL_KEEP_MS = 2 * 3600_000;
