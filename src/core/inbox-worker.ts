@@ -13,11 +13,6 @@ import type { ClaimedInboxEvent, InboxStore } from "./ports.ts";
 export type EventHandler = (item: ClaimedInboxEvent) => Promise<void>;
 
 /** An inbox whose claims can be renewed (InboxRepo). */
-export interface LeasedInboxStore extends InboxStore {
-  /** Extend a claim still held; null when it ran out or the event is no longer pending. */
-  renew(id: string, lockToken: string, lockMs: number): Promise<string | null>;
-}
-
 /** How long a claim lasts without renewal: how long a dead worker's events wait. */
 export const INBOX_LEASE_MS = 45_000;
 
@@ -35,7 +30,7 @@ export class InboxWorker {
   private readonly loop: PollLoop;
 
   constructor(
-    private readonly store: LeasedInboxStore,
+    private readonly store: InboxStore,
     private readonly handle: EventHandler,
     private readonly log: Logger,
     private readonly opts: InboxWorkerOptions = {},

@@ -11,11 +11,6 @@ import type { ChannelSender, ClaimedOutboxMessage, OutboxStore } from "./ports.t
 import type { SendResult } from "./outbound-message.ts";
 
 /** An outbox that can also clean up after itself (OutboxRepo). */
-export interface HousekeptOutboxStore extends OutboxStore {
-  /** Deletes rows that have served their purpose; returns how many. */
-  housekeep(): Promise<number>;
-}
-
 /** How long a claim lasts without renewal: how long a dead worker's messages wait. */
 export const OUTBOX_LEASE_MS = 45_000;
 
@@ -38,7 +33,7 @@ export class OutboxWorker {
   private lastHousekeeping = 0;
 
   constructor(
-    private readonly store: HousekeptOutboxStore,
+    private readonly store: OutboxStore,
     senders: ChannelSender[],
     private readonly log: Logger,
     private readonly opts: OutboxWorkerOptions = {},
@@ -95,7 +90,7 @@ export class OutboxWorker {
         const key = `${item.message.platform}:${item.message.recipient}`;
         const after = blocked.get(key);
         if (after) {
-          await lease.settle(item.id, async (t) => t && this.store.reschedule(item.id, t, "waiting for an earlier message to the same recipient", after));
+          await lease.settle(item.id, async (t) => t && this.store.reschedule(item.id, t, "waiting for an earlier message to the same recipient", after, { notAnAttempt: true }));
           continue;
         }
         const next = await this.deliver(item, lease);
@@ -137,7 +132,7 @@ export class OutboxWorker {
     if (limitWait > 0) {
       const at = new Date(Date.now() + limitWait);
       log.info("recipient limit reached; message waits", { retryInMs: limitWait });
-      await settle((token) => this.store.reschedule(item.id, token, "recipient limit reached; waiting", at));
+      await settle((token) => this.store.reschedule(item.id, token, "recipient limit reached; waiting", at, { notAnAttempt: true }));
       return at;
     }
     try {

@@ -27,6 +27,8 @@ export interface InboxStore extends InboxPort {
   claim(limit: number, lockMs: number): Promise<ClaimedInboxEvent[]>;
   /** Put an event back for a later try, or give up on it — only while this claim still holds. */
   release(id: string, lockToken: string, error: string, retryAt: Date | null): Promise<void>;
+  /** Extend a claim still held (the worker's heartbeat); null when it ran out or the event is no longer pending. */
+  renew(id: string, lockToken: string, lockMs: number): Promise<string | null>;
 }
 
 export interface ClaimedOutboxMessage {
@@ -44,10 +46,13 @@ export interface OutboxStore {
   /** Re-take the lock right before sending; null when another worker took the message over (do not send). */
   renew(id: string, lockToken: string, lockMs: number): Promise<string | null>;
   markSent(id: string, lockToken: string, result: SendResult): Promise<void>;
-  reschedule(id: string, lockToken: string, error: string, nextAttemptAt: Date): Promise<void>;
+  /** `notAnAttempt`: the message only waited (its recipient's turn or limit); nothing was tried. */
+  reschedule(id: string, lockToken: string, error: string, nextAttemptAt: Date, opts?: { notAnAttempt?: boolean }): Promise<void>;
   markDead(id: string, lockToken: string, error: string): Promise<void>;
   /** When messages were delivered to this recipient within the last `windowMs` (for per-recipient limits). */
   recentSends(platform: Platform, recipient: string, windowMs: number): Promise<Date[]>;
+  /** Deletes rows that have served their purpose (e.g. strangers' refusals); returns how many. */
+  housekeep(): Promise<number>;
 }
 
 /** One per platform: delivers a message or throws RetryableSendError / PermanentSendError. */

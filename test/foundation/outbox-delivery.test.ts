@@ -98,6 +98,8 @@ it("keeps a recipient within the platform's per-recipient limit, across workers,
   expect(waiting).toHaveLength(2);
   expect(waiting[0]!.lastError).toContain("recipient limit");
   expect(waiting[0]!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 50_000);
+  // Waiting its turn is not a failed attempt: back-off after a later real failure starts from scratch.
+  expect(waiting.map((w) => w.attempts)).toEqual([0, 0]);
   // A minute later the rest goes out.
   await db.prisma.outboxMessage.updateMany({ where: { status: "sent" }, data: { sentAt: new Date(Date.now() - 61_000) } });
   await makeDue();

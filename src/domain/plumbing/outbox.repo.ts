@@ -87,9 +87,11 @@ export class OutboxRepo implements OutboxStore {
     );
   }
 
-  async reschedule(id: string, lockToken: string, error: string, nextAttemptAt: Date): Promise<void> {
+  async reschedule(id: string, lockToken: string, error: string, nextAttemptAt: Date, opts: { notAnAttempt?: boolean } = {}): Promise<void> {
+    // The claim counted an attempt; a message that only waited its turn gives it back, so back-off stays honest.
     await this.sql.query(
-      `UPDATE "OutboxMessage" SET "nextAttemptAt" = $2, "lastError" = $3, "lockedUntil" = NULL WHERE id = $1::bigint AND "lockedUntil"::text = $4`,
+      `UPDATE "OutboxMessage" SET "nextAttemptAt" = $2, "lastError" = $3, "lockedUntil" = NULL${opts.notAnAttempt ? ", attempts = greatest(attempts - 1, 0)" : ""}
+       WHERE id = $1::bigint AND "lockedUntil"::text = $4`,
       [id, nextAttemptAt, error.slice(0, 2000), lockToken],
     );
   }
