@@ -1,5 +1,6 @@
 /** Which intent a message expresses, from keywords plus the facts already extracted. */
 import type { IntentName } from "../intent.ts";
+import { ORDER_TRIGGER } from "./order-items.ts";
 
 export interface Facts {
   text: string;
@@ -14,7 +15,12 @@ export interface Facts {
 }
 
 const HELP_EXACT = /^(?:帮助|help|h|\?+|？+|怎么用|使用说明|说明|菜单|功能|指令|命令|你能干啥|你能干嘛|你能做什么|能干啥|能做什么|你会什么|怎么玩)$/i;
-const HELP_FUZZY = /怎么用|使用说明|你能(?:帮我|为我|给我|帮)?(?:干|做)|能(?:帮我)?干(?:啥|嘛|什么)|能(?:帮我)?做(?:啥|什么)|有什么功能|会什么|^怎么|帮助|教程|指南|help/i;
+const HELP_FUZZY = /怎么用|使用说明|你能(?:帮我|为我|给我|帮)?(?:干|做)|能(?:帮我)?干(?:啥|嘛|什么)|能(?:帮我)?做(?:啥|什么)|有什么功能|会(?:些)?(?:什么|啥)|^怎么|帮助|教程|指南|help/i;
+/**
+ * A question about the bot itself (这个机器人都能干啥, 你都会些什么, 这个怎么用): help, even though
+ * 这个机器人 looks like a company to the finders. Checked before customer look-ups.
+ */
+const ABOUT_BOT = /(?:机器人|助手|小助理|bot|你)(?:都|还|到底)?(?:能|会|可以)(?:帮我)?(?:干|做|帮|些|啥|什么)|^(?:这个|这)?(?:怎么用|咋用|如何使用|怎么使用)|你都?会(?:些)?(?:什么|啥)/i;
 /** A how-to question ("怎么录拜访记录", "如何认领客户") asks about the bot, even when it names an action. */
 const HOW_TO = /^(?:请问|问下|问一下)?(?:怎么|如何|咋|怎样)(?:才能|能|可以)?(?:用|使用|录|记|填|写|下单|下个单|查|认领|领|设置|提交|操作|推迟|延期|完成|审批|发货|看|添加|新建|登记|上报)/;
 
@@ -22,25 +28,34 @@ export const REJECT_WORDS = /驳回|拒绝|不同意|不批|打回|否决|不通
 /** Shortage (没库存, 缺货), inability (发不了, 出不了库), damage (压坏, 破损), wrong (发错, 地址不对), delay. */
 export const PROBLEM_WORDS = /缺货|断货|(?:没|无|缺)有?(?:库存|现货|货)|库存(?:不够|不足|没了|为零|紧张)|(?:发|出|送|寄)不(?:了|出)|无法发货|不能发|问题|货损|破损|损坏|坏了|压坏|摔坏|(?:漏|错)发|发错|不对|写错|延迟|延误|拒收|停运|还差|丢件|丢失|质检|质量|退回|退货|异常|没到货|扣了|卡住|破了|碎了|裂了|划伤|变形|漏了|少了|短少|少发|多发/;
 export const APPROVE_WORDS = /同意|批准|通过|批了|准了|可以|\bok\b|okay|行了|没问题|approve|准予/i;
+/**
+ * Part of the goods shipped, the rest short (8台先发 冷凝器缺货, 发了20面 剩下20面年后发): with a
+ * carrier or tracking number given, the shortage is a remark on a shipment that did leave.
+ */
+const PARTIAL_SHIP = /先发|已发|发了|发出|部分发|分批|剩下|剩余|其余|余下/;
 const SHIP_WORDS = /发货|已发|发了|发出|出库|发完|寄出|快递|物流|单号|自提|送达|签收|装车|提货/;
 
-const ORDER_TRIGGER = /下个单|下了单|下单|新单|订单|开单|订货/;
 /** "…帮我下个单" at the end of the message. */
 const ORDER_REQUEST = /(?:帮我|帮忙|给我|请|麻烦)下个?单|下个?单吧/;
-const SNOOZE_WORDS = /推迟|延后|延到|延至|延迟|往后延|拖到|推至|延期|推到|改到|挪到|移到|往后挪|挪一下|改期|往后推|推后|顺延|稍后提醒|再提醒|晚点提醒|提醒我|推一下|snooze/i;
+const SNOOZE_WORDS = /推迟|延后|延到|延至|延迟|往后延|拖到|推至|延期|推到|改到|挪到|移到|往后挪|挪一下|改期|往后推|推后|顺延|稍后提醒|再提醒|晚点提醒|提醒我|推一下|放一放|放放|缓一缓|缓缓|先搁着|搁置|暂缓|snooze/i;
 const COMPLETE_WORDS = /已经?处理(?:完|好|掉)?了?|处理掉了|已办结?|已经?办了|已搞定|完成|跟进完|跟完了|办好了|搞定|做完|弄完|办完|\bdone\b|做好了|弄好了|处理完|处理好了|结束了/i;
 export const TASK_REF = /第\s*[\d一二三四五六七八九十]+\s*[个条项]?|\d+\s*号(?:任务|待办|事项)|任务|待办|事项|编号\s*\d|[#＃]\s*\d|那个|的跟进|(?:^|\s)\d{1,3}(?:\s|$)|^(?:完成|推迟|延后|延期|改期|done)\s*\d|\d\s*(?:完成|done)/i;
 /** "What is on my list": a question word before 任务/待办/事, or the things still to follow up (没跟进的, 要跟的). */
 /** "Show me my list": 看下今天的任务, 列一下我的跟进计划, 我的跟进计划, 查查待办. */
 const TODO_LIST = "(?:我|我的|今天|今日|明天|本周|这周|最近|这几天)*的?(?:跟进|拜访)?(?:任务|待办|计划|日程|安排|事项)(?:列表|清单|表)?(?:吧|呢|看看)?$";
 const TODO_REQUEST = new RegExp(`^(?:帮我|给我)?(?:看|查|列|拉|调|瞅|发|给)(?:一下|下|看|查|个|出|一个)?${TODO_LIST}|^(?:我|我的|今天|今日|明天|本周|这周)+${TODO_LIST}`);
+/**
+ * A question about my own tasks (今天的任务有哪些, 哪些跟进逾期了, 列一下): the subject is the task list,
+ * so a name-like word in it is not a customer to look up.
+ */
+const TODO_QUESTION = /(?:任务|待办|跟进|事项|日程|安排)(?:都|还)?有(?:哪些|啥|什么|几个|多少)|(?:哪些|什么|几个|多少|啥)(?:任务|待办|跟进|事)?(?:都|已经|今天|明天)?(?:逾期|超期|过期|到期)|逾期的?(?:任务|待办|跟进)|^(?:列一下|列个|列出来?)$/;
 const TODO_WORDS = /^(?:我的|今天的?|今日|明天的?)?任务$|待办|todo|to-do|任务(?:列表|清单)|(?:啥|什么|哪些|哪几个|几个|多少)个?(?:任务|事)|要做的|要干啥|要干嘛|(?:几个|哪些|多少)(?:客户)?(?:还)?(?:没|要|待|需要)(?:跟进?|联系|拜访)|(?:要|没|待|该|需要)跟进?(?:的|哪些)|没做|还有啥事|还有什么事/i;
-const METRIC_WORDS = /业绩|战报|销售额|成交额|签了多少|多少单|排名|完成率|数据|报表|回款/;
+const METRIC_WORDS = /业绩|战报|销售额|成交额|签了多少|多少单|排名|完成率|数据|报表|回款|拜访量|订单量|拜访数|订单数|成交量/;
 /** Metrics are asked for (看/查/多少/怎么样, 发我): 老板说月底要冲业绩 talks about them without asking. */
 const METRIC_TALK = /说|要冲|冲一冲|冲刺|冲业绩|压力|完不成|不够|加油|努力|争取/;
 const METRIC_ASK = /看|查|多少|几|怎么样|咋样|如何|统计|汇总|拉|发我|给我|列|报一下|出一下|[?？]$/;
 /** Taking a customer: 认领, 领过来, 分给我, or a customer from the pool that "I want" (公海的X我要了). */
-const CLAIM_WORDS = /领取|认领|领了|领一下|领个|我来领|我要领|分给我|归我|^领\s|^抢\s|抢客户|领(?:过来|回来|走)|(?:要|抢|拿)过来|公海.{0,15}(?:我要|我来|给我|我拿)/;
+const CLAIM_WORDS = /领取|认领|认领|领了|领一下|领个|我来领|我要领|分给我|归我|^领\s|^抢\s|抢客户|领(?:过来|回来|走)|(?:要|抢|拿)过来|公海.{0,15}(?:我要|我来|给我|我拿)/;
 const LOOKUP_WORDS = /^客户\s|^客户[:：]|^客户(?:信息|详情|档案|资料)|查|搜|情况|资料|档案|信息|详情|记录|联系人|负责人|谁在跟|谁负责|这个客户|进度|进展|动态|怎么样了|咋样了|^看看|帮我看|看一?下|发我/;
 /** A question about a customer (谁的客户, 跟进到哪了, 多少), unless the rep reports having done something (拜访了). */
 const QUESTION = /谁|哪|啥|什么|怎么样|咋样|如何|多少|有没有|有无|是不是|是否|几[单个笔次家]|多久|吗$|[?？]$/;
@@ -55,6 +70,7 @@ export function classify(f: Facts): IntentName {
 
   if (f.hasOrder) {
     if (REJECT_WORDS.test(t)) return "decide_approval";
+    if (f.hasCarrierOrTracking && PARTIAL_SHIP.test(t) && !REJECT_WORDS.test(t)) return "confirm_shipment";
     if (PROBLEM_WORDS.test(t.replace(/没问题/g, ""))) return "report_shipment_problem";
     if (APPROVE_WORDS.test(t)) return "decide_approval";
     if (SHIP_WORDS.test(t) || f.hasCarrierOrTracking) return "confirm_shipment";
@@ -62,7 +78,7 @@ export function classify(f: Facts): IntentName {
   }
 
   const bare = !f.hasContact && !f.hasFutureDate && !f.hasQuantity;
-  if (HOW_TO.test(t) && bare && !f.hasMoney) return "help";
+  if ((HOW_TO.test(t) || ABOUT_BOT.test(t)) && bare && !f.hasMoney) return "help";
 
   const head = f.fields.slice(0, 2).join(" ");
   const visitish = VISIT_WORDS.test(t) || f.hasContact;
@@ -73,6 +89,7 @@ export function classify(f: Facts): IntentName {
   if (SNOOZE_WORDS.test(t) && (taskRef || !visitish)) return "snooze_task";
   if (COMPLETE_WORDS.test(t) && (taskRef || !visitish)) return "complete_task";
   if (TODO_REQUEST.test(t)) return "list_todos";
+  if (TODO_QUESTION.test(t) && !f.hasContact && !f.company?.hasOrgSuffix) return "list_todos";
   if (TODO_WORDS.test(t) && (!f.company || t.length <= 12) && !f.hasContact) return "list_todos";
   if (METRIC_WORDS.test(t) && !f.hasContact && (METRIC_ASK.test(t) || !METRIC_TALK.test(t))) return "show_metrics";
   if (CLAIM_WORDS.test(t) && f.company) return "claim_customer";

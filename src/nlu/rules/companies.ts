@@ -42,8 +42,11 @@ const ANAPHOR = /他们|她们|他家|她家|那家|这家|对方|人家/;
 const ORG_THEN_AND = new RegExp(`^(.{2,}?${ORG_SUFFIX.source.replace(/\$$/, "")})[和跟与及、]`);
 
 /** Cut a name out of the text that follows a trigger. */
+/** 最有戏的是X, 跟得最紧的是X, 今天最有希望的是X: an evaluation, then the name after 的是. */
+const EVALUATED = /^[^的是]{1,10}的(?:就)?是/;
+
 export function cutName(raw: string): string {
-  let s = raw.replace(LEADING_FILLER, "");
+  let s = raw.replace(LEADING_FILLER, "").replace(EVALUATED, "").replace(LEADING_FILLER, "");
   for (const t of STRONG_TRIGGERS) if (s.startsWith(t) && s[t.length] !== "人") s = s.slice(t.length).replace(LEADING_FILLER, "");
   const contact = findContacts(s).find((c) => c.index >= 2);
   if (contact) s = s.slice(0, contact.index);

@@ -44,7 +44,8 @@ export const LEADING_FILLER = /^(?:(?:微信|电话|钉钉|企微|视频)(?:上|
 export const TRAILING_FILLER = /(?:那边|这边|那里|这里|公司那边|的人|这个客户|客户)+$/;
 
 /** Never the start of a name, whatever came before: times, pronouns, question words, titles. */
-export const NEVER_START = /^(?:(?:下下?|上上?|这|本)个?(?:周|礼拜|星期|月)|周[一二三四五六日天末]|星期|礼拜|上次|下次|上回|这次|年底|月底|月初|帮我|帮忙|上午|下午|早上|晚上|中午|今早|明早|今晚|明晚|凌晨|傍晚|他|她|我|你|咱|这|那|今天|明天|昨天|后天|前天|所有|全部|哪|谁|啥|什么|怎么|大家|(?:Mr|Mrs|Ms|Miss|Dr)\b)/;
+// 最 opens an evaluation (最有戏, 最近, 最后一单), 年前/节后 a time: the name comes after them.
+export const NEVER_START = /^(?:(?:下下?|上上?|这|本)个?(?:周|礼拜|星期|月)|周[一二三四五六日天末]|星期|礼拜|上次|下次|上回|这次|年底|月底|月初|最|[年节]前|[年节]后|帮我|帮忙|上午|下午|早上|晚上|中午|今早|明早|今晚|明晚|凌晨|傍晚|他|她|我|你|咱|这|那|今天|明天|昨天|后天|前天|所有|全部|哪|谁|啥|什么|怎么|大家|(?:Mr|Mrs|Ms|Miss|Dr)\b)/;
 /** People who are not the customer (跟领导开会, 和同事去团建); a name may still start so after 拜访了 (家人科技). */
 export const PEOPLE_START = /^(?:领导|老板|同事|老婆|老公|媳妇|孩子|家人|朋友|女朋友|男朋友|爸|妈)/;
 /** Auxiliaries and adverbs: not a name even right after 拜访了 (联系了 说下周…). */
@@ -65,7 +66,7 @@ export const POSITION_START = new RegExp(
   "发(?:了|个|过|给|货|样|送|出|票|邮件|微信|消息|报价|合同|资料|方案)|" +
   "来(?:了|过|电|访|公司|我|一|个|看)|打(?:了|个|电话|完|算|款|折|包|球|牌|印))",
 );
-export const BAD_CONTAINS = /报价|发货|样品|合同|协议|投标|招标|标书|出差|团建|时间|签约|价格|同意|测试|方案|预算|需求|订单|付款|开会|电话|微信|拜访|跟进|回访|联系|沟通|计划|今天|明天|后天|下周|月底|天气|吃饭|午饭|指令|管理员|所有|业绩|待办|任务|帮助/;
+export const BAD_CONTAINS = /记录|报价|发货|样品|合同|协议|投标|招标|标书|出差|团建|时间|签约|价格|同意|测试|方案|预算|需求|订单|付款|开会|电话|微信|拜访|跟进|回访|联系|沟通|计划|今天|明天|后天|下周|月底|天气|吃饭|午饭|指令|管理员|所有|业绩|待办|任务|帮助/;
 
 /** A department of the customer (采购部, 设备科): where the person sits, not the company. */
 export const DEPARTMENT = /^(?:采购|技术|设备|财务|生产|销售|质量|质检|品质|品管|工程|仓储|仓库|研发|行政|人事|计划|物控|安环|工艺)(?:部门?|科|处|中心|组)?$/;

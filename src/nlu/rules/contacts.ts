@@ -17,11 +17,14 @@ const NICK_NOT = /^(?:老板|老师|老是|老家|老客户|小时|小批量|小
  * A one-character surname outside the list still counts when it stands alone before a long title
  * (…五金 麦老板, 的覃厂长): the separator (or 对接人) before it and the title after it make a name unambiguous.
  */
-const LONE_TITLE_RE = /(?<=[\s,，。、:：的]|对接人|联系人|负责人)([\u4e00-\u9fa5])(总经理|经理|老板|厂长|主任|部长|处长|科长|总监|主管)/g;
+const LONE_TITLE_RE = /(?<=[\s,，。、:：的跟和找见约陪]|对接人|联系人|负责人)([\u4e00-\u9fa5])(总经理|经理|老板|厂长|主任|部长|处长|科长|总监|主管)/g;
 /** …有限公司 X总 …: a field of one character and 总 is a person too. */
 const LONE_BOSS_RE = /(?<=[\s,，。、:：]|^)([\u4e00-\u9fa5])总(?=[\s,，。、:：]|$)/g;
 /** Pronouns, determiners and verbs that take a person (陪老板, 找经理) are not surnames. */
 const NOT_SURNAME = /[的我你他她它这那各副总老小该贵本们个位新原前大某两几每陪找问给见约请叫等带跟和与同让向被]/;
+
+/** Capitalised English words reps mix in (Visited X, Call with X, Demo 定在…): never a person. */
+const ENGLISH_WORD = /^(?:Ok|Pcs|Plc|Abb|Visited|Visit|Call|Called|Met|Meet|Check|Claim|Place|Follow|Quote|Demo|Budget|Send|Confirm|Eta|Order|Unit|Price|Discount|Today|Tomorrow|Next|Spec|Sample|Samples|Please|Thanks|Hi|Hello)$/i;
 
 export interface ContactMention { name: string; index: number; end: number }
 
@@ -43,7 +46,7 @@ export function findContacts(text: string): ContactMention[] {
   }
   for (const m of text.matchAll(LATIN_RE)) {
     const name = m[1]!;
-    if (/^(?:Ok|Pcs|Plc|Abb)$/i.test(name)) continue;
+    if (ENGLISH_WORD.test(name)) continue;
     found.push({ name, index: m.index, end: m.index + name.length });
   }
   return found

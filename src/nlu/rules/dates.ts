@@ -41,6 +41,8 @@ function mask(text: string): string {
   return text
     // chrono drops "12.10" as a plain number; the same length keeps every index valid.
     .replace(DOTTED_DATE, "$1月$2")
+    // 对比一下下周一 is 一下 + 下周一, not 下下周一 (the week after next).
+    .replace(/一下(?=下(?:周|礼拜|星期|个?月))/g, "##")
     .replace(/SO[-_ ]?\d{8}[-_ ]?\d{3,4}/gi, (s) => "#".repeat(s.length))
     .replace(/[A-Za-z]*\d{6,}[A-Za-z]*/g, (s) => "#".repeat(s.length))
     .replace(/[A-Za-z]+\d*-\d+/g, (s) => "#".repeat(s.length)); // S7-1200

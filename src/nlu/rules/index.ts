@@ -14,6 +14,8 @@ import { findCarrier, findOrders, findTrackingNo } from "./orders.ts";
 import { buildPlaceOrder } from "./order-items.ts";
 import { findQuantities, pickQuantity } from "./quantities.ts";
 import { buildCompleteTask, buildSnoozeTask } from "./tasks.ts";
+import { translateCodeSwitch } from "./code-switch.ts";
+import { cleanSpeech } from "./speech.ts";
 import { blank, normalizeText, tokens } from "./text.ts";
 import { buildLogVisit } from "./visit.ts";
 import { buildApproval, buildProblem, buildShipment } from "./warehouse.ts";
@@ -26,7 +28,9 @@ export function resolveKnownCustomer(name: string, known: string[] | undefined):
 }
 
 export function parseWithRules(raw: string, ctx: ParseContext): Intent {
-  const text = normalizeText(raw).slice(0, 2000);
+  const typed = normalizeText(raw).slice(0, 2000);
+  // Rules read the message without voice fillers and with English twins in Chinese; the summary keeps what was typed.
+  const text = cleanSpeech(translateCodeSwitch(typed));
   const tz = ctx.timeZone;
   const orders = findOrders(text);
   const noOrders = blank(text, orders);
@@ -74,7 +78,7 @@ export function parseWithRules(raw: string, ctx: ParseContext): Intent {
       if (!company) return { intent: "unknown" };
       const inCompany = (i: number) => i >= company.index && i < company.end;
       const contact = pickContact(plain, contacts.filter((c) => !inCompany(c.index)));
-      return buildLogVisit(text, {
+      const visit = buildLogVisit(text, {
         customer: customer(company.name),
         contact: contact?.name,
         due,
@@ -82,6 +86,7 @@ export function parseWithRules(raw: string, ctx: ParseContext): Intent {
         // A figure inside the name (万嘉物业, 三一重工) is part of the name, not money.
         amount: pickAmount(money.filter((m) => !inCompany(m.index))),
       }, tz);
+      return { ...visit, summary: typed.slice(0, 1000) };
     }
     default: return { intent: "unknown" };
   }

@@ -82,7 +82,7 @@ function finish(a: AmountParts): Amount | undefined {
     value: Math.round(value * 1e6) / 1e6, index: a.index, end: a.end,
     ...(a.unit && { unit: a.unit }),
     marked: (!!a.unit && a.unit !== "块") || !!a.jiao,
-    big: /[万亿]/.test(a.num + (a.mult ?? "")),
+    big: /[万亿wW]/.test(a.num + (a.mult ?? "")),
   };
 }
 

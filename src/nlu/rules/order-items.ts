@@ -7,10 +7,15 @@ import { CLASSIFIER_CLASS } from "./numbers.ts";
 import { findQuantities } from "./quantities.ts";
 import { blank, SEPARATOR_CLASS, trimSeparators } from "./text.ts";
 
-const TRIGGER = /下个单|下了单|下单|新单|订单|开单|订货/;
+/**
+ * What opens an order: 下单/订货…, a bare 订/订购/要货 between customer and items (X 订 产品…), and
+ * "the last/first order" (年前最后一单 X …).
+ */
+export const ORDER_TRIGGER = /下个单|下了单|下单|新单|订单|开单|订货|(?:^|(?<=\s))(?:订|订购|要货)(?=\s|$)|(?:最后|第一|新的?|又)一单(?=\s|$)/;
+const TRIGGER = ORDER_TRIGGER;
 const FIELD_RE = new RegExp(`[^${SEPARATOR_CLASS}]+`, "g");
 const CUSTOMER_NOISE = /^(?:帮我|请|麻烦)?(?:给|帮|为)?(?:客户)?|(?:要|想|需要|来|再)?$/g;
-const PRODUCT_NOISE = /^(?:要|各|共|再|还有|另外|和|及|以及|加|[，,、+＋&])+|(?:各|共|要|的|数量)+$/g;
+const PRODUCT_NOISE = /^(?:的|要|各|共|再|还有|另外|和|及|以及|加|[，,、+＋&\s])+|(?:各|共|要|的|数量)+$/g;
 
 function cleanCustomer(s: string): string {
   const clean = s.replace(CUSTOMER_NOISE, "").replace(/^客户/, "").trim();
@@ -27,7 +32,8 @@ export function splitOrder(text: string): { customer?: string; itemsText: string
   if (ti >= 2 || (ti === fields.length - 1 && ti > 0)) {
     // 华东机电要200台电机A 单价4400 帮我下个单: the order comes first, the request last.
     const company = findCompany(text.slice(0, f.index));
-    if (company) return { customer: company.name, itemsText: text.slice(company.end, f.index), itemsOffset: company.end };
+    // The items may stand before the customer (法兰DN50 三百片 …，客户嘉禾泵业，帮我下单): keep both sides.
+    if (company) return { customer: company.name, itemsText: blank(text.slice(0, f.index), [company]), itemsOffset: 0 };
   }
   const before = cleanCustomer(f.text.slice(0, t.index));
   const afterStart = f.index + t.index + t[0].length;

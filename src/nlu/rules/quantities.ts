@@ -3,12 +3,14 @@ import { findEnglishQuantities } from "./english.ts";
 import { MULT_SRC, NUM_SRC, parseNumber } from "./numbers.ts";
 
 export const UNITS = [
-  "平方米", "立方米", "公斤", "千克", "公里", "千米", "平米", "台", "套", "件", "个", "只", "箱", "吨", "米", "卷",
+  "平方米", "立方米", "公斤", "千克", "公里", "千米", "平米", "平方", "平", "面", "台", "套", "件", "个", "只", "箱", "吨", "米", "卷",
   "把", "瓶", "桶", "包", "袋", "盒", "片", "块", "根", "条", "支", "组", "托", "柜", "辆", "张", "副", "对", "双", "颗",
   "粒", "份", "樘", "扇", "部", "方", "升", "本", "册", "捆", "枚", "罐", "筒", "kg", "KG", "pcs", "PCS", "Pcs",
 ];
 /** What may follow a unit without turning it into something else (个月, 个点, 块钱, 台风 …). */
 const NOT_AFTER_UNIT = /^(?:分|门|月|项目|人|点|工作日|小时|星期|礼拜|多月|方面|问题|客户|供应商|时间|钱|式|案|面|便|向|法|批准|左右的人)/;
+/** 平 and 面 are also words (平台, 平均, 面谈, 见一面): a count only when none of these follows. */
+const NOT_AFTER_FLAT = /^(?:台|安|均|时|衡|稳|价|常|静|板|谈|试|议|临|向|对|前|子|料|上|下|里)/;
 /** 本 also means "this/own" (一本正经, 两本地仓): a count only when no such word follows. */
 const NOT_AFTER_BEN = /^(?:周|月|季|年|地|身|来|人|部|厂|公司|次|批|单)/;
 
@@ -36,14 +38,18 @@ export function findQuantities(text: string): QuantityMention[] {
   const out: QuantityMention[] = [];
   for (const m of text.matchAll(TIMES_RE)) {
     if (/[A-Za-z]/.test(text[m.index - 1] ?? "") && /[xX]/.test(m[0][0]!)) continue; // "max5", "S7x2"
+    // A letter glued to the product and a number (控制器X200, YGC-3x2.5, 4x25) is a model code or a
+    // dimension, not "× count": only a spaced x (R57 x 60) or ×/* counts.
+    if (/[xX]/.test(m[0][0]!) && !/\s/.test(text[m.index - 1] ?? " ") && !/^[xX]\s/.test(m[0])) continue;
     out.push({ value: Number(m[1]), unit: "", index: m.index, end: m.index + m[0].length });
   }
   for (const m of text.matchAll(QTY_RE)) {
     const end = m.index + m[0].length;
     const unit = m[3]!;
     if (NOT_AFTER_UNIT.test(text.slice(end)) || (unit === "本" && NOT_AFTER_BEN.test(text.slice(end)))) continue;
+    if ((unit === "平" || unit === "面") && (NOT_AFTER_FLAT.test(text.slice(end)) || m[1] === "一")) continue;
     // "一台"/"一吨" after a price is "per unit", not a quantity: 6500元一吨, 4500元一台.
-    if (/^[一每]$/.test(m[1]!) && /[元块万]\s*$/.test(text.slice(0, m.index))) continue;
+    if (/^[一每]$/.test(m[1]!) && /(?:[元块万]|\d\s*[kKwW千])\s*$/.test(text.slice(0, m.index))) continue;
     const value = parseNumber(m[1]!, m[2]);
     if (!Number.isFinite(value) || value <= 0) continue;
     out.push({ value, unit, index: m.index, end, ...(m[1] === "一" && !m[2] && { weak: true }) });

@@ -6,7 +6,7 @@ import { addDays, formatInstantIso, formatLocalIso, toLocal } from "./zoned-time
 import { blank, trimSeparators } from "./text.ts";
 
 const COMPLETE_WORDS = /已经?处理(?:完|好|掉)?了?|处理掉了|已办结?|已经?办了|已搞定|已经?跟进完了?|跟完了|办好了|已经?完成了?|完成了?|搞定了?|做完了?|弄完了?|办完了?|\bdone\b|做好了|弄好了|处理完了?|处理好了|结束了|任务完成/gi;
-const SNOOZE_WORDS = /推迟|延后|延到|延至|延迟|往后延|拖到|推至|延期|推到|改到|挪到|移到|往后挪|挪一下|改期|往后推|推后|顺延|稍后提醒我?|再提醒我?|晚点提醒我?|提醒我|推一下|snooze/gi;
+const SNOOZE_WORDS = /推迟|延后|延到|延至|延迟|往后延|拖到|推至|延期|推到|改到|挪到|移到|往后挪|挪一下|改期|往后推|推后|顺延|稍后提醒我?|再提醒我?|晚点提醒我?|提醒我|推一下|放一放|放放|缓一缓|缓缓|先搁着|搁置|暂缓|snooze/gi;
 /** A list number after a task noun or a number sign (任务9, 待办 7, 编号12, #5), not a date (任务12月…). */
 const TASK_LABEL = /(?:任务|待办|事项|编号|序号|[#＃])\s*[#＃]?\s*(\d{1,3})(?![\d.月号天日点])/;
 const TASK_NOISE = /^(?:把|将|给我|帮我)|(?:那个|这个|那件事|的任务|任务|待办|已经|了|吧|一下)+$|^(?:那个|这个)/g;
@@ -26,7 +26,7 @@ export function taskNumber(text: string): string | undefined {
   const field = /(?:^|[\s,，])(\d{1,3})(?=$|[\s,，])/.exec(text);
   if (field) return field[1];
   // 完成2, 2搞定了, 4推到下周一, 2号延期: a number glued to the verb (at the start when it comes first).
-  const glued = /(?:完成|推迟|延后|延期|改期|done)\s*(\d{1,3})(?!\d|号|月|天|点|日)|(?<!\d)(\d{1,3})\s*(?:完成|done)|^(\d{1,3})\s*[号个条]?\s*(?=搞定|做完|弄完|办完|跟完|跟进完|处理完|办好|推|延|改到|改期|挪|顺延)/i.exec(text);
+  const glued = /(?:完成|推迟|延后|延期|改期|done)\s*(\d{1,3})(?!\d|号|月|天|点|日)|(?<!\d)(\d{1,3})\s*(?:完成|done)|^(\d{1,3})\s*[号个条]?\s*(?:先|再|就|也|暂时)?\s*(?=放一放|放放|缓|搁|暂缓|搞定|做完|弄完|办完|跟完|跟进完|处理完|办好|推|延|改到|改期|挪|顺延)/i.exec(text);
   if (glued) return glued[1] ?? glued[2] ?? glued[3];
   return undefined;
 }

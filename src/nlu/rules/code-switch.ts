@@ -1,0 +1,36 @@
+/**
+ * English words inside Chinese messages (Visited X, PO from X, unit price ¥8,600, 30 sets): rewritten to
+ * their Chinese twins so one set of rules reads both, and an English verb never becomes a name.
+ * Only applied when the message holds Chinese; all-English messages keep english.ts's own reading.
+ */
+
+const CJK = /[\u4e00-\u9fa5]/;
+
+/** [English, Chinese twin]. Verbs that introduce the customer map to a Chinese trigger plus a space. */
+const TWINS: [RegExp, string][] = [
+  [/\b(?:PO|P\.O\.|order|orders)\s+from\b/gi, "下单 "],
+  [/\bplace(?:d)?\s+(?:an?\s+)?order(?:\s+(?:for|with))?\b/gi, "下单 "],
+  [/\b(?:visited|visiting|visit)\b/gi, "拜访了 "],
+  [/\b(?:call(?:ed)?|phone(?:d)?)\s+with\b|\bcalled\b/gi, "电话 "],
+  [/\b(?:met|meet|meeting)(?:\s+with)?\b/gi, "见了 "],
+  [/\bclaim(?:ed)?\b/gi, "认领 "],
+  [/\b(?:check|look\s+up|lookup)\b/gi, "查 "],
+  [/\bprofile\b/gi, "资料"],
+  [/\bfollow[- ]?up\b/gi, "跟进"],
+  [/\bunit\s+price\b/gi, "单价"],
+  [/\bbudget\b/gi, "预算"],
+  [/\bdiscount\b/gi, "折扣"],
+  [/\bquote(?:d)?(?:\s+for)?\b/gi, "报价 "],
+  // A count before an English classifier: 60 units, 30 sets, 200 pieces.
+  [/(\d)\s*(?:units?)\b/gi, "$1个"],
+  [/(\d)\s*(?:sets?)\b/gi, "$1套"],
+  [/(\d)\s*(?:pieces?|pcs)\b/gi, "$1件"],
+  // Asking for counts of activity: 这周的 visits 和 orders 多少.
+  [/\bvisits\b/gi, "拜访量"],
+  [/\borders\b/gi, "订单量"],
+];
+
+export function translateCodeSwitch(text: string): string {
+  if (!CJK.test(text)) return text;
+  return TWINS.reduce((s, [re, to]) => s.replace(re, to), text).replace(/ {2,}/g, " ");
+}

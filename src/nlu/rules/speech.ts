@@ -1,0 +1,48 @@
+/**
+ * Voice input and chat habits the extractors should not see: interjections (嗯, 呃, 哎), hedges that
+ * open or close a clause (那个, 就是说, 然后, 对了, …哈, …呗), and the homophones a voice IME types for
+ * the words tense and due-date rules key on (下周一在联系 = 再联系, 以经 = 已经).
+ *
+ * Connectors (然后, 就是说, 对了) become a comma rather than vanishing: they join clauses, and the
+ * company/product finders split on separators, so 给穗丰的然后灌装阀 → 给穗丰的，灌装阀.
+ */
+
+/** Interjections that are never part of a name or a product, wherever they stand. */
+const INTERJECTION = /[嗯呃]+/g;
+/** Interjections at the start of a clause only: 哎 / 啊 / 哈 also occur inside names (哈尔滨, 哎呀不算). */
+const CLAUSE_START = /(^|[\s,，。;；!！?？、])(?:哎呀|哎哟|哎|啊|哈)+(?=[\s,，。;；!！?？、]|$|[^尔佛密])/g;
+/**
+ * Particles at the end of a clause: 查一下呗, 好的啊, and 哈 / 吧 after a verb or particle (下个单哈，…,
+ * 认领一下 X吧). 娃哈哈 keeps its 哈, and 下个单吧 its 吧 (ORDER_REQUEST reads it as a request).
+ */
+const CLAUSE_END = /(?:呗|啊|呀|哦|噢)+(?=[\s,，。;；!！?？、]|$)|(?<=[单了下的好行呢个么吗])哈+(?=[\s,，。;；!！?？、]|$)|(?<=[^单吧\s，,])吧(?=[\s,，。;；!！?？、]|$)/g;
+/** Connectors that only chain clauses in speech. 就是 must be followed by a clause, not 就是他 (he is). */
+const CONNECTOR = /然后(?:呢|就是说?|就)?|就是说|就是(?=给|要|在|说|想|他们|那个|这个)|对了|另外就是/g;
+/** 那个 / 这个 as a hesitation at a clause start, before a name or a pronoun (那个华锐轴承, 那个我今天…). */
+const HESITATION = /(^|[\s,，。;；!！?？、])(?:那个|这个)(?=我|你|他|她|就|帮|给|跟|认领|查|看)/g;
+
+/**
+ * 在 typed for 再 ("again"): after a time or a modal (下周一在联系, 要在对比, 这周五在过去) and before a
+ * verb of contact or decision. 在X (at X) with a place after it is left alone.
+ */
+const ZAI_FOR_AGAIN = new RegExp(
+  "(?<=(?:周|礼拜|星期)[一二三四五六日天末]|号|[明后]天|下周|下次|回头|改天|过两天|过几天|晚点|晚些|之后|以后|要|得|会|想|需要|打算|准备|下午|上午|晚上)" +
+  "在(?=联系|过去|去|来|约|谈|聊|看|对比|比较|考虑|商量|研究|确认|沟通|跟进|打|发|问|报|回复|回访|拜访|定|议|讨论)",
+  "g",
+);
+
+export function cleanSpeech(text: string): string {
+  const clean = text
+    .replace(/以经/g, "已经")
+    .replace(ZAI_FOR_AGAIN, "再")
+    .replace(INTERJECTION, "")
+    .replace(CONNECTOR, "，")
+    .replace(CLAUSE_START, "$1")
+    .replace(HESITATION, "$1")
+    .replace(CLAUSE_END, "")
+    .replace(/[，,]\s*(?=[，,])/g, "")
+    .replace(/^[\s，,]+|[\s，,]+$/g, "")
+    .replace(/([^\s，,])\s*，\s*/g, "$1，");
+  // 哈哈 / 嗯嗯 alone is chit-chat: leave it for the classifier to call unknown.
+  return clean.length > 0 ? clean : text;
+}
