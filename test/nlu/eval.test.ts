@@ -17,7 +17,7 @@ describe("rule parser on the labelled sets", () => {
 
   // Issue 5's targets hold on every committed set. fresh, blind, blind2 and blind3 were written as unseen
   // messages; their first runs were fresh 0.933/0.859, blind 0.917/0.927, blind2 0.925/0.914, blind3 0.942/0.934.
-  // blind4 and blind5 came later (blind5 first ran at 0.870/0.796). classes.jsonl holds 10+ sentences per
+  // blind4 and blind5 came later (blind5 first ran at 0.870/0.796); blind6 first ran at 0.942/0.962. classes.jsonl holds 10+ sentences per
   // class of phenomenon (voice fillers, English code-switching, order phrasing, customer position, intent
   // cues, quantities/money), written before the rules that handle each class.
   // tuning.jsonl was written by the rules' author while generalising them: a regression guard, not a measure.
@@ -30,8 +30,9 @@ describe("rule parser on the labelled sets", () => {
     ["blind3.jsonl", 120],
     ["blind4.jsonl", 100],
     ["blind5.jsonl", 100],
+    ["blind6.jsonl", 120],
     ["tuning.jsonl", 240],
-    ["classes.jsonl", 60],
+    ["classes.jsonl", 120],
   ])("%s: intent ≥ 0.95, field ≥ 0.90", async (name, size) => {
     const lines = load(name);
     expect(lines.length).toBeGreaterThanOrEqual(size);

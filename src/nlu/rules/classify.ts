@@ -48,9 +48,9 @@ const TODO_REQUEST = new RegExp(`^(?:帮我|给我)?(?:看|查|列|拉|调|瞅|�
  * A question about my own tasks (今天的任务有哪些, 哪些跟进逾期了, 列一下): the subject is the task list,
  * so a name-like word in it is not a customer to look up.
  */
-const TODO_QUESTION = /(?:任务|待办|跟进|事项|日程|安排)(?:都|还)?有(?:哪些|啥|什么|几个|多少)|(?:哪些|什么|几个|多少|啥)(?:任务|待办|跟进|事)?(?:都|已经|今天|明天)?(?:逾期|超期|过期|到期)|逾期的?(?:任务|待办|跟进)|^(?:列一下|列个|列出来?)$/;
+const TODO_QUESTION = /(?:任务|待办|跟进|事项|日程|安排)(?:都|还)?有(?:哪些|啥|什么|几个|多少)|(?:哪些|什么|几个|多少|啥)(?:任务|待办|跟进|事)?(?:都|已经|今天|明天)?(?:逾期|超期|过期|到期)|逾期的?(?:任务|待办|跟进)|^(?:列一下|列个|列出来?)$|列一下$|(?:要|该|得)(?:做|干|办|忙)(?:些|点)?(?:啥|什么|哪些|嘛)|有(?:什么|啥|哪些)(?:安排|事要|事情要|任务|待办|日程)/;
 const TODO_WORDS = /^(?:我的|今天的?|今日|明天的?)?任务$|待办|todo|to-do|任务(?:列表|清单)|(?:啥|什么|哪些|哪几个|几个|多少)个?(?:任务|事)|要做的|要干啥|要干嘛|(?:几个|哪些|多少)(?:客户)?(?:还)?(?:没|要|待|需要)(?:跟进?|联系|拜访)|(?:要|没|待|该|需要)跟进?(?:的|哪些)|没做|还有啥事|还有什么事/i;
-const METRIC_WORDS = /业绩|战报|销售额|成交额|签了多少|多少单|排名|完成率|数据|报表|回款|拜访量|订单量|拜访数|订单数|成交量/;
+const METRIC_WORDS = /业绩|战报|销售额|成交额|签了多少|多少单|排名|完成率|数据(?!线|库)|报表|回款|拜访量|订单量|拜访数|订单数|成交量/;
 /** Metrics are asked for (看/查/多少/怎么样, 发我): 老板说月底要冲业绩 talks about them without asking. */
 const METRIC_TALK = /说|要冲|冲一冲|冲刺|冲业绩|压力|完不成|不够|加油|努力|争取/;
 const METRIC_ASK = /看|查|多少|几|怎么样|咋样|如何|统计|汇总|拉|发我|给我|列|报一下|出一下|[?？]$/;
@@ -58,11 +58,30 @@ const METRIC_ASK = /看|查|多少|几|怎么样|咋样|如何|统计|汇总|拉
 const CLAIM_WORDS = /领取|认领|认领|领了|领一下|领个|我来领|我要领|分给我|归我|^领\s|^抢\s|抢客户|领(?:过来|回来|走)|(?:要|抢|拿)过来|公海.{0,15}(?:我要|我来|给我|我拿)/;
 const LOOKUP_WORDS = /^客户\s|^客户[:：]|^客户(?:信息|详情|档案|资料)|查|搜|情况|资料|档案|信息|详情|记录|联系人|负责人|谁在跟|谁负责|这个客户|进度|进展|动态|怎么样了|咋样了|^看看|帮我看|看一?下|发我/;
 /** A question about a customer (谁的客户, 跟进到哪了, 多少), unless the rep reports having done something (拜访了). */
-const QUESTION = /谁|哪|啥|什么|怎么样|咋样|如何|多少|有没有|有无|是不是|是否|几[单个笔次家]|多久|吗$|[?？]$/;
+const QUESTION = /完成了?没有?$|谁|哪|啥|什么|怎么样|咋样|如何|多少|有没有|有无|是不是|是否|几[单个笔次家]|多久|吗$|[?？]$/;
 const DID_SOMETHING = /(?:拜访|回访|去|见|聊|打|通|约|谈|签|报)(?:了|过|完)/;
 /** 一会儿去华东机电, 下午就去X: a plan to go, said before going, is a visit to log even with no facts. */
 const GO_PLAN = /(?:一会儿?|待会儿?|等会儿?|等下|马上|这就|现在|准备|打算|计划|上午|下午|晚上|明天|后天|今天|回头|顺路)(?:就|要|再)?(?:去|过去|上门)(?![了过])/;
-const VISIT_WORDS = /拜访|拜方|联系了|见了|见完|见到|去了|去趟|上门|电话|微信|通了|聊了|聊|来电|视频|约了|碰到|吃饭|吃了个饭|回访|跟进|面谈|沟通|跑客户/;
+const VISIT_WORDS = /喝茶|喝酒|饭局|吃了?饭|拜访|拜方|联系了|见了|见完|见到|去了|去趟|上门|电话|微信|通了|聊了|聊|来电|视频|约了|碰到|吃了个饭|回访|跟进|面谈|沟通|跑客户/;
+
+/**
+ * A count over a period (这周拜访了几家, 本月签了多少单, 今天打了几个电话): the rep asks for their numbers,
+ * they do not report a visit.
+ */
+const PERIOD = /今天|今日|本周|这周|这个?礼拜|这星期|本月|这个?月|当月|上周|上个?月|今年|本季度?/;
+const COUNT_ASK = /(?:拜访|见|签|打|跑|去|谈|联系|回访|成交|开发|新增|约|加)(?:了|过)?(?:一共|总共|共)?(?:几|多少)/;
+/** 未完成的订单, 还有哪些没做完, 订单完成了吗: "done" negated or asked about is a question, not a command. */
+const NOT_DONE = /[未没](?:有)?(?:完成|做完|弄完|办完|搞定|处理完?|办|跟完|跟进)|(?:完成|做完|弄完|办完|搞定|处理完|跟完|做好|弄好|办好)了?(?:吗|没有?|与否)|(?:都|是否|有没有)完成/;
+/** 还有哪些跟进没完成, 我还有几件事没办: what is still open on my list. */
+const TODO_PENDING = /(?:还有|还剩|剩下|有)(?:哪些|啥|什么|几[个件条项]?|多少)(?:个|件|条|项)?(?:任务|待办|跟进|事情?|活)?(?:还)?(?:没|未)/;
+/** 华锐机床我要了, 金石建材归我吧: a short claim with no deal facts in it. */
+const CLAIM_SOFT = /我要了吧?$|归我(?:了|吧|啦)?$|归我跟/;
+/**
+ * Office chatter (会议室投影仪坏了 谁找下行政, 下午开会改到三点, 门禁卡丢了找谁补办): who does a chore, or a
+ * meeting moved. A name-like word guessed from its position there is not a customer.
+ */
+const OFFICE_WHO = /谁(?:去|来|找|调|修|拿|帮|有|知道|能|会|可以|管)|找谁|问谁/;
+const OFFICE_EVENT = /开会|会议|例会|早会|周会|晨会|培训|团建|聚餐/;
 
 export function classify(f: Facts): IntentName {
   const t = f.text;
@@ -86,13 +105,21 @@ export function classify(f: Facts): IntentName {
   if (ORDER_REQUEST.test(t) && f.hasQuantity && !visitish) return "place_order";
 
   const taskRef = TASK_REF.test(t);
+  const suffixed = !!f.company?.hasOrgSuffix;
+  if (PERIOD.test(t) && COUNT_ASK.test(t) && !f.hasContact && !suffixed) return "show_metrics";
+  const notDone = NOT_DONE.test(t);
+  if (notDone && TODO_PENDING.test(t) && !f.hasContact && !suffixed) return "list_todos";
+  if (SNOOZE_WORDS.test(t) && OFFICE_EVENT.test(t) && !taskRef && !f.hasContact) return "unknown";
+  const guessed = f.company?.source === "position" && !suffixed;
+  if (OFFICE_WHO.test(t) && (!f.company || guessed) && !f.hasContact && !f.hasQuantity) return "unknown";
   if (SNOOZE_WORDS.test(t) && (taskRef || !visitish)) return "snooze_task";
-  if (COMPLETE_WORDS.test(t) && (taskRef || !visitish)) return "complete_task";
+  if (COMPLETE_WORDS.test(t) && !notDone && (taskRef || !visitish)) return "complete_task";
   if (TODO_REQUEST.test(t)) return "list_todos";
   if (TODO_QUESTION.test(t) && !f.hasContact && !f.company?.hasOrgSuffix) return "list_todos";
   if (TODO_WORDS.test(t) && (!f.company || t.length <= 12) && !f.hasContact) return "list_todos";
   if (METRIC_WORDS.test(t) && !f.hasContact && (METRIC_ASK.test(t) || !METRIC_TALK.test(t))) return "show_metrics";
   if (CLAIM_WORDS.test(t) && f.company) return "claim_customer";
+  if (CLAIM_SOFT.test(t) && f.company && !f.hasContact && !f.hasQuantity && !f.hasMoney) return "claim_customer";
   const asks = LOOKUP_WORDS.test(t) || (QUESTION.test(t) && !DID_SOMETHING.test(t));
   if (f.company && asks && bare) return "lookup_customer";
   if (f.company) {
