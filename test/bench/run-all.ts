@@ -23,6 +23,11 @@ function row(name: string, r: Awaited<ReturnType<typeof runWecomLoad>>): string 
   return `${name.padEnd(48)} ${String(r.total).padStart(6)} req  ${r.throughput.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
 }
 
+/** Waits until the inbox is empty, so one measurement does not run into the previous one's backlog. */
+async function drain(h: Awaited<ReturnType<typeof startWecomHarness>>): Promise<void> {
+  while ((await h.bot.db.prisma.inboxEvent.count({ where: { status: "pending" } })) > 0) await new Promise((r) => setTimeout(r, 200));
+}
+
 async function main(): Promise<void> {
   if (await reachable(url)) process.env.TEST_DATABASE_URL = url;
   const dbLabel = process.env.TEST_DATABASE_URL ? `PostgreSQL (${url.replace(/\/\/[^@]*@/, "//")})` : "PGlite (embedded; PostgreSQL unreachable)";
@@ -37,7 +42,12 @@ async function main(): Promise<void> {
     // 1. What WeCom waits for: verify, decrypt, parse, durable inbox insert, empty 200 — with the workers
     //    running too, as in production (each callback is a `帮助` that the bot answers with a card).
     const full = await runWecomLoad(opts);
-    console.log(row("WeCom callback ack, workers running", full));
+    console.log(row("WeCom callback ack, workers running (saturated)", full));
+
+    // 1b. The same at a steady 300 callbacks/s, far above a sales team's real peak: latency without queueing.
+    await drain(h);
+    const paced = await runWecomLoad({ ...opts, amount: 3000, rate: 300 });
+    console.log(row("WeCom callback ack, workers running, 300/s", paced));
 
     // 2. The same with the workers paused: the receiver and inbox alone.
     await h.bot.inboxWorker.stop();
@@ -57,7 +67,8 @@ async function main(): Promise<void> {
 
     const mem = process.memoryUsage();
     console.log(`\nmemory after run: rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`);
-    console.log(`target (issue 3): ack p99 under 50 ms with PostgreSQL → ${ackOnly.p99 < 50 && full.p99 < 50 ? "met" : "NOT met"} (with workers ${full.p99} ms, receiver only ${ackOnly.p99} ms)`);
+    const met = (ms: number) => (ms < 50 ? "met" : "NOT met");
+    console.log(`target (issue 3): ack p99 under 50 ms with PostgreSQL → at 300/s with workers: ${met(paced.p99)} (${paced.p99} ms); saturated with workers: ${met(full.p99)} (${full.p99} ms); receiver only: ${met(ackOnly.p99)} (${ackOnly.p99} ms)`);
   } finally {
     await h.close();
   }

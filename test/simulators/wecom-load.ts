@@ -7,6 +7,8 @@ export interface WecomLoadOptions extends DriverOptions {
   /** How many callbacks to send. */
   amount: number;
   connections?: number;
+  /** Requests per second across all connections; unset = as fast as the bot answers (saturation). */
+  rate?: number;
   /** Senders to rotate through (WeCom UserIDs of the org file). */
   users?: string[];
   /** The plaintext of callback i; default a short text message. */
@@ -50,6 +52,7 @@ export async function runWecomLoad(o: WecomLoadOptions): Promise<WecomLoadResult
     url: o.botUrl,
     connections: o.connections ?? 20,
     amount: o.amount,
+    ...(o.rate ? { overallRate: o.rate } : {}),
     requests: [
       {
         method: "POST",
