@@ -4,6 +4,7 @@
 import { withoutNul, type InboundEvent } from "../../core/inbound-event.ts";
 import type { AcceptOutcome, ClaimedInboxEvent, InboxStore } from "../../core/ports.ts";
 import type { SqlRunner } from "../../db/sql-runner.ts";
+import { renewLease } from "./lease.repo.ts";
 import type { Tx } from "../tx.ts";
 import { refusalKey, refusalMessage } from "./refusal.ts";
 
@@ -131,13 +132,7 @@ export class InboxRepo implements InboxStore {
 
   /** Extend a claim this worker still holds (the heartbeat); null when it ran out or the event was finished. */
   async renew(id: string, lockToken: string, lockMs: number): Promise<string | null> {
-    const rows = await this.sql.query<{ token: string }>(
-      `UPDATE "InboxEvent" SET "lockedUntil" = clock_timestamp() + make_interval(secs => $3::double precision / 1000)
-       WHERE id = $1::bigint AND status = 'pending' AND "lockedUntil"::text = $2 AND "lockedUntil" > now()
-       RETURNING "lockedUntil"::text AS token`,
-      [id, lockToken, lockMs],
-    );
-    return rows[0]?.token ?? null;
+    return renewLease(this.sql, "InboxEvent", id, lockToken, lockMs);
   }
 
   async release(id: string, lockToken: string, error: string, retryAt: Date | null): Promise<void> {

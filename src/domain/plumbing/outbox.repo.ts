@@ -3,6 +3,7 @@
 import type { OutboundMessage, SendResult } from "../../core/outbound-message.ts";
 import type { ClaimedOutboxMessage, OutboxStore } from "../../core/ports.ts";
 import type { SqlRunner } from "../../db/sql-runner.ts";
+import { renewLease } from "./lease.repo.ts";
 import type { Prisma, Tx } from "../tx.ts";
 import { REFUSAL_KEEP_MS } from "./refusal.ts";
 
@@ -48,13 +49,7 @@ export class OutboxRepo implements OutboxStore {
   }
 
   async renew(id: string, lockToken: string, lockMs: number): Promise<string | null> {
-    const rows = await this.sql.query<{ token: string }>(
-      `UPDATE "OutboxMessage" SET "lockedUntil" = clock_timestamp() + make_interval(secs => $3::double precision / 1000)
-       WHERE id = $1::bigint AND status = 'pending' AND "lockedUntil"::text = $2 AND "lockedUntil" > now()
-       RETURNING "lockedUntil"::text AS token`,
-      [id, lockToken, lockMs],
-    );
-    return rows[0]?.token ?? null;
+    return renewLease(this.sql, "OutboxMessage", id, lockToken, lockMs);
   }
 
   /** Messages delivered to the recipient; a card update edits one already counted, so it does not count. */
