@@ -87,3 +87,15 @@ describe("orders", () => {
     expect(parseItems("传感器C 2000个 每个80块")).toEqual([{ product: "传感器C", quantity: 2000, unit_price: 80 }]));
   it("the object of 把 is the task number", () => expect(taskNumber("把2推迟到下周二")).toBe("2"));
 });
+
+describe("加 between order items is a connector, at the start of a product it is part of the name", () => {
+  const items = async (t: string) => ((await rules.parse(t, ctx)) as { items?: { product: string }[] }).items?.map((i) => i.product);
+  it.each([
+    ["下单 宏泰水务 加药装置JY-500 1套 单价46000", ["加药装置JY-500"]],
+    ["下单 宏泰水务 砂缸SF-1600 2个 加氯机CL-5 1台", ["砂缸SF-1600", "加氯机CL-5"]],
+    ["下单 宏泰水务 加湿器H2 10台", ["加湿器H2"]],
+    ["下单 宏泰水务 电机A 10台 加 电机B 5台", ["电机A", "电机B"]],
+    ["下单 宏泰水务 电机A 10台，再加电机B 5台", ["电机A", "电机B"]],
+    ["下单 宏泰水务 电机A 10台 加上变频器 2台", ["电机A", "变频器"]],
+  ])("%s", async (t, want) => expect(await items(t)).toEqual(want));
+});

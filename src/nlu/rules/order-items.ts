@@ -15,7 +15,9 @@ export const ORDER_TRIGGER = /下个单|下了单|下单|新单|订单|开单|�
 const TRIGGER = ORDER_TRIGGER;
 const FIELD_RE = new RegExp(`[^${SEPARATOR_CLASS}]+`, "g");
 const CUSTOMER_NOISE = /^(?:帮我|请|麻烦)?(?:给|帮|为)?(?:客户)?|(?:要|想|需要|来|再)?$/g;
-const PRODUCT_NOISE = /^(?:的|要|各|共|再|还有|另外|和|及|以及|加|[，,、+＋&\s])+|(?:各|共|要|的|数量)+$/g;
+// 加 joins items ("…10台，再加电机B 5台") but also starts product names (加药装置, 加氯机, 加湿器, 加热器, 加压泵):
+// before those morphemes it is part of the name.
+const PRODUCT_NOISE = /^(?:的|要|各|共|再|还有|另外|和|及|以及|加上|加(?![热湿药氯压工速密固料])|[，,、+＋&\s])+|(?:各|共|要|的|数量)+$/g;
 
 function cleanCustomer(s: string): string {
   const clean = s.replace(CUSTOMER_NOISE, "").replace(/^客户/, "").trim();
