@@ -9,6 +9,8 @@ export interface PickCustomerView {
   /** Offer to create a new customer named `query`. */
   allowNew: boolean;
   what: string; // "记录拜访"
+  /** A line under the options, e.g. that close names belong to colleagues. */
+  note?: string;
 }
 
 export function pickCustomerCard(v: PickCustomerView): Card {
@@ -22,6 +24,7 @@ export function pickCustomerCard(v: PickCustomerView): Card {
     subtitle: v.candidates.length ? `找到相近的客户，请选择后再${v.what}` : `确认后会新建客户并${v.what}`,
     tone: "warning",
     fields: v.candidates.slice(0, 4).map((c, i) => ({ label: `选项${i + 1}`, value: c.name })),
+    ...(v.note ? { lines: [v.note] } : {}),
     buttons,
     textCommands: [...v.candidates.slice(0, 4).map((_, i) => `选 ${i + 1}`), ...(v.allowNew ? ["新建"] : []), "取消"],
   };

@@ -4,7 +4,7 @@ import { addLocalDays } from "../core/local-time.ts";
 import { newCardRef } from "../../cards/card-ref.ts";
 import { pickCustomerCard } from "../../cards/pick-customer.card.ts";
 import { visitConfirmCard } from "../../cards/visit-confirm.card.ts";
-import { findCustomerCandidates } from "../domain/customers/customer.repo.ts";
+import { customerOwners, findCustomerCandidates } from "../domain/customers/customer.repo.ts";
 import { createPendingAction } from "../domain/pending/pending-action.repo.ts";
 import { recordVisit, type CustomerRef } from "../domain/activities/visit.service.ts";
 import { decideMatch, normalizeCompanyName, rankCustomers, type Intent } from "../nlu/index.ts";
@@ -33,11 +33,18 @@ export async function handleLogVisit(ctx: HandlerContext, intent: LogVisitIntent
     await recordAndConfirm(ctx, intent, rawText, { id: match.id });
     return;
   }
-  // New or ambiguous: ask on a card, record nothing yet.
-  const candidates = match.kind === "ambiguous" ? ranked.filter((r) => match.ids.includes(r.id)).map((r) => ({ id: r.id, name: r.name })) : [];
+  // New or ambiguous: ask on a card, record nothing yet. A rep records visits only for their own or pool
+  // customers, so only those are offered; close names owned by colleagues are mentioned, not listed.
+  const close = match.kind === "ambiguous" ? ranked.filter((r) => match.ids.includes(r.id)) : [];
+  const owners = await customerOwners(ctx.tx, close.map((r) => r.id));
+  const candidates = close.filter((r) => [ctx.user.id, null].includes(owners.get(r.id) ?? null)).map((r) => ({ id: r.id, name: r.name }));
+  const hidden = close.length - candidates.length;
   const pending: PendingVisit = { intent, rawText, candidates };
   const action = await createPendingAction(ctx.tx, ctx.user.id, "log_visit", pending, new Date(ctx.now.getTime() + PICK_TTL_MS));
-  const card = pickCustomerCard({ ref: newCardRef(), query: name, candidates, allowNew: true, what: "记录拜访" });
+  const card = pickCustomerCard({
+    ref: newCardRef(), query: name, candidates, allowNew: true, what: "记录拜访",
+    ...(hidden ? { note: "有名称相近的客户由其他同事负责；如果是同一家，请联系经理转交，不要重复建档。" } : {}),
+  });
   await ctx.out.replyCard(card, { subjectType: "pending_action", subjectId: action.id, expiresAt: action.expiresAt });
 }
 

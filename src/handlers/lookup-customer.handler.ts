@@ -5,7 +5,7 @@ import { newCardRef } from "../../cards/card-ref.ts";
 import { pickCustomerCard } from "../../cards/pick-customer.card.ts";
 import { createPendingAction } from "../domain/pending/pending-action.repo.ts";
 import { canSeeCustomer } from "../domain/customers/customer-access.ts";
-import { customerProfile, findCustomerCandidates } from "../domain/customers/customer.repo.ts";
+import { customerOwners, customerProfile, findCustomerCandidates } from "../domain/customers/customer.repo.ts";
 import { managementChain } from "../domain/users/management-chain.ts";
 import { decideMatch, normalizeCompanyName, rankCustomers, type Intent } from "../nlu/index.ts";
 import type { HandlerContext } from "./handler-context.ts";
@@ -20,7 +20,13 @@ export async function handleLookupCustomer(ctx: HandlerContext, intent: Extract<
     return;
   }
   if (match.kind === "ambiguous") {
-    const candidates = ranked.filter((r) => match.ids.includes(r.id)).map((r) => ({ id: r.id, name: r.name }));
+    // Only names the asker may see are offered: a pick card must not list other reps' customers.
+    const close = ranked.filter((r) => match.ids.includes(r.id));
+    const candidates = (await visibleTo(ctx, close)).map((r) => ({ id: r.id, name: r.name }));
+    if (!candidates.length) {
+      ctx.out.replyText(`和「${name}」相近的客户都由其他同事负责，你没有查看权限。`);
+      return;
+    }
     const pending: PendingLookup = { query: name, candidates };
     const action = await createPendingAction(ctx.tx, ctx.user.id, "lookup_customer", pending, new Date(ctx.now.getTime() + PICK_TTL_MS));
     const card = pickCustomerCard({ ref: newCardRef(), query: name, candidates, allowNew: false, what: "查看" });
@@ -38,13 +44,27 @@ export interface PendingLookup {
 
 const PICK_TTL_MS = 24 * 3600_000;
 
-export async function showCustomerProfile(ctx: HandlerContext, customerId: string, askedName: string): Promise<void> {
+/** The candidates the asker may see (own, pool, their team's, or all for an admin). */
+async function visibleTo<T extends { id: string }>(ctx: HandlerContext, candidates: T[]): Promise<T[]> {
+  const owners = await customerOwners(ctx.tx, candidates.map((c) => c.id));
+  const chains = new Map<string, string[]>();
+  const out: T[] = [];
+  for (const c of candidates) {
+    const ownerId = owners.get(c.id) ?? null;
+    if (ownerId && !chains.has(ownerId)) chains.set(ownerId, await managementChain(ctx.tx, ownerId));
+    if (canSeeCustomer(ctx.user, ownerId, ownerId ? chains.get(ownerId)! : [])) out.push(c);
+  }
+  return out;
+}
+
+/** Shows the profile if the asker may see it (true), else says who owns it (false). */
+export async function showCustomerProfile(ctx: HandlerContext, customerId: string, askedName: string): Promise<boolean> {
   const p = await customerProfile(ctx.tx, customerId);
   if (!p) throw new AppError("customer_not_found", `没有找到客户「${askedName}」。`);
   const chain = p.ownerId ? await managementChain(ctx.tx, p.ownerId) : [];
   if (!canSeeCustomer(ctx.user, p.ownerId, chain)) {
     ctx.out.replyText(`「${p.name}」由${p.owner?.name ?? "其他同事"}负责，你没有查看权限。`);
-    return;
+    return false;
   }
   await ctx.out.replyCard(
     customerProfileCard({
@@ -61,4 +81,5 @@ export async function showCustomerProfile(ctx: HandlerContext, customerId: strin
     }),
     { subjectType: "customer", subjectId: p.id },
   );
+  return true;
 }

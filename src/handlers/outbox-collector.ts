@@ -76,6 +76,14 @@ export class OutboxCollector {
     return true;
   }
 
+  /**
+   * Whether updateCard can change the card the person sees. WeCom needs an unused one-shot response code (from the
+   * send or from a click); without one an update only arrives as a short text, so a changed card is better re-sent.
+   */
+  canUpdateInPlace(row: CardRow): boolean {
+    return row.platform !== "wecom" || !!row.responseCode;
+  }
+
   /** Show a card's new state where it was delivered (uses up WeCom's one-shot response code). */
   async updateCard(row: CardRow, card: Card, status: "active" | "decided" | "expired"): Promise<void> {
     await updateCardView(this.tx, row.ref, card, status);

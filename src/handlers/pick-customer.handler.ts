@@ -26,13 +26,15 @@ export async function handlePickCustomer(ctx: HandlerContext, card: CardRow, arg
     const picked = request.candidates[Number(arg)];
     if (!picked) throw new AppError("bad_choice", "这个选项无效，请重新发送消息。");
     chosenName = picked.name;
+    let used = true;
     if (pending.kind === "log_visit") {
       const visit = request as PendingVisit;
       await recordAndConfirm(ctx, visit.intent, visit.rawText, { id: picked.id });
     } else {
-      await showCustomerProfile(ctx, picked.id, picked.name);
+      used = await showCustomerProfile(ctx, picked.id, picked.name);
     }
-    await addCustomerAlias(ctx.tx, picked.id, normalizeCompanyName(query), ctx.user.id, ctx.eventId);
+    // Only the owner's (or a pool customer's) pick teaches an alias; see addCustomerAlias.
+    if (used) await addCustomerAlias(ctx.tx, picked.id, normalizeCompanyName(query), ctx.user.id, ctx.eventId);
   }
   const done = pending.kind === "log_visit" ? `已选择「${chosenName}」并记录` : `已选择「${chosenName}」`;
   await ctx.out.updateCard(card, pickDoneCard(card.view as unknown as Card, done), "decided");

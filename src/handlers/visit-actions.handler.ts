@@ -5,7 +5,8 @@ import { formatLocal } from "../core/local-time.ts";
 import { visitConfirmCard, visitUndoneCard } from "../../cards/visit-confirm.card.ts";
 import { editVisit, visitForCard } from "../domain/activities/visit-edit.service.ts";
 import { undoVisit } from "../domain/activities/visit.service.ts";
-import { latestActiveCard, type CardRow } from "../domain/cards/card.repo.ts";
+import { newCardRef } from "../../cards/card-ref.ts";
+import { latestCard, updateCardView, type CardRow } from "../domain/cards/card.repo.ts";
 import { parseVisitCorrection, type VisitCorrection } from "../nlu/index.ts";
 import type { HandlerContext } from "./handler-context.ts";
 
@@ -30,31 +31,48 @@ const PROBLEMS: Record<string, string> = {
   bad_money: "没看懂金额，例如：改 金额 5万",
 };
 
-/** "改 跟进 周五下午3点": applies to the person's most recent visit confirmation that still stands. */
+/** Corrections apply to the visit just recorded, not to one from days ago. */
+const CORRECTION_WINDOW_MS = 24 * 3600_000;
+
+/** "改 跟进 周五下午3点": applies to the person's most recent visit confirmation, if it still stands and is recent. */
 export async function handleCorrectVisit(ctx: HandlerContext, text: string): Promise<void> {
-  const card = await latestActiveCard(ctx.tx, ctx.user.id, "visit_confirm");
-  if (!card?.subjectId) throw new AppError("nothing_to_correct", "没有可以修改的拜访记录。先记录一次拜访，再发送「改 …」。");
+  const card = await latestCard(ctx.tx, ctx.user.id, "visit_confirm");
+  if (!card?.subjectId || card.status !== "active") {
+    throw new AppError("nothing_to_correct", "没有可以修改的拜访记录。先记录一次拜访，再发送「改 …」。");
+  }
+  const before = await visitForCard(ctx.tx, card.subjectId);
+  if (ctx.now.getTime() - before.occurredAt.getTime() > CORRECTION_WINDOW_MS) {
+    throw new AppError("correction_too_late", `最近一条拜访（${formatLocal(before.occurredAt, ctx.timeZone)}，${before.customer.name}）已超过24小时，不能再修改；可以重新记录一次。`);
+  }
   const parsed = parseVisitCorrection(text, { now: ctx.now, timeZone: ctx.timeZone });
   if (!parsed.ok) throw new AppError("bad_correction", PROBLEMS[parsed.problem] ?? CORRECTION_HELP);
   const c = parsed.correction;
   await editVisit(ctx.tx, card.subjectId, c.field === "due" ? { field: "due", value: new Date(c.value) } : c, ctx.user, ctx.now, ctx.eventId);
 
   const v = await visitForCard(ctx.tx, card.subjectId);
-  const updated = visitConfirmCard({
-    ref: card.ref,
-    customerName: v.customer.name,
-    newCustomer: v.createdCustomer,
-    inPool: v.customer.ownerId === null,
-    contact: v.contact?.name,
-    summary: v.summary,
-    quantity: v.quantity ?? undefined,
-    amount: v.amount ? Number(v.amount) : undefined,
-    nextAction: v.nextAction ?? undefined,
-    dueAt: v.tasks[0]?.dueAt,
-    timeZone: ctx.timeZone,
-  });
-  await ctx.out.updateCard(card, updated, "active");
+  const view = (ref: string) =>
+    visitConfirmCard({
+      ref,
+      customerName: v.customer.name,
+      newCustomer: v.createdCustomer,
+      inPool: v.customer.ownerId === null,
+      contact: v.contact?.name,
+      summary: v.summary,
+      quantity: v.quantity ?? undefined,
+      amount: v.amount ? Number(v.amount) : undefined,
+      nextAction: v.nextAction ?? undefined,
+      dueAt: v.tasks[0]?.dueAt,
+      timeZone: ctx.timeZone,
+    });
   ctx.out.replyText(`已修改「${v.customer.name}」的记录：${describe(c, ctx.timeZone)}`);
+  if (ctx.out.canUpdateInPlace(card)) {
+    await ctx.out.updateCard(card, view(card.ref), "active");
+  } else {
+    // The old card cannot be changed where the person sees it: retire it and send the corrected one.
+    const old = card.view as unknown as Card;
+    await updateCardView(ctx.tx, card.ref, { ...old, buttons: [], textCommands: [], status: { text: "已修改，见新的记录卡片", tone: "info" } }, "decided");
+    await ctx.out.replyCard(view(newCardRef()), { subjectType: "activity", subjectId: card.subjectId });
+  }
 }
 
 function describe(c: VisitCorrection, timeZone: string): string {

@@ -29,8 +29,9 @@ const FIELD_WORDS: [RegExp, VisitCorrection["field"]][] = [
   [/^(?:纪要|内容|备注|摘要)$/, "summary"],
 ];
 const FIELD_SRC = ["下次跟进", "跟进时间", "跟进日期", "提醒时间", "需求数量", "联系人", "对接人", "跟进", "时间", "日期", "提醒", "数量", "金额", "预算", "总价", "下一步", "事项", "待办", "纪要", "内容", "备注", "摘要"].join("|");
-const COMMAND = new RegExp(`^(?:修改|更正|改)\\s*(${FIELD_SRC})\\s*(?:改?为|改?成|到|是|[:：=])?\\s*(.+)$`, "s");
-
+// The field word must be followed by a separator (space, 为/成/到/是, a colon or =): "改时间了，下周三再去X",
+// "修改内容后再报价" and "改下一步计划" are ordinary messages, not corrections.
+const COMMAND = new RegExp(`^(?:修改|更正|改)\\s*(${FIELD_SRC})(?:\\s*(?:改?为|改?成|到|是|[:：=])\\s*|\\s+)(\\S.*)$`, "s");
 /** Whether the text is a correction command at all (then a failure to read it is an error, not a new visit). */
 export function looksLikeVisitCorrection(text: string): boolean {
   const m = COMMAND.exec(text.trim());

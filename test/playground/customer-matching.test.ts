@@ -34,6 +34,41 @@ describe("customer matching", () => {
     expect(await db().card.count({ where: { purpose: "pick_customer" } })).toBe(1);
   });
 
+  it("never lists or teaches other people's customers", async () => {
+    // (A rep's own customers already resolve short names in the parser, so the cases here are people for whom
+    // the close names belong to colleagues.)
+    const team = await customer("北辰数控设备"); // zhangsan's, in wangwu's team
+    await customer("北辰数码", "zhaoliu"); // the director's own: not visible to wangwu
+    // A look-up offers only what the asker may see; one visible candidate still asks, it does not guess.
+    await t.pg.say("wangwu", "客户 北辰");
+    const pick = await t.pg.nthCard("wangwu", 1, "pick_customer");
+    expect(pick.fields.map((f) => f.value)).toEqual(["北辰数控设备"]);
+    // A manager may look at a team member's customer, but the pick teaches it no name (only owners do).
+    await t.pg.click("wangwu", pick, "北辰数控设备");
+    await t.pg.nthCard("wangwu", 1, "customer_profile");
+    expect((await db().customer.findUniqueOrThrow({ where: { id: team.id } })).aliases).toEqual([]);
+    // A visit log offers only own and pool customers, and says that colleagues have close ones.
+    await t.pg.say("lisi", "今天拜访了北辰的刘工，下周一再去");
+    const lisiPick = await t.pg.nthCard("lisi", 1, "pick_customer");
+    expect(lisiPick.fields).toEqual([]);
+    expect(lisiPick.buttons.map((b) => b.label)).toEqual(["新建「北辰」", "取消"]);
+    expect(lisiPick.lines?.[0]).toContain("其他同事负责");
+  });
+
+  it("forgets a name learned by a pick when that visit is undone", async () => {
+    // Pool customers: anyone may log a visit and teach a name (lisi has no customers of her own to prefer).
+    const c = await customer("江南环保工程", null);
+    await customer("江南环境", null);
+    await t.pg.say("lisi", "今天拜访了江南的吴厂长，下周二再去");
+    const pick = await t.pg.nthCard("lisi", 2, "pick_customer");
+    await t.pg.click("lisi", pick, "江南环保工程");
+    const confirm = await t.pg.nthCard("lisi", 1, "visit_confirm");
+    expect((await db().customer.findUniqueOrThrow({ where: { id: c.id } })).aliases).toEqual(["江南"]);
+    await t.pg.click("lisi", confirm, "撤销");
+    await eventually(async () => (await db().customer.findUniqueOrThrow({ where: { id: c.id } })).aliases.length === 0 || undefined, "alias removed");
+    expect(await db().auditLog.count({ where: { action: "customer.alias_remove", entityId: c.id } })).toBe(1);
+  });
+
   it("finds the best match even among many customers sharing part of its name", async () => {
     const best = await customer("远景重工");
     for (let i = 0; i < 60; i++) await customer(`远景${i}号物流`, null);
@@ -51,7 +86,7 @@ describe("customer matching", () => {
     const contact = await db().contact.findFirstOrThrow({ where: { name: "赵经理" } });
 
     await t.pg.click("zhangsan", first, "撤销");
-    await eventually(async () => (await db().activity.count({ where: { undoneAt: { not: null } } })) === 1 || undefined, "first visit undone");
+    await eventually(async () => (await db().activity.count({ where: { undoneAt: { not: null }, customer: { name: "明光照明" } } })) === 1 || undefined, "first visit undone");
     expect((await db().contact.findUniqueOrThrow({ where: { id: contact.id } })).deletedAt).toBeNull();
     expect(await db().activity.count({ where: { contactId: contact.id, undoneAt: null } })).toBe(1);
   });

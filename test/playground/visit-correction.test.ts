@@ -2,6 +2,7 @@
 // the card showing the new values, every change audited, and bad corrections refused without changing anything.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Card } from "../../src/core/card.ts";
+import type { ManualClock } from "../../src/core/clock.ts";
 import { normalizeCompanyName } from "../../src/nlu/index.ts";
 import { PlaygroundClient } from "../support/playground-client.ts";
 import { eventually, startTestBot, type TestBot } from "../support/test-bot.ts";
@@ -71,10 +72,31 @@ describe("correcting a recorded visit", () => {
     expect(await db().auditLog.count({ where: { action: "activity.edit" } })).toBe(3);
   });
 
-  it("has nothing to correct once the visit is undone", async () => {
+  it("leaves ordinary messages that start with 改 to the parser", async () => {
+    await pg.say("zhangsan", "修改内容后再给恒通精密发过去，改时间了 下周三再去恒通精密");
+    await pg.nthCard("zhangsan", 2, "visit_confirm"); // a new visit, not a correction of the first
+    const first = await db().activity.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
+    expect(first.summary).toContain("今天拜访了恒通精密");
+    expect(await db().auditLog.count({ where: { action: "activity.edit" } })).toBe(3);
+    confirm = await pg.nthCard("zhangsan", 2, "visit_confirm");
+  });
+
+  it("corrects only a visit recorded within the last day", async () => {
+    const clock = bot.deps.clock as ManualClock;
+    clock.advance(25 * 3600_000);
+    try {
+      await pg.say("zhangsan", "改 数量 5");
+      expect(await nextText()).toContain("已超过24小时");
+    } finally {
+      clock.advance(-25 * 3600_000);
+    }
+  });
+
+  it("has nothing to correct once the newest visit is undone, even if an older one stands", async () => {
     await pg.click("zhangsan", await cardNow(), "撤销");
     expect(await nextText()).toContain("已撤销");
     await pg.say("zhangsan", "改 数量 5");
     expect(await nextText()).toContain("没有可以修改的拜访记录");
+    expect((await db().activity.findFirstOrThrow({ orderBy: { createdAt: "asc" } })).quantity).toBe(300);
   });
 });

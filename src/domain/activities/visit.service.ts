@@ -2,7 +2,7 @@
 // (matched or new), the contact, the activity, the follow-up task and the audit trail.
 import { AppError } from "../../core/app-error.ts";
 import { audit } from "../audit/audit.repo.ts";
-import { createCustomer, getCustomer } from "../customers/customer.repo.ts";
+import { createCustomer, getCustomer, removeAliasesTaughtBy } from "../customers/customer.repo.ts";
 import type { Prisma, Tx } from "../tx.ts";
 import type { UserInfo } from "../users/user.repo.ts";
 
@@ -125,6 +125,8 @@ export async function undoVisit(tx: Tx, activityId: string, actor: UserInfo, now
     await audit(tx, { actorId: actor.id, action: "contact.delete", entityType: "contact", entityId: activity.contactId, after: { deletedAt: now }, eventId });
   }
   const customer = activity.customer;
+  // A name learned when this visit's customer was picked goes with the visit.
+  if (activity.sourceEventId) await removeAliasesTaughtBy(tx, customer.id, activity.sourceEventId, actor.id, eventId);
   const otherUse = await tx.activity.count({ where: { customerId: customer.id, undoneAt: null } });
   const orders = await tx.order.count({ where: { customerId: customer.id } });
   if (activity.createdCustomer && otherUse === 0 && orders === 0) {

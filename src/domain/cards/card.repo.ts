@@ -58,3 +58,8 @@ export async function latestActiveCard(tx: Tx, recipientId: string, purpose: str
 export async function cardSentSince(tx: Tx, recipientId: string, purpose: string, since: Date): Promise<boolean> {
   return (await tx.card.count({ where: { recipientId, purpose, createdAt: { gte: since } } })) > 0;
 }
+
+/** The person's most recent card of this purpose, whatever its state. */
+export async function latestCard(tx: Tx, recipientId: string, purpose: string) {
+  return tx.card.findFirst({ where: { recipientId, purpose }, orderBy: { createdAt: "desc" } });
+}

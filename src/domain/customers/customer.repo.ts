@@ -38,12 +38,37 @@ export async function findCustomerCandidates(tx: Tx, normalizedQuery: string, li
  */
 export async function addCustomerAlias(tx: Tx, customerId: string, normalizedAlias: string, actorId: string, eventId: string | null): Promise<boolean> {
   const alias = normalizedAlias.trim();
-  const c = await tx.customer.findFirst({ where: { id: customerId, deletedAt: null }, select: { aliases: true, normalizedName: true } });
+  const c = await tx.customer.findFirst({ where: { id: customerId, deletedAt: null }, select: { aliases: true, normalizedName: true, ownerId: true } });
   if (!c || !alias || alias === c.normalizedName || c.aliases.includes(alias)) return false;
+  // Aliases are shared by everyone's matching: only the owner (or anyone, for a pool customer) may teach one,
+  // so one rep's pick cannot make a short name resolve to a customer other reps may not use.
+  if (c.ownerId !== null && c.ownerId !== actorId) return false;
   const aliases = [...c.aliases, alias].slice(-20);
   await tx.customer.update({ where: { id: customerId }, data: { aliases } });
   await audit(tx, { actorId, action: "customer.alias_add", entityType: "customer", entityId: customerId, before: { aliases: c.aliases }, after: { aliases }, eventId });
   return true;
+}
+
+/** Takes back the aliases that one event taught (an undone visit's pick), with an audit entry. */
+export async function removeAliasesTaughtBy(tx: Tx, customerId: string, taughtByEventId: string, actorId: string, eventId: string | null): Promise<void> {
+  const taught = await tx.auditLog.findMany({ where: { action: "customer.alias_add", entityType: "customer", entityId: customerId, eventId: taughtByEventId } });
+  if (!taught.length) return;
+  const added = new Set(taught.flatMap((t) => {
+    const before = ((t.before as { aliases?: string[] } | null)?.aliases ?? []);
+    return ((t.after as { aliases?: string[] } | null)?.aliases ?? []).filter((a) => !before.includes(a));
+  }));
+  const c = await tx.customer.findUnique({ where: { id: customerId }, select: { aliases: true } });
+  if (!c) return;
+  const aliases = c.aliases.filter((a) => !added.has(a));
+  if (aliases.length === c.aliases.length) return;
+  await tx.customer.update({ where: { id: customerId }, data: { aliases } });
+  await audit(tx, { actorId, action: "customer.alias_remove", entityType: "customer", entityId: customerId, before: { aliases: c.aliases }, after: { aliases }, eventId });
+}
+
+/** Owner of each customer (null = public pool). */
+export async function customerOwners(tx: Tx, ids: string[]): Promise<Map<string, string | null>> {
+  const rows = await tx.customer.findMany({ where: { id: { in: ids } }, select: { id: true, ownerId: true } });
+  return new Map(rows.map((r) => [r.id, r.ownerId]));
 }
 
 export async function getCustomer(tx: Tx, id: string) {
