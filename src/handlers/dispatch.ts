@@ -18,6 +18,7 @@ import { lockUserForTransaction } from "../domain/users/user-lock.repo.ts";
 import { findUserByIdentity, type UserInfo } from "../domain/users/user.repo.ts";
 import { looksLikeVisitCorrection, type Intent, type IntentParser } from "../nlu/index.ts";
 import type { AppDeps } from "./app-deps.ts";
+import { handleClaimCustomer } from "./claim-customer.handler.ts";
 import type { HandlerContext } from "./handler-context.ts";
 import { handleHelp, handleNotYet, handleUnknown, handleUnsupported } from "./help.handler.ts";
 import { handleListTodos } from "./list-todos.handler.ts";
@@ -174,7 +175,7 @@ async function routeIntent(ctx: HandlerContext, intent: Intent, text: string): P
     case "report_shipment_problem":
       return handleNotYet(ctx, "发货确认");
     case "claim_customer":
-      return handleNotYet(ctx, "领取公海客户");
+      return handleClaimCustomer(ctx, intent);
     case "show_metrics":
       return handleNotYet(ctx, "业绩统计");
     case "complete_task":

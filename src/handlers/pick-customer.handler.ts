@@ -1,6 +1,6 @@
 // Clicks on a "which customer?" card. The card was asked for a pending request (a visit to record, a profile
-// to show); the choice resumes it. Picking a candidate for a name that did not match at once teaches the bot
-// that name as an alias, so the next message with it matches directly.
+// to show, a pool customer to claim); the choice resumes it. Picking a candidate for a name that did not match
+// at once teaches the bot that name as an alias, so the next message with it matches directly.
 import { AppError } from "../core/app-error.ts";
 import type { Card } from "../core/card.ts";
 import { pickCancelledCard, pickDoneCard } from "../../cards/pick-customer.card.ts";
@@ -8,14 +8,15 @@ import type { CardRow } from "../domain/cards/card.repo.ts";
 import { addCustomerAlias } from "../domain/customers/customer.repo.ts";
 import { getPendingAction, resolvePendingAction } from "../domain/pending/pending-action.repo.ts";
 import { normalizeCompanyName } from "../nlu/index.ts";
+import { claimAndReply, type PendingClaim } from "./claim-customer.handler.ts";
 import type { HandlerContext } from "./handler-context.ts";
 import { recordAndConfirm, type PendingVisit } from "./log-visit.handler.ts";
 import { showCustomerProfile, type PendingLookup } from "./lookup-customer.handler.ts";
 
 export async function handlePickCustomer(ctx: HandlerContext, card: CardRow, arg: string | undefined): Promise<void> {
   const pending = await loadPending(ctx, card);
-  const request = pending.payload as unknown as PendingVisit | PendingLookup;
-  const query = pending.kind === "log_visit" ? (request as PendingVisit).intent.customer.trim() : (request as PendingLookup).query;
+  const request = pending.payload as unknown as PendingVisit | PendingLookup | PendingClaim;
+  const query = pending.kind === "log_visit" ? (request as PendingVisit).intent.customer.trim() : (request as PendingLookup | PendingClaim).query;
   let chosenName: string;
   if (arg === "new") {
     if (pending.kind !== "log_visit") throw new AppError("bad_choice", "这个选项无效，请重新发送消息。");
@@ -30,13 +31,15 @@ export async function handlePickCustomer(ctx: HandlerContext, card: CardRow, arg
     if (pending.kind === "log_visit") {
       const visit = request as PendingVisit;
       await recordAndConfirm(ctx, visit.intent, visit.rawText, { id: picked.id });
+    } else if (pending.kind === "claim_customer") {
+      await claimAndReply(ctx, picked.id); // refused (taken meanwhile, a limit): nothing changes, the card stays open
     } else {
       used = await showCustomerProfile(ctx, picked.id, picked.name);
     }
     // Only the owner's (or a pool customer's) pick teaches an alias; see addCustomerAlias.
     if (used) await addCustomerAlias(ctx.tx, picked.id, normalizeCompanyName(query), ctx.user.id, ctx.eventId);
   }
-  const done = pending.kind === "log_visit" ? `已选择「${chosenName}」并记录` : `已选择「${chosenName}」`;
+  const done = pending.kind === "log_visit" ? `已选择「${chosenName}」并记录` : pending.kind === "claim_customer" ? `已领取「${chosenName}」` : `已选择「${chosenName}」`;
   await ctx.out.updateCard(card, pickDoneCard(card.view as unknown as Card, done), "decided");
 }
 

@@ -1,5 +1,5 @@
 // Every intent the parser can produce reaches a handler and gets an answer; the ones whose flows have not
-// landed yet say so and store nothing.
+// landed yet say so and store nothing. (The public pool's own suite is pool-claim.test.ts.)
 import { describe, expect, it } from "vitest";
 import { createRulesParser, INTENT_NAMES } from "../../src/nlu/index.ts";
 import { playgroundBot } from "../support/playground-bot.ts";
@@ -9,7 +9,6 @@ const COMING: [string, string][] = [
   ["confirm_shipment", "发货 SO-20261123-001 顺丰 SF1234567890123"],
   ["report_shipment_problem", "SO-20261123-001 缺货，发不了"],
   ["decide_approval", "同意 SO-20261123-001"],
-  ["claim_customer", "领取 华东机电"],
   ["show_metrics", "本周业绩"],
 ];
 
@@ -17,7 +16,7 @@ describe("intent routing", () => {
   const t = playgroundBot();
 
   it("covers every intent of the schema", () => {
-    const answered = ["log_visit", "lookup_customer", "list_todos", "complete_task", "snooze_task", "help", "unknown", ...COMING.map(([i]) => i)];
+    const answered = ["log_visit", "lookup_customer", "list_todos", "complete_task", "snooze_task", "claim_customer", "help", "unknown", ...COMING.map(([i]) => i)];
     expect([...INTENT_NAMES].sort()).toEqual(answered.sort());
   });
 
@@ -33,5 +32,14 @@ describe("intent routing", () => {
     expect(await p.order.count()).toBe(0);
     expect(await p.customer.count()).toBe(0);
     expect(await p.shipment.count()).toBe(0);
+  });
+
+  it("routes 领取 to the public pool: an unknown customer is refused, nothing stored", async () => {
+    const parser = createRulesParser();
+    expect((await parser.parse("领取 华东机电", { now: new Date("2026-11-23T10:00:00+08:00"), timeZone: "Asia/Shanghai" })).intent).toBe("claim_customer");
+    await t.pg.say("wangwu", "领取 华东机电");
+    expect(await t.pg.lastText("wangwu", COMING.length + 1)).toContain("没有找到客户「华东机电」");
+    expect(await t.db.customer.count()).toBe(0);
+    expect(await t.db.auditLog.count({ where: { action: "customer.claim" } })).toBe(0);
   });
 });

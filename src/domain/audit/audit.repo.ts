@@ -9,6 +9,8 @@ export interface AuditEntry {
   before?: unknown;
   after?: unknown;
   eventId?: string | null;
+  /** When it happened, if the caller's clock should decide (counting per local day); else the database's now(). */
+  at?: Date;
 }
 
 const json = (v: unknown) => (v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue));
@@ -23,6 +25,7 @@ export async function audit(tx: Tx, e: AuditEntry): Promise<void> {
       before: json(e.before),
       after: json(e.after),
       eventId: e.eventId ?? null,
+      ...(e.at ? { createdAt: e.at } : {}),
     },
   });
 }

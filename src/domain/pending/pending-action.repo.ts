@@ -1,5 +1,6 @@
 // A parsed request waiting for the user's choice on a card (which customer, create a new one?).
-// kind says what to resume: "log_visit" (record the visit) or "lookup_customer" (show the profile).
+// kind says what to resume: "log_visit" (record the visit), "lookup_customer" (show the profile) or
+// "claim_customer" (take it from the public pool).
 import type { Prisma, Tx } from "../tx.ts";
 
 export async function createPendingAction(tx: Tx, userId: string, kind: string, payload: unknown, expiresAt: Date) {
