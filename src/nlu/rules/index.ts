@@ -29,7 +29,7 @@ export function resolveKnownCustomer(name: string, known: string[] | undefined):
 
 export function parseWithRules(raw: string, ctx: ParseContext): Intent {
   const typed = normalizeText(raw).slice(0, 2000);
-  // Rules read the message without voice fillers and with English twins in Chinese; the summary keeps what was typed.
+  // Rules read the message without voice fillers and with English twins in Chinese; the summary keeps what was typed (full-width punctuation and all).
   const text = cleanSpeech(translateCodeSwitch(typed));
   const tz = ctx.timeZone;
   const orders = findOrders(text);
@@ -86,7 +86,7 @@ export function parseWithRules(raw: string, ctx: ParseContext): Intent {
         // A figure inside the name (万嘉物业, 三一重工) is part of the name, not money.
         amount: pickAmount(money.filter((m) => !inCompany(m.index))),
       }, tz);
-      return { ...visit, summary: typed.slice(0, 1000) };
+      return { ...visit, summary: raw.trim().replace(/\s+/g, " ").slice(0, 1000) || typed.slice(0, 1000) };
     }
     default: return { intent: "unknown" };
   }
