@@ -1,7 +1,7 @@
 import type { Card } from "../src/core/card.ts";
 import { formatLocal, formatLocalDate } from "../src/core/local-time.ts";
 
-const STAGES: Record<string, string> = {
+export const STAGES: Record<string, string> = {
   lead: "线索", contacted: "已接触", qualified: "已确认需求", proposal: "方案报价", negotiation: "商务谈判", won: "成交", lost: "输单",
 };
 const ORDER_STATUS: Record<string, string> = {

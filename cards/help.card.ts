@@ -8,10 +8,11 @@ export const HELP_EXAMPLES: { what: string; example: string }[] = [
   { what: "推迟待办", example: "推迟 1 到明天下午3点" },
   { what: "修改刚记录的拜访", example: "改 跟进 下周五下午3点" },
   { what: "公海领取", example: "领取 华东机电" },
+  { what: "业绩统计", example: "本周业绩" },
 ];
 
 /** Understood already, answered with "coming soon" until their flows land. */
-export const COMING_SOON = ["下单与折扣审批", "发货确认", "业绩统计"];
+export const COMING_SOON = ["下单与折扣审批", "发货确认"];
 
 export function helpCard(ref: string, intro?: string): Card {
   return {

@@ -1,7 +1,9 @@
 import { dailyTodoJob } from "./daily-todo.job.ts";
 import { dueRemindersJob } from "./due-reminders.job.ts";
 import type { JobDefinition } from "./job.ts";
+import { metricsEveningJob } from "./metrics-evening.job.ts";
+import { metricsWeeklyJob } from "./metrics-weekly.job.ts";
 import { poolReleaseJob } from "./pool-release.job.ts";
 
-export const ALL_JOBS: JobDefinition[] = [dueRemindersJob, dailyTodoJob, poolReleaseJob];
+export const ALL_JOBS: JobDefinition[] = [dueRemindersJob, dailyTodoJob, poolReleaseJob, metricsEveningJob, metricsWeeklyJob];
 export type { JobDefinition };

@@ -66,3 +66,25 @@ export function isMidnightLocal(d: Date, timeZone: string): boolean {
   const p = parts(d, timeZone);
   return p.hh === 0 && p.mm === 0;
 }
+
+/** Local midnight of the Monday of `d`'s week (weeks start on Monday). */
+export function startOfLocalWeek(d: Date, timeZone: string): Date {
+  const p = parts(d, timeZone);
+  return addLocalDays(d, -((p.wd + 6) % 7), 0, timeZone);
+}
+
+/** Local midnight of the 1st of `d`'s month. */
+export function startOfLocalMonth(d: Date, timeZone: string): Date {
+  const p = parts(d, timeZone);
+  return localTime(p.y, p.m, 1, 0, 0, timeZone);
+}
+
+/** The ISO week of `d`'s local date: "2026-W48". */
+export function localIsoWeekKey(d: Date, timeZone: string): string {
+  const p = parts(d, timeZone);
+  const day = new Date(Date.UTC(p.y, p.m - 1, p.d));
+  day.setUTCDate(day.getUTCDate() + 3 - ((p.wd + 6) % 7)); // the Thursday of the week decides its year
+  const year = day.getUTCFullYear();
+  const week = 1 + Math.floor((day.getTime() - Date.UTC(year, 0, 1)) / (7 * 86_400_000));
+  return `${year}-W${String(week).padStart(2, "0")}`;
+}

@@ -26,6 +26,7 @@ import { handleLogVisit } from "./log-visit.handler.ts";
 import { handleLookupCustomer } from "./lookup-customer.handler.ts";
 import { OutboxCollector } from "./outbox-collector.ts";
 import { handleReminderDone, handleReminderSnooze } from "./reminder-actions.handler.ts";
+import { handleShowMetrics } from "./show-metrics.handler.ts";
 import { handleCompleteTask, handleSnoozeTask } from "./task-actions.handler.ts";
 import { handleCancelPick, handlePickCustomer } from "./pick-customer.handler.ts";
 import { handleCorrectVisit, handleEditHelp, handleUndoVisit } from "./visit-actions.handler.ts";
@@ -177,7 +178,7 @@ async function routeIntent(ctx: HandlerContext, intent: Intent, text: string): P
     case "claim_customer":
       return handleClaimCustomer(ctx, intent);
     case "show_metrics":
-      return handleNotYet(ctx, "业绩统计");
+      return handleShowMetrics(ctx, intent);
     case "complete_task":
       return handleCompleteTask(ctx, intent);
     case "snooze_task":

@@ -9,14 +9,13 @@ const COMING: [string, string][] = [
   ["confirm_shipment", "发货 SO-20261123-001 顺丰 SF1234567890123"],
   ["report_shipment_problem", "SO-20261123-001 缺货，发不了"],
   ["decide_approval", "同意 SO-20261123-001"],
-  ["show_metrics", "本周业绩"],
 ];
 
 describe("intent routing", () => {
   const t = playgroundBot();
 
   it("covers every intent of the schema", () => {
-    const answered = ["log_visit", "lookup_customer", "list_todos", "complete_task", "snooze_task", "claim_customer", "help", "unknown", ...COMING.map(([i]) => i)];
+    const answered = ["log_visit", "lookup_customer", "list_todos", "complete_task", "snooze_task", "claim_customer", "show_metrics", "help", "unknown", ...COMING.map(([i]) => i)];
     expect([...INTENT_NAMES].sort()).toEqual(answered.sort());
   });
 
@@ -32,6 +31,15 @@ describe("intent routing", () => {
     expect(await p.order.count()).toBe(0);
     expect(await p.customer.count()).toBe(0);
     expect(await p.shipment.count()).toBe(0);
+  });
+
+  it("routes 本周业绩 to the metrics card, not to 'coming soon'", async () => {
+    const parser = createRulesParser();
+    expect(await parser.parse("本周业绩", { now: new Date("2026-11-23T10:00:00+08:00"), timeZone: "Asia/Shanghai" })).toEqual({ intent: "show_metrics", period: "week" });
+    await t.pg.say("wangwu", "本周业绩");
+    const card = await t.pg.nthCard("wangwu", 1, "metrics");
+    expect(card.title).toBe("本周业绩 · 王五团队");
+    expect((await t.pg.botItems("wangwu")).some((i) => i.type === "text" && i.text.includes("业绩统计")) ).toBe(false);
   });
 
   it("routes 领取 to the public pool: an unknown customer is refused, nothing stored", async () => {

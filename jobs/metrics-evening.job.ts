@@ -1,0 +1,12 @@
+import { sendMetricsCards } from "../src/handlers/jobs/metrics.handler.ts";
+import { atLocalHour, localDateKey } from "../src/core/local-time.ts";
+import type { JobDefinition } from "./job.ts";
+
+/** Every evening: each manager and director gets today's numbers for their team. */
+export const metricsEveningJob: JobDefinition = {
+  name: "metrics-evening",
+  description: "evening metrics card (today so far) for each manager and director's team",
+  schedule: (deps) => deps.rules.schedule.dailyMetrics,
+  period: (now, tz) => localDateKey(now, tz),
+  run: async (deps, now, period) => ({ ...(await sendMetricsCards(deps, "metrics-evening", period, "今天", { from: atLocalHour(now, 0, deps.timeZone), to: now }, now)) }),
+};

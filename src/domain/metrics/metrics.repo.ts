@@ -1,0 +1,71 @@
+// Aggregate numbers for the metrics card: one grouped or counted query per figure, never a loop over rows.
+// A scope is a list of user ids (a rep: themselves; a manager: their team and themselves) or null for everyone.
+import type { Prisma, Tx } from "../tx.ts";
+
+export type Scope = string[] | null;
+
+export interface Range {
+  from: Date;
+  /** Exclusive. */
+  to: Date;
+}
+
+/** Order states that count as business done or under way. */
+const DEAD_ORDER = ["cancelled", "rejected"];
+
+const inScope = (scope: Scope) => (scope ? { in: scope } : undefined);
+
+/** Visits, calls and messages logged in the range (undone ones do not count), by kind and by person. */
+export async function activityCounts(tx: Tx, scope: Scope, range: Range) {
+  const where: Prisma.ActivityWhereInput = { undoneAt: null, occurredAt: { gte: range.from, lt: range.to }, ...(scope ? { userId: inScope(scope) } : {}) };
+  // One after the other: inside a transaction the queries share one connection anyway.
+  const byKind = await tx.activity.groupBy({ by: ["kind"], where, _count: { _all: true } });
+  const byUser = await tx.activity.groupBy({ by: ["userId"], where, _count: { _all: true } });
+  return {
+    byKind: byKind.map((r) => ({ kind: r.kind, count: r._count._all })),
+    byUser: byUser.map((r) => ({ userId: r.userId, count: r._count._all })),
+  };
+}
+
+/** Customers the scope created in the range and still has (an undone creation is soft-deleted). */
+export async function newCustomerCount(tx: Tx, scope: Scope, range: Range): Promise<number> {
+  return tx.customer.count({
+    where: { deletedAt: null, createdAt: { gte: range.from, lt: range.to }, ...(scope ? { createdById: inScope(scope) } : {}) },
+  });
+}
+
+/** Orders placed in the range, not cancelled or rejected: how many and their total in yuan. */
+export async function orderTotals(tx: Tx, scope: Scope, range: Range): Promise<{ count: number; amount: string }> {
+  const r = await tx.order.aggregate({
+    where: { status: { notIn: DEAD_ORDER }, createdAt: { gte: range.from, lt: range.to }, ...(scope ? { repId: inScope(scope) } : {}) },
+    _count: { _all: true },
+    _sum: { total: true },
+  });
+  return { count: r._count._all, amount: r._sum.total?.toFixed(2) ?? "0.00" };
+}
+
+/** Approvals waiting for this person's decision now. */
+export async function pendingApprovalCount(tx: Tx, approverId: string): Promise<number> {
+  return tx.approval.count({ where: { status: "pending", steps: { some: { approverId, status: "pending" } } } });
+}
+
+/** Open follow-ups of the scope whose effective due time (snooze, else due) has passed. */
+export async function overdueTaskCount(tx: Tx, scope: Scope, now: Date): Promise<number> {
+  return tx.task.count({
+    where: {
+      status: "open",
+      ...(scope ? { ownerId: inScope(scope) } : {}),
+      OR: [{ snoozedUntil: null, dueAt: { lt: now } }, { snoozedUntil: { lt: now } }],
+    },
+  });
+}
+
+/** The scope's customers now, by stage (pool customers belong to nobody's funnel). */
+export async function customersByStage(tx: Tx, scope: Scope): Promise<{ stage: string; count: number }[]> {
+  const rows = await tx.customer.groupBy({
+    by: ["stage"],
+    where: { deletedAt: null, ownerId: scope ? { in: scope } : { not: null } },
+    _count: { _all: true },
+  });
+  return rows.map((r) => ({ stage: r.stage, count: r._count._all }));
+}

@@ -1,0 +1,56 @@
+// What a metrics card covers: whose numbers (the viewer's scope) and which stretch of time (in the bot's zone).
+import { atLocalHour, startOfLocalMonth, startOfLocalWeek } from "../../core/local-time.ts";
+import type { Tx } from "../tx.ts";
+import { listUsers, teamOf, type UserInfo } from "../users/user.repo.ts";
+import { activityCounts, customersByStage, newCustomerCount, orderTotals, overdueTaskCount, pendingApprovalCount, type Range, type Scope } from "./metrics.repo.ts";
+
+export type MetricsPeriod = "today" | "week" | "month";
+
+/** Today from local midnight, this week from Monday 00:00, this month from the 1st 00:00; all up to `now`. */
+export function periodRange(period: MetricsPeriod, now: Date, timeZone: string): Range {
+  const from = period === "today" ? atLocalHour(now, 0, timeZone) : period === "week" ? startOfLocalWeek(now, timeZone) : startOfLocalMonth(now, timeZone);
+  return { from, to: now };
+}
+
+export const isTeamLead = (u: UserInfo) => u.roles.includes("manager") || u.roles.includes("director");
+
+export interface MetricsScope {
+  kind: "self" | "team" | "all";
+  /** null = everyone (admin). */
+  userIds: Scope;
+  /** Names of the people who may appear in the top list. */
+  names: Map<string, string>;
+}
+
+/** A rep sees their own numbers; a manager or director their whole team and themselves; an admin everyone's. */
+export async function metricsScope(tx: Tx, viewer: UserInfo): Promise<MetricsScope> {
+  if (viewer.roles.includes("admin")) return { kind: "all", userIds: null, names: new Map((await listUsers(tx)).map((u) => [u.id, u.name])) };
+  if (isTeamLead(viewer)) {
+    const team = [viewer, ...(await teamOf(tx, viewer.id))];
+    return { kind: "team", userIds: team.map((u) => u.id), names: new Map(team.map((u) => [u.id, u.name])) };
+  }
+  return { kind: "self", userIds: [viewer.id], names: new Map([[viewer.id, viewer.name]]) };
+}
+
+export interface Metrics {
+  visitsByKind: { kind: string; count: number }[];
+  visitsByUser: { userId: string; count: number }[];
+  newCustomers: number;
+  orders: { count: number; amount: string };
+  pendingApprovals: number;
+  overdue: number;
+  funnel: { stage: string; count: number }[];
+}
+
+export async function collectMetrics(tx: Tx, viewer: UserInfo, scope: Scope, range: Range, now: Date): Promise<Metrics> {
+  const visits = await activityCounts(tx, scope, range);
+  return {
+    visitsByKind: visits.byKind,
+    visitsByUser: visits.byUser,
+    newCustomers: await newCustomerCount(tx, scope, range),
+    orders: await orderTotals(tx, scope, range),
+    pendingApprovals: await pendingApprovalCount(tx, viewer.id),
+    overdue: await overdueTaskCount(tx, scope, now),
+    funnel: await customersByStage(tx, scope),
+  };
+}
