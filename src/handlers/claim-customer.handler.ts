@@ -1,12 +1,10 @@
 // "领取 华东机电" → the customer matched like a look-up; several close pool customers → asked on a card.
 // Only pool customers are offered or taken; the limits of rules.pool apply (see pool.service).
 import { AppError } from "../core/app-error.ts";
-import { newCardRef } from "../../cards/card-ref.ts";
-import { pickCustomerCard } from "../../cards/pick-customer.card.ts";
 import { customerOwners, findCustomerCandidates } from "../domain/customers/customer.repo.ts";
 import { assertMayClaim, claimCustomer } from "../domain/customers/pool.service.ts";
-import { createPendingAction } from "../domain/pending/pending-action.repo.ts";
 import { decideMatch, normalizeCompanyName, rankCustomers, type Intent } from "../nlu/index.ts";
+import { askWhichCustomer } from "./ask-which-customer.ts";
 import type { HandlerContext } from "./handler-context.ts";
 
 /** What we keep while the rep picks which pool customer they meant. */
@@ -14,8 +12,6 @@ export interface PendingClaim {
   query: string;
   candidates: { id: string; name: string }[];
 }
-
-const PICK_TTL_MS = 24 * 3600_000;
 
 export async function handleClaimCustomer(ctx: HandlerContext, intent: Extract<Intent, { intent: "claim_customer" }>): Promise<void> {
   assertMayClaim(ctx.user);
@@ -30,9 +26,7 @@ export async function handleClaimCustomer(ctx: HandlerContext, intent: Extract<I
   const candidates = ranked.filter((r) => match.ids.includes(r.id) && owners.get(r.id) === null).map((r) => ({ id: r.id, name: r.name }));
   if (!candidates.length) throw new AppError("claim_not_in_pool", `和「${name}」相近的客户都不在公海，不能领取。`);
   const pending: PendingClaim = { query: name, candidates };
-  const action = await createPendingAction(ctx.tx, ctx.user.id, "claim_customer", pending, new Date(ctx.now.getTime() + PICK_TTL_MS));
-  const card = pickCustomerCard({ ref: newCardRef(), query: name, candidates, allowNew: false, what: "领取" });
-  await ctx.out.replyCard(card, { subjectType: "pending_action", subjectId: action.id, expiresAt: action.expiresAt });
+  await askWhichCustomer(ctx, "claim_customer", pending, { query: name, candidates, allowNew: false, what: "领取" });
 }
 
 /** Claims one customer for the asker and says so; refusals are AppErrors (nothing changes). */

@@ -2,12 +2,11 @@
 import { AppError } from "../core/app-error.ts";
 import { addLocalDays } from "../core/local-time.ts";
 import { newCardRef } from "../../cards/card-ref.ts";
-import { pickCustomerCard } from "../../cards/pick-customer.card.ts";
 import { visitConfirmCard } from "../../cards/visit-confirm.card.ts";
 import { customerOwners, findCustomerCandidates } from "../domain/customers/customer.repo.ts";
-import { createPendingAction } from "../domain/pending/pending-action.repo.ts";
 import { recordVisit, type CustomerRef } from "../domain/activities/visit.service.ts";
 import { decideMatch, normalizeCompanyName, rankCustomers, type Intent } from "../nlu/index.ts";
+import { askWhichCustomer } from "./ask-which-customer.ts";
 import type { HandlerContext } from "./handler-context.ts";
 
 export type LogVisitIntent = Extract<Intent, { intent: "log_visit" }>;
@@ -18,8 +17,6 @@ export interface PendingVisit {
   rawText: string;
   candidates: { id: string; name: string }[];
 }
-
-const PICK_TTL_MS = 24 * 3600_000;
 
 export async function handleLogVisit(ctx: HandlerContext, intent: LogVisitIntent, rawText: string): Promise<void> {
   const name = intent.customer.trim();
@@ -40,12 +37,10 @@ export async function handleLogVisit(ctx: HandlerContext, intent: LogVisitIntent
   const candidates = close.filter((r) => [ctx.user.id, null].includes(owners.get(r.id) ?? null)).map((r) => ({ id: r.id, name: r.name }));
   const hidden = close.length - candidates.length;
   const pending: PendingVisit = { intent, rawText, candidates };
-  const action = await createPendingAction(ctx.tx, ctx.user.id, "log_visit", pending, new Date(ctx.now.getTime() + PICK_TTL_MS));
-  const card = pickCustomerCard({
-    ref: newCardRef(), query: name, candidates, allowNew: true, what: "记录拜访",
+  await askWhichCustomer(ctx, "log_visit", pending, {
+    query: name, candidates, allowNew: true, what: "记录拜访",
     ...(hidden ? { note: "有名称相近的客户由其他同事负责；如果是同一家，请联系经理转交，不要重复建档。" } : {}),
   });
-  await ctx.out.replyCard(card, { subjectType: "pending_action", subjectId: action.id, expiresAt: action.expiresAt });
 }
 
 export async function recordAndConfirm(ctx: HandlerContext, intent: LogVisitIntent, rawText: string, customer: CustomerRef): Promise<void> {

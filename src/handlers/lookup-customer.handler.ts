@@ -2,12 +2,11 @@
 import { AppError } from "../core/app-error.ts";
 import { customerProfileCard } from "../../cards/customer-profile.card.ts";
 import { newCardRef } from "../../cards/card-ref.ts";
-import { pickCustomerCard } from "../../cards/pick-customer.card.ts";
-import { createPendingAction } from "../domain/pending/pending-action.repo.ts";
 import { canSeeCustomer } from "../domain/customers/customer-access.ts";
 import { customerOwners, customerProfile, findCustomerCandidates } from "../domain/customers/customer.repo.ts";
 import { managementChain } from "../domain/users/management-chain.ts";
 import { decideMatch, normalizeCompanyName, rankCustomers, type Intent } from "../nlu/index.ts";
+import { askWhichCustomer } from "./ask-which-customer.ts";
 import type { HandlerContext } from "./handler-context.ts";
 
 export async function handleLookupCustomer(ctx: HandlerContext, intent: Extract<Intent, { intent: "lookup_customer" }>): Promise<void> {
@@ -28,9 +27,7 @@ export async function handleLookupCustomer(ctx: HandlerContext, intent: Extract<
       return;
     }
     const pending: PendingLookup = { query: name, candidates };
-    const action = await createPendingAction(ctx.tx, ctx.user.id, "lookup_customer", pending, new Date(ctx.now.getTime() + PICK_TTL_MS));
-    const card = pickCustomerCard({ ref: newCardRef(), query: name, candidates, allowNew: false, what: "查看" });
-    await ctx.out.replyCard(card, { subjectType: "pending_action", subjectId: action.id, expiresAt: action.expiresAt });
+    await askWhichCustomer(ctx, "lookup_customer", pending, { query: name, candidates, allowNew: false, what: "查看" });
     return;
   }
   await showCustomerProfile(ctx, match.id, name);
@@ -41,8 +38,6 @@ export interface PendingLookup {
   query: string;
   candidates: { id: string; name: string }[];
 }
-
-const PICK_TTL_MS = 24 * 3600_000;
 
 /** The candidates the asker may see (own, pool, their team's, or all for an admin). */
 async function visibleTo<T extends { id: string }>(ctx: HandlerContext, candidates: T[]): Promise<T[]> {
