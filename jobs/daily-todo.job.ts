@@ -1,4 +1,4 @@
-import { everyone, sendDailyTodo } from "../src/handlers/jobs/daily-todo.handler.ts";
+import { everyone, sendDailyTodo } from "../src/handlers/tasks/daily-todo.handler.ts";
 import { localDateKey } from "../src/core/local-time.ts";
 import type { JobDefinition } from "./job.ts";
 

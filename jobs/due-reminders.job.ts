@@ -1,4 +1,4 @@
-import { sendDueReminders } from "../src/handlers/jobs/due-reminders.handler.ts";
+import { sendDueReminders } from "../src/handlers/tasks/due-reminders.handler.ts";
 import { localDateKey } from "../src/core/local-time.ts";
 import type { JobDefinition } from "./job.ts";
 

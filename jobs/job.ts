@@ -1,5 +1,5 @@
 // A scheduled job holds no logic: it picks recipients and calls a handler per person or per item.
-import type { AppDeps } from "../src/handlers/app-deps.ts";
+import type { AppDeps } from "../src/handlers/engine/app-deps.ts";
 
 export interface JobDefinition {
   name: string;

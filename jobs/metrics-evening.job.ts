@@ -1,4 +1,4 @@
-import { sendMetricsCards } from "../src/handlers/jobs/metrics.handler.ts";
+import { sendMetricsCards } from "../src/handlers/metrics/metrics-cards.handler.ts";
 import { atLocalHour, localDateKey } from "../src/core/local-time.ts";
 import type { JobDefinition } from "./job.ts";
 

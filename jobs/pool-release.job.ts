@@ -1,4 +1,4 @@
-import { runPoolRelease } from "../src/handlers/jobs/pool-release.handler.ts";
+import { runPoolRelease } from "../src/handlers/pool/pool-release.handler.ts";
 import { localDateKey } from "../src/core/local-time.ts";
 import type { JobDefinition } from "./job.ts";
 

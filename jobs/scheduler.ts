@@ -1,8 +1,8 @@
 // Runs the jobs on their cron schedules (node-cron, in the bot's time zone). Every instance may schedule them;
 // runOncePerPeriod lets exactly one of them do each run.
 import cron, { type ScheduledTask } from "node-cron";
-import { runOncePerPeriod } from "../src/handlers/jobs/job-run.handler.ts";
-import type { AppDeps } from "../src/handlers/app-deps.ts";
+import { runOncePerPeriod } from "../src/handlers/engine/job-run.ts";
+import type { AppDeps } from "../src/handlers/engine/app-deps.ts";
 import type { JobDefinition } from "./job.ts";
 
 export async function runJob(deps: AppDeps, job: JobDefinition, now: Date): Promise<{ ran: boolean; period: string; result?: Record<string, number> }> {

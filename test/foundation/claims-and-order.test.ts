@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import type { InboundEvent } from "../../src/core/inbound-event.ts";
 import { InboxRepo } from "../../src/domain/plumbing/inbox.repo.ts";
 import { enqueueMessages, OutboxRepo } from "../../src/domain/plumbing/outbox.repo.ts";
-import { createEventHandler } from "../../src/handlers/dispatch.ts";
+import { createEventHandler } from "../../src/handlers/engine/dispatch.ts";
 import { createRulesParser } from "../../src/nlu/index.ts";
 import { startTestBot, type TestBot } from "../support/test-bot.ts";
 

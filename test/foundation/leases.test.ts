@@ -10,7 +10,7 @@ import { OUTBOX_LEASE_MS, OutboxWorker } from "../../src/core/outbox-worker.ts";
 import type { ChannelSender } from "../../src/core/ports.ts";
 import { InboxRepo } from "../../src/domain/plumbing/inbox.repo.ts";
 import { enqueueMessages, OutboxRepo } from "../../src/domain/plumbing/outbox.repo.ts";
-import { createEventHandler } from "../../src/handlers/dispatch.ts";
+import { createEventHandler } from "../../src/handlers/engine/dispatch.ts";
 import { createRulesParser } from "../../src/nlu/index.ts";
 import { startTestBot, type TestBot } from "../support/test-bot.ts";
 

@@ -1,0 +1,39 @@
+// Asked when the customer named in a message is new or could be one of several: never guess.
+import type { Card, CardButton } from "../../src/core/card.ts";
+import { actionKey } from "../card-ref.ts";
+
+export interface PickCustomerView {
+  ref: string;
+  query: string;
+  candidates: { name: string }[];
+  /** Offer to create a new customer named `query`. */
+  allowNew: boolean;
+  what: string; // "记录拜访"
+  /** A line under the options, e.g. that close names belong to colleagues. */
+  note?: string;
+}
+
+export function pickCustomerCard(v: PickCustomerView): Card {
+  const buttons: CardButton[] = v.candidates.slice(0, 4).map((c, i) => ({ label: c.name.slice(0, 20), action: actionKey("pick", v.ref, String(i)), style: "default" as const }));
+  if (v.allowNew) buttons.push({ label: `新建「${v.query.slice(0, 12)}」`, action: actionKey("pick", v.ref, "new"), style: "primary" });
+  buttons.push({ label: "取消", action: actionKey("cancel", v.ref), style: "danger" });
+  return {
+    ref: v.ref,
+    purpose: "pick_customer",
+    title: v.candidates.length ? `是哪个「${v.query}」？` : `「${v.query}」是新客户吗？`,
+    subtitle: v.candidates.length ? `找到相近的客户，请选择后再${v.what}` : `确认后会新建客户并${v.what}`,
+    tone: "warning",
+    fields: v.candidates.slice(0, 4).map((c, i) => ({ label: `选项${i + 1}`, value: c.name })),
+    ...(v.note ? { lines: [v.note] } : {}),
+    buttons,
+    textCommands: [...v.candidates.slice(0, 4).map((_, i) => `选 ${i + 1}`), ...(v.allowNew ? ["新建"] : []), "取消"],
+  };
+}
+
+export function pickDoneCard(previous: Card, text: string): Card {
+  return { ...previous, buttons: [], status: { text, tone: "success" } };
+}
+
+export function pickCancelledCard(previous: Card): Card {
+  return { ...previous, buttons: [], status: { text: "已取消，没有记录任何内容", tone: "info" } };
+}

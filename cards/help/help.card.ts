@@ -1,0 +1,28 @@
+import type { Card } from "../../src/core/card.ts";
+
+export const HELP_EXAMPLES: { what: string; example: string }[] = [
+  { what: "记录拜访", example: "今天拜访了华东机电的王经理，下季度要200台电机，下周三带报价再去" },
+  { what: "查客户", example: "客户 华东机电" },
+  { what: "我的待办", example: "我的待办" },
+  { what: "完成待办", example: "完成 1" },
+  { what: "推迟待办", example: "推迟 1 到明天下午3点" },
+  { what: "修改刚记录的拜访", example: "改 跟进 下周五下午3点" },
+  { what: "公海领取", example: "领取 华东机电" },
+  { what: "业绩统计", example: "本周业绩" },
+];
+
+/** Understood already, answered with "coming soon" until their flows land. */
+export const COMING_SOON = ["下单与折扣审批", "发货确认"];
+
+export function helpCard(ref: string, intro?: string): Card {
+  return {
+    ref,
+    purpose: "help",
+    title: "销售助手能帮你做这些",
+    subtitle: intro,
+    tone: "info",
+    fields: [],
+    lines: [...HELP_EXAMPLES.map((e) => `· ${e.what}：${e.example}`), `即将上线：${COMING_SOON.join("、")}`],
+    buttons: [],
+  };
+}

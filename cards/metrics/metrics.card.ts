@@ -1,0 +1,75 @@
+import type { Card } from "../../src/core/card.ts";
+import { formatLocal } from "../../src/core/local-time.ts";
+import { STAGES } from "../customers/customer-profile.card.ts";
+
+const KINDS: Record<string, string> = { visit: "拜访", call: "电话", message: "消息" };
+const KIND_ORDER = ["visit", "call", "message"];
+const STAGE_ORDER = Object.keys(STAGES);
+const TOP = 5;
+
+export interface MetricsView {
+  ref: string;
+  /** 今天 | 本周 | 本月 | 上周 */
+  periodLabel: string;
+  /** Whose numbers: a person's name, "王五团队", "全公司". */
+  scopeLabel: string;
+  /** How many people the numbers cover, for a team. */
+  people?: number;
+  from: Date;
+  to: Date;
+  visitsByKind: { kind: string; count: number }[];
+  newCustomers: number;
+  orders: { count: number; amount: string };
+  pendingApprovals: number;
+  overdue: number;
+  funnel: { stage: string; count: number }[];
+  /** Visits per person, for a team; omitted for one person. */
+  topReps?: { name: string; count: number }[];
+  timeZone: string;
+}
+
+/** "12,345.5" from "12345.50": yuan without trailing zero cents. */
+function yuan(amount: string): string {
+  const [int = "0", cents = "00"] = amount.split(".");
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return cents === "00" ? grouped : `${grouped}.${cents.replace(/0$/, "")}`;
+}
+
+export function metricsCard(v: MetricsView): Card {
+  const total = v.visitsByKind.reduce((n, k) => n + k.count, 0);
+  const kinds = [...v.visitsByKind]
+    .filter((k) => k.count > 0)
+    .sort((a, b) => rank(KIND_ORDER, a.kind) - rank(KIND_ORDER, b.kind))
+    .map((k) => `${KINDS[k.kind] ?? k.kind} ${k.count}`);
+  const stages = [...v.funnel]
+    .filter((s) => s.count > 0)
+    .sort((a, b) => rank(STAGE_ORDER, a.stage) - rank(STAGE_ORDER, b.stage))
+    .map((s) => `${STAGES[s.stage] ?? s.stage} ${s.count}`);
+  const lines = [stages.length ? `客户阶段：${stages.join(" → ")}` : "客户阶段：还没有客户"];
+  if (v.topReps) {
+    const top = v.topReps.filter((r) => r.count > 0).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, "zh-CN")).slice(0, TOP);
+    lines.push(top.length ? "拜访排行：" : "拜访排行：本期还没有拜访记录");
+    top.forEach((r, i) => lines.push(`${i + 1}. ${r.name} ${r.count} 次`));
+  }
+  return {
+    ref: v.ref,
+    purpose: "metrics",
+    title: `${v.periodLabel}业绩 · ${v.scopeLabel}`,
+    subtitle: `${formatLocal(v.from, v.timeZone)} 至 ${formatLocal(v.to, v.timeZone)}${v.people && v.people > 1 ? `，共 ${v.people} 人` : ""}`,
+    tone: v.overdue > 0 ? "warning" : "info",
+    fields: [
+      { label: "拜访跟进", value: kinds.length ? `${total} 次（${kinds.join("、")}）` : "0 次" },
+      { label: "新客户", value: `${v.newCustomers} 家` },
+      { label: "订单", value: `${v.orders.count} 单 · ¥${yuan(v.orders.amount)}` },
+      { label: "待我审批", value: `${v.pendingApprovals} 个` },
+      { label: "逾期跟进", value: `${v.overdue} 项` },
+    ],
+    lines,
+    buttons: [],
+  };
+}
+
+function rank(order: string[], key: string): number {
+  const i = order.indexOf(key);
+  return i < 0 ? order.length : i;
+}

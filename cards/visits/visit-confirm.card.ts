@@ -1,0 +1,51 @@
+// Shown right after a visit log: what was recorded, with correct (修改) and undo.
+import type { Card } from "../../src/core/card.ts";
+import { formatLocal } from "../../src/core/local-time.ts";
+import { actionKey } from "../card-ref.ts";
+
+export interface VisitConfirmView {
+  ref: string;
+  customerName: string;
+  newCustomer: boolean;
+  inPool: boolean;
+  contact?: string;
+  summary: string;
+  quantity?: number;
+  amount?: number;
+  nextAction?: string;
+  dueAt?: Date;
+  timeZone: string;
+}
+
+export function visitConfirmCard(v: VisitConfirmView): Card {
+  const fields = [
+    { label: "客户", value: v.newCustomer ? `${v.customerName}（新客户）` : v.customerName },
+    ...(v.contact ? [{ label: "联系人", value: v.contact }] : []),
+    { label: "纪要", value: truncate(v.summary, 60) },
+    ...(v.quantity ? [{ label: "需求数量", value: String(v.quantity) }] : []),
+    ...(v.amount ? [{ label: "金额", value: `¥${v.amount.toLocaleString("zh-CN")}` }] : []),
+    ...(v.dueAt ? [{ label: "下次跟进", value: `${formatLocal(v.dueAt, v.timeZone)}${v.nextAction ? ` ${truncate(v.nextAction, 20)}` : ""}` }] : []),
+  ];
+  return {
+    ref: v.ref,
+    purpose: "visit_confirm",
+    title: "已记录拜访",
+    subtitle: v.dueAt ? "到时会提醒你跟进" : undefined,
+    tone: "success",
+    fields: fields.slice(0, 6),
+    lines: v.inPool ? [`「${v.customerName}」在公海中，发送「领取 ${v.customerName}」可认领。`] : undefined,
+    buttons: [
+      { label: "修改", action: actionKey("edit", v.ref), style: "default" },
+      { label: "撤销", action: actionKey("undo", v.ref), style: "danger" },
+    ],
+    textCommands: ["改 跟进 周五下午3点", "撤销"],
+  };
+}
+
+export function visitUndoneCard(previous: Card): Card {
+  return { ...previous, tone: "info", buttons: [], textCommands: [], status: { text: "已撤销，本条记录及其提醒已删除", tone: "info" } };
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n - 1) + "…" : s;
+}

@@ -1,0 +1,61 @@
+// The scheduled metrics cards: each active manager or director gets their team's numbers (evening: today so
+// far; Monday: last week). Keyed (job, period, person) in the same transaction as the message, so a re-run of
+// the same period never sends a second card.
+import { enqueueMessages } from "../../domain/plumbing/outbox.repo.ts";
+import { claimJobRun } from "../../domain/plumbing/job-run.repo.ts";
+import type { Range } from "../../domain/metrics/metrics.repo.ts";
+import { isTeamLead } from "../../domain/metrics/metrics.service.ts";
+import { getUser, listUsers } from "../../domain/users/user.repo.ts";
+import type { AppDeps } from "../engine/app-deps.ts";
+import { OutboxCollector } from "../engine/outbox-collector.ts";
+import { buildMetricsCard } from "./show-metrics.handler.ts";
+
+/** Active managers and directors: the people who get a team card. */
+export async function teamLeads(deps: AppDeps): Promise<string[]> {
+  return (await listUsers(deps.db)).filter(isTeamLead).map((u) => u.id);
+}
+
+/** Returns "sent", "nothing" (gone, or reachable nowhere) or "already" (this period's card went out before). */
+export async function sendMetricsCard(
+  deps: AppDeps,
+  job: string,
+  userId: string,
+  period: string,
+  periodLabel: string,
+  range: Range,
+  now: Date,
+): Promise<"sent" | "nothing" | "already"> {
+  return deps.db.$transaction(async (tx) => {
+    const user = await getUser(tx, userId);
+    if (!user || !isTeamLead(user)) return "nothing";
+    if (!(await claimJobRun(tx, job, period, userId))) return "already";
+    const out = new OutboxCollector(tx, null, null, deps.enabledPlatforms());
+    const card = await buildMetricsCard(tx, user, periodLabel, range, now, deps.timeZone);
+    if (!(await out.sendCardTo(userId, card, {}, `job:${job}:${period}:${userId}`))) {
+      deps.log.warn("manager cannot be reached on any enabled platform", { job, userId });
+      throw new Unreachable();
+    }
+    await enqueueMessages(tx, out.messages);
+    return "sent";
+  }).catch((err: unknown) => {
+    if (err instanceof Unreachable) return "nothing" as const; // rolled back: the claim is not kept
+    throw err;
+  });
+}
+
+/** Thrown to roll back the claim when there is nowhere to send, so a later run (another platform up) can. */
+class Unreachable extends Error {}
+
+/** One card per team lead, one failure does not stop the rest. */
+export async function sendMetricsCards(deps: AppDeps, job: string, period: string, periodLabel: string, range: Range, now: Date) {
+  const counts = { sent: 0, nothing: 0, already: 0, failed: 0 };
+  for (const userId of await teamLeads(deps)) {
+    try {
+      counts[await sendMetricsCard(deps, job, userId, period, periodLabel, range, now)]++;
+    } catch (err) {
+      counts.failed++;
+      deps.log.error("metrics card failed for one person", { err, job, userId });
+    }
+  }
+  return counts;
+}

@@ -1,0 +1,41 @@
+// 本周业绩 / 今天业绩 / 本月业绩: the asker's numbers — their own, their team's (manager, director) or everyone's
+// (admin) — for the period so far, in the bot's time zone.
+import { newCardRef } from "../../../cards/card-ref.ts";
+import { metricsCard } from "../../../cards/metrics/metrics.card.ts";
+import type { Card } from "../../core/card.ts";
+import type { Range } from "../../domain/metrics/metrics.repo.ts";
+import { collectMetrics, metricsScope, periodRange, type MetricsPeriod } from "../../domain/metrics/metrics.service.ts";
+import type { Tx } from "../../domain/tx.ts";
+import type { UserInfo } from "../../domain/users/user.repo.ts";
+import type { HandlerContext } from "../engine/handler-context.ts";
+
+const LABELS: Record<MetricsPeriod, string> = { today: "今天", week: "本周", month: "本月" };
+
+export async function handleShowMetrics(ctx: HandlerContext, intent: { period?: MetricsPeriod }): Promise<void> {
+  const period = intent.period ?? "week";
+  const card = await buildMetricsCard(ctx.tx, ctx.user, LABELS[period], periodRange(period, ctx.now, ctx.timeZone), ctx.now, ctx.timeZone);
+  await ctx.out.replyCard(card);
+}
+
+/** The metrics card of `viewer`'s scope over `range`; scheduled jobs send the same card. */
+export async function buildMetricsCard(tx: Tx, viewer: UserInfo, periodLabel: string, range: Range, now: Date, timeZone: string): Promise<Card> {
+  const scope = await metricsScope(tx, viewer);
+  const m = await collectMetrics(tx, viewer, scope.userIds, range, now);
+  const scopeLabel = scope.kind === "all" ? "全公司" : scope.kind === "team" ? `${viewer.name}团队` : viewer.name;
+  return metricsCard({
+    ref: newCardRef(),
+    periodLabel,
+    scopeLabel,
+    ...(scope.kind === "team" ? { people: scope.names.size } : {}),
+    from: range.from,
+    to: range.to,
+    visitsByKind: m.visitsByKind,
+    newCustomers: m.newCustomers,
+    orders: m.orders,
+    pendingApprovals: m.pendingApprovals,
+    overdue: m.overdue,
+    funnel: m.funnel,
+    ...(scope.kind === "self" ? {} : { topReps: m.visitsByUser.map((r) => ({ name: scope.names.get(r.userId) ?? r.userId, count: r.count })) }),
+    timeZone,
+  });
+}

@@ -1,0 +1,66 @@
+// Reminds each owner when a follow-up comes due, and tells the manager when it stays overdue.
+// Each task is handled in its own transaction: one failure does not stop the rest, and the claim on the
+// task (remindedAt / escalatedAt) commits with the message, so a re-run never sends twice.
+import { newCardRef } from "../../../cards/card-ref.ts";
+import { escalationCard } from "../../../cards/tasks/escalation.card.ts";
+import { reminderCard } from "../../../cards/tasks/reminder.card.ts";
+import { audit } from "../../domain/audit/audit.repo.ts";
+import { enqueueMessages } from "../../domain/plumbing/outbox.repo.ts";
+import { markReminded, tasksToEscalate, tasksToRemind } from "../../domain/tasks/task.repo.ts";
+import { effectiveDue } from "../../domain/tasks/task.service.ts";
+import type { AppDeps } from "../engine/app-deps.ts";
+import { OutboxCollector } from "../engine/outbox-collector.ts";
+
+export interface ReminderRunResult {
+  reminded: number;
+  escalated: number;
+  failed: number;
+}
+
+export async function sendDueReminders(deps: AppDeps, now: Date): Promise<ReminderRunResult> {
+  const result: ReminderRunResult = { reminded: 0, escalated: 0, failed: 0 };
+  for (const task of await tasksToRemind(deps.db, now)) {
+    try {
+      const sent = await deps.db.$transaction(async (tx) => {
+        if (!(await markReminded(tx, task.id, "remindedAt", now))) return false;
+        const due = effectiveDue(task);
+        const out = new OutboxCollector(tx, null, null, deps.enabledPlatforms());
+        const card = reminderCard({ ref: newCardRef(), title: task.title, customer: task.customer?.name ?? null, dueAt: due, timeZone: deps.timeZone });
+        const reached = await out.sendCardTo(task.ownerId, card, { subjectType: "task", subjectId: task.id }, `reminder:${task.id}:${due.toISOString()}`);
+        if (!reached) deps.log.warn("task owner cannot be reached on any enabled platform", { taskId: task.id, ownerId: task.ownerId });
+        await audit(tx, { actorId: null, action: "task.remind", entityType: "task", entityId: task.id, after: { remindedAt: now, reached }, eventId: "job:due-reminders" });
+        await enqueueMessages(tx, out.messages);
+        return reached;
+      });
+      if (sent) result.reminded++;
+    } catch (err) {
+      result.failed++;
+      deps.log.error("reminder failed", { err, taskId: task.id });
+    }
+  }
+  const cutoff = new Date(now.getTime() - deps.rules.followUp.escalateAfterHours * 3600_000);
+  for (const task of await tasksToEscalate(deps.db, cutoff)) {
+    try {
+      const managerId = task.owner.managerId;
+      const sent = await deps.db.$transaction(async (tx) => {
+        if (!(await markReminded(tx, task.id, "escalatedAt", now))) return false;
+        if (!managerId) return false;
+        const due = effectiveDue(task);
+        const out = new OutboxCollector(tx, null, null, deps.enabledPlatforms());
+        const card = escalationCard({
+          ref: newCardRef(), repName: task.owner.name, title: task.title, customer: task.customer?.name ?? null,
+          dueAt: due, hoursOverdue: Math.floor((now.getTime() - due.getTime()) / 3600_000), timeZone: deps.timeZone,
+        });
+        await out.sendCardTo(managerId, card, { subjectType: "task", subjectId: task.id }, `escalation:${task.id}:${due.toISOString()}`);
+        await audit(tx, { actorId: null, action: "task.escalate", entityType: "task", entityId: task.id, after: { escalatedAt: now, managerId }, eventId: "job:due-reminders" });
+        await enqueueMessages(tx, out.messages);
+        return true;
+      });
+      if (sent) result.escalated++;
+    } catch (err) {
+      result.failed++;
+      deps.log.error("escalation failed", { err, taskId: task.id });
+    }
+  }
+  return result;
+}
