@@ -1,8 +1,10 @@
-// The organisation file (ORG_FILE, YAML or JSON): people, products and the rules later flows need.
+// The organisation file (ORG_FILE, YAML or JSON): people, products, the warehouse and the rules later flows
+// need. Every rule is said one way only; keys an older file used stop the start with what to write instead.
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { isScalar, isSeq, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import { AppError } from "../../core/app-error.ts";
+import { hasAtMostDecimals, money } from "../../core/money.ts";
 
 export const ROLES = ["rep", "manager", "director", "warehouse", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -21,36 +23,66 @@ const UserSchema = z.object({
   active: z.boolean().default(true),
 });
 
+/** A yuan amount written as a number or a string; kept exact (see core/money.ts), at most two decimals like the columns. */
+const amount = z
+  .union([z.number(), z.string()])
+  .refine((v) => hasAtMostDecimals(v, 2), "at most two decimals (an amount in yuan, like 4999.50)")
+  .transform((v) => money(v))
+  .refine((v) => v.gt(0), "must be positive");
+
 const ProductSchema = z.object({
   sku: z.string().min(1).max(64),
   name: z.string().min(1).max(64),
   aliases: z.array(z.string().min(1)).default([]),
   unit: z.string().min(1).max(8),
-  /** List price per unit, in `currency` (yuan by default); at most two decimals, like the column. */
-  price: z
-    .number()
-    .positive()
-    .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, "at most two decimals"),
+  /** List price per unit, in `currency` (yuan by default); exact, at most two decimals, like the column. */
+  price: amount,
   currency: z.string().regex(/^[A-Z]{3}$/, "a three-letter currency code such as CNY").default("CNY"),
 });
 
 const fraction = z.number().min(0).max(1);
+const hours = z.number().positive().max(24 * 30);
 
-export const RulesSchema = z.object({
-  /** Largest discount each role may grant without approval (fraction taken off). */
-  discountLimits: z.partialRecord(z.enum(ROLES), fraction).default({ rep: 0.05, manager: 0.15, director: 0.3 }),
-  approval: z
-    .object({
-      /** Up to this discount the manager decides; above it the director decides too. */
-      managerMaxDiscount: fraction.default(0.15),
-      /** Orders at or above this amount (yuan) also need the director. */
-      directorFromAmount: z.number().positive().default(500_000),
+// Strict objects from here on: a mistyped rule key stops the start instead of silently taking the default.
+const DiscountLimitsSchema = z
+  .strictObject({
+    rep: fraction.default(0.05),
+    manager: fraction.default(0.15),
+    director: fraction.default(0.3),
+  })
+  .refine((l) => l.rep <= l.manager && l.manager <= l.director, "limits must increase: rep ≤ manager ≤ director");
+
+const ApprovalSchema = z
+  .strictObject({
+    /**
+     * Fraction taken off the list price each role may grant. Within the rep's own limit an order is approved
+     * at once; above it the chain climbs (the rep's manager, then that manager's manager or the director)
+     * until a level's limit covers the discount.
+     */
+    discountLimits: DiscountLimitsSchema.prefault({}),
+    /** Yuan; an order total at or above it needs the director, whatever the discount. */
+    bigOrderAmount: amount.prefault(500_000),
+    /** Who decides at director level; default: the nearest person above the rep with the director role. */
+    director: id.optional(),
+    /** Remind the approver once after this many hours. */
+    remindAfterHours: hours.default(24),
+    /** Then hand the step one level up, with a note. */
+    escalateAfterHours: hours.default(48),
+    /** A price above the list price: refused (false) or allowed but flagged on the approval (true). */
+    allowAboveList: z.boolean().default(false),
+  })
+  .refine((a) => a.escalateAfterHours > a.remindAfterHours, { path: ["escalateAfterHours"], message: "must be more than remindAfterHours" });
+
+export const RulesSchema = z.strictObject({
+  approval: ApprovalSchema.prefault({}),
+  dispatch: z
+    .strictObject({
+      /** Working hours before an unconfirmed dispatch notice reminds the warehouse. */
+      remindAfterHours: hours.default(4),
     })
-    .default({ managerMaxDiscount: 0.15, directorFromAmount: 500_000 }),
-  /** Orders at or above this amount are flagged as big. */
-  bigOrderAmount: z.number().positive().default(500_000),
+    .prefault({}),
   followUp: z
-    .object({
+    .strictObject({
       /** Hour of the day (local) for a due date given without a time. */
       defaultHour: z.number().int().min(0).max(23).default(9),
       /** Follow-up when the rep names none. */
@@ -58,9 +90,9 @@ export const RulesSchema = z.object({
       /** Escalate an overdue follow-up to the manager after this many hours. */
       escalateAfterHours: z.number().min(1).default(24),
     })
-    .default({ defaultHour: 9, defaultDays: 3, escalateAfterHours: 24 }),
+    .prefault({}),
   pool: z
-    .object({
+    .strictObject({
       releaseAfterDays: z.number().int().min(1).default(30),
       warnDaysBefore: z.number().int().min(0).default(1),
       /** Most customers a rep may own. */
@@ -68,26 +100,82 @@ export const RulesSchema = z.object({
       /** Most claims from the pool per rep per day. */
       maxClaimsPerDay: z.number().int().min(1).default(5),
     })
-    .default({ releaseAfterDays: 30, warnDaysBefore: 1, maxOwnedPerRep: 200, maxClaimsPerDay: 5 }),
+    .prefault({}),
   schedule: z
-    .object({
+    .strictObject({
       dailyTodo: z.string().default("0 8 * * *"),
       dailyMetrics: z.string().default("0 19 * * *"),
       weeklyMetrics: z.string().default("0 9 * * 1"),
       poolRelease: z.string().default("0 2 * * *"),
     })
-    .default({ dailyTodo: "0 8 * * *", dailyMetrics: "0 19 * * *", weeklyMetrics: "0 9 * * 1", poolRelease: "0 2 * * *" }),
+    .prefault({}),
 });
 export type Rules = z.infer<typeof RulesSchema>;
+
+/**
+ * Where a dispatch notice goes instead of everyone with the warehouse role. A route matches an order when every
+ * condition it names holds (skus: a line has one of them; region: the customer's region); first match wins.
+ */
+const WarehouseRouteSchema = z
+  .strictObject({
+    skus: z.array(z.string().min(1)).min(1).optional(),
+    region: z.string().min(1).optional(),
+    /** People (each with the warehouse role). */
+    users: z.array(id).min(1).optional(),
+    /** A WeCom group chat id (chatid). */
+    wecomChat: z.string().min(1).optional(),
+    /** A DingTalk group's openConversationId. */
+    dingtalkGroup: z.string().min(1).optional(),
+  })
+  .refine((r) => r.users || r.wecomChat || r.dingtalkGroup, "a route needs users, wecomChat or dingtalkGroup");
+export type WarehouseRoute = z.infer<typeof WarehouseRouteSchema>;
+
+const WarehouseSchema = z.strictObject({ routes: z.array(WarehouseRouteSchema).default([]) });
+
+/** Keys an older org file used; each stops the start with what to write instead. */
+const REMOVED_KEYS: { path: string[]; message: string }[] = [
+  { path: ["rules", "discountLimits"], message: "rules.discountLimits was moved: write rules.approval.discountLimits" },
+  { path: ["rules", "bigOrderAmount"], message: "rules.bigOrderAmount was moved: write rules.approval.bigOrderAmount" },
+  {
+    path: ["rules", "approval", "managerMaxDiscount"],
+    message: "rules.approval.managerMaxDiscount was removed: the manager's limit is rules.approval.discountLimits.manager",
+  },
+  {
+    path: ["rules", "approval", "directorFromAmount"],
+    message: "rules.approval.directorFromAmount was removed: write rules.approval.bigOrderAmount",
+  },
+  {
+    path: ["warehouse", "users"],
+    message: "warehouse.users was removed: give those people roles: [warehouse] (or name them in warehouse.routes)",
+  },
+];
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The messages for removed keys in the raw file, and the data without them (so they are not reported twice). */
+function removedKeys(data: unknown): { messages: string[]; rest: unknown } {
+  if (!isRecord(data)) return { messages: [], rest: data };
+  const rest = structuredClone(data);
+  const messages: string[] = [];
+  for (const { path, message } of REMOVED_KEYS) {
+    const parent = path.slice(0, -1).reduce<unknown>((o, k) => (isRecord(o) ? o[k] : undefined), rest);
+    const key = path.at(-1)!;
+    if (isRecord(parent) && key in parent) {
+      messages.push(message);
+      delete parent[key];
+    }
+  }
+  return { messages, rest };
+}
 
 export const OrgFileSchema = z
   .object({
     name: z.string().default("示例公司"),
     users: z.array(UserSchema).min(1),
     products: z.array(ProductSchema).default([]),
-    /** Who gets dispatch notices: user ids (a WeCom/DingTalk group comes later). */
-    warehouse: z.object({ users: z.array(id).default([]) }).default({ users: [] }),
-    rules: RulesSchema.default(RulesSchema.parse({})),
+    /** Dispatch notices go to everyone with roles: [warehouse], unless a route matches. */
+    warehouse: WarehouseSchema.prefault({}),
+    rules: RulesSchema.prefault({}),
   })
   .superRefine((org, ctx) => {
     const ids = new Set<string>();
@@ -101,16 +189,35 @@ export const OrgFileSchema = z
         if (ext) seen[p].add(ext);
       }
     });
+    const byId = new Map(org.users.map((u) => [u.id, u]));
     org.users.forEach((u, i) => {
       if (u.manager && !ids.has(u.manager)) ctx.addIssue({ code: "custom", path: ["users", i, "manager"], message: `unknown manager ${u.manager}` });
     });
-    org.warehouse.users.forEach((w, i) => {
-      if (!ids.has(w)) ctx.addIssue({ code: "custom", path: ["warehouse", "users", i], message: `unknown user ${w}` });
+    org.warehouse.routes.forEach((r, i) => {
+      r.users?.forEach((w, j) => {
+        const u = byId.get(w);
+        if (!u) ctx.addIssue({ code: "custom", path: ["warehouse", "routes", i, "users", j], message: `unknown user ${w}` });
+        else if (!u.roles.includes("warehouse")) {
+          ctx.addIssue({ code: "custom", path: ["warehouse", "routes", i, "users", j], message: `${w} does not have the warehouse role: add roles: [warehouse]` });
+        }
+      });
     });
+    const director = org.rules.approval.director;
+    if (director) {
+      const u = byId.get(director);
+      const path = ["rules", "approval", "director"];
+      if (!u) ctx.addIssue({ code: "custom", path, message: `unknown user ${director}` });
+      else if (!u.roles.includes("director")) ctx.addIssue({ code: "custom", path, message: `${director} does not have the director role` });
+    }
     const skus = new Set<string>();
     org.products.forEach((p, i) => {
       if (skus.has(p.sku)) ctx.addIssue({ code: "custom", path: ["products", i, "sku"], message: `duplicate sku ${p.sku}` });
       skus.add(p.sku);
+    });
+    org.warehouse.routes.forEach((r, i) => {
+      r.skus?.forEach((s, j) => {
+        if (!skus.has(s)) ctx.addIssue({ code: "custom", path: ["warehouse", "routes", i, "skus", j], message: `unknown sku ${s}` });
+      });
     });
   });
 export type OrgFile = z.infer<typeof OrgFileSchema>;
@@ -119,16 +226,40 @@ export type OrgUser = z.infer<typeof UserSchema>;
 export function parseOrgText(text: string, source: string): OrgFile {
   let data: unknown;
   try {
-    data = source.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+    data = source.endsWith(".json") ? JSON.parse(text) : parseYamlExact(text);
   } catch (err) {
     throw new AppError("org_file_syntax", `组织文件 ${source} 格式错误: ${(err as Error).message}`);
   }
-  const parsed = OrgFileSchema.safeParse(data);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+  const { messages, rest } = removedKeys(data);
+  const parsed = OrgFileSchema.safeParse(rest);
+  const lines = [...messages, ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`))];
+  if (lines.length || !parsed.success) {
     throw new AppError("org_file_invalid", `Organisation file ${source} is invalid:\n  - ${lines.join("\n  - ")}`);
   }
   return parsed.data;
+}
+
+/**
+ * YAML, with amounts (product prices, rules.approval.bigOrderAmount) kept as the text written, so 5000.10 or a
+ * long figure is never rounded through a float before the exact two-decimals check. (A JSON file's numbers go
+ * through JSON.parse; String() of a double gives back any amount of up to 15 digits exactly.)
+ */
+function parseYamlExact(text: string): unknown {
+  const doc = parseDocument(text);
+  if (doc.errors.length) throw doc.errors[0]!;
+  const keepText = (d: Document, path: (string | number)[]) => {
+    const node = d.getIn(path, true);
+    if (isScalar(node) && typeof node.value === "number" && node.source) node.value = node.source;
+  };
+  const products = doc.get("products", true);
+  if (isSeq(products)) products.items.forEach((_, i) => keepText(doc, ["products", i, "price"]));
+  keepText(doc, ["rules", "approval", "bigOrderAmount"]);
+  return doc.toJS();
+}
+
+/** The route a dispatch notice follows: the first whose conditions all hold, or none (then: the warehouse role). */
+export function warehouseRouteFor(routes: readonly WarehouseRoute[], order: { skus: readonly string[]; region?: string | null }): WarehouseRoute | undefined {
+  return routes.find((r) => (!r.skus || r.skus.some((s) => order.skus.includes(s))) && (!r.region || r.region === order.region));
 }
 
 export function loadOrgFile(path: string): OrgFile {

@@ -5,7 +5,7 @@ import { audit } from "../audit/audit.repo.ts";
 import type { DbClient, Tx } from "../tx.ts";
 import type { OrgFile, OrgUser } from "./org-file.ts";
 import { changedFields, ORG_FILE_ACTOR } from "./org-changes.ts";
-import { syncProducts } from "./price-list.repo.ts";
+import { syncProducts, type FileProduct } from "./price-list.repo.ts";
 
 export interface OrgSyncResult {
   users: number;
@@ -34,7 +34,13 @@ const fromFile = (u: OrgUser): UserState => ({
   dingtalk: u.dingtalk ?? null,
 });
 
-export async function syncOrg(db: DbClient, org: OrgFile, now = new Date()): Promise<OrgSyncResult> {
+/** What syncOrg writes: the people and products of an org file (rules and warehouse routes live in memory). */
+export interface OrgSyncInput {
+  users: OrgFile["users"];
+  products: readonly FileProduct[];
+}
+
+export async function syncOrg(db: DbClient, org: OrgSyncInput, now = new Date()): Promise<OrgSyncResult> {
   return db.$transaction(
     async (tx) => {
       const users = await syncUsers(tx, org.users);

@@ -1,37 +1,43 @@
 // Products and their price list from the organisation file. Product.price is the list price in force; every
 // change of price, unit or currency closes the current ProductPrice entry and opens a new one, so the price
 // at any past moment can still be looked up. Each change is audited.
+import { moneyText, type MoneyInput } from "../../core/money.ts";
 import { audit } from "../audit/audit.repo.ts";
 import type { Tx } from "../tx.ts";
 import type { OrgFile } from "./org-file.ts";
 import { changedFields, ORG_FILE_ACTOR } from "./org-changes.ts";
 
-type FileProduct = OrgFile["products"][number];
+/** A product as the file gives it; the price may also be a plain number or string (tests, tools). */
+export type FileProduct = Omit<OrgFile["products"][number], "price"> & { price: MoneyInput };
 
 interface ProductState {
   name: string;
   aliases: string[];
   unit: string;
-  /** yuan, as a number with at most two decimals (the column is Decimal(14,2)) */
-  price: number;
+  /** yuan, exact, as the Decimal(14,2) column's text ("5000.00"): compared and stored as text, never as a float */
+  price: string;
   currency: string;
   active: boolean;
 }
 
-const yuan = (v: { toString(): string } | number) => Math.round(Number(v.toString()) * 100) / 100;
+/**
+ * The audit log records a price as a JSON number (5000, 5000.1), as it always has. That is exact: a
+ * Decimal(14,2) has at most 14 significant digits, which a double and its shortest text give back unchanged.
+ */
+const forAudit = <T extends Partial<ProductState>>(s: T) => (s.price === undefined ? s : { ...s, price: Number(s.price) });
 
 /** Returns how many products were created, changed or deactivated. */
-export async function syncProducts(tx: Tx, products: FileProduct[], now: Date): Promise<number> {
+export async function syncProducts(tx: Tx, products: readonly FileProduct[], now: Date): Promise<number> {
   const rows = await tx.product.findMany();
-  const current = new Map(rows.map((r) => [r.sku, { name: r.name, aliases: r.aliases, unit: r.unit, price: yuan(r.price), currency: r.currency, active: r.active }]));
+  const current = new Map(rows.map((r) => [r.sku, { name: r.name, aliases: r.aliases, unit: r.unit, price: moneyText(r.price), currency: r.currency, active: r.active }]));
   let changes = 0;
   for (const p of products) {
-    const after: ProductState = { name: p.name, aliases: p.aliases, unit: p.unit, price: yuan(p.price), currency: p.currency, active: true };
+    const after: ProductState = { name: p.name, aliases: p.aliases, unit: p.unit, price: moneyText(p.price), currency: p.currency, active: true };
     const before = current.get(p.sku);
     if (!before) {
       await tx.product.create({ data: { sku: p.sku, ...after } });
       await openPrice(tx, p.sku, after, now);
-      await audit(tx, { actorId: ORG_FILE_ACTOR, action: "product.create", entityType: "product", entityId: p.sku, after });
+      await audit(tx, { actorId: ORG_FILE_ACTOR, action: "product.create", entityType: "product", entityId: p.sku, after: forAudit(after) });
       changes++;
       continue;
     }
@@ -40,7 +46,7 @@ export async function syncProducts(tx: Tx, products: FileProduct[], now: Date): 
     await tx.product.update({ where: { sku: p.sku }, data: diff.after });
     if (diff.after.price !== undefined || diff.after.unit !== undefined || diff.after.currency !== undefined) await openPrice(tx, p.sku, after, now);
     const action = diff.after.active === true ? "product.reactivate" : "product.update";
-    await audit(tx, { actorId: ORG_FILE_ACTOR, action, entityType: "product", entityId: p.sku, ...diff });
+    await audit(tx, { actorId: ORG_FILE_ACTOR, action, entityType: "product", entityId: p.sku, before: forAudit(diff.before), after: forAudit(diff.after) });
     changes++;
   }
   const inFile = new Set(products.map((p) => p.sku));
