@@ -52,6 +52,7 @@ export const IntentSchema = z.discriminatedUnion("intent", [
     customer: name,
     items: z.array(OrderItemSchema).min(1).max(50),
     discount: z.number().gt(0).lt(1).optional().describe("fraction taken off: 0.1 for 9折"),
+    reason: text(300).optional().describe("why the rep asks for this price or discount, as written"),
   }),
   z.object({
     intent: z.literal("confirm_shipment"),

@@ -1,6 +1,8 @@
 /** Which intent a message expresses, from keywords plus the facts already extracted. */
 import type { IntentName } from "../intent.ts";
-import { ORDER_TRIGGER } from "./order-items.ts";
+import { findDiscount } from "./discounts.ts";
+import { findMoney } from "./money.ts";
+import { ORDER_TRIGGER, ORDER_WORD } from "./order-items.ts";
 
 export interface Facts {
   text: string;
@@ -26,8 +28,11 @@ const HOW_TO = /^(?:请问|问下|问一下)?(?:怎么|如何|咋|怎样)(?:才�
 
 export const REJECT_WORDS = /驳回|拒绝|不同意|不批|打回|否决|不通过|不行|不予|reject/i;
 /** Shortage (没库存, 缺货), inability (发不了, 出不了库), damage (压坏, 破损), wrong (发错, 地址不对), delay. */
-export const PROBLEM_WORDS = /缺货|断货|(?:没|无|缺)有?(?:库存|现货|货)|库存(?:不够|不足|没了|为零|紧张)|(?:发|出|送|寄)不(?:了|出)|无法发货|不能发|问题|货损|破损|损坏|坏了|压坏|摔坏|(?:漏|错)发|发错|不对|写错|延迟|延误|拒收|停运|还差|丢件|丢失|质检|质量|退回|退货|异常|没到货|扣了|卡住|破了|碎了|裂了|划伤|变形|漏了|少了|短少|少发|多发/;
-export const APPROVE_WORDS = /同意|批准|通过|批了|准了|可以|\bok\b|okay|行了|没问题|approve|准予/i;
+export const PROBLEM_WORDS = /缺货|断货|(?:没|无|缺)有?(?:库存|现货|货)|库存(?:不够|不足|没了|为零|紧张)|(?:发|出|送|寄)不(?:了|出)|无法发货|不能发|问题|货损|破损|损坏|坏了|压坏|摔坏|(?:漏|错)发|发错|不对|写错|延迟|延误|拒收|停运|还差|丢件|丢失|质检|质量|退回|退货|异常|没到货|扣了|卡住|破了|碎了|裂了|划伤|变形|漏了|少了|短少|少发|多发|没(?:有)?(?:更新|动静|收到|送到)|(?:不|未)更新|一直没|还没到|查不到/;
+export const APPROVE_WORDS = /同意|批准|通过|批了|准了|可以|\bok\b|okay|行了|没问题|approve|准予|(?:^|\s)批(?:一下|下)?(?:\s|$)/i;
+/** SO-… 批了吗, 审批了没有, 通过没: asking about a decision is not making one. */
+const ASKS_ABOUT = /[吗么嘛][?？]?$|[?？]|了没有?|没有?$|是否|有没有|多久|什么时候|啥时候|何时|进度|到哪|怎么样了|咋样了|怎么还/;
+
 /**
  * Part of the goods shipped, the rest short (8台先发 冷凝器缺货, 发了20面 剩下20面年后发): with a
  * carrier or tracking number given, the shortage is a remark on a shipment that did leave.
@@ -83,14 +88,45 @@ const CLAIM_SOFT = /我要了吧?$|归我(?:了|吧|啦)?$|归我跟/;
 const OFFICE_WHO = /谁(?:去|来|找|调|修|拿|帮|有|知道|能|会|可以|管)|找谁|问谁/;
 const OFFICE_EVENT = /开会|会议|例会|早会|周会|晨会|培训|团建|聚餐/;
 
+/** 下周下单, 准备下单, 可能要订: an order still to come is news from a visit, not an order to place. */
+const ORDER_HEDGE = /(?:准备|打算|可能|应该|考虑|计划|预计|有望|估计|也许|争取|等|想|会|再说|年后|明年|下(?:个)?(?:周|月|礼拜|星期|季度)|过(?:几|两)天|之后|以后)(?:再|就|要|会)?(?:下个?单|订|订购|订货)|(?:下个?单|订货)(?:吗|么|嘛|没|呢|的可能|意向)|没(?:有)?(?:下个?单|订)|不(?:下|订)/;
+/** A deal that is signed (签了合同, 成交了, 定下来了) is an order whatever else the message tells. */
+const SIGNED = /签(?:了|下|好了)(?:单|合同|约|下来)?|成交了?|定下来了|拍板了|敲定了/;
+const NOT_SIGNED = /没签|未签|还没|准备签|要签|能签|可以签|签不签|下周签|明天签|再签/;
+/** The rep asks for a price or discount to be approved: 申请9折, 请领导批一下 8.5折. */
+const PRICE_REQUEST = /申请|请(?:领导)?批|求批|帮忙批|走(?:个)?审批|特价|特批|批个|批一下/;
+
+/**
+ * An order told without an order word: the customer, a count and a price or discount, and no sign of a
+ * visit (客户鑫源化工要2000个密封圈 单价3.5元), an order word later in the message (鑫源化工 … 订了), a signed
+ * deal, or a discount asked for.
+ */
+function isOrderByFacts(f: Facts, visitish: boolean): boolean {
+  const t = f.text;
+  if (!f.company) return false;
+  const unitPrice = findMoney(t).some((m) => m.kind === "unit");
+  const discount = !!findDiscount(t);
+  if (SIGNED.test(t) && !NOT_SIGNED.test(t) && (unitPrice || discount || f.hasMoney)) return true;
+  if (discount && PRICE_REQUEST.test(t) && !/(?:能不能|能否|可不可以|问|想要|希望)/.test(t)) return true;
+  if (visitish || f.hasFutureDate && !/交货|到货|发货|交期|送货/.test(t)) return false;
+  if (ORDER_WORD.test(t) || ORDER_TRIGGER.test(t)) return true;
+  // A terse line of deal facts from the customer's name on: X要2000个密封圈 单价3.5元 (九五折).
+  const at = t.indexOf(f.company.name);
+  const startsWithCustomer = at >= 0 && at <= 3 && f.company.source !== "suffix";
+  return startsWithCustomer && unitPrice && !/(?:能不能|能否|可不可以|问|询价|报价|要价|想要|希望|考虑|对比|比价)/.test(t);
+}
+
 export function classify(f: Facts): IntentName {
   const t = f.text;
   if (t.length === 0 || HELP_EXACT.test(t)) return "help";
 
   if (f.hasOrder) {
-    if (REJECT_WORDS.test(t)) return "decide_approval";
+    const asks = ASKS_ABOUT.test(t);
+    if (REJECT_WORDS.test(t) && !(asks && !/驳回|不同意|不批|打回|否决|拒绝/.test(t))) return "decide_approval";
     if (f.hasCarrierOrTracking && PARTIAL_SHIP.test(t) && !REJECT_WORDS.test(t)) return "confirm_shipment";
     if (PROBLEM_WORDS.test(t.replace(/没问题/g, ""))) return "report_shipment_problem";
+    // No look-up of an order exists yet: a question about one is not understood rather than misread.
+    if (asks) return "unknown";
     if (APPROVE_WORDS.test(t)) return "decide_approval";
     if (SHIP_WORDS.test(t) || f.hasCarrierOrTracking) return "confirm_shipment";
     return "unknown";
@@ -101,8 +137,9 @@ export function classify(f: Facts): IntentName {
 
   const head = f.fields.slice(0, 2).join(" ");
   const visitish = VISIT_WORDS.test(t) || f.hasContact;
-  if (ORDER_TRIGGER.test(head) && f.hasQuantity) return "place_order";
+  if (ORDER_TRIGGER.test(head) && f.hasQuantity && !ORDER_HEDGE.test(t)) return "place_order";
   if (ORDER_REQUEST.test(t) && f.hasQuantity && !visitish) return "place_order";
+  if (f.hasQuantity && !ORDER_HEDGE.test(t) && isOrderByFacts(f, visitish)) return "place_order";
 
   const taskRef = TASK_REF.test(t);
   const suffixed = !!f.company?.hasOrgSuffix;

@@ -5,10 +5,11 @@
 import { parseChineseNumeral } from "./numbers.ts";
 
 const CN_DIGIT = "一二三四五六七八九";
-const ZHE_RE = new RegExp(`(\\d(?:\\.\\d{1,2})?|\\d{2}|[${CN_DIGIT}][${CN_DIGIT}五]?)\\s*折(?!旧|叠|腾|返|算)`);
+// Not after a digit or a dot: in 单价4500 折扣9折 the 0 before " 折扣" is a price's last digit.
+const ZHE_RE = new RegExp(`(?<![\\d.])(\\d(?:\\.\\d{1,2})?|\\d{2}|[${CN_DIGIT}][${CN_DIGIT}五]?)\\s*折(?!旧|叠|腾|返|算)`, "g");
 /** A percentage written with a sign, as 个点, or in words (百分之十, 百分之5). */
 const PCT = "(?:(\\d+(?:\\.\\d+)?)\\s*(?:%|个点|个百分点|点)|百分之\\s*(\\d+(?:\\.\\d+)?|[一二两三四五六七八九十]+))";
-const PERCENT_RE = new RegExp(`(?:降价|降|优惠|让利|便宜|折扣|少|下浮|打折)\\s*(?:了|个)?\\s*${PCT}`);
+const PERCENT_RE = new RegExp(`(?:降价|降|优惠|让利|让|便宜|折扣|少|下浮|打折|返点|返利|返)\\s*(?:了|个|给)?\\s*${PCT}`);
 const PERCENT_AFTER_RE = new RegExp(`${PCT}\\s*(?:的)?(?:折扣|优惠|让利|降价)`);
 
 function percentValue(m: RegExpExecArray): number {
@@ -19,8 +20,7 @@ function percentValue(m: RegExpExecArray): number {
 export interface DiscountMention { value: number; index: number; end: number }
 
 export function findDiscount(text: string): DiscountMention | undefined {
-  const z = ZHE_RE.exec(text);
-  if (z) {
+  for (const z of text.matchAll(ZHE_RE)) {
     const raw = z[1]!;
     let price: number;
     if (/^\d\.\d+$/.test(raw)) price = Number(raw) / 10; // 9.5折
@@ -39,4 +39,30 @@ export function findDiscount(text: string): DiscountMention | undefined {
     if (value > 0 && value < 1) return { value, index: p.index, end: p.index + p[0].length };
   }
   return undefined;
+}
+
+/**
+ * Why the rep asks for the price (客户量大，竞品报价4300 / 因为是老客户): clauses holding a reason word, up
+ * to the next clause that is order data again (a count, a discount, an order word).
+ */
+const REASON_CUE = /因为|由于|理由|原因|量大|量比较大|批量|大单|竞品|竞争|对手|友商|同行|别家|其他家|人家报|老客户|长期合作|合作多年|战略|首单|试单|冲量|冲业绩|冲任务|现款|预付|全款|款到|账期|回款|付款|抢单|投标|中标|招标|价格战|压价|砍价|预算(?:不够|有限|紧|卡)|客户要求|客户坚持|不然|否则|才(?:肯|签|下|能|会)|比我们(?:低|便宜)|更低|低价|拿下|样板|示范|标杆|年底|清库存|库存积压/;
+/** A clause that is the order itself rather than a reason. */
+const ORDER_DATA = /下个?单|报单|新单|订单|(?<![量大])\d+\s*[台套个件吨只箱条片组米根支卷包桶盒袋瓶把颗]|折(?!扣)|单价|每[台套个件吨只]|%|个点/;
+const REASON_LEAD = /^(?:(?:因为|由于)(?:是|客户是)?|理由是?|原因是?|申请理由|折扣理由)[:：\s]*/;
+const REQUEST_WORDS = /申请|麻烦(?:领导)?(?:批|审批)一下|请(?:领导)?(?:批|审批)|求批|帮忙批/g;
+
+export interface ReasonMention { text: string; spans: { index: number; end: number }[] }
+
+export function findReason(text: string): ReasonMention | undefined {
+  const fields = [...text.matchAll(/[^\s,，。;；!！?？、]+/g)];
+  const start = fields.findIndex((f) => REASON_CUE.test(f[0]) && !(ORDER_DATA.test(f[0]) && !REASON_LEAD.test(f[0]) && !/竞品|对手|友商|同行|别家|其他家/.test(f[0])));
+  if (start < 0) return undefined;
+  const picked: RegExpExecArray[] = [];
+  for (const f of fields.slice(start)) {
+    if (picked.length && ORDER_DATA.test(f[0]) && !REASON_CUE.test(f[0])) break;
+    picked.push(f as RegExpExecArray);
+  }
+  const reason = picked.map((f) => f[0].replace(REQUEST_WORDS, "")).filter(Boolean).join("，").replace(REASON_LEAD, "").trim();
+  if ([...reason].length < 2) return undefined;
+  return { text: reason.slice(0, 300), spans: picked.map((f) => ({ index: f.index, end: f.index + f[0].length })) };
 }

@@ -8,7 +8,7 @@ import { CLASSIFIER_CLASS, MULT_SRC, multiplierValue, NUM_SRC, parseChineseNumer
 
 export interface MoneyMention { value: number; kind: "unit" | "total" | "plain"; index: number; end: number }
 
-const UNIT_KEY = `单价|价格|报价|售价|每(?:${CLASSIFIER_CLASS}|公里|千米|平米|方)|一${CLASSIFIER_CLASS}`;
+const UNIT_KEY = `单价|价格|报价|售价|每(?:${CLASSIFIER_CLASS}|公里|千米|平米|方)|一${CLASSIFIER_CLASS}|@`;
 const TOTAL_KEY = "预算|金额|总价|总额|合同额|合同金额|采购额|额度|总共|一共|总计|合计|货款|大概|大约|约";
 const LINK = "(?:是|为|在|大概|大约|约|压到|降到|给到|报到|谈到|要|了|还剩|剩下?|还有|只有|有|不到|超过|差不多|控制在)?";
 const CURRENCY = "(?:¥|￥|RMB|rmb|人民币)";
@@ -56,7 +56,10 @@ function amountAt(text: string, at: number): Amount | undefined {
   const mult = m[2];
   const numEnd = mult ? endOf(2) : endOf(1);
   // 两万一台 is 20,000 per unit: the 一 belongs to the unit.
-  if (/[十百千万亿]一$/.test(num) && unitAfter(1)) return finish({ num: num.slice(0, -1), index: at, end: endOf(1) - 1 });
+  // 一万二一套 is 12,000 per set: after a digit that follows a unit (万二, 千五) 一 cannot be a count's last digit.
+  if ((/[十百千万亿]一$/.test(num) || /[百千万亿][一二两三四五六七八九]一$/.test(num)) && unitAfter(1)) {
+    return finish({ num: num.slice(0, -1), index: at, end: endOf(1) - 1 });
+  }
   // A digit after 万/亿 counts one order lower (3万五 = 35,000), unless it starts "per unit" (1.8万一台).
   const tail = m[3] && mult && /[万亿]/.test(mult) && !unitAfter(3) ? m[3] : undefined;
   if (m[3] && !tail) return finish({ num, mult, index: at, end: numEnd });

@@ -48,16 +48,27 @@ export function parseChineseNumeral(s: string): number {
 
 /** Parse a number with optional multiplier suffix: "4,500", "1.2万", "两百", "3千", "2k", "50w". */
 export function parseNumber(raw: string, multiplier?: string): number {
-  const s = raw.trim();
-  let n = /^[\d.,]+$/.test(s) ? Number(s.replace(/,/g, "")) : parseChineseNumeral(s);
-  if (Number.isNaN(n)) {
-    // Mixed: "1.2万" when the caller did not split the multiplier.
-    const m = /^(\d+(?:\.\d+)?)([万亿千百])$/.exec(s);
-    if (!m) return NaN;
-    n = Number(m[1]) * multiplierValue(m[2]!);
-  }
-  if (multiplier) n *= multiplierValue(multiplier);
-  return roundTidy(n);
+  const s = raw.trim().replace(/,/g, "");
+  const power = multiplier ? Math.round(Math.log10(multiplierValue(multiplier))) : 0;
+  if (/^\d+(?:\.\d+)?$/.test(s)) return shiftDecimal(s, power);
+  // Mixed: "1.2万" when the caller did not split the multiplier.
+  const m = /^(\d+(?:\.\d+)?)([万亿千百])$/.exec(s);
+  if (m) return shiftDecimal(m[1]!, power + Math.round(Math.log10(multiplierValue(m[2]!))));
+  const n = parseChineseNumeral(s);
+  return Number.isNaN(n) ? NaN : roundTidy(n * 10 ** power);
+}
+
+/**
+ * "1.15" × 10^4 computed on the digit string (→ "11500"), so the result is the double nearest the
+ * decimal as written: 1.15 * 10000 in floating point would be 11499.999999999998.
+ */
+export function shiftDecimal(digits: string, power: number): number {
+  const [int = "0", frac = ""] = digits.split(".");
+  const all = int + frac;
+  const point = int.length + power;
+  if (point <= 0) return Number(`0.${"0".repeat(-point)}${all}`);
+  if (point >= all.length) return Number(all + "0".repeat(point - all.length));
+  return Number(`${all.slice(0, point)}.${all.slice(point)}`);
 }
 
 export function multiplierValue(m: string): number {

@@ -1,23 +1,42 @@
 /** place_order: 下单 华东机电 电机A 200台 单价4500 电机B 50台 打9折. */
 import type { IntentOf, OrderItem } from "../intent.ts";
 import { cutName, findCompany, isPlausibleCompany } from "./companies.ts";
-import { findDiscount } from "./discounts.ts";
+import { findDiscount, findReason } from "./discounts.ts";
 import { findMoney } from "./money.ts";
-import { CLASSIFIER_CLASS } from "./numbers.ts";
+import { CLASSIFIER_CLASS, MULT_SRC, NUM_SRC, parseNumber } from "./numbers.ts";
 import { findQuantities } from "./quantities.ts";
 import { blank, SEPARATOR_CLASS, trimSeparators } from "./text.ts";
+import { ORG_SUFFIX } from "./company-words.ts";
 
 /**
- * What opens an order: 下单/订货…, a bare 订/订购/要货 between customer and items (X 订 产品…), and
- * "the last/first order" (年前最后一单 X …).
+ * What opens an order: 下单/报单/订货…, a bare 订/订购/要货 between customer and items (X 订 产品…), 订 after
+ * a wish (X要订, 想订, 再订), and "the last/first order" (年前最后一单 X …).
  */
-export const ORDER_TRIGGER = /下个单|下了单|下单|新单|订单|开单|订货|(?:^|(?<=\s))(?:订|订购|要货)(?=\s|$)|(?:最后|第一|新的?|又)一单(?=\s|$)/;
+export const ORDER_TRIGGER = /(?:^|(?<=\s))PO(?=\s|[:：]|$)|下个单|下了单|下单|新单|报单|补单|订单|开单|订货|(?:^|(?<=\s))(?:订|订购|要货)(?=\s|$)|(?<=要|想|再|又|来|准备|需要|确定|确认|继续)订(?:购|了)?|(?:最后|第一|新的?|又)一单(?=\s|$)/;
+/** The explicit order words a rep opens an order with (not 订 after a wish). */
+export const ORDER_WORD = /(?:^|(?<=\s))PO(?=\s|[:：]|$)|下个单|下了单|下单|新单|报单|补单|订单|开单|订货/;
 const TRIGGER = ORDER_TRIGGER;
 const FIELD_RE = new RegExp(`[^${SEPARATOR_CLASS}]+`, "g");
-const CUSTOMER_NOISE = /^(?:帮我|请|麻烦)?(?:给|帮|为)?(?:客户)?|(?:要|想|需要|来|再)?$/g;
+const CUSTOMER_NOISE = /^(?:帮我|请|麻烦)?(?:给|帮|为)?(?:客户)?|(?:要|想|需要|来|再|又|准备|确定|确认|继续)?$/g;
 // 加 joins items ("…10台，再加电机B 5台") but also starts product names (加药装置, 加氯机, 加湿器, 加热器, 加压泵):
 // before those morphemes it is part of the name.
-const PRODUCT_NOISE = /^(?:的|要|各|共|再|还有|另外|和|及|以及|加上|加(?![热湿药氯压工速密固料])|[，,、+＋&\s])+|(?:各|共|要|的|数量)+$/g;
+// The deal's verb before the goods (签了合同 200台…, 追加 电机A…, 订了) is not part of a product either.
+const PRODUCT_NOISE = /^(?:的|要|各|共|再|还有|另外|和|及|以及|加上|加(?![热湿药氯压工速密固料])|追加|加订|签(?:了|下|好了)?(?:合同|单)?|订了|定了|成交了?|下单了?|买了?|拿了?|[，,、+＋&\s])+|(?:各|共|要|的|数量)+$/g;
+/** Suffixes that stack on a name ending in a suffix (鑫源化工集团, 远航电子有限公司). */
+const STACKED_SUFFIX = /^(?:集团|股份|有限|有限公司|有限责任公司|股份有限公司|公司|科技|(?:\(中国\)|（中国）))+$/;
+
+/**
+ * 华东机电电机A (no space between customer and product): the name ends where its organisation suffix
+ * does, stacked suffixes included (鑫源化工集团液压泵 → 鑫源化工集团, 远航电子电子秤 → 远航电子).
+ */
+export function splitGluedName(s: string): string {
+  let cut = 0;
+  for (let i = 3; i < s.length - 1; i++) {
+    if (!ORG_SUFFIX.test(s.slice(0, i))) continue;
+    if (cut === 0 || STACKED_SUFFIX.test(s.slice(cut, i))) cut = i;
+  }
+  return cut > 0 ? s.slice(0, cut) : s;
+}
 
 function cleanCustomer(s: string): string {
   const clean = s.replace(CUSTOMER_NOISE, "").replace(/^客户/, "").trim();
@@ -29,24 +48,26 @@ export function splitOrder(text: string): { customer?: string; itemsText: string
   const fields = [...text.matchAll(FIELD_RE)].map((m) => ({ text: m[0], index: m.index }));
   const ti = fields.findIndex((f) => TRIGGER.test(f.text));
   const f = fields[ti];
-  if (!f) return { itemsText: text, itemsOffset: 0 };
+  if (!f) return noTrigger(text);
   const t = TRIGGER.exec(f.text)!;
   if (ti >= 2 || (ti === fields.length - 1 && ti > 0)) {
     // 华东机电要200台电机A 单价4400 帮我下个单: the order comes first, the request last.
     const company = findCompany(text.slice(0, f.index));
     // The items may stand before the customer (法兰DN50 三百片 …，客户嘉禾泵业，帮我下单): keep both sides.
-    if (company) return { customer: company.name, itemsText: blank(text.slice(0, f.index), [company]), itemsOffset: 0 };
+    if (company && findQuantities(text.slice(0, f.index)).length > 0) return { customer: company.name, itemsText: blank(text.slice(0, f.index), [company]), itemsOffset: 0 };
   }
-  const before = cleanCustomer(f.text.slice(0, t.index));
+  const rawBefore = cleanCustomer(f.text.slice(0, t.index));
+  // 今天华东机电下单了: a time before the name is not part of it.
+  const before = isPlausibleCompany(rawBefore, "strong") ? rawBefore : cleanCustomer(cutName(rawBefore));
   const afterStart = f.index + t.index + t[0].length;
-  if (isPlausibleCompany(before, "strong")) return { customer: before, itemsText: text.slice(afterStart), itemsOffset: afterStart };
+  if (isPlausibleCompany(before, "strong")) return { customer: before, itemsText: text.slice(afterStart).replace(/^了/, " "), itemsOffset: afterStart };
   const prev = fields[ti - 1];
   if (!before && prev && ti === 1 && isPlausibleCompany(cleanCustomer(prev.text), "strong")) {
     return { customer: cleanCustomer(prev.text), itemsText: text.slice(afterStart), itemsOffset: afterStart };
   }
   // 下单 连接器D8 300个 … 远航电子的: the next field is a product (a count follows it), and the
   // trailing "X的" says whose order it is.
-  const restOfField = f.text.slice(t.index + t[0].length);
+  const restOfField = f.text.slice(t.index + t[0].length).replace(/^(?:了|一下|下)/, "");
   const product = fields[ti + 1];
   const owner = fields.at(-1);
   const ownerName = owner?.text.replace(/的$/, "");
@@ -54,11 +75,37 @@ export function splitOrder(text: string): { customer?: string; itemsText: string
     && findQuantities(fields[ti + 2]!.text).some((q) => q.index === 0) && isPlausibleCompany(ownerName, "strong")) {
     return { customer: ownerName, itemsText: text.slice(product.index, owner.index), itemsOffset: product.index };
   }
-  const next = restOfField ? { text: restOfField, index: afterStart } : fields[ti + 1];
-  if (!next) return { itemsText: "", itemsOffset: text.length };
-  const name = cutName(cleanCustomer(next.text)) || cleanCustomer(next.text);
-  const end = next.index + next.text.indexOf(name) + name.length;
+  const next = restOfField ? { text: restOfField, index: f.index + f.text.length - restOfField.length } : fields[ti + 1];
+  if (!next) return noTrigger(text);
+  let name = cutName(cleanCustomer(next.text)) || cleanCustomer(next.text);
+  const at = next.index + next.text.indexOf(name);
+  // 下单华东机电电机A200台: the name runs into the product, cut it after its organisation suffix.
+  if (!ORG_SUFFIX.test(name) && /^\s*[\d一二两三四五六七八九十]/.test(text.slice(at + name.length))) name = splitGluedName(name);
+  const end = at + name.length;
   return { customer: name, itemsText: text.slice(end), itemsOffset: end };
+}
+
+/** 客户鑫源化工要2000个密封圈 单价3.5元: no order word, the customer is the message's company. */
+function noTrigger(text: string): { customer?: string; itemsText: string; itemsOffset: number } {
+  const company = findCompany(text);
+  if (!company) return { itemsText: text, itemsOffset: 0 };
+  return { customer: company.name, itemsText: blank(text, [{ index: 0, end: company.end }]), itemsOffset: 0 };
+}
+
+/**
+ * A bare figure right after a count is that item's price: 200台 4500, 200台 4.5千, 20台 3k, 两百台 七千五.
+ * It must stand alone (a separator or the end after it), or it is a model number of the next product.
+ */
+const BARE_PRICE = new RegExp(
+  `^[\\s,，、]*(?:@\\s*)?(${NUM_SRC})\\s*(${MULT_SRC})?\\s*(?:元|块钱|块)?(?:\\s*(?:\\/|每|一)\\s*${CLASSIFIER_CLASS})?(?=[${SEPARATOR_CLASS}]|$)`,
+);
+
+function barePriceAfter(text: string, from: number, until: number): { value: number; index: number; end: number } | undefined {
+  const m = BARE_PRICE.exec(text.slice(from, until));
+  if (!m) return undefined;
+  const value = parseNumber(m[1]!, m[2]);
+  if (!Number.isFinite(value) || value <= 0) return undefined;
+  return { value, index: from + m[0].length - m[0].trimStart().length, end: from + m[0].length };
 }
 
 export function parseItems(itemsText: string): OrderItem[] {
@@ -86,7 +133,7 @@ export function parseItems(itemsText: string): OrderItem[] {
         end = q.end + product.length;
       }
     }
-    const price = prices.find((p) => p.index >= end && p.index < nextStart) ?? priceBefore;
+    const price = prices.find((p) => p.index >= end && p.index < nextStart) ?? priceBefore ?? barePriceAfter(clean, end, nextStart);
     const item: OrderItem = { product: product || "未注明", quantity: q.value };
     if (price) item.unit_price = price.value;
     items.push(item);
@@ -98,13 +145,20 @@ export function parseItems(itemsText: string): OrderItem[] {
   return items;
 }
 
+const REQUEST = /申请|请(?:领导)?(?:批|审批)(?:一下)?|求批|帮忙批/g;
+
 export function buildPlaceOrder(text: string, resolveCustomer: (name: string) => string): IntentOf<"place_order"> | undefined {
-  const { customer, itemsText } = splitOrder(text);
+  // The reason (客户量大，竞品报价4300) is read first and kept out of the items: its figures are not prices.
+  const reason = findReason(text);
+  const orderText = reason ? blank(text, reason.spans) : text;
+  const discount = findDiscount(orderText) ?? findDiscount(text);
+  // 申请9折 before the customer is no name: the discount and the request words are read apart.
+  const { customer, itemsText } = splitOrder(blank(orderText, [...(discount ? [discount] : []), ...[...orderText.matchAll(REQUEST)].map((m) => ({ index: m.index, end: m.index + m[0].length }))]));
   if (!customer) return undefined;
   const items = parseItems(itemsText);
   if (items.length === 0) return undefined;
   const out: IntentOf<"place_order"> = { intent: "place_order", customer: resolveCustomer(customer), items };
-  const discount = findDiscount(text);
   if (discount) out.discount = discount.value;
+  if (reason) out.reason = reason.text;
   return out;
 }

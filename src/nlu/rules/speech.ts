@@ -31,8 +31,21 @@ const ZAI_FOR_AGAIN = new RegExp(
   "g",
 );
 
+/**
+ * Homophones a voice IME types for the order and approval words (下但/下个蛋 for 下单, 同以 for 同意,
+ * 驳会 for 驳回). Only spellings that are not words of their own are mapped: 一下但是 (a moment, but)
+ * and 同以往 (as before) stay.
+ */
+const ORDER_SLIPS: [RegExp, string][] = [
+  [/(?<!一)下但(?![是凡])/g, "下单"],
+  [/下个蛋|下个但/g, "下个单"],
+  [/定单/g, "订单"],
+  [/同以(?![往前后上下为来及此])/g, "同意"],
+  [/驳会|博回|驳灰/g, "驳回"],
+];
+
 export function cleanSpeech(text: string): string {
-  const clean = text
+  const clean = ORDER_SLIPS.reduce((s, [re, to]) => s.replace(re, to), text)
     .replace(/以经/g, "已经")
     .replace(ZAI_FOR_AGAIN, "再")
     .replace(INTERJECTION, "")
