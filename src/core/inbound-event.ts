@@ -14,6 +14,20 @@ export const ConversationSchema = z.object({
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 
+/**
+ * Longest text the core tries to understand. A longer message is still stored whole (nothing a member writes is
+ * lost) but answered with "太长了" naming this limit instead of being parsed: a wall of pasted text is not a
+ * visit log, and parsing (or an LLM call) on it would be slow and wrong.
+ */
+export const MAX_UNDERSTOOD_TEXT_CHARS = 2000;
+
+/**
+ * Longest text any channel stores, far above what a platform delivers (WeCom: 2048 bytes; DingTalk a few
+ * thousand characters), so every deliverable message is accepted whole on every channel. It is only a sanity
+ * bound: abuse is stopped earlier by the request body cap (MAX_BODY_BYTES).
+ */
+export const MAX_INBOUND_TEXT_CHARS = 100_000;
+
 const base = {
   platform: PlatformSchema,
   /** Platform-unique id of this delivery; the inbox refuses a second event with the same id. */
@@ -27,7 +41,7 @@ const base = {
 };
 
 export const InboundEventSchema = z.discriminatedUnion("kind", [
-  z.object({ ...base, kind: z.literal("message"), text: z.string().max(4000) }),
+  z.object({ ...base, kind: z.literal("message"), text: z.string().max(MAX_INBOUND_TEXT_CHARS) }),
   z.object({
     ...base,
     kind: z.literal("action"),

@@ -2,8 +2,6 @@
 import type { InboundEvent } from "../../core/inbound-event.ts";
 import { CardCallbackContentSchema, parseJsonAs, type CardCallback, type RobotMessage } from "./schemas.ts";
 
-const MAX_TEXT = 4000;
-
 /**
  * Removes the robot's own @-mention and leading spaces, nothing else. DingTalk usually removes the robot's mention
  * itself (leaving the leading space); when it is still there we strip it only when we can tell it is the robot's:
@@ -42,7 +40,8 @@ export function robotMessageToEvent(m: RobotMessage, now: number, robotNames: re
     occurredAt: m.createAt ?? now,
   };
   if (m.msgtype !== "text" || !m.text) return { ...base, kind: "unsupported", messageType: m.msgtype.slice(0, 64) };
-  return { ...base, kind: "message", text: stripMention(m.text.content, m, robotNames).slice(0, MAX_TEXT) };
+  // Never cut: the text is stored whole (core MAX_INBOUND_TEXT_CHARS) and the core answers one too long to read.
+  return { ...base, kind: "message", text: stripMention(m.text.content, m, robotNames) };
 }
 
 /**

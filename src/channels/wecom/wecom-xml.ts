@@ -2,6 +2,7 @@
 // integer and would lose precision as a JS number), then checked with zod.
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { z } from "zod";
+import { MAX_INBOUND_TEXT_CHARS } from "../../core/inbound-event.ts";
 
 /** Input we refuse with a 4xx; `status` is the HTTP status to answer with. */
 export class WecomInputError extends Error {
@@ -27,7 +28,7 @@ const parser = new XMLParser({
 /** Parses `<xml>…</xml>` into its child elements; throws WecomInputError on anything suspicious. */
 export function parseXmlRoot(xml: string): Record<string, unknown> {
   // Entity declarations are the XXE / billion-laughs vector: WeCom never sends them, so refuse outright.
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new WecomInputError(400, "DTDs and entities are not accepted");
+  if (hasMarkupDeclaration(xml)) throw new WecomInputError(400, "DTDs and entities are not accepted");
   if (XMLValidator.validate(xml) !== true) throw new WecomInputError(400, "malformed XML");
   let doc: unknown;
   try {
@@ -38,6 +39,17 @@ export function parseXmlRoot(xml: string): Record<string, unknown> {
   const root = (doc as { xml?: unknown } | null)?.xml;
   if (!root || typeof root !== "object" || Array.isArray(root)) throw new WecomInputError(400, "expected an <xml> root element");
   return root as Record<string, unknown>;
+}
+
+/** CDATA sections and comments are text, not markup: a member may well type "<!doctype html>" into a message. */
+const TEXT_SECTIONS = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->/g;
+
+/**
+ * True when the document itself declares something (DOCTYPE, ENTITY, ELEMENT…). Outside CDATA and comments,
+ * "<!" can only open such a declaration, wherever it stands (the validator lets one through inside an element).
+ */
+export function hasMarkupDeclaration(xml: string): boolean {
+  return xml.replace(TEXT_SECTIONS, "").includes("<!");
 }
 
 const Digits = (max: number) => z.string().regex(new RegExp(`^\\d{1,${max}}$`));
@@ -59,7 +71,8 @@ export const WecomMessageSchema = z.object({
   MsgType: z.string().min(1).max(32),
   AgentID: Digits(20).optional(),
   MsgId: Digits(24).optional(),
-  Content: z.string().max(4000).optional(),
+  /** WeCom's own limit is 2048 bytes; anything it delivers is stored whole (the core answers one too long to read). */
+  Content: z.string().max(MAX_INBOUND_TEXT_CHARS).optional(),
   Event: z.string().max(64).optional(),
   EventKey: z.string().max(1024).optional(),
   TaskId: z.string().max(128).optional(),
