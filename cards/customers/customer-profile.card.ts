@@ -1,5 +1,6 @@
 import type { Card } from "../../src/core/card.ts";
 import { formatLocal, formatLocalDate } from "../../src/core/local-time.ts";
+import { formatCny } from "../../src/core/money.ts";
 
 export const STAGES: Record<string, string> = {
   lead: "线索", contacted: "已接触", qualified: "已确认需求", proposal: "方案报价", negotiation: "商务谈判", won: "成交", lost: "输单",
@@ -16,6 +17,7 @@ export interface CustomerProfileView {
   stage: string;
   contacts: string[];
   lastVisits: { at: Date; by: string; summary: string }[];
+  /** total: yuan as exact text ("12345.50") */
   openOrders: { number: string; status: string; total: string }[];
   nextTask: { title: string; dueAt: Date } | null;
   timeZone: string;
@@ -26,7 +28,7 @@ export function customerProfileCard(v: CustomerProfileView): Card {
     ...(v.lastVisits.length
       ? ["最近拜访：", ...v.lastVisits.map((a) => `· ${formatLocalDate(a.at, v.timeZone)} ${a.by}：${a.summary.slice(0, 40)}`)]
       : ["还没有拜访记录。"]),
-    ...(v.openOrders.length ? ["进行中的订单：", ...v.openOrders.map((o) => `· ${o.number} ${ORDER_STATUS[o.status] ?? o.status} ¥${o.total}`)] : []),
+    ...(v.openOrders.length ? ["进行中的订单：", ...v.openOrders.map((o) => `· ${o.number} ${ORDER_STATUS[o.status] ?? o.status} ${formatCny(o.total)}`)] : []),
   ];
   return {
     ref: v.ref,

@@ -1,5 +1,6 @@
 import type { Card } from "../../src/core/card.ts";
 import { formatLocal } from "../../src/core/local-time.ts";
+import { formatCny } from "../../src/core/money.ts";
 import { STAGES } from "../customers/customer-profile.card.ts";
 
 const KINDS: Record<string, string> = { visit: "拜访", call: "电话", message: "消息" };
@@ -19,6 +20,7 @@ export interface MetricsView {
   to: Date;
   visitsByKind: { kind: string; count: number }[];
   newCustomers: number;
+  /** amount: yuan as exact text ("12345.50"), from the database's Decimal sum */
   orders: { count: number; amount: string };
   pendingApprovals: number;
   overdue: number;
@@ -26,13 +28,6 @@ export interface MetricsView {
   /** Visits per person, for a team; omitted for one person. */
   topReps?: { name: string; count: number }[];
   timeZone: string;
-}
-
-/** "12,345.5" from "12345.50": yuan without trailing zero cents. */
-function yuan(amount: string): string {
-  const [int = "0", cents = "00"] = amount.split(".");
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return cents === "00" ? grouped : `${grouped}.${cents.replace(/0$/, "")}`;
 }
 
 export function metricsCard(v: MetricsView): Card {
@@ -60,7 +55,7 @@ export function metricsCard(v: MetricsView): Card {
     fields: [
       { label: "拜访跟进", value: kinds.length ? `${total} 次（${kinds.join("、")}）` : "0 次" },
       { label: "新客户", value: `${v.newCustomers} 家` },
-      { label: "订单", value: `${v.orders.count} 单 · ¥${yuan(v.orders.amount)}` },
+      { label: "订单", value: `${v.orders.count} 单 · ${formatCny(v.orders.amount)}` },
       { label: "待我审批", value: `${v.pendingApprovals} 个` },
       { label: "逾期跟进", value: `${v.overdue} 项` },
     ],

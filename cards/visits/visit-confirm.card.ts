@@ -1,6 +1,7 @@
 // Shown right after a visit log: what was recorded, with correct (修改) and undo.
 import type { Card } from "../../src/core/card.ts";
 import { formatLocal } from "../../src/core/local-time.ts";
+import { formatCny, money, type MoneyInput } from "../../src/core/money.ts";
 import { actionKey } from "../card-ref.ts";
 
 export interface VisitConfirmView {
@@ -11,7 +12,8 @@ export interface VisitConfirmView {
   contact?: string;
   summary: string;
   quantity?: number;
-  amount?: number;
+  /** yuan: a Decimal or its text (or a parsed number), shown exactly */
+  amount?: MoneyInput;
   nextAction?: string;
   dueAt?: Date;
   timeZone: string;
@@ -23,7 +25,7 @@ export function visitConfirmCard(v: VisitConfirmView): Card {
     ...(v.contact ? [{ label: "联系人", value: v.contact }] : []),
     { label: "纪要", value: truncate(v.summary, 60) },
     ...(v.quantity ? [{ label: "需求数量", value: String(v.quantity) }] : []),
-    ...(v.amount ? [{ label: "金额", value: `¥${v.amount.toLocaleString("zh-CN")}` }] : []),
+    ...(v.amount != null && !money(v.amount).isZero() ? [{ label: "金额", value: formatCny(v.amount) }] : []),
     ...(v.dueAt ? [{ label: "下次跟进", value: `${formatLocal(v.dueAt, v.timeZone)}${v.nextAction ? ` ${truncate(v.nextAction, 20)}` : ""}` }] : []),
   ];
   return {

@@ -1,6 +1,7 @@
 // Correcting a recorded visit (the confirmation card's 修改): one field at a time, only by its author, only
 // while it stands. The follow-up task follows the visit, and every change is audited with before/after.
 import { AppError } from "../../core/app-error.ts";
+import { moneyText, type MoneyInput } from "../../core/money.ts";
 import { audit } from "../audit/audit.repo.ts";
 import type { Tx } from "../tx.ts";
 import type { UserInfo } from "../users/user.repo.ts";
@@ -9,7 +10,7 @@ export type VisitChange =
   | { field: "due"; value: Date }
   | { field: "contact"; value: string }
   | { field: "quantity"; value: number }
-  | { field: "amount"; value: number }
+  | { field: "amount"; value: MoneyInput }
   | { field: "next_action"; value: string }
   | { field: "summary"; value: string };
 
@@ -50,14 +51,15 @@ export async function editVisit(tx: Tx, activityId: string, change: VisitChange,
       await tx.activity.update({ where: { id: activityId }, data: { quantity: change.value } });
       break;
     case "amount":
-      await tx.activity.update({ where: { id: activityId }, data: { amount: change.value } });
+      // Written as its exact text, rounded to the fen like the column: a parsed 1.15万 is 11500.00, not a float.
+      await tx.activity.update({ where: { id: activityId }, data: { amount: moneyText(change.value) } });
       break;
     case "summary":
       await tx.activity.update({ where: { id: activityId }, data: { summary: change.value } });
       break;
   }
   const before = { due: activity.dueAt, contact: activity.contact?.name ?? null, quantity: activity.quantity, amount: activity.amount?.toString() ?? null, next_action: activity.nextAction, summary: activity.summary }[change.field];
-  await audit(tx, { actorId: actor.id, action: "activity.edit", entityType: "activity", entityId: activityId, before: { [change.field]: before }, after: { [change.field]: change.value }, eventId });
+  await audit(tx, { actorId: actor.id, action: "activity.edit", entityType: "activity", entityId: activityId, before: { [change.field]: before }, after: { [change.field]: change.field === "amount" ? moneyText(change.value) : change.value }, eventId });
 }
 
 interface ActivityWithContact {

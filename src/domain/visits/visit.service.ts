@@ -1,6 +1,7 @@
 // Recording a visit/call and undoing it. One call records everything a visit log means: the customer
 // (matched or new), the contact, the activity, the follow-up task and the audit trail.
 import { AppError } from "../../core/app-error.ts";
+import { moneyText, type MoneyInput } from "../../core/money.ts";
 import { audit } from "../audit/audit.repo.ts";
 import { createCustomer, getCustomer, removeAliasesTaughtBy } from "../customers/customer.repo.ts";
 import type { Prisma, Tx } from "../tx.ts";
@@ -19,7 +20,8 @@ export interface VisitInput {
   /** When the follow-up is due; the task is created only with a due time. */
   dueAt?: Date;
   quantity?: number;
-  amount?: number;
+  /** yuan; stored exactly, rounded to the fen */
+  amount?: MoneyInput;
 }
 
 export async function recordVisit(tx: Tx, input: VisitInput, actor: UserInfo, eventId: string | null) {
@@ -68,7 +70,7 @@ export async function recordVisit(tx: Tx, input: VisitInput, actor: UserInfo, ev
       nextAction: input.nextAction ?? null,
       dueAt: input.dueAt ?? null,
       quantity: input.quantity ?? null,
-      amount: input.amount ?? null,
+      amount: input.amount === undefined ? null : moneyText(input.amount),
       sourceEventId: eventId,
       createdCustomer,
       createdContact,

@@ -2,6 +2,7 @@
 import { AppError } from "../../core/app-error.ts";
 import type { Card } from "../../core/card.ts";
 import { formatLocal } from "../../core/local-time.ts";
+import { formatCny } from "../../core/money.ts";
 import { visitConfirmCard, visitUndoneCard } from "../../../cards/visits/visit-confirm.card.ts";
 import { editVisit, visitForCard } from "../../domain/visits/visit-edit.service.ts";
 import { undoVisit } from "../../domain/visits/visit.service.ts";
@@ -59,7 +60,7 @@ export async function handleCorrectVisit(ctx: HandlerContext, text: string): Pro
       contact: v.contact?.name,
       summary: v.summary,
       quantity: v.quantity ?? undefined,
-      amount: v.amount ? Number(v.amount) : undefined,
+      amount: v.amount ?? undefined, // the Decimal itself: never through a float
       nextAction: v.nextAction ?? undefined,
       dueAt: v.tasks[0]?.dueAt,
       timeZone: ctx.timeZone,
@@ -80,7 +81,7 @@ function describe(c: VisitCorrection, timeZone: string): string {
     case "due": return `下次跟进 → ${formatLocal(new Date(c.value), timeZone)}`;
     case "contact": return `联系人 → ${c.value}`;
     case "quantity": return `需求数量 → ${c.value}`;
-    case "amount": return `金额 → ¥${c.value.toLocaleString("zh-CN")}`;
+    case "amount": return `金额 → ${formatCny(c.value)}`;
     case "next_action": return `下一步 → ${c.value}`;
     case "summary": return "纪要已更新";
   }
