@@ -20,6 +20,10 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, { message: "expected postgresql://user:password@host:5432/database" })
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** How long a query waits for a pooled PostgreSQL connection before it fails instead of hanging. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number({ message: "expected milliseconds, e.g. 3000" }).int().min(100).max(60_000).default(3000),
+  /** A callback whose inbox write is not stored within this time gets 503 (WeCom gives up after 5 s, then retries). */
+  INBOX_ACCEPT_TIMEOUT_MS: z.coerce.number({ message: "expected milliseconds below 5000, e.g. 3000" }).int().min(100).max(4500).default(3000),
   ORG_FILE: optionalString,
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Time zone for due dates, schedules and messages. */

@@ -2,9 +2,9 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.ts";
+import { ResilientPool, withReleasingTransactions } from "./pg-pool.ts";
 import { pgliteRunner, pgRunner, type SqlRunner } from "./sql-runner.ts";
 
 export type Db = PrismaClient;
@@ -22,6 +22,8 @@ export interface DatabaseOptions {
   /** Folder for the embedded database; "memory" for an in-memory one (tests). */
   pgliteDir?: string;
   poolSize?: number;
+  /** How long a query waits for a pooled connection before it fails (instead of hanging when all are busy). */
+  connectTimeoutMs?: number;
   /** Told when the server drops an idle connection; default: a warning on stderr. */
   onIdleError?: (err: Error) => void;
 }
@@ -30,7 +32,13 @@ const defaultIdleError = (err: Error) => process.stderr.write(`database: idle co
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    const pool = new ResilientPool({
+      connectionString: opts.url,
+      max: opts.poolSize ?? 10,
+      // An exhausted pool or an unreachable server fails the query instead of queueing it for ever.
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 3000,
+      keepAlive: true,
+    });
     // An idle connection dropped by the server (restart, failover) must not crash the process: the pool
     // replaces it on the next query.
     pool.on("error", (err) => (opts.onIdleError ?? defaultIdleError)(err));
@@ -39,7 +47,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       void pool.end();
       throw new Error(`Cannot connect to DATABASE_URL (${redact(opts.url!)}): ${err.message}`);
     });
-    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const prisma = new PrismaClient({ adapter: withReleasingTransactions(new PrismaPg(pool)) });
     return {
       kind: "postgres",
       prisma,

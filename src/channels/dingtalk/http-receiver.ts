@@ -36,6 +36,8 @@ export function dingtalkHttpRouter(deps: HttpReceiverDeps): express.Router {
   });
   r.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
     if (err.type === "entity.too.large") return void res.status(413).json({ error: "too_large" });
+    // The inbox could not store the event in time: not acknowledged, DingTalk retries (the inbox dedupes).
+    if (err.status === 503) return void res.status(503).json({ error: "unavailable" });
     if (err.status === 400) return void res.status(400).json({ error: "bad_request", message: "body is not JSON" });
     next(err);
   });

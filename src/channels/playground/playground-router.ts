@@ -90,6 +90,11 @@ export function playgroundRouter(deps: PlaygroundDeps): express.Router {
     });
     res.status(202).json({ outcome });
   });
+  // The inbox could not store the message in time (database busy): say so, the page may send it again.
+  r.use((err: Error & { status?: number }, _req: Request, res: Response, next: NextFunction) => {
+    if (err.status === 503) return void res.status(503).json({ error: "unavailable", message: "暂时无法接收消息，请稍后重试" });
+    next(err);
+  });
   return r;
 }
 

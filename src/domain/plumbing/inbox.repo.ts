@@ -3,6 +3,7 @@
 // (ON CONFLICT DO NOTHING), which is what keeps the callback p99 low under load (data-layer.md).
 import { withoutNul, type InboundEvent } from "../../core/inbound-event.ts";
 import type { AcceptOutcome, ClaimedInboxEvent, InboxStore } from "../../core/ports.ts";
+import { isConnectionError } from "../../db/pg-pool.ts";
 import type { SqlRunner } from "../../db/sql-runner.ts";
 import { renewLease } from "./lease.repo.ts";
 import type { Tx } from "../tx.ts";
@@ -16,9 +17,20 @@ interface Pending {
 
 export interface InboxRepoOptions {
   batchWindowMs?: number;
+  /** An accept not stored within this time fails (the receiver answers 503 and the platform retries). */
+  acceptTimeoutMs?: number;
   maxBatch?: number;
   /** Told after new events were stored, to wake the worker. */
   onAccepted?: () => void;
+}
+
+/** The event could not be stored in time: not acknowledged, so the platform retries (the inbox dedupes). */
+export class InboxUnavailableError extends Error {
+  readonly status = 503;
+  constructor(message: string, options?: { cause: unknown }) {
+    super(message, options);
+    this.name = "InboxUnavailableError";
+  }
 }
 
 export class InboxRepo implements InboxStore {
@@ -32,7 +44,19 @@ export class InboxRepo implements InboxStore {
 
   accept(event: InboundEvent): Promise<AcceptOutcome> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ event: withoutNul(event), resolve, reject });
+      // Answer well inside WeCom's 5 s even when the pool is exhausted. A write that lands after the timeout is
+      // harmless: the platform's retry is then a duplicate and is acknowledged.
+      const timeoutMs = this.opts.acceptTimeoutMs ?? 3000;
+      const timer = setTimeout(
+        () => reject(new InboxUnavailableError(`inbox write not stored within ${timeoutMs} ms (database busy or unreachable); the platform will retry`)),
+        timeoutMs,
+      );
+      const settle = () => clearTimeout(timer);
+      this.queue.push({
+        event: withoutNul(event),
+        resolve: (o) => (settle(), resolve(o)),
+        reject: (e) => (settle(), reject(e)),
+      });
       if (this.queue.length >= (this.opts.maxBatch ?? 200)) this.flushSoon(0);
       else this.flushSoon(this.opts.batchWindowMs ?? 2);
     });
@@ -45,7 +69,11 @@ export class InboxRepo implements InboxStore {
       this.timer = null;
       const batch = this.queue;
       this.queue = [];
-      this.write(batch).catch(() => this.writeOneByOne(batch));
+      this.write(batch).catch((err: unknown) => {
+        // No connection: retrying row by row would only multiply the wait.
+        if (isConnectionError(err)) batch.forEach((p) => p.reject(new InboxUnavailableError(`inbox write failed: ${String(err)}`, { cause: err })));
+        else return this.writeOneByOne(batch);
+      });
     }, ms);
   }
 

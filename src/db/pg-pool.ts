@@ -1,0 +1,133 @@
+// A pg Pool and a Prisma adapter wrapper that never lose a pool slot to a broken connection.
+//
+// @prisma/adapter-pg 6.19.3 ends an interactive transaction by sending COMMIT/ROLLBACK and only then releasing
+// the client. When that statement fails (the backend was terminated: failover, network cut, pg_terminate_backend)
+// Prisma's transaction manager never calls commit()/rollback(), so the client is never released and the pool
+// keeps counting it. After as many losses as the pool has connections every query waits forever.
+// Here: a transaction whose COMMIT/ROLLBACK failed releases its client itself, and a client that failed at the
+// connection level (or while ending a transaction) is destroyed on release instead of going back to the pool.
+import type { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+
+type Adapter = Awaited<ReturnType<PrismaPg["connect"]>>;
+type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
+type Query = Parameters<Transaction["executeRaw"]>[0];
+
+/** SQLSTATE classes that mean the connection itself is gone; an error without a code is a socket/driver error. */
+export function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== "string" || code.length !== 5) return true;
+  return code.startsWith("08") || code === "57P01" || code === "57P02" || code === "57P03";
+}
+
+const ENDS_TRANSACTION = /^\s*(COMMIT|ROLLBACK)\b/i;
+
+type Release = (err?: Error | boolean) => void;
+
+/**
+ * A pg.Pool (so adapter-pg accepts it as an external pool) whose clients are released at most once, and with an
+ * error when they broke: pg-pool then destroys them and opens a fresh connection on demand.
+ */
+export class ResilientPool extends pg.Pool {
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: Release) => void): void;
+  override connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: Release) => void): Promise<pg.PoolClient> | void {
+    if (!callback) return super.connect().then((client) => guard(client));
+    super.connect((err, client, done) => {
+      if (err || !client) return callback(err, client, done);
+      const guarded = guard(client);
+      callback(undefined, guarded, guarded.release);
+    });
+  }
+}
+
+/** Per connection: the error that made it unusable, if any (a broken client is destroyed, never reused). */
+const health = new WeakMap<pg.PoolClient, { broken?: Error }>();
+
+function guard(client: pg.PoolClient): pg.PoolClient {
+  let state = health.get(client);
+  if (!state) {
+    const s: { broken?: Error } = {};
+    health.set(client, (state = s));
+    // Checked-out clients have no pool listener: without this an 'error' on a lost connection crashes the process.
+    client.on("error", (err: Error) => (s.broken ??= err));
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]) => {
+      const result = query(...args);
+      if (result instanceof Promise) {
+        const text = typeof args[0] === "string" ? args[0] : (args[0] as { text?: unknown } | undefined)?.text;
+        result.catch((err: unknown) => {
+          // A failed COMMIT/ROLLBACK leaves the session in an unknown transaction state: never reuse it.
+          if (isConnectionError(err) || (typeof text === "string" && ENDS_TRANSACTION.test(text))) s.broken ??= err instanceof Error ? err : new Error(String(err));
+        });
+      }
+      return result;
+    };
+  }
+  const current = state;
+  let released = false;
+  const poolRelease = client.release; // set afresh by pg-pool at every checkout
+  client.release = (err?: Error | boolean) => {
+    // pg-pool throws on a second release; a transaction path that releases twice must not crash a request.
+    if (released) return;
+    released = true;
+    poolRelease(err ?? current.broken);
+  };
+  return client;
+}
+
+/**
+ * Wraps adapter-pg so that a transaction whose COMMIT or ROLLBACK failed releases its connection (destroyed, see
+ * above) instead of leaking it, and so that ending a transaction twice is harmless.
+ */
+export function withReleasingTransactions(factory: PrismaPg): PrismaPg {
+  return new Proxy(factory, {
+    get(target, prop, receiver) {
+      if (prop === "connect") return async () => wrapAdapter(await target.connect());
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+function wrapAdapter(adapter: Adapter): Adapter {
+  return new Proxy(adapter, {
+    get(target, prop) {
+      if (prop === "startTransaction") return async (...args: Parameters<Adapter["startTransaction"]>) => wrapTransaction(await target.startTransaction(...args));
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+function wrapTransaction(tx: Transaction): Transaction {
+  let ended = false;
+  const end = async (how: "commit" | "rollback") => {
+    if (ended) return;
+    ended = true;
+    await (how === "commit" ? tx.commit() : tx.rollback());
+  };
+  const run = <T>(fn: (q: Query) => Promise<T>) =>
+    async (query: Query): Promise<T> => {
+      try {
+        return await fn(query);
+      } catch (err) {
+        // Prisma will not call commit()/rollback() after its COMMIT/ROLLBACK statement failed: release here.
+        if (ENDS_TRANSACTION.test(query.sql)) await end("rollback").catch(() => undefined);
+        throw err;
+      }
+    };
+  const queryRaw = run((q) => tx.queryRaw(q));
+  const executeRaw = run((q) => tx.executeRaw(q));
+  return new Proxy(tx, {
+    get(target, prop) {
+      if (prop === "queryRaw") return queryRaw;
+      if (prop === "executeRaw") return executeRaw;
+      if (prop === "commit") return () => end("commit");
+      if (prop === "rollback") return () => end("rollback");
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
