@@ -104,7 +104,7 @@ function nameOnly(raw: string): boolean {
   const name = cutName(raw);
   const contact = findContacts(raw).find((c) => c.index >= 2 && c.end === raw.length);
   const rest = raw.slice(raw.indexOf(name) + name.length, contact?.index ?? raw.length);
-  return /^(?:的|那边的?|这边的?|那里的?)?$/.test(rest);
+  return /^(?:的|那边的?|这边的?|那里的?|现场)?$/.test(rest);
 }
 
 /** The verbs that introduce a company in this field (not 的跟进, not 和 inside 安和精工). */

@@ -22,6 +22,7 @@ const CUSTOMER_NOISE = /^(?:帮我|请|麻烦)?(?:给|帮|为)?(?:客户)?|(?:�
 // before those morphemes it is part of the name.
 // The deal's verb before the goods (签了合同 200台…, 追加 电机A…, 订了) is not part of a product either.
 const PRODUCT_NOISE = /^(?:的|要|各|共|再|还有|另外|和|及|以及|加上|加(?![热湿药氯压工速密固料])|追加|加订|签(?:了|下|好了)?(?:合同|单)?|订了|定了|成交了?|下单了?|买了?|拿了?|[，,、+＋&\s])+|(?:各|共|要|的|数量)+$/g;
+const FIRST_PRODUCT_NOISE = new RegExp(PRODUCT_NOISE.source.replace("|和|及|以及|加上|加(?![热湿药氯压工速密固料])", ""), "g");
 /** Suffixes that stack on a name ending in a suffix (鑫源化工集团, 远航电子有限公司). */
 const STACKED_SUFFIX = /^(?:集团|股份|有限|有限公司|有限责任公司|股份有限公司|公司|科技|(?:\(中国\)|（中国）))+$/;
 
@@ -114,23 +115,32 @@ export function parseItems(itemsText: string): OrderItem[] {
   const money = findMoney(clean);
   const overlap = (a: { index: number; end: number }, b: { index: number; end: number }) => a.index < b.end && a.end > b.index;
   // After a price word (单价, 每个) "80块" is yuan, not 80 pieces: a keyed unit price beats a count.
-  const quantities = findQuantities(clean).filter((q) => !money.some((p) => p.kind === "unit" && overlap(p, q)));
+  const counted = findQuantities(clean).filter((q) => !money.some((p) => p.kind === "unit" && overlap(p, q)));
+  // 3台 4.2万 片皮机: a figure spaced off a "unit" right after a count is that count's price, and the
+  // unit starts the next product.
+  const quantities = counted.filter((q, i) => {
+    const prev = counted[i - 1];
+    return !(prev && /\s/.test(clean.slice(q.index, q.end)) && /^[\s,，、]*$/.test(clean.slice(prev.end, q.index)));
+  });
   const prices = money.filter((p) => !quantities.some((q) => overlap(p, q)));
   const items: OrderItem[] = [];
   let cursor = 0;
   quantities.forEach((q, i) => {
     const nextStart = quantities[i + 1]?.index ?? clean.length;
-    let product = trimSeparators(clean.slice(cursor, q.index)).replace(PRODUCT_NOISE, "");
+    // Before the first item a connector cannot stand: 和面机 is a product, not 和 + 面机.
+    const noise = i === 0 ? FIRST_PRODUCT_NOISE : PRODUCT_NOISE;
+    let product = trimSeparators(clean.slice(cursor, q.index)).replace(noise, "");
     // Prices written before the quantity (单价4500 200台) are not part of the product name.
     const priceBefore = prices.find((p) => p.index >= cursor && p.end <= q.index);
-    if (priceBefore) product = trimSeparators(clean.slice(cursor, priceBefore.index).replace(/单价|价格|每\S?$/g, "")).replace(PRODUCT_NOISE, "");
+    if (priceBefore) product = trimSeparators(clean.slice(cursor, priceBefore.index).replace(/单价|价格|每\S?$/g, "")).replace(noise, "");
     let end = q.end;
     if (!product) {
       // 200台电机A: product after the quantity.
-      const m = new RegExp(`^[^${SEPARATOR_CLASS}]+`).exec(clean.slice(q.end));
-      if (m) {
-        product = m[0].replace(/单价.*$|每.*$|[\d.]+元.*$/, "");
-        end = q.end + product.length;
+      // 要3000卷 牛皮纸 单价210: also in the next field, as long as it comes before the next count.
+      const m = new RegExp(`^([\\s,，、]*)([^${SEPARATOR_CLASS}]+)`).exec(clean.slice(q.end, nextStart));
+      if (m && !/^[\d@]/.test(m[2]!)) {
+        product = m[2]!.replace(/单价.*$|每.*$|[\d.]+元.*$/, "");
+        end = q.end + m[1]!.length + product.length;
       }
     }
     const price = prices.find((p) => p.index >= end && p.index < nextStart) ?? priceBefore ?? barePriceAfter(clean, end, nextStart);
@@ -139,7 +149,8 @@ export function parseItems(itemsText: string): OrderItem[] {
     items.push(item);
     cursor = Math.max(end, price && price.index >= end ? price.end : end);
     // Skip "元一台"/"/吨" and the like after a price.
-    const tail = new RegExp(`^\\s*(?:元|块)?\\s*(?:\\/|每|一)?\\s*${CLASSIFIER_CLASS}?`).exec(clean.slice(cursor));
+    // A classifier alone only when nothing is glued to it: in 4.2万 片皮机 the 片 opens the next product.
+    const tail = new RegExp(`^\\s*(?:元|块)?\\s*(?:(?:\\/|每|一)\\s*${CLASSIFIER_CLASS}|${CLASSIFIER_CLASS}(?=[${SEPARATOR_CLASS}]|$))?`).exec(clean.slice(cursor));
     if (tail) cursor += tail[0].length;
   });
   return items;
