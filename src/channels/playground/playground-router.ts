@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import express, { type Request, type Response, type NextFunction } from "express";
 import { z } from "zod";
+import { MAX_INBOUND_TEXT_CHARS } from "../../core/inbound-event.ts";
 import type { InboxPort } from "../../core/ports.ts";
 import type { PlaygroundFeed } from "./playground-feed.ts";
 
@@ -17,7 +18,8 @@ export interface PlaygroundDeps {
 
 const MessageBody = z.object({
   userId: z.string().min(1).max(64),
-  text: z.string().trim().min(1, "消息不能为空").max(2000, "消息太长（最多2000字）"),
+  // Same rule as WeCom and DingTalk: stored whole; the core answers one too long to understand.
+  text: z.string().trim().min(1, "消息不能为空").max(MAX_INBOUND_TEXT_CHARS, `消息太长（最多${MAX_INBOUND_TEXT_CHARS}字）`),
   clientId: z.string().uuid().optional(),
 });
 const ActionBody = z.object({
@@ -32,7 +34,8 @@ const PAGE = readFileSync(new URL("./playground.html", import.meta.url), "utf8")
 export function playgroundRouter(deps: PlaygroundDeps): express.Router {
   const r = express.Router();
   if (!deps.allowRemote) r.use(loopbackOnly);
-  r.use(express.json({ limit: "16kb" }));
+  // Room for the longest text the core stores (up to 4 UTF-8 bytes a character), and no more.
+  r.use(express.json({ limit: MAX_INBOUND_TEXT_CHARS * 4 + 4096 }));
 
   r.get("/", (_req, res) => {
     res.type("html").send(PAGE);
