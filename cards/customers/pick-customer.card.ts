@@ -1,6 +1,9 @@
 // Asked when the customer named in a message is new or could be one of several: never guess.
 import type { Card, CardButton } from "../../src/core/card.ts";
-import { actionKey } from "../card-ref.ts";
+import { defineCardSpec } from "../card-ref.ts";
+
+/** pick:<index> or pick:new resumes the waiting request with that customer; cancel drops it. */
+export const pickCustomerSpec = defineCardSpec("pick_customer", ["pick", "cancel"]);
 
 export interface PickCustomerView {
   ref: string;
@@ -14,12 +17,12 @@ export interface PickCustomerView {
 }
 
 export function pickCustomerCard(v: PickCustomerView): Card {
-  const buttons: CardButton[] = v.candidates.slice(0, 4).map((c, i) => ({ label: c.name.slice(0, 20), action: actionKey("pick", v.ref, String(i)), style: "default" as const }));
-  if (v.allowNew) buttons.push({ label: `新建「${v.query.slice(0, 12)}」`, action: actionKey("pick", v.ref, "new"), style: "primary" });
-  buttons.push({ label: "取消", action: actionKey("cancel", v.ref), style: "danger" });
+  const buttons: CardButton[] = v.candidates.slice(0, 4).map((c, i) => pickCustomerSpec.button("pick", v.ref, c.name.slice(0, 20), { arg: String(i), style: "default" }));
+  if (v.allowNew) buttons.push(pickCustomerSpec.button("pick", v.ref, `新建「${v.query.slice(0, 12)}」`, { arg: "new", style: "primary" }));
+  buttons.push(pickCustomerSpec.button("cancel", v.ref, "取消", { style: "danger" }));
   return {
     ref: v.ref,
-    purpose: "pick_customer",
+    purpose: pickCustomerSpec.purpose,
     title: v.candidates.length ? `是哪个「${v.query}」？` : `「${v.query}」是新客户吗？`,
     subtitle: v.candidates.length ? `找到相近的客户，请选择后再${v.what}` : `确认后会新建客户并${v.what}`,
     tone: "warning",

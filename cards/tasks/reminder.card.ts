@@ -1,7 +1,10 @@
 // A follow-up is due: act on it from the card.
 import type { Card } from "../../src/core/card.ts";
 import { formatLocal } from "../../src/core/local-time.ts";
-import { actionKey } from "../card-ref.ts";
+import { defineCardSpec } from "../card-ref.ts";
+
+/** done closes the follow-up; snooze:1d / snooze:3d moves it. */
+export const reminderSpec = defineCardSpec("reminder", ["done", "snooze"]);
 
 export interface ReminderView {
   ref: string;
@@ -14,7 +17,7 @@ export interface ReminderView {
 export function reminderCard(v: ReminderView): Card {
   return {
     ref: v.ref,
-    purpose: "reminder",
+    purpose: reminderSpec.purpose,
     title: "跟进提醒",
     subtitle: v.customer ? `【${v.customer}】${v.title}` : v.title,
     tone: "warning",
@@ -24,9 +27,9 @@ export function reminderCard(v: ReminderView): Card {
       { label: "时间", value: formatLocal(v.dueAt, v.timeZone) },
     ],
     buttons: [
-      { label: "完成", action: actionKey("done", v.ref), style: "primary" },
-      { label: "明天再提醒", action: actionKey("snooze", v.ref, "1d"), style: "default" },
-      { label: "3天后", action: actionKey("snooze", v.ref, "3d"), style: "default" },
+      reminderSpec.button("done", v.ref, "完成", { style: "primary" }),
+      reminderSpec.button("snooze", v.ref, "明天再提醒", { arg: "1d", style: "default" }),
+      reminderSpec.button("snooze", v.ref, "3天后", { arg: "3d", style: "default" }),
     ],
     textCommands: ["完成 1", "推迟 1 到明天上午10点"],
   };

@@ -2,7 +2,10 @@
 import type { Card } from "../../src/core/card.ts";
 import { formatLocal } from "../../src/core/local-time.ts";
 import { formatCny, money, type MoneyInput } from "../../src/core/money.ts";
-import { actionKey } from "../card-ref.ts";
+import { defineCardSpec } from "../card-ref.ts";
+
+/** 修改 explains how to correct a field; 撤销 undoes the visit, its new customer/contact and its follow-up. */
+export const visitConfirmSpec = defineCardSpec("visit_confirm", ["edit", "undo"]);
 
 export interface VisitConfirmView {
   ref: string;
@@ -30,15 +33,15 @@ export function visitConfirmCard(v: VisitConfirmView): Card {
   ];
   return {
     ref: v.ref,
-    purpose: "visit_confirm",
+    purpose: visitConfirmSpec.purpose,
     title: "已记录拜访",
     subtitle: v.dueAt ? "到时会提醒你跟进" : undefined,
     tone: "success",
     fields: fields.slice(0, 6),
     lines: v.inPool ? [`「${v.customerName}」在公海中，发送「领取 ${v.customerName}」可认领。`] : undefined,
     buttons: [
-      { label: "修改", action: actionKey("edit", v.ref), style: "default" },
-      { label: "撤销", action: actionKey("undo", v.ref), style: "danger" },
+      visitConfirmSpec.button("edit", v.ref, "修改", { style: "default" }),
+      visitConfirmSpec.button("undo", v.ref, "撤销", { style: "danger" }),
     ],
     textCommands: ["改 跟进 周五下午3点", "撤销"],
   };

@@ -1,34 +1,43 @@
-// Platform-neutral cards: templates in cards/ produce these, channels render them.
-export type Tone = "info" | "success" | "warning" | "danger";
+// Platform-neutral cards: templates in cards/ produce these, channels render them. A card's view is stored
+// (Card.view) and read back through CardSchema, so a malformed row is an error, not a silent cast.
+import { z } from "zod";
 
-export interface CardField {
-  label: string;
-  value: string;
-}
+export const ToneSchema = z.enum(["info", "success", "warning", "danger"]);
+export type Tone = z.infer<typeof ToneSchema>;
 
-export interface CardButton {
-  label: string;
-  /** Action key sent back on click: "<verb>:<cardRef>[:<arg>]". Built by the handler that sends the card. */
-  action: string;
-  style?: "primary" | "default" | "danger";
-}
+export const CardFieldSchema = z.object({ label: z.string(), value: z.string() });
+export type CardField = z.infer<typeof CardFieldSchema>;
 
-export interface Card {
-  /** Unique card id; also the WeCom task_id and DingTalk outTrackId. */
-  ref: string;
-  /** What the card is for (approval, visit_confirm, reminder…); routes clicks back to a handler. */
-  purpose: string;
-  title: string;
-  subtitle?: string;
-  tone?: Tone;
-  fields: CardField[];
+export const CardButtonSchema = z.object({
+  label: z.string(),
+  /** Action key sent back on click: "<verb>:<cardRef>[:<arg>]" (see cards/card-ref.ts). */
+  action: z.string(),
+  style: z.enum(["primary", "default", "danger"]).optional(),
+});
+export type CardButton = z.infer<typeof CardButtonSchema>;
+
+export const CardSchema = z.object({
+  /** Unique id of this delivery; also the WeCom task_id and DingTalk outTrackId. */
+  ref: z.string(),
+  /** The card kind (approval, visit_confirm, reminder…); routes clicks back to the kind's actions. */
+  purpose: z.string(),
+  title: z.string(),
+  subtitle: z.string().optional(),
+  tone: ToneSchema.optional(),
+  fields: z.array(CardFieldSchema),
   /** Free text lines under the fields. */
-  lines?: string[];
-  buttons: CardButton[];
+  lines: z.array(z.string()).optional(),
+  buttons: z.array(CardButtonSchema),
   /** After a decision: shown instead of the buttons, for every recipient. */
-  status?: { text: string; tone: Tone };
+  status: z.object({ text: z.string(), tone: ToneSchema }).optional(),
   /** Text commands that do what the buttons do, for channels without interactive cards. */
-  textCommands?: string[];
+  textCommands: z.array(z.string()).optional(),
   /** A chart or picture URL (metrics). */
-  imageUrl?: string;
+  imageUrl: z.string().optional(),
+});
+export type Card = z.infer<typeof CardSchema>;
+
+/** A card after a decision: no buttons or typed commands left, the outcome shown instead. */
+export function decidedCard(previous: Card, text: string, tone: Tone = "success"): Card {
+  return { ...previous, tone, buttons: [], textCommands: [], status: { text, tone } };
 }

@@ -1,40 +1,65 @@
-// Cards we sent: looked up when a click comes back, updated after a decision.
-import type { Card } from "../../core/card.ts";
+// Cards we sent. One row is one delivery (what one person sees on one platform); the deliveries of one logical
+// card share a `thread`, so a decision can update every copy. Views are read back through CardSchema.
+import { CardSchema, type Card } from "../../core/card.ts";
 import type { Prisma, Tx } from "../tx.ts";
 
-const json = (c: Card) => JSON.parse(JSON.stringify(c)) as Prisma.InputJsonValue;
+export type CardStatus = "active" | "decided" | "expired";
 
-export async function saveCard(
-  tx: Tx,
-  card: Card,
-  meta: { recipientId: string; platform: string; subjectType?: string; subjectId?: string; expiresAt?: Date; conversation?: unknown },
-): Promise<void> {
+export interface CardMetaInput {
+  recipientId: string;
+  platform: string;
+  thread?: string;
+  subjectType?: string;
+  subjectId?: string;
+  expiresAt?: Date;
+  conversation?: unknown;
+}
+
+const toJson = (v: unknown) => structuredClone(v) as Prisma.InputJsonValue;
+
+export async function saveCard(tx: Tx, card: Card, meta: CardMetaInput): Promise<void> {
   await tx.card.create({
     data: {
       ref: card.ref,
       purpose: card.purpose,
+      thread: meta.thread ?? null,
       recipientId: meta.recipientId,
       platform: meta.platform,
       subjectType: meta.subjectType ?? null,
       subjectId: meta.subjectId ?? null,
       expiresAt: meta.expiresAt ?? null,
-      view: json(card),
-      ...(meta.conversation ? { conversation: JSON.parse(JSON.stringify(meta.conversation)) as Prisma.InputJsonValue } : {}),
+      view: toJson(card),
+      ...(meta.conversation ? { conversation: toJson(meta.conversation) } : {}),
     },
   });
 }
 
-export async function findCard(tx: Tx, ref: string) {
-  return tx.card.findUnique({ where: { ref } });
-}
-export type CardRow = NonNullable<Awaited<ReturnType<typeof findCard>>>;
+type RawCard = NonNullable<Awaited<ReturnType<Tx["card"]["findUnique"]>>>;
+export type CardRow = Omit<RawCard, "view" | "status"> & { view: Card; status: CardStatus };
 
-export async function cardsFor(tx: Tx, subjectType: string, subjectId: string) {
-  return tx.card.findMany({ where: { subjectType, subjectId } });
+/** A stored view that no longer parses is a bug worth hearing about, never a silently wrong card. */
+function row(raw: RawCard): CardRow {
+  const view = CardSchema.safeParse(raw.view);
+  if (!view.success) throw new Error(`card ${raw.ref}: stored view is malformed: ${view.error.message}`);
+  return { ...raw, view: view.data, status: raw.status as CardStatus };
+}
+const rowOrNull = (raw: RawCard | null) => (raw ? row(raw) : null);
+
+export async function findCard(tx: Tx, ref: string): Promise<CardRow | null> {
+  return rowOrNull(await tx.card.findUnique({ where: { ref } }));
 }
 
-export async function updateCardView(tx: Tx, ref: string, card: Card, status: "active" | "decided" | "expired"): Promise<void> {
-  await tx.card.update({ where: { ref }, data: { view: json(card), status } });
+/** Every delivery of one logical card, oldest first. */
+export async function cardsInThread(tx: Tx, thread: string): Promise<CardRow[]> {
+  return (await tx.card.findMany({ where: { thread }, orderBy: { createdAt: "asc" } })).map(row);
+}
+
+export async function cardsFor(tx: Tx, subjectType: string, subjectId: string): Promise<CardRow[]> {
+  return (await tx.card.findMany({ where: { subjectType, subjectId }, orderBy: { createdAt: "asc" } })).map(row);
+}
+
+export async function updateCardView(tx: Tx, ref: string, card: Card, status: CardStatus): Promise<void> {
+  await tx.card.update({ where: { ref }, data: { view: toJson(card), status } });
 }
 
 /** A one-shot update code is used up once an update has been queued with it. */
@@ -50,8 +75,8 @@ export async function recordCardDelivery(tx: Tx, ref: string, externalId: string
   });
 }
 
-export async function latestActiveCard(tx: Tx, recipientId: string, purpose: string) {
-  return tx.card.findFirst({ where: { recipientId, purpose, status: "active" }, orderBy: { createdAt: "desc" } });
+export async function latestActiveCard(tx: Tx, recipientId: string, purpose: string): Promise<CardRow | null> {
+  return rowOrNull(await tx.card.findFirst({ where: { recipientId, purpose, status: "active" }, orderBy: { createdAt: "desc" } }));
 }
 
 /** Whether a card of this purpose went to the person since a moment (e.g. today's greeting). */
@@ -60,6 +85,6 @@ export async function cardSentSince(tx: Tx, recipientId: string, purpose: string
 }
 
 /** The person's most recent card of this purpose, whatever its state. */
-export async function latestCard(tx: Tx, recipientId: string, purpose: string) {
-  return tx.card.findFirst({ where: { recipientId, purpose }, orderBy: { createdAt: "desc" } });
+export async function latestCard(tx: Tx, recipientId: string, purpose: string): Promise<CardRow | null> {
+  return rowOrNull(await tx.card.findFirst({ where: { recipientId, purpose }, orderBy: { createdAt: "desc" } }));
 }

@@ -17,3 +17,9 @@ export async function resolvePendingAction(tx: Tx, id: string, status: "confirme
   const r = await tx.pendingAction.updateMany({ where: { id, status: "pending" }, data: { status, decidedAt: now } });
   return r.count === 1;
 }
+
+/** The person's newest request of one of these kinds still waiting for an answer (expired ones excluded). */
+export async function latestOpenPending(tx: Tx, userId: string, kinds: string[], now: Date) {
+  if (!kinds.length) return null;
+  return tx.pendingAction.findFirst({ where: { userId, status: "pending", kind: { in: kinds }, expiresAt: { gt: now } }, orderBy: { createdAt: "desc" } });
+}

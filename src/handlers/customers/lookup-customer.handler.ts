@@ -3,53 +3,43 @@ import { AppError } from "../../core/app-error.ts";
 import { customerProfileCard } from "../../../cards/customers/customer-profile.card.ts";
 import { newCardRef } from "../../../cards/card-ref.ts";
 import { canSeeCustomer } from "../../domain/customers/customer-access.ts";
-import { customerOwners, customerProfile, findCustomerCandidates } from "../../domain/customers/customer.repo.ts";
+import { customerProfile } from "../../domain/customers/customer.repo.ts";
 import { managementChain } from "../../domain/users/management-chain.ts";
-import { decideMatch, normalizeCompanyName, rankCustomers, type Intent } from "../../nlu/index.ts";
-import { askWhichCustomer } from "./ask-which-customer.ts";
+import type { Intent } from "../../nlu/index.ts";
+import { askWhichCustomer, defineCustomerPick, PickBaseSchema, resolveCustomer, teachAlias } from "./which-customer.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
+
+/** The look-up waits while the asker picks which customer they meant. */
+export const lookupPick = defineCustomerPick({
+  kind: "lookup_customer",
+  schema: PickBaseSchema,
+  allowNew: false,
+  what: "查看",
+  resume: async (ctx, data, choice) => {
+    if (choice.kind !== "existing") throw new AppError("bad_choice", "这个选项无效，请重新发送消息。");
+    if (await showCustomerProfile(ctx, choice.id, choice.name)) await teachAlias(ctx, choice.id, data.query);
+  },
+  done: (choice) => `已选择「${choice.name}」`,
+});
 
 export async function handleLookupCustomer(ctx: HandlerContext, intent: Extract<Intent, { intent: "lookup_customer" }>): Promise<void> {
   const name = intent.customer.trim();
   if (!name) throw new AppError("lookup_without_customer", "请告诉我客户名称，例如：客户 华东机电");
-  const ranked = rankCustomers(name, await findCustomerCandidates(ctx.tx, normalizeCompanyName(name)));
-  const match = decideMatch(ranked);
-  if (match.kind === "none") {
+  const found = await resolveCustomer(ctx, name, "visible");
+  if (found.kind === "none") {
     ctx.out.replyText(`没有找到客户「${name}」。记录一次拜访就会自动建档，例如：今天拜访了${name}的王经理`);
     return;
   }
-  if (match.kind === "ambiguous") {
+  if (found.kind === "ask") {
     // Only names the asker may see are offered: a pick card must not list other reps' customers.
-    const close = ranked.filter((r) => match.ids.includes(r.id));
-    const candidates = (await visibleTo(ctx, close)).map((r) => ({ id: r.id, name: r.name }));
-    if (!candidates.length) {
+    if (!found.candidates.length) {
       ctx.out.replyText(`和「${name}」相近的客户都由其他同事负责，你没有查看权限。`);
       return;
     }
-    const pending: PendingLookup = { query: name, candidates };
-    await askWhichCustomer(ctx, "lookup_customer", pending, { query: name, candidates, allowNew: false, what: "查看" });
+    await askWhichCustomer(ctx, lookupPick, { query: name, candidates: found.candidates });
     return;
   }
-  await showCustomerProfile(ctx, match.id, name);
-}
-
-/** What we keep while the asker picks which customer they meant. */
-export interface PendingLookup {
-  query: string;
-  candidates: { id: string; name: string }[];
-}
-
-/** The candidates the asker may see (own, pool, their team's, or all for an admin). */
-async function visibleTo<T extends { id: string }>(ctx: HandlerContext, candidates: T[]): Promise<T[]> {
-  const owners = await customerOwners(ctx.tx, candidates.map((c) => c.id));
-  const chains = new Map<string, string[]>();
-  const out: T[] = [];
-  for (const c of candidates) {
-    const ownerId = owners.get(c.id) ?? null;
-    if (ownerId && !chains.has(ownerId)) chains.set(ownerId, await managementChain(ctx.tx, ownerId));
-    if (canSeeCustomer(ctx.user, ownerId, ownerId ? chains.get(ownerId)! : [])) out.push(c);
-  }
-  return out;
+  await showCustomerProfile(ctx, found.id, name);
 }
 
 /** Shows the profile if the asker may see it (true), else says who owns it (false). */

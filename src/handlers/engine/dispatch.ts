@@ -1,93 +1,49 @@
 // The one place an inbox event becomes a use case: who is asking, what they mean, which handler runs.
-// Parsing (maybe an LLM call) happens before the transaction; the handler's changes, its replies and the
-// "done" mark on the event commit together, so each event takes effect exactly once.
+// Parsing (maybe an LLM call) happens before the unit of work; the handler's changes, its replies and the
+// "done" mark on the event commit together (unit-of-work.ts), so each event takes effect exactly once.
+import { parseActionKey } from "../../../cards/card-ref.ts";
 import { AppError } from "../../core/app-error.ts";
-import type { InboundEvent } from "../../core/inbound-event.ts";
+import { MAX_UNDERSTOOD_TEXT_CHARS, type InboundEvent } from "../../core/inbound-event.ts";
 import type { EventHandler } from "../../core/inbox-worker.ts";
+import { atLocalHour } from "../../core/local-time.ts";
 import type { Logger } from "../../core/logger.ts";
 import type { ClaimedInboxEvent } from "../../core/ports.ts";
-import { parseActionKey } from "../../../cards/card-ref.ts";
 import { cardSentSince, findCard, latestActiveCard, setResponseCode, updateCardView, type CardRow } from "../../domain/cards/card.repo.ts";
-import { atLocalHour } from "../../core/local-time.ts";
 import { recentCustomerNames } from "../../domain/customers/customer.repo.ts";
-import { markInboxDone, takeInboxEventForCommit } from "../../domain/plumbing/inbox.repo.ts";
-import { enqueueMessages } from "../../domain/plumbing/outbox.repo.ts";
 import { refusalMessage } from "../../domain/plumbing/refusal.ts";
-import type { Tx } from "../../domain/tx.ts";
-import { lockUserForTransaction } from "../../domain/users/user-lock.repo.ts";
 import { findUserByIdentity, type UserInfo } from "../../domain/users/user.repo.ts";
-import { looksLikeVisitCorrection, type Intent, type IntentParser } from "../../nlu/index.ts";
+import type { Intent, IntentParser } from "../../nlu/index.ts";
+import { REGISTRY } from "../features.ts";
+import { handleHelp, handleUnsupported } from "../help/help.handler.ts";
 import type { AppDeps } from "./app-deps.ts";
-import { handleClaimCustomer } from "../pool/claim-customer.handler.ts";
+import { recipientOnly, type CardAction } from "./card-kind.ts";
 import type { HandlerContext } from "./handler-context.ts";
-import { handleHelp, handleNotYet, handleUnknown, handleUnsupported } from "../help/help.handler.ts";
-import { handleListTodos } from "../tasks/list-todos.handler.ts";
-import { handleLogVisit } from "../visits/log-visit.handler.ts";
-import { handleLookupCustomer } from "../customers/lookup-customer.handler.ts";
 import { OutboxCollector } from "./outbox-collector.ts";
-import { handleReminderDone, handleReminderSnooze } from "../tasks/reminder-actions.handler.ts";
-import { handleShowMetrics } from "../metrics/show-metrics.handler.ts";
-import { handleCompleteTask, handleSnoozeTask } from "../tasks/task-actions.handler.ts";
-import { handleCancelPick, handlePickCustomer } from "../customers/pick-customer.handler.ts";
-import { handleCorrectVisit, handleEditHelp, handleUndoVisit } from "../visits/visit-actions.handler.ts";
+import { answerOpenQuestion } from "./pending.ts";
+import type { Registry } from "./registry.ts";
+import { runEventUnit, runGiveUpUnit, runStrangerUnit } from "./unit-of-work.ts";
 
 export interface DispatcherDeps extends AppDeps {
   parser: IntentParser;
 }
 
-type ActionHandler = (ctx: HandlerContext, card: CardRow, arg: string | undefined) => Promise<void>;
-
-/** Card clicks by "<card purpose>.<verb>". */
-const ACTIONS: Record<string, ActionHandler> = {
-  "visit_confirm.undo": (ctx, card) => handleUndoVisit(ctx, card),
-  "visit_confirm.edit": async (ctx) => handleEditHelp(ctx),
-  "pick_customer.pick": (ctx, card, arg) => handlePickCustomer(ctx, card, arg),
-  "pick_customer.cancel": (ctx, card) => handleCancelPick(ctx, card),
-  "reminder.done": (ctx, card) => handleReminderDone(ctx, card),
-  "reminder.snooze": (ctx, card, arg) => handleReminderSnooze(ctx, card, arg),
-};
-
-/**
- * Typed twins of card buttons, for channels without interactive cards (DingTalk without a template): they act
- * on the person's most recent open card of that kind, with the same checks as a click.
- */
-const CARD_COMMANDS: { pattern: RegExp; purpose: string; verb: string; arg?: (m: RegExpExecArray) => string }[] = [
-  { pattern: /^(撤销|撤回)$/, purpose: "visit_confirm", verb: "undo" },
-  { pattern: /^(新建|新建客户|创建)$/, purpose: "pick_customer", verb: "pick", arg: () => "new" },
-  { pattern: /^选\s*([1-4])$/, purpose: "pick_customer", verb: "pick", arg: (m) => String(Number(m[1]) - 1) },
-  { pattern: /^取消$/, purpose: "pick_customer", verb: "cancel" },
-];
-
-function cardCommand(text: string) {
-  for (const c of CARD_COMMANDS) {
-    const m = c.pattern.exec(text.trim());
-    if (m) return { purpose: c.purpose, verb: c.verb, arg: c.arg?.(m) };
-  }
-  return null;
-}
-
-export function createEventHandler(deps: DispatcherDeps): EventHandler {
+export function createEventHandler(deps: DispatcherDeps, registry: Registry = REGISTRY): EventHandler {
   return async (item: ClaimedInboxEvent) => {
     const { event } = item;
     const log = deps.log.child({ eventId: event.eventId, platform: event.platform });
     const user = await findUserByIdentity(deps.db, event.platform, event.senderId);
     if (!user) {
       // Deactivated after the event was accepted: refuse, keep nothing else.
-      await deps.db.$transaction(async (tx) => {
-        if (!(await takeInboxEventForCommit(tx, item.id))) return;
-        await enqueueMessages(tx, [refusalMessage(event)]);
-        await markInboxDone(tx, item.id);
-      });
+      await runStrangerUnit(deps, item, async (ctx) => void ctx.out.reply(refusalMessage(event).body));
       return;
     }
-    const now = deps.clock.now();
-    const intent = event.kind === "message" ? await understand(deps, user, event.text, now, log) : null;
+    const intent = event.kind === "message" ? await understand(deps, registry, user, event.text, log) : null;
     try {
-      await inTransaction(deps, item, user, now, (ctx) => route(ctx, intent));
+      await runEventUnit(deps, item, user, (ctx) => route(ctx, registry, intent));
     } catch (err) {
       if (!(err instanceof AppError)) throw err; // unexpected: the inbox worker retries, then apologises
       log.info("refused", { code: err.code });
-      await inTransaction(deps, item, user, now, async (ctx) => ctx.out.replyText(err.userMessage));
+      await runEventUnit(deps, item, user, async (ctx) => ctx.out.replyText(err.userMessage));
     }
   };
 }
@@ -96,47 +52,28 @@ export function createEventHandler(deps: DispatcherDeps): EventHandler {
 export function createGiveUpHandler(deps: DispatcherDeps) {
   return async (item: ClaimedInboxEvent): Promise<void> => {
     const user = await findUserByIdentity(deps.db, item.event.platform, item.event.senderId);
-    const out = new OutboxCollector(deps.db, item.event, user, deps.enabledPlatforms());
-    out.replyText("抱歉，处理这条消息时出了问题，已记录下来。请稍后再试，或换个说法。");
-    await enqueueMessages(deps.db, out.messages.map((m) => ({ ...m, dedupeKey: `apology:${item.event.platform}:${item.event.eventId}` })));
+    await runGiveUpUnit(deps, item, user, async (ctx) => ctx.out.replyText("抱歉，处理这条消息时出了问题，已记录下来。请稍后再试，或换个说法。"));
   };
 }
 
-async function understand(deps: DispatcherDeps, user: UserInfo, text: string, now: Date, log: Logger): Promise<Intent> {
+/** Text the dispatcher recognises without the parser: typed twins of buttons and feature commands. */
+function recognisedWithoutParser(registry: Registry, text: string): boolean {
+  return registry.typed.some(({ twin }) => twin.pattern.test(text)) || registry.commands.some((c) => c.matches(text));
+}
+
+async function understand(deps: DispatcherDeps, registry: Registry, user: UserInfo, text: string, log: Logger): Promise<Intent> {
   const trimmed = text.trim();
-  if (cardCommand(trimmed) || looksLikeVisitCorrection(trimmed)) return { intent: "unknown" }; // handled by route(); no need to parse
+  if (trimmed.length > MAX_UNDERSTOOD_TEXT_CHARS || recognisedWithoutParser(registry, trimmed)) return { intent: "unknown" };
   try {
     const knownCustomers = await recentCustomerNames(deps.db, user.id);
-    return await deps.parser.parse(trimmed, { now, timeZone: deps.timeZone, knownCustomers });
+    return await deps.parser.parse(trimmed, { now: deps.clock.now(), timeZone: deps.timeZone, knownCustomers });
   } catch (err) {
     log.error("parser failed", { err });
     return { intent: "unknown" };
   }
 }
 
-async function inTransaction(
-  deps: DispatcherDeps,
-  item: ClaimedInboxEvent,
-  user: UserInfo,
-  now: Date,
-  fn: (ctx: HandlerContext) => Promise<void>,
-): Promise<void> {
-  await deps.db.$transaction(
-    async (tx: Tx) => {
-      await lockUserForTransaction(tx, user.id);
-      // Another worker may have finished this event while our claim ran out: then we change nothing.
-      if (!(await takeInboxEventForCommit(tx, item.id))) return;
-      const out = new OutboxCollector(tx, item.event, user, deps.enabledPlatforms());
-      const ctx: HandlerContext = { tx, event: item.event, eventId: `${item.event.platform}:${item.event.eventId}`, user, now, timeZone: deps.timeZone, rules: deps.rules, out };
-      await fn(ctx);
-      await enqueueMessages(tx, out.messages);
-      await markInboxDone(tx, item.id);
-    },
-    { timeout: 20_000, maxWait: 10_000 },
-  );
-}
-
-async function route(ctx: HandlerContext, intent: Intent | null): Promise<void> {
+async function route(ctx: HandlerContext, registry: Registry, intent: Intent | null): Promise<void> {
   const e = ctx.event;
   switch (e.kind) {
     case "enter":
@@ -146,64 +83,47 @@ async function route(ctx: HandlerContext, intent: Intent | null): Promise<void> 
     case "unsupported":
       return handleUnsupported(ctx, e.messageType);
     case "action":
-      return routeAction(ctx, e);
-    case "message": {
-      const command = cardCommand(e.text);
-      if (command) return runCardCommand(ctx, command.purpose, command.verb, command.arg);
-      if (looksLikeVisitCorrection(e.text)) return handleCorrectVisit(ctx, e.text);
-      return routeIntent(ctx, intent ?? { intent: "unknown" }, e.text.trim());
-    }
+      return routeAction(ctx, registry, e);
+    case "message":
+      return routeMessage(ctx, registry, e.text.trim(), intent ?? { intent: "unknown" });
   }
 }
 
-async function routeIntent(ctx: HandlerContext, intent: Intent, text: string): Promise<void> {
-  switch (intent.intent) {
-    case "log_visit":
-      return handleLogVisit(ctx, intent, text);
-    case "lookup_customer":
-      return handleLookupCustomer(ctx, intent);
-    case "list_todos":
-      return handleListTodos(ctx);
-    case "help":
-      return handleHelp(ctx);
-    case "unknown":
-      return handleUnknown(ctx, text);
-    case "place_order":
-      return handleNotYet(ctx, "下单");
-    case "decide_approval":
-      return handleNotYet(ctx, "审批");
-    case "confirm_shipment":
-    case "report_shipment_problem":
-      return handleNotYet(ctx, "发货确认");
-    case "claim_customer":
-      return handleClaimCustomer(ctx, intent);
-    case "show_metrics":
-      return handleShowMetrics(ctx, intent);
-    case "complete_task":
-      return handleCompleteTask(ctx, intent);
-    case "snooze_task":
-      return handleSnoozeTask(ctx, intent);
-    default:
-      return assertNever(intent);
+async function routeMessage(ctx: HandlerContext, registry: Registry, text: string, intent: Intent): Promise<void> {
+  if (text.length > MAX_UNDERSTOOD_TEXT_CHARS) {
+    ctx.out.replyText(`这条消息有 ${text.length} 个字，超过了 ${MAX_UNDERSTOOD_TEXT_CHARS} 字，我没法理解。请分几条发送，或只写要点。`);
+    return;
   }
+  // A question the bot asked (a reason, a tracking number) takes the next message as its answer.
+  if (await answerOpenQuestion(ctx, registry.questions, text)) return;
+  for (const { kind, twin } of registry.typed) {
+    const m = twin.pattern.exec(text);
+    if (!m) continue;
+    const card = twin.find ? await twin.find(ctx, m) : await latestActiveCard(ctx.tx, ctx.user.id, kind.spec.purpose);
+    if (!card || card.status !== "active") throw new AppError("nothing_to_act_on", twin.nothing);
+    if (card.expiresAt && card.expiresAt < ctx.now) throw new AppError("card_expired", "这张卡片已过期，请重新发送消息。");
+    return runAction(ctx, kind.actions[twin.verb] as CardAction, card, twin.arg?.(m));
+  }
+  const command = registry.commands.find((c) => c.matches(text));
+  if (command) return command.run(ctx, text);
+  const handler = registry.intents[intent.intent] as ((c: HandlerContext, i: Intent, t: string) => Promise<void> | void) | undefined;
+  if (!handler) throw new Error(`intent not routed: ${intent.intent}`);
+  return handler(ctx, intent, text);
 }
 
-/** A new intent that is not routed is a compile error, not a silent "unknown". */
-function assertNever(x: never): never {
-  throw new Error(`intent not routed: ${JSON.stringify(x)}`);
-}
-
-async function routeAction(ctx: HandlerContext, e: Extract<InboundEvent, { kind: "action" }>): Promise<void> {
+async function routeAction(ctx: HandlerContext, registry: Registry, e: Extract<InboundEvent, { kind: "action" }>): Promise<void> {
   const key = parseActionKey(e.actionKey);
   if (!key) throw new AppError("action_unknown", "这个按钮无法识别，请重新发送消息。");
   if (e.cardRef && e.cardRef !== key.ref) throw new AppError("action_mismatch", "这个按钮和卡片对不上，已忽略。");
   let card = await findCard(ctx.tx, key.ref);
   if (!card) throw new AppError("card_not_found", "这张卡片不存在或已失效。");
-  if (card.recipientId !== ctx.user.id) throw new AppError("card_not_yours", "这张卡片不是发给你的，不能操作。");
+  const action = registry.cards.get(card.purpose)?.actions[key.verb] as CardAction | undefined;
+  if (!action) throw new AppError("action_unsupported", "这个操作暂不支持。");
+  await (action.guard ?? recipientOnly)(ctx, card);
   if (card.status !== "active") throw new AppError("card_done", "这张卡片已经处理过了。");
   if (card.expiresAt && card.expiresAt < ctx.now) {
     // A refusal that also changes state: reply instead of throwing, so the change commits.
-    await updateCardView(ctx.tx, card.ref, card.view as never, "expired");
+    await updateCardView(ctx.tx, card.ref, card.view, "expired");
     ctx.out.replyText("这张卡片已过期，请重新发送消息。");
     return;
   }
@@ -212,14 +132,11 @@ async function routeAction(ctx: HandlerContext, e: Extract<InboundEvent, { kind:
     await setResponseCode(ctx.tx, card.ref, e.responseCode);
     card = { ...card, responseCode: e.responseCode };
   }
-  const handler = ACTIONS[`${card.purpose}.${key.verb}`];
-  if (!handler) throw new AppError("action_unsupported", "这个操作暂不支持。");
-  await handler(ctx, card, key.arg);
+  await action.run(ctx, card, key.arg);
 }
 
-async function runCardCommand(ctx: HandlerContext, purpose: string, verb: string, arg: string | undefined): Promise<void> {
-  const card = await latestActiveCard(ctx.tx, ctx.user.id, purpose);
-  if (!card) throw new AppError("nothing_to_act_on", purpose === "visit_confirm" ? "没有可以撤销的记录。" : "没有等待你确认的内容。");
-  if (card.expiresAt && card.expiresAt < ctx.now) throw new AppError("card_expired", "这张卡片已过期，请重新发送消息。");
-  await ACTIONS[`${purpose}.${verb}`]!(ctx, card, arg);
+/** A typed twin: the same guard as a click, then the same action. */
+async function runAction(ctx: HandlerContext, action: CardAction, card: CardRow, arg: string | undefined): Promise<void> {
+  await (action.guard ?? recipientOnly)(ctx, card);
+  await action.run(ctx, card, arg);
 }

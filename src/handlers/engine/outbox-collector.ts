@@ -3,13 +3,16 @@
 import type { Card } from "../../core/card.ts";
 import { ConversationSchema, type Conversation, type InboundEvent, type Platform } from "../../core/inbound-event.ts";
 import type { OutboundBody, OutboundMessage } from "../../core/outbound-message.ts";
-import { saveCard, setResponseCode, updateCardView, type CardRow } from "../../domain/cards/card.repo.ts";
+import { newCardRef } from "../../../cards/card-ref.ts";
+import { cardsInThread, saveCard, setResponseCode, updateCardView, type CardRow, type CardStatus } from "../../domain/cards/card.repo.ts";
 import type { Tx } from "../../domain/tx.ts";
 import { identitiesOf, type UserInfo } from "../../domain/users/user.repo.ts";
 
 const PREFERENCE: Platform[] = ["wecom", "dingtalk", "playground"];
 
 export interface CardMeta {
+  /** Deliveries with the same thread are one logical card: updateThread changes them all. */
+  thread?: string;
   subjectType?: string;
   subjectId?: string;
   expiresAt?: Date;
@@ -68,8 +71,8 @@ export class OutboxCollector {
     return true;
   }
 
-  async sendCardTo(userId: string, card: Card, meta: CardMeta = {}, dedupeKey?: string): Promise<boolean> {
-    const address = await this.addressOf(userId);
+  async sendCardTo(userId: string, card: Card, meta: CardMeta = {}, dedupeKey?: string, platform?: Platform): Promise<boolean> {
+    const address = await this.addressOf(userId, platform);
     if (!address) return false;
     await saveCard(this.tx, card, { recipientId: userId, platform: address.platform, ...meta });
     this.messages.push({ platform: address.platform, recipient: address.externalId, userId, body: { type: "card", card }, ...(dedupeKey ? { dedupeKey } : {}) });
@@ -84,8 +87,31 @@ export class OutboxCollector {
     return row.platform !== "wecom" || !!row.responseCode;
   }
 
+  /**
+   * Show a logical card's new state (a decision) on every delivery of it, for every person who has it. Where a
+   * delivery cannot be changed in place (WeCom with its one-shot code spent), that copy is retired and the new
+   * state arrives as a fresh card in the same thread.
+   */
+  async updateThread(thread: string, render: (row: CardRow) => Card, status: CardStatus): Promise<void> {
+    for (const row of await cardsInThread(this.tx, thread)) {
+      if (row.status === "expired") continue;
+      const card = render(row);
+      if (this.canUpdateInPlace(row)) {
+        await this.updateCard(row, card, status);
+        continue;
+      }
+      await updateCardView(this.tx, row.ref, card, status);
+      const fresh = { ...card, ref: newCardRef() };
+      await this.sendCardTo(row.recipientId, fresh, {
+        thread,
+        ...(row.subjectType ? { subjectType: row.subjectType } : {}),
+        ...(row.subjectId ? { subjectId: row.subjectId } : {}),
+      }, undefined, row.platform as Platform);
+    }
+  }
+
   /** Show a card's new state where it was delivered (uses up WeCom's one-shot response code). */
-  async updateCard(row: CardRow, card: Card, status: "active" | "decided" | "expired"): Promise<void> {
+  async updateCard(row: CardRow, card: Card, status: CardStatus): Promise<void> {
     await updateCardView(this.tx, row.ref, card, status);
     const ids = await identitiesOf(this.tx, row.recipientId);
     const address = ids.find((i) => i.platform === row.platform);
@@ -105,9 +131,11 @@ export class OutboxCollector {
     return parsed.success ? parsed.data : undefined;
   }
 
-  /** The same platform as the current conversation when possible, else the first available. */
-  private async addressOf(userId: string): Promise<{ platform: Platform; externalId: string } | null> {
+  /** The platform asked for, else the same platform as the current conversation when possible, else the first available. */
+  private async addressOf(userId: string, preferred?: Platform): Promise<{ platform: Platform; externalId: string } | null> {
     const ids = (await identitiesOf(this.tx, userId)).filter((i) => this.enabled.includes(i.platform as Platform));
+    const asked = preferred && ids.find((i) => i.platform === preferred);
+    if (asked) return { platform: preferred, externalId: asked.externalId };
     const here = this.event && ids.find((i) => i.platform === this.event!.platform);
     if (here) return { platform: here.platform as Platform, externalId: here.externalId };
     for (const p of PREFERENCE) {

@@ -1,13 +1,11 @@
 // The scheduled metrics cards: each active manager or director gets their team's numbers (evening: today so
 // far; Monday: last week). Keyed (job, period, person) in the same transaction as the message, so a re-run of
 // the same period never sends a second card.
-import { enqueueMessages } from "../../domain/plumbing/outbox.repo.ts";
-import { claimJobRun } from "../../domain/plumbing/job-run.repo.ts";
 import type { Range } from "../../domain/metrics/metrics.repo.ts";
 import { isTeamLead } from "../../domain/metrics/metrics.service.ts";
 import { getUser, listUsers } from "../../domain/users/user.repo.ts";
 import type { AppDeps } from "../engine/app-deps.ts";
-import { OutboxCollector } from "../engine/outbox-collector.ts";
+import { runJobUnit, skip } from "../engine/unit-of-work.ts";
 import { buildMetricsCard } from "./show-metrics.handler.ts";
 
 /** Active managers and directors: the people who get a team card. */
@@ -25,26 +23,18 @@ export async function sendMetricsCard(
   range: Range,
   now: Date,
 ): Promise<"sent" | "nothing" | "already"> {
-  return deps.db.$transaction(async (tx) => {
-    const user = await getUser(tx, userId);
-    if (!user || !isTeamLead(user)) return "nothing";
-    if (!(await claimJobRun(tx, job, period, userId))) return "already";
-    const out = new OutboxCollector(tx, null, null, deps.enabledPlatforms());
-    const card = await buildMetricsCard(tx, user, periodLabel, range, now, deps.timeZone);
-    if (!(await out.sendCardTo(userId, card, {}, `job:${job}:${period}:${userId}`))) {
-      deps.log.warn("manager cannot be reached on any enabled platform", { job, userId });
-      throw new Unreachable();
+  const r = await runJobUnit(deps, { job, period, subject: userId, once: true }, async (ctx) => {
+    const user = await getUser(ctx.tx, userId);
+    if (!user || !isTeamLead(user)) skip();
+    const card = await buildMetricsCard(ctx.tx, user, periodLabel, range, now, ctx.timeZone);
+    if (!(await ctx.out.sendCardTo(userId, card, {}, `job:${job}:${period}:${userId}`))) {
+      // Rolled back, claim included, so a later run (another platform up) can send it.
+      ctx.log.warn("manager cannot be reached on any enabled platform", { job, userId });
+      skip();
     }
-    await enqueueMessages(tx, out.messages);
-    return "sent";
-  }).catch((err: unknown) => {
-    if (err instanceof Unreachable) return "nothing" as const; // rolled back: the claim is not kept
-    throw err;
   });
+  return r.status === "done" ? "sent" : r.status === "already" ? "already" : "nothing";
 }
-
-/** Thrown to roll back the claim when there is nowhere to send, so a later run (another platform up) can. */
-class Unreachable extends Error {}
 
 /** One card per team lead, one failure does not stop the rest. */
 export async function sendMetricsCards(deps: AppDeps, job: string, period: string, periodLabel: string, range: Range, now: Date) {

@@ -4,9 +4,8 @@
 import { audit } from "../../domain/audit/audit.repo.ts";
 import { idleOwnedCustomers, lockPoolState, markPoolWarned, releaseToPool } from "../../domain/customers/pool.repo.ts";
 import { poolCutoff, poolStep } from "../../domain/customers/pool.service.ts";
-import { enqueueMessages } from "../../domain/plumbing/outbox.repo.ts";
 import type { AppDeps } from "../engine/app-deps.ts";
-import { OutboxCollector } from "../engine/outbox-collector.ts";
+import { runJobUnit } from "../engine/unit-of-work.ts";
 
 export interface PoolRunResult {
   warned: number;
@@ -20,12 +19,12 @@ export async function runPoolRelease(deps: AppDeps, now: Date, period: string): 
   const result: PoolRunResult = { warned: 0, released: 0, failed: 0 };
   for (const customerId of await idleOwnedCustomers(deps.db, poolCutoff(now, deps.rules.pool))) {
     try {
-      const done = await deps.db.$transaction(async (tx) => {
+      const r = await runJobUnit(deps, { job: "pool-release", period, subject: customerId }, async (ctx) => {
+        const { tx, out } = ctx;
         const s = await lockPoolState(tx, customerId);
         if (!s?.ownerId) return "keep" as const;
-        const step = poolStep(s, now, deps.rules.pool, deps.timeZone);
+        const step = poolStep(s, now, ctx.rules.pool, ctx.timeZone);
         if (step.kind === "keep") return "keep" as const;
-        const out = new OutboxCollector(tx, null, null, deps.enabledPlatforms());
         if (step.kind === "warn") {
           await markPoolWarned(tx, s.id, now);
           await audit(tx, { actorId: null, action: "customer.pool_warn", entityType: "customer", entityId: s.id, before: { poolWarnedAt: null }, after: { poolWarnedAt: now, ownerId: s.ownerId }, eventId: EVENT_ID, at: now });
@@ -43,9 +42,9 @@ export async function runPoolRelease(deps: AppDeps, now: Date, period: string): 
           const text = `「${s.name}」已${step.idleDays}天未跟进，已释放到公海，其他同事现在可以领取。如仍要跟进，发送「领取 ${s.name}」。`;
           if (!(await out.notify(s.ownerId, { type: "text", text }, `pool-release:${s.id}:${period}`))) unreachable(deps, s.id, s.ownerId);
         }
-        await enqueueMessages(tx, out.messages);
         return step.kind;
       });
+      const done = r.status === "done" ? r.value : "keep";
       if (done === "warn") result.warned++;
       if (done === "release") result.released++;
     } catch (err) {

@@ -3,12 +3,10 @@
 import { newCardRef } from "../../../cards/card-ref.ts";
 import { todoListCard } from "../../../cards/tasks/todo-list.card.ts";
 import { atLocalHour } from "../../core/local-time.ts";
-import { enqueueMessages } from "../../domain/plumbing/outbox.repo.ts";
-import { claimJobRun } from "../../domain/plumbing/job-run.repo.ts";
 import { effectiveDue, numberedOpenTasks } from "../../domain/tasks/task.service.ts";
 import { getUser, listUsers } from "../../domain/users/user.repo.ts";
 import type { AppDeps } from "../engine/app-deps.ts";
-import { OutboxCollector } from "../engine/outbox-collector.ts";
+import { runJobUnit, skip } from "../engine/unit-of-work.ts";
 
 export async function everyone(deps: AppDeps): Promise<string[]> {
   return (await listUsers(deps.db)).map((u) => u.id);
@@ -16,25 +14,22 @@ export async function everyone(deps: AppDeps): Promise<string[]> {
 
 /** Returns "sent", "nothing" (no work today) or "already" (this morning's card went out before). */
 export async function sendDailyTodo(deps: AppDeps, userId: string, period: string, now: Date): Promise<"sent" | "nothing" | "already"> {
-  return deps.db.$transaction(async (tx) => {
-    const user = await getUser(tx, userId);
-    if (!user) return "nothing";
-    const endOfDay = atLocalHour(now, 23, deps.timeZone, 59);
+  const r = await runJobUnit(deps, { job: "daily-todo", period, subject: userId, once: true }, async (ctx) => {
+    const user = await getUser(ctx.tx, userId);
+    if (!user) skip();
+    const endOfDay = atLocalHour(now, 23, ctx.timeZone, 59);
     // The card lists every open task, numbered as in 我的待办 (so 完成 2 means the same thing), but it is only
     // sent when something is due today or overdue.
-    const tasks = await numberedOpenTasks(tx, userId);
-    if (!tasks.some((t) => effectiveDue(t) <= endOfDay)) return "nothing";
-    if (!(await claimJobRun(tx, "daily-todo", period, userId))) return "already";
-    const out = new OutboxCollector(tx, null, null, deps.enabledPlatforms());
+    const tasks = await numberedOpenTasks(ctx.tx, userId);
+    if (!tasks.some((t) => effectiveDue(t) <= endOfDay)) skip();
     const card = todoListCard({
       ref: newCardRef(),
       userName: user.name,
       now,
       tasks: tasks.map((t) => ({ title: t.title, customer: t.customer?.name ?? null, dueAt: effectiveDue(t) })),
-      timeZone: deps.timeZone,
+      timeZone: ctx.timeZone,
     });
-    await out.sendCardTo(userId, { ...card, title: `早上好，今天的待办（${tasks.length}）` }, {}, `job:daily-todo:${period}:${userId}`);
-    await enqueueMessages(tx, out.messages);
-    return "sent";
+    await ctx.out.sendCardTo(userId, { ...card, title: `早上好，今天的待办（${tasks.length}）` }, {}, `job:daily-todo:${period}:${userId}`);
   });
+  return r.status === "done" ? "sent" : r.status === "already" ? "already" : "nothing";
 }

@@ -1,15 +1,14 @@
 // Reminds each owner when a follow-up comes due, and tells the manager when it stays overdue.
-// Each task is handled in its own transaction: one failure does not stop the rest, and the claim on the
-// task (remindedAt / escalatedAt) commits with the message, so a re-run never sends twice.
+// Each task is its own unit of work: one failure does not stop the rest, and the claim on the task
+// (remindedAt / escalatedAt) commits with the message, so a re-run never sends twice.
 import { newCardRef } from "../../../cards/card-ref.ts";
 import { escalationCard } from "../../../cards/tasks/escalation.card.ts";
 import { reminderCard } from "../../../cards/tasks/reminder.card.ts";
 import { audit } from "../../domain/audit/audit.repo.ts";
-import { enqueueMessages } from "../../domain/plumbing/outbox.repo.ts";
 import { markReminded, tasksToEscalate, tasksToRemind } from "../../domain/tasks/task.repo.ts";
 import { effectiveDue } from "../../domain/tasks/task.service.ts";
 import type { AppDeps } from "../engine/app-deps.ts";
-import { OutboxCollector } from "../engine/outbox-collector.ts";
+import { runJobUnit } from "../engine/unit-of-work.ts";
 
 export interface ReminderRunResult {
   reminded: number;
@@ -21,18 +20,16 @@ export async function sendDueReminders(deps: AppDeps, now: Date): Promise<Remind
   const result: ReminderRunResult = { reminded: 0, escalated: 0, failed: 0 };
   for (const task of await tasksToRemind(deps.db, now)) {
     try {
-      const sent = await deps.db.$transaction(async (tx) => {
-        if (!(await markReminded(tx, task.id, "remindedAt", now))) return false;
+      const r = await runJobUnit(deps, { job: "due-reminders", period: "", subject: task.id }, async (ctx) => {
+        if (!(await markReminded(ctx.tx, task.id, "remindedAt", now))) return false;
         const due = effectiveDue(task);
-        const out = new OutboxCollector(tx, null, null, deps.enabledPlatforms());
-        const card = reminderCard({ ref: newCardRef(), title: task.title, customer: task.customer?.name ?? null, dueAt: due, timeZone: deps.timeZone });
-        const reached = await out.sendCardTo(task.ownerId, card, { subjectType: "task", subjectId: task.id }, `reminder:${task.id}:${due.toISOString()}`);
-        if (!reached) deps.log.warn("task owner cannot be reached on any enabled platform", { taskId: task.id, ownerId: task.ownerId });
-        await audit(tx, { actorId: null, action: "task.remind", entityType: "task", entityId: task.id, after: { remindedAt: now, reached }, eventId: "job:due-reminders" });
-        await enqueueMessages(tx, out.messages);
+        const card = reminderCard({ ref: newCardRef(), title: task.title, customer: task.customer?.name ?? null, dueAt: due, timeZone: ctx.timeZone });
+        const reached = await ctx.out.sendCardTo(task.ownerId, card, { subjectType: "task", subjectId: task.id }, `reminder:${task.id}:${due.toISOString()}`);
+        if (!reached) ctx.log.warn("task owner cannot be reached on any enabled platform", { taskId: task.id, ownerId: task.ownerId });
+        await audit(ctx.tx, { actorId: null, action: "task.remind", entityType: "task", entityId: task.id, after: { remindedAt: now, reached }, eventId: "job:due-reminders" });
         return reached;
       });
-      if (sent) result.reminded++;
+      if (r.status === "done" && r.value) result.reminded++;
     } catch (err) {
       result.failed++;
       deps.log.error("reminder failed", { err, taskId: task.id });
@@ -42,21 +39,19 @@ export async function sendDueReminders(deps: AppDeps, now: Date): Promise<Remind
   for (const task of await tasksToEscalate(deps.db, cutoff)) {
     try {
       const managerId = task.owner.managerId;
-      const sent = await deps.db.$transaction(async (tx) => {
-        if (!(await markReminded(tx, task.id, "escalatedAt", now))) return false;
+      const r = await runJobUnit(deps, { job: "due-reminders", period: "", subject: task.id }, async (ctx) => {
+        if (!(await markReminded(ctx.tx, task.id, "escalatedAt", now))) return false;
         if (!managerId) return false;
         const due = effectiveDue(task);
-        const out = new OutboxCollector(tx, null, null, deps.enabledPlatforms());
         const card = escalationCard({
           ref: newCardRef(), repName: task.owner.name, title: task.title, customer: task.customer?.name ?? null,
-          dueAt: due, hoursOverdue: Math.floor((now.getTime() - due.getTime()) / 3600_000), timeZone: deps.timeZone,
+          dueAt: due, hoursOverdue: Math.floor((now.getTime() - due.getTime()) / 3600_000), timeZone: ctx.timeZone,
         });
-        await out.sendCardTo(managerId, card, { subjectType: "task", subjectId: task.id }, `escalation:${task.id}:${due.toISOString()}`);
-        await audit(tx, { actorId: null, action: "task.escalate", entityType: "task", entityId: task.id, after: { escalatedAt: now, managerId }, eventId: "job:due-reminders" });
-        await enqueueMessages(tx, out.messages);
+        await ctx.out.sendCardTo(managerId, card, { subjectType: "task", subjectId: task.id }, `escalation:${task.id}:${due.toISOString()}`);
+        await audit(ctx.tx, { actorId: null, action: "task.escalate", entityType: "task", entityId: task.id, after: { escalatedAt: now, managerId }, eventId: "job:due-reminders" });
         return true;
       });
-      if (sent) result.escalated++;
+      if (r.status === "done" && r.value) result.escalated++;
     } catch (err) {
       result.failed++;
       deps.log.error("escalation failed", { err, taskId: task.id });

@@ -3,44 +3,46 @@ import { AppError } from "../../core/app-error.ts";
 import { addLocalDays } from "../../core/local-time.ts";
 import { newCardRef } from "../../../cards/card-ref.ts";
 import { visitConfirmCard } from "../../../cards/visits/visit-confirm.card.ts";
-import { customerOwners, findCustomerCandidates } from "../../domain/customers/customer.repo.ts";
 import { recordVisit, type CustomerRef } from "../../domain/visits/visit.service.ts";
-import { decideMatch, normalizeCompanyName, rankCustomers, type Intent } from "../../nlu/index.ts";
-import { askWhichCustomer } from "../customers/ask-which-customer.ts";
+import { z } from "zod";
+import { LogVisitSchema, normalizeCompanyName, type Intent } from "../../nlu/index.ts";
+import { askWhichCustomer, defineCustomerPick, PickBaseSchema, resolveCustomer, teachAlias } from "../customers/which-customer.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
 
 export type LogVisitIntent = Extract<Intent, { intent: "log_visit" }>;
 
-/** What we keep while the rep picks the customer. */
-export interface PendingVisit {
-  intent: LogVisitIntent;
-  rawText: string;
-  candidates: { id: string; name: string }[];
-}
+/** The visit waits while the rep picks (or confirms a new) customer; the pick resumes it. */
+export const visitPick = defineCustomerPick({
+  kind: "log_visit",
+  schema: PickBaseSchema.extend({ intent: LogVisitSchema, rawText: z.string() }),
+  allowNew: true,
+  what: "记录拜访",
+  resume: async (ctx, data, choice) => {
+    if (choice.kind === "new") {
+      await recordAndConfirm(ctx, data.intent, data.rawText, { newName: choice.name, normalizedName: normalizeCompanyName(choice.name) });
+    } else {
+      await recordAndConfirm(ctx, data.intent, data.rawText, { id: choice.id });
+      await teachAlias(ctx, choice.id, data.query);
+    }
+  },
+  done: (choice) => `已选择「${choice.name}」并记录`,
+});
 
 export async function handleLogVisit(ctx: HandlerContext, intent: LogVisitIntent, rawText: string): Promise<void> {
   const name = intent.customer.trim();
   if (!name) {
     throw new AppError("visit_without_customer", "没看出是哪个客户。请写上客户名称，例如：今天拜访了华东机电的王经理，下周三带报价再去");
   }
-  const normalized = normalizeCompanyName(name);
-  const ranked = rankCustomers(name, await findCustomerCandidates(ctx.tx, normalized));
-  const match = decideMatch(ranked);
-  if (match.kind === "exact") {
-    await recordAndConfirm(ctx, intent, rawText, { id: match.id });
+  const found = await resolveCustomer(ctx, name, "own_or_pool");
+  if (found.kind === "exact") {
+    await recordAndConfirm(ctx, intent, rawText, { id: found.id });
     return;
   }
   // New or ambiguous: ask on a card, record nothing yet. A rep records visits only for their own or pool
   // customers, so only those are offered; close names owned by colleagues are mentioned, not listed.
-  const close = match.kind === "ambiguous" ? ranked.filter((r) => match.ids.includes(r.id)) : [];
-  const owners = await customerOwners(ctx.tx, close.map((r) => r.id));
-  const candidates = close.filter((r) => [ctx.user.id, null].includes(owners.get(r.id) ?? null)).map((r) => ({ id: r.id, name: r.name }));
-  const hidden = close.length - candidates.length;
-  const pending: PendingVisit = { intent, rawText, candidates };
-  await askWhichCustomer(ctx, "log_visit", pending, {
-    query: name, candidates, allowNew: true, what: "记录拜访",
-    ...(hidden ? { note: "有名称相近的客户由其他同事负责；如果是同一家，请联系经理转交，不要重复建档。" } : {}),
-  });
+  const candidates = found.kind === "ask" ? found.candidates : [];
+  const hidden = found.kind === "ask" && found.hidden > 0;
+  await askWhichCustomer(ctx, visitPick, { query: name, candidates, intent, rawText }, hidden ? "有名称相近的客户由其他同事负责；如果是同一家，请联系经理转交，不要重复建档。" : undefined);
 }
 
 export async function recordAndConfirm(ctx: HandlerContext, intent: LogVisitIntent, rawText: string, customer: CustomerRef): Promise<void> {

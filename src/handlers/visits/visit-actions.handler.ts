@@ -1,20 +1,29 @@
 // The visit confirmation card: undo a recorded visit, or correct one field of it (修改 → "改 跟进 周五下午3点").
 import { AppError } from "../../core/app-error.ts";
-import type { Card } from "../../core/card.ts";
 import { formatLocal } from "../../core/local-time.ts";
 import { formatCny } from "../../core/money.ts";
-import { visitConfirmCard, visitUndoneCard } from "../../../cards/visits/visit-confirm.card.ts";
+import { visitConfirmCard, visitConfirmSpec, visitUndoneCard } from "../../../cards/visits/visit-confirm.card.ts";
 import { editVisit, visitForCard } from "../../domain/visits/visit-edit.service.ts";
 import { undoVisit } from "../../domain/visits/visit.service.ts";
 import { newCardRef } from "../../../cards/card-ref.ts";
 import { latestCard, updateCardView, type CardRow } from "../../domain/cards/card.repo.ts";
 import { parseVisitCorrection, type VisitCorrection } from "../../nlu/index.ts";
+import { defineCardKind, latestOpenCardOf } from "../engine/card-kind.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
+
+/** The visit confirmation card: 修改 explains how to correct, 撤销 (or typed 撤销/撤回) undoes the visit. */
+export const visitConfirmKind = defineCardKind(visitConfirmSpec, {
+  actions: {
+    undo: { run: (ctx, card) => handleUndoVisit(ctx, card) },
+    edit: { run: (ctx) => handleEditHelp(ctx) },
+  },
+  typed: [{ pattern: /^(撤销|撤回)$/, verb: "undo", find: latestOpenCardOf(visitConfirmSpec.purpose), nothing: "没有可以撤销的记录。" }],
+});
 
 export async function handleUndoVisit(ctx: HandlerContext, card: CardRow): Promise<void> {
   if (!card.subjectId) throw new AppError("card_broken", "这张卡片缺少记录信息，无法撤销。");
   const r = await undoVisit(ctx.tx, card.subjectId, ctx.user, ctx.now, ctx.eventId);
-  await ctx.out.updateCard(card, visitUndoneCard(card.view as unknown as Card), "decided");
+  await ctx.out.updateCard(card, visitUndoneCard(card.view), "decided");
   ctx.out.replyText(`已撤销对「${r.customerName}」的记录${r.cancelledTasks ? `，并取消了 ${r.cancelledTasks} 个跟进提醒` : ""}。`);
 }
 
@@ -70,7 +79,7 @@ export async function handleCorrectVisit(ctx: HandlerContext, text: string): Pro
     await ctx.out.updateCard(card, view(card.ref), "active");
   } else {
     // The old card cannot be changed where the person sees it: retire it and send the corrected one.
-    const old = card.view as unknown as Card;
+    const old = card.view;
     await updateCardView(ctx.tx, card.ref, { ...old, buttons: [], textCommands: [], status: { text: "已修改，见新的记录卡片", tone: "info" } }, "decided");
     await ctx.out.replyCard(view(newCardRef()), { subjectType: "activity", subjectId: card.subjectId });
   }

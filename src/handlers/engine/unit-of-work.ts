@@ -1,0 +1,110 @@
+// The one unit of work. Every inbox event and every item of a scheduled job runs through here: one
+// transaction takes the locks asked for, checks the done-mark (the inbox row still pending, or the job's
+// (job, period, subject) not yet claimed), runs the handler with one context, then writes what the handler
+// said to the outbox and sets the done-mark, all in one commit. Either everything happens or nothing does:
+// a crash before the commit means the work is done again from scratch, after it never again.
+import type { InboundEvent } from "../../core/inbound-event.ts";
+import type { ClaimedInboxEvent } from "../../core/ports.ts";
+import { claimJobRun } from "../../domain/plumbing/job-run.repo.ts";
+import { markInboxDone, takeInboxEventForCommit } from "../../domain/plumbing/inbox.repo.ts";
+import { enqueueMessages } from "../../domain/plumbing/outbox.repo.ts";
+import type { Tx } from "../../domain/tx.ts";
+import { lockUserForTransaction } from "../../domain/users/user-lock.repo.ts";
+import type { UserInfo } from "../../domain/users/user.repo.ts";
+import type { AppDeps } from "./app-deps.ts";
+import type { HandlerContext, UnitContext } from "./handler-context.ts";
+import { OutboxCollector } from "./outbox-collector.ts";
+
+export type UnitResult<T> = { status: "done"; value: T } | { status: "already" } | { status: "skipped" };
+
+/** Thrown by `skip()`: nothing to do after all; the transaction rolls back, so no done-mark is kept either. */
+class Skip extends Error {}
+
+/** Ends a unit with nothing done (e.g. nobody to send to): rolls back the claim so a later run may try again. */
+export function skip(): never {
+  throw new Skip("skipped");
+}
+
+const TX_OPTIONS = { timeout: 20_000, maxWait: 10_000 };
+
+type Mark =
+  | { kind: "inbox"; id: string }
+  /** A per-person (or per-item) delivery of a job: claimed in the same commit as its messages. */
+  | { kind: "job"; job: string; period: string; subject: string }
+  | { kind: "none" };
+
+interface UnitSpec {
+  mark: Mark;
+  locks: string[];
+  eventId: string;
+  event: InboundEvent | null;
+  actor: UserInfo | null;
+  /** Applied to every message of this unit, so a repeated unit (a give-up apology) is sent once. */
+  dedupePrefix?: string;
+}
+
+async function run<C extends UnitContext, T>(deps: AppDeps, spec: UnitSpec, makeCtx: (base: UnitContext) => C, fn: (ctx: C) => Promise<T>): Promise<UnitResult<T>> {
+  try {
+    return await deps.db.$transaction(async (tx: Tx): Promise<UnitResult<T>> => {
+      // Sorted, so two units locking the same people never wait on each other in opposite orders.
+      for (const userId of [...new Set(spec.locks)].sort()) await lockUserForTransaction(tx, userId);
+      if (spec.mark.kind === "inbox" && !(await takeInboxEventForCommit(tx, spec.mark.id))) return { status: "already" };
+      if (spec.mark.kind === "job" && !(await claimJobRun(tx, spec.mark.job, spec.mark.period, spec.mark.subject))) return { status: "already" };
+      const out = new OutboxCollector(tx, spec.event, spec.actor, deps.enabledPlatforms());
+      const log = deps.log.child({ eventId: spec.eventId });
+      const ctx = makeCtx({ tx, eventId: spec.eventId, now: deps.clock.now(), timeZone: deps.timeZone, rules: deps.rules, out, log });
+      const value = await fn(ctx);
+      const messages = spec.dedupePrefix ? out.messages.map((m, i) => ({ ...m, dedupeKey: `${spec.dedupePrefix}:${i}` })) : out.messages;
+      await enqueueMessages(tx, messages);
+      if (spec.mark.kind === "inbox") await markInboxDone(tx, spec.mark.id);
+      return { status: "done", value };
+    }, TX_OPTIONS);
+  } catch (err) {
+    if (err instanceof Skip) return { status: "skipped" };
+    throw err;
+  }
+}
+
+const eventIdOf = (e: InboundEvent) => `${e.platform}:${e.eventId}`;
+
+/** A person's message or click: their own events are serialised, and the inbox row is the done-mark. */
+export function runEventUnit<T>(deps: AppDeps, item: ClaimedInboxEvent, user: UserInfo, fn: (ctx: HandlerContext) => Promise<T>, lockAlso: string[] = []) {
+  return run(
+    deps,
+    { mark: { kind: "inbox", id: item.id }, locks: [user.id, ...lockAlso], eventId: eventIdOf(item.event), event: item.event, actor: user },
+    (base) => ({ ...base, event: item.event, user }),
+    fn,
+  );
+}
+
+/** An event from someone no longer served (deactivated after it was accepted): answered, nothing else. */
+export function runStrangerUnit(deps: AppDeps, item: ClaimedInboxEvent, fn: (ctx: UnitContext) => Promise<void>) {
+  return run(deps, { mark: { kind: "inbox", id: item.id }, locks: [], eventId: eventIdOf(item.event), event: item.event, actor: null }, (b) => b, fn);
+}
+
+/**
+ * After an event failed for good: the person hears something. The inbox already marked it failed, so there is
+ * no done-mark; every message is keyed by the event, so a second give-up sends nothing twice.
+ */
+export function runGiveUpUnit(deps: AppDeps, item: ClaimedInboxEvent, user: UserInfo | null, fn: (ctx: UnitContext) => Promise<void>) {
+  const eventId = eventIdOf(item.event);
+  return run(deps, { mark: { kind: "none" }, locks: [], eventId, event: item.event, actor: user, dedupePrefix: `apology:${eventId}` }, (b) => b, fn);
+}
+
+export interface JobUnit {
+  job: string;
+  period: string;
+  /**
+   * Who or what this item is for. With `once: true` the (job, period, subject) row is the done-mark: a re-run
+   * of the period skips it. Without it, the handler keeps its own mark (a task's remindedAt…).
+   */
+  subject: string;
+  once?: boolean;
+  locks?: string[];
+}
+
+/** One item of a scheduled job (one person's card, one task's reminder, one customer's release). */
+export function runJobUnit<T>(deps: AppDeps, unit: JobUnit, fn: (ctx: UnitContext) => Promise<T>) {
+  const mark: Mark = unit.once ? { kind: "job", job: unit.job, period: unit.period, subject: unit.subject } : { kind: "none" };
+  return run(deps, { mark, locks: unit.locks ?? [], eventId: `job:${unit.job}:${unit.period}`, event: null, actor: null }, (b) => b, fn);
+}
