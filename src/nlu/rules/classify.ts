@@ -26,12 +26,12 @@ const ABOUT_BOT = /(?:机器人|助手|小助理|bot|你)(?:都|还|到底)?(?:�
 /** A how-to question ("怎么录拜访记录", "如何认领客户") asks about the bot, even when it names an action. */
 const HOW_TO = /^(?:请问|问下|问一下)?(?:怎么|如何|咋|怎样)(?:才能|能|可以)?(?:用|使用|录|记|填|写|下单|下个单|查|认领|领|设置|提交|操作|推迟|延期|完成|审批|发货|看|添加|新建|登记|上报)/;
 
-export const REJECT_WORDS = /驳回|拒绝|不同意|不批|打回|否决|不通过|不行|不予|reject/i;
+export const REJECT_WORDS = /驳回|拒绝|不同意|批不了|不能批|批不下来|不批|打回|否决|不通过|不行|不予|reject/i;
 /** Shortage (没库存, 缺货), inability (发不了, 出不了库), damage (压坏, 破损), wrong (发错, 地址不对), delay. */
 export const PROBLEM_WORDS = /缺货|断货|(?:没|无|缺)有?(?:库存|现货|货)|库存(?:不够|不足|没了|为零|紧张)|(?:发|出|送|寄)不(?:了|出)|无法发货|不能发|问题|货损|破损|损坏|坏了|压坏|摔坏|(?:漏|错)发|发错|不对|写错|延迟|延误|拒收|停运|还差|丢件|丢失|质检|质量|退回|退货|异常|没到货|扣了|卡住|破了|碎了|裂了|划伤|变形|漏了|少了|短少|少发|多发|没(?:有)?(?:更新|动静|收到|送到)|(?:不|未)更新|一直没|还没到|查不到/;
 export const APPROVE_WORDS = /同意|批准|通过|批了|准了|可以|\bok\b|okay|行了|没问题|approve|准予|(?:^|\s)批(?:一下|下)?(?:\s|$)/i;
 /** SO-… 批了吗, 审批了没有, 通过没: asking about a decision is not making one. */
-const ASKS_ABOUT = /[吗么嘛][?？]?$|[?？]|了没有?|没有?$|是否|有没有|多久|什么时候|啥时候|何时|进度|到哪|怎么样了|咋样了|怎么还/;
+const ASKS_ABOUT = /[吗么嘛][?？]?$|([批行能可])不\1|同意不同意|通过不通过|[?？]|了没有?|没有?$|是否|有没有|多久|什么时候|啥时候|何时|进度|到哪|怎么样了|咋样了|怎么还/;
 
 /**
  * Part of the goods shipped, the rest short (8台先发 冷凝器缺货, 发了20面 剩下20面年后发): with a
@@ -122,7 +122,9 @@ export function classify(f: Facts): IntentName {
 
   if (f.hasOrder) {
     const asks = ASKS_ABOUT.test(t);
-    if (REJECT_WORDS.test(t) && !(asks && !/驳回|不同意|不批|打回|否决|拒绝/.test(t))) return "decide_approval";
+    // 批不批 asks; 不批 decides.
+    const said = t.replace(/([批行能可])不\1|同意不同意|通过不通过/g, " ");
+    if (REJECT_WORDS.test(said) && !(asks && !/驳回|不同意|不批|打回|否决|拒绝/.test(said))) return "decide_approval";
     if (f.hasCarrierOrTracking && PARTIAL_SHIP.test(t) && !REJECT_WORDS.test(t)) return "confirm_shipment";
     if (PROBLEM_WORDS.test(t.replace(/没问题/g, ""))) return "report_shipment_problem";
     // No look-up of an order exists yet: a question about one is not understood rather than misread.

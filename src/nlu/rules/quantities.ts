@@ -50,6 +50,8 @@ export function findQuantities(text: string): QuantityMention[] {
     if ((unit === "平" || unit === "面") && (NOT_AFTER_FLAT.test(text.slice(end)) || m[1] === "一")) continue;
     // "一台"/"一吨" after a price is "per unit", not a quantity: 6500元一吨, 4500元一台.
     if (/^[一每]$/.test(m[1]!) && /(?:[元块万]|\d\s*[kKwW千])\s*$/.test(text.slice(0, m.index))) continue;
+    // 一套4800: "per set" glued to a price, not one set.
+    if (/^[一每]$/.test(m[1]!) && /^[\d¥￥]/.test(text.slice(end))) continue;
     // 三百二一把 is 320 per piece: a digit after 百/千/万 followed by 一 is never one count.
     if (/[百千万亿][二两三四五六七八九]一$/.test(m[1]!)) continue;
     const value = parseNumber(m[1]!, m[2]);

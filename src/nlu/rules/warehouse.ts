@@ -39,7 +39,7 @@ export function buildProblem(text: string, order: string): IntentOf<"report_ship
   return { intent: "report_shipment_problem", order, reason: (reason || "未说明").slice(0, 300) };
 }
 
-const DECISION_WORDS = /不同意|驳回|拒绝|不批|打回|否决|不通过|不行|不予|同意|批准|通过|批了|准了|可以|\bok\b|okay|行了|没问题|准予|reject|approve/gi;
+const DECISION_WORDS = /不同意|批不了|不能批|批不下来|驳回|拒绝|不批|打回|否决|不通过|不行|不予|同意|批准|通过|批了|准了|可以|\bok\b|okay|行了|没问题|准予|reject|approve|(?:^|\s)批(?:一下|下)?(?=\s|$)/gi;
 
 export function buildApproval(text: string, order: string): IntentOf<"decide_approval"> {
   const decision = REJECT_WORDS.test(text) ? "reject" : "approve";
