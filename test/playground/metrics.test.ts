@@ -4,6 +4,7 @@
 // do not count.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Card } from "../../src/core/card.ts";
+import type { ActivityKind, CustomerStage, OrderStatus, TaskStatus } from "../../src/generated/prisma/client.ts";
 import { playgroundBot } from "../support/playground-bot.ts";
 
 const at = (local: string) => new Date(`${local}+08:00`);
@@ -14,7 +15,7 @@ describe("metrics card", () => {
 
   beforeAll(async () => {
     const db = t.db;
-    const customer = async (name: string, ownerId: string | null, createdById: string, createdAt: Date, stage: string, deletedAt?: Date) =>
+    const customer = async (name: string, ownerId: string | null, createdById: string, createdAt: Date, stage: CustomerStage, deletedAt?: Date) =>
       (await db.customer.create({ data: { name, normalizedName: name, ownerId, createdById, createdAt, stage, deletedAt: deletedAt ?? null, aliases: [], tags: [] } })).id;
     const c1 = await customer("华东机电", "zhangsan", "zhangsan", at("2026-11-23T09:00:00"), "contacted");
     const c2 = await customer("华南电气", "zhangsan", "zhangsan", at("2026-11-22T23:30:00"), "proposal"); // Sunday: last week
@@ -23,7 +24,7 @@ describe("metrics card", () => {
     await customer("东北轴承", "wangwu", "wangwu", at("2026-11-05T10:00:00"), "won");
     await customer("公海客户", null, "lisi", at("2026-10-01T10:00:00"), "lead");
 
-    const activity = (userId: string, customerId: string, kind: string, occurredAt: Date, undoneAt?: Date) =>
+    const activity = (userId: string, customerId: string, kind: ActivityKind, occurredAt: Date, undoneAt?: Date) =>
       db.activity.create({ data: { userId, customerId, kind, occurredAt, summary: "s", rawText: "r", undoneAt: undoneAt ?? null } });
     await activity("zhangsan", c1, "visit", at("2026-11-23T09:00:00"));
     await activity("zhangsan", c1, "call", at("2026-11-23T00:00:00")); // local midnight: today
@@ -34,7 +35,7 @@ describe("metrics card", () => {
     await activity("lisi", c3, "visit", at("2026-11-23T09:30:00"));
     await activity("lisi", c3, "visit", at("2026-11-23T09:45:00"));
 
-    const task = (ownerId: string, dueAt: Date, extra: { status?: string; snoozedUntil?: Date } = {}) =>
+    const task = (ownerId: string, dueAt: Date, extra: { status?: TaskStatus; snoozedUntil?: Date } = {}) =>
       db.task.create({ data: { ownerId, title: "跟进", dueAt, ...extra } });
     await task("zhangsan", at("2026-11-22T09:00:00")); // overdue
     await task("zhangsan", at("2026-11-20T09:00:00"), { snoozedUntil: at("2026-11-24T09:00:00") }); // snoozed: not overdue
@@ -42,7 +43,7 @@ describe("metrics card", () => {
     await task("lisi", at("2026-11-23T09:00:00")); // overdue
     await task("lisi", at("2026-11-25T09:00:00"));
 
-    const order = (number: string, repId: string, customerId: string, total: string, status: string, createdAt: Date) =>
+    const order = (number: string, repId: string, customerId: string, total: string, status: OrderStatus, createdAt: Date) =>
       db.order.create({ data: { number, repId, customerId, total, listTotal: total, status, createdAt } });
     const o1 = await order("SO-20261123-001", "zhangsan", c1, "12000", "pending_approval", at("2026-11-23T09:10:00"));
     await order("SO-20261123-002", "zhangsan", c1, "5000", "cancelled", at("2026-11-23T09:20:00"));

@@ -1,5 +1,6 @@
 // Aggregate numbers for the metrics card: one grouped or counted query per figure, never a loop over rows.
 // A scope is a list of user ids (a rep: themselves; a manager: their team and themselves) or null for everyone.
+import type { OrderStatus } from "../../generated/prisma/client.ts";
 import type { Prisma, Tx } from "../tx.ts";
 
 export type Scope = string[] | null;
@@ -11,7 +12,7 @@ export interface Range {
 }
 
 /** Order states that count as business done or under way. */
-const DEAD_ORDER = ["cancelled", "rejected"];
+const DEAD_ORDER: OrderStatus[] = ["cancelled", "rejected"];
 
 const inScope = (scope: Scope) => (scope ? { in: scope } : undefined);
 

@@ -1,5 +1,6 @@
 // One row per job, period and subject: whoever inserts it first does the work, so a schedule fires once
 // across instances and a re-run of the same period never repeats a delivery.
+import type { JobRunStatus } from "../../generated/prisma/client.ts";
 import type { Tx } from "../tx.ts";
 
 /**
@@ -8,9 +9,9 @@ import type { Tx } from "../tx.ts";
  * recorded as done at once and never taken again.
  */
 export async function claimJobRun(tx: Tx, job: string, period: string, subject = ""): Promise<boolean> {
-  const status = subject === "" ? "running" : "done";
+  const status: JobRunStatus = subject === "" ? "running" : "done";
   const rows = await tx.$queryRaw<{ id: bigint }[]>`
-    INSERT INTO "JobRun" (job, period, subject, status) VALUES (${job}, ${period}, ${subject}, ${status})
+    INSERT INTO "JobRun" (job, period, subject, status) VALUES (${job}, ${period}, ${subject}, ${status}::"JobRunStatus")
     ON CONFLICT (job, period, subject) DO UPDATE SET status = 'running', "startedAt" = now(), "finishedAt" = NULL, error = NULL
       WHERE "JobRun".subject = '' AND ("JobRun".status = 'failed' OR ("JobRun".status = 'running' AND "JobRun"."startedAt" < now() - interval '1 hour'))
     RETURNING id`;

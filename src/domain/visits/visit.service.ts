@@ -1,18 +1,24 @@
 // Recording a visit/call and undoing it. One call records everything a visit log means: the customer
 // (matched or new), the contact, the activity, the follow-up task and the audit trail.
+import { z } from "zod";
 import { AppError } from "../../core/app-error.ts";
 import { moneyText, type MoneyInput } from "../../core/money.ts";
+import { CustomerStage, type ActivityKind } from "../../generated/prisma/client.ts";
 import { audit } from "../audit/audit.repo.ts";
 import { createCustomer, getCustomer, removeAliasesTaughtBy } from "../customers/customer.repo.ts";
 import type { Prisma, Tx } from "../tx.ts";
 import type { UserInfo } from "../users/user.repo.ts";
+
+/** What an undo restores on the customer (Activity.priorCustomer), read back through this schema. */
+const PriorCustomerSchema = z.object({ lastFollowUpAt: z.string().nullable().optional(), stage: z.enum(CustomerStage).optional() });
+type PriorCustomer = z.infer<typeof PriorCustomerSchema>;
 
 export type CustomerRef = { id: string } | { newName: string; normalizedName: string };
 
 export interface VisitInput {
   customer: CustomerRef;
   contactName?: string;
-  kind: "visit" | "call" | "message";
+  kind: ActivityKind;
   summary: string;
   rawText: string;
   occurredAt: Date;
@@ -57,7 +63,7 @@ export async function recordVisit(tx: Tx, input: VisitInput, actor: UserInfo, ev
     }
   }
 
-  const prior = { lastFollowUpAt: customer.lastFollowUpAt?.toISOString() ?? null, stage: customer.stage };
+  const prior: PriorCustomer = { lastFollowUpAt: customer.lastFollowUpAt?.toISOString() ?? null, stage: customer.stage };
   const activity = await tx.activity.create({
     data: {
       customerId: customer.id,
@@ -135,7 +141,9 @@ export async function undoVisit(tx: Tx, activityId: string, actor: UserInfo, now
     await tx.customer.update({ where: { id: customer.id }, data: { deletedAt: now } });
     await audit(tx, { actorId: actor.id, action: "customer.delete", entityType: "customer", entityId: customer.id, before: customer, after: { deletedAt: now }, eventId });
   } else {
-    const prior = (activity.priorCustomer ?? {}) as { lastFollowUpAt?: string | null; stage?: string };
+    // An unreadable prior state (an old or hand-edited row) restores nothing rather than failing the undo.
+    const parsed = PriorCustomerSchema.safeParse(activity.priorCustomer ?? {});
+    const prior: PriorCustomer = parsed.success ? parsed.data : {};
     const last = await tx.activity.findFirst({ where: { customerId: customer.id, undoneAt: null }, orderBy: { occurredAt: "desc" } });
     const data = {
       lastFollowUpAt: last?.occurredAt ?? (prior.lastFollowUpAt ? new Date(prior.lastFollowUpAt) : null),
