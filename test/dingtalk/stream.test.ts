@@ -89,14 +89,16 @@ describe("DingTalk Stream receiver", () => {
   });
 
   it("does not ACK what it could not store", async () => {
+    let failed = 0;
     inbox.accept = async () => {
+      failed++;
       throw new Error("database down");
     };
     await startChannel();
     const f = gw.sendRobot(gw.robotMessage({ staffId: "0101", text: "x" }));
-    const ping = gw.ping("op-1");
+    await eventually(() => failed > 0, "the failed store");
+    const ping = gw.ping("op-1"); // sent after the failure, so its echo comes after anything sent for f
     await eventually(() => gw.ackFor(ping.headers.messageId!), "ping echo");
-    await new Promise((r) => setTimeout(r, 50));
     expect(gw.ackFor(f.headers.messageId!)).toBeUndefined();
   });
 
@@ -172,9 +174,14 @@ describe("DingTalk Stream supervisor", () => {
   });
 
   it("keeps a connection that goes on receiving frames", async () => {
-    await startChannel({ pingAfterMs: 40, deadAfterMs: 400, silentAfterMs: 300, watchdogEveryMs: 20 });
-    for (let i = 0; i < 10; i++) {
-      gw.ping(`keep-${i}`);
+    // Frames every ~100 ms against a 600 ms silence limit: a busy machine may stall half a second without a
+    // false re-open. Each frame is waited for (echoed), and the connection lives three silence limits long.
+    const silentAfterMs = 600;
+    await startChannel({ pingAfterMs: 40, deadAfterMs: 800, silentAfterMs, watchdogEveryMs: 20 });
+    const started = Date.now();
+    for (let i = 0; Date.now() - started < 3 * silentAfterMs; i++) {
+      const f = gw.ping(`keep-${i}`);
+      await eventually(() => gw.ackFor(f.headers.messageId!), "ping echo");
       await sleep(100);
     }
     expect(gw.stream.opens).toHaveLength(1);

@@ -12,12 +12,11 @@ import { InboxRepo } from "../../src/domain/plumbing/inbox.repo.ts";
 import { enqueueMessages, OutboxRepo } from "../../src/domain/plumbing/outbox.repo.ts";
 import { createEventHandler } from "../../src/handlers/engine/dispatch.ts";
 import { createRulesParser } from "../../src/nlu/index.ts";
-import { startTestBot, type TestBot } from "../support/test-bot.ts";
+import { eventually, startTestBot, type TestBot } from "../support/test-bot.ts";
 
-/** Short enough for a test, long enough for a busy 2-core machine to renew in time. */
-const LEASE = 1500;
+/** Short, so a test sees a claim outlive it; renewed every 1 s, so a busy 2-core machine still renews in time. */
+const LEASE = 3000;
 const silent = createLogger("silent");
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const msg = (eventId: string, text: string): InboundEvent => ({ platform: "playground", kind: "message", eventId, senderId: "zhangsan", text, occurredAt: Date.now() });
 
 let bot: TestBot;
@@ -44,6 +43,23 @@ const secondsLeft = async (table: "inboxEvent" | "outboxMessage") => {
   return (row.lockedUntil!.getTime() - Date.now()) / 1000;
 };
 
+type Table = "InboxEvent" | "OutboxMessage";
+
+/** A dead worker's lease runs out: its expiry moves into the past, as if its whole lease had gone by. */
+const expireClaims = (table: Table) => bot.db.sql.query(`UPDATE "${table}" SET "lockedUntil" = now() - interval '1 millisecond' WHERE "lockedUntil" IS NOT NULL`);
+
+/**
+ * Waits until the database clock is past the first lease a living worker took (without a heartbeat it would
+ * have run out), then returns at once, so what follows sees the worker's latest renewal.
+ */
+async function outliveFirstLease(table: Table): Promise<void> {
+  const [first] = await eventually(async () => {
+    const rows = await bot.db.sql.query<{ until: string }>(`SELECT "lockedUntil"::text AS until FROM "${table}" WHERE "lockedUntil" IS NOT NULL`);
+    return rows.length ? rows : undefined;
+  }, "the worker's claim");
+  await eventually(async () => (await bot.db.sql.query<{ past: boolean }>(`SELECT now() > $1::timestamptz AS past`, [first!.until]))[0]?.past, "the first lease to go by", LEASE * 5);
+}
+
 /** A gate a test opens when it wants the slow work to finish. */
 function gate() {
   let open!: () => void;
@@ -69,11 +85,12 @@ it("claims inbox events and outbox messages for under a minute by default", asyn
 
 it("an inbox event claimed by a worker that died is handled by another after one lease, once", async () => {
   await inbox.accept(msg("d1", "帮助"));
-  const [dead] = await inbox.claim(5, LEASE); // worker A claims the event, starts on it, and its process dies
+  // Worker A claims the event with the real lease, starts on it, and its process dies.
+  const [dead] = await inbox.claim(5, INBOX_LEASE_MS);
   expect(dead?.event.eventId).toBe("d1");
   const b = new InboxWorker(inbox, handler, silent, { lockMs: LEASE });
   expect(await b.drainOnce()).toBe(0); // A's claim still holds
-  await sleep(LEASE + 200);
+  await expireClaims("InboxEvent"); // one lease later (the first test bounds it)
   expect(await b.drainOnce()).toBe(1);
   expect(await b.drainOnce()).toBe(0);
   expect(await helpCards()).toBe(1);
@@ -87,7 +104,7 @@ it("a living worker keeps its inbox claim while handling takes longer than a lea
   const a = new InboxWorker(inbox, async (item) => (await slow.opened, handler(item)), silent, { lockMs: LEASE });
   const b = new InboxWorker(inbox, handler, silent, { lockMs: LEASE });
   const working = a.drainOnce();
-  await sleep(LEASE * 3);
+  await outliveFirstLease("InboxEvent");
   expect(await b.drainOnce()).toBe(0); // A's heartbeat kept the claim alive
   slow.open();
   expect(await working).toBe(1);
@@ -110,12 +127,12 @@ class SlowPlatform implements ChannelSender {
 
 it("an outbox message claimed by a worker that died is sent by another after one lease, once", async () => {
   await enqueueMessages(bot.db.prisma, [{ platform: "wecom", recipient: "ZhangSan", body: { type: "text", text: "hello" } }]);
-  const [dead] = await outbox.claim(5, LEASE, ["wecom"]); // worker A claims, and dies before sending
+  const [dead] = await outbox.claim(5, OUTBOX_LEASE_MS, ["wecom"]); // worker A claims, and dies before sending
   expect(dead).toBeDefined();
   const platform = new SlowPlatform();
   const b = new OutboxWorker(outbox, [platform], silent, { lockMs: LEASE });
   expect(await b.drainOnce()).toBe(0);
-  await sleep(LEASE + 200);
+  await expireClaims("OutboxMessage"); // one lease later (the first test bounds it)
   expect(await b.drainOnce()).toBe(1);
   expect(await b.drainOnce()).toBe(0);
   expect(platform.delivered).toEqual(["hello"]);
@@ -131,7 +148,7 @@ it("a send slower than a lease is not repeated by another worker", async () => {
   const a = new OutboxWorker(outbox, [platform], silent, { lockMs: LEASE });
   const b = new OutboxWorker(outbox, [other], silent, { lockMs: LEASE });
   const sending = a.drainOnce();
-  await sleep(LEASE * 3);
+  await outliveFirstLease("OutboxMessage");
   expect(await b.drainOnce()).toBe(0); // A is still sending, and its heartbeat says so
   slow.open();
   await sending;

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/database.ts";
 import { migrate, readMigrations } from "../../src/db/migrator.ts";
 import { MIGRATIONS_DIR } from "../../src/paths.ts";
+import { eventually } from "../support/eventually.ts";
 import { freshDatabase, serverUrl, type TestDatabase } from "../support/fresh-database.ts";
 
 let db: TestDatabase | undefined;
@@ -60,7 +61,8 @@ describe.runIf(serverUrl())("two instances on PostgreSQL", () => {
       await holder.query("SELECT pg_advisory_lock(72707369)");
       let finished = false;
       const run = migrate(db.sql, MIGRATIONS_DIR).then((r) => ((finished = true), r));
-      await new Promise((r) => setTimeout(r, 500));
+      // Until the migrator is seen queued behind the holder's lock (not a fixed pause that a slow machine outlasts).
+      await eventually(async () => (await holder.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369 AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")).rowCount, "the migrator waiting for the lock");
       expect(finished).toBe(false);
       expect((await holder.query(`SELECT to_regclass('"User"') AS t`)).rows[0]).toEqual({ t: null });
       await holder.query("SELECT pg_advisory_unlock(72707369)");

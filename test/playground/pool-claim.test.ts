@@ -10,6 +10,8 @@ import { takeFromPool } from "../../src/domain/customers/pool.repo.ts";
 import { claimCustomer } from "../../src/domain/customers/pool.service.ts";
 import { DEMO_ORG_FILE } from "../../src/main.ts";
 import { normalizeCompanyName } from "../../src/nlu/index.ts";
+import { withAdmin } from "../support/db-template.ts";
+import { serverUrl } from "../support/fresh-database.ts";
 import { playgroundBot, type PlaygroundBot } from "../support/playground-bot.ts";
 import { PlaygroundClient } from "../support/playground-client.ts";
 import { FIXED_NOW, eventually, startTestBot, type TestBot } from "../support/test-bot.ts";
@@ -122,7 +124,14 @@ describe("claiming a pool customer", () => {
     });
     await taken;
     const b = t.db.$transaction((tx) => claimCustomer(tx, c.id, rep("lisi", "李四"), FIXED_NOW, "Asia/Shanghai", rules, "test:b"));
-    setTimeout(commitA, 300);
+    // On PostgreSQL A commits only once B is seen waiting on the row, however slow the machine; PGlite runs one
+    // transaction at a time, so there B waits for A anyway.
+    const database = t.bot.database;
+    if (database.kind === "postgres") {
+      const waiting = () => withAdmin(serverUrl()!, (c) => c.query("SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'", [database.name]));
+      await eventually(async () => (await waiting()).rowCount, "the second claim waiting on the row");
+    }
+    commitA();
     await a;
     await expect(b).rejects.toMatchObject({ code: "claim_not_in_pool", userMessage: "「苏州博远」不在公海，不能领取。" });
     expect((await t.db.customer.findUniqueOrThrow({ where: { id: c.id } })).ownerId).toBe("zhangsan");

@@ -131,7 +131,8 @@ describe("visit log through the playground", () => {
     expect(first.body.outcome).toBe("accepted");
     expect(again.body.outcome).toBe("duplicate");
     await pg.nthCard("lisi", 1, "pick_customer");
-    await new Promise((r) => setTimeout(r, 300));
+    // Nothing of lisi's left to handle: a second handling would have happened by now.
+    await eventually(async () => (await db().inboxEvent.count({ where: { senderId: "lisi", status: "pending" } })) === 0, "lisi's events handled");
     expect(await db().pendingAction.count({ where: { userId: "lisi" } })).toBe(1);
     expect(await db().inboxEvent.count({ where: { eventId: id } })).toBe(1);
   });

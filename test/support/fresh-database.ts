@@ -1,10 +1,12 @@
 // A fresh, migrated database per test file: in-memory PGlite by default, or a new database on the server in
 // TEST_DATABASE_URL or DATABASE_URL (CI runs the suite both ways). Dropped again in teardown.
+// Migrated databases are copies of a template migrated once per run (db-template.ts); `migrate: false` gives an
+// empty one, for tests of the migrator itself.
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { openDatabase, type Database } from "../../src/db/database.ts";
 import { migrate } from "../../src/db/migrator.ts";
 import { MIGRATIONS_DIR } from "../../src/paths.ts";
+import { databaseUrl, openPglite, pgliteTemplate, TEMPLATE_ENV, withAdmin } from "./db-template.ts";
 
 export interface TestDatabase extends Database {
   name: string;
@@ -17,29 +19,25 @@ export function serverUrl(): string | undefined {
 }
 
 export async function freshDatabase(opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const wantMigrated = opts.migrate !== false;
   const base = serverUrl();
   let db: Database;
   let name = "memory";
   let drop = async () => {};
+  let migrated = false;
   if (base) {
     name = `t_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    db = await openDatabase({ url: url.toString(), poolSize: 5 });
-    drop = async () => {
-      const a = new pg.Client({ connectionString: base });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    };
+    // Without the globalSetup (e.g. `npm run bench`) there is no template: migrate this one as before.
+    const template = wantMigrated ? process.env[TEMPLATE_ENV] : undefined;
+    await withAdmin(base, (a) => a.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`));
+    migrated = Boolean(template);
+    db = await openDatabase({ url: databaseUrl(base, name), poolSize: 5 });
+    drop = () => withAdmin(base, (a) => a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined);
   } else {
-    db = await openDatabase({ pgliteDir: "memory" });
+    db = await openPglite(await pgliteTemplate(wantMigrated ? "migrated" : "empty"));
+    migrated = wantMigrated;
   }
-  if (opts.migrate !== false) await migrate(db.sql, MIGRATIONS_DIR);
+  if (wantMigrated && !migrated) await migrate(db.sql, MIGRATIONS_DIR);
   return {
     ...db,
     name,

@@ -1,0 +1,108 @@
+// A migrated template database, made once per run, so each test file copies it instead of creating and
+// migrating its own (issue #9: that was most of the suite's time).
+// - PGlite: a dump of a migrated data folder, cached on disk under a name keyed by the migrations and the PGlite
+//   version, so it is made again only when either changes. Each file loads it with `new PGlite({ loadDataDir })`.
+// - PostgreSQL: a database migrated once by the vitest globalSetup (test/global-setup.ts), named in
+//   TEMPLATE_ENV; each file runs `CREATE DATABASE … TEMPLATE` from it. No connection to it may stay open.
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { Database } from "../../src/db/database.ts";
+import { migrate, readMigrations } from "../../src/db/migrator.ts";
+import { pgliteRunner, pgRunner } from "../../src/db/sql-runner.ts";
+import { PrismaClient } from "../../src/generated/prisma/client.ts";
+import { MIGRATIONS_DIR, ROOT } from "../../src/paths.ts";
+
+/** Where the globalSetup tells the test files which PostgreSQL template to copy. */
+export const TEMPLATE_ENV = "TEST_DATABASE_TEMPLATE";
+
+/** Changes whenever a migration or the PGlite build changes: a dump from another version must not be loaded. */
+function templateKey(): string {
+  const hash = createHash("sha256");
+  for (const m of readMigrations(MIGRATIONS_DIR)) hash.update(`${m.name}\0${m.checksum}\0`);
+  // Its package.json is not in the package's exports, so read it from the installed folder.
+  const pgliteVersion = (JSON.parse(readFileSync(path.join(ROOT, "node_modules", "@electric-sql", "pglite", "package.json"), "utf8")) as { version: string }).version;
+  hash.update(pgliteVersion);
+  return hash.digest("hex").slice(0, 16);
+}
+
+/**
+ * The PGlite dump of a migrated database (or, for tests of the migrator, an empty one: initdb alone costs seconds),
+ * made on first use. Written under a temporary name and renamed, so a second process making it at the same time
+ * (without globalSetup, e.g. `npm run bench`) never reads half a file.
+ */
+export async function pgliteTemplate(kind: "migrated" | "empty" = "migrated"): Promise<Blob> {
+  const file = path.join(os.tmpdir(), `sales-desk-pglite-${kind}-${templateKey()}.tar`);
+  if (!existsSync(file)) {
+    const lite = new PGlite();
+    await lite.waitReady;
+    if (kind === "migrated") await migrate(pgliteRunner(lite), MIGRATIONS_DIR);
+    const dump = await lite.dumpDataDir("none"); // uncompressed: loading it is faster than gunzipping it
+    await lite.close();
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+    writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
+    renameSync(tmp, file);
+  }
+  return new Blob([readFileSync(file)], { type: "application/x-tar" });
+}
+
+/**
+ * An in-memory PGlite started from the dump `data`, wrapped as openDatabase wraps one. openDatabase has no
+ * option to pass loadDataDir through, so this mirrors its PGlite branch; keep the two alike.
+ */
+export async function openPglite(data: Blob): Promise<Database> {
+  const lite = new PGlite({ loadDataDir: data });
+  await lite.waitReady;
+  const adapter = new PrismaPGlite(lite) as unknown as PrismaPg; // same cast as openDatabase: older adapter types
+  const prisma = new PrismaClient({ adapter });
+  return {
+    kind: "pglite",
+    prisma,
+    sql: pgliteRunner(lite),
+    async close() {
+      await prisma.$disconnect();
+      await lite.close();
+    },
+  };
+}
+
+/** Runs `fn` on a short-lived connection to the server's base database (never to a template). */
+export async function withAdmin<T>(base: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+export function databaseUrl(base: string, name: string): string {
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Creates and migrates this run's PostgreSQL template; returns its name. Unique per run: others share the server. */
+export async function createPgTemplate(base: string): Promise<string> {
+  const name = `t_template_${randomBytes(6).toString("hex")}`;
+  await withAdmin(base, (a) => a.query(`CREATE DATABASE ${name}`));
+  const pool = new pg.Pool({ connectionString: databaseUrl(base, name), max: 1 });
+  try {
+    await migrate(pgRunner(pool), MIGRATIONS_DIR);
+  } finally {
+    await pool.end(); // CREATE DATABASE … TEMPLATE refuses while anyone is connected to the template
+  }
+  // Nobody connects to it by mistake (that would make every copy fail); DROP … WITH (FORCE) still works.
+  await withAdmin(base, (a) => a.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false`));
+  return name;
+}
+
+export async function dropPgTemplate(base: string, name: string): Promise<void> {
+  await withAdmin(base, (a) => a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
