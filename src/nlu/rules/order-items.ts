@@ -21,7 +21,7 @@ const CUSTOMER_NOISE = /^(?:帮我|请|麻烦)?(?:给|帮|为)?(?:客户)?|(?:�
 // 加 joins items ("…10台，再加电机B 5台") but also starts product names (加药装置, 加氯机, 加湿器, 加热器, 加压泵):
 // before those morphemes it is part of the name.
 // The deal's verb before the goods (签了合同 200台…, 追加 电机A…, 订了) is not part of a product either.
-const PRODUCT_NOISE = /^(?:的|要|各|共|再|还有|另外|和|及|以及|加上|加(?![热湿药氯压工速密固料])|追加|加订|签(?:了|下|好了)?(?:合同|单)?|订了|定了|成交了?|下单了?|买了?|拿了?|[，,、+＋&\s])+|(?:各|共|要|的|数量)+$/g;
+const PRODUCT_NOISE = /^(?:的|要|各|共|再|还有|另外|和|及|以及|加上|加(?![热湿药氯压工速密固料])|就是|追加|加订|签(?:了|下|好了)?(?:合同|单)?|订了|定了|成交了?|下单了?|买了?|拿了?|[，,、+＋&\s])+|(?:各|共|要|的|数量)+$/g;
 const FIRST_PRODUCT_NOISE = new RegExp(PRODUCT_NOISE.source.replace("|和|及|以及|加上|加(?![热湿药氯压工速密固料])", ""), "g");
 /** Suffixes that stack on a name ending in a suffix (鑫源化工集团, 远航电子有限公司). */
 const STACKED_SUFFIX = /^(?:集团|股份|有限|有限公司|有限责任公司|股份有限公司|公司|科技|(?:\(中国\)|（中国）))+$/;

@@ -44,7 +44,9 @@ const DECISION_WORDS = /不同意|批不了|不能批|批不下来|驳回|拒绝
 export function buildApproval(text: string, order: string): IntentOf<"decide_approval"> {
   const decision = REJECT_WORDS.test(text) ? "reject" : "approve";
   const out: IntentOf<"decide_approval"> = { intent: "decide_approval", order, decision };
+  // 那个同意一下: the hesitation and the softener around the decision are not its reason.
   const reason = tokens(blank(text, findOrders(text)).replace(DECISION_WORDS, " "))
+    .filter((w) => !/^(?:那个|这个|一下|下|吧|哈|好的|好|了)$/.test(w))
     .join(" ")
     .replace(/^(?:理由|原因)\s*/, "")
     .replace(/了$/, "")
