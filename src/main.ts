@@ -1,4 +1,5 @@
 // Composition root: the only place that wires env, database, channels, workers and jobs together.
+import { timingSafeEqual } from "node:crypto";
 import type { Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -16,6 +17,7 @@ import { createWecomChannel } from "./channels/wecom/wecom.channel.ts";
 import { PlaygroundFeed } from "./channels/playground/playground-feed.ts";
 import { playgroundRouter } from "./channels/playground/playground-router.ts";
 import { PlaygroundSender } from "./channels/playground/playground-sender.ts";
+import { DataDirLockedError, type DataDirLock, type LockRole } from "./db/data-dir-lock.ts";
 import { openDatabase, redact, type Database } from "./db/database.ts";
 import { migrate } from "./db/migrator.ts";
 import { recordCardDelivery } from "./domain/cards/card.repo.ts";
@@ -30,6 +32,7 @@ import { createEventHandler, createGiveUpHandler } from "./handlers/engine/dispa
 import { ALL_JOBS } from "../jobs/index.ts";
 import { JobScheduler, runJob } from "../jobs/scheduler.ts";
 import { createLlmParser, createRulesParser, type IntentParser } from "./nlu/index.ts";
+import { z } from "zod";
 
 export { DEMO_ORG_FILE, MIGRATIONS_DIR } from "./paths.ts";
 
@@ -103,6 +106,18 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true, db: db.kind, channels: enabledPlatforms() });
   });
+  // `npm run job` asks the server that holds the embedded database instead of opening it a second time.
+  if (db.lock) {
+    app.post("/admin/jobs/:name", adminOnly(db.lock), express.json({ limit: "1kb" }), async (req, res) => {
+      const job = ALL_JOBS.find((j) => j.name === req.params.name);
+      if (!job) return void res.status(404).json({ error: "unknown_job", message: `unknown job; one of ${ALL_JOBS.map((j) => j.name).join(", ")}` });
+      const body = AdminJobRequest.safeParse(req.body ?? {});
+      if (!body.success) return void res.status(400).json({ error: "bad_request", message: "at: expected an ISO time such as 2026-11-24T08:00:00+08:00" });
+      const r = await runJob(dispatchDeps, job, body.data.at ? new Date(body.data.at) : clock.now());
+      outboxWorker.wake();
+      res.json({ job: job.name, ...r } satisfies AdminJobAnswer);
+    });
+  }
   if (env.playground) {
     app.use(
       "/playground",
@@ -124,6 +139,8 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
   const url = `http://${env.host === "0.0.0.0" ? "127.0.0.1" : env.host}:${port}`;
+  // Published in the lock file for `npm run job`; only reachable over loopback.
+  if (["0.0.0.0", "::", "127.0.0.1", "localhost"].includes(env.host)) db.lock?.update({ adminUrl: `http://127.0.0.1:${port}` });
 
   for (const c of channels) await c.start();
   const scheduler = new JobScheduler(dispatchDeps, ALL_JOBS);
@@ -153,11 +170,11 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
 }
 
 /** Database migrated and the organisation loaded: what both the server and the job CLI start from. */
-async function openData(env: Env, log: Logger, given?: Database): Promise<{ db: Database; org: OrgFile }> {
+async function openData(env: Env, log: Logger, given?: Database, role: LockRole = "server"): Promise<{ db: Database; org: OrgFile }> {
   // A broken org file stops start-up before anything is created or migrated, like a bad variable.
   const orgPath = env.ORG_FILE ?? DEMO_ORG_FILE;
   const org = loadOrgFile(orgPath);
-  const db = given ?? (await openDatabase({ url: env.DATABASE_URL, pgliteDir: path.join(env.DATA_DIR, "pglite"), poolSize: env.DATABASE_POOL_SIZE, connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS }));
+  const db = given ?? (await openDatabase({ url: env.DATABASE_URL, pgliteDir: path.join(env.DATA_DIR, "pglite"), poolSize: env.DATABASE_POOL_SIZE, connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS, role }));
   const migrated = await migrate(db.sql, MIGRATIONS_DIR);
   log.info("database ready", { kind: db.kind, applied: migrated.applied });
   const synced = await syncOrg(db.prisma, org);
@@ -173,7 +190,11 @@ function wrapWithOutboxWake(handler: ReturnType<typeof createEventHandler>, outb
   };
 }
 
-/** `npm run job -- <name> [--at 2026-11-24T08:00:00+08:00]`: run one job now (its messages go to the outbox). */
+/**
+ * `npm run job -- <name> [--at 2026-11-24T08:00:00+08:00]`: run one job now (its messages go to the outbox).
+ * On the embedded database, when a server holds it, the server runs the job (PGlite is single-process); otherwise
+ * this process opens it, holding its lock. On PostgreSQL this process runs it: job-run rows keep it exactly once.
+ */
 async function runJobCommand(env: Env, args: string[]): Promise<void> {
   const [name, flag, at] = args;
   const job = ALL_JOBS.find((j) => j.name === name);
@@ -187,7 +208,14 @@ async function runJobCommand(env: Env, args: string[]): Promise<void> {
     process.exit(2);
   }
   const log = createLogger(env.LOG_LEVEL);
-  const { db, org } = await openData(env, log);
+  let opened: { db: Database; org: OrgFile };
+  try {
+    opened = await openData(env, log, undefined, "job");
+  } catch (err) {
+    if (err instanceof DataDirLockedError) return askServerToRunJob(err, job.name, flag === "--at" ? now : undefined);
+    throw err;
+  }
+  const { db, org } = opened;
   try {
     // Messages are queued for every platform this deployment has configured; a running server delivers them.
     const platforms: Platform[] = [...(env.wecom ? ["wecom" as const] : []), ...(env.dingtalk ? ["dingtalk" as const] : []), ...(env.playground ? ["playground" as const] : [])];
@@ -196,6 +224,61 @@ async function runJobCommand(env: Env, args: string[]): Promise<void> {
   } finally {
     await db.close();
   }
+}
+
+const AdminJobRequest = z.object({ at: z.iso.datetime({ offset: true }).optional() });
+const AdminJobAnswer = z.object({ job: z.string(), ran: z.boolean(), period: z.string(), result: z.record(z.string(), z.number()).optional() });
+type AdminJobAnswer = z.infer<typeof AdminJobAnswer>;
+
+/** Only `npm run job` on this machine: a loopback peer, no proxy headers, and the token from the lock file. */
+function adminOnly(lock: DataDirLock) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const ip = req.socket.remoteAddress ?? "";
+    const loopback = ip === "127.0.0.1" || ip === "::1" || ip === "::ffff:127.0.0.1";
+    // A reverse proxy on this host connects from loopback on behalf of anyone.
+    const proxied = req.headers["x-forwarded-for"] !== undefined || req.headers.forwarded !== undefined || req.headers["x-real-ip"] !== undefined;
+    const given = Buffer.from(req.get("authorization") ?? "");
+    const wanted = Buffer.from(`Bearer ${lock.info.token}`);
+    if (loopback && !proxied && given.length === wanted.length && timingSafeEqual(given, wanted)) return next();
+    res.status(403).json({ error: "forbidden", message: "admin endpoints answer only `npm run job` on this machine" });
+  };
+}
+
+/** The server holds the embedded database: it runs the job and delivers its messages. */
+async function askServerToRunJob(locked: DataDirLockedError, name: string, at: Date | undefined): Promise<void> {
+  const { holder } = locked;
+  const dir = locked.lockFile.replace(/\.lock$/, "");
+  if (holder.role !== "server") {
+    throw new Error(`${holder.role === "job" ? "Another job run" : "A migration"} (pid ${holder.pid}) is using the embedded database ${dir}; wait for it to finish, then run the job again.`);
+  }
+  if (!holder.adminUrl) {
+    throw new Error(
+      `The bot server (pid ${holder.pid}) holds the embedded database ${dir} but does not take admin calls yet: it is still starting (try again in a few seconds), ` +
+        `or its HOST is neither loopback nor 0.0.0.0 (stop it with kill ${holder.pid}, then run the job again).`,
+    );
+  }
+  const target = `${holder.adminUrl}/admin/jobs/${encodeURIComponent(name)}`;
+  let res: globalThis.Response;
+  try {
+    res = await fetch(target, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${holder.token}` },
+      body: JSON.stringify(at ? { at: at.toISOString() } : {}),
+    });
+  } catch (err) {
+    throw new Error(`The bot server (pid ${holder.pid}) holds the embedded database ${dir} but did not answer at ${target} (${err instanceof Error ? err.message : String(err)}). If it is stuck, stop it (kill ${holder.pid}) and run the job again.`);
+  }
+  const text = await res.text();
+  let answer: ReturnType<typeof AdminJobAnswer.safeParse> | null = null;
+  try {
+    if (res.ok) answer = AdminJobAnswer.safeParse(JSON.parse(text));
+  } catch {
+    // not JSON: reported below with the status
+  }
+  if (res.status >= 500) throw new Error(`${name} failed in the bot server (pid ${holder.pid}): its log has the error (HTTP ${res.status}).`);
+  if (!answer?.success) throw new Error(`The bot server (pid ${holder.pid}) refused to run ${name}: HTTP ${res.status} ${text.slice(0, 300)}`);
+  const r = answer.data;
+  console.log(`${r.job} ${r.period}: ${r.ran ? JSON.stringify(r.result) : "already ran for this period"} (run by the bot server, pid ${holder.pid})`);
 }
 
 async function main(): Promise<void> {

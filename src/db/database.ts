@@ -4,6 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.ts";
+import { acquireDataDirLock, type DataDirLock, type LockRole } from "./data-dir-lock.ts";
 import { ResilientPool, withReleasingTransactions } from "./pg-pool.ts";
 import { pgliteRunner, pgRunner, type SqlRunner } from "./sql-runner.ts";
 
@@ -13,6 +14,8 @@ export interface Database {
   kind: "pglite" | "postgres";
   prisma: PrismaClient;
   sql: SqlRunner;
+  /** The embedded database's directory lock, held until close(). */
+  lock?: DataDirLock;
   close(): Promise<void>;
 }
 
@@ -21,6 +24,8 @@ export interface DatabaseOptions {
   url?: string;
   /** Folder for the embedded database; "memory" for an in-memory one (tests). */
   pgliteDir?: string;
+  /** Who opens the embedded database (named in the lock file, and to a process that finds it taken). */
+  role?: LockRole;
   poolSize?: number;
   /** How long a query waits for a pooled connection before it fails (instead of hanging when all are busy). */
   connectTimeoutMs?: number;
@@ -59,9 +64,17 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     };
   }
   const dir = opts.pgliteDir ?? "memory";
-  if (dir !== "memory") mkdirSync(dir, { recursive: true });
-  const lite = dir === "memory" ? new PGlite() : new PGlite(dir);
-  await lite.waitReady;
+  // Taken before PGlite touches the directory: a second process must not even open it (DataDirLockedError).
+  const lock = dir === "memory" ? undefined : acquireDataDirLock(dir, opts.role ?? "server");
+  let lite: PGlite;
+  try {
+    if (dir !== "memory") mkdirSync(dir, { recursive: true });
+    lite = dir === "memory" ? new PGlite() : new PGlite(dir);
+    await lite.waitReady;
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   // pglite-prisma-adapter ships its own (older) copy of Prisma's adapter types; the runtime contract is the same.
   const adapter = new PrismaPGlite(lite) as unknown as PrismaPg;
   const prisma = new PrismaClient({ adapter });
@@ -69,9 +82,14 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     kind: "pglite",
     prisma,
     sql: pgliteRunner(lite),
+    ...(lock ? { lock } : {}),
     async close() {
-      await prisma.$disconnect();
-      await lite.close();
+      try {
+        await prisma.$disconnect();
+        await lite.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }
