@@ -1,90 +1,141 @@
-// Dates as people in the bot's time zone read them ("11月25日 周三 09:00"), and day arithmetic in that zone.
+// The one clock and calendar: what a person in the bot's time zone reads on the clock ("11月25日 周三 09:00"),
+// the instant a wall-clock time means there, and calendar-day arithmetic. Zone rules come from @date-fns/tz (the
+// runtime's IANA data), so nothing depends on the machine's TZ. Everything returned is a plain Date.
+import { TZDateMini, tzOffset } from "@date-fns/tz";
+
+/** A calendar day, as written (month 1-12). */
+export interface LocalDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+/** What a person in the zone reads on the clock. */
+export interface LocalDateTime extends LocalDate {
+  hour: number;
+  minute: number;
+}
+
 const WEEKDAYS = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
+const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 
-function parts(d: Date, timeZone: string) {
-  const f = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    weekday: "short",
-  });
-  const p = Object.fromEntries(f.formatToParts(d).map((x) => [x.type, x.value]));
-  const wd = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].indexOf(p.weekday ?? "");
-  return { y: Number(p.year), m: Number(p.month), d: Number(p.day), hh: Number(p.hour), mm: Number(p.minute), wd };
+/** The instant seen in `timeZone`: its getters read the zone's wall clock. */
+const inZone = (d: Date, timeZone: string) => new TZDateMini(d.getTime(), timeZone);
+
+/** Wall clock of `instant` in `timeZone`. */
+export function toLocal(instant: Date, timeZone: string): LocalDateTime & { second: number } {
+  const z = inZone(instant, timeZone);
+  return { year: z.getFullYear(), month: z.getMonth() + 1, day: z.getDate(), hour: z.getHours(), minute: z.getMinutes(), second: z.getSeconds() };
 }
 
-/** "11月25日 周三 09:00" */
-export function formatLocal(d: Date, timeZone: string): string {
-  const p = parts(d, timeZone);
-  return `${p.m}月${p.d}日 ${WEEKDAYS[p.wd]} ${String(p.hh).padStart(2, "0")}:${String(p.mm).padStart(2, "0")}`;
+/** The local hour (0-23) of `d` in `timeZone`. */
+export function localHour(d: Date, timeZone: string): number {
+  return inZone(d, timeZone).getHours();
 }
 
-/** "11月25日" */
-export function formatLocalDate(d: Date, timeZone: string): string {
-  const p = parts(d, timeZone);
-  return `${p.m}月${p.d}日`;
+/** Offset of `timeZone` from UTC at `instant`, in minutes east (Asia/Shanghai: 480). */
+export function offsetMinutes(instant: Date, timeZone: string): number {
+  return tzOffset(timeZone, instant);
 }
 
-/** "2026-11-25" */
-export function localDateKey(d: Date, timeZone: string): string {
-  const p = parts(d, timeZone);
-  return `${p.y}-${String(p.m).padStart(2, "0")}-${String(p.d).padStart(2, "0")}`;
-}
+/** Same as offsetMinutes (the name the rest of the code knew first). */
+export const zoneOffsetMinutes = offsetMinutes;
 
-/** The offset of `timeZone` at instant `d`, in minutes east of UTC. */
-export function zoneOffsetMinutes(d: Date, timeZone: string): number {
-  const p = parts(d, timeZone);
-  const asUtc = Date.UTC(p.y, p.m - 1, p.d, p.hh, p.mm);
-  return Math.round((asUtc - Math.floor(d.getTime() / 60_000) * 60_000) / 60_000);
+/** The instant at which the wall clock in `timeZone` shows `local` (a time skipped by a DST jump moves forward). */
+export function fromLocal(local: LocalDateTime, timeZone: string): Date {
+  return new Date(new TZDateMini(local.year, local.month - 1, local.day, local.hour, local.minute, timeZone).getTime());
 }
 
 /** The instant of local wall time y-m-d hh:mm in `timeZone`. */
 export function localTime(y: number, m: number, d: number, hh: number, mm: number, timeZone: string): Date {
-  const guess = new Date(Date.UTC(y, m - 1, d, hh, mm));
-  const off = zoneOffsetMinutes(guess, timeZone);
-  return new Date(guess.getTime() - off * 60_000);
+  return fromLocal({ year: y, month: m, day: d, hour: hh, minute: mm }, timeZone);
+}
+
+/** "11月25日 周三 09:00" */
+export function formatLocal(d: Date, timeZone: string): string {
+  const z = inZone(d, timeZone);
+  return `${z.getMonth() + 1}月${z.getDate()}日 ${WEEKDAYS[z.getDay()]} ${pad(z.getHours())}:${pad(z.getMinutes())}`;
+}
+
+/** "11月25日" */
+export function formatLocalDate(d: Date, timeZone: string): string {
+  const z = inZone(d, timeZone);
+  return `${z.getMonth() + 1}月${z.getDate()}日`;
+}
+
+/** "2026-11-25" */
+export function localDateKey(d: Date, timeZone: string): string {
+  return localDateString(toLocal(d, timeZone));
+}
+
+/** "2026-12-02T09:00:00+08:00" for the wall clock `local` in `timeZone`. */
+export function formatLocalIso(local: LocalDateTime, timeZone: string): string {
+  const off = offsetMinutes(fromLocal(local, timeZone), timeZone);
+  const abs = Math.abs(off);
+  return `${localDateString(local)}T${pad(local.hour)}:${pad(local.minute)}:00${off >= 0 ? "+" : "-"}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** Same instant, written in the zone's own offset. */
+export function formatInstantIso(instant: Date, timeZone: string): string {
+  return formatLocalIso(toLocal(instant, timeZone), timeZone);
 }
 
 /** Same local day as `d`, at hh:mm. */
 export function atLocalHour(d: Date, hh: number, timeZone: string, mm = 0): Date {
-  const p = parts(d, timeZone);
-  return localTime(p.y, p.m, p.d, hh, mm, timeZone);
+  return fromLocal({ ...toLocal(d, timeZone), hour: hh, minute: mm }, timeZone);
 }
 
-/** `days` calendar days after `d`'s local date, at hh:mm local. */
+/** `days` calendar days after `d`'s local date, at hh:00 local. */
 export function addLocalDays(d: Date, days: number, hh: number, timeZone: string): Date {
-  const p = parts(d, timeZone);
-  const base = new Date(Date.UTC(p.y, p.m - 1, p.d + days));
-  return localTime(base.getUTCFullYear(), base.getUTCMonth() + 1, base.getUTCDate(), hh, 0, timeZone);
+  return fromLocal({ ...addDays(toLocal(d, timeZone), days), hour: hh, minute: 0 }, timeZone);
 }
 
 export function isMidnightLocal(d: Date, timeZone: string): boolean {
-  const p = parts(d, timeZone);
-  return p.hh === 0 && p.mm === 0;
+  const z = inZone(d, timeZone);
+  return z.getHours() === 0 && z.getMinutes() === 0;
 }
 
 /** Local midnight of the Monday of `d`'s week (weeks start on Monday). */
 export function startOfLocalWeek(d: Date, timeZone: string): Date {
-  const p = parts(d, timeZone);
-  return addLocalDays(d, -((p.wd + 6) % 7), 0, timeZone);
+  return addLocalDays(d, 1 - isoWeekday(toLocal(d, timeZone)), 0, timeZone);
 }
 
 /** Local midnight of the 1st of `d`'s month. */
 export function startOfLocalMonth(d: Date, timeZone: string): Date {
-  const p = parts(d, timeZone);
-  return localTime(p.y, p.m, 1, 0, 0, timeZone);
+  const l = toLocal(d, timeZone);
+  return localTime(l.year, l.month, 1, 0, 0, timeZone);
 }
 
 /** The ISO week of `d`'s local date: "2026-W48". */
 export function localIsoWeekKey(d: Date, timeZone: string): string {
-  const p = parts(d, timeZone);
-  const day = new Date(Date.UTC(p.y, p.m - 1, p.d));
-  day.setUTCDate(day.getUTCDate() + 3 - ((p.wd + 6) % 7)); // the Thursday of the week decides its year
-  const year = day.getUTCFullYear();
-  const week = 1 + Math.floor((day.getTime() - Date.UTC(year, 0, 1)) / (7 * 86_400_000));
-  return `${year}-W${String(week).padStart(2, "0")}`;
+  const l = toLocal(d, timeZone);
+  const thursday = addDays(l, 4 - isoWeekday(l)); // the Thursday of the week decides its year
+  const week = 1 + Math.floor((Date.UTC(thursday.year, thursday.month - 1, thursday.day) - Date.UTC(thursday.year, 0, 1)) / (7 * 86_400_000));
+  return `${thursday.year}-W${pad(week)}`;
+}
+
+// Calendar arithmetic on plain days: no zone involved, they work on the wall-clock date.
+
+export function addDays(d: LocalDate, n: number): LocalDate {
+  const t = new Date(Date.UTC(d.year, d.month - 1, d.day + n));
+  return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** ISO weekday: Monday 1 … Sunday 7. */
+export function isoWeekday(d: LocalDate): number {
+  const w = new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay();
+  return w === 0 ? 7 : w;
+}
+
+export function compareDates(a: LocalDate, b: LocalDate): number {
+  return a.year - b.year || a.month - b.month || a.day - b.day;
+}
+
+/** "2026-11-25" */
+export function localDateString(d: LocalDate): string {
+  return `${pad(d.year, 4)}-${pad(d.month)}-${pad(d.day)}`;
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { findDateMentions, pickFutureMention } from "../../src/nlu/rules/dates.ts";
-import { formatLocalIso, fromLocal, offsetMinutes, toLocal } from "../../src/nlu/rules/zoned-time.ts";
+import { formatLocalIso, fromLocal, offsetMinutes, toLocal } from "../../src/core/local-time.ts";
 
 const TZ = "Asia/Shanghai";
 const MON = new Date("2026-11-23T10:00:00+08:00"); // Monday

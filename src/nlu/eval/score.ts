@@ -13,7 +13,7 @@
  */
 import { normalizeCompanyName } from "../customer-match.ts";
 import type { Intent } from "../intent.ts";
-import { toLocal } from "../rules/zoned-time.ts";
+import { toLocal } from "../../core/local-time.ts";
 
 export interface EvalLine {
   text: string;

@@ -3,7 +3,7 @@
  * The rep's message goes in its own user message as a JSON string: it is data, never instructions.
  */
 import type { ParseContext } from "../parser.ts";
-import { formatInstantIso, isoWeekday, toLocal } from "../rules/zoned-time.ts";
+import { formatInstantIso, isoWeekday, toLocal } from "../../core/local-time.ts";
 
 const WEEKDAYS = ["", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"];
 const MAX_KNOWN = 60;

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { IntentSchema } from "../intent.ts";
 import { normalizeOrderNo } from "../rules/orders.ts";
-import { formatLocalIso } from "../rules/zoned-time.ts";
+import { formatLocalIso } from "../../core/local-time.ts";
 
 type Json = Record<string, unknown>;
 

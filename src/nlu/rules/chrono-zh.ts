@@ -15,7 +15,7 @@
  * never leaks in.
  */
 import * as chrono from "chrono-node";
-import { addDays, daysInMonth, isoWeekday } from "./zoned-time.ts";
+import { addDays, daysInMonth, isoWeekday } from "../../core/local-time.ts";
 import { parseChineseNumeral } from "./numbers.ts";
 
 type Ctx = chrono.ParsingContext;

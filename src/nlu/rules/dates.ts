@@ -7,7 +7,7 @@
  */
 import * as chrono from "chrono-node";
 import { createZhChrono } from "./chrono-zh.ts";
-import { compareDates, formatLocalIso, toLocal, type LocalDateTime } from "./zoned-time.ts";
+import { compareDates, formatLocalIso, toLocal, type LocalDateTime } from "../../core/local-time.ts";
 
 export interface DateMention {
   /** Position of the phrase in the text. */

@@ -2,7 +2,7 @@
 import type { IntentOf } from "../intent.ts";
 import { findDateMentions, mentionToIso } from "./dates.ts";
 import { parseChineseNumeral } from "./numbers.ts";
-import { addDays, formatInstantIso, formatLocalIso, toLocal } from "./zoned-time.ts";
+import { addDays, formatInstantIso, formatLocalIso, toLocal } from "../../core/local-time.ts";
 import { blank, trimSeparators } from "./text.ts";
 
 const COMPLETE_WORDS = /已经?处理(?:完|好|掉)?了?|处理掉了|已办结?|已经?办了|已搞定|已经?跟进完了?|跟完了|办好了|已经?完成了?|完成了?|搞定了?|做完了?|弄完了?|办完了?|\bdone\b|做好了|弄好了|处理完了?|处理好了|结束了|任务完成/gi;
