@@ -1,25 +1,30 @@
-// What handlers produce and the outbox stores; per-platform senders deliver it.
-import type { Card } from "./card.ts";
-import type { Conversation, Platform } from "./inbound-event.ts";
+// What handlers produce and the outbox stores; per-platform senders deliver it. The outbox reads stored messages
+// back through OutboundMessageSchema, so a malformed row is dead-lettered instead of reaching a sender.
+import { z } from "zod";
+import { CardSchema } from "./card.ts";
+import { ConversationSchema, PlatformSchema } from "./inbound-event.ts";
 
-export type OutboundBody =
-  | { type: "text"; text: string }
-  | { type: "markdown"; title: string; text: string }
-  | { type: "card"; card: Card }
+export const OutboundBodySchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("text"), text: z.string() }),
+  z.object({ type: z.literal("markdown"), title: z.string(), text: z.string() }),
+  z.object({ type: z.literal("card"), card: CardSchema }),
   /** Show a card's new state (a decision) where it was sent. */
-  | { type: "card_update"; card: Card; externalId?: string; responseCode?: string };
+  z.object({ type: z.literal("card_update"), card: CardSchema, externalId: z.string().optional(), responseCode: z.string().optional() }),
+]);
+export type OutboundBody = z.infer<typeof OutboundBodySchema>;
 
-export interface OutboundMessage {
-  platform: Platform;
+export const OutboundMessageSchema = z.object({
+  platform: PlatformSchema,
   /** The platform address: WeCom UserID, DingTalk staffId, playground user id. */
-  recipient: string;
+  recipient: z.string(),
   /** Our user id, when the recipient is a person. */
-  userId?: string;
-  conversation?: Conversation;
-  body: OutboundBody;
+  userId: z.string().optional(),
+  conversation: ConversationSchema.optional(),
+  body: OutboundBodySchema,
   /** Same key twice → sent once (jobs use job:date:person). */
-  dedupeKey?: string;
-}
+  dedupeKey: z.string().optional(),
+});
+export type OutboundMessage = z.infer<typeof OutboundMessageSchema>;
 
 /** What a sender reports for a delivered message; card sends return the platform's ids for later updates. */
 export interface SendResult {

@@ -1,7 +1,11 @@
 // A parsed request waiting for the user's choice on a card (which customer, create a new one?).
 // kind says what to resume: "log_visit" (record the visit), "lookup_customer" (show the profile) or
 // "claim_customer" (take it from the public pool).
+import type { PendingAction, PendingActionStatus } from "../../generated/prisma/client.ts";
 import type { Prisma, Tx } from "../tx.ts";
+
+/** A stored request. Its payload is unchecked JSON: the caller reads it through its kind's own schema. */
+export type PendingActionRow = Omit<PendingAction, "payload"> & { payload: unknown };
 
 export async function createPendingAction(tx: Tx, userId: string, kind: string, payload: unknown, expiresAt: Date) {
   return tx.pendingAction.create({
@@ -9,17 +13,17 @@ export async function createPendingAction(tx: Tx, userId: string, kind: string, 
   });
 }
 
-export async function getPendingAction(tx: Tx, id: string) {
+export async function getPendingAction(tx: Tx, id: string): Promise<PendingActionRow | null> {
   return tx.pendingAction.findUnique({ where: { id } });
 }
 
-export async function resolvePendingAction(tx: Tx, id: string, status: "confirmed" | "cancelled" | "expired", now: Date): Promise<boolean> {
+export async function resolvePendingAction(tx: Tx, id: string, status: Exclude<PendingActionStatus, "pending">, now: Date): Promise<boolean> {
   const r = await tx.pendingAction.updateMany({ where: { id, status: "pending" }, data: { status, decidedAt: now } });
   return r.count === 1;
 }
 
 /** The person's newest request of one of these kinds still waiting for an answer (expired ones excluded). */
-export async function latestOpenPending(tx: Tx, userId: string, kinds: string[], now: Date) {
+export async function latestOpenPending(tx: Tx, userId: string, kinds: string[], now: Date): Promise<PendingActionRow | null> {
   if (!kinds.length) return null;
   return tx.pendingAction.findFirst({ where: { userId, status: "pending", kind: { in: kinds }, expiresAt: { gt: now } }, orderBy: { createdAt: "desc" } });
 }

@@ -1,6 +1,7 @@
 // The outbox: everything to send. Handlers enqueue inside their transaction (so a reply exists exactly when
 // the change it reports does); the outbox worker claims and delivers with retry.
-import type { OutboundMessage, SendResult } from "../../core/outbound-message.ts";
+import { z } from "zod";
+import { OutboundMessageSchema, type OutboundMessage, type SendResult } from "../../core/outbound-message.ts";
 import type { ClaimedOutboxMessage, OutboxStore } from "../../core/ports.ts";
 import type { SqlRunner } from "../../db/sql-runner.ts";
 import { renewLease } from "./lease.repo.ts";
@@ -22,11 +23,25 @@ export async function enqueueMessages(tx: Tx, messages: OutboundMessage[]): Prom
   });
 }
 
+/** A stored message read back through its schema (the driver may hand jsonb over as text). */
+function readPayload(payload: unknown): { success: true; data: OutboundMessage } | { success: false; error: string } {
+  let value = payload;
+  if (typeof payload === "string") {
+    try {
+      value = JSON.parse(payload);
+    } catch (err) {
+      return { success: false, error: `not JSON (${(err as Error).message})` };
+    }
+  }
+  const r = OutboundMessageSchema.safeParse(value);
+  return r.success ? { success: true, data: r.data } : { success: false, error: z.prettifyError(r.error) };
+}
+
 export class OutboxRepo implements OutboxStore {
   constructor(private readonly sql: SqlRunner) {}
 
   async claim(limit: number, lockMs: number, platforms: string[]): Promise<ClaimedOutboxMessage[]> {
-    const rows = await this.sql.query<{ id: string; payload: OutboundMessage; attempts: number; createdAt: Date; token: string }>(
+    const rows = await this.sql.query<{ id: string; payload: unknown; attempts: number; createdAt: Date; token: string }>(
       `UPDATE "OutboxMessage" SET "lockedUntil" = clock_timestamp() + make_interval(secs => $2::double precision / 1000), attempts = attempts + 1
        WHERE id IN (SELECT m.id FROM "OutboxMessage" m
                     WHERE m.status = 'pending' AND m."nextAttemptAt" <= now() AND m.platform = ANY($3::text[])
@@ -37,15 +52,14 @@ export class OutboxRepo implements OutboxStore {
        RETURNING id::text AS id, payload, attempts, "createdAt", "lockedUntil"::text AS token`,
       [limit, lockMs, platforms],
     );
-    return rows
-      .map((r) => ({
-        id: String(r.id),
-        message: typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload,
-        attempts: r.attempts,
-        createdAt: new Date(r.createdAt),
-        lockToken: r.token,
-      }))
-      .sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+    const claimed: ClaimedOutboxMessage[] = [];
+    for (const r of rows) {
+      const parsed = readPayload(r.payload);
+      // A row no sender could read is dead-lettered at once (kept, with the reason), never handed to the worker.
+      if (!parsed.success) await this.markDead(String(r.id), r.token, `unreadable payload: ${parsed.error}`);
+      else claimed.push({ id: String(r.id), message: parsed.data, attempts: r.attempts, createdAt: new Date(r.createdAt), lockToken: r.token });
+    }
+    return claimed.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
   }
 
   async renew(id: string, lockToken: string, lockMs: number): Promise<string | null> {
