@@ -1,11 +1,12 @@
 // A connection lost inside a transaction (failover, network cut) must give its pool slot back, and an exhausted
-// pool must make callbacks fail fast with 503 while /healthz still answers. PostgreSQL only: PGlite has no
-// connections to lose.
+// pool must make callbacks fail fast with 503 while /healthz still answers. The lost connections are PostgreSQL
+// only (PGlite has none to lose); a stalled inbox write answers 503 on either database.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/core/clock.ts";
 import { createLogger } from "../../src/core/logger.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
+import type { SqlRunner } from "../../src/db/sql-runner.ts";
 import { parseEnv } from "../../src/env.ts";
 import { startBot } from "../../src/main.ts";
 import { freshDatabase, serverUrl, type TestDatabase } from "../support/fresh-database.ts";
@@ -41,8 +42,8 @@ describe.skipIf(!base)("lost PostgreSQL connections", () => {
   it("gives the slot back when the backend is terminated inside a transaction", async () => {
     for (let i = 0; i < 3; i++) {
       const failed = db.prisma.$transaction(async (tx) => {
-        const [{ pid }] = await tx.$queryRaw<{ pid: number }[]>`select pg_backend_pid() as pid`;
-        await admin.query("select pg_terminate_backend($1)", [pid]);
+        const [me] = await tx.$queryRaw<{ pid: number }[]>`select pg_backend_pid() as pid`;
+        await admin.query("select pg_terminate_backend($1)", [me?.pid]);
         await tx.$queryRaw`select 1`;
       });
       // 57P01, or "not queryable" when the termination lands before the next statement.
@@ -50,7 +51,7 @@ describe.skipIf(!base)("lost PostgreSQL connections", () => {
     }
     // More losses than the pool has connections: a plain query and two transactions at once still get one.
     expect(await within(5000, db.prisma.$queryRaw<{ x: number }[]>`select 1 as x`)).toEqual([{ x: 1 }]);
-    const both = Promise.all([0, 1].map((n) => db.prisma.$transaction(async (tx) => (await tx.$queryRaw<{ n: number }[]>`select ${n}::int as n`)[0].n)));
+    const both = Promise.all([0, 1].map((n) => db.prisma.$transaction(async (tx) => (await tx.$queryRaw<{ n: number }[]>`select ${n}::int as n`)[0]?.n)));
     expect(await within(5000, both)).toEqual([0, 1]);
     expect(await db.sql.withSession((s) => s.query<{ x: number }>("select 2 as x"))).toEqual([{ x: 2 }]);
   });
@@ -79,6 +80,37 @@ describe.skipIf(!base)("lost PostgreSQL connections", () => {
       const ok = await within(10_000, say("我的待办"));
       expect(ok.status).toBe(202);
       expect((await ok.json()) as unknown).toEqual({ outcome: "accepted" });
+    } finally {
+      await bot.stop();
+    }
+  });
+});
+
+describe("a stalled inbox write", () => {
+  let fresh: TestDatabase;
+  beforeAll(async () => {
+    fresh = await freshDatabase();
+  });
+  afterAll(async () => fresh?.destroy());
+
+  it("answers 503 over HTTP instead of hanging, /healthz still answers, and the next message is accepted", async () => {
+    let stalled = false;
+    // The database stops answering (a lock, a hung server): every query waits for ever while `stalled`.
+    const sql: SqlRunner = {
+      ...fresh.sql,
+      query: <T,>(text: string, params?: unknown[]) => (stalled ? new Promise<T[]>(() => undefined) : fresh.sql.query<T>(text, params)),
+    };
+    const env = parseEnv({ NODE_ENV: "test", PORT: "0", LOG_LEVEL: "silent", PLAYGROUND: "true", JOBS: "false", INBOX_ACCEPT_TIMEOUT_MS: "300" });
+    const bot = await startBot(env, { database: { ...fresh, sql }, clock: new ManualClock(FIXED_NOW), log: createLogger("silent"), workers: false });
+    try {
+      const say = (text: string) =>
+        fetch(`${bot.url}/playground/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: "zhangsan", text }) });
+      stalled = true;
+      expect((await within(10_000, say("帮助"))).status).toBe(503);
+      expect((await within(2000, fetch(`${bot.url}/healthz`))).status).toBe(200);
+      stalled = false;
+      const ok = await within(10_000, say("我的待办"));
+      expect(ok.status).toBe(202);
     } finally {
       await bot.stop();
     }
