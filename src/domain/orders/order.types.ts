@@ -109,6 +109,8 @@ export type PlaceOrderResult =
   | {
       /** Nothing created: the same customer has an open order with some of these products from the last 24 h. */
       kind: "duplicate";
+      /** The other order's number. */
+      duplicateOf: string;
       duplicate: { number: string; status: OrderStatus; createdAt: Date; overlappingSkus: string[] };
       /** 24小时内已有华东机电的订单 SO-…（电机A），确认要再下一单吗？ */
       message: string;

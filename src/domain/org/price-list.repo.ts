@@ -79,3 +79,25 @@ export async function listPriceAt(tx: Tx, sku: string, at: Date) {
     select: { price: true, currency: true, unit: true, validFrom: true, validTo: true },
   });
 }
+
+/** The active products, for matching a name as written (name, aliases, sku). */
+export async function listActiveProducts(tx: Tx) {
+  return tx.product.findMany({ where: { active: true }, select: { sku: true, name: true, aliases: true, unit: true }, orderBy: { sku: "asc" } });
+}
+
+/** Name, unit, active flag and the list price in force at `at` for each sku that had one then (orders are priced by it). */
+export async function priceListAt(tx: Tx, skus: readonly string[], at: Date) {
+  const products = await tx.product.findMany({
+    where: { sku: { in: [...skus] } },
+    select: {
+      sku: true,
+      name: true,
+      active: true,
+      prices: { where: { validFrom: { lte: at }, OR: [{ validTo: null }, { validTo: { gt: at } }] }, orderBy: { validFrom: "desc" }, take: 1, select: { price: true, unit: true } },
+    },
+  });
+  return products.flatMap((p) => {
+    const entry = p.prices[0];
+    return entry ? [{ sku: p.sku, name: p.name, active: p.active, unit: entry.unit, price: entry.price }] : [];
+  });
+}
