@@ -41,8 +41,11 @@ export function parseXmlRoot(xml: string): Record<string, unknown> {
   return root as Record<string, unknown>;
 }
 
-/** CDATA sections and comments are text, not markup: a member may well type "<!doctype html>" into a message. */
-const TEXT_SECTIONS = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->/g;
+/**
+ * CDATA sections and comments are text, not markup: a member may well type "<!doctype html>" into a message. One left
+ * open runs to the end (the validator then refuses the document as malformed).
+ */
+const TEXT_SECTIONS = /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)/g;
 
 /**
  * True when the document itself declares something (DOCTYPE, ENTITY, ELEMENT…). Outside CDATA and comments,
