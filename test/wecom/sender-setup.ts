@@ -3,7 +3,6 @@ import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { Card } from "../../src/core/card.ts";
 import { createLogger } from "../../src/core/logger.ts";
 import type { OutboundMessage } from "../../src/core/outbound-message.ts";
-import type { SlidingWindowLimiter } from "../../src/channels/wecom/rate-limiter.ts";
 import { WecomApi } from "../../src/channels/wecom/wecom-api.ts";
 import { WecomSender } from "../../src/channels/wecom/wecom-sender.ts";
 import { startWecomApiSim, type WecomApiSim } from "../simulators/wecom-api.ts";
@@ -27,9 +26,9 @@ export function useSim(): { sim: WecomApiSim } {
   return holder;
 }
 
-export function makeSender(sim: WecomApiSim, opts: { now?: () => number; limiter?: SlidingWindowLimiter; apiBase?: string; secret?: string } = {}) {
+export function makeSender(sim: WecomApiSim, opts: { now?: () => number; apiBase?: string; secret?: string } = {}) {
   const api = new WecomApi({ corpId: corp.corpId, secret: opts.secret ?? corp.secret, apiBase: opts.apiBase ?? sim.url }, { log, ...(opts.now ? { now: opts.now } : {}) });
-  return { api, sender: new WecomSender(api, corp.agentId, log, opts.limiter) };
+  return { api, sender: new WecomSender(api, corp.agentId, log) };
 }
 
 export const text = (to: string, t = "你好"): OutboundMessage => ({ platform: "wecom", recipient: to, body: { type: "text", text: t } });

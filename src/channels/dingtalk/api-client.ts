@@ -1,5 +1,8 @@
-// DingTalk OpenAPI calls: access token (cached, refreshed early by the injected clock, single-flight, refetched once
-// on 401), a client-side QPS limit, and one mapping of failures to Retryable/Permanent send errors.
+// DingTalk OpenAPI calls: access token (core AccessTokenCache: cached, refreshed early by the injected clock,
+// single-flight; refetched once on 401), a client-side QPS limit, and one mapping of failures to Retryable/Permanent
+// send errors.
+import { z } from "zod";
+import { AccessTokenCache, fetchJson, type JsonAnswer } from "../../core/access-token.ts";
 import { PermanentSendError, RetryableSendError } from "../../core/app-error.ts";
 import type { Clock } from "../../core/clock.ts";
 import type { Logger } from "../../core/logger.ts";
@@ -22,15 +25,15 @@ export interface CallOptions {
   tolerate?: (status: number, json: unknown) => boolean;
 }
 
-const REFRESH_MARGIN_MS = 5 * 60_000;
+const TokenAnswerSchema = z.object({ accessToken: z.string().min(1), expireIn: z.number().catch(7200) });
 
 export class DingtalkApi {
-  private token: { value: string; expiresAt: number } | null = null;
-  private inflight: Promise<string> | null = null;
+  private readonly tokens: AccessTokenCache;
   private readonly limiter: RateLimiter;
 
   constructor(private readonly o: ApiClientOptions) {
     this.limiter = new RateLimiter(o.qps ?? 20);
+    this.tokens = new AccessTokenCache(() => this.fetchToken(), () => o.clock.now().getTime());
   }
 
   /** Call `${apiBase}${path}` with the token header; returns the parsed JSON body. */
@@ -39,7 +42,7 @@ export class DingtalkApi {
       const token = await this.accessToken();
       const res = await this.fetchJson(`${this.o.apiBase}${path}`, method, body, { "x-acs-dingtalk-access-token": token });
       if (isAuthFailure(res.status, res.json)) {
-        this.invalidate(token);
+        this.tokens.invalidate(token);
         if (attempt > 0) throw new RetryableSendError(`${method} ${path}: access token refused twice`);
         this.o.log.warn("dingtalk: access token refused; fetching a new one", { path });
         continue;
@@ -55,73 +58,37 @@ export class DingtalkApi {
    * outage never holds up webhook replies. A refusal makes the sender fall back to the robot API.
    */
   async postWebhook(url: string, body: unknown): Promise<{ errcode?: number; errmsg?: string }> {
-    const token = this.cachedToken();
+    const token = this.tokens.peek();
     const res = await this.fetchJson(url, "POST", body, token ? { "x-acs-dingtalk-access-token": token } : {});
     throwIfFailed(res, "session webhook");
     return res.json as { errcode?: number; errmsg?: string };
   }
 
-  async accessToken(): Promise<string> {
-    const cached = this.cachedToken();
-    if (cached) return cached;
-    this.inflight ??= this.fetchToken().finally(() => (this.inflight = null));
-    return this.inflight;
+  accessToken(): Promise<string> {
+    return this.tokens.get();
   }
 
-  private cachedToken(): string | undefined {
-    if (this.token && this.token.expiresAt - REFRESH_MARGIN_MS > this.o.clock.now().getTime()) return this.token.value;
-    return undefined;
-  }
-
-  private invalidate(token: string): void {
-    if (this.token?.value === token) this.token = null;
-  }
-
-  private async fetchToken(): Promise<string> {
+  private async fetchToken(): Promise<{ value: string; expiresInMs: number }> {
     const res = await this.fetchJson(`${this.o.apiBase}/v1.0/oauth2/accessToken`, "POST", { appKey: this.o.clientId, appSecret: this.o.clientSecret }, {}, false);
-    const j = res.json as { accessToken?: unknown; expireIn?: unknown };
-    if (res.status !== 200 || typeof j.accessToken !== "string") {
+    const token = TokenAnswerSchema.safeParse(res.json);
+    if (res.status !== 200 || !token.success) {
       this.o.log.error("dingtalk: could not get an access token; check DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET", { status: res.status, body: res.json });
       throw new RetryableSendError(`access token: HTTP ${res.status}`);
     }
-    const ttl = typeof j.expireIn === "number" ? j.expireIn * 1000 : 7200_000;
-    this.token = { value: j.accessToken, expiresAt: this.o.clock.now().getTime() + ttl };
-    return j.accessToken;
+    return { value: token.data.accessToken, expiresInMs: token.data.expireIn * 1000 };
   }
 
-  private async fetchJson(url: string, method: string, body: unknown, headers: Record<string, string>, limited = true): Promise<ApiAnswer> {
+  private async fetchJson(url: string, method: "POST" | "PUT", body: unknown, headers: Record<string, string>, limited = true): Promise<ApiAnswer> {
     if (limited) await this.limiter.take();
-    let res: globalThis.Response;
-    try {
-      res = await fetch(url, {
-        method,
-        headers: { "content-type": "application/json", accept: "application/json", ...headers },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
-      });
-    } catch (err) {
-      throw new RetryableSendError(`network: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    const text = await res.text();
-    let json: unknown = {};
-    let raw: string | undefined;
-    try {
-      json = text ? JSON.parse(text) : {};
-    } catch {
-      raw = text.slice(0, 2000);
-      json = { raw: raw.slice(0, 200) };
-    }
-    return { status: res.status, json, raw, retryAfter: res.headers.get("retry-after") };
+    // Errors name the path only: a session webhook's query is its credential.
+    const res = await fetchJson(url, { method, body, headers, what: `DingTalk ${method} ${url.split("?")[0]}`, timeoutMs: this.o.timeoutMs ?? 10_000 });
+    // An empty body reads as {}, a non-JSON one (an HTML block page…) as { raw } so errors can quote it.
+    return { ...res, json: res.json ?? (res.raw !== undefined ? { raw: res.raw.slice(0, 200) } : {}) };
   }
 }
 
-export interface ApiAnswer {
-  status: number;
-  json: unknown;
-  /** The body when it was not JSON (an HTML block page, a proxy error). */
-  raw?: string;
-  retryAfter: string | null;
-}
+/** DingTalk's answer; `json` is never undefined (see fetchJson). */
+export type ApiAnswer = JsonAnswer;
 
 const CONFIG_RETRY_MS = 5 * 60_000;
 

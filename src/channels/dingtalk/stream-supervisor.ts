@@ -19,6 +19,7 @@
 // one open-connection call per `silentAfterMs` of silence and loses nothing, since the old socket stays until the new
 // one is up.
 import type WebSocket from "ws";
+import { backoffMs } from "../../core/backoff.ts";
 import type { Logger } from "../../core/logger.ts";
 import { StreamAuthError, type LocalDWClient } from "./stream-client.ts";
 
@@ -37,7 +38,7 @@ export interface SupervisorTimings {
   watchdogEveryMs: number;
   /** Handshake (open-connection + WS open) must finish within this. Default 20 s. */
   connectTimeoutMs: number;
-  /** Back-off after failures: base and cap. Defaults 1 s and 60 s. */
+  /** Back-off after failures (core backoffMs): base and cap. Defaults 1 s and 60 s. */
   backoffBaseMs: number;
   backoffCapMs: number;
 }
@@ -236,9 +237,9 @@ export class StreamSupervisor {
     if (t - heard >= this.t.pingAfterMs) c.socket.ping();
   }
 
+  /** base × 2ⁿ after n failed attempts in a row (just base after a socket closed), capped; core back-off. */
   private backoff(): number {
-    const exp = Math.min(this.t.backoffCapMs, this.t.backoffBaseMs * 2 ** Math.min(this.failures, 16));
-    return Math.round(exp / 2 + jitter(exp / 2));
+    return backoffMs(this.failures + 1, this.t.backoffBaseMs, this.t.backoffCapMs);
   }
 
   private setState(next: State, why: string): void {

@@ -1,7 +1,9 @@
-// WeCom's JSON API with the access token handled: cached in process, refreshed 5 minutes before it expires,
-// fetched once for all concurrent callers, and refetched once at once when WeCom says it is no longer valid.
-// An API blocked by 45009 is not called until the block should be over (api-blocks.ts).
+// WeCom's JSON API with the access token handled (core AccessTokenCache: cached in process, refreshed 5 minutes
+// before it expires, fetched once for all concurrent callers) and refetched once at once when WeCom says it is no
+// longer valid. An API blocked by 45009 is not called until the block should be over (api-blocks.ts).
 // Failures become RetryableSendError / PermanentSendError, judged by errcode only (never errmsg).
+import { z } from "zod";
+import { AccessTokenCache, fetchJson } from "../../core/access-token.ts";
 import { PermanentSendError, RetryableSendError } from "../../core/app-error.ts";
 import type { Logger } from "../../core/logger.ts";
 import { ApiBlocks } from "./api-blocks.ts";
@@ -24,8 +26,11 @@ export interface WecomReply {
   [key: string]: unknown;
 }
 
+/** WeCom always answers with an errcode; anything else (a proxy page, {}) must not count as delivered. */
+const ReplySchema = z.looseObject({ errcode: z.number(), errmsg: z.string().optional() });
+const TokenReplySchema = z.object({ errcode: z.literal(0), access_token: z.string().min(1), expires_in: z.number().catch(7200) });
+
 const TOKEN_ERRORS = new Set([40014, 42001, 41001]);
-const REFRESH_EARLY_MS = 5 * 60_000;
 /** Settings an administrator must fix; retried slowly so nothing is lost meanwhile. */
 const CONFIG_ERRORS: Record<number, string> = {
   40001: "the secret is wrong: check WECOM_SECRET",
@@ -41,17 +46,16 @@ const RATE_LIMITED = 45009;
 const GETTOKEN = "/cgi-bin/gettoken";
 
 export class WecomApi {
-  private token: { value: string; refreshAt: number } | null = null;
-  private inflight: Promise<string> | null = null;
-  private readonly now: () => number;
+  private readonly tokens: AccessTokenCache;
   private readonly blocks: ApiBlocks;
 
   constructor(
     private readonly config: WecomApiConfig,
     private readonly opts: WecomApiOptions,
   ) {
-    this.now = opts.now ?? Date.now;
-    this.blocks = new ApiBlocks(this.now);
+    const now = opts.now ?? Date.now;
+    this.blocks = new ApiBlocks(now);
+    this.tokens = new AccessTokenCache(() => this.fetchToken(), now);
   }
 
   /**
@@ -63,7 +67,7 @@ export class WecomApi {
     let token = await this.accessToken();
     let reply = await this.request("POST", `${path}?access_token=${encodeURIComponent(token)}`, body);
     if (TOKEN_ERRORS.has(reply.errcode)) {
-      this.invalidate(token);
+      this.tokens.invalidate(token);
       token = await this.accessToken();
       reply = await this.request("POST", `${path}?access_token=${encodeURIComponent(token)}`, body);
     }
@@ -78,53 +82,29 @@ export class WecomApi {
     if (wait > 0) throw new RetryableSendError(`WeCom ${path} is blocked after errcode ${RATE_LIMITED}; not called for another ${Math.ceil(wait / 1000)} s`, wait);
   }
 
-  async accessToken(): Promise<string> {
-    if (this.token && this.now() < this.token.refreshAt) return this.token.value;
-    // Single flight: concurrent callers share one gettoken (WeCom throttles frequent calls).
-    this.inflight ??= this.fetchToken().finally(() => (this.inflight = null));
-    return this.inflight;
+  /** Single flight: concurrent callers share one gettoken (WeCom throttles frequent calls). */
+  accessToken(): Promise<string> {
+    return this.tokens.get();
   }
 
-  private invalidate(token: string): void {
-    if (this.token?.value === token) this.token = null; // another caller may already hold a newer one
-  }
-
-  private async fetchToken(): Promise<string> {
+  private async fetchToken(): Promise<{ value: string; expiresInMs: number }> {
     this.checkNotBlocked(GETTOKEN);
     const q = `corpid=${encodeURIComponent(this.config.corpId)}&corpsecret=${encodeURIComponent(this.config.secret)}`;
     const reply = await this.request("GET", `${GETTOKEN}?${q}`);
-    const token = reply.access_token;
-    if (reply.errcode !== 0 || typeof token !== "string" || !token) throw this.failure(GETTOKEN, reply);
+    const token = TokenReplySchema.safeParse(reply);
+    if (!token.success) throw this.failure(GETTOKEN, reply);
     this.blocks.clear(GETTOKEN);
-    const expiresIn = typeof reply.expires_in === "number" ? reply.expires_in : 7200;
-    this.token = { value: token, refreshAt: this.now() + Math.max(0, expiresIn * 1000 - REFRESH_EARLY_MS) };
-    return token;
+    return { value: token.data.access_token, expiresInMs: token.data.expires_in * 1000 };
   }
 
   private async request(method: "GET" | "POST", pathAndQuery: string, body?: unknown): Promise<WecomReply> {
     const api = pathAndQuery.split("?")[0] ?? pathAndQuery; // never log the query: it holds the secret or token
-    let res: globalThis.Response;
-    try {
-      res = await fetch(`${this.config.apiBase}${pathAndQuery}`, {
-        method,
-        headers: body === undefined ? {} : { "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
-      });
-    } catch (err) {
-      throw new RetryableSendError(`WeCom ${api} unreachable: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    const text = await res.text().catch(() => "");
-    if (!res.ok) throw new RetryableSendError(`WeCom ${api} answered HTTP ${res.status}`);
-    let json: WecomReply | null = null;
-    try {
-      json = JSON.parse(text) as WecomReply;
-    } catch {
-      // handled below
-    }
-    // WeCom always sends errcode; anything else (a proxy page, {}) must not count as delivered.
-    if (!json || typeof json.errcode !== "number") throw new RetryableSendError(`WeCom ${api} answered without an errcode`);
-    return json;
+    const what = `WeCom ${api}`;
+    const res = await fetchJson(`${this.config.apiBase}${pathAndQuery}`, { method, body, what, timeoutMs: this.opts.timeoutMs ?? 10_000 });
+    if (res.status < 200 || res.status > 299) throw new RetryableSendError(`${what} answered HTTP ${res.status}`);
+    const reply = ReplySchema.safeParse(res.json);
+    if (!reply.success) throw new RetryableSendError(`${what} answered without an errcode`);
+    return reply.data;
   }
 
   private failure(api: string, reply: WecomReply): Error {

@@ -1,11 +1,11 @@
 // Delivers outbox messages as WeCom app messages (message/send) and card updates (update_template_card).
 // Every failure is a RetryableSendError or PermanentSendError; the outbox worker decides what happens next.
-import { PermanentSendError, RetryableSendError } from "../../core/app-error.ts";
+import { PermanentSendError } from "../../core/app-error.ts";
 import type { Card } from "../../core/card.ts";
 import type { Logger } from "../../core/logger.ts";
 import type { OutboundMessage, SendResult } from "../../core/outbound-message.ts";
 import type { ChannelSender } from "../../core/ports.ts";
-import { SlidingWindowLimiter, WECOM_MEMBER_WINDOWS } from "./rate-limiter.ts";
+import { WECOM_MEMBER_WINDOWS } from "./rate-limiter.ts";
 import { renderCard, renderCardUpdate, statusText } from "./render-card.ts";
 import type { WecomApi, WecomReply } from "./wecom-api.ts";
 
@@ -15,14 +15,13 @@ const TASK_ID_USED = 42014;
 
 export class WecomSender implements ChannelSender {
   readonly platform = "wecom" as const;
-  /** Enforced by the outbox from the database, across instances; the in-process limiter below is a second guard. */
+  /** Enforced by the outbox from the database, across instances (rate-limiter.ts). */
   readonly recipientLimits = WECOM_MEMBER_WINDOWS;
 
   constructor(
     private readonly api: WecomApi,
     private readonly agentId: number,
     private readonly log: Logger,
-    private readonly limiter = new SlidingWindowLimiter(),
   ) {}
 
   async send(m: OutboundMessage): Promise<SendResult> {
@@ -56,18 +55,10 @@ export class WecomSender implements ChannelSender {
     }
   }
 
-  /** One app message to one member, within WeCom's per-member limit. */
+  /** One app message to one member (the outbox has checked the member's limit). */
   private async sendMessage(touser: string, content: object, accept: readonly number[] = []): Promise<WecomReply> {
-    const wait = this.limiter.take(touser);
-    if (wait > 0) throw new RetryableSendError(`WeCom allows 30 messages a minute to one member; ${touser} is at the limit`, wait);
-    let reply: WecomReply;
-    try {
-      // No duplicate check: it drops any identical content to the member within the interval (README, "at least once").
-      reply = await this.api.post("/cgi-bin/message/send", { touser, agentid: this.agentId, ...content, safe: 0, enable_duplicate_check: 0 }, accept);
-    } catch (err) {
-      this.limiter.giveBack(touser); // refused, blocked or unreachable: this call used no slot of the member's
-      throw err;
-    }
+    // No duplicate check: it drops any identical content to the member within the interval (README, "at least once").
+    const reply = await this.api.post("/cgi-bin/message/send", { touser, agentid: this.agentId, ...content, safe: 0, enable_duplicate_check: 0 }, accept);
     if (typeof reply.invaliduser === "string" && reply.invaliduser.split("|").includes(touser)) {
       throw new PermanentSendError(`WeCom does not know member ${touser} (invaliduser)`);
     }
