@@ -63,8 +63,8 @@ export function planApproval(rep: ChainPerson, chain: readonly ChainPerson[], or
   // Climb only for the discount: a big order within authority goes straight to the director level.
   if (overRep) {
     for (const p of chain) {
-      // The director level is added last, once, whoever sits between.
-      if (director && p.id === director.id) break;
+      // The director level is added last, once; a named director replaces anyone else with the director role.
+      if (director && (p.id === director.id || (namedDirector && p.roles.includes("director")))) break;
       add(p, p.roles.includes("director") ? "director" : "manager");
       if (authorityOf(p, rules).limit.gte(discount)) {
         covered = true;
