@@ -66,7 +66,7 @@ export interface Bot {
 export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> {
   const log = opts.log ?? createLogger(env.LOG_LEVEL);
   const clock = opts.clock ?? systemClock;
-  const { db, org } = await openData(env, log, opts.database);
+  const { db, org } = await openData(env, log, opts.database, "server", clock.now());
 
   const rules = createRulesParser();
   const parser = opts.parser ?? (env.llm ? createLlmParser({ ...env.llm, fallback: rules, log: (m, e) => log.warn(m, e as Record<string, unknown>) }) : rules);
@@ -170,14 +170,16 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
 }
 
 /** Database migrated and the organisation loaded: what both the server and the job CLI start from. */
-async function openData(env: Env, log: Logger, given?: Database, role: LockRole = "server"): Promise<{ db: Database; org: OrgFile }> {
+// `now` is the clock's: prices loaded from the file are in force from then, so orders placed at that clock's
+// time find them (a test's fixed clock, a server's real one).
+async function openData(env: Env, log: Logger, given?: Database, role: LockRole = "server", now = new Date()): Promise<{ db: Database; org: OrgFile }> {
   // A broken org file stops start-up before anything is created or migrated, like a bad variable.
   const orgPath = env.ORG_FILE ?? DEMO_ORG_FILE;
   const org = loadOrgFile(orgPath);
   const db = given ?? (await openDatabase({ url: env.DATABASE_URL, pgliteDir: path.join(env.DATA_DIR, "pglite"), poolSize: env.DATABASE_POOL_SIZE, connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS, role }));
   const migrated = await migrate(db.sql, MIGRATIONS_DIR);
   log.info("database ready", { kind: db.kind, applied: migrated.applied });
-  const synced = await syncOrg(db.prisma, org);
+  const synced = await syncOrg(db.prisma, org, now);
   log.info("organisation loaded", { file: orgPath, ...synced });
   return { db, org };
 }

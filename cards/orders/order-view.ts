@@ -29,7 +29,7 @@ export const ORDER_STATUS_LABEL: Record<string, string> = {
 /** "电机A 200台 × ¥4,500（标价 ¥5,000，9折）= ¥900,000" */
 export function lineText(l: OrderLineView): string {
   const off = Number(l.discount) !== 0 ? `（标价 ${formatCny(l.listPrice)}，${formatDiscount(l.discount)}）` : "（标价）";
-  return `${l.name} ${l.quantity}${l.unit} × ${formatCny(l.unitPrice)}${off} = ${formatCny(l.total)}`;
+  return `${l.name} ${l.quantity}${l.unit} × ${formatCny(l.unitPrice)}${off}= ${formatCny(l.total)}`;
 }
 
 export function totalText(v: OrderTotalsView): string {

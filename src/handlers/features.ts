@@ -6,11 +6,12 @@ import type { Feature } from "./engine/feature.ts";
 import { buildRegistry } from "./engine/registry.ts";
 import { helpFeature } from "./help/help.feature.ts";
 import { metricsFeature } from "./metrics/metrics.feature.ts";
+import { ordersFeature } from "./orders/orders.feature.ts";
 import { poolFeature } from "./pool/pool.feature.ts";
 import { tasksFeature } from "./tasks/tasks.feature.ts";
 import { visitsFeature } from "./visits/visits.feature.ts";
 
-const features: Feature[] = [visitsFeature, customersFeature, poolFeature, tasksFeature, metricsFeature, helpFeature];
+const features: Feature[] = [visitsFeature, customersFeature, poolFeature, tasksFeature, metricsFeature, ordersFeature, helpFeature];
 
 // The pick card resumes any feature's "which customer?" request.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

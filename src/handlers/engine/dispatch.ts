@@ -96,13 +96,20 @@ async function routeMessage(ctx: HandlerContext, registry: Registry, text: strin
   }
   // A question the bot asked (a reason, a tracking number) takes the next message as its answer.
   if (await answerOpenQuestion(ctx, registry.questions, text)) return;
-  for (const { kind, twin } of registry.typed) {
+  // Typed twins of buttons. Several kinds may share a word (取消): it acts on the newest open card it fits.
+  const twins = registry.typed.flatMap(({ kind, twin }) => {
     const m = twin.pattern.exec(text);
-    if (!m) continue;
-    const card = twin.find ? await twin.find(ctx, m) : await latestActiveCard(ctx.tx, ctx.user.id, kind.spec.purpose);
-    if (!card || card.status !== "active") throw new AppError("nothing_to_act_on", twin.nothing);
-    if (card.expiresAt && card.expiresAt < ctx.now) throw new AppError("card_expired", "这张卡片已过期，请重新发送消息。");
-    return runAction(ctx, kind.actions[twin.verb] as CardAction, card, twin.arg?.(m));
+    return m ? [{ kind, twin, m }] : [];
+  });
+  if (twins.length) {
+    let best: { action: CardAction; card: CardRow; arg: string | undefined } | null = null;
+    for (const { kind, twin, m } of twins) {
+      const card = twin.find ? await twin.find(ctx, m) : await latestActiveCard(ctx.tx, ctx.user.id, kind.spec.purpose);
+      if (card?.status === "active" && (!best || card.createdAt > best.card.createdAt)) best = { action: kind.actions[twin.verb] as CardAction, card, arg: twin.arg?.(m) };
+    }
+    if (!best) throw new AppError("nothing_to_act_on", twins[0]!.twin.nothing);
+    if (best.card.expiresAt && best.card.expiresAt < ctx.now) throw new AppError("card_expired", "这张卡片已过期，请重新发送消息。");
+    return runAction(ctx, best.action, best.card, best.arg);
   }
   const command = registry.commands.find((c) => c.matches(text));
   if (command) return command.run(ctx, text);

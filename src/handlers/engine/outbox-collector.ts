@@ -92,10 +92,11 @@ export class OutboxCollector {
    * delivery cannot be changed in place (WeCom with its one-shot code spent), that copy is retired and the new
    * state arrives as a fresh card in the same thread.
    */
-  async updateThread(thread: string, render: (row: CardRow) => Card, status: CardStatus): Promise<void> {
+  async updateThread(thread: string, render: (row: CardRow) => Card, statusOf: CardStatus | ((row: CardRow) => CardStatus)): Promise<void> {
     for (const row of await cardsInThread(this.tx, thread)) {
       if (row.status === "expired") continue;
       const card = render(row);
+      const status = typeof statusOf === "function" ? statusOf(row) : statusOf;
       if (this.canUpdateInPlace(row)) {
         await this.updateCard(row, card, status);
         continue;

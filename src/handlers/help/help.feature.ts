@@ -1,5 +1,5 @@
 // 帮助, and what is said to anything not understood. Orders, approvals and shipments answer "not yet" until
-// their features land.
+// their features land. Orders and approvals are in orders/.
 import type { Feature } from "../engine/feature.ts";
 import { handleHelp, handleNotYet, handleUnknown } from "./help.handler.ts";
 
@@ -8,8 +8,6 @@ export const helpFeature: Feature = {
   intents: {
     help: (ctx) => handleHelp(ctx),
     unknown: (ctx, _intent, text) => handleUnknown(ctx, text),
-    place_order: (ctx) => handleNotYet(ctx, "下单"),
-    decide_approval: (ctx) => handleNotYet(ctx, "审批"),
     confirm_shipment: (ctx) => handleNotYet(ctx, "发货确认"),
     report_shipment_problem: (ctx) => handleNotYet(ctx, "发货确认"),
   },

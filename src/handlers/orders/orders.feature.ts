@@ -1,0 +1,15 @@
+// Orders and discount approvals: 下单 … → priced by the order engine, checked, approved at once within the rep's
+// authority or sent to the approvers as cards; 同意/驳回, 撤回, 订单 SO-…, 我的订单.
+import type { Feature } from "../engine/feature.ts";
+import { approvalKind, handleDecideApproval, rejectReason } from "./approval.handler.ts";
+import { orderCommands, orderKind } from "./order-queries.handler.ts";
+import { draftPending, handlePlaceOrder, orderDraftKind, orderPick } from "./place-order.handler.ts";
+
+export const ordersFeature: Feature = {
+  name: "orders",
+  intents: { place_order: handlePlaceOrder, decide_approval: handleDecideApproval },
+  cards: [orderKind, orderDraftKind, approvalKind],
+  pending: [orderPick, draftPending],
+  questions: [rejectReason],
+  commands: orderCommands,
+};

@@ -1,0 +1,148 @@
+// "下单 华东机电 电机A 200台 单价4500" → products matched to the price list, the customer resolved (asked on a
+// card when unclear; a new customer only after confirmation; a colleague's refused) → the order engine prices,
+// checks and places it → the rep's order card, and an approval card to the first approver when needed.
+// Free text read as an order without an explicit 下单 first gets a draft card, so a misunderstanding never
+// becomes an order; so does a possible duplicate.
+import { z } from "zod";
+import { newCardRef } from "../../../cards/card-ref.ts";
+import { orderDraftCard, orderDraftSpec } from "../../../cards/orders/order-draft.card.ts";
+import { AppError } from "../../core/app-error.ts";
+import { decidedCard } from "../../core/card.ts";
+import { money, moneyText } from "../../core/money.ts";
+import { audit } from "../../domain/audit/audit.repo.ts";
+import { createCustomer, customerOwners, getCustomer } from "../../domain/customers/customer.repo.ts";
+import { listProducts, previewOrder } from "../../domain/orders/order.service.ts";
+import { matchProduct } from "../../domain/orders/product-match.ts";
+import { normalizeCompanyName, type IntentOf } from "../../nlu/index.ts";
+import { askWhichCustomer, defineCustomerPick, PickBaseSchema, resolveCustomer, teachAlias } from "../customers/which-customer.ts";
+import { defineCardKind } from "../engine/card-kind.ts";
+import type { HandlerContext } from "../engine/handler-context.ts";
+import { definePending, openPending, takePending } from "../engine/pending.ts";
+import { totalsOfPriced } from "./order-views.ts";
+import { requestOf, submitOrder } from "./submit-order.ts";
+
+/** Words that make a message an explicit order: submitted at once when everything is resolved. */
+const EXPLICIT = /^(?:请|麻烦)?(?:帮我)?(?:下单|下个单|下一单|报单|报个单|新单|补单|下但)/;
+
+const ItemSchema = z.object({ sku: z.string(), name: z.string(), quantity: z.number().int().positive(), unitPrice: z.string().optional() });
+export const OrderDraftSchema = z.object({
+  items: z.array(ItemSchema).min(1),
+  discount: z.string().optional(),
+  reason: z.string().optional(),
+  explicit: z.boolean(),
+});
+export type OrderDraft = z.infer<typeof OrderDraftSchema>;
+
+export function mayOrder(roles: readonly string[]): boolean {
+  return roles.some((r) => r === "rep" || r === "manager" || r === "director");
+}
+
+export async function handlePlaceOrder(ctx: HandlerContext, intent: IntentOf<"place_order">, text: string): Promise<void> {
+  if (!mayOrder(ctx.user.roles)) throw new AppError("order_not_allowed", "只有销售、经理和总监可以下单。");
+  const draft: OrderDraft = {
+    items: await matchItems(ctx, intent.items),
+    ...(intent.discount !== undefined ? { discount: money(intent.discount).toFixed(4) } : {}),
+    ...(intent.reason ? { reason: intent.reason } : {}),
+    explicit: EXPLICIT.test(text.trim()),
+  };
+  const name = intent.customer.trim();
+  const found = await resolveCustomer(ctx, name, "own_or_pool");
+  if (found.kind === "exact") return withCustomer(ctx, found.id, draft);
+  const candidates = found.kind === "ask" ? found.candidates : [];
+  const note = found.kind === "ask" && found.hidden > 0 ? "有名称相近的客户由其他同事负责；如果是同一家，请联系经理转交。" : undefined;
+  await askWhichCustomer(ctx, orderPick, { query: name, candidates, ...draft }, note);
+}
+
+/** Every item against the price list: unknown → refused with the closest names; unclear → asked. */
+async function matchItems(ctx: HandlerContext, items: IntentOf<"place_order">["items"]): Promise<OrderDraft["items"]> {
+  const products = await listProducts(ctx.tx);
+  return items.map((item) => {
+    if (!Number.isInteger(item.quantity) || item.quantity <= 0) {
+      throw new AppError("bad_quantity", `「${item.product}」的数量 ${item.quantity} 不是正整数，请写整数，例如：${item.product} 200台`);
+    }
+    const m = matchProduct(item.product, products);
+    if (m.kind === "none") {
+      throw new AppError("unknown_product", `价格表里没有「${item.product}」${m.closest.length ? `，是不是：${m.closest.join("、")}？` : "。"}请用价格表里的名称重新下单。`);
+    }
+    if (m.kind === "ambiguous") {
+      throw new AppError("ambiguous_product", `「${item.product}」可能是：${m.candidates.map((c) => c.name).join("、")}，请写明是哪一个后重新下单。`);
+    }
+    return { sku: m.product.sku, name: m.product.name, quantity: item.quantity, ...(item.unit_price !== undefined ? { unitPrice: moneyText(item.unit_price) } : {}) };
+  });
+}
+
+/** The order waits while the rep picks (or confirms a new) customer. */
+export const orderPick = defineCustomerPick({
+  kind: "place_order",
+  schema: PickBaseSchema.extend(OrderDraftSchema.shape),
+  allowNew: true,
+  what: "下单",
+  resume: async (ctx, data, choice) => {
+    const { query, candidates: _c, ...draft } = data;
+    if (choice.kind === "existing") {
+      await withCustomer(ctx, choice.id, draft);
+      await teachAlias(ctx, choice.id, query);
+      return;
+    }
+    const c = await createCustomer(ctx.tx, { name: choice.name, normalizedName: normalizeCompanyName(choice.name), ownerId: ctx.user.id, createdById: ctx.user.id });
+    await audit(ctx.tx, { actorId: ctx.user.id, action: "customer.create", entityType: "customer", entityId: c.id, after: c, eventId: ctx.eventId });
+    await withCustomer(ctx, c.id, draft);
+  },
+  done: (choice) => `已选择「${choice.name}」`,
+});
+
+async function withCustomer(ctx: HandlerContext, customerId: string, draft: OrderDraft): Promise<void> {
+  const owner = (await customerOwners(ctx.tx, [customerId])).get(customerId) ?? null;
+  const customer = await getCustomer(ctx.tx, customerId);
+  if (!customer) throw new AppError("customer_not_found", "没有找到这个客户。");
+  if (owner === null) throw new AppError("order_pool_customer", `「${customer.name}」在公海中，先发送「领取 ${customer.name}」认领，再下单。`);
+  if (owner !== ctx.user.id) throw new AppError("order_not_your_customer", `「${customer.name}」不是你的客户，不能为它下单；如需接手请联系经理转交。`);
+  if (!draft.explicit) return showDraft(ctx, customerId, draft);
+  const r = await submitOrder(ctx, customerId, draft, false);
+  if (r.kind === "duplicate") await showDraft(ctx, customerId, draft, r.warning);
+}
+
+const DraftPendingSchema = OrderDraftSchema.extend({ customerId: z.string(), confirmDuplicate: z.boolean() });
+
+/** A draft waiting for 提交 (or 取消). */
+export const draftPending = definePending<z.infer<typeof DraftPendingSchema>, "submit">({
+  kind: "order_draft",
+  schema: DraftPendingSchema,
+  ttlMs: 24 * 3600_000,
+  resume: async (ctx, data) => {
+    const { customerId, confirmDuplicate, ...draft } = data;
+    const r = await submitOrder(ctx, customerId, draft, confirmDuplicate);
+    // A duplicate that appeared since the draft was shown: ask again, with the warning.
+    if (r.kind === "duplicate") await showDraft(ctx, customerId, draft, r.warning);
+  },
+});
+
+async function showDraft(ctx: HandlerContext, customerId: string, draft: OrderDraft, warning?: string): Promise<void> {
+  const customer = await getCustomer(ctx.tx, customerId);
+  const preview = totalsOfPriced(await previewOrder(ctx.tx, requestOf(customerId, draft, ctx.eventId), ctx.now, ctx.rules));
+  const pending = await openPending(ctx, draftPending, { ...draft, customerId, confirmDuplicate: warning !== undefined });
+  const card = orderDraftCard({ ref: newCardRef(), customer: customer?.name ?? "", ...preview, ...(warning ? { warning } : {}) });
+  await ctx.out.replyCard(card, { subjectType: "pending_action", subjectId: pending.id, expiresAt: pending.expiresAt });
+}
+
+export const orderDraftKind = defineCardKind(orderDraftSpec, {
+  actions: {
+    submit: {
+      run: async (ctx, card) => {
+        const { data } = await takePending(ctx, [draftPending], card.subjectId, "confirmed");
+        await ctx.out.updateCard(card, decidedCard(card.view, "已提交"), "decided");
+        await draftPending.resume(ctx, data, "submit");
+      },
+    },
+    cancel: {
+      run: async (ctx, card) => {
+        await takePending(ctx, [draftPending], card.subjectId, "cancelled");
+        await ctx.out.updateCard(card, decidedCard(card.view, "已取消，没有下单", "info"), "decided");
+      },
+    },
+  },
+  typed: [
+    { pattern: /^(提交|确认提交|确认下单)$/, verb: "submit", nothing: "没有等待提交的订单。" },
+    { pattern: /^取消$/, verb: "cancel", nothing: "没有等待你确认的内容。" },
+  ],
+});
