@@ -223,7 +223,7 @@ describe("reminders and escalation", () => {
   it("reminds once after remindAfterHours, escalates once after escalateAfterHours with a note", async () => {
     const t0 = new Date("2026-12-10T09:00:00+08:00");
     const r = placed(await place([motorA(10, "4000")], { now: t0 })); // 王五 then 赵六
-    const mine = (list: { orderNumber: string }[]) => list.filter((s) => s.orderNumber === r.order.number);
+    const mine = <S extends { orderNumber: string }>(list: S[]) => list.filter((s) => s.orderNumber === r.order.number);
     expect(mine(await tx((t) => remindDue(t, new Date(t0.getTime() + 23 * H), rules)))).toHaveLength(0);
     const due = mine(await tx((t) => remindDue(t, new Date(t0.getTime() + 25 * H), rules)));
     expect(due.map((s) => s.approverId)).toEqual(["wangwu"]);
