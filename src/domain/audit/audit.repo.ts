@@ -1,5 +1,6 @@
 // Every change of a customer, order, approval or shipment: who, when, what (before/after).
-import type { Prisma, Tx } from "../tx.ts";
+import { toJsonValue } from "../json.ts";
+import type { Tx } from "../tx.ts";
 
 export interface AuditEntry {
   actorId: string | null;
@@ -13,7 +14,7 @@ export interface AuditEntry {
   at?: Date;
 }
 
-const json = (v: unknown) => (v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue));
+const json = (v: unknown) => (v === undefined ? undefined : toJsonValue(v));
 
 export async function audit(tx: Tx, e: AuditEntry): Promise<void> {
   await tx.auditLog.create({

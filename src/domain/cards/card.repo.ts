@@ -1,7 +1,8 @@
 // Cards we sent. One row is one delivery (what one person sees on one platform); the deliveries of one logical
 // card share a `thread`, so a decision can update every copy. Views are read back through CardSchema.
+import { toJsonValue } from "../json.ts";
 import { CardSchema, type Card } from "../../core/card.ts";
-import type { Prisma, Tx } from "../tx.ts";
+import type { Tx } from "../tx.ts";
 
 export type CardStatus = "active" | "decided" | "expired";
 
@@ -15,7 +16,7 @@ export interface CardMetaInput {
   conversation?: unknown;
 }
 
-const toJson = (v: unknown) => structuredClone(v) as Prisma.InputJsonValue;
+const toJson = toJsonValue;
 
 export async function saveCard(tx: Tx, card: Card, meta: CardMetaInput): Promise<void> {
   await tx.card.create({

@@ -1,15 +1,16 @@
 // A parsed request waiting for the user's choice on a card (which customer, create a new one?).
 // kind says what to resume: "log_visit" (record the visit), "lookup_customer" (show the profile) or
 // "claim_customer" (take it from the public pool).
+import { toJsonValue } from "../json.ts";
 import type { PendingAction, PendingActionStatus } from "../../generated/prisma/client.ts";
-import type { Prisma, Tx } from "../tx.ts";
+import type { Tx } from "../tx.ts";
 
 /** A stored request. Its payload is unchecked JSON: the caller reads it through its kind's own schema. */
 export type PendingActionRow = Omit<PendingAction, "payload"> & { payload: unknown };
 
 export async function createPendingAction(tx: Tx, userId: string, kind: string, payload: unknown, expiresAt: Date) {
   return tx.pendingAction.create({
-    data: { userId, kind, payload: JSON.parse(JSON.stringify(payload)) as Prisma.InputJsonValue, expiresAt },
+    data: { userId, kind, payload: toJsonValue(payload), expiresAt },
   });
 }
 

@@ -1,11 +1,12 @@
 // The outbox: everything to send. Handlers enqueue inside their transaction (so a reply exists exactly when
 // the change it reports does); the outbox worker claims and delivers with retry.
+import { toJsonValue } from "../json.ts";
 import { z } from "zod";
 import { OutboundMessageSchema, type OutboundMessage, type SendResult } from "../../core/outbound-message.ts";
 import type { ClaimedOutboxMessage, OutboxStore } from "../../core/ports.ts";
 import type { SqlRunner } from "../../db/sql-runner.ts";
 import { renewLease } from "./lease.repo.ts";
-import type { Prisma, Tx } from "../tx.ts";
+import type { Tx } from "../tx.ts";
 import { REFUSAL_KEEP_MS } from "./refusal.ts";
 
 export async function enqueueMessages(tx: Tx, messages: OutboundMessage[]): Promise<void> {
@@ -16,7 +17,7 @@ export async function enqueueMessages(tx: Tx, messages: OutboundMessage[]): Prom
       recipient: m.recipient,
       userId: m.userId ?? null,
       kind: m.body.type,
-      payload: JSON.parse(JSON.stringify(m)) as Prisma.InputJsonValue,
+      payload: toJsonValue(m),
       dedupeKey: m.dedupeKey ?? null,
     })),
     skipDuplicates: true,
