@@ -119,7 +119,7 @@ describe("what is an order and what is not", () => {
     "a question is no decision: %s", async (text) => expect((await parse(text)).intent).toBe("unknown"));
 
   it("a complaint about transit is a problem, not a confirmation", async () => {
-    expect(await parse("SO-20261204-020 物流三天没更新了")).toMatchObject({ intent: "report_shipment_problem", reason: "物流三天没更新" });
+    expect(await parse("SO-20261204-020 物流三天没更新了")).toMatchObject({ intent: "report_shipment_problem", reason: "物流三天没更新了" });
     expect(await parse("发货 SO-20261204-019 顺丰 SF1234567890123")).toMatchObject({ intent: "confirm_shipment", carrier: "顺丰" });
   });
 

@@ -8,7 +8,11 @@
  *  - numbers: equal (1e-6); items: same length, each {product (case/space-insensitive), quantity, unit_price?}
  *  - free text (next_action, reason, task, summary): the actual text, without spaces and punctuation,
  *    contains the expected one and is at most 2×its length + 4 characters (so a whole message does not pass)
- *  - anything else (contact, carrier, order, tracking_no, kind, period, decision): equal after trimming
+ *  - carrier: equal in canonical form, the trade suffix (物流/快递/速运/快运/速递) dropped on both sides. The
+ *    parser returns the canonical name (安能, 德邦, 京东) so a shipment's carrier is one value whatever the rep
+ *    typed (德邦 / 德邦物流 / 德邦快递 are one carrier for reports and for tracking-number checks); a label
+ *    written as typed (安能物流) means the same carrier and must not count as a miss.
+ *  - anything else (contact, order, tracking_no, kind, period, decision): equal after trimming
  * Fields are only counted when expected; a field of a wrongly classified message counts as missed.
  */
 import { normalizeCompanyName } from "../customer-match.ts";
@@ -33,6 +37,8 @@ export interface LineResult {
 }
 
 const FREE_TEXT = new Set(["next_action", "reason", "task", "summary"]);
+/** 安能物流 → 安能, 顺丰速运 → 顺丰: the carrier's canonical form (中铁快运 → 中铁 on both sides alike). */
+export const canonicalCarrier = (s: string) => s.normalize("NFKC").trim().replace(/(?:物流|快递|速运|快运|速递)$/, "").toUpperCase();
 const squash = (s: string) => s.normalize("NFKC").replace(/[\s\p{P}\p{S}]+/gu, "").toLowerCase();
 
 function localStamp(iso: string, withTime: boolean, timeZone: string): string {
@@ -59,6 +65,7 @@ export function fieldMatches(field: string, expected: unknown, actual: unknown, 
       return e.unit_price === undefined || (typeof a.unit_price === "number" && Math.abs(Number(e.unit_price) - a.unit_price) < 1e-6);
     });
   }
+  if (field === "carrier") return canonicalCarrier(String(expected)) === canonicalCarrier(String(actual));
   if (FREE_TEXT.has(field)) {
     const e = squash(String(expected));
     const a = squash(String(actual));

@@ -8,6 +8,8 @@ export interface Facts {
   text: string;
   fields: string[];
   hasOrder: boolean;
+  /** Written as a form with labels (客户：… 产品：… 数量：… 单价：…), see readOrderForm. */
+  orderForm?: boolean;
   hasCarrierOrTracking: boolean;
   hasContact: boolean;
   hasFutureDate: boolean;
@@ -23,13 +25,25 @@ const HELP_FUZZY = /怎么用|使用说明|你能(?:帮我|为我|给我|帮)?(?
  * 这个机器人 looks like a company to the finders. Checked before customer look-ups.
  */
 const ABOUT_BOT = /(?:机器人|助手|小助理|bot|你)(?:都|还|到底)?(?:能|会|可以)(?:帮我)?(?:干|做|帮|些|啥|什么)|^(?:这个|这)?(?:怎么用|咋用|如何使用|怎么使用)|你都?会(?:些)?(?:什么|啥)/i;
+/** The bot's own actions, named as a topic: 下单怎么写, 报单的格式. */
+const BOT_ACTION = "(?:下单|下个单|报单|订单|拜访(?:记录)?|跟进(?:记录)?|认领(?:客户)?|审批|发货(?:信息)?|推迟|延期|待办|任务|业绩)";
+/**
+ * The action first and the how-to after it (下单怎么写格式, 报单该怎么填, 认领客户如何操作), or its form asked
+ * for (下单格式, 拜访记录的模板): a question about the bot, not an order or a visit.
+ */
+const HOW_TO_TOPIC = new RegExp(
+  `^(?:请问|问下|问一下)?(?:我)?(?:想|要)?(?:${BOT_ACTION}){1,2}(?:的话)?(?:要|该|应该|得|需要)?(?:怎么|如何|咋|怎样)(?:写|填|弄|操作|用|录|发|搞|报|做|提交|下|说|输入|打)`,
+);
+/** 下单的模板发我一个: the form of an action asked for (its 一个 is no count of goods). */
+const FORM_ASK = new RegExp(`^(?:请问|问下|问一下)?(?:发个|给个|给我个?)?(?:${BOT_ACTION}){1,2}的?(?:格式|模板|写法|范例|示例|句式|样例)`);
 /** A how-to question ("怎么录拜访记录", "如何认领客户") asks about the bot, even when it names an action. */
 const HOW_TO = /^(?:请问|问下|问一下)?(?:怎么|如何|咋|怎样)(?:才能|能|可以)?(?:用|使用|录|记|填|写|下单|下个单|查|认领|领|设置|提交|操作|推迟|延期|完成|审批|发货|看|添加|新建|登记|上报)/;
 
-export const REJECT_WORDS = /驳回|拒绝|不同意|批不了|不能批|批不下来|不批|打回|否决|不通过|不行|不予|reject/i;
+// NG (no good) and 不OK only as a word of their own: 质检NG is a shipment problem's cause, not a decision.
+export const REJECT_WORDS = /驳回|拒绝|不同意|批不了|不能批|批不下来|不批|打回|否决|不通过|不行|不予|reject|不ok|(?:^|\s)NG(?=\s|[,，:：]|$)|denied|declined?/i;
 /** Shortage (没库存, 缺货), inability (发不了, 出不了库), damage (压坏, 破损), wrong (发错, 地址不对), delay. */
-export const PROBLEM_WORDS = /缺货|断货|(?:没|无|缺)有?(?:库存|现货|货)|库存(?:不够|不足|没了|为零|紧张)|(?:发|出|送|寄)不(?:了|出)|无法发货|不能发|问题|货损|破损|损坏|坏了|压坏|摔坏|(?:漏|错)发|发错|不对|写错|延迟|延误|拒收|停运|还差|丢件|丢失|质检|质量|退回|退货|异常|没到货|扣了|卡住|破了|碎了|裂了|划伤|变形|漏了|少了|短少|少发|多发|没(?:有)?(?:更新|动静|收到|送到)|(?:不|未)更新|一直没|还没到|查不到/;
-export const APPROVE_WORDS = /同意|批准|通过|批了|准了|可以|\bok\b|okay|行了|没问题|approve|准予|(?:^|\s)批(?:一下|下)?(?:\s|$)/i;
+export const PROBLEM_WORDS = /缺货|断货|售罄|(?:没|无|缺)有?(?:库存|现货|货)|(?:货|库存|现货|存货)(?:已经|都|也)?(?:没了|没有了|空了|卖完了|用完了)|库存(?:不够|不足|没了|为零|紧张)|(?:发|出|送|寄)不(?:了|出)|无法发货|不能发|问题|货损|破损|损坏|坏了|压坏|摔坏|(?:漏|错)发|发错|不对|写错|延迟|延误|拒收|停运|还差|丢件|丢失|质检|质量|退回|退货|异常|没到货|扣了|卡住|破了|碎了|裂了|划伤|变形|漏了|少了|短少|少发|多发|没(?:有)?(?:更新|动静|收到|送到)|(?:不|未)更新|一直没|还没到|查不到/;
+export const APPROVE_WORDS = /同意|批准|通过|批了|准了|可以|\bok\b|okay|行了|没问题|approve|准予|\bpass(?:ed)?\b|(?:^|\s)批(?:一下|下)?(?:\s|$)/i;
 /** SO-… 批了吗, 审批了没有, 通过没: asking about a decision is not making one. */
 const ASKS_ABOUT = /[吗么嘛][?？]?$|([批行能可])不\1|同意不同意|通过不通过|[?？]|了没有?|没有?$|是否|有没有|多久|什么时候|啥时候|何时|进度|到哪|怎么样了|咋样了|怎么还/;
 
@@ -64,6 +78,10 @@ const CLAIM_WORDS = /领取|认领|认领|领了|领一下|领个|我来领|我�
 const LOOKUP_WORDS = /^客户\s|^客户[:：]|^客户(?:信息|详情|档案|资料)|查|搜|情况|资料|档案|信息|详情|记录|联系人|负责人|谁在跟|谁负责|这个客户|进度|进展|动态|怎么样了|咋样了|^看看|帮我看|看一?下|发我/;
 /** A question about a customer (谁的客户, 跟进到哪了, 多少), unless the rep reports having done something (拜访了). */
 const QUESTION = /完成了?没有?$|谁|哪|啥|什么|怎么样|咋样|如何|多少|有没有|有无|是不是|是否|几[单个笔次家]|多久|吗$|[?？]$/;
+/** 客户问我们能让几个点, 他们问有没有现货: the customer's question, reported in a visit log, is not the rep's. */
+const REPORTED_QUESTION = /(?:(?:客户|对方|他们|她们|他|她|人家|采购|老板|[\u4e00-\u9fa5](?:总|经理|工|老板))(?:还|也|又|一直)?(?:问|询问|咨询|想知道|想了解)了?|问(?:了)?(?:我们|我|咱们|咱))[^\s，,。;；]*/g;
+/** 电机A现在报价多少, 伺服电机什么价: a price asked for. No price look-up exists, and the goods are no customer. */
+const PRICE_ASK = /(?:报价|价格|价钱|单价|售价|卖)(?:是|大概|现在|一般)?(?:多少|几|啥|什么)|多少钱|什么价|啥价|几块钱/;
 const DID_SOMETHING = /(?:拜访|回访|去|见|聊|打|通|约|谈|签|报)(?:了|过|完)/;
 /** 一会儿去华东机电, 下午就去X: a plan to go, said before going, is a visit to log even with no facts. */
 const GO_PLAN = /(?:一会儿?|待会儿?|等会儿?|等下|马上|这就|现在|准备|打算|计划|上午|下午|晚上|明天|后天|今天|回头|顺路)(?:就|要|再)?(?:去|过去|上门)(?![了过])/;
@@ -74,7 +92,8 @@ const VISIT_WORDS = /喝茶|喝酒|饭局|吃了?饭|拜访|拜方|联系了|见
  * they do not report a visit.
  */
 const PERIOD = /今天|今日|本周|这周|这个?礼拜|这星期|本月|这个?月|当月|上周|上个?月|今年|本季度?/;
-const COUNT_ASK = /(?:拜访|见|签|打|跑|去|谈|联系|回访|成交|开发|新增|约|加)(?:了|过)?(?:一共|总共|共)?(?:几|多少)/;
+// 卖了多少台, 卖出去多少, 开了几单: the rep's own sales counted too (not 今天要开几台 or 卖多少钱, a plan or a price).
+const COUNT_ASK = /(?:拜访|见|签|打|跑|去|谈|联系|回访|成交|开发|新增|约|加)(?:了|过)?(?:一共|总共|共)?(?:几|多少)|(?:卖(?:了|出去了?|出了|掉了)|销售?了|出货了)(?:一共|总共|共)?(?:几|多少)(?!钱)|(?:开|下|出)了(?:一共|总共|共)?(?:几|多少)单/;
 /** 未完成的订单, 还有哪些没做完, 订单完成了吗: "done" negated or asked about is a question, not a command. */
 const NOT_DONE = /[未没](?:有)?(?:完成|做完|弄完|办完|搞定|处理完?|办|跟完|跟进)|(?:完成|做完|弄完|办完|搞定|处理完|跟完|做好|弄好|办好)了?(?:吗|没有?|与否)|(?:都|是否|有没有)完成/;
 /** 还有哪些跟进没完成, 我还有几件事没办: what is still open on my list. */
@@ -89,7 +108,8 @@ const OFFICE_WHO = /谁(?:去|来|找|调|修|拿|帮|有|知道|能|会|可以|
 const OFFICE_EVENT = /开会|会议|例会|早会|周会|晨会|培训|团建|聚餐/;
 
 /** 下周下单, 准备下单, 可能要订: an order still to come is news from a visit, not an order to place. */
-const ORDER_HEDGE = /(?:准备|打算|可能|应该|考虑|计划|预计|有望|估计|也许|争取|等|想|会|再说|年后|明年|下(?:个)?(?:周|月|礼拜|星期|季度)|过(?:几|两)天|之后|以后)(?:再|就|要|会)?(?:下个?单|订|订购|订货)|(?:下个?单|订货)(?:吗|么|嘛|没|呢|的可能|意向)|没(?:有)?(?:下个?单|订)|不(?:下|订)/;
+// 如果能9折就下单, 价格合适的话再订: a condition still to be met.
+const ORDER_HEDGE = /(?:如果|要是|假如|假设|只要|若是|的话).{0,15}?(?:就|才|再|会)(?:能|会|可以)?(?:下个?单|订|签)|(?:准备|打算|可能|应该|考虑|计划|预计|有望|估计|也许|争取|等|想|会|再说|年后|明年|下(?:个)?(?:周|月|礼拜|星期|季度)|过(?:几|两)天|之后|以后)(?:再|就|要|会)?(?:下个?单|订|订购|订货)|(?:下个?单|订货)(?:吗|么|嘛|没|呢|的可能|意向)|没(?:有)?(?:下个?单|订)|不(?:下|订)/;
 /** A deal that is signed (签了合同, 成交了, 定下来了) is an order whatever else the message tells. */
 const SIGNED = /签(?:了|下|好了)(?:单|合同|约|下来)?|成交了?|定下来了|拍板了|敲定了/;
 const NOT_SIGNED = /没签|未签|还没|准备签|要签|能签|可以签|签不签|下周签|明天签|再签/;
@@ -135,17 +155,21 @@ export function classify(f: Facts): IntentName {
   }
 
   const bare = !f.hasContact && !f.hasFutureDate && !f.hasQuantity;
-  if ((HOW_TO.test(t) || ABOUT_BOT.test(t)) && bare && !f.hasMoney) return "help";
+  if ((HOW_TO.test(t) || ABOUT_BOT.test(t) || HOW_TO_TOPIC.test(t)) && bare && !f.hasMoney) return "help";
+  if (FORM_ASK.test(t) && !f.hasContact && !f.hasMoney) return "help";
 
   const head = f.fields.slice(0, 2).join(" ");
   const visitish = VISIT_WORDS.test(t) || f.hasContact;
   if (ORDER_TRIGGER.test(head) && f.hasQuantity && !ORDER_HEDGE.test(t)) return "place_order";
   if (ORDER_REQUEST.test(t) && f.hasQuantity && !visitish) return "place_order";
+  // Nobody fills in 客户：/产品：/数量： for anything but an order.
+  if (f.orderForm && f.company && f.hasQuantity && !ORDER_HEDGE.test(t)) return "place_order";
   if (f.hasQuantity && !ORDER_HEDGE.test(t) && isOrderByFacts(f, visitish)) return "place_order";
 
   const taskRef = TASK_REF.test(t);
   const suffixed = !!f.company?.hasOrgSuffix;
   if (PERIOD.test(t) && COUNT_ASK.test(t) && !f.hasContact && !suffixed) return "show_metrics";
+  if (PRICE_ASK.test(t) && bare && !f.hasMoney && f.company?.source === "position" && !suffixed) return "unknown";
   const notDone = NOT_DONE.test(t);
   if (notDone && TODO_PENDING.test(t) && !f.hasContact && !suffixed) return "list_todos";
   if (SNOOZE_WORDS.test(t) && OFFICE_EVENT.test(t) && !taskRef && !f.hasContact) return "unknown";
@@ -159,7 +183,7 @@ export function classify(f: Facts): IntentName {
   if (METRIC_WORDS.test(t) && !f.hasContact && (METRIC_ASK.test(t) || !METRIC_TALK.test(t))) return "show_metrics";
   if (CLAIM_WORDS.test(t) && f.company) return "claim_customer";
   if (CLAIM_SOFT.test(t) && f.company && !f.hasContact && !f.hasQuantity && !f.hasMoney) return "claim_customer";
-  const asks = LOOKUP_WORDS.test(t) || (QUESTION.test(t) && !DID_SOMETHING.test(t));
+  const asks = LOOKUP_WORDS.test(t) || (QUESTION.test(t.replace(REPORTED_QUESTION, " ")) && !DID_SOMETHING.test(t));
   if (f.company && asks && bare) return "lookup_customer";
   if (f.company) {
     const strong = f.company.source !== "position" || f.company.hasOrgSuffix;

@@ -10,6 +10,11 @@ const CJK = /[\u4e00-\u9fa5]/;
 const TWINS: [RegExp, string][] = [
   [/\b(?:PO|P\.O\.|order|orders)\s+from\b/gi, "下单 "],
   [/\bplace(?:d)?\s+(?:an?\s+)?order(?:\s+(?:for|with))?\b/gi, "下单 "],
+  // 下个order, 来个PO: the English noun after a Chinese verb of ordering is 单.
+  [/(下|报|开)(个|了|一个)?\s*(?:order|PO)\b/gi, "$1$2单 "],
+  [/来(?:了个|了一个|了|个|一个)\s*(?:order|PO)\b/gi, "新单 "],
+  // order / PO alone (order 华东机电 …, PO来了 蓝天环保 …) is the order itself; orders (plural) is a count below.
+  [/\b(?:order|PO)\b(?!\s*(?:号|单号|number|no\b))/gi, "订单 "],
   [/\b(?:visited|visiting|visit)\b/gi, "拜访了 "],
   [/\b(?:call(?:ed)?|phone(?:d)?)\s+with\b|\bcalled\b/gi, "电话 "],
   [/\b(?:met|meet|meeting)(?:\s+with)?\b/gi, "见了 "],

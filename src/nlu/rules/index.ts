@@ -11,7 +11,7 @@ import { pickContact, findContacts } from "./contacts.ts";
 import { findDateMentions, pickFutureMention } from "./dates.ts";
 import { findMoney, pickAmount } from "./money.ts";
 import { findCarrier, findOrders, findTrackingNo } from "./orders.ts";
-import { buildPlaceOrder } from "./order-items.ts";
+import { buildPlaceOrder, isOrderForm, readOrderForm } from "./order-items.ts";
 import { findQuantities, pickQuantity } from "./quantities.ts";
 import { buildCompleteTask, buildSnoozeTask } from "./tasks.ts";
 import { translateCodeSwitch } from "./code-switch.ts";
@@ -29,8 +29,11 @@ export function resolveKnownCustomer(name: string, known: string[] | undefined):
 
 export function parseWithRules(raw: string, ctx: ParseContext): Intent {
   const typed = normalizeText(raw).slice(0, 2000);
-  // Rules read the message without voice fillers and with English twins in Chinese; the summary keeps what was typed (full-width punctuation and all).
-  const text = cleanSpeech(translateCodeSwitch(typed));
+  // Rules read the message without voice fillers, with English twins in Chinese and without an order form's
+  // labels; the summary keeps what was typed (full-width punctuation and all).
+  const spoken = cleanSpeech(translateCodeSwitch(typed));
+  const orderForm = isOrderForm(spoken);
+  const text = readOrderForm(spoken);
   const tz = ctx.timeZone;
   const orders = findOrders(text);
   const noOrders = blank(text, orders);
@@ -47,6 +50,7 @@ export function parseWithRules(raw: string, ctx: ParseContext): Intent {
     text,
     fields: tokens(text),
     hasOrder: orders.length > 0,
+    orderForm,
     hasCarrierOrTracking: !!tracking || !!findCarrier(noOrders),
     hasContact: contacts.length > 0,
     hasFutureDate: !!due,

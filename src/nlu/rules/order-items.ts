@@ -76,7 +76,9 @@ export function splitOrder(text: string): { customer?: string; itemsText: string
     && findQuantities(fields[ti + 2]!.text).some((q) => q.index === 0) && isPlausibleCompany(ownerName, "strong")) {
     return { customer: ownerName, itemsText: text.slice(product.index, owner.index), itemsOffset: product.index };
   }
-  const next = restOfField ? { text: restOfField, index: f.index + f.text.length - restOfField.length } : fields[ti + 1];
+  let next = restOfField ? { text: restOfField, index: f.index + f.text.length - restOfField.length } : fields[ti + 1];
+  // 报单：客户 金川五金 …, 订单来了 蓝天环保 …: a label or the order's arrival stands between trigger and name.
+  for (let k = ti + 1; next && SKIP_AFTER_TRIGGER.test(next.text); k++) next = fields[k + (restOfField ? 0 : 1)];
   if (!next) return noTrigger(text);
   let name = cutName(cleanCustomer(next.text)) || cleanCustomer(next.text);
   const at = next.index + next.text.indexOf(name);
@@ -86,10 +88,39 @@ export function splitOrder(text: string): { customer?: string; itemsText: string
   return { customer: name, itemsText: text.slice(end), itemsOffset: end };
 }
 
+/** Fields between the order word and the name that are neither: a label (客户, 客户是) or the order's arrival (来了). */
+const SKIP_AFTER_TRIGGER = /^(?:客户|客户名称?|客户是|买方|甲方)$|^(?:又)?(?:来了|来啦|到了|进来了|过来了)$/;
+
+/**
+ * 客户：青山纸业；产品：电机A；数量：100台；单价：4800元 — an order dictated as a form. The labels are no
+ * part of a name or a product: 客户 stays as the word that introduces the name, the others go, and a count
+ * given without a unit (数量：100) gets one so it reads as a count.
+ */
+const FORM_LABEL = /(?:客户(?:名称|名)?|公司(?:名称)?|产品(?:名称)?|品名|货品|商品|型号|规格型号|物料|数量|单价|价格|折扣)\s*[:：]/g;
+
+export function isOrderForm(text: string): boolean {
+  const labels = new Set([...text.matchAll(FORM_LABEL)].map((m) => m[0].replace(/\s*[:：]$/, "")));
+  return labels.size >= 2 || (labels.size === 1 && ORDER_WORD.test(text));
+}
+
+export function readOrderForm(text: string): string {
+  if (!isOrderForm(text)) return text;
+  return text
+    .replace(/(?:客户|公司)(?:名称|名)?\s*[:：]\s*/g, "客户 ")
+    .replace(new RegExp(`数量\\s*[:：]\\s*(${NUM_SRC})(?!\\d|[.,]\\d|(?:${MULT_SRC})?[\\u4e00-\\u9fa5A-Za-z])`, "g"), "$1个")
+    .replace(/(?:产品(?:名称)?|品名|货品|商品|型号|规格型号|物料|数量)\s*[:：]\s*/g, " ")
+    .replace(/(单价|价格|折扣)\s*[:：]\s*/g, "$1");
+}
+
 /** 客户鑫源化工要2000个密封圈 单价3.5元: no order word, the customer is the message's company. */
 function noTrigger(text: string): { customer?: string; itemsText: string; itemsOffset: number } {
   const company = findCompany(text);
   if (!company) return { itemsText: text, itemsOffset: 0 };
+  // 伺服电机 20个 单价3200 客户 恒远机械: the goods come first, so only the name (and its label) goes.
+  if (findQuantities(text.slice(0, company.index)).length > 0) {
+    const label = /客户\s*$/.exec(text.slice(0, company.index));
+    return { customer: company.name, itemsText: blank(text, [{ index: label ? label.index : company.index, end: company.end }]), itemsOffset: 0 };
+  }
   return { customer: company.name, itemsText: blank(text, [{ index: 0, end: company.end }]), itemsOffset: 0 };
 }
 

@@ -36,8 +36,25 @@ const CARRIERS: [string, RegExp][] = [
   ["安能", /安能(?:物流)?/],
   ["中铁快运", /中铁快运/],
   ["宅急送", /宅急送/],
+  ["壹米滴答", /壹米滴答/],
+  ["天地华宇", /天地华宇/],
+  ["佳吉", /佳吉(?:快运|物流)?/],
+  ["顺心捷达", /顺心捷达/],
+  ["日日顺", /日日顺(?:物流)?/],
+  ["优速", /优速(?:快递|物流)?/],
+  ["FedEx", /FedEx|联邦快递/i],
+  ["DHL", /(?<![A-Za-z])DHL(?![A-Za-z])/i],
+  ["UPS", /(?<![A-Za-z])UPS(?![A-Za-z])/],
+  ["货拉拉", /货拉拉/],
   ["自提", /自提/],
 ];
+
+/**
+ * A carrier not listed, written with its trade's suffix as a field of its own (远成物流, 盛辉物流, 新邦快运):
+ * the canonical name is the part before the suffix, as for the listed ones (安能物流 → 安能).
+ */
+const SUFFIXED_CARRIER = /(?<=^|[\s,，。;；:：、])(?:走|用|发)?([\u4e00-\u9fa5]{2,4}?)(物流|快递|速运|快运|速递)(?=[\s,，。;；:：、]|$)/;
+const NOT_A_CARRIER = /[的了是在说没已还要]|^(?:今天|昨天|明天|这边|那边|仓库|客户|我们|他们|国内|国际|同城)$/;
 
 /** Tracking-number prefixes that give the carrier away. */
 const PREFIX_CARRIER: [RegExp, string][] = [
@@ -53,7 +70,10 @@ export function findCarrier(text: string): CarrierMention | undefined {
     const m = re.exec(text);
     if (m && (!best || m.index < best.index)) best = { carrier, index: m.index, end: m.index + m[0].length };
   }
-  return best;
+  if (best) return best;
+  const m = SUFFIXED_CARRIER.exec(text);
+  if (!m || NOT_A_CARRIER.test(m[1]!)) return undefined;
+  return { carrier: m[1]!, index: m.index, end: m.index + m[0].length };
 }
 
 export interface TrackingMention { tracking_no: string; index: number; end: number }

@@ -21,6 +21,11 @@ const CONNECTOR = /然后(?:呢|就是说?|就)?|就是说|就是(?=给|要|在|
 /** 那个 / 这个 as a hesitation at a clause start, before a name or a pronoun (那个华锐轴承, 那个我今天…). */
 const HESITATION = /(^|[\s,，。;；!！?？、])(?:那个|这个)(?=我|你|他|她|就|帮|给|跟|认领|查|看)/g;
 
+/** 那个 / 这个 / 就是 standing alone between pauses (帮我下单 那个 瑞丰钢构 …, 就是 东海造船 的 …): a hesitation. */
+const FILLER_FIELD = /(^|[\s,，。;；!！?？、])(?:那个|这个|就是说?|那么)(?=[\s,，。;；!！?？、]|$)/g;
+/** 就这样 / 就这些 / 先这样 closing a dictated message: the end of speaking, no content. */
+const SIGN_OFF = /(?:^|[\s,，。;；!！、])(?:就|先|暂时)?(?:这样|这些|这么多)(?:吧|了|哈|啊)?[。.!！~～]*$|(?:^|[\s,，。;；!！、])(?:完毕|over)[。.!！]*$/i;
+
 /**
  * 在 typed for 再 ("again"): after a time or a modal (下周一在联系, 要在对比, 这周五在过去) and before a
  * verb of contact or decision. 在X (at X) with a place after it is left alone.
@@ -40,6 +45,9 @@ const ORDER_SLIPS: [RegExp, string][] = [
   [/(?<!一)下但(?![是凡])/g, "下单"],
   [/下个蛋|下个但/g, "下个单"],
   [/定单/g, "订单"],
+  // 帮我下一单 / 报个单: an order asked for with 一 or 个 in the middle (下一单 alone may be "the next order").
+  [/(?<=帮我|帮忙|给我|麻烦|请|再)下一个?单/g, "下个单"],
+  [/报(?:个|一个|一)单/g, "报单"],
   [/同以(?![往前后上下为来及此])/g, "同意"],
   [/驳会|博回|驳灰/g, "驳回"],
 ];
@@ -52,6 +60,9 @@ export function cleanSpeech(text: string): string {
     .replace(CONNECTOR, "，")
     .replace(CLAUSE_START, "$1")
     .replace(HESITATION, "$1")
+    .replace(FILLER_FIELD, "$1")
+    .replace(SIGN_OFF, "")
+    .replace(/ {2,}/g, " ")
     .replace(CLAUSE_END, "")
     .replace(/[，,]\s*(?=[，,])/g, "")
     .replace(/^[\s，,]+|[\s，,]+$/g, "")

@@ -15,6 +15,9 @@ const IME_SLIPS: [RegExp, string][] = [
   [/微性|威信/g, "微信"],
   [/下(?:理|里)拜/g, "下礼拜"],
   [/报介/g, "报价"],
+  // 价 (jià) typed as 介/架 (jiè, jià) in a price word, with the figure after it: 单介3.5, 单架 820, 售介是99.
+  // Only before a figure: 简单介绍 and 单架飞机 are words.
+  [/(?<=[单售总])[介架](?=\s*[:：是为]?\s*[\d一二两三四五六七八九十¥￥])/g, "价"],
   [/([上中下])吾/g, "$1午"],
 ];
 

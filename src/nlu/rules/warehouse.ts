@@ -21,13 +21,16 @@ export function buildShipment(text: string, order: string): IntentOf<"confirm_sh
 /** A field that only flags a problem (缺货, 发不了, 出不了库) without saying what it is. */
 const PROBLEM_LABEL = /^(?:暂时|目前|现在)?(?:缺货|有问题|问题|异常|出问题了|(?:发|出|送|寄)(?:不了|不出去?)(?:库|货)?|无法发货|不能发货)$/;
 
-/** "仓库说没库存了" → "没库存": the clause naming the problem, without who reported it or a final 了. */
+/**
+ * "仓库说没库存了" → "没库存了": the clause naming the problem as written, without who reported it. The final
+ * 了 stays (型号发错了, 物流三天没更新了): it says the problem has happened, and the reason is shown as written.
+ */
 function problemClause(parts: string[]): string | undefined {
   const hit = parts.find((p) => !PROBLEM_LABEL.test(p) && PROBLEM_WORDS.test(p.replace(/没问题/g, "")));
   if (!hit) return undefined;
   const said = /^\S{1,6}?(?:说|反馈|反映|告诉我|讲)/.exec(hit);
   const rest = said && said[0].length < hit.length ? hit.slice(said[0].length) : hit;
-  return rest.replace(/了$/, "");
+  return rest;
 }
 
 export function buildProblem(text: string, order: string): IntentOf<"report_shipment_problem"> {
@@ -39,7 +42,7 @@ export function buildProblem(text: string, order: string): IntentOf<"report_ship
   return { intent: "report_shipment_problem", order, reason: (reason || "未说明").slice(0, 300) };
 }
 
-const DECISION_WORDS = /不同意|批不了|不能批|批不下来|驳回|拒绝|不批|打回|否决|不通过|不行|不予|同意|批准|通过|批了|准了|可以|\bok\b|okay|行了|没问题|准予|reject|approve|(?:^|\s)批(?:一下|下)?(?=\s|$)/gi;
+const DECISION_WORDS = /不同意|批不了|不能批|批不下来|驳回|拒绝|不批|打回|否决|不通过|不行|不予|不ok|同意|批准|通过|批了|准了|可以|\bok\b|okay|行了|没问题|准予|reject(?:ed)?|approved?|\bpass(?:ed)?\b|denied|declined?|(?:^|\s)NG(?=\s|[,，:：]|$)|(?:^|\s)批(?:一下|下)?(?=\s|$)/gi;
 
 export function buildApproval(text: string, order: string): IntentOf<"decide_approval"> {
   const decision = REJECT_WORDS.test(text) ? "reject" : "approve";
