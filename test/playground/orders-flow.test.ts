@@ -2,6 +2,8 @@
 // would use them: prices from the price list, approval cards to the right person, decisions shown on every
 // copy, foreign clicks and typed commands refused, double clicks and withdrawals, duplicates and refusals.
 import { describe, expect, it } from "vitest";
+import { approvalRemindersJob } from "../../jobs/approval-reminders.job.ts";
+import { runJob } from "../../jobs/scheduler.ts";
 import { normalizeCompanyName } from "../../src/nlu/index.ts";
 import { playgroundBot, type PlaygroundBot } from "../support/playground-bot.ts";
 import { eventually } from "../support/test-bot.ts";
@@ -134,5 +136,25 @@ describe("orders and discount approvals", () => {
     expect(h).toContain("赵六 驳回：价格太低 毛利不够");
     await t.pg.say("lisi", `订单 ${first.number}`);
     expect(await waitText(t, "lisi", /没有查看权限/)).toBeTruthy();
+  });
+
+  it("a waiting approval is in the approver's to-do, reminds once, then goes one level up", async () => {
+    await t.pg.say("zhangsan", "下单 华东机电 PLC控制器 2套 单价10800");
+    const repCard = await waitCard(t, "zhangsan", "order", 6);
+    const number = repCard.title.replace("订单 ", "");
+    await waitCard(t, "wangwu", "approval", 4);
+    await t.pg.say("wangwu", "我的待办");
+    const todo = await eventually(async () => (await cardsOf(t, "wangwu", "todo_list")).at(-1), "manager's to-do card");
+    expect(todo.lines?.join("\n")).toContain(number);
+
+    const at = (h: number) => new Date(Date.parse("2026-11-23T10:00:00+08:00") + h * 3600_000);
+    expect((await runJob(t.bot.deps, approvalRemindersJob, at(25))).result).toMatchObject({ reminded: 1, escalated: 0 });
+    expect(await waitText(t, "wangwu", new RegExp(`提醒：${number}`))).toContain("已等你审批");
+    expect((await runJob(t.bot.deps, approvalRemindersJob, at(26))).result).toMatchObject({ reminded: 0 });
+    expect((await runJob(t.bot.deps, approvalRemindersJob, at(49))).result).toMatchObject({ escalated: 1 });
+    const moved = await waitCard(t, "zhaoliu", "approval", 2);
+    expect(moved.title).toBe(`折扣审批 ${number}`);
+    await t.pg.say("zhaoliu", `同意 ${number}`);
+    expect(await waitText(t, "zhangsan", new RegExp(`${number}.*已批准`))).toContain("赵六 同意");
   });
 });

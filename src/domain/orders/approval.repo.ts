@@ -91,7 +91,7 @@ const pendingSelect = {
     select: {
       id: true,
       rule: true,
-      order: { select: { id: true, number: true, repId: true, total: true, discount: true, customer: { select: { name: true } } } },
+      order: { select: { id: true, number: true, repId: true, rep: { select: { name: true } }, total: true, discount: true, customer: { select: { name: true } } } },
     },
   },
 } as const;

@@ -474,6 +474,7 @@ const toPendingInfo = (s: PendingStepRow): PendingStepInfo => ({
   orderId: s.approval.order.id,
   orderNumber: s.approval.order.number,
   repId: s.approval.order.repId,
+  repName: s.approval.order.rep.name,
   customerName: s.approval.order.customer.name,
   total: money(s.approval.order.total),
   discount: money(s.approval.order.discount),

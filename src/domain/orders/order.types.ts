@@ -173,6 +173,7 @@ export interface PendingStepInfo {
   orderId: string;
   orderNumber: string;
   repId: string;
+  repName: string;
   customerName: string;
   total: Money;
   discount: Money;

@@ -13,14 +13,14 @@ import { customerHistory, decide, getOrder } from "../../domain/orders/order.ser
 import type { DecisionResult, OrderView } from "../../domain/orders/order.types.ts";
 import type { IntentOf } from "../../nlu/index.ts";
 import { defineCardKind, type Guard } from "../engine/card-kind.ts";
-import type { HandlerContext } from "../engine/handler-context.ts";
+import type { HandlerContext, UnitContext } from "../engine/handler-context.ts";
 import { defineTextPending, openPending } from "../engine/pending.ts";
 import { orderCardFor, renderDecided, threadOf, totalsOfPriced } from "./order-views.ts";
 
 const STEP_LEVEL: Record<number, string> = { 1: "第一步", 2: "第二步", 3: "第三步" };
 
 /** Sends the approval card for one step to its approver, in the order's thread. */
-export async function sendApprovalCard(ctx: HandlerContext, order: OrderView, step: { approverId: string; seq: number }, totalSteps: number, rule: string): Promise<void> {
+export async function sendApprovalCard(ctx: UnitContext, order: OrderView, step: { approverId: string; seq: number }, totalSteps: number, rule: string): Promise<void> {
   const h = await customerHistory(ctx.tx, order.customerId, order.id);
   const history = [
     ...(h.orders.length ? [`近期订单：${h.orders.map((o) => `${o.number} ${formatDiscount(o.discount)}`).join("，")}`] : ["该客户此前没有订单。"]),

@@ -7,6 +7,7 @@ import { effectiveDue, numberedOpenTasks } from "../../domain/tasks/task.service
 import { getUser, listUsers } from "../../domain/users/user.repo.ts";
 import type { AppDeps } from "../engine/app-deps.ts";
 import { runJobUnit, skip } from "../engine/unit-of-work.ts";
+import { approvalsFor } from "./list-todos.handler.ts";
 
 export async function everyone(deps: AppDeps): Promise<string[]> {
   return (await listUsers(deps.db)).map((u) => u.id);
@@ -21,15 +22,17 @@ export async function sendDailyTodo(deps: AppDeps, userId: string, period: strin
     // The card lists every open task, numbered as in 我的待办 (so 完成 2 means the same thing), but it is only
     // sent when something is due today or overdue.
     const tasks = await numberedOpenTasks(ctx.tx, userId);
-    if (!tasks.some((t) => effectiveDue(t) <= endOfDay)) skip();
+    const approvals = await approvalsFor(ctx.tx, userId);
+    if (!tasks.some((t) => effectiveDue(t) <= endOfDay) && !approvals.length) skip();
     const card = todoListCard({
       ref: newCardRef(),
       userName: user.name,
       now,
       tasks: tasks.map((t) => ({ title: t.title, customer: t.customer?.name ?? null, dueAt: effectiveDue(t) })),
       timeZone: ctx.timeZone,
+      approvals,
     });
-    await ctx.out.sendCardTo(userId, { ...card, title: `早上好，今天的待办（${tasks.length}）` }, {}, `job:daily-todo:${period}:${userId}`);
+    await ctx.out.sendCardTo(userId, { ...card, title: `早上好，今天的待办（${tasks.length}）${approvals.length ? `，待审批 ${approvals.length}` : ""}` }, {}, `job:daily-todo:${period}:${userId}`);
   });
   return r.status === "done" ? "sent" : r.status === "already" ? "already" : "nothing";
 }
