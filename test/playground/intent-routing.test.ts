@@ -1,21 +1,20 @@
 // Every intent the parser can produce reaches a handler and gets an answer; the ones whose flows have not
-// landed yet say so and store nothing. (The public pool's own suite is pool-claim.test.ts.)
+// landed yet say so and store nothing. (The public pool's own suite is pool-claim.test.ts; orders and
+// approvals have theirs in orders-flow.test.ts.)
 import { describe, expect, it } from "vitest";
 import { createRulesParser, INTENT_NAMES } from "../../src/nlu/index.ts";
 import { playgroundBot } from "../support/playground-bot.ts";
 
 const COMING: [string, string][] = [
-  ["place_order", "下单 华东机电 电机A 200台 单价4500"],
   ["confirm_shipment", "发货 SO-20261123-001 顺丰 SF1234567890123"],
   ["report_shipment_problem", "SO-20261123-001 缺货，发不了"],
-  ["decide_approval", "同意 SO-20261123-001"],
 ];
 
 describe("intent routing", () => {
   const t = playgroundBot();
 
   it("covers every intent of the schema", () => {
-    const answered = ["log_visit", "lookup_customer", "list_todos", "complete_task", "snooze_task", "claim_customer", "show_metrics", "help", "unknown", ...COMING.map(([i]) => i)];
+    const answered = ["log_visit", "lookup_customer", "list_todos", "complete_task", "snooze_task", "claim_customer", "show_metrics", "help", "unknown", "place_order", "decide_approval", ...COMING.map(([i]) => i)];
     expect([...INTENT_NAMES].sort()).toEqual(answered.sort());
   });
 
@@ -49,5 +48,12 @@ describe("intent routing", () => {
     expect(await t.pg.lastText("wangwu", COMING.length + 1)).toContain("没有找到客户「华东机电」");
     expect(await t.db.customer.count()).toBe(0);
     expect(await t.db.auditLog.count({ where: { action: "customer.claim" } })).toBe(0);
+  });
+
+  it("answers orders and approvals: an unknown order number is named, nothing stored", async () => {
+    await t.pg.say("wangwu", "同意 SO-20261123-001");
+    expect(await t.pg.lastText("wangwu", COMING.length + 2)).toBe("没有找到订单 SO-20261123-001，请检查单号。");
+    expect(await t.db.order.count()).toBe(0);
+    expect(await t.db.approval.count()).toBe(0);
   });
 });
