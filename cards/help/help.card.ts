@@ -9,10 +9,13 @@ export const HELP_EXAMPLES: { what: string; example: string }[] = [
   { what: "修改刚记录的拜访", example: "改 跟进 下周五下午3点" },
   { what: "公海领取", example: "领取 华东机电" },
   { what: "业绩统计", example: "本周业绩" },
+  { what: "下单", example: "下单 华东机电 电机A 200台 单价4500" },
+  { what: "审批（经理）", example: "同意 SO-20261123-001 / 驳回 SO-20261123-001 价格太低" },
+  { what: "查订单", example: "订单 SO-20261123-001 / 我的订单 / 撤回 SO-20261123-001" },
 ];
 
 /** Understood already, answered with "coming soon" until their flows land. */
-export const COMING_SOON = ["下单与折扣审批", "发货确认"];
+export const COMING_SOON = ["发货确认"];
 
 export function helpCard(ref: string, intro?: string): Card {
   return {

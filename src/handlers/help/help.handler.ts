@@ -22,5 +22,5 @@ export function handleUnsupported(ctx: HandlerContext, messageType: string): voi
 }
 
 export function handleNotYet(ctx: HandlerContext, what: string): void {
-  ctx.out.replyText(`「${what}」功能还在开发中，很快上线；这条消息没有记录任何内容。现在可以：记录拜访、查客户、看待办、领取公海客户、看业绩。发送「帮助」查看用法。`);
+  ctx.out.replyText(`「${what}」功能还在开发中，很快上线；这条消息没有记录任何内容。现在可以：记录拜访、查客户、看待办、领取公海客户、看业绩、下单和审批。发送「帮助」查看用法。`);
 }

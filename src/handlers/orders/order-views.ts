@@ -22,7 +22,15 @@ export function orderCardFor(ref: string, o: OrderView, next: string): Card {
   return orderCard({ ref, number: o.number, customer: o.customerName, status: o.status, next, ...totalsOfPriced(o), ...(o.reason ? { reason: o.reason } : {}) });
 }
 
-/** Every copy of an order's thread after a decision: the rep's order card rebuilt, approval cards closed. */
+/**
+ * Every copy of an order's thread after a decision: the rep's order card rebuilt (carrying the decision as its
+ * status once it has no buttons left, so a platform that can only relabel a button still says it), approval
+ * cards closed with who decided.
+ */
 export function renderDecided(o: OrderView, next: string, text: string, tone: "success" | "danger" | "info") {
-  return (row: CardRow): Card => (row.purpose === "order" ? orderCardFor(row.ref, o, next) : decidedCard(row.view, text, tone));
+  return (row: CardRow): Card => {
+    if (row.purpose !== "order") return decidedCard(row.view, text, tone);
+    const card = orderCardFor(row.ref, o, next);
+    return card.buttons.length ? card : { ...card, status: { text, tone } };
+  };
 }

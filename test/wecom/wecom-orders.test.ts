@@ -1,0 +1,47 @@
+// Orders and approvals over WeCom: the rep's order card and the manager's approval card are real template cards
+// at the WeCom API simulator; clicks come back as encrypted template_card_event callbacks; after a decision
+// both copies are updated (update_template_card with their one-shot codes) and the rep is told.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { normalizeCompanyName } from "../../src/nlu/index.ts";
+import { eventually } from "../support/test-bot.ts";
+import { cardsSentTo, startWecomHarness, textsSentTo, type SentCard, type WecomHarness } from "./wecom-harness.ts";
+
+let h: WecomHarness;
+beforeAll(async () => {
+  h = await startWecomHarness();
+  await h.bot.db.prisma.customer.create({ data: { name: "华东机电有限公司", normalizedName: normalizeCompanyName("华东机电有限公司"), ownerId: "zhangsan", aliases: [], tags: [] } });
+});
+afterAll(() => h?.close());
+
+const button = (card: SentCard, text: string) => {
+  const b = card.buttons.find((x) => x.text.startsWith(text));
+  if (!b) throw new Error(`no button ${text} on ${card.title}`);
+  return b;
+};
+
+describe("a discount approval on WeCom", () => {
+  it("goes to the manager as a card; a forwarded click is refused; 同意 updates every copy and tells the rep", async () => {
+    await h.driver.deliver(h.driver.textXml("ZhangSan", "下单 华东机电 变频器 20台 9折"));
+    const order = await eventually(() => cardsSentTo(h.sim, "ZhangSan").find((c) => c.title.startsWith("订单 SO-")), "the rep's order card");
+    const number = order.title.replace("订单 ", "");
+    const approval = await eventually(() => cardsSentTo(h.sim, "WangWu").find((c) => c.title === `折扣审批 ${number}`), "the manager's approval card");
+    expect(approval.buttons.map((b) => b.text)).toEqual(["同意", "驳回"]);
+
+    // 李四 got the card forwarded and clicks 同意: refused, nothing changes.
+    await h.driver.deliver(h.driver.cardEventXml({ from: "LiSi", eventKey: button(approval, "同意").key, taskId: approval.taskId, responseCode: h.sim.issueResponseCode() }));
+    await eventually(() => textsSentTo(h.sim, "LiSi").some((t) => t.includes("只有当前审批人王五可以审批")), "the refusal to 李四");
+    expect((await h.bot.db.prisma.order.findUniqueOrThrow({ where: { number } })).status).toBe("pending_approval");
+
+    const code = h.sim.issueResponseCode();
+    const updatesBefore = h.sim.updates.length;
+    await h.driver.deliver(h.driver.cardEventXml({ from: "WangWu", eventKey: button(approval, "同意").key, taskId: approval.taskId, responseCode: code }));
+    await eventually(() => textsSentTo(h.sim, "ZhangSan").some((t) => t.includes(`${number}`) && t.includes("已批准")), "the rep told");
+    expect((await h.bot.db.prisma.order.findUniqueOrThrow({ where: { number } })).status).toBe("approved");
+    // The manager's copy through the click's code; the rep's copy through its own (or re-sent).
+    await eventually(() => h.sim.updates.find((u) => u.response_code === code), "the manager's card updated");
+    await eventually(
+      () => h.sim.updates.slice(updatesBefore).find((u) => (u.userids as string[] | undefined)?.includes("ZhangSan") && JSON.stringify(u).includes("王五 已同意")),
+      "the rep's order card updated",
+    );
+  });
+});
