@@ -1,4 +1,4 @@
-// Lint = the architecture's import table as a check (architecture.md), plus a few correctness rules.
+// Lint = the architecture's import table as a check (README: layout and import rules), plus a few correctness rules.
 import tseslint from "typescript-eslint";
 
 const rooms = {
@@ -26,13 +26,13 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
-  restrict(["src/core/**"], rooms.core, "core may import only zod and shared helpers (architecture.md)"),
-  restrict(["src/domain/**"], rooms.domain, "domain may import core and db only (architecture.md)"),
-  restrict(["src/nlu/**"], rooms.nlu, "nlu may import core, openai and zod only (architecture.md)"),
-  restrict(["cards/**"], rooms.cards, "cards are pure: core card types in, Card out, no I/O (architecture.md)"),
-  restrict(["src/handlers/**"], rooms.handlers, "handlers may import core, domain, nlu and cards only (architecture.md)"),
-  restrict(["src/channels/**"], rooms.channels, "a channel may import core, express and its platform SDK only (architecture.md)"),
-  restrict(["jobs/**"], rooms.jobs, "jobs may import handlers and core only (architecture.md)"),
+  restrict(["src/core/**"], rooms.core, "core may import only zod and shared helpers (README: layout and import rules)"),
+  restrict(["src/domain/**"], rooms.domain, "domain may import core and db only (README: layout and import rules)"),
+  restrict(["src/nlu/**"], rooms.nlu, "nlu may import core, openai and zod only (README: layout and import rules)"),
+  restrict(["cards/**"], rooms.cards, "cards are pure: core card types in, Card out, no I/O (README: layout and import rules)"),
+  restrict(["src/handlers/**"], rooms.handlers, "handlers may import core, domain, nlu and cards only (README: layout and import rules)"),
+  restrict(["src/channels/**"], rooms.channels, "a channel may import core, express and its platform SDK only (README: layout and import rules)"),
+  restrict(["jobs/**"], rooms.jobs, "jobs may import handlers and core only (README: layout and import rules)"),
   {
     // One channel never imports another.
     files: ["src/channels/wecom/**"],

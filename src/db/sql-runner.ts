@@ -1,5 +1,5 @@
 // A tiny SQL interface over PGlite or a pg Pool, for the migrator and hot paths where per-row Prisma calls
-// cost more than the work (see data-layer.md). Business logic uses Prisma.
+// cost more than the work (README, "Data"). Business logic uses Prisma.
 import type { PGlite } from "@electric-sql/pglite";
 import type { Pool, PoolClient } from "pg";
 

@@ -1,4 +1,4 @@
-// A fake DingTalk for offline tests (protocols.md C2), grown from protocol-snippets/fake-dingtalk.mjs:
+// A fake DingTalk for offline tests (src/channels/dingtalk/README.md), grown from protocol-snippets/fake-dingtalk.mjs:
 // open-connection with single-use tickets valid 90 s, the Stream WebSocket (push frames, collect ACKs), the OpenAPI.
 import { randomUUID } from "node:crypto";
 import http from "node:http";
@@ -8,7 +8,7 @@ import { THROTTLE_FORMS, handleApi, newApiState, type ApiCall, type CardFault, t
 
 export const TOPIC_ROBOT = "/v1.0/im/bot/messages/get";
 export const TOPIC_CARD = "/v1.0/card/instances/callback";
-/** protocols.md B2: "Ticket valid 90 s, single use". */
+/** src/channels/dingtalk/README.md: "Ticket valid 90 s, single use". */
 export const TICKET_TTL_MS = 90_000;
 
 export interface Frame {
@@ -142,7 +142,7 @@ export async function startDingtalkGateway(opts: GatewayOptions = {}) {
 
   /**
    * A robot message as DingTalk sends it; 1:1 unless `group` names an openConversationId. In a group DingTalk
-   * removes the robot's own @-mention from the text and leaves its space (protocols.md B5 sample " 测试数据").
+   * removes the robot's own @-mention from the text and leaves its space (src/channels/dingtalk/README.md sample " 测试数据").
    */
   const robotMessage = (o: { staffId: string; text?: string; msgId?: string; group?: string; msgtype?: string; nick?: string; webhookExpiresAt?: number }) => ({
     conversationId: o.group ?? `cid-direct-${o.staffId}`,
@@ -164,7 +164,7 @@ export async function startDingtalkGateway(opts: GatewayOptions = {}) {
     ...(o.msgtype && o.msgtype !== "text" ? { content: { downloadCode: "x" } } : { text: { content: ` ${o.text ?? ""}` } }),
   });
 
-  /** A card button click (protocols.md B6). */
+  /** A card button click (src/channels/dingtalk/README.md). */
   const cardClick = (o: { outTrackId: string; userId: string; action: string; group?: string }) => ({
     type: "actionCallback",
     outTrackId: o.outTrackId,

@@ -1,4 +1,4 @@
-// The OpenAPI half of the fake DingTalk (protocols.md C2.4): tokens, session webhooks, robot sends, cards.
+// The OpenAPI half of the fake DingTalk (src/channels/dingtalk/README.md.4): tokens, session webhooks, robot sends, cards.
 // Records every call; checks the token header and that msgParam / cardParamMap values are strings. Tests inject
 // throttling and failures through `faults` / `cardFaults`.
 import { randomUUID } from "node:crypto";
@@ -47,7 +47,7 @@ export interface ApiState {
 const ok = (body: unknown): Reply => ({ status: 200, body });
 
 /**
- * DingTalk's throttling answers (open.dingtalk.com "调用频次与限流"; protocols.md B7). `wait` is 1 here (the real
+ * DingTalk's throttling answers (open.dingtalk.com "调用频次与限流"; src/channels/dingtalk/README.md). `wait` is 1 here (the real
  * block says 5) to keep tests short.
  */
 export const THROTTLE_FORMS = {

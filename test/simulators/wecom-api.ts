@@ -1,4 +1,4 @@
-// A local stand-in for WeCom's API (qyapi.weixin.qq.com), following protocols.md A3/C1: real HTTP on port 0,
+// A local stand-in for WeCom's API (qyapi.weixin.qq.com), following src/channels/wecom/README.md: real HTTP on port 0,
 // errors in errcode with HTTP 200, every request recorded. Tests point WECOM_API_BASE at `url`.
 import { randomBytes } from "node:crypto";
 import http from "node:http";
@@ -229,7 +229,7 @@ export class WecomApiSim {
   }
 }
 
-/** template_card rules from doc 90372 (as mirrored in protocols.md A3). */
+/** template_card rules from doc 90372 (as mirrored in src/channels/wecom/README.md). */
 function checkCard(card: Json | undefined, taskIds: Set<string>): Json | null {
   if (!card) return { errcode: 40058, errmsg: "template_card missing" };
   const bad = (errmsg: string) => ({ errcode: 40058, errmsg });

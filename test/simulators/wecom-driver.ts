@@ -1,4 +1,4 @@
-// Plays WeCom's side of the callback URL (protocols.md A1/A2/C1): builds plaintext XML, encrypts and signs it
+// Plays WeCom's side of the callback URL (src/channels/wecom/README.md): builds plaintext XML, encrypts and signs it
 // with the real @wecom/crypto, POSTs the envelope with a fresh timestamp/nonce, retries like WeCom does.
 import { randomBytes, randomInt } from "node:crypto";
 import http from "node:http";
@@ -64,7 +64,7 @@ export class WecomDriver {
     return this.xml(from, createTime, "event", `<Event>${cdata(event)}</Event><EventKey>${cdata(eventKey)}</EventKey>`);
   }
 
-  /** A button click on a template card (protocols.md A2, doc 90240). */
+  /** A button click on a template card (src/channels/wecom/README.md, doc 90240). */
   cardEventXml(c: { from: string; eventKey: string; taskId: string; responseCode: string; cardType?: string; createTime?: string }): string {
     const inner =
       `<Event>${cdata("template_card_event")}</Event><EventKey>${cdata(c.eventKey)}</EventKey><TaskId>${cdata(c.taskId)}</TaskId>` +

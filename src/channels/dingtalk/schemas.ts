@@ -1,4 +1,4 @@
-// zod shapes of what DingTalk sends us (protocols.md B3/B5/B6). Lenient on extra fields, strict on what we use.
+// zod shapes of what DingTalk sends us (src/channels/dingtalk/README.md). Lenient on extra fields, strict on what we use.
 import { z } from "zod";
 
 /** Robot message, the `data` of a Stream CALLBACK on /v1.0/im/bot/messages/get, or an HTTP-mode POST body. */

@@ -1,4 +1,4 @@
-// HTTP-mode callback signature (protocols.md B6): sign = base64(HmacSHA256(appSecret, timestamp + "\n" + appSecret)).
+// HTTP-mode callback signature (src/channels/dingtalk/README.md): sign = base64(HmacSHA256(appSecret, timestamp + "\n" + appSecret)).
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 export const MAX_SKEW_MS = 3600_000;

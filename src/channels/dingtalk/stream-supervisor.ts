@@ -12,7 +12,7 @@
 //   closes it or `drainMs` passes.
 // - break, then reconnect with back-off: the socket closed, or nothing (not even a pong) came back for `deadAfterMs`.
 //
-// Silence: DingTalk documents a server `ping` frame for health checks but no interval (protocols.md B3), and a WS
+// Silence: DingTalk documents a server `ping` frame for health checks but no interval (src/channels/dingtalk/README.md), and a WS
 // pong only proves the TCP path, not that the gateway still routes callbacks to this connection (a known failure:
 // sockets that answer pings but get nothing). So pongs feed only the dead-socket check, and `silentAfterMs` without a
 // downstream frame re-opens make-before-break. If the server does send nothing on an idle connection, that costs

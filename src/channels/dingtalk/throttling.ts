@@ -1,4 +1,4 @@
-// DingTalk's throttling answers (protocols.md B7; open.dingtalk.com "调用频次与限流"), in every form they come in:
+// DingTalk's throttling answers (src/channels/dingtalk/README.md; open.dingtalk.com "调用频次与限流"), in every form they come in:
 // - old-style errcode in an HTTP 200: 90002 (API-wide), 90018 (app × API QPS), 90019 (3rd-party app), 90020 (monthly quota);
 // - new-style codes, usually HTTP 403: Forbidden.AccessDenied.QpsLimitForApi / QpsLimitForAppkeyAndApi / ApiCountLimitForOrg;
 // - HTTP 429;

@@ -1,5 +1,5 @@
 // After a 45009 WeCom blocks that API for the whole app — 60 s, 60 min or a day, depending on which limit was
-// hit (protocols.md A3, doc 90454). Calling it again meanwhile only meets the block again, for every recipient,
+// hit (src/channels/wecom/README.md, doc 90454). Calling it again meanwhile only meets the block again, for every recipient,
 // so we stop calling that API for a while, longer each time it is still blocked, and start over after a success.
 const STEPS_MS = [60_000, 5 * 60_000, 60 * 60_000];
 

@@ -1,4 +1,4 @@
-// WeCom silently drops app messages beyond 30/min and 1000/h to one member (protocols.md A3). The sender declares
+// WeCom silently drops app messages beyond 30/min and 1000/h to one member (src/channels/wecom/README.md). The sender declares
 // these windows (WecomSender.recipientLimits) and the outbox enforces them from the database before each send, so
 // they hold across instances and a message over the limit waits for a free slot instead of being dropped. Only
 // delivered messages count, so a failed call (refused, blocked, unreachable) uses no slot.

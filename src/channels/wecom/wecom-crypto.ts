@@ -1,4 +1,4 @@
-// Callback authentication (protocols.md A1): the signature is checked before anything is decrypted, and the
+// Callback authentication (src/channels/wecom/README.md): the signature is checked before anything is decrypted, and the
 // decrypted receiveid must be our CorpID. Every failure is a WecomInputError (a 4xx), never a crash.
 import { timingSafeEqual } from "node:crypto";
 import { decrypt, getSignature } from "@wecom/crypto";

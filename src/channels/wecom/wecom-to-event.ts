@@ -36,7 +36,7 @@ function build(m: WecomMessage): InboundEvent | null {
   return null; // subscribe, unsubscribe, location reports…: acked and ignored
 }
 
-/** Messages are deduplicated by MsgId (protocols.md A4); the fallback only guards against a missing one. */
+/** Messages are deduplicated by MsgId (src/channels/wecom/README.md); the fallback only guards against a missing one. */
 function messageId(m: WecomMessage): string {
   return m.MsgId ? `msg:${m.MsgId}` : `msg:${m.FromUserName}:${m.CreateTime}:${m.MsgType}`;
 }

@@ -66,7 +66,7 @@ export const EnvelopeSchema = z.object({
 });
 export type Envelope = z.infer<typeof EnvelopeSchema>;
 
-/** The decrypted message or event (protocols.md A2); only the fields we use, unknown ones are dropped. */
+/** The decrypted message or event (src/channels/wecom/README.md); only the fields we use, unknown ones are dropped. */
 export const WecomMessageSchema = z.object({
   ToUserName: z.string().min(1).max(128),
   FromUserName: z.string().min(1).max(256),

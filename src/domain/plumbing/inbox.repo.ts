@@ -1,6 +1,6 @@
 // The inbox: every accepted platform event, written before the platform gets its ack. On the hot path
 // accepts are gathered for a couple of milliseconds and written with one multi-row insert
-// (ON CONFLICT DO NOTHING), which is what keeps the callback p99 low under load (data-layer.md).
+// (ON CONFLICT DO NOTHING), which is what keeps the callback p99 low under load (README.md (data)).
 import { withoutNul, type InboundEvent } from "../../core/inbound-event.ts";
 import type { AcceptOutcome, ClaimedInboxEvent, InboxStore } from "../../core/ports.ts";
 import { isConnectionError } from "../../db/pg-pool.ts";
