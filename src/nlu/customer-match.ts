@@ -11,6 +11,7 @@
  *               best candidate below EXACT_MIN (0.8): the bot asks instead of guessing
  *  - exact:     the best candidate scores ≥ EXACT_MIN and every other one is more than CLOSE_GAP behind
  */
+import { distance } from "fastest-levenshtein";
 export const MATCH_MIN = 0.6;
 export const EXACT_MIN = 0.8;
 export const CLOSE_GAP = 0.1;
@@ -79,19 +80,8 @@ export function normalizeCompanyName(name: string): string {
   return s || cleanName(name);
 }
 
-export function levenshtein(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= y.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[y.length]!;
-}
+/** Edit distance (a maintained implementation; names here are BMP characters, one code unit each). */
+export const levenshtein = (a: string, b: string): number => distance(a, b);
 
 /** Similarity of two already-normalised names, 0..1. */
 export function nameSimilarity(a: string, b: string): number {

@@ -1,6 +1,7 @@
 // Which price-list product a rep meant by the name as written (电机A, A型电机, MOTOR-A, "motor a", ＭＯＴＯＲ－Ａ).
 // Pure: the caller passes the products. Nothing is guessed: a unique exact key is a match; a partial match, even
 // a single one, comes back as `ambiguous` so the handler asks on a card before an order is priced with it.
+import { distance } from "fastest-levenshtein";
 
 export interface MatchableProduct {
   sku: string;
@@ -55,7 +56,7 @@ export function similarity(a: string, b: string): number {
   const shared = sharedChars(a, b);
   if (shared === 0) return 0;
   const maxLen = Math.max(a.length, b.length);
-  const edit = 1 - levenshtein(a, b) / maxLen;
+  const edit = 1 - distance(a, b) / maxLen;
   return (edit + (2 * shared) / (a.length + b.length)) / 2;
 }
 
@@ -71,19 +72,4 @@ function sharedChars(a: string, b: string): number {
     }
   }
   return n;
-}
-
-function levenshtein(a: string, b: string): number {
-  const s = [...a];
-  const t = [...b];
-  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= s.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= t.length; j++) {
-      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-    }
-    prev = cur;
-  }
-  return prev[t.length]!;
 }
