@@ -1,6 +1,6 @@
 import type { Card } from "../../src/core/card.ts";
 import { formatLocal } from "../../src/core/local-time.ts";
-import { formatCny } from "../../src/core/money.ts";
+import { discountFraction, formatCny, formatDiscount, money } from "../../src/core/money.ts";
 import { STAGES } from "../customers/customer-profile.card.ts";
 
 const KINDS: Record<string, string> = { visit: "拜访", call: "电话", message: "消息" };
@@ -21,7 +21,9 @@ export interface MetricsView {
   visitsByKind: { kind: string; count: number }[];
   newCustomers: number;
   /** amount: yuan as exact text ("12345.50"), from the database's Decimal sum */
-  orders: { count: number; amount: string };
+  orders: { count: number; amount: string; listAmount?: string };
+  /** Approvals of the scope's orders decided in the period: median and slowest hours to decide. */
+  approvals?: { decided: number; medianHours: number | null; maxHours: number | null };
   pendingApprovals: number;
   overdue: number;
   funnel: { stage: string; count: number }[];
@@ -41,6 +43,14 @@ export function metricsCard(v: MetricsView): Card {
     .sort((a, b) => rank(STAGE_ORDER, a.stage) - rank(STAGE_ORDER, b.stage))
     .map((s) => `${STAGES[s.stage] ?? s.stage} ${s.count}`);
   const lines = [stages.length ? `客户阶段：${stages.join(" → ")}` : "客户阶段：还没有客户"];
+  if (v.orders.listAmount && money(v.orders.listAmount).gt(money(v.orders.amount))) {
+    const given = money(v.orders.listAmount).minus(money(v.orders.amount));
+    lines.push(`折扣让利：${formatCny(given)}（整体 ${formatDiscount(discountFraction(v.orders.amount, v.orders.listAmount))}）`);
+  }
+  if (v.approvals && v.approvals.decided > 0) {
+    const h = (x: number | null) => (x === null ? "—" : x < 1 ? `${Math.round(x * 60)} 分钟` : `${x.toFixed(1)} 小时`);
+    lines.push(`审批用时：${v.approvals.decided} 个已决定，中位 ${h(v.approvals.medianHours)}，最慢 ${h(v.approvals.maxHours)}`);
+  }
   if (v.topReps) {
     const top = v.topReps.filter((r) => r.count > 0).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, "zh-CN")).slice(0, TOP);
     lines.push(top.length ? "拜访排行：" : "拜访排行：本期还没有拜访记录");

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { approvalRemindersJob } from "../../jobs/approval-reminders.job.ts";
 import { runJob } from "../../jobs/scheduler.ts";
+import { ManualClock } from "../../src/core/clock.ts";
 import { normalizeCompanyName } from "../../src/nlu/index.ts";
 import { playgroundBot, type PlaygroundBot } from "../support/playground-bot.ts";
 import { eventually } from "../support/test-bot.ts";
@@ -156,5 +157,15 @@ describe("orders and discount approvals", () => {
     expect(moved.title).toBe(`折扣审批 ${number}`);
     await t.pg.say("zhaoliu", `同意 ${number}`);
     expect(await waitText(t, "zhangsan", new RegExp(`${number}.*已批准`))).toContain("赵六 同意");
+  });
+
+  it("the team's metrics count orders, the discount given and how long approvals took", async () => {
+    // Everything above happened at the fixed clock's instant; the period runs up to now (exclusive).
+    (t.bot.deps.clock as ManualClock).advance(60_000);
+    await t.pg.say("wangwu", "本周业绩");
+    const card = await eventually(async () => (await cardsOf(t, "wangwu", "metrics")).at(-1), "the metrics card");
+    expect(card.fields.find((f) => f.label === "订单")?.value).toMatch(/^\d+ 单 · ¥/);
+    expect(card.lines?.join("\n")).toMatch(/折扣让利：¥[\d,.]+（整体 [\d.]+折）/);
+    expect(card.lines?.join("\n")).toMatch(/审批用时：\d+ 个已决定，中位 /);
   });
 });

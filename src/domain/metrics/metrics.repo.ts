@@ -35,14 +35,28 @@ export async function newCustomerCount(tx: Tx, scope: Scope, range: Range): Prom
   });
 }
 
-/** Orders placed in the range, not cancelled or rejected: how many and their total in yuan. */
-export async function orderTotals(tx: Tx, scope: Scope, range: Range): Promise<{ count: number; amount: string }> {
+/** Orders placed in the range, not cancelled or rejected: how many, their total and their list total in yuan. */
+export async function orderTotals(tx: Tx, scope: Scope, range: Range): Promise<{ count: number; amount: string; listAmount: string }> {
   const r = await tx.order.aggregate({
     where: { status: { notIn: DEAD_ORDER }, createdAt: { gte: range.from, lt: range.to }, ...(scope ? { repId: inScope(scope) } : {}) },
     _count: { _all: true },
-    _sum: { total: true },
+    _sum: { total: true, listTotal: true },
   });
-  return { count: r._count._all, amount: r._sum.total?.toFixed(2) ?? "0.00" };
+  return { count: r._count._all, amount: r._sum.total?.toFixed(2) ?? "0.00", listAmount: r._sum.listTotal?.toFixed(2) ?? "0.00" };
+}
+
+/** Approvals of the scope's orders decided in the range: how many, and the median and slowest time to decide. */
+export async function approvalTimes(tx: Tx, scope: Scope, range: Range): Promise<{ decided: number; medianHours: number | null; maxHours: number | null }> {
+  const rows = await tx.$queryRaw<{ n: number; median: number | null; max: number | null }[]>`
+    SELECT count(*)::int AS n,
+           (percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM (a."decidedAt" - a."createdAt"))))::float8 / 3600 AS median,
+           (max(EXTRACT(EPOCH FROM (a."decidedAt" - a."createdAt"))))::float8 / 3600 AS max
+      FROM "Approval" a JOIN "Order" o ON o.id = a."orderId"
+     WHERE a."decidedAt" >= ${range.from} AND a."decidedAt" < ${range.to}
+       AND a.status::text IN ('approved', 'rejected')
+       AND (${scope === null} OR o."repId" = ANY(${scope ?? []}::text[]))`;
+  const r = rows[0];
+  return { decided: r?.n ?? 0, medianHours: r?.median ?? null, maxHours: r?.max ?? null };
 }
 
 /** Approvals waiting for this person's decision now. */

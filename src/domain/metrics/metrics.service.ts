@@ -2,7 +2,7 @@
 import { atLocalHour, startOfLocalMonth, startOfLocalWeek } from "../../core/local-time.ts";
 import type { Tx } from "../tx.ts";
 import { listUsers, teamOf, type UserInfo } from "../users/user.repo.ts";
-import { activityCounts, customersByStage, newCustomerCount, orderTotals, overdueTaskCount, pendingApprovalCount, type Range, type Scope } from "./metrics.repo.ts";
+import { activityCounts, approvalTimes, customersByStage, newCustomerCount, orderTotals, overdueTaskCount, pendingApprovalCount, type Range, type Scope } from "./metrics.repo.ts";
 
 export type MetricsPeriod = "today" | "week" | "month";
 
@@ -36,7 +36,8 @@ export interface Metrics {
   visitsByKind: { kind: string; count: number }[];
   visitsByUser: { userId: string; count: number }[];
   newCustomers: number;
-  orders: { count: number; amount: string };
+  orders: { count: number; amount: string; listAmount: string };
+  approvals: { decided: number; medianHours: number | null; maxHours: number | null };
   pendingApprovals: number;
   overdue: number;
   funnel: { stage: string; count: number }[];
@@ -49,6 +50,7 @@ export async function collectMetrics(tx: Tx, viewer: UserInfo, scope: Scope, ran
     visitsByUser: visits.byUser,
     newCustomers: await newCustomerCount(tx, scope, range),
     orders: await orderTotals(tx, scope, range),
+    approvals: await approvalTimes(tx, scope, range),
     pendingApprovals: await pendingApprovalCount(tx, viewer.id),
     overdue: await overdueTaskCount(tx, scope, now),
     funnel: await customersByStage(tx, scope),

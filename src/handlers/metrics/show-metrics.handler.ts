@@ -32,6 +32,7 @@ export async function buildMetricsCard(tx: Tx, viewer: UserInfo, periodLabel: st
     visitsByKind: m.visitsByKind,
     newCustomers: m.newCustomers,
     orders: m.orders,
+    approvals: m.approvals,
     pendingApprovals: m.pendingApprovals,
     overdue: m.overdue,
     funnel: m.funnel,
