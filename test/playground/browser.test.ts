@@ -42,3 +42,27 @@ run("logs a visit, confirms the new customer on the card, and undoes it", async 
   expect(await bot.db.prisma.activity.count({ where: { undoneAt: { not: null } } })).toBe(1);
   await page.close();
 });
+
+run("a rep orders with a discount; the manager approves on the card; the rep's card shows it", async () => {
+  await bot.db.prisma.customer.create({ data: { name: "宁波东方轴承有限公司", normalizedName: "东方轴承", ownerId: "zhangsan", aliases: ["宁波东方轴承"], tags: [] } });
+  const rep = await browser.newPage();
+  await rep.goto(`${bot.url}/playground/`);
+  await rep.getByTestId("user-picker").selectOption("zhangsan");
+  await rep.getByTestId("message-input").fill("下单 宁波东方轴承 变频器 20台 9折 客户量大");
+  await rep.getByTestId("message-input").press("Enter");
+  const order = rep.getByTestId("card").filter({ hasText: "已提交王五审批" });
+  await order.waitFor();
+
+  const manager = await browser.newPage();
+  await manager.goto(`${bot.url}/playground/`);
+  await manager.getByTestId("user-picker").selectOption("wangwu");
+  const approval = manager.getByTestId("card").filter({ hasText: "折扣审批" });
+  await approval.getByText("折扣 10% 超出销售权限 5%").waitFor();
+  await approval.getByRole("button", { name: "同意" }).click();
+  await approval.getByTestId("card-status").filter({ hasText: "王五 已同意" }).waitFor();
+
+  await rep.getByTestId("card").filter({ hasText: "已批准" }).first().waitFor();
+  expect(await bot.db.prisma.order.count({ where: { status: "approved" } })).toBe(1);
+  await rep.close();
+  await manager.close();
+});
