@@ -159,6 +159,19 @@ describe("orders and discount approvals", () => {
     expect(await waitText(t, "zhangsan", new RegExp(`${number}.*已批准`))).toContain("赵六 同意");
   });
 
+  it("a product name that fits several products is asked on a card; the pick goes on with the order", async () => {
+    const before = await t.db.order.count();
+    await t.pg.say("zhangsan", "下单 宁波东方轴承 电机 3台 单价4950");
+    const pick = await waitCard(t, "zhangsan", "pick_product", 1);
+    expect(pick.title).toBe("「电机」是哪个产品？");
+    expect(pick.buttons.map((b) => b.label)).toEqual(["电机A", "电机B", "取消"]);
+    expect(await t.db.order.count()).toBe(before);
+    await t.pg.say("zhangsan", "选 1");
+    const card = await waitCard(t, "zhangsan", "order", 7);
+    expect(card.lines?.join()).toContain("电机A 3台 × ¥4,950");
+    expect(await t.db.order.count()).toBe(before + 1);
+  });
+
   it("the team's metrics count orders, the discount given and how long approvals took", async () => {
     // Everything above happened at the fixed clock's instant; the period runs up to now (exclusive).
     (t.bot.deps.clock as ManualClock).advance(60_000);

@@ -3,12 +3,12 @@
 import type { Feature } from "../engine/feature.ts";
 import { approvalKind, handleDecideApproval, rejectReason } from "./approval.handler.ts";
 import { orderCommands, orderKind } from "./order-queries.handler.ts";
-import { draftPending, handlePlaceOrder, orderDraftKind, orderPick } from "./place-order.handler.ts";
+import { draftPending, handlePlaceOrder, orderDraftKind, orderPick, pickProductKind } from "./place-order.handler.ts";
 
 export const ordersFeature: Feature = {
   name: "orders",
   intents: { place_order: handlePlaceOrder, decide_approval: handleDecideApproval },
-  cards: [orderKind, orderDraftKind, approvalKind],
+  cards: [orderKind, orderDraftKind, approvalKind, pickProductKind],
   pending: [orderPick, draftPending],
   questions: [rejectReason],
   commands: orderCommands,

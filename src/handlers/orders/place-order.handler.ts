@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { newCardRef } from "../../../cards/card-ref.ts";
 import { orderDraftCard, orderDraftSpec } from "../../../cards/orders/order-draft.card.ts";
+import { pickProductCard, pickProductSpec } from "../../../cards/orders/pick-product.card.ts";
 import { AppError } from "../../core/app-error.ts";
 import { decidedCard } from "../../core/card.ts";
 import { money, moneyText } from "../../core/money.ts";
@@ -37,15 +38,33 @@ export function mayOrder(roles: readonly string[]): boolean {
   return roles.some((r) => r === "rep" || r === "manager" || r === "director");
 }
 
+/** The order as understood, before its products and customer are resolved (kept while a product is asked). */
+const RequestedSchema = z.object({
+  customer: z.string(),
+  items: z.array(z.object({ product: z.string(), sku: z.string().optional(), quantity: z.number(), unitPrice: z.string().optional() })).min(1),
+  discount: z.string().optional(),
+  reason: z.string().optional(),
+  explicit: z.boolean(),
+});
+type Requested = z.infer<typeof RequestedSchema>;
+
 export async function handlePlaceOrder(ctx: HandlerContext, intent: IntentOf<"place_order">, text: string): Promise<void> {
   if (!mayOrder(ctx.user.roles)) throw new AppError("order_not_allowed", "只有销售、经理和总监可以下单。");
-  const draft: OrderDraft = {
-    items: await matchItems(ctx, intent.items),
+  await continueOrder(ctx, {
+    customer: intent.customer.trim(),
+    items: intent.items.map((i) => ({ product: i.product, quantity: i.quantity, ...(i.unit_price !== undefined ? { unitPrice: moneyText(i.unit_price) } : {}) })),
     ...(intent.discount !== undefined ? { discount: money(intent.discount).toFixed(4) } : {}),
     ...(intent.reason ? { reason: intent.reason } : {}),
     explicit: EXPLICIT.test(text.trim()),
-  };
-  const name = intent.customer.trim();
+  });
+}
+
+/** Products first (an unclear one is asked on a card), then the customer. */
+async function continueOrder(ctx: HandlerContext, req: Requested): Promise<void> {
+  const items = await matchItems(ctx, req);
+  if (!items) return; // asked which product
+  const draft: OrderDraft = { items, ...(req.discount ? { discount: req.discount } : {}), ...(req.reason ? { reason: req.reason } : {}), explicit: req.explicit };
+  const name = req.customer;
   const found = await resolveCustomer(ctx, name, "own_or_pool");
   if (found.kind === "exact") return withCustomer(ctx, found.id, draft);
   const candidates = found.kind === "ask" ? found.candidates : [];
@@ -53,23 +72,69 @@ export async function handlePlaceOrder(ctx: HandlerContext, intent: IntentOf<"pl
   await askWhichCustomer(ctx, orderPick, { query: name, candidates, ...draft }, note);
 }
 
-/** Every item against the price list: unknown → refused with the closest names; unclear → asked. */
-async function matchItems(ctx: HandlerContext, items: IntentOf<"place_order">["items"]): Promise<OrderDraft["items"]> {
+/**
+ * Every item against the price list: unknown → refused with the closest names; several close products → the
+ * first unclear one is asked on a card (returns null), and the order goes on once the rep has picked.
+ */
+async function matchItems(ctx: HandlerContext, req: Requested): Promise<OrderDraft["items"] | null> {
   const products = await listProducts(ctx.tx);
-  return items.map((item) => {
+  const out: OrderDraft["items"] = [];
+  for (const [index, item] of req.items.entries()) {
     if (!Number.isInteger(item.quantity) || item.quantity <= 0) {
       throw new AppError("bad_quantity", `「${item.product}」的数量 ${item.quantity} 不是正整数，请写整数，例如：${item.product} 200台`);
     }
-    const m = matchProduct(item.product, products);
+    const chosen = item.sku ? products.find((p) => p.sku === item.sku) : undefined;
+    const m = chosen ? { kind: "exact" as const, product: chosen } : matchProduct(item.product, products);
     if (m.kind === "none") {
       throw new AppError("unknown_product", `价格表里没有「${item.product}」${m.closest.length ? `，是不是：${m.closest.join("、")}？` : "。"}请用价格表里的名称重新下单。`);
     }
     if (m.kind === "ambiguous") {
-      throw new AppError("ambiguous_product", `「${item.product}」可能是：${m.candidates.map((c) => c.name).join("、")}，请写明是哪一个后重新下单。`);
+      const candidates = m.candidates.slice(0, 4).map((c) => ({ sku: c.sku, name: c.name }));
+      const pending = await openPending(ctx, productPending, { ...req, index, candidates });
+      await ctx.out.replyCard(pickProductCard({ ref: newCardRef(), written: item.product, candidates }), { subjectType: "pending_action", subjectId: pending.id, expiresAt: pending.expiresAt });
+      return null;
     }
-    return { sku: m.product.sku, name: m.product.name, quantity: item.quantity, ...(item.unit_price !== undefined ? { unitPrice: moneyText(item.unit_price) } : {}) };
-  });
+    out.push({ sku: m.product.sku, name: m.product.name, quantity: item.quantity, ...(item.unitPrice !== undefined ? { unitPrice: item.unitPrice } : {}) });
+  }
+  return out;
 }
+
+/** An order waiting while the rep says which product they meant. */
+const productPending = definePending<z.infer<typeof ProductPendingSchema>, number>({
+  kind: "order_product",
+  schema: z.lazy(() => ProductPendingSchema),
+  ttlMs: 24 * 3600_000,
+  resume: async (ctx, data, choice) => {
+    const picked = data.candidates[choice];
+    if (!picked) throw new AppError("bad_choice", "这个选项无效，请重新发送消息。");
+    const { index, candidates: _c, ...req } = data;
+    await continueOrder(ctx, { ...req, items: req.items.map((it, i) => (i === index ? { ...it, sku: picked.sku } : it)) });
+  },
+});
+const ProductPendingSchema = RequestedSchema.extend({ index: z.number().int().min(0), candidates: z.array(z.object({ sku: z.string(), name: z.string() })).min(1) });
+
+export const pickProductKind = defineCardKind(pickProductSpec, {
+  actions: {
+    pick: {
+      run: async (ctx, card, arg) => {
+        const { data } = await takePending(ctx, [productPending], card.subjectId, "confirmed");
+        const picked = data.candidates[Number(arg)];
+        await productPending.resume(ctx, data, Number(arg));
+        await ctx.out.updateCard(card, decidedCard(card.view, `已选择「${picked?.name ?? ""}」`), "decided");
+      },
+    },
+    cancel: {
+      run: async (ctx, card) => {
+        await takePending(ctx, [productPending], card.subjectId, "cancelled");
+        await ctx.out.updateCard(card, decidedCard(card.view, "已取消，没有下单", "info"), "decided");
+      },
+    },
+  },
+  typed: [
+    { pattern: /^选\s*([1-4])$/, verb: "pick", arg: (m) => String(Number(m[1]) - 1), nothing: "没有等待你选择的内容。" },
+    { pattern: /^取消$/, verb: "cancel", nothing: "没有等待你确认的内容。" },
+  ],
+});
 
 /** The order waits while the rep picks (or confirms a new) customer. */
 export const orderPick = defineCustomerPick({
