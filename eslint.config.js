@@ -43,9 +43,9 @@ export default tseslint.config(
     rules: { "no-restricted-imports": ["error", { patterns: [{ group: [...rooms.channels, "**/wecom/**", "**/playground/**"], message: "channels are independent" }] }] },
   },
   {
-    // Prisma only in repositories: domain services get a Tx and call *.repo.ts functions.
+    // Prisma only in repositories and services (transactional code on a Tx); pure domain modules stay free of it.
     files: ["src/domain/**"],
     ignores: ["src/domain/**/*.repo.ts", "src/domain/tx.ts", "src/domain/**/*.service.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: [{ group: [...rooms.domain, "**/generated/**", "**/db/**"], message: "Prisma only in *.repo.ts" }] }] },
+    rules: { "no-restricted-imports": ["error", { patterns: [{ group: [...rooms.domain, "**/generated/**", "**/db/**"], message: "Prisma only in *.repo.ts and *.service.ts: keep pure domain modules free of it" }] }] },
   },
 );
