@@ -172,6 +172,23 @@ describe("orders and discount approvals", () => {
     expect(await t.db.order.count()).toBe(before + 1);
   });
 
+  it("a big order within the rep's discount goes to the director alone; a duplicate can be dropped", async () => {
+    await t.pg.say("zhangsan", "下单 宁波东方轴承 PLC控制器 50套 单价12000");
+    const repCard = await waitCard(t, "zhangsan", "order", 8);
+    const number = repCard.title.replace("订单 ", "");
+    expect(repCard.lines?.join()).toContain("已提交赵六审批");
+    const card = await eventually(async () => (await cardsOf(t, "zhaoliu", "approval")).find((c) => c.title === `折扣审批 ${number}`), "the director's card");
+    expect(card.fields.find((f) => f.label === "审批原因")?.value).toContain("订单金额 ¥600,000 ≥ 大单金额 ¥500,000");
+    expect((await cardsOf(t, "wangwu", "approval")).some((c) => c.title === `折扣审批 ${number}`)).toBe(false);
+
+    const count = await t.db.order.count();
+    await t.pg.say("zhangsan", "下单 宁波东方轴承 PLC控制器 50套 单价12000");
+    const draft = await eventually(async () => (await cardsOf(t, "zhangsan", "order_draft")).find((c) => c.title.includes("可能重复") && !c.status), "the duplicate's draft");
+    await t.pg.click("zhangsan", draft, "取消");
+    await eventually(async () => ((await cardsOf(t, "zhangsan", "order_draft")).find((c) => c.ref === draft.ref)?.status ? true : undefined), "draft dropped");
+    expect(await t.db.order.count()).toBe(count);
+  });
+
   it("the team's metrics count orders, the discount given and how long approvals took", async () => {
     // Everything above happened at the fixed clock's instant; the period runs up to now (exclusive).
     (t.bot.deps.clock as ManualClock).advance(60_000);
