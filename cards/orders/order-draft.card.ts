@@ -24,8 +24,8 @@ export function orderDraftCard(v: OrderDraftView): Card {
       { label: "客户", value: v.customer },
       { label: "金额", value: totalText(v) },
     ],
-    lines: [...v.lines.map(lineText), ...(v.warning ? [v.warning] : [])],
+    lines: [...v.lines.map(lineText), ...(v.warning ? [v.warning] : []), "要改：回复「改 数量 300」「改 单价 4500」「改 折扣 9折」"],
     buttons: [orderDraftSpec.button("submit", v.ref, "提交", { style: "primary" }), orderDraftSpec.button("cancel", v.ref, "取消", { style: "danger" })],
-    textCommands: ["提交", "取消"],
+    textCommands: ["提交", "取消", "改 数量 300"],
   };
 }

@@ -11,7 +11,8 @@ import { poolFeature } from "./pool/pool.feature.ts";
 import { tasksFeature } from "./tasks/tasks.feature.ts";
 import { visitsFeature } from "./visits/visits.feature.ts";
 
-const features: Feature[] = [visitsFeature, customersFeature, poolFeature, tasksFeature, metricsFeature, ordersFeature, helpFeature];
+// Orders before visits: "改 数量 300" corrects an open order draft first, else the newest visit.
+const features: Feature[] = [ordersFeature, visitsFeature, customersFeature, poolFeature, tasksFeature, metricsFeature, helpFeature];
 
 // The pick card resumes any feature's "which customer?" request.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -9,3 +9,4 @@ export {
 } from "./customer-match.ts";
 export { normalizeOrderNo } from "./rules/orders.ts";
 export { parseVisitCorrection, looksLikeVisitCorrection, VisitCorrectionSchema, type VisitCorrection } from "./visit-correction.ts";
+export { parseOrderCorrection, looksLikeOrderCorrection, type OrderCorrection } from "./order-correction.ts";

@@ -189,6 +189,24 @@ describe("orders and discount approvals", () => {
     expect(await t.db.order.count()).toBe(count);
   });
 
+  it("a draft is corrected by reply (改 数量 / 改 单价), and only 提交 places it", async () => {
+    const before = await t.db.order.count();
+    await t.pg.say("zhangsan", "宁波东方轴承要订 电缆 30卷 单价590");
+    const first = await eventually(async () => (await cardsOf(t, "zhangsan", "order_draft")).find((c) => !c.status && c.lines?.join().includes("电缆 30卷")), "the draft");
+    await t.pg.say("zhangsan", "改 数量 80");
+    const second = await eventually(async () => (await cardsOf(t, "zhangsan", "order_draft")).find((c) => !c.status && c.lines?.join().includes("电缆 80卷")), "the corrected draft");
+    expect((await cardsOf(t, "zhangsan", "order_draft")).find((c) => c.ref === first.ref)?.status?.text).toBe("已修改，见新的草稿");
+    await t.pg.say("zhangsan", "改 单价 5.9百");
+    await t.pg.say("zhangsan", "改 单价 595");
+    const third = await eventually(async () => (await cardsOf(t, "zhangsan", "order_draft")).find((c) => !c.status && c.lines?.join().includes("× ¥595")), "the draft with the new price");
+    expect(await t.db.order.count()).toBe(before);
+    await t.pg.click("zhangsan", third, "提交");
+    await eventually(async () => ((await t.db.order.count()) === before + 1 ? true : undefined), "placed");
+    const line = await t.db.orderLine.findFirstOrThrow({ where: { order: { repId: "zhangsan" }, sku: "CABLE-10", quantity: 80 } });
+    expect(line.unitPrice.toFixed(2)).toBe("595.00");
+    expect(second.ref).not.toBe(third.ref);
+  });
+
   it("the team's metrics count orders, the discount given and how long approvals took", async () => {
     // Everything above happened at the fixed clock's instant; the period runs up to now (exclusive).
     (t.bot.deps.clock as ManualClock).advance(60_000);

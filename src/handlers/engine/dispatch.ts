@@ -111,8 +111,9 @@ async function routeMessage(ctx: HandlerContext, registry: Registry, text: strin
     if (best.card.expiresAt && best.card.expiresAt < ctx.now) throw new AppError("card_expired", "这张卡片已过期，请重新发送消息。");
     return runAction(ctx, best.action, best.card, best.arg);
   }
-  const command = registry.commands.find((c) => c.matches(text));
-  if (command) return command.run(ctx, text);
+  for (const command of registry.commands.filter((c) => c.matches(text))) {
+    if ((await command.run(ctx, text)) !== "pass") return;
+  }
   const handler = registry.intents[intent.intent] as ((c: HandlerContext, i: Intent, t: string) => Promise<void> | void) | undefined;
   if (!handler) throw new Error(`intent not routed: ${intent.intent}`);
   return handler(ctx, intent, text);

@@ -11,7 +11,8 @@ export type IntentRoutes = { [N in IntentName]?: (ctx: HandlerContext, intent: I
 export interface TextCommand {
   /** Recognised before the parser runs (so no LLM call is spent on it). */
   matches: (text: string) => boolean;
-  run: (ctx: HandlerContext, text: string) => Promise<void> | void;
+  /** "pass" when it turns out not to be for this command after all (e.g. no draft open): the next one is tried. */
+  run: (ctx: HandlerContext, text: string) => Promise<void | "pass"> | void | "pass";
 }
 
 export interface Feature {

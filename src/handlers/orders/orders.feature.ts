@@ -3,7 +3,8 @@
 import type { Feature } from "../engine/feature.ts";
 import { approvalKind, handleDecideApproval, rejectReason } from "./approval.handler.ts";
 import { orderCommands, orderKind } from "./order-queries.handler.ts";
-import { draftPending, handlePlaceOrder, orderDraftKind, orderPick, pickProductKind } from "./place-order.handler.ts";
+import { correctDraft, draftPending, handlePlaceOrder, orderDraftKind, orderPick, pickProductKind } from "./place-order.handler.ts";
+import { looksLikeOrderCorrection } from "../../nlu/index.ts";
 
 export const ordersFeature: Feature = {
   name: "orders",
@@ -11,5 +12,6 @@ export const ordersFeature: Feature = {
   cards: [orderKind, orderDraftKind, approvalKind, pickProductKind],
   pending: [orderPick, draftPending],
   questions: [rejectReason],
-  commands: orderCommands,
+  // "改 数量 300" corrects an open draft (else it passes to the visit correction).
+  commands: [{ matches: looksLikeOrderCorrection, run: correctDraft }, ...orderCommands],
 };

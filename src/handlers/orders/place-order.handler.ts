@@ -14,7 +14,8 @@ import { audit } from "../../domain/audit/audit.repo.ts";
 import { createCustomer, customerOwners, getCustomer } from "../../domain/customers/customer.repo.ts";
 import { listProducts, previewOrder } from "../../domain/orders/order.service.ts";
 import { matchProduct } from "../../domain/orders/product-match.ts";
-import { normalizeCompanyName, type IntentOf } from "../../nlu/index.ts";
+import { latestActiveCard } from "../../domain/cards/card.repo.ts";
+import { normalizeCompanyName, parseOrderCorrection, type IntentOf } from "../../nlu/index.ts";
 import { askWhichCustomer, defineCustomerPick, PickBaseSchema, resolveCustomer, teachAlias } from "../customers/which-customer.ts";
 import { defineCardKind } from "../engine/card-kind.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
@@ -211,3 +212,41 @@ export const orderDraftKind = defineCardKind(orderDraftSpec, {
     { pattern: /^取消$/, verb: "cancel", nothing: "没有等待你确认的内容。" },
   ],
 });
+
+const CORRECTION_PROBLEMS: Record<string, string> = {
+  bad_number: "数量要是正整数，例如：改 数量 300",
+  bad_money: "没看懂单价，例如：改 单价 4500",
+  bad_discount: "没看懂折扣，例如：改 折扣 9折",
+};
+
+/**
+ * "改 数量 300" / "改 单价 4500" / "改 电机A 数量 300" / "改 折扣 9折" after a draft card: the open draft is replaced
+ * by a corrected one (nothing is ordered until 提交). Not for this command when no draft is open, or a visit
+ * was recorded after it ("pass": the visit correction takes it).
+ */
+export async function correctDraft(ctx: HandlerContext, text: string): Promise<void | "pass"> {
+  const card = await latestActiveCard(ctx.tx, ctx.user.id, orderDraftSpec.purpose);
+  if (!card) return "pass";
+  const visit = await latestActiveCard(ctx.tx, ctx.user.id, "visit_confirm");
+  if (visit && visit.createdAt > card.createdAt) return "pass";
+  const parsed = parseOrderCorrection(text);
+  if (!parsed.ok) throw new AppError("bad_order_correction", CORRECTION_PROBLEMS[parsed.problem] ?? "要改哪一项？例如：改 数量 300、改 单价 4500、改 折扣 9折");
+  const c = parsed.correction;
+  const { data } = await takePending(ctx, [draftPending], card.subjectId, "cancelled");
+  const { customerId, confirmDuplicate, ...draft } = data;
+  let items = draft.items;
+  if (c.field === "discount") {
+    // An order-wide discount applies to lines without their own asked price.
+    items = items.map(({ unitPrice: _u, ...rest }) => rest);
+  } else {
+    const products = await listProducts(ctx.tx);
+    const target = c.product ? matchProduct(c.product, products) : null;
+    if (c.product && target?.kind !== "exact") throw new AppError("bad_order_correction", `草稿里没有「${c.product}」，请写草稿里的产品名。`);
+    const index = target?.kind === "exact" ? items.findIndex((i) => i.sku === target.product.sku) : items.length === 1 ? 0 : -1;
+    if (index < 0) throw new AppError("bad_order_correction", `草稿里有 ${items.length} 个产品，请写明改哪一个，例如：改 ${items[0]!.name} 数量 300`);
+    items = items.map((it, i) => (i !== index ? it : c.field === "quantity" ? { ...it, quantity: c.value } : { ...it, unitPrice: moneyText(c.value) }));
+  }
+  const next: OrderDraft = { ...draft, items, ...(c.field === "discount" ? { discount: money(c.value).toFixed(4) } : {}) };
+  await ctx.out.updateCard(card, decidedCard(card.view, "已修改，见新的草稿", "info"), "decided");
+  await showDraft(ctx, customerId, next, confirmDuplicate ? "（此前提示：24小时内可能已有相同订单。）" : undefined);
+}
