@@ -33,10 +33,3 @@ export function pickCustomerCard(v: PickCustomerView): Card {
   };
 }
 
-export function pickDoneCard(previous: Card, text: string): Card {
-  return { ...previous, buttons: [], status: { text, tone: "success" } };
-}
-
-export function pickCancelledCard(previous: Card): Card {
-  return { ...previous, buttons: [], status: { text: "已取消，没有记录任何内容", tone: "info" } };
-}

@@ -38,8 +38,6 @@ export function offsetMinutes(instant: Date, timeZone: string): number {
   return tzOffset(timeZone, instant);
 }
 
-/** Same as offsetMinutes (the name the rest of the code knew first). */
-export const zoneOffsetMinutes = offsetMinutes;
 
 /** The instant at which the wall clock in `timeZone` shows `local` (a time skipped by a DST jump moves forward). */
 export function fromLocal(local: LocalDateTime, timeZone: string): Date {
@@ -88,11 +86,6 @@ export function atLocalHour(d: Date, hh: number, timeZone: string, mm = 0): Date
 /** `days` calendar days after `d`'s local date, at hh:00 local. */
 export function addLocalDays(d: Date, days: number, hh: number, timeZone: string): Date {
   return fromLocal({ ...addDays(toLocal(d, timeZone), days), hour: hh, minute: 0 }, timeZone);
-}
-
-export function isMidnightLocal(d: Date, timeZone: string): boolean {
-  const z = inZone(d, timeZone);
-  return z.getHours() === 0 && z.getMinutes() === 0;
 }
 
 /** Local midnight of the Monday of `d`'s week (weeks start on Monday). */

@@ -55,10 +55,6 @@ export async function cardsInThread(tx: Tx, thread: string): Promise<CardRow[]> 
   return (await tx.card.findMany({ where: { thread }, orderBy: { createdAt: "asc" } })).map(row);
 }
 
-export async function cardsFor(tx: Tx, subjectType: string, subjectId: string): Promise<CardRow[]> {
-  return (await tx.card.findMany({ where: { subjectType, subjectId }, orderBy: { createdAt: "asc" } })).map(row);
-}
-
 export async function updateCardView(tx: Tx, ref: string, card: Card, status: CardStatus): Promise<void> {
   await tx.card.update({ where: { ref }, data: { view: toJson(card), status } });
 }

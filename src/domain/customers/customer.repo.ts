@@ -114,4 +114,3 @@ export async function customerProfile(tx: Tx, id: string) {
     },
   });
 }
-export type CustomerProfile = NonNullable<Awaited<ReturnType<typeof customerProfile>>>;

@@ -56,11 +56,6 @@ export async function latestApproval(tx: Tx, orderId: string) {
 export type ApprovalRow = NonNullable<Awaited<ReturnType<typeof latestApproval>>>;
 export type StepRow = ApprovalRow["steps"][number];
 
-/** The step whose turn it is, or null. */
-export async function currentPendingStep(tx: Tx, approvalId: string) {
-  return tx.approvalStep.findFirst({ where: { approvalId, status: "pending" }, select: stepSelect });
-}
-
 /** Records a decision on a pending step; false when it was no longer pending (decided already). */
 export async function decideStep(tx: Tx, stepId: string, status: "approved" | "rejected", reason: string | null, now: Date): Promise<boolean> {
   const r = await tx.approvalStep.updateMany({ where: { id: stepId, status: "pending" }, data: { status, reason, decidedAt: now } });

@@ -9,7 +9,6 @@ import type { ComplianceFinding, OrderRequest, PricedOrder } from "./order.types
 export type ApprovalRules = Rules["approval"];
 
 export type Finding = ComplianceFinding;
-export type FindingCode = ComplianceFinding["code"];
 
 /** Checks on what the rep asked, before pricing: whole positive quantities, sane prices and discount. */
 export function checkRequest(request: OrderRequest, names: ReadonlyMap<string, string> = new Map()): Finding[] {

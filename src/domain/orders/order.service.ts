@@ -4,7 +4,7 @@
 // state with conditional updates: of two people acting at once exactly one wins.
 import { AppError } from "../../core/app-error.ts";
 import { formatLocal, localDateKey } from "../../core/local-time.ts";
-import { Decimal, formatCny, formatDiscount, money, type Money } from "../../core/money.ts";
+import { Decimal, money } from "../../core/money.ts";
 import { audit, auditTrail } from "../audit/audit.repo.ts";
 import { getCustomer } from "../customers/customer.repo.ts";
 import type { Rules } from "../org/org-file.ts";
@@ -539,5 +539,3 @@ export async function escalateStep(tx: Tx, step: PendingStepInfo, now: Date, all
   return { step: { ...step, approverId: above.id, approverName: above.name, since: now }, from, to: { id: above.id, name: above.name }, note };
 }
 
-/** "¥4,500 (9折)": an amount and its discount as the cards say them. */
-export const describePrice = (amount: Money, discount: Money) => `${formatCny(amount)}（${formatDiscount(discount)}）`;

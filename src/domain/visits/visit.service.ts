@@ -108,7 +108,6 @@ export async function recordVisit(tx: Tx, input: VisitInput, actor: UserInfo, ev
   }
   return { activity, customer: updated, contactId, createdContact, createdCustomer, task };
 }
-export type RecordedVisit = Awaited<ReturnType<typeof recordVisit>>;
 
 /** Reverts a visit log entirely: the activity, its tasks, and the customer/contact it created. */
 export async function undoVisit(tx: Tx, activityId: string, actor: UserInfo, now: Date, eventId: string | null) {
