@@ -17,6 +17,26 @@ export const HELP_EXAMPLES: { what: string; example: string }[] = [
 /** Understood already, answered with "coming soon" until their flows land. */
 export const COMING_SOON = ["发货确认"];
 
+/** What warehouse staff can do (no customers, prices or sales figures). */
+export const WAREHOUSE_HELP_EXAMPLES: { what: string; example: string }[] = [
+  { what: "我的待办", example: "我的待办" },
+  { what: "查订单（不含价格）", example: "订单 SO-20261123-001" },
+];
+export const WAREHOUSE_COMING_SOON = ["待发货列表", "确认发货（发货 SO-… 顺丰 SF…）", "报告问题（缺货、地址不全）"];
+
+export function warehouseHelpCard(ref: string, intro?: string): Card {
+  return {
+    ref,
+    purpose: "help",
+    title: "仓库同事可以这样用",
+    subtitle: intro,
+    tone: "info",
+    fields: [],
+    lines: [...WAREHOUSE_HELP_EXAMPLES.map((e) => `· ${e.what}：${e.example}`), `即将上线：${WAREHOUSE_COMING_SOON.join("、")}`],
+    buttons: [],
+  };
+}
+
 export function helpCard(ref: string, intro?: string): Card {
   return {
     ref,

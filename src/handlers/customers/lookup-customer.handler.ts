@@ -7,6 +7,7 @@ import { customerProfile } from "../../domain/customers/customer.repo.ts";
 import { managementChain } from "../../domain/users/management-chain.ts";
 import type { Intent } from "../../nlu/index.ts";
 import { askWhichCustomer, defineCustomerPick, PickBaseSchema, resolveCustomer, teachAlias } from "./which-customer.ts";
+import { assertSalesSide } from "../../domain/users/roles.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
 
 /** The look-up waits while the asker picks which customer they meant. */
@@ -23,6 +24,7 @@ export const lookupPick = defineCustomerPick({
 });
 
 export async function handleLookupCustomer(ctx: HandlerContext, intent: Extract<Intent, { intent: "lookup_customer" }>): Promise<void> {
+  assertSalesSide(ctx.user, "查看客户资料");
   const name = intent.customer.trim();
   if (!name) throw new AppError("lookup_without_customer", "请告诉我客户名称，例如：客户 华东机电");
   const found = await resolveCustomer(ctx, name, "visible");

@@ -1,9 +1,11 @@
 import { newCardRef } from "../../../cards/card-ref.ts";
-import { HELP_EXAMPLES, helpCard } from "../../../cards/help/help.card.ts";
+import { HELP_EXAMPLES, helpCard, WAREHOUSE_HELP_EXAMPLES, warehouseHelpCard } from "../../../cards/help/help.card.ts";
+import { isSalesSide } from "../../domain/users/roles.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
 
+/** Each person is shown what they can do: warehouse staff their own list, everyone else the sales one. */
 export async function handleHelp(ctx: HandlerContext, intro?: string): Promise<void> {
-  await ctx.out.replyCard(helpCard(newCardRef(), intro));
+  await ctx.out.replyCard(isSalesSide(ctx.user) ? helpCard(newCardRef(), intro) : warehouseHelpCard(newCardRef(), intro));
 }
 
 /** Never silence: say what was not understood and how to say it. */
@@ -11,7 +13,7 @@ export function handleUnknown(ctx: HandlerContext, text: string): void {
   const shown = text.length > 30 ? text.slice(0, 30) + "…" : text;
   ctx.out.replyText(
     `没太明白「${shown}」。你可以这样说：\n` +
-      HELP_EXAMPLES.slice(0, 3).map((e) => `· ${e.example}`).join("\n") +
+      (isSalesSide(ctx.user) ? HELP_EXAMPLES.slice(0, 3) : WAREHOUSE_HELP_EXAMPLES).map((e) => `· ${e.example}`).join("\n") +
       "\n发送「帮助」查看全部用法。",
   );
 }

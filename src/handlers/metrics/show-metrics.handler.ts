@@ -7,11 +7,13 @@ import type { Range } from "../../domain/metrics/metrics.repo.ts";
 import { collectMetrics, metricsScope, periodRange, type MetricsPeriod } from "../../domain/metrics/metrics.service.ts";
 import type { Tx } from "../../domain/tx.ts";
 import type { UserInfo } from "../../domain/users/user.repo.ts";
+import { assertSalesSide } from "../../domain/users/roles.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
 
 const LABELS: Record<MetricsPeriod, string> = { today: "今天", week: "本周", month: "本月" };
 
 export async function handleShowMetrics(ctx: HandlerContext, intent: { period?: MetricsPeriod }): Promise<void> {
+  assertSalesSide(ctx.user, "查看销售业绩");
   const period = intent.period ?? "week";
   const card = await buildMetricsCard(ctx.tx, ctx.user, LABELS[period], periodRange(period, ctx.now, ctx.timeZone), ctx.now, ctx.timeZone);
   await ctx.out.replyCard(card);

@@ -50,7 +50,7 @@ const RequestedSchema = z.object({
 type Requested = z.infer<typeof RequestedSchema>;
 
 export async function handlePlaceOrder(ctx: HandlerContext, intent: IntentOf<"place_order">, text: string): Promise<void> {
-  if (!mayOrder(ctx.user.roles)) throw new AppError("order_not_allowed", "只有销售、经理和总监可以下单。");
+  if (!mayOrder(ctx.user.roles)) throw new AppError("order_not_allowed", "只有销售、经理和总监可以下单，这条消息没有记录任何内容。");
   await continueOrder(ctx, {
     customer: intent.customer.trim(),
     items: intent.items.map((i) => ({ product: i.product, quantity: i.quantity, ...(i.unit_price !== undefined ? { unitPrice: moneyText(i.unit_price) } : {}) })),

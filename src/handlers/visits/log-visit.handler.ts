@@ -7,6 +7,7 @@ import { recordVisit, type CustomerRef } from "../../domain/visits/visit.service
 import { z } from "zod";
 import { LogVisitSchema, normalizeCompanyName, type Intent } from "../../nlu/index.ts";
 import { askWhichCustomer, defineCustomerPick, PickBaseSchema, resolveCustomer, teachAlias } from "../customers/which-customer.ts";
+import { assertSalesSide } from "../../domain/users/roles.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
 
 export type LogVisitIntent = Extract<Intent, { intent: "log_visit" }>;
@@ -29,6 +30,7 @@ export const visitPick = defineCustomerPick({
 });
 
 export async function handleLogVisit(ctx: HandlerContext, intent: LogVisitIntent, rawText: string): Promise<void> {
+  assertSalesSide(ctx.user, "记录拜访");
   const name = intent.customer.trim();
   if (!name) {
     throw new AppError("visit_without_customer", "没看出是哪个客户。请写上客户名称，例如：今天拜访了华东机电的王经理，下周三带报价再去");
