@@ -15,14 +15,19 @@ export const HELP_EXAMPLES: { what: string; example: string }[] = [
 ];
 
 /** Understood already, answered with "coming soon" until their flows land. */
-export const COMING_SOON = ["发货确认"];
+export const COMING_SOON: string[] = [];
 
 /** What warehouse staff can do (no customers, prices or sales figures). */
 export const WAREHOUSE_HELP_EXAMPLES: { what: string; example: string }[] = [
   { what: "我的待办", example: "我的待办" },
+  { what: "待发货列表", example: "待发货" },
+  { what: "确认发货（或点发货通知上的「确认发货」）", example: "发货 SO-20261123-001 顺丰 SF1234567890123" },
+  { what: "部分发货", example: "发货 SO-20261123-001 电机A 60台 德邦 DPK3001234" },
+  { what: "报告问题", example: "SO-20261123-001 缺货" },
+  { what: "问题解决后", example: "恢复 SO-20261123-001" },
+  { what: "客户签收", example: "已签收 SO-20261123-001" },
   { what: "查订单（不含价格）", example: "订单 SO-20261123-001" },
 ];
-export const WAREHOUSE_COMING_SOON = ["待发货列表", "确认发货（发货 SO-… 顺丰 SF…）", "报告问题（缺货、地址不全）"];
 
 export function warehouseHelpCard(ref: string, intro?: string): Card {
   return {
@@ -32,7 +37,7 @@ export function warehouseHelpCard(ref: string, intro?: string): Card {
     subtitle: intro,
     tone: "info",
     fields: [],
-    lines: [...WAREHOUSE_HELP_EXAMPLES.map((e) => `· ${e.what}：${e.example}`), `即将上线：${WAREHOUSE_COMING_SOON.join("、")}`],
+    lines: WAREHOUSE_HELP_EXAMPLES.map((e) => `· ${e.what}：${e.example}`),
     buttons: [],
   };
 }
@@ -45,7 +50,7 @@ export function helpCard(ref: string, intro?: string): Card {
     subtitle: intro,
     tone: "info",
     fields: [],
-    lines: [...HELP_EXAMPLES.map((e) => `· ${e.what}：${e.example}`), `即将上线：${COMING_SOON.join("、")}`],
+    lines: [...HELP_EXAMPLES.map((e) => `· ${e.what}：${e.example}`), ...(COMING_SOON.length ? [`即将上线：${COMING_SOON.join("、")}`] : [])],
     buttons: [],
   };
 }

@@ -1,6 +1,7 @@
 // Every feature the bot has. Adding a feature (orders, dispatch…) is one line here; adding a card kind, an
 // intent or a question to a feature touches only that feature's folder.
 import { customersFeature } from "./customers/customers.feature.ts";
+import { dispatchFeature } from "./dispatch/dispatch.feature.ts";
 import { pickCustomerCardKind, type CustomerPickKind } from "./customers/which-customer.ts";
 import type { Feature } from "./engine/feature.ts";
 import { buildRegistry } from "./engine/registry.ts";
@@ -12,7 +13,7 @@ import { tasksFeature } from "./tasks/tasks.feature.ts";
 import { visitsFeature } from "./visits/visits.feature.ts";
 
 // Orders before visits: "改 数量 300" corrects an open order draft first, else the newest visit.
-const features: Feature[] = [ordersFeature, visitsFeature, customersFeature, poolFeature, tasksFeature, metricsFeature, helpFeature];
+const features: Feature[] = [ordersFeature, dispatchFeature, visitsFeature, customersFeature, poolFeature, tasksFeature, metricsFeature, helpFeature];
 
 // The pick card resumes any feature's "which customer?" request.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,10 +1,10 @@
-// Every intent the parser can produce reaches a handler and gets an answer; the ones whose flows have not
-// landed yet say so and store nothing. (The public pool's own suite is pool-claim.test.ts; orders and
-// approvals have theirs in orders-flow.test.ts.)
+// Every intent the parser can produce reaches a handler and gets an answer. (The public pool's own suite is
+// pool-claim.test.ts; orders and approvals have theirs in orders-flow.test.ts, dispatch in dispatch-flow.test.ts.)
 import { describe, expect, it } from "vitest";
 import { createRulesParser, INTENT_NAMES } from "../../src/nlu/index.ts";
 import { playgroundBot } from "../support/playground-bot.ts";
 
+/** Shipment messages from someone not in the warehouse: refused, nothing stored. */
 const COMING: [string, string][] = [
   ["confirm_shipment", "发货 SO-20261123-001 顺丰 SF1234567890123"],
   ["report_shipment_problem", "SO-20261123-001 缺货，发不了"],
@@ -18,13 +18,13 @@ describe("intent routing", () => {
     expect([...INTENT_NAMES].sort()).toEqual(answered.sort());
   });
 
-  it("answers the intents still in development, storing nothing", async () => {
+  it("refuses shipment messages from people outside the warehouse, storing nothing", async () => {
     const parser = createRulesParser();
     let n = 0;
     for (const [intent, text] of COMING) {
       expect((await parser.parse(text, { now: new Date("2026-11-23T10:00:00+08:00"), timeZone: "Asia/Shanghai" })).intent).toBe(intent);
       await t.pg.say("wangwu", text);
-      expect(await t.pg.lastText("wangwu", ++n)).toMatch(/功能还在开发中.*没有记录任何内容/);
+      expect(await t.pg.lastText("wangwu", ++n)).toMatch(/只有仓库同事可以/);
     }
     const p = t.db;
     expect(await p.order.count()).toBe(0);

@@ -15,6 +15,7 @@ import type { IntentOf } from "../../nlu/index.ts";
 import { defineCardKind, type Guard } from "../engine/card-kind.ts";
 import type { HandlerContext, UnitContext } from "../engine/handler-context.ts";
 import { defineTextPending, openPending } from "../engine/pending.ts";
+import { sendDispatchNotice } from "../dispatch/dispatch.handler.ts";
 import { orderCardFor, renderDecided, threadOf, totalsOfPriced } from "./order-views.ts";
 
 const STEP_LEVEL: Record<number, string> = { 1: "第一步", 2: "第二步", 3: "第三步" };
@@ -70,6 +71,7 @@ async function showDecision(ctx: HandlerContext, r: DecisionResult): Promise<voi
   if (o.kind === "approved") {
     await ctx.out.updateThread(thread, renderDecided(r.order, "已批准", `${who} 已同意（${when}）`, "success"), "decided");
     await ctx.out.notify(r.repId, { type: "text", text: `订单 ${r.order.number}（${r.order.customerName}）已批准：${who} 同意。` });
+    await sendDispatchNotice(ctx, r.order.number);
   } else if (o.kind === "next") {
     const next = o.step;
     await ctx.out.updateThread(thread, renderDecided(r.order, `${who}已同意，等待${next.approverName}审批`, `${who} 已同意（${when}），转${next.approverName}审批`, "success"), (row) =>

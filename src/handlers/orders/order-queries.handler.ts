@@ -7,6 +7,8 @@ import { formatLocal } from "../../core/local-time.ts";
 import { formatCny, formatDiscount } from "../../core/money.ts";
 import { myOrders, orderHistory, withdraw } from "../../domain/orders/order.service.ts";
 import { managementChain } from "../../domain/users/management-chain.ts";
+import { isSalesSide } from "../../domain/users/roles.ts";
+import { showOrderToWarehouse } from "../dispatch/dispatch.handler.ts";
 import { defineCardKind } from "../engine/card-kind.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
 import type { TextCommand } from "../engine/feature.ts";
@@ -18,6 +20,7 @@ const WITHDRAW = new RegExp(`^撤回(?:订单)?\\s*${ORDER_NO}$`, "i");
 
 async function showOrder(ctx: HandlerContext, text: string): Promise<void> {
   const number = SHOW.exec(text)![1]!.toUpperCase();
+  if (!isSalesSide(ctx.user)) return showOrderToWarehouse(ctx, number); // the warehouse never sees prices
   const h = await orderHistory(ctx.tx, number);
   const o = h.order;
   // The rep, anyone on its approval, the managers above the rep, directors and admins.

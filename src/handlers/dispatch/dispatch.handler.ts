@@ -1,0 +1,203 @@
+// Warehouse dispatch in chat: the notice goes to the warehouse as soon as an order is approved; the warehouse
+// confirms shipments (button, then carrier and number; or typed 发货 SO-… 顺丰 SF…), reports problems and
+// resumes; the rep is told at every step and confirms delivery. The warehouse never sees a price.
+import { z } from "zod";
+import { newCardRef } from "../../../cards/card-ref.ts";
+import { dispatchNoticeCard, dispatchNoticeSpec } from "../../../cards/dispatch/dispatch-notice.card.ts";
+import { AppError } from "../../core/app-error.ts";
+import { decidedCard } from "../../core/card.ts";
+import { formatLocal } from "../../core/local-time.ts";
+import { cardsInThread } from "../../domain/cards/card.repo.ts";
+import { findCarrierIn, normalizeTrackingNo } from "../../domain/dispatch/carriers.ts";
+import { confirmDelivery, confirmShipment, dispatchView, openDispatches, reportProblem, resume, startDispatch } from "../../domain/dispatch/dispatch.service.ts";
+import type { DispatchView } from "../../domain/dispatch/dispatch.types.ts";
+import { matchProduct } from "../../domain/orders/product-match.ts";
+import { isWarehouse } from "../../domain/users/roles.ts";
+import { listUsers } from "../../domain/users/user.repo.ts";
+import type { IntentOf } from "../../nlu/index.ts";
+import { defineCardKind, type Guard } from "../engine/card-kind.ts";
+import type { TextCommand } from "../engine/feature.ts";
+import type { HandlerContext, UnitContext } from "../engine/handler-context.ts";
+import { defineTextPending, openPending } from "../engine/pending.ts";
+
+const threadOf = (orderNumber: string) => `dispatch:${orderNumber}`;
+
+function noticeFor(ref: string, v: DispatchView, timeZone: string) {
+  return dispatchNoticeCard({
+    ref, number: v.number, customer: v.customerName, repName: v.repName,
+    address: v.delivery.address, contact: v.delivery.contact, phone: v.delivery.phone, requestedDate: v.delivery.requestedDate,
+    lines: v.lines.map((l) => ({ name: l.name, unit: l.unit, ordered: l.ordered, shipped: l.shipped, remaining: l.remaining })),
+    problem: v.problem?.reason ?? null, timeZone,
+  });
+}
+
+/** After approval: the order goes to dispatch and every warehouse person gets the notice; the rep is told. */
+export async function sendDispatchNotice(ctx: UnitContext, orderNumber: string): Promise<void> {
+  const r = await startDispatch(ctx.tx, { orderNumber, now: ctx.now, eventId: ctx.eventId });
+  if (r.already) return;
+  const warehouse = (await listUsers(ctx.tx)).filter(isWarehouse);
+  let reached = 0;
+  for (const w of warehouse) {
+    if (await ctx.out.sendCardTo(w.id, noticeFor(newCardRef(), r.view, ctx.timeZone), { thread: threadOf(orderNumber), subjectType: "order", subjectId: r.view.orderId })) reached++;
+  }
+  if (!reached) ctx.log.warn("no warehouse person can be reached for a dispatch notice", { orderNumber });
+  await ctx.out.notify(r.repId, { type: "text", text: `订单 ${orderNumber} 已通知仓库发货。` });
+}
+
+/** Every copy of the notice shows the order's dispatch state now. */
+async function refreshNotices(ctx: UnitContext, v: DispatchView, decided: string | null): Promise<void> {
+  for (const row of await cardsInThread(ctx.tx, threadOf(v.number))) {
+    if (row.status === "expired") continue;
+    const card = noticeFor(row.ref, v, ctx.timeZone);
+    await ctx.out.updateCard(row, decided ? decidedCard(card, decided) : card, decided ? "decided" : "active");
+  }
+}
+
+const warehouseOnly: Guard = (ctx) => {
+  if (!isWarehouse(ctx.user)) throw new AppError("not_warehouse", "只有仓库同事可以确认发货或报告问题。");
+};
+
+const numberOf = (thread: string | null) => (thread?.startsWith("dispatch:") ? thread.slice("dispatch:".length) : null);
+
+const TRACKING = /\b([A-Za-z]{0,4}\d{8,20}[A-Za-z]{0,2})\b/;
+
+/** "顺丰 SF1234567890123", "德邦 DPK3001234 电机A 60台", "数量 60 SF…": carrier, number and, for a partial shipment, quantities. */
+async function ship(ctx: HandlerContext, orderNumber: string, text: string, quantity?: number): Promise<void> {
+  const number = TRACKING.exec(text)?.[1];
+  if (!number) throw new AppError("no_tracking_no", "没看到快递单号，请回复承运商和单号，例如：顺丰 SF1234567890123");
+  const carrier = findCarrierIn(text.replace(number, " "))?.carrier ?? null;
+  const view = await dispatchView(ctx.tx, orderNumber);
+  const lines: { sku: string; quantity: number }[] = [];
+  for (const m of text.matchAll(/(\S+?)\s*(\d+)\s*(?:台|个|套|卷|件|箱|只|吨|米)/g)) {
+    const hit = matchProduct(m[1]!, view.lines.map((l) => ({ sku: l.sku, name: l.name, aliases: [] })));
+    if (hit.kind === "exact") lines.push({ sku: hit.product.sku, quantity: Number(m[2]) });
+  }
+  const qty = quantity ?? (Number(/数量\s*(\d+)/.exec(text)?.[1]) || undefined);
+  if (!lines.length && qty !== undefined) {
+    const open = view.lines.filter((l) => l.remaining > 0);
+    if (open.length !== 1) throw new AppError("which_line", `这张订单有 ${open.length} 个产品未发完，部分发货请写明产品和数量，例如：${open[0]?.name ?? "电机A"} 60台 德邦 DPK3001234`);
+    lines.push({ sku: open[0]!.sku, quantity: qty });
+  }
+  const r = await confirmShipment(ctx.tx, { orderNumber, by: ctx.user, carrier, trackingNo: normalizeTrackingNo(number), ...(lines.length ? { lines } : {}), now: ctx.now, eventId: ctx.eventId });
+  if (r.already) {
+    ctx.out.replyText(`单号 ${r.shipment.trackingNo} 已经确认过了，没有重复发货。`);
+    return;
+  }
+  const after = await dispatchView(ctx.tx, orderNumber);
+  const what = r.shipment.lines.map((l) => `${l.name} ${l.quantity}${l.unit}`).join("、");
+  const rest = r.remaining.filter((l) => l.remaining > 0).map((l) => `${l.name} ${l.remaining}${l.unit}`).join("、");
+  await refreshNotices(ctx, after, rest ? null : `${ctx.user.name} 已全部发货（${formatLocal(ctx.now, ctx.timeZone)}）`);
+  ctx.out.replyText(`已确认 ${orderNumber} 发货：${what}，${r.shipment.carrier ?? ""} ${r.shipment.trackingNo}。${rest ? `还剩 ${rest} 未发。` : "已全部发出。"}`);
+  await ctx.out.notify(r.repId, { type: "text", text: `订单 ${orderNumber}（${after.customerName}）已发货：${what}，${r.shipment.carrier ?? ""} ${r.shipment.trackingNo}。${rest ? `还有 ${rest} 待发。` : "已全部发出，客户签收后回复「已签收 ${orderNumber}」。"}` });
+}
+
+/** 确认发货 waits for the carrier and the tracking number. */
+export const shipDetails = defineTextPending({
+  kind: "ship_details",
+  schema: z.object({ orderNumber: z.string() }),
+  ttlMs: 30 * 60_000,
+  resume: (ctx, data, text) => ship(ctx, data.orderNumber, text),
+  cancel: async (ctx, data) => ctx.out.replyText(`好的，${data.orderNumber} 暂未确认发货。`),
+});
+
+async function problem(ctx: HandlerContext, orderNumber: string, reason: string): Promise<void> {
+  const r = await reportProblem(ctx.tx, { orderNumber, by: ctx.user, reason: reason.slice(0, 300), now: ctx.now, eventId: ctx.eventId });
+  await refreshNotices(ctx, r.view, null);
+  const text = `订单 ${orderNumber}（${r.view.customerName}）发货有问题：${reason}（${ctx.user.name}）。处理后仓库回复「恢复 ${orderNumber}」，或销售撤销订单。`;
+  await ctx.out.notify(r.repId, { type: "text", text });
+  if (r.repManagerId) await ctx.out.notify(r.repManagerId, { type: "text", text });
+  ctx.out.replyText(`已记录 ${orderNumber} 的问题：${reason}，已通知销售${r.repManagerId ? "和经理" : ""}。`);
+}
+
+/** 有问题 waits for what is wrong (缺货, 地址不全 …). */
+export const problemReason = defineTextPending({
+  kind: "dispatch_problem",
+  schema: z.object({ orderNumber: z.string() }),
+  ttlMs: 30 * 60_000,
+  resume: (ctx, data, text) => problem(ctx, data.orderNumber, text),
+});
+
+export const dispatchNoticeKind = defineCardKind(dispatchNoticeSpec, {
+  actions: {
+    ship: {
+      guard: warehouseOnly,
+      run: async (ctx, card) => {
+        const n = numberOf(card.thread)!;
+        await openPending(ctx, shipDetails, { orderNumber: n });
+        ctx.out.replyText(`请回复 ${n} 的承运商和单号，例如：顺丰 SF1234567890123；部分发货加上产品和数量，例如：电机A 60台 德邦 DPK3001234`);
+      },
+    },
+    problem: {
+      guard: warehouseOnly,
+      run: async (ctx, card) => {
+        const n = numberOf(card.thread)!;
+        await openPending(ctx, problemReason, { orderNumber: n });
+        ctx.out.replyText(`${n} 有什么问题？请回复原因，例如：缺货、地址不全。`);
+      },
+    },
+  },
+});
+
+export async function handleConfirmShipment(ctx: HandlerContext, intent: IntentOf<"confirm_shipment">, text: string): Promise<void> {
+  if (!isWarehouse(ctx.user)) throw new AppError("not_warehouse", "只有仓库同事可以确认发货。客户签收后请回复「已签收 单号」。");
+  await ship(ctx, intent.order, intent.tracking_no ? `${intent.carrier ?? ""} ${intent.tracking_no} ${text}` : text, intent.quantity);
+}
+
+export async function handleShipmentProblem(ctx: HandlerContext, intent: IntentOf<"report_shipment_problem">): Promise<void> {
+  if (!isWarehouse(ctx.user)) throw new AppError("not_warehouse", "只有仓库同事可以报告发货问题；客户那边的问题请直接联系仓库或经理。");
+  await problem(ctx, intent.order, intent.reason);
+}
+
+const ORDER_NO = "(SO-\\d{8}-\\d{3,4})";
+const RESUME = new RegExp(`^恢复\\s*${ORDER_NO}$`, "i");
+const DELIVERED = new RegExp(`^(?:已签收|签收了?|客户已签收)\\s*${ORDER_NO}$`, "i");
+
+async function listOpen(ctx: HandlerContext): Promise<void> {
+  if (!isWarehouse(ctx.user)) throw new AppError("not_warehouse", "「待发货」是仓库的列表；查看自己的订单请发送「我的订单」。");
+  const open = await openDispatches(ctx.tx);
+  if (!open.length) {
+    ctx.out.replyText("没有待发货的订单。");
+    return;
+  }
+  const rows = open.map((v) => `· ${v.number} ${v.customerName}：${v.lines.filter((l) => l.remaining > 0).map((l) => `${l.name} ${l.remaining}${l.unit}`).join("、")}${v.problem ? `（问题：${v.problem.reason}）` : ""}`);
+  ctx.out.replyText([`待发货（${open.length}），最早的在前：`, ...rows, "回复「发货 单号 承运商 快递单号」确认。"].join("\n"));
+}
+
+export const dispatchCommands: TextCommand[] = [
+  { matches: (t) => /^(待发货|待发货订单|发货列表)$/.test(t), run: listOpen },
+  {
+    matches: (t) => RESUME.test(t),
+    run: async (ctx, t) => {
+      const n = RESUME.exec(t)![1]!.toUpperCase();
+      const r = await resume(ctx.tx, { orderNumber: n, by: ctx.user, now: ctx.now, eventId: ctx.eventId });
+      await refreshNotices(ctx, r.view, null);
+      await ctx.out.notify(r.repId, { type: "text", text: `订单 ${n} 的发货问题已解决，仓库继续发货。` });
+      ctx.out.replyText(`已恢复 ${n}，可以继续发货。`);
+    },
+  },
+  {
+    matches: (t) => DELIVERED.test(t),
+    run: async (ctx, t) => {
+      const n = DELIVERED.exec(t)![1]!.toUpperCase();
+      const r = await confirmDelivery(ctx.tx, { orderNumber: n, by: ctx.user, now: ctx.now, eventId: ctx.eventId });
+      if (r.already) {
+        ctx.out.replyText(`订单 ${n} 已经签收过了。`);
+        return;
+      }
+      if (r.repId !== ctx.user.id) await ctx.out.notify(r.repId, { type: "text", text: `订单 ${n}（${r.view.customerName}）客户已签收。` });
+      ctx.out.replyText(`已记录 ${n} 客户签收。`);
+    },
+  },
+];
+
+/** 订单 SO-… for the warehouse: the order as the warehouse sees it, without any price. */
+export async function showOrderToWarehouse(ctx: HandlerContext, number: string): Promise<void> {
+  const v = await dispatchView(ctx.tx, number);
+  ctx.out.replyText([
+    `订单 ${v.number} · ${v.customerName} · 销售 ${v.repName}`,
+    `收货：${v.delivery.address ?? "（未提供）"} ${[v.delivery.contact, v.delivery.phone].filter(Boolean).join(" ")}`,
+    ...v.lines.map((l) => `· ${l.name} 订 ${l.ordered}${l.unit}，已发 ${l.shipped}，还剩 ${l.remaining}`),
+    ...v.shipments.map((s) => `发货 ${formatLocal(s.createdAt, ctx.timeZone)} ${s.carrier ?? ""} ${s.trackingNo ?? ""}（${s.createdByName}）`),
+    ...(v.problem ? [`问题：${v.problem.reason}`] : []),
+  ].join("\n"));
+}
