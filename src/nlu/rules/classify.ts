@@ -2,7 +2,7 @@
 import type { IntentName } from "../intent.ts";
 import { findDiscount } from "./discounts.ts";
 import { findMoney } from "./money.ts";
-import { ORDER_TRIGGER, ORDER_WORD } from "./order-items.ts";
+import { ORDER_TRIGGER, ORDER_WORD, parseItems } from "./order-items.ts";
 
 export interface Facts {
   text: string;
@@ -40,7 +40,7 @@ const FORM_ASK = new RegExp(`^(?:请问|问下|问一下)?(?:发个|给个|给�
 const HOW_TO = /^(?:请问|问下|问一下)?(?:怎么|如何|咋|怎样)(?:才能|能|可以)?(?:用|使用|录|记|填|写|下单|下个单|查|认领|领|设置|提交|操作|推迟|延期|完成|审批|发货|看|添加|新建|登记|上报)/;
 
 // NG (no good) and 不OK only as a word of their own: 质检NG is a shipment problem's cause, not a decision.
-export const REJECT_WORDS = /驳回|拒绝|不同意|批不了|不能批|批不下来|不批|打回|否决|不通过|不行|不予|reject|不ok|(?:^|\s)NG(?=\s|[,，:：]|$)|denied|declined?/i;
+export const REJECT_WORDS = /驳回|拒绝|拒(?:了|掉)|不同意|批不了|不能批|批不下来|不批|打回|否决|不通过|不行|不予|reject|不ok|(?:^|\s)NG(?=\s|[,，:：]|$)|denied|declined?/i;
 /** Shortage (没库存, 缺货), inability (发不了, 出不了库), damage (压坏, 破损), wrong (发错, 地址不对), delay. */
 export const PROBLEM_WORDS = /缺货|断货|售罄|(?:没|无|缺)有?(?:库存|现货|货)|(?:货|库存|现货|存货)(?:已经|都|也)?(?:没了|没有了|空了|卖完了|用完了)|库存(?:不够|不足|没了|为零|紧张)|(?:发|出|送|寄)不(?:了|出)|无法发货|不能发|问题|货损|破损|损坏|坏了|压坏|摔坏|(?:漏|错)发|发错|不对|写错|延迟|延误|拒收|停运|还差|丢件|丢失|质检|质量|退回|退货|异常|没到货|扣了|卡住|破了|碎了|裂了|划伤|变形|漏了|少了|短少|少发|多发|没(?:有)?(?:更新|动静|收到|送到)|(?:不|未)更新|一直没|还没到|查不到/;
 export const APPROVE_WORDS = /同意|批准|通过|批了|准了|可以|\bok\b|okay|行了|没问题|approve|准予|\bpass(?:ed)?\b|(?:^|\s)批(?:一下|下)?(?:\s|$)/i;
@@ -85,7 +85,8 @@ const PRICE_ASK = /(?:报价|价格|价钱|单价|售价|卖)(?:是|大概|现�
 const DID_SOMETHING = /(?:拜访|回访|去|见|聊|打|通|约|谈|签|报)(?:了|过|完)/;
 /** 一会儿去华东机电, 下午就去X: a plan to go, said before going, is a visit to log even with no facts. */
 const GO_PLAN = /(?:一会儿?|待会儿?|等会儿?|等下|马上|这就|现在|准备|打算|计划|上午|下午|晚上|明天|后天|今天|回头|顺路)(?:就|要|再)?(?:去|过去|上门)(?![了过])/;
-const VISIT_WORDS = /喝茶|喝酒|饭局|吃了?饭|拜访|拜方|联系了|见了|见完|见到|去了|去趟|上门|电话|微信|通了|聊了|聊|来电|视频|约了|碰到|吃了个饭|回访|跟进|面谈|沟通|跑客户/;
+// 那边回复了 / 回话了 / 还要再谈: the customer's answer to the rep is news for the visit log too.
+const VISIT_WORDS = /回复了|回话了|答复了|还要再谈|再谈谈|喝茶|喝酒|饭局|吃了?饭|拜访|拜方|联系了|见了|见完|见到|去了|去趟|上门|电话|微信|通了|聊了|聊|来电|视频|约了|碰到|吃了个饭|回访|跟进|面谈|沟通|跑客户/;
 
 /**
  * A count over a period (这周拜访了几家, 本月签了多少单, 今天打了几个电话): the rep asks for their numbers,
@@ -133,7 +134,9 @@ function isOrderByFacts(f: Facts, visitish: boolean): boolean {
   // A terse line of deal facts from the customer's name on: X要2000个密封圈 单价3.5元 (九五折).
   const at = t.indexOf(f.company.name);
   const startsWithCustomer = at >= 0 && at <= 3 && f.company.source !== "suffix";
-  return startsWithCustomer && unitPrice && !/(?:能不能|能否|可不可以|问|询价|报价|要价|想要|希望|考虑|对比|比价)/.test(t);
+  // 锦纶纺织 电机A 三十台 四千四 打个八五折: a price in words right after the count, with a discount given.
+  const priced = unitPrice || (discount && parseItems(t).some((i) => i.unit_price !== undefined));
+  return startsWithCustomer && priced && !/(?:能不能|能否|可不可以|问|询价|报价|要价|想要|希望|考虑|对比|比价)/.test(t);
 }
 
 export function classify(f: Facts): IntentName {
@@ -144,7 +147,7 @@ export function classify(f: Facts): IntentName {
     const asks = ASKS_ABOUT.test(t);
     // 批不批 asks; 不批 decides.
     const said = t.replace(/([批行能可])不\1|同意不同意|通过不通过/g, " ");
-    if (REJECT_WORDS.test(said) && !(asks && !/驳回|不同意|不批|打回|否决|拒绝/.test(said))) return "decide_approval";
+    if (REJECT_WORDS.test(said) && !(asks && !/驳回|不同意|不批|打回|否决|拒绝|拒了|拒掉/.test(said))) return "decide_approval";
     if (f.hasCarrierOrTracking && PARTIAL_SHIP.test(t) && !REJECT_WORDS.test(t)) return "confirm_shipment";
     if (PROBLEM_WORDS.test(t.replace(/没问题/g, ""))) return "report_shipment_problem";
     // No look-up of an order exists yet: a question about one is not understood rather than misread.

@@ -8,12 +8,13 @@ const CN_DIGIT = "一二三四五六七八九";
 // Not after a digit or a dot: in 单价4500 折扣9折 the 0 before " 折扣" is a price's last digit.
 const ZHE_RE = new RegExp(`(?<![\\d.])(\\d(?:\\.\\d{1,2})?|\\d{2}|[${CN_DIGIT}][${CN_DIGIT}五]?)\\s*折(?!旧|叠|腾|返|算)`, "g");
 /** A percentage written with a sign, as 个点, or in words (百分之十, 百分之5). */
-const PCT = "(?:(\\d+(?:\\.\\d+)?)\\s*(?:%|个点|个百分点|点)|百分之\\s*(\\d+(?:\\.\\d+)?|[一二两三四五六七八九十]+))";
+// 让五个点: a count of points in words too, but only with 个点 (便宜一点 is "a bit").
+const PCT = "(?:(\\d+(?:\\.\\d+)?)\\s*(?:%|个点|个百分点|点)|百分之\\s*(\\d+(?:\\.\\d+)?|[一二两三四五六七八九十]+)|([一二两三四五六七八九十]+)\\s*个(?:百分)?点)";
 const PERCENT_RE = new RegExp(`(?:降价|降|优惠|让利|让|便宜|折扣|少|下浮|打折|返点|返利|返)\\s*(?:了|个|给)?\\s*${PCT}`);
 const PERCENT_AFTER_RE = new RegExp(`${PCT}\\s*(?:的)?(?:折扣|优惠|让利|降价)`);
 
 function percentValue(m: RegExpExecArray): number {
-  const raw = m[1] ?? m[2]!;
+  const raw = m[1] ?? m[2] ?? m[3]!;
   return /^[\d.]+$/.test(raw) ? Number(raw) : parseChineseNumeral(raw);
 }
 

@@ -8,7 +8,7 @@ import { CLASSIFIER_CLASS, MULT_SRC, multiplierValue, NUM_SRC, parseChineseNumer
 
 export interface MoneyMention { value: number; kind: "unit" | "total" | "plain"; index: number; end: number }
 
-const UNIT_KEY = `单价|价格|报价|售价|每(?:${CLASSIFIER_CLASS}|公里|千米|平米|方)|一${CLASSIFIER_CLASS}|@`;
+const UNIT_KEY = `单价|价格|报价|售价|每(?:${CLASSIFIER_CLASS}|公里|千米|平米|平方|平|方)|一${CLASSIFIER_CLASS}|@`;
 const TOTAL_KEY = "预算|金额|总价|总额|合同额|合同金额|采购额|额度|总共|一共|总计|合计|货款|大概|大约|约";
 const LINK = "(?:是|为|在|大概|大约|约|压到|降到|给到|报到|谈到|要|了|还剩|剩下?|还有|只有|有|不到|超过|差不多|控制在)?";
 const CURRENCY = "(?:¥|￥|RMB|rmb|人民币)";
@@ -57,7 +57,7 @@ function amountAt(text: string, at: number): Amount | undefined {
   const numEnd = mult ? endOf(2) : endOf(1);
   // 两万一台 is 20,000 per unit: the 一 belongs to the unit.
   // 一万二一套 is 12,000 per set: after a digit that follows a unit (万二, 千五) 一 cannot be a count's last digit.
-  if ((/[十百千万亿]一$/.test(num) || /[百千万亿][一二两三四五六七八九]一$/.test(num)) && unitAfter(1)) {
+  if ((/[十百千万亿]一$/.test(num) || /[十百千万亿][一二两三四五六七八九]一$/.test(num)) && unitAfter(1)) {
     return finish({ num: num.slice(0, -1), index: at, end: endOf(1) - 1 });
   }
   // A digit after 万/亿 counts one order lower (3万五 = 35,000), unless it starts "per unit" (1.8万一台).
@@ -89,6 +89,13 @@ function finish(a: AmountParts): Amount | undefined {
   };
 }
 
+/**
+ * Prices under one yuan in words: 五毛 (0.5), 三毛五 (0.35), 一毛二 (0.12), 8毛 — 毛/角 are tenths, the digit
+ * after them hundredths (not 三角带 or 五毛巾: a word goes on after them). Computed in fen (integers) and divided once, so the value is the nearest double.
+ */
+const JIAO_RE = /(?<![\d.一二两三四五六七八九十百千万亿])([一二两三四五六七八九]|\d)\s*[毛角](?=钱|分|[一二三四五六七八九\d\s,，。;；、/]|$)(?:钱)?([一二三四五六七八九]|\d(?![\d.]))?(?:分)?/g;
+const digitValue = (c: string) => (/\d/.test(c) ? Number(c) : parseChineseNumeral(c));
+
 export function findMoney(text: string): MoneyMention[] {
   const out: MoneyMention[] = [];
   const taken: [number, number][] = [];
@@ -111,6 +118,15 @@ export function findMoney(text: string): MoneyMention[] {
       : key === "报价" && WHOLE_DEAL_BEFORE.test(text.slice(0, k.index)) ? "total"
       : new RegExp(`^(?:${UNIT_KEY})$`).test(key) ? "unit" : "total";
     push({ value: a.value, kind, index: a.index, end: a.end }, k.index);
+  }
+  for (const j of text.matchAll(JIAO_RE)) {
+    // 五毛一只: the 一 after 毛 opens "per piece", it is no hundredth.
+    const perUnit = !!j[2] && !/[毛角钱分]$/.test(j[0]) && new RegExp(`^\\s*${UNIT_WORD}`).test(text.slice(j.index + j[0].length));
+    const end = j.index + j[0].length - (perUnit ? j[2]!.length : 0);
+    if (!free(j.index, end)) continue;
+    const fen = digitValue(j[1]!) * 10 + (j[2] && !perUnit ? digitValue(j[2]) : 0);
+    if (!(fen > 0)) continue;
+    push({ value: fen / 100, kind: PER_UNIT_AFTER.test(text.slice(end)) ? "unit" : "plain", index: j.index, end });
   }
   for (const c of text.matchAll(CURRENCY_RE)) {
     const a = amountAt(text, c.index + c[0].length);

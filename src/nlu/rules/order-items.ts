@@ -17,11 +17,12 @@ export const ORDER_TRIGGER = /(?:^|(?<=\s))PO(?=\s|[:：]|$)|下个单|下了单
 export const ORDER_WORD = /(?:^|(?<=\s))PO(?=\s|[:：]|$)|下个单|下了单|下单|新单|报单|补单|订单|开单|订货/;
 const TRIGGER = ORDER_TRIGGER;
 const FIELD_RE = new RegExp(`[^${SEPARATOR_CLASS}]+`, "g");
-const CUSTOMER_NOISE = /^(?:帮我|请|麻烦)?(?:给|帮|为)?(?:客户)?|(?:要|想|需要|来|再|又|准备|确定|确认|继续)?$/g;
+// X帮我下个单 / X你帮我报单: the request before the order word is no part of the name.
+const CUSTOMER_NOISE = /^(?:帮我|请|麻烦)?(?:给|帮|为)?(?:客户)?|(?:要|想|需要|来|再|又|准备|确定|确认|继续)?(?:你?帮我|帮忙|给我|麻烦你?|请)?$/g;
 // 加 joins items ("…10台，再加电机B 5台") but also starts product names (加药装置, 加氯机, 加湿器, 加热器, 加压泵):
 // before those morphemes it is part of the name.
 // The deal's verb before the goods (签了合同 200台…, 追加 电机A…, 订了) is not part of a product either.
-const PRODUCT_NOISE = /^(?:的|要|各|共|再|还有|另外|和|及|以及|加上|加(?![热湿药氯压工速密固料])|就是|追加|加订|签(?:了|下|好了)?(?:合同|单)?|订了|定了|成交了?|下单了?|买了?|拿了?|[，,、+＋&\s])+|(?:各|共|要|的|数量)+$/g;
+const PRODUCT_NOISE = /^(?:的|要|各|共|再|还有|另外|和|及|以及|加上|加(?![热湿药氯压工速密固料])|就是|追加|加订|签(?:了|下|好了)?(?:合同|单)?了?|订了|定了|成交了?|下单了?|买了?|拿了?|(?:又|还)要了?|那个|这个|[，,、+＋&\s])+|(?:各|共|要|的|数量)+$/g;
 const FIRST_PRODUCT_NOISE = new RegExp(PRODUCT_NOISE.source.replace("|和|及|以及|加上|加(?![热湿药氯压工速密固料])", ""), "g");
 /** Suffixes that stack on a name ending in a suffix (鑫源化工集团, 远航电子有限公司). */
 const STACKED_SUFFIX = /^(?:集团|股份|有限|有限公司|有限责任公司|股份有限公司|公司|科技|(?:\(中国\)|（中国）))+$/;
@@ -55,7 +56,13 @@ export function splitOrder(text: string): { customer?: string; itemsText: string
     // 华东机电要200台电机A 单价4400 帮我下个单: the order comes first, the request last.
     const company = findCompany(text.slice(0, f.index));
     // The items may stand before the customer (法兰DN50 三百片 …，客户嘉禾泵业，帮我下单): keep both sides.
-    if (company && findQuantities(text.slice(0, f.index)).length > 0) return { customer: company.name, itemsText: blank(text.slice(0, f.index), [company]), itemsOffset: 0 };
+    if (company && findQuantities(text.slice(0, f.index)).length > 0) {
+      // …and the label before the name (客户绿源包装 要纸杯 …) goes with it.
+      // …and so does 那边 after it (天衡检测那边 要三台pH计).
+      const label = /客户\s*$/.exec(text.slice(0, company.index));
+      const side = /^(?:那边|这边|那里|这里)/.exec(text.slice(company.end))?.[0].length ?? 0;
+      return { customer: company.name, itemsText: blank(text.slice(0, f.index), [{ index: label ? label.index : company.index, end: company.end + side }]), itemsOffset: 0 };
+    }
   }
   const rawBefore = cleanCustomer(f.text.slice(0, t.index));
   // 今天华东机电下单了: a time before the name is not part of it.
@@ -140,6 +147,9 @@ function barePriceAfter(text: string, from: number, until: number): { value: num
   return { value, index: from + m[0].length - m[0].trimStart().length, end: from + m[0].length };
 }
 
+/** A clause led by the customer as a subject (他们一次拿, 客户每次要, 对方平时订): a remark, not goods. */
+const REMARK_SUBJECT = /^(?:他们|她们|他家|她家|对方|人家|客户|咱们|我们)(?:一次|每次|平时|一般|通常|每[月年季周]|一年|一个月|都|也|还|就)?/;
+
 export function parseItems(itemsText: string): OrderItem[] {
   const discount = findDiscount(itemsText);
   const clean = discount ? blank(itemsText, [discount]) : itemsText;
@@ -175,6 +185,8 @@ export function parseItems(itemsText: string): OrderItem[] {
       }
     }
     const price = prices.find((p) => p.index >= end && p.index < nextStart) ?? priceBefore ?? barePriceAfter(clean, end, nextStart);
+    // 他们一次拿30台 after the goods: a remark on how the customer buys, not another item.
+    if (items.length > 0 && REMARK_SUBJECT.test(product)) return;
     const item: OrderItem = { product: product || "未注明", quantity: q.value };
     if (price) item.unit_price = price.value;
     items.push(item);

@@ -49,11 +49,16 @@ export function findQuantities(text: string): QuantityMention[] {
     if (NOT_AFTER_UNIT.test(text.slice(end)) || (unit === "本" && NOT_AFTER_BEN.test(text.slice(end)))) continue;
     if ((unit === "平" || unit === "面") && (NOT_AFTER_FLAT.test(text.slice(end)) || m[1] === "一")) continue;
     // "一台"/"一吨" after a price is "per unit", not a quantity: 6500元一吨, 4500元一台.
-    if (/^[一每]$/.test(m[1]!) && /(?:[元块万]|\d\s*[kKwW千])\s*$/.test(text.slice(0, m.index))) continue;
+    if (/^[一每]$/.test(m[1]!) && /(?:[元块万毛角]|\d\s*[kKwW千])\s*$/.test(text.slice(0, m.index))) continue;
     // 一套4800: "per set" glued to a price, not one set.
     if (/^[一每]$/.test(m[1]!) && /^[\d¥￥]/.test(text.slice(end))) continue;
+    // 十二块一个, 三块五: 块 as yuan, with "per piece" or the jiao after it, is a price, not pieces.
+    if (unit === "块" && /^(?:[一二三四五六七八九](?![\u4e00-\u9fa5])|\d(?![\d.])(?![\u4e00-\u9fa5])|[一每]\s*[台套件个只箱吨条片组根支卷包桶盒袋瓶把颗])/.test(text.slice(end))) continue;
+    // 一台一万二, 一只五毛: "per piece" glued to a price in words.
+    if (/^[一每]$/.test(m[1]!) && /^[一二两三四五六七八九十]+[百千万毛角块](?![台套件个只箱吨条片根支卷包桶盒袋瓶])/.test(text.slice(end))) continue;
     // 三百二一把 is 320 per piece: a digit after 百/千/万 followed by 一 is never one count.
-    if (/[百千万亿][二两三四五六七八九]一$/.test(m[1]!)) continue;
+    // So is 六十八一箱 (68 a box) and 一百一一套 (110 a set): two digits in a row after 十/百/千 is a price and its "per".
+    if (/[十百千万亿][一二两三四五六七八九]一$/.test(m[1]!) && !/^[一二两三四五六七八九]?十一$/.test(m[1]!)) continue;
     const value = parseNumber(m[1]!, m[2]);
     if (!Number.isFinite(value) || value <= 0) continue;
     out.push({ value, unit, index: m.index, end, ...(m[1] === "一" && !m[2] && { weak: true }) });

@@ -20,6 +20,13 @@ const CLAUSE_END = /(?:呗|啊|呀|哦|噢)+(?=[\s,，。;；!！?？、]|$)|(?<
 const CONNECTOR = /然后(?:呢|就是说?|就)?|就是说|就是(?=给|要|在|说|想|他们|那个|这个)|对了|另外就是/g;
 /** 那个 / 这个 as a hesitation at a clause start, before a name or a pronoun (那个华锐轴承, 那个我今天…). */
 const HESITATION = /(^|[\s,，。;；!！?？、])(?:那个|这个)(?=我|你|他|她|就|帮|给|跟|认领|查|看)/g;
+/**
+ * 那个 as a hesitation between a verb and the thing named (要那个铝箔餐盒), and 那个(单子) after a name
+ * (明辉陶瓷那个单子 瓷砖…, 永兴塑业那个要订): 那个 before a time, a person or a question stays. At a clause's start
+ * 那个 stays for the task and company finders (那个任务完成了); the product reader drops it there.
+ */
+const THAT_ONE = /([要订买是])(?:那个|这个)(?![月时人事候问价呢吗么啥什样些点])(?=[\u4e00-\u9fa5A-Za-z])/g;
+const THAT_ORDER = /(?<=[\u4e00-\u9fa5A-Za-z])(?:那个|这个)(?:单子|订单)?(?=要|订|帮|下|[\s,，。;；!！?？、]|$)/g;
 
 /** 那个 / 这个 / 就是 standing alone between pauses (帮我下单 那个 瑞丰钢构 …, 就是 东海造船 的 …): a hesitation. */
 const FILLER_FIELD = /(^|[\s,，。;；!！?？、])(?:那个|这个|就是说?|那么)(?=[\s,，。;；!！?？、]|$)/g;
@@ -47,7 +54,13 @@ const ORDER_SLIPS: [RegExp, string][] = [
   [/定单/g, "订单"],
   // 帮我下一单 / 报个单: an order asked for with 一 or 个 in the middle (下一单 alone may be "the next order").
   [/(?<=帮我|帮忙|给我|麻烦|请|再)下一个?单/g, "下个单"],
-  [/报(?:个|一个|一)单/g, "报单"],
+  [/报(?:个|一个|一下|一)单/g, "报单"],
+  // 报但 for 报单 (not 汇报但是), 走(个)单 for placing one, 帮我走一下 / 帮我下一下 closing an order.
+  [/报但(?![是凡])/g, "报单"],
+  [/走(?:个|一个|一下|一)?单(?![号据子])/g, "下单"],
+  [/(?<=帮我|帮忙|给我|麻烦)(?:走|下|报)一下(?=[\s,，。;；!！]|$)/g, "下个单"],
+  [/同易/g, "同意"],
+  [/客护/g, "客户"],
   [/同以(?![往前后上下为来及此])/g, "同意"],
   [/驳会|博回|驳灰/g, "驳回"],
 ];
@@ -60,6 +73,8 @@ export function cleanSpeech(text: string): string {
     .replace(CONNECTOR, "，")
     .replace(CLAUSE_START, "$1")
     .replace(HESITATION, "$1")
+    .replace(THAT_ORDER, "")
+    .replace(THAT_ONE, "$1")
     .replace(FILLER_FIELD, "$1")
     .replace(SIGN_OFF, "")
     .replace(/ {2,}/g, " ")

@@ -42,17 +42,24 @@ export function buildProblem(text: string, order: string): IntentOf<"report_ship
   return { intent: "report_shipment_problem", order, reason: (reason || "未说明").slice(0, 300) };
 }
 
-const DECISION_WORDS = /不同意|批不了|不能批|批不下来|驳回|拒绝|不批|打回|否决|不通过|不行|不予|不ok|同意|批准|通过|批了|准了|可以|\bok\b|okay|行了|没问题|准予|reject(?:ed)?|approved?|\bpass(?:ed)?\b|denied|declined?|(?:^|\s)NG(?=\s|[,，:：]|$)|(?:^|\s)批(?:一下|下)?(?=\s|$)/gi;
+const DECISION_WORDS = /不同意|批不了|不能批|批不下来|驳回|拒绝|拒(?:了|掉)|不批|打回(?:去|来)?|否决|不通过|不行|不予|不ok|同意|批准|通过|批了|准了|可以|\bok\b|okay|行了|没问题|准予|reject(?:ed)?|approved?|\bpass(?:ed)?\b|denied|declined?|(?:^|\s)NG(?=\s|[,，:：]|$)|(?:^|\s)批(?:一下|下)?(?=\s|$)/gi;
+
+const DECISION_EDGE = new RegExp(`^(?:${DECISION_WORDS.source})+(?:了|一下|吧)?|(?:${DECISION_WORDS.source})+(?:了|吧)?$`, "gi");
+
+function stripDecision(word: string): string {
+  return word.replace(DECISION_EDGE, "");
+}
 
 export function buildApproval(text: string, order: string): IntentOf<"decide_approval"> {
   const decision = REJECT_WORDS.test(text) ? "reject" : "approve";
   const out: IntentOf<"decide_approval"> = { intent: "decide_approval", order, decision };
-  // 那个同意一下: the hesitation and the softener around the decision are not its reason.
-  const reason = tokens(blank(text, findOrders(text)).replace(DECISION_WORDS, " "))
-    .filter((w) => !/^(?:那个|这个|一下|下|吧|哈|好的|好|了)$/.test(w))
+  // 那个同意一下: the hesitation and the softener around the decision are not its reason. The decision goes
+  // where it opens or closes a clause; inside one (量大可以给, 折扣超了) the words are the reason as written.
+  const reason = tokens(blank(text, findOrders(text)))
+    .map((w) => stripDecision(w))
+    .filter((w) => w && !/^(?:那个|这个|一下|下|吧|哈|好的|好|了)$/.test(w))
     .join(" ")
     .replace(/^(?:理由|原因)\s*/, "")
-    .replace(/了$/, "")
     .trim();
   if (reason.length >= 2) out.reason = reason.slice(0, 300);
   return out;
