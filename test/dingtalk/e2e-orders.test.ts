@@ -37,7 +37,7 @@ describe("DingTalk: orders and approvals", () => {
     await eventually(() => sentTexts(gw).find((t) => t.to === "0101" && t.text.includes(number) && t.text.includes("已批准")), "the rep told");
     await eventually(() => cardUpdates(gw).find((u) => u.outTrackId === approval.outTrackId && (u.params.status_text ?? "").includes("王五 已同意")), "the manager's copy");
     await eventually(() => cardUpdates(gw).find((u) => u.outTrackId === order.outTrackId && (u.params.status_text ?? "").includes("王五 已同意")), "the rep's copy");
-    expect((await bot.db.prisma.order.findUniqueOrThrow({ where: { number } })).status).toBe("approved");
+    expect((await bot.db.prisma.order.findUniqueOrThrow({ where: { number } })).status).toBe("dispatched");
   });
 
   it("驳回 asks for the reason; the typed reason reaches the rep", async () => {

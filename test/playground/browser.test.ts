@@ -62,7 +62,7 @@ run("a rep orders with a discount; the manager approves on the card; the rep's c
   await approval.getByTestId("card-status").filter({ hasText: "王五 已同意" }).waitFor();
 
   await rep.getByTestId("card").filter({ hasText: "已批准" }).first().waitFor();
-  expect(await bot.db.prisma.order.count({ where: { status: "approved" } })).toBe(1);
+  expect(await bot.db.prisma.order.count({ where: { status: "dispatched" } })).toBe(1);
   await rep.close();
   await manager.close();
 });

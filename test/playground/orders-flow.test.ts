@@ -39,7 +39,7 @@ describe("orders and discount approvals", () => {
     expect(card.lines?.join("\n")).toContain("电机A 10台 × ¥4,900（标价 ¥5,000，98折）= ¥49,000");
     expect(card.fields.find((f) => f.label === "状态")?.value).toBe("已批准");
     const order = await t.db.order.findFirstOrThrow({ where: { repId: "zhangsan" } });
-    expect(order.status).toBe("approved");
+    expect(order.status).toBe("dispatched"); // approved, and the notice went to the warehouse at once;
     expect(order.total.toFixed(2)).toBe("49000.00");
     expect(await t.db.approval.count({ where: { orderId: order.id } })).toBe(0);
   });
@@ -65,7 +65,7 @@ describe("orders and discount approvals", () => {
     expect(await waitText(t, "zhangsan", new RegExp(`${number}.*已批准`))).toContain("王五 同意");
     await eventually(async () => ((await cardsOf(t, "wangwu", "approval"))[0]?.status?.text.includes("王五 已同意") ? true : undefined), "manager's card updated");
     await eventually(async () => ((await cardsOf(t, "zhangsan", "order"))[1]?.fields.find((f) => f.label === "状态")?.value === "已批准" ? true : undefined), "rep's card updated");
-    expect((await t.db.order.findUniqueOrThrow({ where: { number } })).status).toBe("approved");
+    expect((await t.db.order.findUniqueOrThrow({ where: { number } })).status).toBe("dispatched");
 
     // A second click changes nothing.
     await t.pg.click("wangwu", approval, "同意");

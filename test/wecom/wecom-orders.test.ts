@@ -36,7 +36,7 @@ describe("a discount approval on WeCom", () => {
     const updatesBefore = h.sim.updates.length;
     await h.driver.deliver(h.driver.cardEventXml({ from: "WangWu", eventKey: button(approval, "同意").key, taskId: approval.taskId, responseCode: code }));
     await eventually(() => textsSentTo(h.sim, "ZhangSan").some((t) => t.includes(`${number}`) && t.includes("已批准")), "the rep told");
-    expect((await h.bot.db.prisma.order.findUniqueOrThrow({ where: { number } })).status).toBe("approved");
+    expect((await h.bot.db.prisma.order.findUniqueOrThrow({ where: { number } })).status).toBe("dispatched");
     // The manager's copy through the click's code; the rep's copy through its own (or re-sent).
     await eventually(() => h.sim.updates.find((u) => u.response_code === code), "the manager's card updated");
     await eventually(

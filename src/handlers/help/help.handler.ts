@@ -22,7 +22,3 @@ export function handleUnsupported(ctx: HandlerContext, messageType: string): voi
   const what: Record<string, string> = { image: "图片", voice: "语音", video: "视频", file: "文件", location: "位置" };
   ctx.out.replyText(`暂时看不懂${what[messageType] ?? "这类消息"}，请直接发文字，例如：客户 华东机电。发送「帮助」查看全部用法。`);
 }
-
-export function handleNotYet(ctx: HandlerContext, what: string): void {
-  ctx.out.replyText(`「${what}」功能还在开发中，很快上线；这条消息没有记录任何内容。现在可以：记录拜访、查客户、看待办、领取公海客户、看业绩、下单和审批。发送「帮助」查看用法。`);
-}
