@@ -21,26 +21,15 @@ import {
   startDispatch,
   type ConfirmShipmentInput,
 } from "../../src/domain/dispatch/dispatch.service.ts";
-import { parseOrgText, RulesSchema } from "../../src/domain/org/org-file.ts";
+import { parseOrgText } from "../../src/domain/org/org-file.ts";
 import { syncOrg } from "../../src/domain/org/org.repo.ts";
 import { orderHistory, placeOrder } from "../../src/domain/orders/order.service.ts";
 import type { OrderLineRequest } from "../../src/domain/orders/order.types.ts";
 import type { Tx } from "../../src/domain/tx.ts";
 import type { UserInfo } from "../../src/domain/users/user.repo.ts";
 import { DEMO_ORG_FILE } from "../../src/paths.ts";
+import { TZ, NOW, H, rules, zhangsan, lisi, wangwu, zhaoliu, chenqi, admin } from "../support/demo-people.ts";
 import { freshDatabase, serverUrl, type TestDatabase } from "../support/fresh-database.ts";
-
-const TZ = "Asia/Shanghai";
-const NOW = new Date("2026-12-04T10:00:00+08:00");
-const H = 3600_000;
-const rules = RulesSchema.parse({}).approval;
-const user = (id: string, name: string, roles: string[], managerId: string | null): UserInfo => ({ id, name, roles, managerId });
-const zhangsan = user("zhangsan", "张三", ["rep"], "wangwu");
-const lisi = user("lisi", "李四", ["rep"], "wangwu");
-const wangwu = user("wangwu", "王五", ["manager", "rep"], "zhaoliu");
-const zhaoliu = user("zhaoliu", "赵六", ["director"], null);
-const chenqi = user("chenqi", "陈七", ["warehouse"], null);
-const admin = user("admin", "管理员", ["admin"], null);
 
 let db: TestDatabase;
 /** On PostgreSQL: two more clients, so two confirmations really run on two connections at once. */

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/core/app-error.ts";
 import { money } from "../../src/core/money.ts";
-import { parseOrgText, RulesSchema } from "../../src/domain/org/org-file.ts";
+import { parseOrgText } from "../../src/domain/org/org-file.ts";
 import { syncOrg } from "../../src/domain/org/org.repo.ts";
 import {
   customerHistory,
@@ -25,17 +25,8 @@ import type { Tx } from "../../src/domain/tx.ts";
 import type { UserInfo } from "../../src/domain/users/user.repo.ts";
 import { DEMO_ORG_FILE } from "../../src/paths.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
+import { TZ, NOW, H, rules, zhangsan, lisi, wangwu, zhaoliu } from "../support/demo-people.ts";
 import { freshDatabase, serverUrl, type TestDatabase } from "../support/fresh-database.ts";
-
-const TZ = "Asia/Shanghai";
-const NOW = new Date("2026-12-04T10:00:00+08:00");
-const H = 3600_000;
-const rules = RulesSchema.parse({}).approval;
-const user = (id: string, name: string, roles: string[], managerId: string | null): UserInfo => ({ id, name, roles, managerId });
-const zhangsan = user("zhangsan", "张三", ["rep"], "wangwu");
-const lisi = user("lisi", "李四", ["rep"], "wangwu");
-const wangwu = user("wangwu", "王五", ["manager", "rep"], "zhaoliu");
-const zhaoliu = user("zhaoliu", "赵六", ["director"], null);
 
 let db: TestDatabase;
 /** On PostgreSQL a second client with a connection for each of 20 transactions, so they really run at once. */
