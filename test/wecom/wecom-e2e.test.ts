@@ -79,16 +79,16 @@ describe("a visit log from WeCom", () => {
 });
 
 describe("opening the app and messages the bot cannot read", () => {
-  it("greets on enter_agent with the help card", async () => {
+  it("greets on enter_agent with the help card (陈七 is in the warehouse: the warehouse's own help)", async () => {
     const r = await h.driver.deliver(h.driver.eventXml("ChenQi", "enter_agent"));
     expect(r).toMatchObject({ status: 200, text: "" });
     // At least one greeting (the handler greets once per member per day, so a later enter_agent may stay quiet).
-    await eventually(() => textsSentTo(h.sim, "ChenQi").some((t) => t.startsWith("**销售助手能帮你做这些**")), "the help card");
-    expect(h.sim.sentTo("ChenQi", "markdown")[0]).toMatchObject({ agentid: h.config.agentId, markdown: { content: expect.stringContaining("记录拜访") } });
+    await eventually(() => textsSentTo(h.sim, "ChenQi").some((t) => t.startsWith("**仓库同事可以这样用**")), "the help card");
+    expect(h.sim.sentTo("ChenQi", "markdown")[0]).toMatchObject({ agentid: h.config.agentId, markdown: { content: expect.stringContaining("确认发货") } });
   });
 
   it("greets once a day: opening the app again the same day stays quiet", async () => {
-    const greetings = () => textsSentTo(h.sim, "ChenQi").filter((t) => t.startsWith("**销售助手能帮你做这些**")).length;
+    const greetings = () => textsSentTo(h.sim, "ChenQi").filter((t) => t.startsWith("**仓库同事可以这样用**")).length;
     expect(greetings()).toBe(1);
     await h.driver.deliver(h.driver.eventXml("ChenQi", "enter_agent"));
     await eventually(async () => (await h.bot.db.prisma.inboxEvent.count({ where: { status: "done" } })) >= 2 || undefined, "second enter_agent handled");
