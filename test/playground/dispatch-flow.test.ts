@@ -45,7 +45,7 @@ describe("warehouse dispatch", () => {
 
   it("a problem is reported and resumed; the last shipment moves the order to shipped; the rep confirms delivery", async () => {
     await t.pg.say("chenqi", `${number} 缺货 变频器要等两天`);
-    expect(await waitText(t, "zhangsan", new RegExp(`${number}.*发货有问题`))).toBeTruthy();
+    expect(await waitText(t, "zhangsan", new RegExp(`${number}.*发货有问题：缺货 变频器要等两天`))).toBeTruthy();
     expect(await waitText(t, "wangwu", new RegExp(`${number}.*发货有问题`))).toBeTruthy();
     await t.pg.say("chenqi", `恢复 ${number}`);
     expect(await waitText(t, "zhangsan", new RegExp(`${number} 的发货问题已解决`))).toBeTruthy();
@@ -53,7 +53,7 @@ describe("warehouse dispatch", () => {
     await t.pg.say("chenqi", "待发货");
     expect(await waitText(t, "chenqi", new RegExp(`${number}.*电机A 20台、变频器 10台`))).toBeTruthy();
     await t.pg.say("chenqi", `发货 ${number} 顺丰 SF1234567890123`);
-    expect(await waitText(t, "zhangsan", /已全部发出/)).toBeTruthy();
+    expect(await waitText(t, "zhangsan", /已全部发出/)).toContain(`回复「已签收 ${number}」`);
     expect((await t.db.order.findUniqueOrThrow({ where: { number } })).status).toBe("shipped");
 
     await t.pg.say("chenqi", `订单 ${number}`);

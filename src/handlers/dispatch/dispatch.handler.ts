@@ -88,7 +88,7 @@ async function ship(ctx: HandlerContext, orderNumber: string, text: string, quan
   const rest = r.remaining.filter((l) => l.remaining > 0).map((l) => `${l.name} ${l.remaining}${l.unit}`).join("、");
   await refreshNotices(ctx, after, rest ? null : `${ctx.user.name} 已全部发货（${formatLocal(ctx.now, ctx.timeZone)}）`);
   ctx.out.replyText(`已确认 ${orderNumber} 发货：${what}，${r.shipment.carrier ?? ""} ${r.shipment.trackingNo}。${rest ? `还剩 ${rest} 未发。` : "已全部发出。"}`);
-  await ctx.out.notify(r.repId, { type: "text", text: `订单 ${orderNumber}（${after.customerName}）已发货：${what}，${r.shipment.carrier ?? ""} ${r.shipment.trackingNo}。${rest ? `还有 ${rest} 待发。` : "已全部发出，客户签收后回复「已签收 ${orderNumber}」。"}` });
+  await ctx.out.notify(r.repId, { type: "text", text: `订单 ${orderNumber}（${after.customerName}）已发货：${what}，${r.shipment.carrier ?? ""} ${r.shipment.trackingNo}。${rest ? `还有 ${rest} 待发。` : `已全部发出，客户签收后回复「已签收 ${orderNumber}」。`}` });
 }
 
 /** 确认发货 waits for the carrier and the tracking number. */
@@ -143,9 +143,12 @@ export async function handleConfirmShipment(ctx: HandlerContext, intent: IntentO
   await ship(ctx, intent.order, intent.tracking_no ? `${intent.carrier ?? ""} ${intent.tracking_no} ${text}` : text, intent.quantity);
 }
 
-export async function handleShipmentProblem(ctx: HandlerContext, intent: IntentOf<"report_shipment_problem">): Promise<void> {
+export async function handleShipmentProblem(ctx: HandlerContext, intent: IntentOf<"report_shipment_problem">, text: string): Promise<void> {
   if (!isWarehouse(ctx.user)) throw new AppError("not_warehouse", "只有仓库同事可以报告发货问题；客户那边的问题请直接联系仓库或经理。");
-  await problem(ctx, intent.order, intent.reason);
+  // The whole message after the order number is the reason as the warehouse wrote it (缺货 变频器下周到), not only
+  // the part the parser picked out.
+  const written = text.replace(/SO-\d{8}-\d{3,4}/i, " ").replace(/^[\s,，:：]+|[\s。]+$/g, "").replace(/\s+/g, " ");
+  await problem(ctx, intent.order, written.length >= intent.reason.length ? written : intent.reason);
 }
 
 const ORDER_NO = "(SO-\\d{8}-\\d{3,4})";
