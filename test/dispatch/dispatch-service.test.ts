@@ -29,6 +29,7 @@ import type { Tx } from "../../src/domain/tx.ts";
 import type { UserInfo } from "../../src/domain/users/user.repo.ts";
 import { DEMO_ORG_FILE } from "../../src/paths.ts";
 import { TZ, NOW, H, rules, zhangsan, lisi, wangwu, zhaoliu, chenqi, admin } from "../support/demo-people.ts";
+import { fails } from "../support/expect-app-error.ts";
 import { freshDatabase, serverUrl, type TestDatabase } from "../support/fresh-database.ts";
 
 let db: TestDatabase;
@@ -36,11 +37,6 @@ let db: TestDatabase;
 let other: [Database, Database] | null = null;
 let seq = 0;
 const tx = <T>(fn: (tx: Tx) => Promise<T>, on: Database = db) => on.prisma.$transaction(fn, { maxWait: 60_000, timeout: 60_000 });
-const fails = async (p: Promise<unknown>): Promise<AppError> => {
-  const e = await p.then(() => null, (err: unknown) => err);
-  if (!(e instanceof AppError)) throw new Error(`expected an AppError, got ${String(e)}`);
-  return e;
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** An approved order (within the rep's authority) on its own customer, dispatched unless asked not to. */

@@ -26,6 +26,7 @@ import type { UserInfo } from "../../src/domain/users/user.repo.ts";
 import { DEMO_ORG_FILE } from "../../src/paths.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
 import { TZ, NOW, H, rules, zhangsan, lisi, wangwu, zhaoliu } from "../support/demo-people.ts";
+import { fails } from "../support/expect-app-error.ts";
 import { freshDatabase, serverUrl, type TestDatabase } from "../support/fresh-database.ts";
 
 let db: TestDatabase;
@@ -34,11 +35,6 @@ let wide: Database | null = null;
 const customers: Record<string, string> = {};
 let seq = 0;
 const tx = <T>(fn: (tx: Tx) => Promise<T>, on: Database = db) => on.prisma.$transaction(fn, { maxWait: 60_000, timeout: 60_000 });
-const fails = async (p: Promise<unknown>): Promise<AppError> => {
-  const e = await p.then(() => null, (err: unknown) => err);
-  if (!(e instanceof AppError)) throw new Error(`expected an AppError, got ${String(e)}`);
-  return e;
-};
 
 /** Each order on its own customer unless named, so duplicates appear only where a test wants them. */
 async function place(lines: OrderLineRequest[], opts: { customer?: string; rep?: UserInfo; now?: Date; confirm?: boolean; reason?: string; rules?: PlaceOrderInput["rules"]; on?: Database } = {}) {
