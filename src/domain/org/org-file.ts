@@ -73,6 +73,8 @@ const ApprovalSchema = z
   })
   .refine((a) => a.escalateAfterHours > a.remindAfterHours, { path: ["escalateAfterHours"], message: "must be more than remindAfterHours" });
 
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time of day as HH:MM (24 h), like 09:00");
+
 export const RulesSchema = z.strictObject({
   approval: ApprovalSchema.prefault({}),
   dispatch: z
@@ -100,6 +102,14 @@ export const RulesSchema = z.strictObject({
       /** Most claims from the pool per rep per day. */
       maxClaimsPerDay: z.number().int().min(1).default(5),
     })
+    .prefault({}),
+  /** A working day's hours (local, "HH:MM"); with China's official calendar they make the "working hours" of rules.dispatch. */
+  workingHours: z
+    .strictObject({
+      start: clock.default("09:00"),
+      end: clock.default("18:00"),
+    })
+    .refine((w) => w.start < w.end, { path: ["end"], message: "must be after start" })
     .prefault({}),
   schedule: z
     .strictObject({
