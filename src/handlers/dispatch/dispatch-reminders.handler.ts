@@ -1,0 +1,68 @@
+// Dispatch notices the warehouse has not acted on: once a notice has waited rules.dispatch.remindAfterHours
+// working hours (China's official calendar, rules.workingHours; src/core/working-time.ts) with no shipment and no
+// open problem, everyone with the warehouse role is reminded — and again after as many working hours more, until
+// it is handled. Reminders go out only during working hours. Each notice is its own unit of work, its mark
+// (noticeRemindedAt, conditional on the previous one) set in the same commit as the messages, so two runs or two
+// instances remind once.
+import { isWorkingTime, workingHoursBetween } from "../../core/working-time.ts";
+import { dispatchView, markNoticeReminded, noticesToRemind } from "../../domain/dispatch/dispatch.service.ts";
+import type { NoticeToRemind } from "../../domain/dispatch/dispatch.types.ts";
+import { isWarehouse } from "../../domain/users/roles.ts";
+import { listUsers } from "../../domain/users/user.repo.ts";
+import type { AppDeps } from "../engine/app-deps.ts";
+import { runJobUnit, skip } from "../engine/unit-of-work.ts";
+
+export interface DispatchReminderResult {
+  reminded: number;
+  /** Due but nobody with the warehouse role could be reached: tried again on the next run. */
+  unreachable: number;
+  failed: number;
+  /** 1 when the run fell outside working hours and sent nothing. */
+  outsideWorkingHours: number;
+}
+
+/** The reminder's words: how long the notice has waited, in whole working hours, and what to answer. */
+export function dispatchReminderText(n: Pick<NoticeToRemind, "number" | "customerName">, workingHours: number): string {
+  const h = Math.max(1, Math.floor(workingHours));
+  return `提醒：${n.number}（${n.customerName}）已通知仓库 ${h} 个工作小时还未发货。回复「发货 ${n.number} 承运商 单号」或「${n.number} 有问题 原因」。`;
+}
+
+export async function runDispatchReminders(deps: AppDeps, now: Date, period: string): Promise<DispatchReminderResult> {
+  const result: DispatchReminderResult = { reminded: 0, unreachable: 0, failed: 0, outsideWorkingHours: 0 };
+  const hours = deps.rules.workingHours;
+  if (!isWorkingTime(now, deps.timeZone, hours)) {
+    result.outsideWorkingHours = 1;
+    return result;
+  }
+  const after = deps.rules.dispatch.remindAfterHours;
+  // Working hours never exceed clock hours, so the clock-hour candidates include every notice due.
+  const due = (await noticesToRemind(deps.db, now, after)).filter((n) => workingHoursBetween(n.remindedAt ?? n.dispatchedAt, now, deps.timeZone, hours) >= after);
+  for (const notice of due) {
+    let unreachable = false;
+    try {
+      const r = await runJobUnit(deps, { job: "dispatch-reminders", period, subject: notice.orderId }, async (ctx) => {
+        if (!(await markNoticeReminded(ctx.tx, notice, now))) return false; // another run reminded it first
+        // Read again after the mark (which holds the order's row): a shipment or a problem since the list was read ends it.
+        const view = await dispatchView(ctx.tx, notice.number);
+        if (view.status !== "dispatched" || view.shipments.length > 0 || view.problem) skip();
+        const text = dispatchReminderText(notice, workingHoursBetween(notice.dispatchedAt, now, ctx.timeZone, hours));
+        let reached = 0;
+        for (const w of (await listUsers(ctx.tx)).filter(isWarehouse)) {
+          if (await ctx.out.notify(w.id, { type: "text", text }, `dispatch-reminder:${notice.orderId}:${now.toISOString()}:${w.id}`)) reached++;
+        }
+        if (!reached) {
+          unreachable = true;
+          ctx.log.warn("no warehouse person can be reached for a dispatch reminder", { orderNumber: notice.number });
+          skip(); // rolled back, mark included: a later run tries again
+        }
+        return true;
+      });
+      if (r.status === "done" && r.value) result.reminded++;
+      else if (r.status === "skipped" && unreachable) result.unreachable++;
+    } catch (err) {
+      result.failed++;
+      deps.log.error("dispatch reminder failed", { err, orderNumber: notice.number });
+    }
+  }
+  return result;
+}
