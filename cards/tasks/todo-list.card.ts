@@ -9,6 +9,10 @@ export interface TodoListView {
   tasks: { title: string; customer: string | null; dueAt: Date }[];
   /** Discount approvals waiting for this person (amounts as exact text). */
   approvals?: { number: string; customer: string; rep: string; total: string; discount: string; since: Date }[];
+  /** For the warehouse: orders in dispatch, oldest notice first, with what remains (never a price) and any open problem. */
+  dispatches?: { number: string; customer: string; remaining: string; problem: string | null; since: Date | null }[];
+  /** A warehouse person (no visits to log): the empty list says where their work comes from. */
+  warehouse?: boolean;
   timeZone: string;
 }
 
@@ -31,14 +35,29 @@ export function todoListCard(v: TodoListView): Card {
     buttons: [],
     textCommands: v.tasks.length ? ["完成 1", "推迟 1 到明天上午10点"] : [],
   };
-  if (!approvals.length) return card;
-  // Approvals come first: someone is waiting on them.
-  const first = approvals[0]!.number;
+  const dispatches = v.dispatches ?? [];
+  if (!approvals.length && !dispatches.length) return v.warehouse && !v.tasks.length ? { ...card, lines: ["全部处理完了 👍 新的发货通知会出现在这里。"] } : card;
+  const problems = dispatches.filter((d) => d.problem).length;
+  const dispatchLines = dispatches.length
+    ? [
+        `待发货（${dispatches.length}${problems ? `，其中 ${problems} 个有问题` : ""}），最早的在前：`,
+        ...dispatches.map((d) => `· ${d.problem ? "⚠️" : ""}${d.number} ${d.customer}：还剩 ${d.remaining}${d.since ? `，${formatLocal(d.since, v.timeZone)}通知` : ""}${d.problem ? `（问题：${d.problem}）` : ""}`),
+      ]
+    : [];
+  // What others wait on comes first: approvals, then goods to ship, then one's own follow-ups.
+  const extras = [...(approvals.length ? [`待审批 ${approvals.length}`] : []), ...(dispatches.length ? [`待发货 ${dispatches.length}`] : [])];
+  const alone = approvals.length ? [`待你审批（${approvals.length}）`, ...(dispatches.length ? [`待发货 ${dispatches.length}`] : [])] : [`待发货（${dispatches.length}）`];
+  const firstApproval = approvals[0]?.number;
+  const firstOpen = dispatches.find((d) => !d.problem)?.number ?? dispatches[0]?.number;
   return {
     ...card,
-    title: v.tasks.length ? `${card.title}，待审批 ${approvals.length}` : `待你审批（${approvals.length}）`,
+    title: v.tasks.length ? `${card.title}，${extras.join("，")}` : alone.join("，"),
     tone: "warning",
-    lines: [...approvalLines, ...(v.tasks.length ? (card.lines ?? []) : [])],
-    textCommands: [`同意 ${first}`, `驳回 ${first} 理由`, ...(card.textCommands ?? [])],
+    lines: [...approvalLines, ...dispatchLines, ...(v.tasks.length ? (card.lines ?? []) : [])],
+    textCommands: [
+      ...(firstApproval ? [`同意 ${firstApproval}`, `驳回 ${firstApproval} 理由`] : []),
+      ...(firstOpen ? [`发货 ${firstOpen} 承运商 单号`, `${firstOpen} 有问题 原因`] : []),
+      ...(card.textCommands ?? []),
+    ],
   };
 }

@@ -1,4 +1,5 @@
-// The morning to-do card for one person: what is due today or overdue. Keyed (job, date, person), so a
+// The morning to-do card for one person: what is due today or overdue, approvals waiting for them and, for the
+// warehouse, the dispatch notices still open. Keyed (job, date, person), so a
 // re-run of the same morning never sends a second card.
 import { newCardRef } from "../../../cards/card-ref.ts";
 import { todoListCard } from "../../../cards/tasks/todo-list.card.ts";
@@ -7,7 +8,8 @@ import { effectiveDue, numberedOpenTasks } from "../../domain/tasks/task.service
 import { getUser, listUsers } from "../../domain/users/user.repo.ts";
 import type { AppDeps } from "../engine/app-deps.ts";
 import { runJobUnit, skip } from "../engine/unit-of-work.ts";
-import { approvalsFor } from "./list-todos.handler.ts";
+import { isWarehouse } from "../../domain/users/roles.ts";
+import { approvalsFor, dispatchesFor } from "./list-todos.handler.ts";
 
 export async function everyone(deps: AppDeps): Promise<string[]> {
   return (await listUsers(deps.db)).map((u) => u.id);
@@ -23,7 +25,9 @@ export async function sendDailyTodo(deps: AppDeps, userId: string, period: strin
     // sent when something is due today or overdue.
     const tasks = await numberedOpenTasks(ctx.tx, userId);
     const approvals = await approvalsFor(ctx.tx, userId);
-    if (!tasks.some((t) => effectiveDue(t) <= endOfDay) && !approvals.length) skip();
+    // A warehouse person's open dispatch notices count too: they get the card while any is open, follow-ups or not.
+    const dispatches = await dispatchesFor(ctx.tx, user);
+    if (!tasks.some((t) => effectiveDue(t) <= endOfDay) && !approvals.length && !dispatches.length) skip();
     const card = todoListCard({
       ref: newCardRef(),
       userName: user.name,
@@ -31,8 +35,14 @@ export async function sendDailyTodo(deps: AppDeps, userId: string, period: strin
       tasks: tasks.map((t) => ({ title: t.title, customer: t.customer?.name ?? null, dueAt: effectiveDue(t) })),
       timeZone: ctx.timeZone,
       approvals,
+      dispatches,
+      warehouse: isWarehouse(user),
     });
-    await ctx.out.sendCardTo(userId, { ...card, title: `早上好，今天的待办（${tasks.length}）${approvals.length ? `，待审批 ${approvals.length}` : ""}` }, {}, `job:daily-todo:${period}:${userId}`);
+    // With no follow-ups the card's own title says what waits ("待发货（2）"), not "今天的待办（0）".
+    const title = tasks.length
+      ? `早上好，今天的待办（${tasks.length}）${approvals.length ? `，待审批 ${approvals.length}` : ""}${dispatches.length ? `，待发货 ${dispatches.length}` : ""}`
+      : `早上好，${card.title}`;
+    await ctx.out.sendCardTo(userId, { ...card, title }, {}, `job:daily-todo:${period}:${userId}`);
   });
   return r.status === "done" ? "sent" : r.status === "already" ? "already" : "nothing";
 }
