@@ -1,8 +1,9 @@
 /** Which intent a message expresses, from keywords plus the facts already extracted. */
 import type { IntentName } from "../intent.ts";
-import { findDiscount } from "./discounts.ts";
+import { findDiscount, findReason } from "./discounts.ts";
 import { findMoney } from "./money.ts";
 import { ORDER_TRIGGER, ORDER_WORD, parseItems } from "./order-items.ts";
+import { blank } from "./text.ts";
 
 export interface Facts {
   text: string;
@@ -13,6 +14,8 @@ export interface Facts {
   hasCarrierOrTracking: boolean;
   hasContact: boolean;
   hasFutureDate: boolean;
+  /** Where the future date stands in the text. */
+  dueIndex?: number;
   hasQuantity: boolean;
   hasMoney: boolean;
   company?: { name: string; source: "known" | "trigger" | "position" | "suffix"; hasOrgSuffix: boolean };
@@ -42,7 +45,7 @@ const HOW_TO = /^(?:请问|问下|问一下)?(?:怎么|如何|咋|怎样)(?:才�
 // NG (no good) and 不OK only as a word of their own: 质检NG is a shipment problem's cause, not a decision.
 export const REJECT_WORDS = /驳回|拒绝|拒(?:了|掉)|不同意|批不了|不能批|批不下来|不批|打回|否决|不通过|不行|不予|reject|不ok|(?:^|\s)NG(?=\s|[,，:：]|$)|denied|declined?/i;
 /** Shortage (没库存, 缺货), inability (发不了, 出不了库), damage (压坏, 破损), wrong (发错, 地址不对), delay. */
-export const PROBLEM_WORDS = /缺货|断货|售罄|(?:没|无|缺)有?(?:库存|现货|货)|(?:货|库存|现货|存货)(?:已经|都|也)?(?:没了|没有了|空了|卖完了|用完了)|库存(?:不够|不足|没了|为零|紧张)|(?:发|出|送|寄)不(?:了|出)|无法发货|不能发|问题|货损|破损|损坏|坏了|压坏|摔坏|(?:漏|错)发|发错|不对|写错|延迟|延误|拒收|停运|还差|丢件|丢失|质检|质量|退回|退货|异常|没到货|扣了|卡住|破了|碎了|裂了|划伤|变形|漏了|少了|短少|少发|多发|没(?:有)?(?:更新|动静|收到|送到)|(?:不|未)更新|一直没|还没到|查不到/;
+export const PROBLEM_WORDS = /缺货|断货|售罄|(?:没|无|缺)有?(?:库存|现货|货)|(?:货|库存|现货|存货)(?:已经|都|也)?(?:没了|没有了|空了|卖完了|用完了)|库存(?:不够|不足|没了|为零|紧张)|(?:发|出|送|寄)不(?:了|出)|无法发货|不能发|问题|货损|破损|损坏|坏了|压坏|摔坏|(?:漏|错)发|发错|不对|写错|延迟|延误|拒收|停运|还差|丢件|丢失|质检|质量|退回|退货|异常|没到货|扣了|卡住|破了|碎了|裂了|划伤|变形|漏了|少了|短少|少发|多发|没(?:有)?(?:更新|动静|收到|送到)|(?:不|未)更新|一直没|还没到|查不到|有误|(?:先|暂时?)?(?:别|不要|不能|暂停|停止|暂缓)(?:发货?|出库|寄)|(?:先|暂时)不(?:发|寄|出库)/;
 export const APPROVE_WORDS = /同意|批准|通过|批了|准了|可以|\bok\b|okay|行了|没问题|approve|准予|\bpass(?:ed)?\b|(?:^|\s)批(?:一下|下)?(?:\s|$)/i;
 /** SO-… 批了吗, 审批了没有, 通过没: asking about a decision is not making one. */
 const ASKS_ABOUT = /[吗么嘛][?？]?$|([批行能可])不\1|同意不同意|通过不通过|[?？]|了没有?|没有?$|是否|有没有|多久|什么时候|啥时候|何时|进度|到哪|怎么样了|咋样了|怎么还/;
@@ -83,6 +86,8 @@ const REPORTED_QUESTION = /(?:(?:客户|对方|他们|她们|他|她|人家|采�
 /** 电机A现在报价多少, 伺服电机什么价: a price asked for. No price look-up exists, and the goods are no customer. */
 const PRICE_ASK = /(?:报价|价格|价钱|单价|售价|卖)(?:是|大概|现在|一般)?(?:多少|几|啥|什么)|多少钱|什么价|啥价|几块钱/;
 const DID_SOMETHING = /(?:拜访|回访|去|见|聊|打|通|约|谈|签|报)(?:了|过|完)/;
+/** 去X送资料, 昨天到了X: the message opens with the rep going to the customer. */
+const WENT_THERE = /^(?:[今昨前]天|上午|下午|早上|刚才?)?(?:去了?|到了|跑了(?:一?趟)?)(?!查|看|搜|问)/;
 /** 一会儿去华东机电, 下午就去X: a plan to go, said before going, is a visit to log even with no facts. */
 const GO_PLAN = /(?:一会儿?|待会儿?|等会儿?|等下|马上|这就|现在|准备|打算|计划|上午|下午|晚上|明天|后天|今天|回头|顺路)(?:就|要|再)?(?:去|过去|上门)(?![了过])/;
 // 那边回复了 / 回话了 / 还要再谈: the customer's answer to the rep is news for the visit log too.
@@ -111,6 +116,7 @@ const OFFICE_EVENT = /开会|会议|例会|早会|周会|晨会|培训|团建|�
 /** 下周下单, 准备下单, 可能要订: an order still to come is news from a visit, not an order to place. */
 // 如果能9折就下单, 价格合适的话再订: a condition still to be met.
 const ORDER_HEDGE = /(?:如果|要是|假如|假设|只要|若是|的话).{0,15}?(?:就|才|再|会)(?:能|会|可以)?(?:下个?单|订|签)|(?:准备|打算|可能|应该|考虑|计划|预计|有望|估计|也许|争取|等|想|会|再说|年后|明年|下(?:个)?(?:周|月|礼拜|星期|季度)|过(?:几|两)天|之后|以后)(?:再|就|要|会)?(?:下个?单|订|订购|订货)|(?:下个?单|订货)(?:吗|么|嘛|没|呢|的可能|意向)|没(?:有)?(?:下个?单|订)|不(?:下|订)/;
+const ORDER_QUESTION = /什么时候|啥时候|何时|几时|[?？]|[吗么]$/;
 /** A deal that is signed (签了合同, 成交了, 定下来了) is an order whatever else the message tells. */
 const SIGNED = /签(?:了|下|好了)(?:单|合同|约|下来)?|成交了?|定下来了|拍板了|敲定了/;
 const NOT_SIGNED = /没签|未签|还没|准备签|要签|能签|可以签|签不签|下周签|明天签|再签/;
@@ -129,14 +135,22 @@ function isOrderByFacts(f: Facts, visitish: boolean): boolean {
   const discount = !!findDiscount(t);
   if (SIGNED.test(t) && !NOT_SIGNED.test(t) && (unitPrice || discount || f.hasMoney)) return true;
   if (discount && PRICE_REQUEST.test(t) && !/(?:能不能|能否|可不可以|问|想要|希望)/.test(t)) return true;
-  if (visitish || f.hasFutureDate && !/交货|到货|发货|交期|送货/.test(t)) return false;
-  if (ORDER_WORD.test(t) || ORDER_TRIGGER.test(t)) return true;
+  // The reason given for the price (竞品报价低, 他们年底要结算) is no hedge and no delivery plan.
+  const reason = findReason(t);
+  const inReason = (i: number) => !!reason?.spans.some((s) => i >= s.index && i < s.end);
+  const rt = reason ? blank(t, reason.spans) : t;
+  const planned = f.hasFutureDate && !(f.dueIndex !== undefined && inReason(f.dueIndex));
+  if (visitish || planned && !/交货|到货|发货|交期|送货/.test(t)) return false;
+  if (ORDER_WORD.test(t) || ORDER_TRIGGER.test(t)) return !ORDER_QUESTION.test(t);
   // A terse line of deal facts from the customer's name on: X要2000个密封圈 单价3.5元 (九五折).
   const at = t.indexOf(f.company.name);
   const startsWithCustomer = at >= 0 && at <= 3 && f.company.source !== "suffix";
-  // 锦纶纺织 电机A 三十台 四千四 打个八五折: a price in words right after the count, with a discount given.
-  const priced = unitPrice || (discount && parseItems(t).some((i) => i.unit_price !== undefined));
-  return startsWithCustomer && priced && !/(?:能不能|能否|可不可以|问|询价|报价|要价|想要|希望|考虑|对比|比价)/.test(t);
+  if (!startsWithCustomer) return false;
+  // 锦纶纺织 电机A 三十台 四千四 (打个八五折), 新科电子 电机A 1台 5000: a named product, its count and a price
+  // right after the count.
+  const rest = blank(rt, [{ index: 0, end: at + f.company.name.length }]);
+  const priced = unitPrice || parseItems(rest).some((i) => i.unit_price !== undefined && i.product !== "未注明");
+  return priced && !/(?:能不能|能否|可不可以|问|询价|报价|要价|想要|希望|考虑|对比|比价)/.test(rt);
 }
 
 export function classify(f: Facts): IntentName {
@@ -163,7 +177,8 @@ export function classify(f: Facts): IntentName {
 
   const head = f.fields.slice(0, 2).join(" ");
   const visitish = VISIT_WORDS.test(t) || f.hasContact;
-  if (ORDER_TRIGGER.test(head) && f.hasQuantity && !ORDER_HEDGE.test(t)) return "place_order";
+  // X的单子 200台 什么时候发: a question about an order is not one to place.
+  if (ORDER_TRIGGER.test(head) && f.hasQuantity && !ORDER_HEDGE.test(t) && !ORDER_QUESTION.test(t)) return "place_order";
   if (ORDER_REQUEST.test(t) && f.hasQuantity && !visitish) return "place_order";
   // Nobody fills in 客户：/产品：/数量： for anything but an order.
   if (f.orderForm && f.company && f.hasQuantity && !ORDER_HEDGE.test(t)) return "place_order";
@@ -187,12 +202,15 @@ export function classify(f: Facts): IntentName {
   if (CLAIM_WORDS.test(t) && f.company) return "claim_customer";
   if (CLAIM_SOFT.test(t) && f.company && !f.hasContact && !f.hasQuantity && !f.hasMoney) return "claim_customer";
   const asks = LOOKUP_WORDS.test(t) || (QUESTION.test(t.replace(REPORTED_QUESTION, " ")) && !DID_SOMETHING.test(t));
-  if (f.company && asks && bare) return "lookup_customer";
+  // 联系了X的采购，发了资料，报价18500一台: a price given in a report of what was done is no look-up; nor is
+  // going there (去X送资料，顺便看了下仓库).
+  if (f.company && asks && bare && !(f.hasMoney && VISIT_WORDS.test(t)) && !WENT_THERE.test(t)) return "lookup_customer";
   if (f.company) {
     const strong = f.company.source !== "position" || f.company.hasOrgSuffix;
     const facts = [f.hasFutureDate, f.hasQuantity, f.hasMoney].filter(Boolean).length;
     // A name guessed from its position needs a visit word, or two facts of a deal (800吨 + 下周一).
-    const plan = f.company.source === "trigger" && GO_PLAN.test(t);
+    // …and so is a report that opens with going there and says what was done (去X送资料，顺便看了下仓库).
+    const plan = f.company.source === "trigger" && (GO_PLAN.test(t) || WENT_THERE.test(t) && /[，,；;。\s]/.test(t));
     if (visitish || plan || (strong && facts >= 1) || facts >= 2) return "log_visit";
   }
   if (HELP_FUZZY.test(t)) return "help";

@@ -8,7 +8,7 @@ const CJK = /[\u4e00-\u9fa5]/;
 
 /** [English, Chinese twin]. Verbs that introduce the customer map to a Chinese trigger plus a space. */
 const TWINS: [RegExp, string][] = [
-  [/\b(?:PO|P\.O\.|order|orders)\s+from\b/gi, "下单 "],
+  [/\b(?:PO|P\.O\.|order|orders)\s+(?:from|for)\b/gi, "下单 "],
   [/\bplace(?:d)?\s+(?:an?\s+)?order(?:\s+(?:for|with))?\b/gi, "下单 "],
   // 下个order, 来个PO: the English noun after a Chinese verb of ordering is 单.
   [/(下|报|开)(个|了|一个)?\s*(?:order|PO)\b/gi, "$1$2单 "],
@@ -17,6 +17,8 @@ const TWINS: [RegExp, string][] = [
   [/\b(?:order|PO)\b(?!\s*(?:号|单号|number|no\b))/gi, "订单 "],
   [/\b(?:visited|visiting|visit)\b/gi, "拜访了 "],
   [/\b(?:call(?:ed)?|phone(?:d)?)\s+with\b|\bcalled\b/gi, "电话 "],
+  // A meeting as a noun (X meeting 跟陈经理聊了) is the visit's kind, not a verb whose object is the next field.
+  [/\bmeeting\b(?!\s+(?:with|at)\b)/gi, "面谈 "],
   [/\b(?:met|meet|meeting)(?:\s+with)?\b/gi, "见了 "],
   [/\bclaim(?:ed)?\b/gi, "认领 "],
   [/\b(?:check|look\s+up|lookup)\b/gi, "查 "],

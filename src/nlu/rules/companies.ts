@@ -49,7 +49,9 @@ export function cutName(raw: string): string {
   let s = raw.replace(LEADING_FILLER, "").replace(EVALUATED, "").replace(LEADING_FILLER, "");
   for (const t of STRONG_TRIGGERS) if (s.startsWith(t) && s[t.length] !== "人") s = s.slice(t.length).replace(LEADING_FILLER, "");
   const contact = findContacts(s).find((c) => c.index >= 2);
-  if (contact) s = s.slice(0, contact.index);
+  // 鼎盛五金老板: the "surname" completes the name's organisation word (五金), so the person is just 老板.
+  const glued = contact && ORG_SUFFIX.test(s.slice(0, contact.index + 1)) && !ORG_SUFFIX.test(s.slice(0, contact.index));
+  if (contact) s = s.slice(0, contact.index + (glued ? 1 : 0));
   let de = s.indexOf("的");
   while (de >= 0 && de < 2) de = s.indexOf("的", de + 1);
   if (de >= 2) s = s.slice(0, de);

@@ -54,6 +54,7 @@ export function parseWithRules(raw: string, ctx: ParseContext): Intent {
     hasCarrierOrTracking: !!tracking || !!findCarrier(noOrders),
     hasContact: contacts.length > 0,
     hasFutureDate: !!due,
+    ...(due && { dueIndex: due.index }),
     hasQuantity: quantities.length > 0,
     hasMoney: money.length > 0,
     ...(company && { company: { name: company.name, source: company.source, hasOrgSuffix: ORG_SUFFIX.test(company.name) } }),

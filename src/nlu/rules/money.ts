@@ -141,7 +141,8 @@ export function findMoney(text: string): MoneyMention[] {
     const perUnit = PER_UNIT_AFTER.test(after);
     const big = a.big && !NOT_MONEY_AFTER.test(after) && (perUnit || !/^[一二两三四五六七八九十百千]/.test(after));
     // 6800一吨: a bare figure before "per unit" is a price too.
-    const barePrice = !a.unit && perUnit && /^\d/.test(n[0]);
+    // 6块一双, 八块一个: 块 before "per unit" is yuan, not pieces.
+    const barePrice = perUnit && (a.unit === "块" || (!a.unit && /^\d/.test(n[0])));
     // A lone 万/千/百 with no count before it (万嘉, 千禾, 百达) opens a word, not an amount.
     if (!a.unit && /^[十百千万亿]+$/.test(text.slice(a.index, a.end).trim())) continue;
     if (!a.marked && !big && !barePrice) continue;

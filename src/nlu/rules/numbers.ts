@@ -90,4 +90,4 @@ export function roundTidy(n: number): number {
  * One-character classifiers that count goods (台, 把, 颗, 本 …). Prices and counts share them: "420一把"
  * is a unit price and "0.45元一颗" is 0.45 per piece, not 0.45 + 一 jiao, whatever the classifier.
  */
-export const CLASSIFIER_CLASS = "[台套个件吨只箱条片组辆米块根支卷包桶盒袋瓶把颗粒本册副双张份捆枚罐筒]";
+export const CLASSIFIER_CLASS = "[台套个件吨只箱条片组辆米块根支卷包桶盒袋瓶把颗粒本册副双张份捆枚罐筒打]";

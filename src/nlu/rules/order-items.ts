@@ -8,11 +8,17 @@ import { findQuantities } from "./quantities.ts";
 import { blank, SEPARATOR_CLASS, trimSeparators } from "./text.ts";
 import { ORG_SUFFIX } from "./company-words.ts";
 
+/** An organisation's ending without its anchor, to find 订 glued to a name (海川船舶订液压软管). */
+const SUFFIX_SRC = ORG_SUFFIX.source.replace(/\$$/, "");
+
 /**
  * What opens an order: 下单/报单/订货…, a bare 订/订购/要货 between customer and items (X 订 产品…), 订 after
- * a wish (X要订, 想订, 再订), and "the last/first order" (年前最后一单 X …).
+ * a wish (X要订, 想订, 再订), "the last/first order" (年前最后一单 X …), 订 glued to a name that ends in an
+ * organisation word (X船舶订液压软管), and "X's order" ending its field (那个X的单子 产品…).
  */
-export const ORDER_TRIGGER = /(?:^|(?<=\s))PO(?=\s|[:：]|$)|下个单|下了单|下单|新单|报单|补单|订单|开单|订货|(?:^|(?<=\s))(?:订|订购|要货)(?=\s|$)|(?<=要|想|再|又|来|准备|需要|确定|确认|继续)订(?:购|了)?|(?:最后|第一|新的?|又)一单(?=\s|$)/;
+const ORDER_TRIGGER_SRC = "(?:^|(?<=\\s))PO(?=\\s|[:：]|$)|下个单|下了单|下单|新单|报单|补单|订单|开单|订货|(?:^|(?<=\\s))(?:订|订购|要货)(?=\\s|$)|(?<=要|想|再|又|来|准备|需要|确定|确认|继续)订(?:购|了)?|(?:最后|第一|新的?|又)一单(?=\\s|$)"
+  + `|(?<=${SUFFIX_SRC})订(?:购|了)?(?![单货书的过])|(?<=[\\u4e00-\\u9fa5A-Za-z]{2})的单子?(?=\\s|$)`;
+export const ORDER_TRIGGER = new RegExp(ORDER_TRIGGER_SRC);
 /** The explicit order words a rep opens an order with (not 订 after a wish). */
 export const ORDER_WORD = /(?:^|(?<=\s))PO(?=\s|[:：]|$)|下个单|下了单|下单|新单|报单|补单|订单|开单|订货/;
 const TRIGGER = ORDER_TRIGGER;
@@ -22,7 +28,7 @@ const CUSTOMER_NOISE = /^(?:帮我|请|麻烦)?(?:给|帮|为)?(?:客户)?|(?:�
 // 加 joins items ("…10台，再加电机B 5台") but also starts product names (加药装置, 加氯机, 加湿器, 加热器, 加压泵):
 // before those morphemes it is part of the name.
 // The deal's verb before the goods (签了合同 200台…, 追加 电机A…, 订了) is not part of a product either.
-const PRODUCT_NOISE = /^(?:的|要|各|共|再|还有|另外|和|及|以及|加上|加(?![热湿药氯压工速密固料])|就是|追加|加订|签(?:了|下|好了)?(?:合同|单)?了?|订了|定了|成交了?|下单了?|买了?|拿了?|(?:又|还)要了?|那个|这个|[，,、+＋&\s])+|(?:各|共|要|的|数量)+$/g;
+const PRODUCT_NOISE = /^(?:的|要|各|共|(?:再|又|还)(?:来|要|拿)了?|然后|再|还有|另外|和|及|以及|加上|加(?![热湿药氯压工速密固料])|就是|追加|加订|签(?:了|下|好了)?(?:合同|单)?了?|订了|定了|成交了?|下单了?|买了?|拿了?|(?:又|还)要了?|那个|这个|[，,、+＋&\s])+|(?:各|共|要|的|数量)+$/g;
 const FIRST_PRODUCT_NOISE = new RegExp(PRODUCT_NOISE.source.replace("|和|及|以及|加上|加(?![热湿药氯压工速密固料])", ""), "g");
 /** Suffixes that stack on a name ending in a suffix (鑫源化工集团, 远航电子有限公司). */
 const STACKED_SUFFIX = /^(?:集团|股份|有限|有限公司|有限责任公司|股份有限公司|公司|科技|(?:\(中国\)|（中国）))+$/;
@@ -128,7 +134,9 @@ function noTrigger(text: string): { customer?: string; itemsText: string; itemsO
     const label = /客户\s*$/.exec(text.slice(0, company.index));
     return { customer: company.name, itemsText: blank(text, [{ index: label ? label.index : company.index, end: company.end }]), itemsOffset: 0 };
   }
-  return { customer: company.name, itemsText: blank(text, [{ index: 0, end: company.end }]), itemsOffset: 0 };
+  // …and so does 那边 after it (恒通钢结构那边 要焊丝 …).
+  const side = /^(?:那边|这边|那里|这里)/.exec(text.slice(company.end))?.[0].length ?? 0;
+  return { customer: company.name, itemsText: blank(text, [{ index: 0, end: company.end + side }]), itemsOffset: 0 };
 }
 
 /**
@@ -161,7 +169,8 @@ export function parseItems(itemsText: string): OrderItem[] {
   // unit starts the next product.
   const quantities = counted.filter((q, i) => {
     const prev = counted[i - 1];
-    return !(prev && /\s/.test(clean.slice(q.index, q.end)) && /^[\s,，、]*$/.test(clean.slice(prev.end, q.index)));
+    // So is N块 right after a count (手套一百双 八块): 块 there is yuan.
+    return !(prev && (/\s/.test(clean.slice(q.index, q.end)) || q.unit === "块") && /^[\s,，、]*$/.test(clean.slice(prev.end, q.index)));
   });
   const prices = money.filter((p) => !quantities.some((q) => overlap(p, q)));
   const items: OrderItem[] = [];
