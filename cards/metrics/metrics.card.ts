@@ -27,6 +27,13 @@ export interface MetricsView {
   pendingApprovals: number;
   overdue: number;
   funnel: { stage: string; count: number }[];
+  /**
+   * Dispatch of the scope's orders: approval → first shipment for first shipments in the period (median and
+   * slowest, hours), and the orders waiting in dispatch now with how many have an open problem.
+   */
+  dispatch?: { shipped: number; medianHours: number | null; maxHours: number | null; open: number; problems: number };
+  /** For a team lead: the open dispatch problems of the team's orders, oldest notice first. */
+  problemsWaiting?: { number: string; customer: string; rep: string; reason: string; since: Date }[];
   /** Visits per person, for a team; omitted for one person. */
   topReps?: { name: string; count: number }[];
   timeZone: string;
@@ -47,27 +54,37 @@ export function metricsCard(v: MetricsView): Card {
     const given = money(v.orders.listAmount).minus(money(v.orders.amount));
     lines.push(`折扣让利：${formatCny(given)}（整体 ${formatDiscount(discountFraction(v.orders.amount, v.orders.listAmount))}）`);
   }
+  const h = (x: number | null) => (x === null ? "—" : x < 1 ? `${Math.round(x * 60)} 分钟` : `${x.toFixed(1)} 小时`);
   if (v.approvals && v.approvals.decided > 0) {
-    const h = (x: number | null) => (x === null ? "—" : x < 1 ? `${Math.round(x * 60)} 分钟` : `${x.toFixed(1)} 小时`);
     lines.push(`审批用时：${v.approvals.decided} 个已决定，中位 ${h(v.approvals.medianHours)}，最慢 ${h(v.approvals.maxHours)}`);
+  }
+  if (v.dispatch && v.dispatch.shipped > 0) {
+    lines.push(`发货用时（审批→首次发货）：${v.dispatch.shipped} 单，中位 ${h(v.dispatch.medianHours)}，最慢 ${h(v.dispatch.maxHours)}`);
   }
   if (v.topReps) {
     const top = v.topReps.filter((r) => r.count > 0).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, "zh-CN")).slice(0, TOP);
     lines.push(top.length ? "拜访排行：" : "拜访排行：本期还没有拜访记录");
     top.forEach((r, i) => lines.push(`${i + 1}. ${r.name} ${r.count} 次`));
   }
+  const problems = v.problemsWaiting ?? [];
+  if (problems.length) {
+    lines.push(`发货问题待处理（${problems.length}）：`);
+    for (const p of problems.slice(0, TOP)) lines.push(`· ${p.number} ${p.customer}：${p.reason}（${p.rep}，${formatLocal(p.since, v.timeZone)}）`);
+    if (problems.length > TOP) lines.push(`…还有 ${problems.length - TOP} 个`);
+  }
   return {
     ref: v.ref,
     purpose: "metrics",
     title: `${v.periodLabel}业绩 · ${v.scopeLabel}`,
     subtitle: `${formatLocal(v.from, v.timeZone)} 至 ${formatLocal(v.to, v.timeZone)}${v.people && v.people > 1 ? `，共 ${v.people} 人` : ""}`,
-    tone: v.overdue > 0 ? "warning" : "info",
+    tone: v.overdue > 0 || problems.length > 0 ? "warning" : "info",
     fields: [
       { label: "拜访跟进", value: kinds.length ? `${total} 次（${kinds.join("、")}）` : "0 次" },
       { label: "新客户", value: `${v.newCustomers} 家` },
       { label: "订单", value: `${v.orders.count} 单 · ${formatCny(v.orders.amount)}` },
       { label: "待我审批", value: `${v.pendingApprovals} 个` },
       { label: "逾期跟进", value: `${v.overdue} 项` },
+      ...(v.dispatch ? [{ label: "待发货", value: `${v.dispatch.open} 单${v.dispatch.problems ? `（${v.dispatch.problems} 单有问题）` : ""}` }] : []),
     ],
     lines,
     buttons: [],

@@ -18,6 +18,7 @@ const waitText = (t: PlaygroundBot, u: string, re: RegExp) => eventually(async (
 /** An order within the rep's authority, placed through the playground: dispatched at once (at the bot's clock). */
 async function dispatchedOrder(t: PlaygroundBot, customer: string): Promise<string> {
   const c = await t.db.customer.create({ data: { name: customer, normalizedName: normalizeCompanyName(customer), ownerId: "zhangsan", aliases: [], tags: [], address: "上海市浦东新区张江路1号" } });
+  await t.db.contact.create({ data: { customerId: c.id, name: "王经理", phone: "13800000000" } }); // the notice needs a delivery contact
   await t.pg.say("zhangsan", `下单 ${customer} 电机A 10台 单价5000`);
   return eventually(async () => {
     const o = await t.db.order.findFirst({ where: { customerId: c.id, status: "dispatched" } });

@@ -17,6 +17,7 @@ const nthTodo = (t: PlaygroundBot, u: string, n: number) => eventually(async () 
 
 async function dispatchedOrder(t: PlaygroundBot, customer: string, items: string): Promise<string> {
   const c = await t.db.customer.create({ data: { name: customer, normalizedName: normalizeCompanyName(customer), ownerId: "zhangsan", aliases: [], tags: [], address: "上海市浦东新区张江路1号" } });
+  await t.db.contact.create({ data: { customerId: c.id, name: "王经理", phone: "13800000000" } }); // the notice needs a delivery contact
   await t.pg.say("zhangsan", `下单 ${customer} ${items}`);
   return eventually(async () => (await t.db.order.findFirst({ where: { customerId: c.id, status: "dispatched" } }))?.number, `${customer}'s order dispatched`);
 }

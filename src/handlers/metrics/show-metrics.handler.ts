@@ -1,8 +1,9 @@
 // 本周业绩 / 今天业绩 / 本月业绩: the asker's numbers — their own, their team's (manager, director) or everyone's
-// (admin) — for the period so far, in the bot's time zone.
+// (admin) — for the period so far, in the bot's time zone, with the dispatch of those people's orders.
 import { newCardRef } from "../../../cards/card-ref.ts";
 import { metricsCard } from "../../../cards/metrics/metrics.card.ts";
 import type { Card } from "../../core/card.ts";
+import { dispatchLatency, openDispatches } from "../../domain/dispatch/dispatch.service.ts";
 import type { Range } from "../../domain/metrics/metrics.repo.ts";
 import { collectMetrics, metricsScope, periodRange, type MetricsPeriod } from "../../domain/metrics/metrics.service.ts";
 import type { Tx } from "../../domain/tx.ts";
@@ -23,6 +24,9 @@ export async function handleShowMetrics(ctx: HandlerContext, intent: { period?: 
 export async function buildMetricsCard(tx: Tx, viewer: UserInfo, periodLabel: string, range: Range, now: Date, timeZone: string): Promise<Card> {
   const scope = await metricsScope(tx, viewer);
   const m = await collectMetrics(tx, viewer, scope.userIds, range, now);
+  // Dispatch of the same people's orders: latency over the period, what waits now; a team lead also sees the problems.
+  const dispatch = await dispatchLatency(tx, scope.userIds, range);
+  const problems = scope.kind === "self" ? [] : await openDispatches(tx, { repIds: scope.userIds, problemsOnly: true });
   const scopeLabel = scope.kind === "all" ? "全公司" : scope.kind === "team" ? `${viewer.name}团队` : viewer.name;
   return metricsCard({
     ref: newCardRef(),
@@ -38,6 +42,10 @@ export async function buildMetricsCard(tx: Tx, viewer: UserInfo, periodLabel: st
     pendingApprovals: m.pendingApprovals,
     overdue: m.overdue,
     funnel: m.funnel,
+    dispatch,
+    ...(scope.kind === "self"
+      ? {}
+      : { problemsWaiting: problems.flatMap((p) => (p.problem ? [{ number: p.number, customer: p.customerName, rep: p.repName, reason: p.problem.reason, since: p.problem.at }] : [])) }),
     ...(scope.kind === "self" ? {} : { topReps: m.visitsByUser.map((r) => ({ name: scope.names.get(r.userId) ?? r.userId, count: r.count })) }),
     timeZone,
   });
