@@ -53,3 +53,12 @@ it("reads the working day in the given zone, not the machine's", () => {
   expect(workingHoursBetween(from, to, SH, HOURS)).toBe(2);
   expect(workingHoursBetween(from, to, "UTC", HOURS)).toBe(0);
 });
+
+it("takes the working day from rules.workingHours, 09:00–18:00 by default, and refuses a bad one", async () => {
+  const { RulesSchema } = await import("../../src/domain/org/org-file.ts");
+  expect(RulesSchema.parse({}).workingHours).toEqual({ start: "09:00", end: "18:00" });
+  expect(RulesSchema.parse({ workingHours: { start: "08:30" } }).workingHours).toEqual({ start: "08:30", end: "18:00" });
+  expect(RulesSchema.safeParse({ workingHours: { start: "9:00" } }).success).toBe(false);
+  expect(RulesSchema.safeParse({ workingHours: { start: "18:00", end: "09:00" } }).success).toBe(false);
+  expect(RulesSchema.safeParse({ workingHours: { start: "09:00", finish: "18:00" } }).success).toBe(false);
+});
