@@ -82,7 +82,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
       if (item.message.body.type === "card") await recordCardDelivery(db.prisma, item.message.body.card.ref, result.externalId, result.responseCode);
     },
   });
-  const dispatchDeps = { db: db.prisma, parser, rules: org.rules, timeZone: env.BOT_TIMEZONE, clock, enabledPlatforms, log };
+  const dispatchDeps = { db: db.prisma, parser, rules: org.rules, warehouseRoutes: org.warehouse.routes, timeZone: env.BOT_TIMEZONE, clock, enabledPlatforms, log };
   let inboxWorker: InboxWorker | null = null;
   const inboxRepo = new InboxRepo(db.sql, { acceptTimeoutMs: env.INBOX_ACCEPT_TIMEOUT_MS, onAccepted: () => (inboxWorker?.wake(), outboxWorker.wake()) });
   inboxWorker = new InboxWorker(inboxRepo, wrapWithOutboxWake(createEventHandler(dispatchDeps), outboxWorker), log.child({ worker: "inbox" }), {
@@ -221,7 +221,7 @@ async function runJobCommand(env: Env, args: string[]): Promise<void> {
   try {
     // Messages are queued for every platform this deployment has configured; a running server delivers them.
     const platforms: Platform[] = [...(env.wecom ? ["wecom" as const] : []), ...(env.dingtalk ? ["dingtalk" as const] : []), ...(env.playground ? ["playground" as const] : [])];
-    const r = await runJob({ db: db.prisma, rules: org.rules, timeZone: env.BOT_TIMEZONE, clock: systemClock, enabledPlatforms: () => platforms, log }, job, now);
+    const r = await runJob({ db: db.prisma, rules: org.rules, warehouseRoutes: org.warehouse.routes, timeZone: env.BOT_TIMEZONE, clock: systemClock, enabledPlatforms: () => platforms, log }, job, now);
     console.log(r.ran ? `${job.name} ${r.period}: ${JSON.stringify(r.result)}` : `${job.name} ${r.period}: already ran for this period`);
   } finally {
     await db.close();

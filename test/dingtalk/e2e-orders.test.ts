@@ -7,13 +7,14 @@ import { normalizeCompanyName } from "../../src/nlu/index.ts";
 import type { DingtalkGateway } from "../simulators/dingtalk-gateway.ts";
 import { eventually, type TestBot } from "../support/test-bot.ts";
 import { button, cardUpdates, deliveredCards, sentTexts, startDingtalkBot } from "./e2e-helpers.ts";
+import { WITH_DELIVERY } from "../support/delivery.ts";
 
 let gw: DingtalkGateway;
 let bot: TestBot;
 
 beforeAll(async () => {
   ({ gw, bot } = await startDingtalkBot({ DINGTALK_CARD_TEMPLATE_ID: "tpl-sales.schema" }));
-  await bot.db.prisma.customer.create({ data: { name: "华东机电有限公司", normalizedName: normalizeCompanyName("华东机电有限公司"), ownerId: "zhangsan", aliases: [], tags: [] } });
+  await bot.db.prisma.customer.create({ data: { name: "华东机电有限公司", normalizedName: normalizeCompanyName("华东机电有限公司"), ownerId: "zhangsan", aliases: [], tags: [], ...WITH_DELIVERY } });
 });
 afterAll(async () => {
   await bot?.close();

@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTestBot, type TestBot } from "../support/test-bot.ts";
+import { WITH_DELIVERY } from "../support/delivery.ts";
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
 // CI installs chromium (.ci/run); a developer machine without it skips this file and says so.
@@ -44,7 +45,7 @@ run("logs a visit, confirms the new customer on the card, and undoes it", async 
 });
 
 run("a rep orders with a discount; the manager approves on the card; the rep's card shows it", async () => {
-  await bot.db.prisma.customer.create({ data: { name: "宁波东方轴承有限公司", normalizedName: "东方轴承", ownerId: "zhangsan", aliases: ["宁波东方轴承"], tags: [] } });
+  await bot.db.prisma.customer.create({ data: { name: "宁波东方轴承有限公司", normalizedName: "东方轴承", ownerId: "zhangsan", aliases: ["宁波东方轴承"], tags: [], ...WITH_DELIVERY } });
   const rep = await browser.newPage();
   await rep.goto(`${bot.url}/playground/`);
   await rep.getByTestId("user-picker").selectOption("zhangsan");

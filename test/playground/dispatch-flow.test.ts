@@ -15,7 +15,12 @@ describe("warehouse dispatch", () => {
   let number = "";
 
   it("an order within authority goes to the warehouse at once, without prices", async () => {
-    await t.db.customer.create({ data: { name: "华东机电有限公司", normalizedName: normalizeCompanyName("华东机电有限公司"), ownerId: "zhangsan", aliases: [], tags: [] } });
+    await t.db.customer.create({
+      data: {
+        name: "华东机电有限公司", normalizedName: normalizeCompanyName("华东机电有限公司"), ownerId: "zhangsan", aliases: [], tags: [],
+        address: "上海市浦东新区张江路100号", contacts: { create: { name: "王经理", phone: "13800138000" } },
+      },
+    });
     await t.pg.say("zhangsan", "下单 华东机电 电机A 50台 单价4900 变频器 10台 单价3200");
     const order = await t.pg.nthCard("zhangsan", 1, "order");
     number = order.title.replace("订单 ", "");

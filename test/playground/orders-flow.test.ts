@@ -8,10 +8,11 @@ import { ManualClock } from "../../src/core/clock.ts";
 import { normalizeCompanyName } from "../../src/nlu/index.ts";
 import { playgroundBot, type PlaygroundBot } from "../support/playground-bot.ts";
 import { eventually } from "../support/test-bot.ts";
+import { WITH_DELIVERY } from "../support/delivery.ts";
 
 type Db = PlaygroundBot["db"];
 const makeCustomer = (db: Db, name: string, ownerId: string | null) =>
-  db.customer.create({ data: { name, normalizedName: normalizeCompanyName(name), ownerId, aliases: [], tags: [] } });
+  db.customer.create({ data: { name, normalizedName: normalizeCompanyName(name), ownerId, aliases: [], tags: [], ...WITH_DELIVERY } });
 
 const cardsOf = async (t: PlaygroundBot, userId: string, purpose: string) =>
   (await t.pg.botItems(userId)).flatMap((i) => (i.type === "card" && i.card.purpose === purpose ? [i.card] : []));

@@ -21,6 +21,8 @@ export interface SimOptions {
   agentId: number;
   /** Members that exist; anyone else gets 81013. Default: everybody exists. */
   members?: string[];
+  /** Group chats the app created (appchat/create); others get 86003. Default: any chatid exists. */
+  chats?: string[];
   expiresIn?: number;
 }
 
@@ -140,6 +142,8 @@ export class WecomApiSim {
     const tokenError = this.checkToken(tokenless ? undefined : query.access_token);
     if (tokenError) return tokenError;
     if (!body) return { errcode: 44004, errmsg: "empty body" };
+    // App group chats: no agentid, a chatid the app created, text/markdown only (no template cards).
+    if (path === "/cgi-bin/appchat/send") return this.sendToChat(body);
     if (body.agentid !== this.opts.agentId) return { errcode: 40056, errmsg: "invalid agentid" };
     if (path === "/cgi-bin/message/send") return this.send(body);
     if (path === "/cgi-bin/message/update_template_card") return this.update(body);
@@ -176,6 +180,16 @@ export class WecomApiSim {
     } else this.sent.push(body);
     const response_code = card && INTERACTIVE.has(String(card.card_type)) ? this.issueResponseCode() : undefined;
     return { errcode: 0, errmsg: "ok", invaliduser: "", invalidparty: "", invalidtag: "", unlicenseduser: "", msgid: `msg_${randomBytes(8).toString("hex")}`, ...(response_code ? { response_code } : {}) };
+  }
+
+  private sendToChat(body: Json): Json {
+    const chatid = typeof body.chatid === "string" ? body.chatid : "";
+    if (!chatid || (this.opts.chats && !this.opts.chats.includes(chatid))) return { errcode: 86003, errmsg: "chat not found" };
+    if (body.msgtype === "template_card") return { errcode: 40008, errmsg: "invalid message type" };
+    const problem = this.checkContent(body);
+    if (problem) return problem;
+    this.sent.push(body);
+    return { errcode: 0, errmsg: "ok" };
   }
 
   private checkContent(body: Json): Json | null {

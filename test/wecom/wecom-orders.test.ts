@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normalizeCompanyName } from "../../src/nlu/index.ts";
 import { eventually } from "../support/test-bot.ts";
 import { cardsSentTo, startWecomHarness, textsSentTo, type SentCard, type WecomHarness } from "./wecom-harness.ts";
+import { WITH_DELIVERY } from "../support/delivery.ts";
 
 let h: WecomHarness;
 beforeAll(async () => {
   h = await startWecomHarness();
-  await h.bot.db.prisma.customer.create({ data: { name: "华东机电有限公司", normalizedName: normalizeCompanyName("华东机电有限公司"), ownerId: "zhangsan", aliases: [], tags: [] } });
+  await h.bot.db.prisma.customer.create({ data: { name: "华东机电有限公司", normalizedName: normalizeCompanyName("华东机电有限公司"), ownerId: "zhangsan", aliases: [], tags: [], ...WITH_DELIVERY } });
 });
 afterAll(() => h?.close());
 

@@ -76,6 +76,15 @@ function button(b: CardButton): TemplateCard["button_list"][number] {
   return { text: cut(b.label, LIMITS.button), style: STYLE[b.style ?? "default"], key: b.action };
 }
 
+/**
+ * A card for a WeCom group chat (appchat/send): app chats carry no template cards, so the card is markdown and its
+ * buttons become the commands to type to the bot instead.
+ */
+export function groupMarkdown(card: Card): string {
+  const typed = card.buttons.length && !card.status ? (card.textCommands ?? []).map((c) => `回复机器人：${c}`) : [];
+  return markdown({ ...card, lines: [...(card.lines ?? []), ...typed] });
+}
+
 function markdown(card: Card): string {
   const out = [`**${card.title}**`];
   if (card.subtitle) out.push(`<font color="comment">${card.subtitle}</font>`);

@@ -6,7 +6,7 @@ import type { Logger } from "../../core/logger.ts";
 import type { OutboundMessage, SendResult } from "../../core/outbound-message.ts";
 import type { ChannelSender } from "../../core/ports.ts";
 import { WECOM_MEMBER_WINDOWS } from "./rate-limiter.ts";
-import { renderCard, renderCardUpdate, statusText } from "./render-card.ts";
+import { groupMarkdown, renderCard, renderCardUpdate, statusText } from "./render-card.ts";
 import type { WecomApi, WecomReply } from "./wecom-api.ts";
 
 const TEXT_MAX_BYTES = 2048;
@@ -25,6 +25,7 @@ export class WecomSender implements ChannelSender {
   ) {}
 
   async send(m: OutboundMessage): Promise<SendResult> {
+    if (m.conversation?.type === "group" && m.conversation.id) return this.sendToGroup(m.conversation.id, m);
     const b = m.body;
     switch (b.type) {
       case "text":
@@ -53,6 +54,20 @@ export class WecomSender implements ChannelSender {
         await this.updateCard(m.recipient, b.card, b.responseCode);
         return {};
     }
+  }
+
+  /**
+   * To a group chat the app created (appchat/create → chatid): appchat/send takes text and markdown but no
+   * template cards, so a card arrives as markdown with the commands to type, and its later states as markdown too.
+   */
+  private async sendToGroup(chatid: string, m: OutboundMessage): Promise<SendResult> {
+    const b = m.body;
+    const content =
+      b.type === "text"
+        ? { msgtype: "text", text: { content: cutBytes(b.text, TEXT_MAX_BYTES) } }
+        : { msgtype: "markdown", markdown: { content: b.type === "markdown" ? cutBytes(withTitle(b.title, b.text), TEXT_MAX_BYTES) : groupMarkdown(b.card) } };
+    await this.api.post("/cgi-bin/appchat/send", { chatid, ...content, safe: 0 });
+    return b.type === "card" ? { externalId: b.card.ref } : {};
   }
 
   /** One app message to one member (the outbox has checked the member's limit). */

@@ -7,7 +7,8 @@ import type { Tx } from "../tx.ts";
 export type CardStatus = "active" | "decided" | "expired";
 
 export interface CardMetaInput {
-  recipientId: string;
+  /** null: delivered to a group chat (then `conversation` says which). */
+  recipientId: string | null;
   platform: string;
   thread?: string;
   subjectType?: string;

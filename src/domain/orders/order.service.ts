@@ -2,6 +2,7 @@
 // job. Every function runs inside the caller's transaction; refusals are AppErrors (the handler rolls back, so a
 // refused order or decision changes nothing). Decisions and withdrawals lock the order row first, then change
 // state with conditional updates: of two people acting at once exactly one wins.
+import { DISPATCH_ACTION_TEXT } from "../dispatch/dispatch.service.ts";
 import { AppError } from "../../core/app-error.ts";
 import { formatLocal, localDateKey } from "../../core/local-time.ts";
 import { Decimal, money } from "../../core/money.ts";
@@ -431,6 +432,8 @@ const ACTION_TEXT: Record<string, string> = {
   "order.approve": "订单批准",
   "order.reject": "订单驳回",
   "order.withdraw": "撤回订单",
+  // The goods' side of the same timeline (src/domain/dispatch).
+  ...DISPATCH_ACTION_TEXT,
 };
 
 /** 订单 SO-…: the order, its lines, its approval steps and who did what when (the audit trail). */
@@ -449,6 +452,8 @@ export async function orderHistory(tx: Tx, number: string): Promise<OrderHistory
     if (t.action === "approval.request" && typeof after.rule === "string") text += `（${after.rule}）`;
     if ((t.action === "approval.reject" || t.action === "approval.approve") && typeof after.reason === "string" && after.reason) text += `：${after.reason}`;
     if (t.action === "approval.escalate" && typeof after.note === "string") text = after.note;
+    if (t.action === "shipment.confirm") text = `${after.partial === true ? "确认部分发货" : "确认发货"}${[after.carrier, after.trackingNo].filter((x) => typeof x === "string" && x).map((x) => ` ${String(x)}`).join("")}`;
+    if (t.action === "shipment.problem" && typeof after.problem === "string") text += `：${after.problem}`;
     return { at: t.createdAt, actorId: t.actorId, actorName, action: t.action, text: actorName ? `${actorName} ${text}` : text };
   });
   return { order, rule: approval?.rule ?? null, steps: approval?.steps.map(toStepView) ?? [], trail: entries };

@@ -1,57 +1,20 @@
-// Warehouse dispatch in chat: the notice goes to the warehouse as soon as an order is approved; the warehouse
+// Warehouse dispatch in chat (the notice itself: notice.ts, its address: delivery-info.handler.ts): the warehouse
 // confirms shipments (button, then carrier and number; or typed 发货 SO-… 顺丰 SF…), reports problems and
 // resumes; the rep is told at every step and confirms delivery. The warehouse never sees a price.
 import { z } from "zod";
-import { newCardRef } from "../../../cards/card-ref.ts";
-import { dispatchNoticeCard, dispatchNoticeSpec } from "../../../cards/dispatch/dispatch-notice.card.ts";
+import { dispatchNoticeSpec } from "../../../cards/dispatch/dispatch-notice.card.ts";
 import { AppError } from "../../core/app-error.ts";
-import { decidedCard } from "../../core/card.ts";
 import { formatLocal } from "../../core/local-time.ts";
-import { cardsInThread } from "../../domain/cards/card.repo.ts";
 import { findCarrierIn, normalizeTrackingNo } from "../../domain/dispatch/carriers.ts";
-import { confirmDelivery, confirmShipment, dispatchView, openDispatches, reportProblem, resume, startDispatch } from "../../domain/dispatch/dispatch.service.ts";
-import type { DispatchView } from "../../domain/dispatch/dispatch.types.ts";
+import { confirmDelivery, confirmShipment, dispatchView, openDispatches, reportProblem, resume } from "../../domain/dispatch/dispatch.service.ts";
 import { matchProduct } from "../../domain/orders/product-match.ts";
 import { isWarehouse } from "../../domain/users/roles.ts";
-import { listUsers } from "../../domain/users/user.repo.ts";
 import type { IntentOf } from "../../nlu/index.ts";
 import { defineCardKind, type Guard } from "../engine/card-kind.ts";
 import type { TextCommand } from "../engine/feature.ts";
-import type { HandlerContext, UnitContext } from "../engine/handler-context.ts";
+import type { HandlerContext } from "../engine/handler-context.ts";
 import { defineTextPending, openPending } from "../engine/pending.ts";
-
-const threadOf = (orderNumber: string) => `dispatch:${orderNumber}`;
-
-function noticeFor(ref: string, v: DispatchView, timeZone: string) {
-  return dispatchNoticeCard({
-    ref, number: v.number, customer: v.customerName, repName: v.repName,
-    address: v.delivery.address, contact: v.delivery.contact, phone: v.delivery.phone, requestedDate: v.delivery.requestedDate,
-    lines: v.lines.map((l) => ({ name: l.name, unit: l.unit, ordered: l.ordered, shipped: l.shipped, remaining: l.remaining })),
-    problem: v.problem?.reason ?? null, timeZone,
-  });
-}
-
-/** After approval: the order goes to dispatch and every warehouse person gets the notice; the rep is told. */
-export async function sendDispatchNotice(ctx: UnitContext, orderNumber: string): Promise<void> {
-  const r = await startDispatch(ctx.tx, { orderNumber, now: ctx.now, eventId: ctx.eventId });
-  if (r.already) return;
-  const warehouse = (await listUsers(ctx.tx)).filter(isWarehouse);
-  let reached = 0;
-  for (const w of warehouse) {
-    if (await ctx.out.sendCardTo(w.id, noticeFor(newCardRef(), r.view, ctx.timeZone), { thread: threadOf(orderNumber), subjectType: "order", subjectId: r.view.orderId })) reached++;
-  }
-  if (!reached) ctx.log.warn("no warehouse person can be reached for a dispatch notice", { orderNumber });
-  await ctx.out.notify(r.repId, { type: "text", text: `订单 ${orderNumber} 已通知仓库发货。` });
-}
-
-/** Every copy of the notice shows the order's dispatch state now. */
-async function refreshNotices(ctx: UnitContext, v: DispatchView, decided: string | null): Promise<void> {
-  for (const row of await cardsInThread(ctx.tx, threadOf(v.number))) {
-    if (row.status === "expired") continue;
-    const card = noticeFor(row.ref, v, ctx.timeZone);
-    await ctx.out.updateCard(row, decided ? decidedCard(card, decided) : card, decided ? "decided" : "active");
-  }
-}
+import { refreshNotices } from "./notice.ts";
 
 const warehouseOnly: Guard = (ctx) => {
   if (!isWarehouse(ctx.user)) throw new AppError("not_warehouse", "只有仓库同事可以确认发货或报告问题。");
@@ -187,6 +150,7 @@ export const dispatchCommands: TextCommand[] = [
         ctx.out.replyText(`订单 ${n} 已经签收过了。`);
         return;
       }
+      await refreshNotices(ctx, r.view, `客户已签收（${ctx.user.name}，${formatLocal(ctx.now, ctx.timeZone)}）`);
       if (r.repId !== ctx.user.id) await ctx.out.notify(r.repId, { type: "text", text: `订单 ${n}（${r.view.customerName}）客户已签收。` });
       ctx.out.replyText(`已记录 ${n} 客户签收。`);
     },

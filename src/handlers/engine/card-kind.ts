@@ -36,7 +36,7 @@ export function defineCardKind<V extends string>(spec: CardSpec<V>, kind: Omit<C
   return { spec, ...kind };
 }
 
-/** The default guard: a card acts only for the person it was sent to. */
+/** The default guard: a card acts only for the person it was sent to (a card sent to a group needs its own guard). */
 export const recipientOnly: Guard = (ctx, card) => {
   if (card.recipientId !== ctx.user.id) throw new AppError("card_not_yours", "这张卡片不是发给你的，不能操作。");
 };

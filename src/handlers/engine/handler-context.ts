@@ -3,7 +3,7 @@
 // to the outbox when it commits. Handlers never touch the inbox or the outbox.
 import type { InboundEvent } from "../../core/inbound-event.ts";
 import type { Logger } from "../../core/logger.ts";
-import type { Rules } from "../../domain/org/org-file.ts";
+import type { Rules, WarehouseRoute } from "../../domain/org/org-file.ts";
 import type { Tx } from "../../domain/tx.ts";
 import type { UserInfo } from "../../domain/users/user.repo.ts";
 import type { OutboxCollector } from "./outbox-collector.ts";
@@ -16,6 +16,8 @@ export interface UnitContext {
   now: Date;
   timeZone: string;
   rules: Rules;
+  /** The org file's warehouse.routes (empty: notices go to everyone with the warehouse role). */
+  warehouseRoutes: readonly WarehouseRoute[];
   out: OutboxCollector;
   log: Logger;
 }

@@ -80,11 +80,24 @@ export class OutboxCollector {
   }
 
   /**
+   * A card to a group chat (a WeCom app chat, a DingTalk group) rather than to a person. Its delivery row has no
+   * recipient: whoever in the group acts on it is checked by the card kind's guard. False when the platform is
+   * not running here.
+   */
+  async sendCardToGroup(platform: Platform, chatId: string, card: Card, meta: CardMeta = {}): Promise<boolean> {
+    if (!this.enabled.includes(platform)) return false;
+    const conversation: Conversation = { type: "group", id: chatId };
+    await saveCard(this.tx, card, { recipientId: null, platform, ...meta, conversation });
+    this.messages.push({ platform, recipient: chatId, conversation, body: { type: "card", card } });
+    return true;
+  }
+
+  /**
    * Whether updateCard can change the card the person sees. WeCom needs an unused one-shot response code (from the
    * send or from a click); without one an update only arrives as a short text, so a changed card is better re-sent.
    */
   canUpdateInPlace(row: CardRow): boolean {
-    return row.platform !== "wecom" || !!row.responseCode;
+    return row.platform !== "wecom" || !!row.responseCode || row.recipientId === null;
   }
 
   /**
@@ -97,7 +110,7 @@ export class OutboxCollector {
       if (row.status === "expired") continue;
       const card = render(row);
       const status = typeof statusOf === "function" ? statusOf(row) : statusOf;
-      if (this.canUpdateInPlace(row)) {
+      if (this.canUpdateInPlace(row) || row.recipientId === null) {
         await this.updateCard(row, card, status);
         continue;
       }
@@ -114,6 +127,18 @@ export class OutboxCollector {
   /** Show a card's new state where it was delivered (uses up WeCom's one-shot response code). */
   async updateCard(row: CardRow, card: Card, status: CardStatus): Promise<void> {
     await updateCardView(this.tx, row.ref, card, status);
+    if (row.recipientId === null) {
+      // A group delivery: the update goes to the group it was sent to.
+      const conversation = OutboxCollector.storedConversation(row.conversation);
+      if (!conversation?.id || !this.enabled.includes(row.platform as Platform)) return;
+      this.messages.push({
+        platform: row.platform as Platform,
+        recipient: conversation.id,
+        conversation,
+        body: { type: "card_update", card, ...(row.externalId ? { externalId: row.externalId } : {}) },
+      });
+      return;
+    }
     const ids = await identitiesOf(this.tx, row.recipientId);
     const address = ids.find((i) => i.platform === row.platform);
     if (!address || !this.enabled.includes(row.platform as Platform)) return;

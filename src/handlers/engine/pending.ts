@@ -5,7 +5,7 @@
 import type { z } from "zod";
 import { AppError } from "../../core/app-error.ts";
 import { createPendingAction, getPendingAction, latestOpenPending, resolvePendingAction } from "../../domain/pending/pending-action.repo.ts";
-import type { HandlerContext } from "./handler-context.ts";
+import type { HandlerContext, UnitContext } from "./handler-context.ts";
 
 export interface PendingKind<D, A> {
   kind: string;
@@ -20,6 +20,12 @@ export interface PendingKind<D, A> {
 /** A question answered by the person's next message (a reason, a tracking number); 取消 cancels it. */
 export interface TextPendingKind<D> extends PendingKind<D, string> {
   awaits: "text";
+  /**
+   * For a question asked while the person may be doing something else (a rep asked for a delivery address after
+   * submitting): only messages that look like an answer are taken; anything else is understood as usual and the
+   * question stays open. Default: every message is the answer.
+   */
+  accepts?: (text: string) => boolean;
 }
 
 export function definePending<D, A>(k: PendingKind<D, A>): PendingKind<D, A> {
@@ -30,10 +36,15 @@ export function defineTextPending<D>(k: Omit<TextPendingKind<D>, "awaits">): Tex
   return { ...k, awaits: "text" };
 }
 
-/** Opens a question for the acting person; returns its id (cards keep it as their subject) and expiry. */
-export async function openPending<D>(ctx: HandlerContext, kind: PendingKind<D, never> | PendingKind<D, string> | PendingKind<D, unknown>, data: D) {
+/**
+ * Opens a question for the acting person (or `forUserId`: a rep asked after their manager approved); returns its
+ * id (cards keep it as their subject) and expiry.
+ */
+export async function openPending<D>(ctx: HandlerContext | UnitContext, kind: PendingKind<D, never> | PendingKind<D, string> | PendingKind<D, unknown>, data: D, forUserId?: string) {
   const checked = kind.schema.parse(data); // what cannot be read back must not be stored
-  const row = await createPendingAction(ctx.tx, ctx.user.id, kind.kind, checked, new Date(ctx.now.getTime() + kind.ttlMs));
+  const userId = forUserId ?? ("user" in ctx ? ctx.user.id : null);
+  if (!userId) throw new Error("openPending outside an event needs forUserId");
+  const row = await createPendingAction(ctx.tx, userId, kind.kind, checked, new Date(ctx.now.getTime() + kind.ttlMs));
   return { id: row.id, expiresAt: row.expiresAt };
 }
 
@@ -69,6 +80,8 @@ export async function answerOpenQuestion(ctx: HandlerContext, kinds: readonly Te
   if (!row) return false;
   const kind = kinds.find((k) => k.kind === row.kind)!;
   const cancelled = CANCEL_WORDS.test(text.trim());
+  // Such a question is not cancelled by a bare 取消 either: that word belongs to whatever the person is doing.
+  if (kind.accepts && !kind.accepts(text.trim())) return false;
   if (!(await resolvePendingAction(ctx.tx, row.id, cancelled ? "cancelled" : "confirmed", ctx.now))) return false;
   const data = kind.schema.parse(row.payload);
   if (cancelled) {

@@ -52,7 +52,7 @@ async function run<C extends UnitContext, T>(deps: AppDeps, spec: UnitSpec, make
       if (spec.mark.kind === "job" && !(await claimJobRun(tx, spec.mark.job, spec.mark.period, spec.mark.subject))) return { status: "already" };
       const out = new OutboxCollector(tx, spec.event, spec.actor, deps.enabledPlatforms());
       const log = deps.log.child({ eventId: spec.eventId });
-      const ctx = makeCtx({ tx, eventId: spec.eventId, now: deps.clock.now(), timeZone: deps.timeZone, rules: deps.rules, out, log });
+      const ctx = makeCtx({ tx, eventId: spec.eventId, now: deps.clock.now(), timeZone: deps.timeZone, rules: deps.rules, warehouseRoutes: deps.warehouseRoutes ?? [], out, log });
       const value = await fn(ctx);
       const messages = spec.dedupePrefix ? out.messages.map((m, i) => ({ ...m, dedupeKey: `${spec.dedupePrefix}:${i}` })) : out.messages;
       await enqueueMessages(tx, messages);

@@ -15,7 +15,7 @@ import type { IntentOf } from "../../nlu/index.ts";
 import { defineCardKind, type Guard } from "../engine/card-kind.ts";
 import type { HandlerContext, UnitContext } from "../engine/handler-context.ts";
 import { defineTextPending, openPending } from "../engine/pending.ts";
-import { sendDispatchNotice } from "../dispatch/dispatch.handler.ts";
+import { dispatchWhenReady, nextAfterApproval } from "../dispatch/delivery-info.handler.ts";
 import { orderCardFor, renderDecided, threadOf, totalsOfPriced } from "./order-views.ts";
 
 const STEP_LEVEL: Record<number, string> = { 1: "第一步", 2: "第二步", 3: "第三步" };
@@ -69,9 +69,9 @@ async function showDecision(ctx: HandlerContext, r: DecisionResult): Promise<voi
   const thread = threadOf(r.order.number);
   const o = r.outcome;
   if (o.kind === "approved") {
-    await ctx.out.updateThread(thread, renderDecided(r.order, "已批准", `${who} 已同意（${when}）`, "success"), "decided");
+    await ctx.out.updateThread(thread, renderDecided(r.order, await nextAfterApproval(ctx, r.order.number, "已批准"), `${who} 已同意（${when}）`, "success"), "decided");
     await ctx.out.notify(r.repId, { type: "text", text: `订单 ${r.order.number}（${r.order.customerName}）已批准：${who} 同意。` });
-    await sendDispatchNotice(ctx, r.order.number);
+    await dispatchWhenReady(ctx, r.order.number, ctx.user.id);
   } else if (o.kind === "next") {
     const next = o.step;
     await ctx.out.updateThread(thread, renderDecided(r.order, `${who}已同意，等待${next.approverName}审批`, `${who} 已同意（${when}），转${next.approverName}审批`, "success"), (row) =>

@@ -5,7 +5,7 @@ import { placeOrder } from "../../domain/orders/order.service.ts";
 import type { OrderRequest } from "../../domain/orders/order.types.ts";
 import { newCardRef } from "../../../cards/card-ref.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
-import { sendDispatchNotice } from "../dispatch/dispatch.handler.ts";
+import { dispatchWhenReady, nextAfterApproval } from "../dispatch/delivery-info.handler.ts";
 import { sendApprovalCard } from "./approval.handler.ts";
 import { orderCardFor, threadOf } from "./order-views.ts";
 import type { OrderDraft } from "./place-order.handler.ts";
@@ -35,8 +35,8 @@ export async function submitOrder(ctx: HandlerContext, customerId: string, draft
   const thread = threadOf(order.number);
   const meta = { thread, subjectType: "order", subjectId: order.id };
   if (r.plan.kind === "auto") {
-    await ctx.out.replyCard(orderCardFor(newCardRef(), order, "已批准（在你的折扣权限内），已通知仓库"), meta);
-    await sendDispatchNotice(ctx, order.number);
+    await ctx.out.replyCard(orderCardFor(newCardRef(), order, await nextAfterApproval(ctx, order.number, "已批准（在你的折扣权限内）")), meta);
+    await dispatchWhenReady(ctx, order.number, ctx.user.id);
     return { kind: "placed" };
   }
   const first = r.plan.steps[0]!;
