@@ -1,16 +1,15 @@
 // Dispatch notices the warehouse has not acted on: once a notice has waited rules.dispatch.remindAfterHours
 // working hours (China's official calendar, rules.workingHours; src/core/working-time.ts) with no shipment and no
-// open problem, everyone with the warehouse role is reminded — and again after as many working hours more, until
+// open problem, the warehouse is reminded where the notice went (its route's people or group chats, else everyone with the warehouse role) — and again after as many working hours more, until
 // it is handled. Reminders go out only during working hours. Each notice is its own unit of work, its mark
 // (noticeRemindedAt, conditional on the previous one) set in the same commit as the messages, so two runs or two
 // instances remind once.
 import { isWorkingTime, workingHoursBetween } from "../../core/working-time.ts";
 import { dispatchView, markNoticeReminded, noticesToRemind } from "../../domain/dispatch/dispatch.service.ts";
 import type { NoticeToRemind } from "../../domain/dispatch/dispatch.types.ts";
-import { isWarehouse } from "../../domain/users/roles.ts";
-import { listUsers } from "../../domain/users/user.repo.ts";
 import type { AppDeps } from "../engine/app-deps.ts";
 import { runJobUnit, skip } from "../engine/unit-of-work.ts";
+import { toWarehouse } from "./notice.ts";
 
 export interface DispatchReminderResult {
   reminded: number;
@@ -46,10 +45,8 @@ export async function runDispatchReminders(deps: AppDeps, now: Date, period: str
         const view = await dispatchView(ctx.tx, notice.number);
         if (view.status !== "dispatched" || view.shipments.length > 0 || view.problem) skip();
         const text = dispatchReminderText(notice, workingHoursBetween(notice.dispatchedAt, now, ctx.timeZone, hours));
-        let reached = 0;
-        for (const w of (await listUsers(ctx.tx)).filter(isWarehouse)) {
-          if (await ctx.out.notify(w.id, { type: "text", text }, `dispatch-reminder:${notice.orderId}:${now.toISOString()}:${w.id}`)) reached++;
-        }
+        // The same people or group chats the notice went to (warehouse.routes, else the warehouse role).
+        const reached = (await toWarehouse(ctx, view, { text, dedupeKey: `dispatch-reminder:${notice.orderId}:${now.toISOString()}` })).length;
         if (!reached) {
           unreachable = true;
           ctx.log.warn("no warehouse person can be reached for a dispatch reminder", { orderNumber: notice.number });

@@ -19,23 +19,27 @@ import { showOrderProgress } from "./order-progress.ts";
 
 export const dispatchThreadOf = (orderNumber: string) => `dispatch:${orderNumber}`;
 
-/** Sends one copy of the notice to each target; returns who got it, in words ("陈七、仓库群（企业微信）"). */
-export async function deliverNotice(ctx: UnitContext, view: DispatchView, render: (ref: string) => Card): Promise<string[]> {
+/** What goes to the warehouse: the notice card (one copy per person or group), or a text (a reminder). */
+export type WarehouseMessage = { card: (ref: string) => Card } | { text: string; dedupeKey: string };
+
+/** Sends to each target of the order's route (else the warehouse role); returns who got it, in words. */
+export async function toWarehouse(ctx: UnitContext, view: DispatchView, msg: WarehouseMessage): Promise<string[]> {
   const meta = { thread: dispatchThreadOf(view.number), subjectType: "order", subjectId: view.orderId };
+  const person = (id: string) =>
+    "card" in msg ? ctx.out.sendCardTo(id, msg.card(newCardRef()), meta) : ctx.out.notify(id, { type: "text", text: msg.text }, `${msg.dedupeKey}:${id}`);
+  const group = async (platform: "wecom" | "dingtalk", chatId: string) =>
+    "card" in msg ? ctx.out.sendCardToGroup(platform, chatId, msg.card(newCardRef()), meta) : ctx.out.notifyGroup(platform, chatId, { type: "text", text: msg.text }, `${msg.dedupeKey}:${chatId}`);
   const route = warehouseRouteFor(ctx.warehouseRoutes, { skus: view.lines.map((l) => l.sku), region: view.region });
   const reached: string[] = [];
   if (route) {
-    const people = (await listUsers(ctx.tx)).filter((u) => route.users?.includes(u.id));
-    for (const u of people) if (await ctx.out.sendCardTo(u.id, render(newCardRef()), meta)) reached.push(u.name);
-    if (route.wecomChat && (await ctx.out.sendCardToGroup("wecom", route.wecomChat, render(newCardRef()), meta))) reached.push("仓库群（企业微信）");
-    if (route.dingtalkGroup && (await ctx.out.sendCardToGroup("dingtalk", route.dingtalkGroup, render(newCardRef()), meta))) reached.push("仓库群（钉钉）");
+    for (const u of (await listUsers(ctx.tx)).filter((u) => route.users?.includes(u.id))) if (await person(u.id)) reached.push(u.name);
+    if (route.wecomChat && (await group("wecom", route.wecomChat))) reached.push("仓库群（企业微信）");
+    if (route.dingtalkGroup && (await group("dingtalk", route.dingtalkGroup))) reached.push("仓库群（钉钉）");
     if (reached.length) return reached;
-    ctx.log.warn("the warehouse route matching this order reaches nobody here; sending to the warehouse role", { orderNumber: view.number });
+    ctx.log.warn("the warehouse route matching this order reaches nobody here; using the warehouse role", { orderNumber: view.number });
   }
-  for (const w of (await listUsers(ctx.tx)).filter(isWarehouse)) {
-    if (await ctx.out.sendCardTo(w.id, render(newCardRef()), meta)) reached.push(w.name);
-  }
-  if (!reached.length) ctx.log.warn("no warehouse person can be reached for a dispatch notice", { orderNumber: view.number });
+  for (const w of (await listUsers(ctx.tx)).filter(isWarehouse)) if (await person(w.id)) reached.push(w.name);
+  if (!reached.length) ctx.log.warn("no warehouse person can be reached", { orderNumber: view.number });
   return reached;
 }
 
@@ -55,7 +59,7 @@ export function noticeFor(ref: string, v: DispatchView, timeZone: string): Card 
 export async function startNotice(ctx: UnitContext, orderNumber: string, actorId: string | null, progress = true): Promise<void> {
   const r = await startDispatch(ctx.tx, { orderNumber, now: ctx.now, eventId: ctx.eventId, actorId });
   if (r.already) return;
-  const reached = await deliverNotice(ctx, r.view, (ref) => noticeFor(ref, r.view, ctx.timeZone));
+  const reached = await toWarehouse(ctx, r.view, { card: (ref) => noticeFor(ref, r.view, ctx.timeZone) });
   await ctx.out.notify(r.repId, { type: "text", text: `订单 ${orderNumber} 已通知仓库发货${reached.length ? `（${reached.join("、")}）` : ""}。` });
   if (progress) await showOrderProgress(ctx, r.view);
 }

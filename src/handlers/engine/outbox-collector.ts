@@ -92,6 +92,13 @@ export class OutboxCollector {
     return true;
   }
 
+  /** A message to a group chat (a reminder where the notice went). False when the platform is not running here. */
+  notifyGroup(platform: Platform, chatId: string, body: OutboundBody, dedupeKey?: string): boolean {
+    if (!this.enabled.includes(platform)) return false;
+    this.messages.push({ platform, recipient: chatId, conversation: { type: "group", id: chatId }, body, ...(dedupeKey ? { dedupeKey } : {}) });
+    return true;
+  }
+
   /**
    * Whether updateCard can change the card the person sees. WeCom needs an unused one-shot response code (from the
    * send or from a click); without one an update only arrives as a short text, so a changed card is better re-sent.
