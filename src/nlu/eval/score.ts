@@ -4,7 +4,8 @@
  * A line: {"text": "...", "now": "2026-11-23T10:00:00+08:00", "expect": {"intent": "...", ...},
  *          "knownCustomers"?: ["..."]}. `expect` names only the fields that must match:
  *  - customer: equal after normalizeCompanyName
- *  - due / until: the local date "YYYY-MM-DD" in Asia/Shanghai, or "YYYY-MM-DDTHH:mm" to check the time too
+ *  - due / until: the local date "YYYY-MM-DD" in Asia/Shanghai, or "YYYY-MM-DDTHH:mm" to check the time too, or
+ *    a full timestamp with its offset ("2027-05-14T15:00:00+08:00"): the same instant, to the minute
  *  - numbers: equal (1e-6); items: same length, each {product (case/space-insensitive), quantity, unit_price?}
  *  - free text (next_action, reason, task, summary): the actual text, without spaces and punctuation,
  *    contains the expected one and is at most 2×its length + 4 characters (so a whole message does not pass)
@@ -53,7 +54,11 @@ export function fieldMatches(field: string, expected: unknown, actual: unknown, 
   if (field === "customer") return normalizeCompanyName(String(expected)) === normalizeCompanyName(String(actual));
   if (field === "due" || field === "until") {
     const e = String(expected);
-    return typeof actual === "string" && localStamp(actual, e.includes("T"), timeZone) === e;
+    if (typeof actual !== "string") return false;
+    if (/T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/.test(e)) {
+      return Math.floor(Date.parse(e) / 60_000) === Math.floor(Date.parse(actual) / 60_000);
+    }
+    return localStamp(actual, e.includes("T"), timeZone) === e;
   }
   if (typeof expected === "number") return typeof actual === "number" && Math.abs(expected - actual) < 1e-6;
   if (field === "items") {

@@ -45,7 +45,7 @@ const HOW_TO = /^(?:请问|问下|问一下)?(?:怎么|如何|咋|怎样)(?:才�
 // NG (no good) and 不OK only as a word of their own: 质检NG is a shipment problem's cause, not a decision.
 export const REJECT_WORDS = /驳回|拒绝|拒(?:了|掉)|不同意|批不了|不能批|批不下来|不批|打回|否决|不通过|不行|不予|reject|不ok|(?:^|\s)NG(?=\s|[,，:：]|$)|denied|declined?/i;
 /** Shortage (没库存, 缺货), inability (发不了, 出不了库), damage (压坏, 破损), wrong (发错, 地址不对), delay. */
-export const PROBLEM_WORDS = /缺货|断货|售罄|(?:没|无|缺)有?(?:库存|现货|货)|(?:货|库存|现货|存货)(?:已经|都|也)?(?:没了|没有了|空了|卖完了|用完了)|库存(?:不够|不足|没了|为零|紧张)|(?:发|出|送|寄)不(?:了|出)|无法发货|不能发|问题|货损|破损|损坏|坏了|压坏|摔坏|(?:漏|错)发|发错|不对|写错|延迟|延误|拒收|停运|还差|丢件|丢失|质检|质量|退回|退货|异常|没到货|扣了|卡住|破了|碎了|裂了|划伤|变形|漏了|少了|短少|少发|多发|没(?:有)?(?:更新|动静|收到|送到)|(?:不|未)更新|一直没|还没到|查不到|有误|(?:先|暂时?)?(?:别|不要|不能|暂停|停止|暂缓)(?:发货?|出库|寄)|(?:先|暂时)不(?:发|寄|出库)/;
+export const PROBLEM_WORDS = /(?:联系|找|打)不(?:上|到|通)|电话(?:没人接|无人接听|关机|停机|空号)|(?:没人|无人)(?:接听?|签收|收货)|拒接|缺货|断货|售罄|(?:没|无|缺)有?(?:库存|现货|货)|(?:货|库存|现货|存货)(?:已经|都|也)?(?:没了|没有了|空了|卖完了|用完了)|库存(?:不够|不足|没了|为零|紧张)|(?:发|出|送|寄)不(?:了|出)|无法发货|不能发|问题|货损|破损|损坏|坏了|压坏|摔坏|(?:漏|错)发|发错|不对|写错|延迟|延误|拒收|停运|还差|丢件|丢失|质检|质量|退回|退货|异常|没到货|扣了|卡住|破了|碎了|裂了|划伤|变形|漏了|少了|短少|少发|多发|没(?:有)?(?:更新|动静|收到|送到)|(?:不|未)更新|一直没|还没到|查不到|有误|(?:先|暂时?)?(?:别|不要|不能|暂停|停止|暂缓)(?:发货?|出库|寄)|(?:先|暂时)不(?:发|寄|出库)/;
 export const APPROVE_WORDS = /同意|批准|通过|批了|准了|可以|\bok\b|okay|行了|没问题|approve|准予|\bpass(?:ed)?\b|(?:^|\s)批(?:一下|下)?(?:\s|$)/i;
 /** SO-… 批了吗, 审批了没有, 通过没: asking about a decision is not making one. */
 const ASKS_ABOUT = /[吗么嘛][?？]?$|([批行能可])不\1|同意不同意|通过不通过|[?？]|了没有?|没有?$|是否|有没有|多久|什么时候|啥时候|何时|进度|到哪|怎么样了|咋样了|怎么还/;
@@ -72,7 +72,7 @@ const TODO_REQUEST = new RegExp(`^(?:帮我|给我)?(?:看|查|列|拉|调|瞅|�
  */
 const TODO_QUESTION = /(?:任务|待办|跟进|事项|日程|安排)(?:都|还)?有(?:哪些|啥|什么|几个|多少)|(?:哪些|什么|几个|多少|啥)(?:任务|待办|跟进|事)?(?:都|已经|今天|明天)?(?:逾期|超期|过期|到期)|逾期的?(?:任务|待办|跟进)|^(?:列一下|列个|列出来?)$|列一下$|(?:要|该|得)(?:做|干|办|忙)(?:些|点)?(?:啥|什么|哪些|嘛)|有(?:什么|啥|哪些)(?:安排|事要|事情要|任务|待办|日程)/;
 const TODO_WORDS = /^(?:我的|今天的?|今日|明天的?)?任务$|待办|todo|to-do|任务(?:列表|清单)|(?:啥|什么|哪些|哪几个|几个|多少)个?(?:任务|事)|要做的|要干啥|要干嘛|(?:几个|哪些|多少)(?:客户)?(?:还)?(?:没|要|待|需要)(?:跟进?|联系|拜访)|(?:要|没|待|该|需要)跟进?(?:的|哪些)|没做|还有啥事|还有什么事/i;
-const METRIC_WORDS = /业绩|战报|销售额|成交额|签了多少|多少单|排名|完成率|数据(?!线|库)|报表|回款|拜访量|订单量|拜访数|订单数|成交量/;
+const METRIC_WORDS = /业绩|战报|销售额|成交额|签了多少|多少单|排名|完成率|数据(?!线|库|中心)|报表|回款|拜访量|订单量|拜访数|订单数|成交量/;
 /** Metrics are asked for (看/查/多少/怎么样, 发我): 老板说月底要冲业绩 talks about them without asking. */
 const METRIC_TALK = /说|要冲|冲一冲|冲刺|冲业绩|压力|完不成|不够|加油|努力|争取/;
 const METRIC_ASK = /看|查|多少|几|怎么样|咋样|如何|统计|汇总|拉|发我|给我|列|报一下|出一下|[?？]$/;
@@ -91,7 +91,7 @@ const WENT_THERE = /^(?:[今昨前]天|上午|下午|早上|刚才?)?(?:去了?|
 /** 一会儿去华东机电, 下午就去X: a plan to go, said before going, is a visit to log even with no facts. */
 const GO_PLAN = /(?:一会儿?|待会儿?|等会儿?|等下|马上|这就|现在|准备|打算|计划|上午|下午|晚上|明天|后天|今天|回头|顺路)(?:就|要|再)?(?:去|过去|上门)(?![了过])/;
 // 那边回复了 / 回话了 / 还要再谈: the customer's answer to the rep is news for the visit log too.
-const VISIT_WORDS = /回复了|回话了|答复了|还要再谈|再谈谈|喝茶|喝酒|饭局|吃了?饭|拜访|拜方|联系了|见了|见完|见到|去了|去趟|上门|电话|微信|通了|聊了|聊|来电|视频|约了|碰到|吃了个饭|回访|跟进|面谈|沟通|跑客户/;
+const VISIT_WORDS = /去(?:现场)?看(?:了|过)|过去看了|去现场|回复了|回话了|答复了|还要再谈|再谈谈|喝茶|喝酒|饭局|吃了?饭|拜访|拜方|联系了|见了|见完|见到|去了|去趟|上门|电话|微信|通了|聊了|聊|来电|视频|约了|碰到|吃了个饭|回访|跟进|面谈|沟通|跑客户/;
 
 /**
  * A count over a period (这周拜访了几家, 本月签了多少单, 今天打了几个电话): the rep asks for their numbers,
@@ -120,6 +120,13 @@ const ORDER_QUESTION = /什么时候|啥时候|何时|几时|[?？]|[吗么]$/;
 /** A deal that is signed (签了合同, 成交了, 定下来了) is an order whatever else the message tells. */
 const SIGNED = /签(?:了|下|好了)(?:单|合同|约|下来)?|成交了?|定下来了|拍板了|敲定了/;
 const NOT_SIGNED = /没签|未签|还没|准备签|要签|能签|可以签|签不签|下周签|明天签|再签/;
+/** A special price asked for (申请特价, 特价申请, 申请个特批). */
+const SPECIAL_PRICE = /申请(?:个)?(?:特价|特批)|特价申请|特批申请/;
+/**
+ * Price talk with the customer (X问风机盘管能不能便宜点, X这周在比价, 想要五个点的折扣 我说最多三个点): news for
+ * the visit log, not an order.
+ */
+const PRICE_TALK = /比价|压价|砍价|还价|议价|便宜(?:点|些|一点)|让(?:点|些|一点|利|价|[几两三四五六七八九十\d]个?点)|折扣|嫌\S{0,8}贵|太贵|谈拢|再谈|再聊/;
 /** The rep asks for a price or discount to be approved: 申请9折, 请领导批一下 8.5折. */
 const PRICE_REQUEST = /申请|请(?:领导)?批|求批|帮忙批|走(?:个)?审批|特价|特批|批个|批一下/;
 
@@ -141,6 +148,8 @@ function isOrderByFacts(f: Facts, visitish: boolean): boolean {
   const rt = reason ? blank(t, reason.spans) : t;
   const planned = f.hasFutureDate && !(f.dueIndex !== undefined && inReason(f.dueIndex));
   if (visitish || planned && !/交货|到货|发货|交期|送货/.test(t)) return false;
+  // 申请特价 X 产品 30台 单价5800: a special price asked for on named goods is an order for approval.
+  if (unitPrice && SPECIAL_PRICE.test(t) && !/(?:能不能|能否|可不可以|问|想要|希望)/.test(t)) return true;
   if (ORDER_WORD.test(t) || ORDER_TRIGGER.test(t)) return !ORDER_QUESTION.test(t);
   // A terse line of deal facts from the customer's name on: X要2000个密封圈 单价3.5元 (九五折).
   const at = t.indexOf(f.company.name);
@@ -211,7 +220,7 @@ export function classify(f: Facts): IntentName {
     // A name guessed from its position needs a visit word, or two facts of a deal (800吨 + 下周一).
     // …and so is a report that opens with going there and says what was done (去X送资料，顺便看了下仓库).
     const plan = f.company.source === "trigger" && (GO_PLAN.test(t) || WENT_THERE.test(t) && /[，,；;。\s]/.test(t));
-    if (visitish || plan || (strong && facts >= 1) || facts >= 2) return "log_visit";
+    if (visitish || plan || (strong && facts >= 1) || facts >= 2 || PRICE_TALK.test(t)) return "log_visit";
   }
   if (HELP_FUZZY.test(t)) return "help";
   // A message that is nothing but a company name: show that customer.

@@ -10,7 +10,7 @@ export interface MoneyMention { value: number; kind: "unit" | "total" | "plain";
 
 const UNIT_KEY = `单价|价格|报价|售价|每(?:${CLASSIFIER_CLASS}|公里|千米|平米|平方|平|方)|一${CLASSIFIER_CLASS}|@`;
 const TOTAL_KEY = "预算|金额|总价|总额|合同额|合同金额|采购额|额度|总共|一共|总计|合计|货款|大概|大约|约";
-const LINK = "(?:是|为|在|大概|大约|约|压到|降到|给到|报到|谈到|要|了|还剩|剩下?|还有|只有|有|不到|超过|差不多|控制在)?";
+const LINK = "(?:(?:就|都|还)?(?:按照?|是)|是|为|在|大概|大约|约|压到|降到|给到|报到|谈到|要|了|还剩|剩下?|还有|只有|有|不到|超过|差不多|控制在)?";
 const CURRENCY = "(?:¥|￥|RMB|rmb|人民币)";
 const KEY_RE = new RegExp(`(${UNIT_KEY}|${TOTAL_KEY})\\s*${LINK}\\s*${CURRENCY}?\\s*`, "g");
 const CURRENCY_RE = new RegExp(`${CURRENCY}\\s*`, "g");

@@ -16,11 +16,11 @@ const SUFFIX_SRC = ORG_SUFFIX.source.replace(/\$$/, "");
  * a wish (X要订, 想订, 再订), "the last/first order" (年前最后一单 X …), 订 glued to a name that ends in an
  * organisation word (X船舶订液压软管), and "X's order" ending its field (那个X的单子 产品…).
  */
-const ORDER_TRIGGER_SRC = "(?:^|(?<=\\s))PO(?=\\s|[:：]|$)|下个单|下了单|下单|新单|报单|补单|订单|开单|订货|(?:^|(?<=\\s))(?:订|订购|要货)(?=\\s|$)|(?<=要|想|再|又|来|准备|需要|确定|确认|继续)订(?:购|了)?|(?:最后|第一|新的?|又)一单(?=\\s|$)"
+const ORDER_TRIGGER_SRC = "(?:^|(?<=\\s))PO(?=\\s|[:：]|$)|有(?:个|一)单(?=\\s|$)|下个单|下了单|下单|新单|报单|补单|订单|开单|订货|(?:^|(?<=\\s))(?:订|订购|要货)(?=\\s|$)|(?<=要|想|再|又|来|准备|需要|确定|确认|继续)订(?:购|了)?|(?:最后|第一|新的?|又)一单(?=\\s|$)"
   + `|(?<=${SUFFIX_SRC})订(?:购|了)?(?![单货书的过])|(?<=[\\u4e00-\\u9fa5A-Za-z]{2})的单子?(?=\\s|$)`;
 export const ORDER_TRIGGER = new RegExp(ORDER_TRIGGER_SRC);
 /** The explicit order words a rep opens an order with (not 订 after a wish). */
-export const ORDER_WORD = /(?:^|(?<=\s))PO(?=\s|[:：]|$)|下个单|下了单|下单|新单|报单|补单|订单|开单|订货/;
+export const ORDER_WORD = /(?:^|(?<=\s))PO(?=\s|[:：]|$)|有(?:个|一)单(?=\s|$)|下个单|下了单|下单|新单|报单|补单|订单|开单|订货/;
 const TRIGGER = ORDER_TRIGGER;
 const FIELD_RE = new RegExp(`[^${SEPARATOR_CLASS}]+`, "g");
 // X帮我下个单 / X你帮我报单: the request before the order word is no part of the name.
@@ -28,7 +28,7 @@ const CUSTOMER_NOISE = /^(?:帮我|请|麻烦)?(?:给|帮|为)?(?:客户)?|(?:�
 // 加 joins items ("…10台，再加电机B 5台") but also starts product names (加药装置, 加氯机, 加湿器, 加热器, 加压泵):
 // before those morphemes it is part of the name.
 // The deal's verb before the goods (签了合同 200台…, 追加 电机A…, 订了) is not part of a product either.
-const PRODUCT_NOISE = /^(?:的|要|各|共|(?:再|又|还)(?:来|要|拿)了?|然后|再|还有|另外|和|及|以及|加上|加(?![热湿药氯压工速密固料])|就是|追加|加订|签(?:了|下|好了)?(?:合同|单)?了?|订了|定了|成交了?|下单了?|买了?|拿了?|(?:又|还)要了?|那个|这个|[，,、+＋&\s])+|(?:各|共|要|的|数量)+$/g;
+const PRODUCT_NOISE = /^(?:的|(?:要|需要|想|得|准备)(?:更换|换(?:成|个|一批|掉)?(?![热向气挡]))|要了|要|各|补(?:个|点|一批)?货|更换|订(?:购|了)?(?!书)|共|(?:再|又|还)(?:来|要|拿)了?|然后|再|还有|另外|和|及|以及|加上|加(?![热湿药氯压工速密固料])|就是|追加|加订|签(?:了|下|好了)?(?:合同|单)?了?|订了|定了|成交了?|下单了?|买了?|拿了?|(?:又|还)要了?|那个|这个|[，,、+＋&\s])+|(?:各|共|要|的|数量|(?:再|又|还)(?:来|要|拿|订)了?)+$/g;
 const FIRST_PRODUCT_NOISE = new RegExp(PRODUCT_NOISE.source.replace("|和|及|以及|加上|加(?![热湿药氯压工速密固料])", ""), "g");
 /** Suffixes that stack on a name ending in a suffix (鑫源化工集团, 远航电子有限公司). */
 const STACKED_SUFFIX = /^(?:集团|股份|有限|有限公司|有限责任公司|股份有限公司|公司|科技|(?:\(中国\)|（中国）))+$/;
@@ -47,7 +47,10 @@ export function splitGluedName(s: string): string {
 }
 
 function cleanCustomer(s: string): string {
-  const clean = s.replace(CUSTOMER_NOISE, "").replace(/^客户/, "").trim();
+  // 海纳热力那边要订, 新城物业他们要订: the side or the pronoun after the name is no part of it.
+  const clean = s.replace(CUSTOMER_NOISE, "").replace(/^客户/, "").replace(/(?:那边|这边|那里|这里|他们|她们)$/, "").trim();
+  // A request alone (要, 帮我) is no name at all.
+  if (!clean && !s.replace(CUSTOMER_NOISE, "").trim()) return "";
   // 蔚来 is a name, not 蔚 + 来: never cut a name down to one character.
   return [...clean].length >= 2 ? clean : s.replace(/^客户/, "").trim();
 }
@@ -78,6 +81,15 @@ export function splitOrder(text: string): { customer?: string; itemsText: string
   const prev = fields[ti - 1];
   if (!before && prev && ti === 1 && isPlausibleCompany(cleanCustomer(prev.text), "strong")) {
     return { customer: cleanCustomer(prev.text), itemsText: text.slice(afterStart), itemsOffset: afterStart };
+  }
+  // 南湖水厂 PO号还没给 先下单 潜水泵 4台 …: the order word ends a field of its own (maybe after an adverb), the
+  // message opened with the name and a remark, and the goods follow the order word.
+  const restOfTrigger = f.text.slice(t.index + t[0].length);
+  if (ti >= 1 && !restOfTrigger && [...before].length <= 2 && fields[ti + 1]) {
+    const opener = findCompany(text.slice(0, f.index));
+    if (opener && opener.index < fields[0]!.index + fields[0]!.text.length) {
+      return { customer: opener.name, itemsText: text.slice(afterStart), itemsOffset: afterStart };
+    }
   }
   // 下单 连接器D8 300个 … 远航电子的: the next field is a product (a count follows it), and the
   // trailing "X的" says whose order it is.
@@ -134,8 +146,13 @@ function noTrigger(text: string): { customer?: string; itemsText: string; itemsO
     const label = /客户\s*$/.exec(text.slice(0, company.index));
     return { customer: company.name, itemsText: blank(text, [{ index: label ? label.index : company.index, end: company.end }]), itemsOffset: 0 };
   }
-  // …and so does 那边 after it (恒通钢结构那边 要焊丝 …).
-  const side = /^(?:那边|这边|那里|这里)/.exec(text.slice(company.end))?.[0].length ?? 0;
+  // 博远空调工程风机盘管60台 (no space): the name runs into the product, cut it after its organisation suffix.
+  if (!ORG_SUFFIX.test(company.name) && /^\s*[\d一二两三四五六七八九十]/.test(text.slice(company.end))) {
+    const name = splitGluedName(company.name);
+    if (name !== company.name) return { customer: name, itemsText: blank(text, [{ index: 0, end: company.index + name.length }]), itemsOffset: 0 };
+  }
+  // …and so does 那边 after it (恒通钢结构那边 要焊丝 …), or 他们 (X他们要那个循环泵).
+  const side = /^(?:那边|这边|那里|这里|他们|她们)/.exec(text.slice(company.end))?.[0].length ?? 0;
   return { customer: company.name, itemsText: blank(text, [{ index: 0, end: company.end + side }]), itemsOffset: 0 };
 }
 
@@ -208,7 +225,7 @@ export function parseItems(itemsText: string): OrderItem[] {
   return items;
 }
 
-const REQUEST = /申请|请(?:领导)?(?:批|审批)(?:一下)?|求批|帮忙批/g;
+const REQUEST = /申请(?:个)?(?:特价|特批)?|特价申请|特批申请|请(?:领导)?(?:批|审批)(?:一下)?|求批|帮忙批/g;
 
 export function buildPlaceOrder(text: string, resolveCustomer: (name: string) => string): IntentOf<"place_order"> | undefined {
   // The reason (客户量大，竞品报价4300) is read first and kept out of the items: its figures are not prices.

@@ -17,7 +17,7 @@ const CLAUSE_START = /(^|[\s,，。;；!！?？、])(?:哎呀|哎哟|哎|啊|哈
  */
 const CLAUSE_END = /(?:呗|啊|呀|哦|噢)+(?=[\s,，。;；!！?？、]|$)|(?<=[单了下的好行呢个么吗])哈+(?=[\s,，。;；!！?？、]|$)|(?<=[^单吧\s，,])吧(?=[\s,，。;；!！?？、]|$)/g;
 /** Connectors that only chain clauses in speech. 就是 must be followed by a clause, not 就是他 (he is). */
-const CONNECTOR = /然后(?:呢|就是说?|就)?|就是说|就是(?=给|要|在|说|想|他们|那个|这个)|对了|另外就是/g;
+const CONNECTOR = /然后(?:呢|就是说?|就)?|就是说|就是(?=给|要|在|说|想|他们|那个|这个)|(?<!价|价格|价钱|钱|额)就是(?=[\d两三四五六七八九十])|对了|另外就是/g;
 /** 那个 / 这个 as a hesitation at a clause start, before a name or a pronoun (那个华锐轴承, 那个我今天…). */
 const HESITATION = /(^|[\s,，。;；!！?？、])(?:那个|这个)(?=我|你|他|她|就|帮|给|跟|认领|查|看)/g;
 /**
@@ -27,6 +27,12 @@ const HESITATION = /(^|[\s,，。;；!！?？、])(?:那个|这个)(?=我|你|�
  */
 const THAT_ONE = /([要订买是])(?:那个|这个)(?![月时人事候问价呢吗么啥什样些点])(?=[\u4e00-\u9fa5A-Za-z])/g;
 const THAT_ORDER = /(?<=[\u4e00-\u9fa5A-Za-z])(?:那个|这个)(?:单子|订单)?(?=要|订|帮|下|[\s,，。;；!！?？、]|$)/g;
+
+/**
+ * 帮我记一下(啊)(就是)… opening a dictated message: the rep asks the bot to take it down, the content follows
+ * (an order, a visit). The request is no name and no product.
+ */
+const TAKE_DOWN = /^[\s,，]*(?:你|请)?(?:帮我|给我|帮忙|麻烦你?)?(?:记|录|登记|记录)(?:一下|下|个|一笔)(?:啊|哈|吧|呀)?[\s,，]*(?:就是说?)?[\s,，]*/;
 
 /** 那个 / 这个 / 就是 standing alone between pauses (帮我下单 那个 瑞丰钢构 …, 就是 东海造船 的 …): a hesitation. */
 const FILLER_FIELD = /(^|[\s,，。;；!！?？、])(?:那个|这个|就是说?|那么)(?=[\s,，。;；!！?？、]|$)/g;
@@ -73,6 +79,7 @@ export function cleanSpeech(text: string): string {
     .replace(CONNECTOR, "，")
     .replace(CLAUSE_START, "$1")
     .replace(HESITATION, "$1")
+    .replace(TAKE_DOWN, "")
     .replace(THAT_ORDER, "")
     .replace(THAT_ONE, "$1")
     .replace(FILLER_FIELD, "$1")

@@ -7,7 +7,7 @@ const KINDS: [RegExp, "visit" | "call" | "message"][] = [
   [/电话|打了个?电话|通话|来电|致电|视频|语音|\bcall\b/gi, "call"],
   [/微信|消息|短信|邮件|钉钉|企微|发了报价|qq/gi, "message"],
   // Going somewhere counts as a visit however it is said: 去了/去的/去过, 跑了(一)趟, 从X回来/出来.
-  [/拜访|拜方|从\S{2,20}(?:回来|出来)|见了|见完|见到|去了|去的|去趟|跑了|跑一?趟|上门|面谈|碰到|吃了个饭|吃饭|到访|约了饭|跑客户|回访/g, "visit"],
+  [/拜访|拜方|去(?:现场)?看(?:了|过)|过去看了?|去现场|从\S{2,20}(?:回来|出来)|见了|见完|见到|去了|去的|去趟|跑了|跑一?趟|上门|面谈|碰到|吃了个饭|吃饭|到访|约了饭|跑客户|回访/g, "visit"],
 ];
 
 /** 上周拜访过的恒通物流…今天回电话了: a verb in a clause about an earlier contact does not say how this one happened. */

@@ -14,7 +14,10 @@ export function buildShipment(text: string, order: string): IntentOf<"confirm_sh
   if (carrier) out.carrier = carrier; // "自提" (customer pick-up) is kept as the carrier
   if (tracking) out.tracking_no = tracking.tracking_no;
   const q = pickQuantity(findQuantities(rest));
+  // 数量 20 / 数量：20 / 共20: a count without a unit, labelled, is the quantity shipped.
+  const labelled = /(?:数量|发了|共)\s*[:：]?\s*(\d+)(?![\d.])/.exec(rest);
   if (q) out.quantity = q.value;
+  else if (labelled) out.quantity = Number(labelled[1]);
   return out;
 }
 
