@@ -23,6 +23,7 @@ import { migrate } from "./db/migrator.ts";
 import { recordCardDelivery } from "./domain/cards/card.repo.ts";
 import { loadOrgFile, type OrgFile } from "./domain/org/org-file.ts";
 import { syncOrg } from "./domain/org/org.repo.ts";
+import { seedDemoCustomers } from "./domain/org/demo-seed.repo.ts";
 import { InboxRepo } from "./domain/plumbing/inbox.repo.ts";
 import { OutboxRepo } from "./domain/plumbing/outbox.repo.ts";
 import { listUsers } from "./domain/users/user.repo.ts";
@@ -31,7 +32,7 @@ import type { AppDeps } from "./handlers/engine/app-deps.ts";
 import { createEventHandler, createGiveUpHandler } from "./handlers/engine/dispatch.ts";
 import { ALL_JOBS } from "../jobs/index.ts";
 import { JobScheduler, runJob } from "../jobs/scheduler.ts";
-import { createLlmParser, createRulesParser, type IntentParser } from "./nlu/index.ts";
+import { createLlmParser, createRulesParser, normalizeCompanyName, type IntentParser } from "./nlu/index.ts";
 import { z } from "zod";
 
 export { DEMO_ORG_FILE, MIGRATIONS_DIR } from "./paths.ts";
@@ -45,6 +46,11 @@ export interface StartOptions {
   parser?: IntentParser;
   /** Start the inbox/outbox workers (tests may drive them by hand). Default true. */
   workers?: boolean;
+  /**
+   * Give the demo organisation its starting customers (pool and idle ones; only with the demo org file, never a
+   * real ORG_FILE; once per database). Default: on, except under NODE_ENV=test.
+   */
+  demoSeed?: boolean;
 }
 
 export interface Bot {
@@ -67,6 +73,10 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
   const log = opts.log ?? createLogger(env.LOG_LEVEL);
   const clock = opts.clock ?? systemClock;
   const { db, org } = await openData(env, log, opts.database, "server", clock.now());
+  if ((opts.demoSeed ?? env.NODE_ENV !== "test") && path.resolve(env.ORG_FILE ?? DEMO_ORG_FILE) === path.resolve(DEMO_ORG_FILE)) {
+    const seeded = await seedDemoCustomers(db.prisma, clock.now(), normalizeCompanyName);
+    if (seeded) log.info("demo customers added (pool and idle ones)", { customers: seeded });
+  }
 
   const rules = createRulesParser();
   const parser = opts.parser ?? (env.llm ? createLlmParser({ ...env.llm, fallback: rules, log: (m, e) => log.warn(m, e as Record<string, unknown>) }) : rules);

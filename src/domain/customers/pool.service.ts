@@ -10,6 +10,7 @@ import { managementChain } from "../users/management-chain.ts";
 import { getUser, type UserInfo } from "../users/user.repo.ts";
 import { canSeeCustomer } from "./customer-access.ts";
 import { getCustomer } from "./customer.repo.ts";
+import { moveOpenTasksWithCustomer } from "./ownership.service.ts";
 import { countClaimsSince, countOwnedCustomers, takeFromPool } from "./pool.repo.ts";
 
 export type PoolRules = Rules["pool"];
@@ -51,6 +52,8 @@ export async function claimCustomer(tx: Tx, customerId: string, actor: UserInfo,
     eventId,
     at: now,
   });
+  // Follow-ups still open from before (released ones are closed at release) go to the new owner.
+  await moveOpenTasksWithCustomer(tx, customer.id, actor.id, actor.id, eventId, "customer.claim");
   return { id: customer.id, name: customer.name, claimedToday: today + 1, owned: owned + 1 };
 }
 

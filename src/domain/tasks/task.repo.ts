@@ -2,8 +2,10 @@ import type { Tx } from "../tx.ts";
 
 export async function openTasksOf(tx: Tx, ownerId: string, limit = 20) {
   return tx.task.findMany({
-    where: { ownerId, status: "open" },
-    include: { customer: { select: { name: true } } },
+    // A follow-up of a customer now owned by someone else is not this person's any more (it moves with the
+    // customer; this also hides any left behind).
+    where: { ownerId, status: "open", OR: [{ customerId: null }, { customer: { ownerId } }] },
+    include: { customer: { select: { name: true, ownerId: true } } },
     orderBy: { dueAt: "asc" },
     take: limit,
   });
@@ -46,5 +48,5 @@ export async function markReminded(tx: Tx, taskId: string, field: "remindedAt" |
 }
 
 export async function getTask(tx: Tx, id: string) {
-  return tx.task.findUnique({ where: { id }, include: { customer: { select: { name: true } } } });
+  return tx.task.findUnique({ where: { id }, include: { customer: { select: { name: true, ownerId: true } } } });
 }

@@ -38,7 +38,15 @@ export async function resolveTask(tx: Tx, ownerId: string, ref: string | undefin
   throw new AppError("task_ambiguous", `有 ${hits.length} 项待办和「${wanted}」有关，请用编号，例如：完成 1。发送「我的待办」查看编号。`);
 }
 
+/** A follow-up of a customer that has left this person (reassigned, released, claimed by someone else). */
+function assertStillTheirs(task: OpenTask, actor: UserInfo, what: string): void {
+  if (task.customer && task.customer.ownerId !== actor.id) {
+    throw new AppError("task_customer_moved", `「${task.customer.name}」已不由你负责，这项待办不能再${what}。发送「我的待办」查看你现在的待办。`);
+  }
+}
+
 export async function completeTask(tx: Tx, task: OpenTask, actor: UserInfo, now: Date, eventId: string | null) {
+  assertStillTheirs(task, actor, "完成");
   if (task.ownerId !== actor.id) throw new AppError("task_not_yours", "只能完成自己的待办。");
   const done = await tx.task.update({ where: { id: task.id }, data: { status: "done", completedAt: now } });
   await audit(tx, { actorId: actor.id, action: "task.complete", entityType: "task", entityId: task.id, before: { status: task.status }, after: { status: "done", completedAt: now }, eventId });
@@ -46,6 +54,7 @@ export async function completeTask(tx: Tx, task: OpenTask, actor: UserInfo, now:
 }
 
 export async function snoozeTask(tx: Tx, task: OpenTask, until: Date, actor: UserInfo, now: Date, eventId: string | null) {
+  assertStillTheirs(task, actor, "推迟");
   if (task.ownerId !== actor.id) throw new AppError("task_not_yours", "只能推迟自己的待办。");
   if (until.getTime() <= now.getTime()) throw new AppError("snooze_in_past", "推迟的时间需要晚于现在，例如：推迟 1 到明天上午10点");
   const updated = await tx.task.update({ where: { id: task.id }, data: { snoozedUntil: until, remindedAt: null, escalatedAt: null } });

@@ -4,6 +4,7 @@
 import { audit } from "../../domain/audit/audit.repo.ts";
 import { idleOwnedCustomers, lockPoolState, markPoolWarned, releaseToPool } from "../../domain/customers/pool.repo.ts";
 import { poolCutoff, poolStep } from "../../domain/customers/pool.service.ts";
+import { closeOpenTasksOfReleased } from "../../domain/customers/ownership.service.ts";
 import type { AppDeps } from "../engine/app-deps.ts";
 import { runJobUnit } from "../engine/unit-of-work.ts";
 
@@ -39,7 +40,9 @@ export async function runPoolRelease(deps: AppDeps, now: Date, period: string): 
             after: { ownerId: null, releasedAt: now, poolWarnedAt: null },
             eventId: EVENT_ID, at: now,
           });
-          const text = `「${s.name}」已${step.idleDays}天未跟进，已释放到公海，其他同事现在可以领取。如仍要跟进，发送「领取 ${s.name}」。`;
+          // Its open follow-ups are closed with it: nobody is reminded of a customer nobody owns.
+          const closed = await closeOpenTasksOfReleased(tx, s.id, null, EVENT_ID, now);
+          const text = `「${s.name}」已${step.idleDays}天未跟进，已释放到公海，其他同事现在可以领取。${closed ? `它的${closed}项待办已自动关闭。` : ""}如仍要跟进，发送「领取 ${s.name}」。`;
           if (!(await out.notify(s.ownerId, { type: "text", text }, `pool-release:${s.id}:${period}`))) unreachable(deps, s.id, s.ownerId);
         }
         return step.kind;

@@ -1,0 +1,75 @@
+// 公海客户 / 公海 电机: the pool customers on a card, ten at a time, each with its own 领取 button. A click (or
+// typed 领取 N) claims through the same code as typed 领取 X (claim-customer.handler.ts → pool.service), so the
+// limits of rules.pool are checked in one place.
+import { newCardRef } from "../../../cards/card-ref.ts";
+import { POOL_PAGE_SIZE, poolListCard, poolListSpec } from "../../../cards/pool/pool-list.card.ts";
+import { parseActionKey } from "../../../cards/card-ref.ts";
+import { AppError } from "../../core/app-error.ts";
+import type { CardRow } from "../../domain/cards/card.repo.ts";
+import { poolPage } from "../../domain/pool/pool-list.repo.ts";
+import { assertSalesSide } from "../../domain/users/roles.ts";
+import { defineCardKind, latestOpenCardOf } from "../engine/card-kind.ts";
+import type { TextCommand } from "../engine/feature.ts";
+import type { HandlerContext } from "../engine/handler-context.ts";
+import { claimAndReply } from "./claim-customer.handler.ts";
+
+// 公海 / 公海客户 / 查看公海 / 公海 电机 / 公海客户电机; not "公海里的立方冷链我认领一下" (a claim, for the parser).
+const LIST = /^(?:查看|看看|看下|看一下)?\s*公海(?:客户|列表|池)?\s*(?:列表)?\s*([^\s里中的那这]\S{0,19})?$/;
+const NOT_A_FILTER = /领|抢|拿|要|给|我|吗|呢|\?|？|，|,|。/;
+
+export function matchPoolList(text: string): { filter: string | null } | null {
+  const m = LIST.exec(text.trim());
+  if (!m) return null;
+  const filter = (m[1] ?? "").trim();
+  if (filter && NOT_A_FILTER.test(filter)) return null;
+  return { filter: filter || null };
+}
+
+export const poolListCommands: TextCommand[] = [
+  {
+    matches: (t) => matchPoolList(t) !== null,
+    run: async (ctx, text) => showPoolPage(ctx, matchPoolList(text)?.filter ?? null, 0),
+  },
+];
+
+export async function showPoolPage(ctx: HandlerContext, filter: string | null, offset: number): Promise<void> {
+  assertSalesSide(ctx.user, "查看公海客户");
+  const page = await poolPage(ctx.tx, filter, offset, POOL_PAGE_SIZE);
+  if (!page.rows.length && offset === 0 && filter) {
+    ctx.out.replyText(`公海里没有和「${filter}」相关的客户。发送「公海客户」查看全部公海客户。`);
+    return;
+  }
+  await ctx.out.replyCard(poolListCard({ ref: newCardRef(), filter, offset, total: page.total, rows: page.rows, timeZone: ctx.timeZone }), { subjectType: "pool_list" });
+}
+
+/** The argument of one of this card's own buttons: a click can only claim what the card listed. */
+function buttonArg(card: CardRow, verb: string, arg: string | undefined, label?: string): string {
+  const keys = card.view.buttons.map((b) => ({ label: b.label, key: parseActionKey(b.action) }));
+  const hit = label ? keys.find((k) => k.label === label && k.key?.verb === verb) : keys.find((k) => k.key?.verb === verb && k.key.arg === arg);
+  if (!hit?.key?.arg) throw new AppError("pool_row_unknown", label ? `这张公海列表上没有「${label}」。发送「公海客户」查看最新列表。` : "这个按钮和卡片对不上，已忽略。");
+  return hit.key.arg;
+}
+
+export const poolListKind = defineCardKind(poolListSpec, {
+  actions: {
+    claim: {
+      // The card stays open: other rows can still be claimed from it. A refusal (limit, taken) changes nothing.
+      run: async (ctx, card, arg) => {
+        const id = arg?.startsWith("#") ? buttonArg(card, "claim", undefined, `领取 ${arg.slice(1)}`) : buttonArg(card, "claim", arg);
+        await claimAndReply(ctx, id);
+      },
+    },
+    more: {
+      run: async (ctx, card, arg) => {
+        const next = arg === undefined ? buttonArg(card, "more", undefined, "下一页") : buttonArg(card, "more", arg);
+        const m = /^(\d+):(.*)$/s.exec(next);
+        if (!m) throw new AppError("pool_page", "这个按钮无法识别，请重新发送「公海客户」。");
+        await showPoolPage(ctx, m[2] || null, Number(m[1]));
+      },
+    },
+  },
+  typed: [
+    { pattern: /^领取\s*(10|[1-9])$/, verb: "claim", arg: (m) => `#${m[1]}`, find: latestOpenCardOf(poolListSpec.purpose), nothing: "没有可以按编号领取的公海列表。发送「公海客户」查看，或发送「领取 客户名」。" },
+    { pattern: /^下一页$/, verb: "more", find: latestOpenCardOf(poolListSpec.purpose), nothing: "没有可以翻页的列表。发送「公海客户」查看公海客户。" },
+  ],
+});
