@@ -32,7 +32,8 @@ function capturingLogger(lines: LogLine[], print: Logger, bindings: Record<strin
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), child: (b) => capturingLogger(lines, print.child(b), { ...bindings, ...b }) };
 }
 
-export async function startWecomHarness(): Promise<WecomHarness> {
+/** `env`: more environment for the bot (an ORG_FILE, …). */
+export async function startWecomHarness(env: Record<string, string> = {}): Promise<WecomHarness> {
   const config = { corpId: "ww0123456789abcdef", agentId: 1000002, secret: randomBytes(16).toString("hex"), token: "tok" + randomBytes(6).toString("hex"), encodingAesKey: randomAesKey() };
   const sim = await startWecomApiSim({ corpId: config.corpId, secret: config.secret, agentId: config.agentId });
   const logs: LogLine[] = [];
@@ -44,6 +45,7 @@ export async function startWecomHarness(): Promise<WecomHarness> {
     WECOM_TOKEN: config.token,
     WECOM_ENCODING_AES_KEY: config.encodingAesKey,
     WECOM_API_BASE: sim.url,
+    ...env,
   }, { log });
   const driver = new WecomDriver({ botUrl: bot.url, ...config });
   return {

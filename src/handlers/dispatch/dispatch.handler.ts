@@ -8,12 +8,13 @@ import { formatLocal } from "../../core/local-time.ts";
 import { findCarrierIn, normalizeTrackingNo } from "../../domain/dispatch/carriers.ts";
 import { confirmDelivery, confirmShipment, dispatchView, openDispatches, reportProblem, resume } from "../../domain/dispatch/dispatch.service.ts";
 import { matchProduct } from "../../domain/orders/product-match.ts";
+import { latestOpenPending, resolvePendingAction } from "../../domain/pending/pending-action.repo.ts";
 import { isWarehouse } from "../../domain/users/roles.ts";
 import type { IntentOf } from "../../nlu/index.ts";
 import { defineCardKind, type Guard } from "../engine/card-kind.ts";
 import type { TextCommand } from "../engine/feature.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
-import { defineTextPending, openPending } from "../engine/pending.ts";
+import { defineTextPending, openPending, type TextPendingKind } from "../engine/pending.ts";
 import { refreshNotices } from "./notice.ts";
 
 const warehouseOnly: Guard = (ctx) => {
@@ -23,9 +24,18 @@ const warehouseOnly: Guard = (ctx) => {
 const numberOf = (thread: string | null) => (thread?.startsWith("dispatch:") ? thread.slice("dispatch:".length) : null);
 
 const TRACKING = /\b([A-Za-z]{0,4}\d{8,20}[A-Za-z]{0,2})\b/;
+const ANY_ORDER_NO = /SO-\d{8}-\d{3,4}/gi;
+
+/**
+ * A message naming an order number is not the answer to an open 确认发货 / 有问题 question (which is about one
+ * order already): it is understood as usual (发货 SO-… 顺丰 SF…, SO-… 缺货), so it acts on the order it names.
+ */
+const namesNoOrder = (text: string) => !/SO-\d{8}-\d{3,4}/i.test(text);
 
 /** "顺丰 SF1234567890123", "德邦 DPK3001234 电机A 60台", "数量 60 SF…": carrier, number and, for a partial shipment, quantities. */
-async function ship(ctx: HandlerContext, orderNumber: string, text: string, quantity?: number): Promise<void> {
+async function ship(ctx: HandlerContext, orderNumber: string, written: string, quantity?: number): Promise<void> {
+  // The order number's date (SO-20261123-…) is no tracking number.
+  const text = written.replace(ANY_ORDER_NO, " ");
   const number = TRACKING.exec(text)?.[1];
   if (!number) throw new AppError("no_tracking_no", "没看到快递单号，请回复承运商和单号，例如：顺丰 SF1234567890123");
   const carrier = findCarrierIn(text.replace(number, " "))?.carrier ?? null;
@@ -59,6 +69,7 @@ export const shipDetails = defineTextPending({
   kind: "ship_details",
   schema: z.object({ orderNumber: z.string() }),
   ttlMs: 30 * 60_000,
+  accepts: namesNoOrder,
   resume: (ctx, data, text) => ship(ctx, data.orderNumber, text),
   cancel: async (ctx, data) => ctx.out.replyText(`好的，${data.orderNumber} 暂未确认发货。`),
 });
@@ -77,8 +88,20 @@ export const problemReason = defineTextPending({
   kind: "dispatch_problem",
   schema: z.object({ orderNumber: z.string() }),
   ttlMs: 30 * 60_000,
+  accepts: namesNoOrder,
   resume: (ctx, data, text) => problem(ctx, data.orderNumber, text),
 });
+
+/**
+ * Asks the one dispatch question this person has open: an earlier 确认发货 / 有问题 question (a double click, or
+ * another notice's button pressed since) is closed, so it cannot take a later message (待发货, …) as its answer.
+ */
+async function askAnew(ctx: HandlerContext, kind: TextPendingKind<{ orderNumber: string }>, orderNumber: string): Promise<void> {
+  for (let open = await latestOpenPending(ctx.tx, ctx.user.id, [shipDetails.kind, problemReason.kind], ctx.now); open; open = await latestOpenPending(ctx.tx, ctx.user.id, [shipDetails.kind, problemReason.kind], ctx.now)) {
+    if (!(await resolvePendingAction(ctx.tx, open.id, "cancelled", ctx.now))) break;
+  }
+  await openPending(ctx, kind, { orderNumber });
+}
 
 export const dispatchNoticeKind = defineCardKind(dispatchNoticeSpec, {
   actions: {
@@ -86,7 +109,7 @@ export const dispatchNoticeKind = defineCardKind(dispatchNoticeSpec, {
       guard: warehouseOnly,
       run: async (ctx, card) => {
         const n = numberOf(card.thread)!;
-        await openPending(ctx, shipDetails, { orderNumber: n });
+        await askAnew(ctx, shipDetails, n);
         ctx.out.replyText(`请回复 ${n} 的承运商和单号，例如：顺丰 SF1234567890123；部分发货加上产品和数量，例如：电机A 60台 德邦 DPK3001234`);
       },
     },
@@ -94,7 +117,7 @@ export const dispatchNoticeKind = defineCardKind(dispatchNoticeSpec, {
       guard: warehouseOnly,
       run: async (ctx, card) => {
         const n = numberOf(card.thread)!;
-        await openPending(ctx, problemReason, { orderNumber: n });
+        await askAnew(ctx, problemReason, n);
         ctx.out.replyText(`${n} 有什么问题？请回复原因，例如：缺货、地址不全。`);
       },
     },
