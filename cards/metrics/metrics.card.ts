@@ -7,6 +7,8 @@ const KINDS: Record<string, string> = { visit: "拜访", call: "电话", message
 const KIND_ORDER = ["visit", "call", "message"];
 const STAGE_ORDER = Object.keys(STAGES);
 const TOP = 5;
+/** Ranking lines before the rest of the team is named on one line. */
+const RANKED = 10;
 
 export interface MetricsView {
   ref: string;
@@ -34,8 +36,10 @@ export interface MetricsView {
   dispatch?: { shipped: number; medianHours: number | null; maxHours: number | null; open: number; problems: number };
   /** For a team lead: the open dispatch problems of the team's orders, oldest notice first. */
   problemsWaiting?: { number: string; customer: string; rep: string; reason: string; since: Date }[];
-  /** Visits per person, for a team; omitted for one person. */
+  /** Visits per person, for a team, everyone in it (zero visits too), ranked; omitted for one person. */
   topReps?: { name: string; count: number }[];
+  /** The label of pendingApprovals: 待我审批 (default), 待其审批 on a colleague's card. */
+  pendingLabel?: string;
   timeZone: string;
 }
 
@@ -62,9 +66,11 @@ export function metricsCard(v: MetricsView): Card {
     lines.push(`发货用时（审批→首次发货）：${v.dispatch.shipped} 单，中位 ${h(v.dispatch.medianHours)}，最慢 ${h(v.dispatch.maxHours)}`);
   }
   if (v.topReps) {
-    const top = v.topReps.filter((r) => r.count > 0).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, "zh-CN")).slice(0, TOP);
-    lines.push(top.length ? "拜访排行：" : "拜访排行：本期还没有拜访记录");
-    top.forEach((r, i) => lines.push(`${i + 1}. ${r.name} ${r.count} 次`));
+    // Everyone is named, those without a visit too: the first RANKED one per line, the rest on one line.
+    const all = [...v.topReps].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, "zh-CN"));
+    lines.push(all.some((r) => r.count > 0) ? "拜访排行：" : "拜访排行：本期还没有拜访记录");
+    all.slice(0, RANKED).forEach((r, i) => lines.push(`${i + 1}. ${r.name} ${r.count} 次`));
+    if (all.length > RANKED) lines.push(`其余：${all.slice(RANKED).map((r) => `${r.name} ${r.count} 次`).join("、")}`);
   }
   const problems = v.problemsWaiting ?? [];
   if (problems.length) {
@@ -82,7 +88,7 @@ export function metricsCard(v: MetricsView): Card {
       { label: "拜访跟进", value: kinds.length ? `${total} 次（${kinds.join("、")}）` : "0 次" },
       { label: "新客户", value: `${v.newCustomers} 家` },
       { label: "订单", value: `${v.orders.count} 单 · ${formatCny(v.orders.amount)}` },
-      { label: "待我审批", value: `${v.pendingApprovals} 个` },
+      { label: v.pendingLabel ?? "待我审批", value: `${v.pendingApprovals} 个` },
       { label: "逾期跟进", value: `${v.overdue} 项` },
       ...(v.dispatch ? [{ label: "待发货", value: `${v.dispatch.open} 单${v.dispatch.problems ? `（${v.dispatch.problems} 单有问题）` : ""}` }] : []),
     ],

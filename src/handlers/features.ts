@@ -10,10 +10,11 @@ import { metricsFeature } from "./metrics/metrics.feature.ts";
 import { ordersFeature } from "./orders/orders.feature.ts";
 import { poolFeature } from "./pool/pool.feature.ts";
 import { tasksFeature } from "./tasks/tasks.feature.ts";
+import { teamFeature } from "./team/team.feature.ts";
 import { visitsFeature } from "./visits/visits.feature.ts";
 
 // Orders before visits: "改 数量 300" corrects an open order draft first, else the newest visit.
-const features: Feature[] = [ordersFeature, dispatchFeature, visitsFeature, customersFeature, poolFeature, tasksFeature, metricsFeature, helpFeature];
+const features: Feature[] = [ordersFeature, dispatchFeature, visitsFeature, customersFeature, poolFeature, tasksFeature, teamFeature, metricsFeature, helpFeature];
 
 // The pick card resumes any feature's "which customer?" request.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -41,7 +41,7 @@ describe("metrics jobs", () => {
     const card = await eventually(async () => (await metricsCards("wangwu"))[0], "wangwu's evening card");
     expect(card.title).toBe("今天业绩 · 王五团队");
     expect(card.fields.find((f) => f.label === "拜访跟进")?.value).toBe("2 次（拜访 2）");
-    expect(card.lines?.slice(1)).toEqual(["拜访排行：", "1. 李四 1 次", "2. 张三 1 次"]); // a tie goes by name
+    expect(card.lines?.slice(1)).toEqual(["拜访排行：", "1. 李四 1 次", "2. 张三 1 次", "3. 王五 0 次"]); // a tie goes by name; nobody left out
     const director = await eventually(async () => (await metricsCards("zhaoliu"))[0], "zhaoliu's evening card");
     expect(director.title).toBe("今天业绩 · 赵六团队");
 

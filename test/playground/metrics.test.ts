@@ -89,7 +89,7 @@ describe("metrics card", () => {
     expect(field(card, "订单")).toBe("2 单 · ¥20,000.5");
     expect(field(card, "待我审批")).toBe("1 个");
     expect(field(card, "逾期跟进")).toBe("2 项");
-    expect(card.lines).toEqual(["客户阶段：线索 1 → 已接触 1 → 方案报价 1 → 成交 1", "拜访排行：", "1. 李四 3 次", "2. 张三 2 次"]);
+    expect(card.lines).toEqual(["客户阶段：线索 1 → 已接触 1 → 方案报价 1 → 成交 1", "拜访排行：", "1. 李四 3 次", "2. 张三 2 次", "3. 王五 0 次"]); // everyone in the team, zero visits too
   });
 
   it("shows a director everyone below them, and an admin everyone", async () => {

@@ -20,16 +20,42 @@ export interface MetricsScope {
   userIds: Scope;
   /** Names of the people who may appear in the top list. */
   names: Map<string, string>;
+  /** Who the visit ranking names, with zero visits too: the people in scope who sell (rep or manager role). */
+  ranked: { id: string; name: string }[];
+}
+
+const sells = (u: UserInfo) => u.roles.includes("rep") || u.roles.includes("manager");
+const rankedOf = (people: UserInfo[]) => people.filter(sells).map((u) => ({ id: u.id, name: u.name }));
+
+/** One person's own numbers (a colleague's card: 李四本周业绩). */
+export function personScope(person: UserInfo): MetricsScope {
+  return { kind: "self", userIds: [person.id], names: new Map([[person.id, person.name]]), ranked: rankedOf([person]) };
+}
+
+/**
+ * The visit ranking of a scope: everyone it names (those without a visit too) and anyone else with visits in it,
+ * most visits first, a tie by name.
+ */
+export function visitRanking(scope: MetricsScope, visitsByUser: { userId: string; count: number }[]): { name: string; count: number }[] {
+  const counts = new Map(visitsByUser.map((r) => [r.userId, r.count]));
+  const ids = new Set([...scope.ranked.map((p) => p.id), ...visitsByUser.filter((r) => r.count > 0).map((r) => r.userId)]);
+  const names = new Map([...scope.names, ...scope.ranked.map((p) => [p.id, p.name] as const)]);
+  return [...ids]
+    .map((id) => ({ name: names.get(id) ?? id, count: counts.get(id) ?? 0 }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, "zh-CN"));
 }
 
 /** A rep sees their own numbers; a manager or director their whole team and themselves; an admin everyone's. */
 export async function metricsScope(tx: Tx, viewer: UserInfo): Promise<MetricsScope> {
-  if (viewer.roles.includes("admin")) return { kind: "all", userIds: null, names: new Map((await listUsers(tx)).map((u) => [u.id, u.name])) };
+  if (viewer.roles.includes("admin")) {
+    const everyone = await listUsers(tx);
+    return { kind: "all", userIds: null, names: new Map(everyone.map((u) => [u.id, u.name])), ranked: rankedOf(everyone) };
+  }
   if (isTeamLead(viewer)) {
     const team = [viewer, ...(await teamOf(tx, viewer.id))];
-    return { kind: "team", userIds: team.map((u) => u.id), names: new Map(team.map((u) => [u.id, u.name])) };
+    return { kind: "team", userIds: team.map((u) => u.id), names: new Map(team.map((u) => [u.id, u.name])), ranked: rankedOf(team) };
   }
-  return { kind: "self", userIds: [viewer.id], names: new Map([[viewer.id, viewer.name]]) };
+  return personScope(viewer);
 }
 
 export interface Metrics {

@@ -5,7 +5,7 @@ import { metricsCard } from "../../../cards/metrics/metrics.card.ts";
 import type { Card } from "../../core/card.ts";
 import { dispatchLatency, openDispatches } from "../../domain/dispatch/dispatch.service.ts";
 import type { Range } from "../../domain/metrics/metrics.repo.ts";
-import { collectMetrics, metricsScope, periodRange, type MetricsPeriod } from "../../domain/metrics/metrics.service.ts";
+import { collectMetrics, metricsScope, periodRange, personScope, visitRanking, type MetricsPeriod, type MetricsScope } from "../../domain/metrics/metrics.service.ts";
 import type { Tx } from "../../domain/tx.ts";
 import type { UserInfo } from "../../domain/users/user.repo.ts";
 import { assertSalesSide } from "../../domain/users/roles.ts";
@@ -20,9 +20,22 @@ export async function handleShowMetrics(ctx: HandlerContext, intent: { period?: 
   await ctx.out.replyCard(card);
 }
 
+/** One colleague's own numbers (李四本周业绩), as a team lead or admin sees them. */
+export async function buildPersonMetricsCard(tx: Tx, person: UserInfo, periodLabel: string, range: Range, now: Date, timeZone: string): Promise<Card> {
+  return buildMetricsCard(tx, person, periodLabel, range, now, timeZone, { scope: personScope(person), pendingLabel: "待其审批" });
+}
+
 /** The metrics card of `viewer`'s scope over `range`; scheduled jobs send the same card. */
-export async function buildMetricsCard(tx: Tx, viewer: UserInfo, periodLabel: string, range: Range, now: Date, timeZone: string): Promise<Card> {
-  const scope = await metricsScope(tx, viewer);
+export async function buildMetricsCard(
+  tx: Tx,
+  viewer: UserInfo,
+  periodLabel: string,
+  range: Range,
+  now: Date,
+  timeZone: string,
+  opts: { scope?: MetricsScope; pendingLabel?: string } = {},
+): Promise<Card> {
+  const scope = opts.scope ?? (await metricsScope(tx, viewer));
   const m = await collectMetrics(tx, viewer, scope.userIds, range, now);
   // Dispatch of the same people's orders: latency over the period, what waits now; a team lead also sees the problems.
   const dispatch = await dispatchLatency(tx, scope.userIds, range);
@@ -46,7 +59,8 @@ export async function buildMetricsCard(tx: Tx, viewer: UserInfo, periodLabel: st
     ...(scope.kind === "self"
       ? {}
       : { problemsWaiting: problems.flatMap((p) => (p.problem ? [{ number: p.number, customer: p.customerName, rep: p.repName, reason: p.problem.reason, since: p.problem.at }] : [])) }),
-    ...(scope.kind === "self" ? {} : { topReps: m.visitsByUser.map((r) => ({ name: scope.names.get(r.userId) ?? r.userId, count: r.count })) }),
+    ...(scope.kind === "self" ? {} : { topReps: visitRanking(scope, m.visitsByUser) }),
+    ...(opts.pendingLabel ? { pendingLabel: opts.pendingLabel } : {}),
     timeZone,
   });
 }
