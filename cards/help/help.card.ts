@@ -14,6 +14,15 @@ export const HELP_EXAMPLES: { what: string; example: string }[] = [
   { what: "查订单", example: "订单 SO-20261123-001 / 我的订单 / 撤回 SO-20261123-001" },
 ];
 
+/** What a manager, director or admin can look at besides (scoped: a manager's team, all levels below; the rest everyone). */
+export const MANAGER_HELP_EXAMPLES: { what: string; example: string }[] = [
+  { what: "团队客户（10条一页，下一页继续）", example: "团队客户 / 我的客户" },
+  { what: "按阶段看客户", example: "客户列表 阶段=报价" },
+  { what: "久未跟进的客户", example: "超过7天没跟进的客户" },
+  { what: "团队待办", example: "团队待办 / 张三的待办 / 逾期跟进" },
+  { what: "某人的业绩", example: "李四本周业绩" },
+];
+
 /** Understood already, answered with "coming soon" until their flows land. */
 export const COMING_SOON: string[] = [];
 
@@ -42,7 +51,7 @@ export function warehouseHelpCard(ref: string, intro?: string): Card {
   };
 }
 
-export function helpCard(ref: string, intro?: string): Card {
+export function helpCard(ref: string, intro?: string, lead = false): Card {
   return {
     ref,
     purpose: "help",
@@ -50,7 +59,11 @@ export function helpCard(ref: string, intro?: string): Card {
     subtitle: intro,
     tone: "info",
     fields: [],
-    lines: [...HELP_EXAMPLES.map((e) => `· ${e.what}：${e.example}`), ...(COMING_SOON.length ? [`即将上线：${COMING_SOON.join("、")}`] : [])],
+    lines: [
+      ...HELP_EXAMPLES.map((e) => `· ${e.what}：${e.example}`),
+      ...(lead ? ["管理团队：", ...MANAGER_HELP_EXAMPLES.map((e) => `· ${e.what}：${e.example}`)] : []),
+      ...(COMING_SOON.length ? [`即将上线：${COMING_SOON.join("、")}`] : []),
+    ],
     buttons: [],
   };
 }

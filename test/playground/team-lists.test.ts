@@ -259,6 +259,16 @@ describe("managers' lists", () => {
     expect(await cardsOf("chenqi")).toEqual([]);
   });
 
+  it("tells managers, directors and admins about the lists in 帮助, reps not", async () => {
+    for (const u of ["wangwu", "zhaoliu", "admin"]) {
+      const help = await card(u, "帮助");
+      expect(help.lines).toEqual(expect.arrayContaining(["管理团队：", "· 按阶段看客户：客户列表 阶段=报价", "· 某人的业绩：李四本周业绩"]));
+    }
+    expect((await card("zhangsan", "帮助")).lines).not.toContain("管理团队：");
+    // A help question is not read as a colleague's to-dos.
+    expect(await eventually(async () => ((await card("zhangsan", "怎么推迟任务")).purpose === "help" ? true : undefined), "help")).toBe(true);
+  });
+
   it("refuses 下一页 on someone else's card, on a spent one, and after it expired", async () => {
     const mine = await card("wangwu", "团队客户");
     await t.pg.click("lisi", mine, "下一页");

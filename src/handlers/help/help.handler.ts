@@ -5,7 +5,8 @@ import type { HandlerContext } from "../engine/handler-context.ts";
 
 /** Each person is shown what they can do: warehouse staff their own list, everyone else the sales one. */
 export async function handleHelp(ctx: HandlerContext, intro?: string): Promise<void> {
-  await ctx.out.replyCard(isSalesSide(ctx.user) ? helpCard(newCardRef(), intro) : warehouseHelpCard(newCardRef(), intro));
+  const lead = ctx.user.roles.some((r) => r === "manager" || r === "director" || r === "admin");
+  await ctx.out.replyCard(isSalesSide(ctx.user) ? helpCard(newCardRef(), intro, lead) : warehouseHelpCard(newCardRef(), intro));
 }
 
 /** Never silence: say what was not understood and how to say it. */

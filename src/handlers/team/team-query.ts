@@ -84,7 +84,7 @@ const PERIODS: Record<string, MetricsPeriod> = {
 const PERIOD = `(${Object.keys(PERIODS).join("|")})`;
 const NAME = "([\\u4e00-\\u9fff]{2,4}?)";
 /** Words that are not a colleague's name (我的待办 and 本周业绩 belong to other features). */
-const NOT_A_NAME = /我|团队|下属|手下|今|明天|后天|周|星期|月|逾期|过期|超期|完成|所有|全部|最近|现在|当前|客户|公海|订单|发货|审批|业绩|待办|大家|全员|公司|整体|个人/;
+const NOT_A_NAME = /我|团队|下属|手下|今|明天|后天|周|星期|月|逾期|过期|超期|完成|所有|全部|最近|现在|当前|客户|公海|订单|发货|审批|业绩|待办|大家|全员|公司|整体|个人|怎|么|如何|什么|没|哪|多少|推迟|查|看|要|新增|添加|删除|修改/;
 
 const RE = {
   myCustomers: new RegExp(`^${MINE}${ALL}客户$`),
