@@ -17,7 +17,7 @@ import { askWhichCustomer, defineCustomerPick, PickBaseSchema, resolveCustomer }
 
 const WORDS = FIELD_WORDS.map(([w]) => w).join("|");
 // 改 客户 华东机电 阶段 报价 / 改客户华东机电阶段为报价 / 修改客户 华东机电 的电话：138…
-const COMMAND = new RegExp(`^(?:修改|更改|编辑|改)\\s*客户\\s*(.+?)\\s*(?:的\\s*)?(${WORDS})\\s*(?:改?为|改?成|是|[:：=])?\\s*(.+)$`, "s");
+const COMMAND = new RegExp(`^(?:修改|更改|编辑|改)\\s*客户\\s*(.+?)\\s*(?:的\\s*)?(${WORDS})\\s*(?:(?:改为|改成|变成|为|是|[:：=])\\s*)?(.+)$`, "s");
 
 export function parseCustomerEdit(text: string): { customer: string; field: EditableField; raw: string } | null {
   const m = COMMAND.exec(text.trim());
