@@ -3,6 +3,7 @@ import type { IntentName } from "../intent.ts";
 import { findDiscount, findReason } from "./discounts.ts";
 import { findMoney } from "./money.ts";
 import { ORDER_TRIGGER, ORDER_WORD, parseItems } from "./order-items.ts";
+import { findQuantities } from "./quantities.ts";
 import { blank } from "./text.ts";
 
 export interface Facts {
@@ -45,7 +46,7 @@ const HOW_TO = /^(?:请问|问下|问一下)?(?:怎么|如何|咋|怎样)(?:才�
 // NG (no good) and 不OK only as a word of their own: 质检NG is a shipment problem's cause, not a decision.
 export const REJECT_WORDS = /驳回|拒绝|拒(?:了|掉)|不同意|批不了|不能批|批不下来|不批|打回|否决|不通过|不行|不予|reject|不ok|(?:^|\s)NG(?=\s|[,，:：]|$)|denied|declined?/i;
 /** Shortage (没库存, 缺货), inability (发不了, 出不了库), damage (压坏, 破损), wrong (发错, 地址不对), delay. */
-export const PROBLEM_WORDS = /(?:联系|找|打)不(?:上|到|通)|电话(?:没人接|无人接听|关机|停机|空号)|(?:没人|无人)(?:接听?|签收|收货)|拒接|缺货|断货|售罄|(?:没|无|缺)有?(?:库存|现货|货)|(?:货|库存|现货|存货)(?:已经|都|也)?(?:没了|没有了|空了|卖完了|用完了)|库存(?:不够|不足|没了|为零|紧张)|(?:发|出|送|寄)不(?:了|出)|无法发货|不能发|问题|货损|破损|损坏|坏了|压坏|摔坏|(?:漏|错)发|发错|不对|写错|延迟|延误|拒收|停运|还差|丢件|丢失|质检|质量|退回|退货|异常|没到货|扣了|卡住|破了|碎了|裂了|划伤|变形|漏了|少了|短少|少发|多发|没(?:有)?(?:更新|动静|收到|送到)|(?:不|未)更新|一直没|还没到|查不到|有误|(?:先|暂时?)?(?:别|不要|不能|暂停|停止|暂缓)(?:发货?|出库|寄)|(?:先|暂时)不(?:发|寄|出库)/;
+export const PROBLEM_WORDS = /(?:联系|找|打)不(?:上|到|通)|电话(?:没人接|无人接听|关机|停机|空号)|(?:没人|无人)(?:接听?|签收|收货|收)|(?:进|开|送|运|拉|上)不(?:去|进去|上去|过去)|到不了|只剩|(?:库存|现货)只有|不够(?:发|用)?|拒接|缺货|断货|售罄|(?:没|无|缺)有?(?:库存|现货|货)|(?:货|库存|现货|存货)(?:已经|都|也)?(?:没了|没有了|空了|卖完了|用完了)|库存(?:不够|不足|没了|为零|紧张)|(?:发|出|送|寄)不(?:了|出)|无法发货|不能发|问题|货损|破损|损坏|坏了|压坏|摔坏|(?:漏|错)发|发错|不对|写错|延迟|延误|拒收|停运|还差|丢件|丢失|质检|质量|退回|退货|异常|没到货|扣了|卡住|破了|碎了|裂了|划伤|变形|漏了|少了|短少|少发|多发|没(?:有)?(?:更新|动静|收到|送到)|(?:不|未)更新|一直没|还没到|查不到|有误|(?:先|暂时?)?(?:别|不要|不能|暂停|停止|暂缓)(?:发货?|出库|寄)|(?:先|暂时)不(?:发|寄|出库)/;
 export const APPROVE_WORDS = /同意|批准|通过|批了|准了|可以|\bok\b|okay|行了|没问题|approve|准予|\bpass(?:ed)?\b|(?:^|\s)批(?:一下|下)?(?:\s|$)/i;
 /** SO-… 批了吗, 审批了没有, 通过没: asking about a decision is not making one. */
 const ASKS_ABOUT = /[吗么嘛][?？]?$|([批行能可])不\1|同意不同意|通过不通过|[?？]|了没有?|没有?$|是否|有没有|多久|什么时候|啥时候|何时|进度|到哪|怎么样了|咋样了|怎么还/;
@@ -72,7 +73,7 @@ const TODO_REQUEST = new RegExp(`^(?:帮我|给我)?(?:看|查|列|拉|调|瞅|�
  */
 const TODO_QUESTION = /(?:任务|待办|跟进|事项|日程|安排)(?:都|还)?有(?:哪些|啥|什么|几个|多少)|(?:哪些|什么|几个|多少|啥)(?:任务|待办|跟进|事)?(?:都|已经|今天|明天)?(?:逾期|超期|过期|到期)|逾期的?(?:任务|待办|跟进)|^(?:列一下|列个|列出来?)$|列一下$|(?:要|该|得)(?:做|干|办|忙)(?:些|点)?(?:啥|什么|哪些|嘛)|有(?:什么|啥|哪些)(?:安排|事要|事情要|任务|待办|日程)/;
 const TODO_WORDS = /^(?:我的|今天的?|今日|明天的?)?任务$|待办|todo|to-do|任务(?:列表|清单)|(?:啥|什么|哪些|哪几个|几个|多少)个?(?:任务|事)|要做的|要干啥|要干嘛|(?:几个|哪些|多少)(?:客户)?(?:还)?(?:没|要|待|需要)(?:跟进?|联系|拜访)|(?:要|没|待|该|需要)跟进?(?:的|哪些)|没做|还有啥事|还有什么事/i;
-const METRIC_WORDS = /业绩|战报|销售额|成交额|签了多少|多少单|排名|完成率|数据(?!线|库|中心)|报表|回款|拜访量|订单量|拜访数|订单数|成交量/;
+const METRIC_WORDS = /(?:订单|成交|签单|签约|销售|下单|开单)(?:总?金额|总额|额)|业绩|战报|销售额|成交额|签了多少|多少单|排名|完成率|数据(?!线|库|中心)|报表|回款|拜访量|订单量|拜访数|订单数|成交量/;
 /** Metrics are asked for (看/查/多少/怎么样, 发我): 老板说月底要冲业绩 talks about them without asking. */
 const METRIC_TALK = /说|要冲|冲一冲|冲刺|冲业绩|压力|完不成|不够|加油|努力|争取/;
 const METRIC_ASK = /看|查|多少|几|怎么样|咋样|如何|统计|汇总|拉|发我|给我|列|报一下|出一下|[?？]$/;
@@ -91,7 +92,7 @@ const WENT_THERE = /^(?:[今昨前]天|上午|下午|早上|刚才?)?(?:去了?|
 /** 一会儿去华东机电, 下午就去X: a plan to go, said before going, is a visit to log even with no facts. */
 const GO_PLAN = /(?:一会儿?|待会儿?|等会儿?|等下|马上|这就|现在|准备|打算|计划|上午|下午|晚上|明天|后天|今天|回头|顺路)(?:就|要|再)?(?:去|过去|上门)(?![了过])/;
 // 那边回复了 / 回话了 / 还要再谈: the customer's answer to the rep is news for the visit log too.
-const VISIT_WORDS = /去(?:现场)?看(?:了|过)|过去看了|去现场|回复了|回话了|答复了|还要再谈|再谈谈|喝茶|喝酒|饭局|吃了?饭|拜访|拜方|联系了|见了|见完|见到|去了|去趟|上门|电话|微信|通了|聊了|聊|来电|视频|约了|碰到|吃了个饭|回访|跟进|面谈|沟通|跑客户/;
+const VISIT_WORDS = /见面|面聊|送(?:了|过去|去了)\S{0,10}(?:样品|样板|资料)|送样|寄样|去(?:现场)?看(?:了|过)|过去看了|去现场|回复了|回话了|答复了|还要再谈|再谈谈|喝茶|喝酒|饭局|吃了?饭|拜访|拜方|联系了|见了|见完|见到|去了|去趟|上门|电话|微信|通了|聊了|聊|来电|视频|约了|碰到|吃了个饭|回访|跟进|面谈|沟通|跑客户/;
 
 /**
  * A count over a period (这周拜访了几家, 本月签了多少单, 今天打了几个电话): the rep asks for their numbers,
@@ -115,7 +116,7 @@ const OFFICE_EVENT = /开会|会议|例会|早会|周会|晨会|培训|团建|�
 
 /** 下周下单, 准备下单, 可能要订: an order still to come is news from a visit, not an order to place. */
 // 如果能9折就下单, 价格合适的话再订: a condition still to be met.
-const ORDER_HEDGE = /(?:如果|要是|假如|假设|只要|若是|的话).{0,15}?(?:就|才|再|会)(?:能|会|可以)?(?:下个?单|订|签)|(?:准备|打算|可能|应该|考虑|计划|预计|有望|估计|也许|争取|等|想|会|再说|年后|明年|下(?:个)?(?:周|月|礼拜|星期|季度)|过(?:几|两)天|之后|以后)(?:再|就|要|会)?(?:下个?单|订|订购|订货)|(?:下个?单|订货)(?:吗|么|嘛|没|呢|的可能|意向)|没(?:有)?(?:下个?单|订)|不(?:下|订)/;
+const ORDER_HEDGE = /等.{1,12}?(?:再|才)(?:下个?单|订|签)|(?:如果|要是|假如|假设|只要|若是|的话).{0,15}?(?:就|才|再|会)(?:能|会|可以)?(?:下个?单|订|签)|(?:准备|打算|可能|应该|考虑|计划|预计|有望|估计|也许|争取|等|想|会|再说|年后|明年|下(?:个)?(?:周|月|礼拜|星期|季度)|过(?:几|两)天|之后|以后)(?:再|就|要|会)?(?:下个?单|订|订购|订货)|(?:下个?单|订货)(?:吗|么|嘛|没|呢|的可能|意向)|没(?:有)?(?:下个?单|订)|不(?:下|订)/;
 const ORDER_QUESTION = /什么时候|啥时候|何时|几时|[?？]|[吗么]$/;
 /** A deal that is signed (签了合同, 成交了, 定下来了) is an order whatever else the message tells. */
 const SIGNED = /签(?:了|下|好了)(?:单|合同|约|下来)?|成交了?|定下来了|拍板了|敲定了/;
@@ -159,7 +160,12 @@ function isOrderByFacts(f: Facts, visitish: boolean): boolean {
   // right after the count.
   const rest = blank(rt, [{ index: 0, end: at + f.company.name.length }]);
   const priced = unitPrice || parseItems(rest).some((i) => i.unit_price !== undefined && i.product !== "未注明");
-  return priced && !/(?:能不能|能否|可不可以|问|询价|报价|要价|想要|希望|考虑|对比|比价)/.test(rt);
+  // 栖木装饰 会议椅 80把: nothing but the customer, the goods and their count is an order line too.
+  const fields = t.trim().split(/\s+/);
+  const bareLine = fields.length === 3 && at === 0 && fields[0] === f.company.name
+    && findQuantities(fields[2]!).some((q) => q.index === 0 && q.end === fields[2]!.length && !q.weak)
+    && /^[\u4e00-\u9fa5A-Za-z][\u4e00-\u9fa5A-Za-z0-9\-]*$/.test(fields[1]!) && findQuantities(fields[1]!).length === 0;
+  return (priced || bareLine) && !/(?:能不能|能否|可不可以|问|询价|报价|要价|想要|希望|考虑|对比|比价)/.test(rt);
 }
 
 export function classify(f: Facts): IntentName {

@@ -2,7 +2,7 @@
  * Discounts as the fraction taken off: 9折 → 0.1, 九五折 → 0.05, 打八五折 → 0.15, 9.5折 → 0.05,
  * 88折 → 0.12, 降价10% → 0.1, 让利5个点 → 0.05, 优惠8% → 0.08.
  */
-import { parseChineseNumeral } from "./numbers.ts";
+import { CLASSIFIER_CLASS, MEASURE_SRC, parseChineseNumeral, PER_UNIT_SRC } from "./numbers.ts";
 
 const CN_DIGIT = "一二三四五六七八九";
 // Not after a digit or a dot: in 单价4500 折扣9折 the 0 before " 折扣" is a price's last digit.
@@ -48,16 +48,37 @@ export function findDiscount(text: string): DiscountMention | undefined {
  */
 const REASON_CUE = /因为|由于|理由|原因|量大|量比较大|批量|大单|竞品|竞争|对手|友商|同行|别家|其他家|人家报|老客户|长期合作|合作多年|战略|首单|试单|冲量|冲业绩|冲任务|现款|预付|全款|款到|账期|回款|付款|结算|对账|月结|抢单|投标|中标|招标|价格战|压价|砍价|预算(?:不够|有限|紧|卡)|客户要求|客户坚持|不然|否则|才(?:肯|签|下|能|会)|比我们(?:低|便宜)|更低|低价|拿下|样板|示范|标杆|年底|清库存|库存积压/;
 /** A clause that is the order itself rather than a reason. */
-const ORDER_DATA = /下个?单|报单|新单|订单|(?<![量大])\d+\s*[台套个件吨只箱条片组米根支卷包桶盒袋瓶把颗]|折(?!扣)|单价|每[台套个件吨只]|%|个点/;
+const ORDER_DATA = new RegExp(`下个?单|报单|新单|订单|(?<![量大])\\d+\\s*(?:${MEASURE_SRC}|${CLASSIFIER_CLASS})|折(?!扣)|单价|每${PER_UNIT_SRC}|%|个点`);
 const REASON_LEAD = /^(?:(?:因为|由于)(?:是|客户是)?|理由是?|原因是?|申请理由|折扣理由)[:：\s]*/;
 const REQUEST_WORDS = /申请|麻烦(?:领导)?(?:批|审批)一下|请(?:领导)?(?:批|审批)|求批|帮忙批/g;
 
 export interface ReasonMention { text: string; spans: { index: number; end: number }[] }
 
+/**
+ * What may close an order after its discount without being the reason for it: delivery and payment terms (下周交货,
+ * 含税, 送到工地), a time, a contact, a courtesy (谢谢, 尽快) or a question.
+ */
+const NOT_A_REASON = /交货|到货|发货|送货|交期|送到|送至|地址|收货|安装|含税|含运|不含|包邮|运费|发票|开票|[今明后]天|下周|本周|这周|月底|月初|[\d一二三四五六七八九十]+号|周[一二三四五六日天末]|礼拜|星期|点前|之前|以前|电话|手机|联系人|谢谢|感谢|辛苦|麻烦|尽快|抓紧|加急|^(?:急|着急|请批|求批|批一下|审批|谢|好的|吧|哈|呢|了)$|[?？吗]$|经理|总$|工$/;
+
+/**
+ * 申请9折 医院项目, 打八折 开盘活动, 整单九五折 新办公室开业: the clauses after the discount, to the end of the
+ * message, with no order data, terms or courtesy in them, say why the price is asked for.
+ */
+function trailingReason(text: string, fields: RegExpExecArray[]): ReasonMention | undefined {
+  const discount = findDiscount(text);
+  if (!discount) return undefined;
+  const tail = fields.filter((f) => f.index >= discount.end);
+  if (tail.length === 0 || tail.length > 3) return undefined;
+  if (tail.some((f) => ORDER_DATA.test(f[0]) || /\d|[元块万]/.test(f[0]) || NOT_A_REASON.test(f[0]) || !/[\u4e00-\u9fa5]{2}/.test(f[0]))) return undefined;
+  const reason = tail.map((f) => f[0].replace(REQUEST_WORDS, "")).filter(Boolean).join("，").trim();
+  if ([...reason].length < 2) return undefined;
+  return { text: reason.slice(0, 300), spans: tail.map((f) => ({ index: f.index, end: f.index + f[0].length })) };
+}
+
 export function findReason(text: string): ReasonMention | undefined {
   const fields = [...text.matchAll(/[^\s,，。;；!！?？、]+/g)];
   const start = fields.findIndex((f) => REASON_CUE.test(f[0]) && !(ORDER_DATA.test(f[0]) && !REASON_LEAD.test(f[0]) && !/竞品|对手|友商|同行|别家|其他家/.test(f[0])));
-  if (start < 0) return undefined;
+  if (start < 0) return trailingReason(text, fields as RegExpExecArray[]);
   const picked: RegExpExecArray[] = [];
   for (const f of fields.slice(start)) {
     if (picked.length && ORDER_DATA.test(f[0]) && !REASON_CUE.test(f[0])) break;

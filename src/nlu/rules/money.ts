@@ -4,23 +4,23 @@
  * kind: "unit" for a price per item (单价, 每台, 4500元一台, 6500元/吨), "total" for 预算/金额/总价/…,
  * "plain" for an amount with a money unit but no keyword (50万左右).
  */
-import { CLASSIFIER_CLASS, MULT_SRC, multiplierValue, NUM_SRC, parseChineseNumeral, parseNumber } from "./numbers.ts";
+import { MULT_SRC, multiplierValue, NUM_SRC, parseChineseNumeral, parseNumber, PER_UNIT_SRC } from "./numbers.ts";
 
 export interface MoneyMention { value: number; kind: "unit" | "total" | "plain"; index: number; end: number }
 
-const UNIT_KEY = `单价|价格|报价|售价|每(?:${CLASSIFIER_CLASS}|公里|千米|平米|平方|平|方)|一${CLASSIFIER_CLASS}|@`;
+const UNIT_KEY = `单价|价格|报价|售价|每${PER_UNIT_SRC}|一${PER_UNIT_SRC}|@`;
 const TOTAL_KEY = "预算|金额|总价|总额|合同额|合同金额|采购额|额度|总共|一共|总计|合计|货款|大概|大约|约";
 const LINK = "(?:(?:就|都|还)?(?:按照?|是)|是|为|在|大概|大约|约|压到|降到|给到|报到|谈到|要|了|还剩|剩下?|还有|只有|有|不到|超过|差不多|控制在)?";
 const CURRENCY = "(?:¥|￥|RMB|rmb|人民币)";
 const KEY_RE = new RegExp(`(${UNIT_KEY}|${TOTAL_KEY})\\s*${LINK}\\s*${CURRENCY}?\\s*`, "g");
 const CURRENCY_RE = new RegExp(`${CURRENCY}\\s*`, "g");
 const NUMBER_RE = new RegExp(NUM_SRC, "g");
-const UNIT_WORD = CLASSIFIER_CLASS;
+const UNIT_WORD = PER_UNIT_SRC;
 /** "/台", "一台", "每台" right after a price makes it a unit price. */
 const PER_UNIT_AFTER = new RegExp(`^\\s*(?:\\/|每|一)\\s*${UNIT_WORD}`);
 /** After a number, these make it a count or something else, not money (200万条, 50万人, 1万多). */
 // Classifiers that are also common words (把 as in 把合同发过去, 本 as in 本周) count only right after the number.
-const NOT_MONEY_AFTER = /^\s*(?:台|套|件|个|只|箱|吨|条|片|米|块|辆|组|根|支|卷|包|袋|盒|公里|公斤|人|次|多)|^(?:[颗粒册副双张份捆枚罐筒瓶]|本(?![周月年])|把(?![\u4e00-\u9fa5]))/;
+const NOT_MONEY_AFTER = /^\s*(?:台|套|件|个|只|箱|吨|条|片|米|块|辆|组|根|支|卷|包|袋|盒|桶|盏|公里|公斤|千克|平米|平方|立方|人|次|多)|^(?:[颗粒册副双张份捆枚罐筒瓶架盘株棵幅顶扎斤]|本(?![周月年])|[把位](?![\u4e00-\u9fa5]))/;
 const WHOLE_DEAL_BEFORE = /(?:打包|总|整体|整套|全部|一共|合计|项目|合同)(?:的)?$/;
 
 /**

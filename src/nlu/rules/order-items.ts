@@ -3,7 +3,7 @@ import type { IntentOf, OrderItem } from "../intent.ts";
 import { cutName, findCompany, isPlausibleCompany } from "./companies.ts";
 import { findDiscount, findReason } from "./discounts.ts";
 import { findMoney } from "./money.ts";
-import { CLASSIFIER_CLASS, MULT_SRC, NUM_SRC, parseNumber } from "./numbers.ts";
+import { CLASSIFIER_CLASS, MULT_SRC, NUM_SRC, parseNumber, PER_UNIT_SRC } from "./numbers.ts";
 import { findQuantities } from "./quantities.ts";
 import { blank, SEPARATOR_CLASS, trimSeparators } from "./text.ts";
 import { ORG_SUFFIX } from "./company-words.ts";
@@ -17,6 +17,8 @@ const SUFFIX_SRC = ORG_SUFFIX.source.replace(/\$$/, "");
  * organisation word (X船舶订液压软管), and "X's order" ending its field (那个X的单子 产品…).
  */
 const ORDER_TRIGGER_SRC = "(?:^|(?<=\\s))PO(?=\\s|[:：]|$)|有(?:个|一)单(?=\\s|$)|下个单|下了单|下单|新单|报单|补单|订单|开单|订货|(?:^|(?<=\\s))(?:订|订购|要货)(?=\\s|$)|(?<=要|想|再|又|来|准备|需要|确定|确认|继续)订(?:购|了)?|(?:最后|第一|新的?|又)一单(?=\\s|$)"
+  // X再来 LED筒灯 200个, X 再来 办公椅 100把: the same goods again, said as its own field (not 下周再来, a visit).
+  + "|(?:^|(?<=\\s)|(?<=[\\u4e00-\\u9fa5A-Za-z]{2}))(?<!下周|明天|后天|改天|下次|回头|过两天|过几天|以后|之后|有空|有时间|[周点号])再来(?:一批|一单|点)?(?=\\s|$)"
   + `|(?<=${SUFFIX_SRC})订(?:购|了)?(?![单货书的过])|(?<=[\\u4e00-\\u9fa5A-Za-z]{2})的单子?(?=\\s|$)`;
 export const ORDER_TRIGGER = new RegExp(ORDER_TRIGGER_SRC);
 /** The explicit order words a rep opens an order with (not 订 after a wish). */
@@ -28,7 +30,7 @@ const CUSTOMER_NOISE = /^(?:帮我|请|麻烦)?(?:给|帮|为)?(?:客户)?|(?:�
 // 加 joins items ("…10台，再加电机B 5台") but also starts product names (加药装置, 加氯机, 加湿器, 加热器, 加压泵):
 // before those morphemes it is part of the name.
 // The deal's verb before the goods (签了合同 200台…, 追加 电机A…, 订了) is not part of a product either.
-const PRODUCT_NOISE = /^(?:的|(?:要|需要|想|得|准备)(?:更换|换(?:成|个|一批|掉)?(?![热向气挡]))|要了|要|各|补(?:个|点|一批)?货|更换|订(?:购|了)?(?!书)|共|(?:再|又|还)(?:来|要|拿)了?|然后|再|还有|另外|和|及|以及|加上|加(?![热湿药氯压工速密固料])|就是|追加|加订|签(?:了|下|好了)?(?:合同|单)?了?|订了|定了|成交了?|下单了?|买了?|拿了?|(?:又|还)要了?|那个|这个|[，,、+＋&\s])+|(?:各|共|要|的|数量|(?:再|又|还)(?:来|要|拿|订)了?)+$/g;
+const PRODUCT_NOISE = /^(?:的|(?:要|需要|想|得|准备)(?:更换|换(?:成|个|一批|掉)?(?![热向气挡]))|(?:要|再|还|又)加(?![热湿药氯压工速密固料])|要了|要|各|补(?:个|点|一批)?货|更换|订(?:购|了)?(?!书)|共|(?:再|又|还)(?:来|要|拿)了?|然后|再|还有|另外|和|及|以及|加上|加(?![热湿药氯压工速密固料])|就是|追加|加订|签(?:了|下|好了)?(?:合同|单)?了?|订了|定了|成交了?|下单了?|买了?|拿了?|(?:又|还)要了?|那个|这个|[，,、+＋&\s])+|(?:各|共|要|的|数量|(?:再|又|还)(?:来|要|拿|订)了?)+$/g;
 const FIRST_PRODUCT_NOISE = new RegExp(PRODUCT_NOISE.source.replace("|和|及|以及|加上|加(?![热湿药氯压工速密固料])", ""), "g");
 /** Suffixes that stack on a name ending in a suffix (鑫源化工集团, 远航电子有限公司). */
 const STACKED_SUFFIX = /^(?:集团|股份|有限|有限公司|有限责任公司|股份有限公司|公司|科技|(?:\(中国\)|（中国）))+$/;
@@ -161,7 +163,7 @@ function noTrigger(text: string): { customer?: string; itemsText: string; itemsO
  * It must stand alone (a separator or the end after it), or it is a model number of the next product.
  */
 const BARE_PRICE = new RegExp(
-  `^[\\s,，、]*(?:@\\s*)?(${NUM_SRC})\\s*(${MULT_SRC})?\\s*(?:元|块钱|块)?(?:\\s*(?:\\/|每|一)\\s*${CLASSIFIER_CLASS})?(?=[${SEPARATOR_CLASS}]|$)`,
+  `^[\\s,，、]*(?:(?:还|就|都|也)?(?:是|按)\\s*)?(?:@\\s*)?(${NUM_SRC})\\s*(${MULT_SRC})?\\s*(?:元|块钱|块)?(?:\\s*(?:\\/|每|一)\\s*${PER_UNIT_SRC})?(?=[${SEPARATOR_CLASS}]|$)`,
 );
 
 function barePriceAfter(text: string, from: number, until: number): { value: number; index: number; end: number } | undefined {
@@ -175,6 +177,16 @@ function barePriceAfter(text: string, from: number, until: number): { value: num
 /** A clause led by the customer as a subject (他们一次拿, 客户每次要, 对方平时订): a remark, not goods. */
 const REMARK_SUBJECT = /^(?:他们|她们|他家|她家|对方|人家|客户|咱们|我们)(?:一次|每次|平时|一般|通常|每[月年季周]|一年|一个月|都|也|还|就)?/;
 
+/** 售楼处 洽谈椅, 二楼会议室 投影仪: where the goods go, a field of its own before them, is no part of the product. */
+const PLACE_FIELD = /^[\u4e00-\u9fa5]{1,6}(?:处|室|厅|楼|层|店|馆|区|间|房|工地|现场|大堂|门口)$/;
+
+function dropPlace(product: string): string {
+  const parts = product.split(/\s+/);
+  let i = 0;
+  while (i < parts.length - 1 && PLACE_FIELD.test(parts[i]!)) i++;
+  return i > 0 ? parts.slice(i).join(" ") : product;
+}
+
 export function parseItems(itemsText: string): OrderItem[] {
   const discount = findDiscount(itemsText);
   const clean = discount ? blank(itemsText, [discount]) : itemsText;
@@ -187,7 +199,9 @@ export function parseItems(itemsText: string): OrderItem[] {
   const quantities = counted.filter((q, i) => {
     const prev = counted[i - 1];
     // So is N块 right after a count (手套一百双 八块): 块 there is yuan.
-    return !(prev && (/\s/.test(clean.slice(q.index, q.end)) || q.unit === "块") && /^[\s,，、]*$/.test(clean.slice(prev.end, q.index)));
+    // And so is 八百一个 / 一千二一台 right after a count (茶几6个 八百一个): 800 per piece, not 810 pieces.
+    const perPiece = /[十百千万][一二两三四五六七八九]?一\s*\S$/.test(clean.slice(q.index, q.end)) && !/\d/.test(clean.slice(q.index, q.end));
+    return !(prev && (/\s/.test(clean.slice(q.index, q.end)) || q.unit === "块" || perPiece) && /^[\s,，、]*$/.test(clean.slice(prev.end, q.index)));
   });
   const prices = money.filter((p) => !quantities.some((q) => overlap(p, q)));
   const items: OrderItem[] = [];
@@ -196,10 +210,10 @@ export function parseItems(itemsText: string): OrderItem[] {
     const nextStart = quantities[i + 1]?.index ?? clean.length;
     // Before the first item a connector cannot stand: 和面机 is a product, not 和 + 面机.
     const noise = i === 0 ? FIRST_PRODUCT_NOISE : PRODUCT_NOISE;
-    let product = trimSeparators(clean.slice(cursor, q.index)).replace(noise, "");
+    let product = dropPlace(trimSeparators(clean.slice(cursor, q.index)).replace(noise, ""));
     // Prices written before the quantity (单价4500 200台) are not part of the product name.
     const priceBefore = prices.find((p) => p.index >= cursor && p.end <= q.index);
-    if (priceBefore) product = trimSeparators(clean.slice(cursor, priceBefore.index).replace(/单价|价格|每\S?$/g, "")).replace(noise, "");
+    if (priceBefore) product = dropPlace(trimSeparators(clean.slice(cursor, priceBefore.index).replace(/单价|价格|每\S?$/g, "")).replace(noise, ""));
     let end = q.end;
     if (!product) {
       // 200台电机A: product after the quantity.
@@ -219,7 +233,7 @@ export function parseItems(itemsText: string): OrderItem[] {
     cursor = Math.max(end, price && price.index >= end ? price.end : end);
     // Skip "元一台"/"/吨" and the like after a price.
     // A classifier alone only when nothing is glued to it: in 4.2万 片皮机 the 片 opens the next product.
-    const tail = new RegExp(`^\\s*(?:元|块)?\\s*(?:(?:\\/|每|一)\\s*${CLASSIFIER_CLASS}|${CLASSIFIER_CLASS}(?=[${SEPARATOR_CLASS}]|$))?`).exec(clean.slice(cursor));
+    const tail = new RegExp(`^\\s*(?:元|块)?\\s*(?:(?:\\/|每|一)\\s*${PER_UNIT_SRC}|${CLASSIFIER_CLASS}(?=[${SEPARATOR_CLASS}]|$))?`).exec(clean.slice(cursor));
     if (tail) cursor += tail[0].length;
   });
   return items;

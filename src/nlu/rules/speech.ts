@@ -71,8 +71,15 @@ const ORDER_SLIPS: [RegExp, string][] = [
   [/驳会|博回|驳灰/g, "驳回"],
 ];
 
+/** 拓朴建工啊他们要…, 铭远律所那边呢 要…: a particle between a name and 他们/那边, or after 那边, is a pause. */
+const NAME_PAUSE = /(?<=[\u4e00-\u9fa5A-Za-z])[啊呀哈](?=他们|她们|那边|这边|那里|这里)|(?<=那边|这边|那里|这里|他们|她们)呢(?=[\s,，。;；!！、]|要|订|下单)/g;
+/** 没把650 typed for 每把650: "per piece" before a figure (not 没个, an idiom). */
+const MEI_SLIP = new RegExp(`没(?=[台套件只箱吨条张把盏桶组支根袋盒瓶米]\\s*[\\d一二两三四五六七八九十])`, "g");
+
 export function cleanSpeech(text: string): string {
   const clean = ORDER_SLIPS.reduce((s, [re, to]) => s.replace(re, to), text)
+    .replace(NAME_PAUSE, "")
+    .replace(MEI_SLIP, "每")
     .replace(/以经/g, "已经")
     .replace(ZAI_FOR_AGAIN, "再")
     .replace(INTERJECTION, "")

@@ -28,12 +28,28 @@ const PROBLEM_LABEL = /^(?:暂时|目前|现在)?(?:缺货|有问题|问题|异�
  * "仓库说没库存了" → "没库存了": the clause naming the problem as written, without who reported it. The final
  * 了 stays (型号发错了, 物流三天没更新了): it says the problem has happened, and the reason is shown as written.
  */
+const isProblem = (p: string) => !PROBLEM_LABEL.test(p) && PROBLEM_WORDS.test(p.replace(/没问题/g, ""));
+/** 只有40桶, 就剩5台: what is left, told after a shortage. */
+const WHAT_IS_LEFT = /^(?:只|就|还|仅)(?:有|剩|剩下)\S*[\d一二两三四五六七八九十]/;
+
+/**
+ * The problem as written: its clause, the clauses it rests on before it (收货地址在山上 货车进不去) and those
+ * that go on telling it after (库存不够 只有40桶, 拒收 说颜色不对), without who reported it.
+ */
 function problemClause(parts: string[]): string | undefined {
-  const hit = parts.find((p) => !PROBLEM_LABEL.test(p) && PROBLEM_WORDS.test(p.replace(/没问题/g, "")));
-  if (!hit) return undefined;
+  const at = parts.findIndex(isProblem);
+  if (at < 0) return undefined;
+  const hit = parts[at]!;
   const said = /^\S{1,6}?(?:说|反馈|反映|告诉我|讲)/.exec(hit);
   const rest = said && said[0].length < hit.length ? hit.slice(said[0].length) : hit;
-  return rest;
+  const before = parts.slice(0, at);
+  const context = before.length === 1 && !PROBLEM_LABEL.test(before[0]!) && !/(?:说|反馈|反映|告诉我|讲)$/.test(before[0]!) && !said ? before : [];
+  const after: string[] = [];
+  for (const p of parts.slice(at + 1)) {
+    if (!(isProblem(p) || WHAT_IS_LEFT.test(p) || /^说/.test(p) && PROBLEM_WORDS.test(p))) break;
+    after.push(p);
+  }
+  return [...context, rest, ...after].join(" ");
 }
 
 export function buildProblem(text: string, order: string): IntentOf<"report_shipment_problem"> {
