@@ -33,8 +33,13 @@ export interface TeamListView {
   /** Said when there is nothing to list. */
   empty: string;
   rows: { kind: "customers"; items: CustomerListRow[] } | { kind: "tasks"; items: TaskListRow[]; now: Date; showOwner: boolean };
-  /** Whether a 下一页 button is offered (more rows remain). */
+  /** Whether more rows remain (a 下一页 button, and 下一页 typed). */
   more: boolean;
+  /**
+   * false: no button, 下一页 is typed. For WeCom, whose button cards hold only 160 characters of text (about four
+   * rows): without buttons the card goes as markdown with every row. Default true.
+   */
+  button?: boolean;
   timeZone: string;
 }
 
@@ -65,7 +70,7 @@ export function teamListCard(v: TeamListView): Card {
     tone: v.rows.kind === "tasks" && v.rows.items.some((t) => t.due < (v.rows as { now: Date }).now) ? "warning" : "info",
     fields: [],
     lines,
-    buttons: v.more ? [teamListSpec.button("next", v.ref, "下一页", { style: "primary" })] : [],
+    buttons: v.more && v.button !== false ? [teamListSpec.button("next", v.ref, "下一页", { style: "primary" })] : [],
     ...(v.more ? { textCommands: ["下一页"] } : {}),
   };
 }

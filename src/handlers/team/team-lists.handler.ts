@@ -68,7 +68,8 @@ async function replyPage(ctx: HandlerContext, query: TeamQuery, offset: number):
   const ref = newCardRef();
   const meta = more ? await openPending(ctx, teamPageKind, { query, offset: offset + PAGE_SIZE }) : null;
   await ctx.out.replyCard(
-    teamListCard({ ...page.view, ref, offset, more, timeZone: ctx.timeZone }),
+    // WeCom's button cards cut their text at 160 characters: there the list goes whole (markdown), 下一页 typed.
+    teamListCard({ ...page.view, ref, offset, more, button: ctx.event.platform !== "wecom", timeZone: ctx.timeZone }),
     meta ? { subjectType: teamPageKind.kind, subjectId: meta.id, expiresAt: meta.expiresAt } : {},
   );
 }
