@@ -3,8 +3,8 @@ import type { Tx } from "../tx.ts";
 export async function openTasksOf(tx: Tx, ownerId: string, limit = 20) {
   return tx.task.findMany({
     // A follow-up of a customer now owned by someone else is not this person's any more (it moves with the
-    // customer; this also hides any left behind).
-    where: { ownerId, status: "open", OR: [{ customerId: null }, { customer: { ownerId } }] },
+    // customer; this also hides any left behind). A visit to a pool customer keeps its follow-up with the rep.
+    where: { ownerId, status: "open", OR: [{ customerId: null }, { customer: { ownerId } }, { customer: { ownerId: null } }] },
     include: { customer: { select: { name: true, ownerId: true } } },
     orderBy: { dueAt: "asc" },
     take: limit,

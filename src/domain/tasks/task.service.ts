@@ -38,9 +38,9 @@ export async function resolveTask(tx: Tx, ownerId: string, ref: string | undefin
   throw new AppError("task_ambiguous", `有 ${hits.length} 项待办和「${wanted}」有关，请用编号，例如：完成 1。发送「我的待办」查看编号。`);
 }
 
-/** A follow-up of a customer that has left this person (reassigned, released, claimed by someone else). */
+/** A follow-up of a customer that another person owns now (reassigned, or claimed by someone else). */
 function assertStillTheirs(task: OpenTask, actor: UserInfo, what: string): void {
-  if (task.customer && task.customer.ownerId !== actor.id) {
+  if (task.customer?.ownerId && task.customer.ownerId !== actor.id) {
     throw new AppError("task_customer_moved", `「${task.customer.name}」已不由你负责，这项待办不能再${what}。发送「我的待办」查看你现在的待办。`);
   }
 }
