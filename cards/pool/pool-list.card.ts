@@ -4,7 +4,7 @@ import type { Card, CardButton } from "../../src/core/card.ts";
 import { formatLocalDate } from "../../src/core/local-time.ts";
 import { defineCardSpec } from "../card-ref.ts";
 
-/** claim:<customerId> takes that customer (same limits as typed 领取); more:<offset>:<filter> is the next page. */
+/** claim:<customerId> takes that customer (same limits as typed 领取); more shows the next page. */
 export const poolListSpec = defineCardSpec("pool_list", ["claim", "more"]);
 
 export const POOL_PAGE_SIZE = 10;
@@ -16,13 +16,18 @@ export interface PoolListView {
   total: number;
   rows: { id: string; name: string; industry: string | null; region: string | null; releasedAt: Date | null; reason: string | null }[];
   timeZone: string;
+  /**
+   * With buttons (default). WeCom's button cards hold about four rows of text, so there the card goes without
+   * buttons, as markdown with every row, and 领取 N / 下一页 are typed.
+   */
+  buttons?: boolean;
 }
 
 export function poolListCard(v: PoolListView): Card {
   const rows = v.rows.slice(0, POOL_PAGE_SIZE);
   const more = v.offset + rows.length < v.total;
-  const buttons: CardButton[] = rows.map((r, i) => poolListSpec.button("claim", v.ref, `领取 ${i + 1}`, { arg: r.id, style: "primary" }));
-  if (more) buttons.push(poolListSpec.button("more", v.ref, "下一页", { arg: `${v.offset + rows.length}:${v.filter ?? ""}`, style: "default" }));
+  const buttons: CardButton[] = v.buttons === false ? [] : rows.map((r, i) => poolListSpec.button("claim", v.ref, `领取 ${i + 1}`, { arg: r.id, style: "primary" }));
+  if (more && v.buttons !== false) buttons.push(poolListSpec.button("more", v.ref, "下一页", { style: "default" }));
   const scope = v.filter ? `「${v.filter}」相关的` : "";
   return {
     ref: v.ref,

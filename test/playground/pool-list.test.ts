@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { poolReleaseJob } from "../../jobs/pool-release.job.ts";
 import { runJob } from "../../jobs/scheduler.ts";
+import { poolListCard } from "../../cards/pool/pool-list.card.ts";
 import { ManualClock } from "../../src/core/clock.ts";
 import { createLogger } from "../../src/core/logger.ts";
 import { parseEnv } from "../../src/env.ts";
@@ -62,6 +63,16 @@ describe("公海客户 and its 领取 buttons", () => {
     if (next.type !== "card") throw new Error("no card");
     expect(next.card.fields.map((f) => f.label)).toEqual(["1. 利华机械", "2. 明远重工"]);
     expect(next.card.buttons.map((b) => b.label)).toEqual(["领取 1", "领取 2"]);
+    // Typed 下一页 continues the newest list card; on the last page there is none to continue.
+    expect(await answerText(pg, "zhangsan", "下一页")).toBe("已经是最后一页了。");
+  });
+
+  it("on WeCom goes without buttons (markdown with every row), 领取 N and 下一页 typed", () => {
+    const rows = NAMES.slice(0, 10).map((name, i) => ({ id: `c${i}`, name, industry: null, region: null, releasedAt: null, reason: null }));
+    const card = poolListCard({ ref: "crd_TESTTESTTEST", filter: null, offset: 0, total: 12, rows, timeZone: "Asia/Shanghai", buttons: false });
+    expect(card.buttons).toEqual([]);
+    expect(card.fields).toHaveLength(10);
+    expect(card.textCommands).toEqual([...Array.from({ length: 10 }, (_, i) => `领取 ${i + 1}`), "下一页"]);
   });
 
   it("filters by name or industry (公海 电机), and says so when nothing matches", async () => {

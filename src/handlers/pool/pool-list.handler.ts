@@ -3,7 +3,7 @@
 // limits of rules.pool are checked in one place.
 import { newCardRef } from "../../../cards/card-ref.ts";
 import { POOL_PAGE_SIZE, poolListCard, poolListSpec } from "../../../cards/pool/pool-list.card.ts";
-import { parseActionKey } from "../../../cards/card-ref.ts";
+import { z } from "zod";
 import { AppError } from "../../core/app-error.ts";
 import type { CardRow } from "../../domain/cards/card.repo.ts";
 import { poolPage } from "../../domain/pool/pool-list.repo.ts";
@@ -32,6 +32,11 @@ export const poolListCommands: TextCommand[] = [
   },
 ];
 
+const PAGE_TTL_MS = 24 * 3600_000;
+
+/** What a list card remembers (its subject): the customers it shows, in order, and where 下一页 continues. */
+const PageSubjectSchema = z.object({ ids: z.array(z.string()), next: z.object({ offset: z.number().int(), filter: z.string().nullable() }).nullable() });
+
 export async function showPoolPage(ctx: HandlerContext, filter: string | null, offset: number): Promise<void> {
   assertSalesSide(ctx.user, "查看公海客户");
   const page = await poolPage(ctx.tx, filter, offset, POOL_PAGE_SIZE);
@@ -39,32 +44,39 @@ export async function showPoolPage(ctx: HandlerContext, filter: string | null, o
     ctx.out.replyText(`公海里没有和「${filter}」相关的客户。发送「公海客户」查看全部公海客户。`);
     return;
   }
-  await ctx.out.replyCard(poolListCard({ ref: newCardRef(), filter, offset, total: page.total, rows: page.rows, timeZone: ctx.timeZone }), { subjectType: "pool_list" });
+  const more = offset + page.rows.length < page.total;
+  const subject = { ids: page.rows.map((r) => r.id), next: more ? { offset: offset + page.rows.length, filter } : null };
+  await ctx.out.replyCard(
+    poolListCard({ ref: newCardRef(), filter, offset, total: page.total, rows: page.rows, timeZone: ctx.timeZone, buttons: ctx.event.platform !== "wecom" }),
+    { subjectType: "pool_list", subjectId: JSON.stringify(subject), expiresAt: new Date(ctx.now.getTime() + PAGE_TTL_MS) },
+  );
 }
 
-/** The argument of one of this card's own buttons: a click can only claim what the card listed. */
-function buttonArg(card: CardRow, verb: string, arg: string | undefined, label?: string): string {
-  const keys = card.view.buttons.map((b) => ({ label: b.label, key: parseActionKey(b.action) }));
-  const hit = label ? keys.find((k) => k.label === label && k.key?.verb === verb) : keys.find((k) => k.key?.verb === verb && k.key.arg === arg);
-  if (!hit?.key?.arg) throw new AppError("pool_row_unknown", label ? `这张公海列表上没有「${label}」。发送「公海客户」查看最新列表。` : "这个按钮和卡片对不上，已忽略。");
-  return hit.key.arg;
+function pageOf(card: CardRow): z.infer<typeof PageSubjectSchema> {
+  try {
+    return PageSubjectSchema.parse(JSON.parse(card.subjectId ?? ""));
+  } catch {
+    throw new AppError("pool_page", "这张公海列表已无法使用，请重新发送「公海客户」。");
+  }
 }
 
 export const poolListKind = defineCardKind(poolListSpec, {
   actions: {
     claim: {
       // The card stays open: other rows can still be claimed from it. A refusal (limit, taken) changes nothing.
+      // Only a customer the card listed can be claimed from it (a click's id, or typed 领取 N: the N-th row).
       run: async (ctx, card, arg) => {
-        const id = arg?.startsWith("#") ? buttonArg(card, "claim", undefined, `领取 ${arg.slice(1)}`) : buttonArg(card, "claim", arg);
+        const { ids } = pageOf(card);
+        const id = arg?.startsWith("#") ? ids[Number(arg.slice(1)) - 1] : ids.find((x) => x === arg);
+        if (!id) throw new AppError("pool_row_unknown", arg?.startsWith("#") ? `这张公海列表上没有第${arg.slice(1)}个。发送「公海客户」查看最新列表。` : "这个按钮和卡片对不上，已忽略。");
         await claimAndReply(ctx, id);
       },
     },
     more: {
-      run: async (ctx, card, arg) => {
-        const next = arg === undefined ? buttonArg(card, "more", undefined, "下一页") : buttonArg(card, "more", arg);
-        const m = /^(\d+):(.*)$/s.exec(next);
-        if (!m) throw new AppError("pool_page", "这个按钮无法识别，请重新发送「公海客户」。");
-        await showPoolPage(ctx, m[2] || null, Number(m[1]));
+      run: async (ctx, card) => {
+        const { next } = pageOf(card);
+        if (!next) throw new AppError("pool_last_page", "已经是最后一页了。");
+        await showPoolPage(ctx, next.filter, next.offset);
       },
     },
   },
