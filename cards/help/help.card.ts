@@ -7,7 +7,9 @@ export const HELP_EXAMPLES: { what: string; example: string }[] = [
   { what: "完成待办", example: "完成 1" },
   { what: "推迟待办", example: "推迟 1 到明天下午3点" },
   { what: "修改刚记录的拜访", example: "改 跟进 下周五下午3点" },
+  { what: "公海客户（每个都有领取按钮）", example: "公海客户 / 公海 电机" },
   { what: "公海领取", example: "领取 华东机电" },
+  { what: "修改客户资料（阶段、级别、行业、区域、电话、地址、标签）", example: "改 客户 华东机电 阶段 报价" },
   { what: "业绩统计", example: "本周业绩" },
   { what: "下单", example: "下单 华东机电 电机A 200台 单价4500" },
   { what: "审批（经理）", example: "同意 SO-20261123-001 / 驳回 SO-20261123-001 价格太低" },
@@ -21,6 +23,7 @@ export const MANAGER_HELP_EXAMPLES: { what: string; example: string }[] = [
   { what: "久未跟进的客户", example: "超过7天没跟进的客户" },
   { what: "团队待办", example: "团队待办 / 张三的待办 / 逾期跟进" },
   { what: "某人的业绩", example: "李四本周业绩" },
+  { what: "转交客户（连同未完成的待办）", example: "转交 宁波东方轴承 给 张三 / 转交 张三 的客户 给 李四" },
 ];
 
 /** Understood already, answered with "coming soon" until their flows land. */

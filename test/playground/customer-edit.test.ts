@@ -82,4 +82,13 @@ describe("改 客户 X <field> <value>", () => {
     expect((await t.db.customer.findUniqueOrThrow({ where: { id: a.id } })).level).toBe("A");
     expect((await get("北辰机械")).level).toBeNull();
   });
+
+  it("帮助 shows 改 客户 and 公海客户 to reps, and 转交 to managers, directors and admins only", async () => {
+    const rep = JSON.stringify(await answerCard(t.pg, "lisi", "帮助"));
+    expect(rep).toContain("改 客户 华东机电 阶段 报价");
+    expect(rep).toContain("公海客户");
+    expect(rep).not.toContain("转交");
+    for (const u of ["wangwu", "zhaoliu", "admin"]) expect(JSON.stringify(await answerCard(t.pg, u, "帮助"))).toContain("转交 宁波东方轴承 给 张三");
+    expect(JSON.stringify(await answerCard(t.pg, "chenqi", "帮助"))).not.toMatch(/转交|改 客户|公海/);
+  });
 });
