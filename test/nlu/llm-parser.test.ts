@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { IntentSchema, type Intent } from "../../src/nlu/intent.ts";
-import { createLlmParser, type LlmMode } from "../../src/nlu/llm/llm-parser.ts";
+import { createLlmParser, type BudgetTimer, type LlmMode } from "../../src/nlu/llm/llm-parser.ts";
 import type { IntentParser, ParseContext } from "../../src/nlu/parser.ts";
 import { createRulesParser } from "../../src/nlu/rules/index.ts";
 import { startOpenAiSimulator, systemText, userText, type OpenAiSimulator } from "../simulators/openai-server.ts";
+import { eventually } from "../support/eventually.ts";
 
 const ctx: ParseContext = {
   now: new Date("2026-11-23T10:00:00+08:00"),
@@ -20,11 +21,34 @@ let sim: OpenAiSimulator;
 let logs: { msg: string; extra?: object }[];
 const rules = createRulesParser();
 
-function parser(mode: LlmMode, timeoutMs = 2000, fallback: IntentParser = rules): IntentParser {
+function parser(mode: LlmMode, timeoutMs = 2000, fallback: IntentParser = rules, budget?: BudgetTimer): IntentParser {
   return createLlmParser({
     baseURL: sim.baseURL, apiKey: sim.apiKey, model: "test-model", mode, timeoutMs, fallback,
     log: (msg, extra) => logs.push({ msg, extra }),
+    ...(budget ? { budget } : {}),
   });
+}
+
+/** A time budget the test runs out by hand: the parser's timeouts, without the wall clock. */
+function manualBudget() {
+  const asked: number[] = [];
+  const running: AbortController[] = [];
+  const timer: BudgetTimer = (ms) => {
+    asked.push(ms);
+    const c = new AbortController();
+    running.push(c);
+    return c.signal;
+  };
+  return { timer, asked, runOut: () => running.forEach((c) => c.abort(new DOMException("budget spent", "TimeoutError"))) };
+}
+
+/** Whether `p` has settled once the event loop has run what is due now (the simulator's answer, a fallback). */
+async function settled(p: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void p.then(() => (done = true), () => (done = true));
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setTimeout(r, 0));
+  return done;
 }
 
 beforeAll(async () => {
@@ -95,27 +119,41 @@ describe("LLM parser against an OpenAI-compatible server", () => {
   });
 
   it("falls back to the rules when the answer is too slow, within the time budget", async () => {
+    // The model answers only after 3 s; the 400 ms budget runs out first (driven by hand, not by the clock).
     sim.enqueue({ kind: "intent", value: LLM_VISIT, delayMs: 3000 }, { kind: "intent", value: LLM_VISIT, delayMs: 3000 });
-    const started = Date.now();
-    const r = await parser("json_schema", 400).parse(VISIT, ctx);
-    const elapsed = Date.now() - started;
+    const budget = manualBudget();
+    const pending = parser("json_schema", 400, rules, budget.timer).parse(VISIT, ctx);
+    await eventually(() => sim.requests.length === 1, "the request to reach the model");
+    expect(budget.asked).toEqual([400]);
+    expect(await settled(pending)).toBe(false); // still waiting for the model, within its budget
+    budget.runOut();
+    const r = await pending;
     expect(r).toEqual(await rules.parse(VISIT, ctx));
     expect(r).toMatchObject({ intent: "log_visit", customer: "华东机电设备有限公司", due: "2026-12-02T09:00:00+08:00" });
-    expect(elapsed).toBeLessThan(1500);
-    expect(logs[0]?.msg).toMatch(/timeout/);
+    expect(sim.requests).toHaveLength(1); // not retried after the budget is spent
+    expect(logs[0]?.msg).toMatch(/timeout after 400 ms/);
   });
 
   it("never waits more than ~5 s with the default budget, even when the server hangs", async () => {
     sim.setDefault(() => ({ kind: "hang" }));
-    const p = createLlmParser({ baseURL: sim.baseURL, apiKey: sim.apiKey, model: "m", fallback: rules, log: (msg) => logs.push({ msg }) });
-    const started = Date.now();
-    const r = await p.parse("客户 华东机电", ctx);
-    const elapsed = Date.now() - started;
-    expect(r).toEqual({ intent: "lookup_customer", customer: "华东机电设备有限公司" });
-    expect(elapsed).toBeGreaterThanOrEqual(3900);
-    expect(elapsed).toBeLessThan(5000);
+    const budget = manualBudget();
+    const p = createLlmParser({ baseURL: sim.baseURL, apiKey: sim.apiKey, model: "m", fallback: rules, log: (msg) => logs.push({ msg }), budget: budget.timer });
+    const pending = p.parse("客户 华东机电", ctx);
+    await eventually(() => sim.requests.length === 1, "the request to reach the model");
+    expect(budget.asked).toEqual([4000]); // the whole call, retries included, is bounded by 4 s
+    expect(await settled(pending)).toBe(false);
+    budget.runOut();
+    expect(await pending).toEqual({ intent: "lookup_customer", customer: "华东机电设备有限公司" });
     expect(logs[0]?.msg).toMatch(/timeout after 4000 ms/);
-  }, 10_000);
+  });
+
+  it("runs out its budget on the real clock by default", async () => {
+    sim.setDefault(() => ({ kind: "hang" }));
+    const started = Date.now();
+    expect(await parser("json_schema", 200).parse("客户 华东机电", ctx)).toEqual({ intent: "lookup_customer", customer: "华东机电设备有限公司" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190); // no earlier than the budget (a lower bound only)
+    expect(logs[0]?.msg).toMatch(/timeout after 200 ms/);
+  });
 
   it("retries one HTTP 500, then falls back with the reason logged", async () => {
     sim.enqueue({ kind: "http_error", status: 500 }, { kind: "intent", value: LLM_VISIT });
@@ -124,11 +162,11 @@ describe("LLM parser against an OpenAI-compatible server", () => {
 
     sim.reset();
     sim.enqueue({ kind: "http_error", status: 500 }, { kind: "http_error", status: 500 }, { kind: "http_error", status: 500 });
-    const started = Date.now();
-    const r = await parser("json_schema").parse("本周业绩", ctx);
+    const budget = manualBudget(); // never run out here: the retry and the fall-back happen within the budget
+    const r = await parser("json_schema", 2000, rules, budget.timer).parse("本周业绩", ctx);
     expect(r).toEqual({ intent: "show_metrics", period: "week" });
     expect(sim.requests).toHaveLength(2); // maxRetries: 1
-    expect(Date.now() - started).toBeLessThan(2500);
+    expect(budget.asked).toEqual([2000]);
     expect(logs[0]?.msg).toMatch(/HTTP 500/);
   });
 

@@ -25,7 +25,13 @@ export interface LlmParserOptions {
   mode?: LlmMode;
   fallback: IntentParser;
   log?: (msg: string, extra?: object) => void;
+  /** Starts a call's time budget. Default: the real clock (AbortSignal.timeout); tests pass one they fire by hand. */
+  budget?: BudgetTimer;
 }
+
+/** A signal that aborts when `ms` have passed; the parser asks for one per call. */
+export type BudgetTimer = (ms: number) => AbortSignal;
+export const realBudget: BudgetTimer = (ms) => AbortSignal.timeout(ms);
 
 export const DEFAULT_TIMEOUT_MS = 4000;
 const TOOL_NAME = "record_intent";
@@ -78,6 +84,7 @@ export function createLlmParser(opts: LlmParserOptions): IntentParser {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const mode = opts.mode ?? "json_schema";
   const log = opts.log ?? (() => {});
+  const budget = opts.budget ?? realBudget;
   // One retry at most (connection errors, 429, 5xx); the AbortSignal below caps the total time anyway.
   const client = new OpenAI({ baseURL: opts.baseURL, apiKey: opts.apiKey, timeout: timeoutMs, maxRetries: 1 });
 
@@ -90,7 +97,7 @@ export function createLlmParser(opts: LlmParserOptions): IntentParser {
     name: "llm",
     async parse(text: string, ctx: ParseContext): Promise<Intent> {
       const started = Date.now();
-      const signal = AbortSignal.timeout(timeoutMs);
+      const signal = budget(timeoutMs);
       let completion: ChatCompletion;
       try {
         completion = await client.chat.completions.create(buildRequest(text, ctx, opts.model, mode), { signal, timeout: timeoutMs });
