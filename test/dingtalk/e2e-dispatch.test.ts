@@ -4,6 +4,8 @@
 // order routed to a DingTalk group: the card goes to the group space, a warehouse member's click from the group is
 // accepted and answered in the group, a rep's click there is refused.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dispatchRemindersJob } from "../../jobs/dispatch-reminders.job.ts";
+import { runJob } from "../../jobs/scheduler.ts";
 import { normalizeCompanyName } from "../../src/nlu/index.ts";
 import type { DingtalkGateway } from "../simulators/dingtalk-gateway.ts";
 import { WITH_DELIVERY } from "../support/delivery.ts";
@@ -12,7 +14,7 @@ import { eventually, type TestBot } from "../support/test-bot.ts";
 import { button, cardUpdates, deliveredCards, sentTexts, startDingtalkBot, type DeliveredCard } from "./e2e-helpers.ts";
 
 const GROUP = "cidWarehouseCables==";
-const CUSTOMERS = ["华东机电有限公司", "江南重工有限公司", "北方电气有限公司", "滨江电气有限公司"];
+const CUSTOMERS = ["华东机电有限公司", "江南重工有限公司", "北方电气有限公司", "滨江电气有限公司", "南湖建材有限公司"];
 let gw: DingtalkGateway;
 let bot: TestBot;
 
@@ -146,5 +148,16 @@ describe("DingTalk: warehouse dispatch", () => {
     await waitText("0101", new RegExp(`${number}.*已发货：电缆 20卷，顺丰 SF1234567890777。已全部发出`));
     expect(await state(number)).toMatchObject({ status: "shipped", shipments: 1 });
     await eventually(() => cardUpdates(gw).find((u) => u.outTrackId === notice.outTrackId && JSON.stringify(u.params).includes("已全部发货")), "the group's card updated");
+  });
+
+  it("an unhandled group notice reminds the group (injected clock), nobody else", async () => {
+    const number = await placeOrder("下单 南湖建材 电缆 5卷 单价600");
+    await noticeIn(number, `dtv1.card//IM_GROUP.${GROUP}`);
+    // The bot's clock says Monday 10:00, when it went out; the job runs at chosen moments.
+    expect((await runJob(bot.deps, dispatchRemindersJob, new Date("2026-11-23T13:00:00+08:00"))).result).toMatchObject({ reminded: 0 });
+    expect((await runJob(bot.deps, dispatchRemindersJob, new Date("2026-11-23T16:00:00+08:00"))).result).toMatchObject({ reminded: 1, failed: 0 });
+    const reminder = await waitText(GROUP, new RegExp(`^提醒：${number}（南湖建材有限公司）已通知仓库 \\d+ 个工作小时还未发货`));
+    expect(reminder).not.toMatch(/¥|单价/);
+    expect(sentTexts(gw).filter((t) => t.text.startsWith("提醒：")).map((t) => t.to)).toEqual([GROUP]);
   });
 });

@@ -3,6 +3,8 @@
 // messages. Full and partial shipments, over-quantity, double confirmation, problem and 恢复, wrong roles, a notice
 // to a WeCom app chat (markdown with the command to type), delivery by the rep and by the warehouse.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dispatchRemindersJob } from "../../jobs/dispatch-reminders.job.ts";
+import { runJob } from "../../jobs/scheduler.ts";
 import { normalizeCompanyName } from "../../src/nlu/index.ts";
 import { WITH_DELIVERY } from "../support/delivery.ts";
 import { dispatchOrgFile } from "../support/dispatch-org.ts";
@@ -10,7 +12,7 @@ import { eventually } from "../support/test-bot.ts";
 import { cardsSentTo, startWecomHarness, textsSentTo, type SentCard, type WecomHarness } from "./wecom-harness.ts";
 
 const CHAT = "wrkWarehouseCables01";
-const CUSTOMERS = ["华东机电有限公司", "江南重工有限公司", "北方电气有限公司", "西部泵业有限公司", "滨江电气有限公司"];
+const CUSTOMERS = ["华东机电有限公司", "江南重工有限公司", "北方电气有限公司", "西部泵业有限公司", "滨江电气有限公司", "南湖建材有限公司"];
 let h: WecomHarness;
 /**
  * A bot for the describe block it is called in (WeCom takes 30 messages a minute per person, and the bot keeps to
@@ -204,5 +206,20 @@ describe("WeCom: wrong roles and the warehouse's app chat", () => {
     // The chat sees the notice's new state.
     const later = await eventually(() => h.sim.sent.slice(mark).filter((m) => m.chatid === CHAT)[1], "the notice's new state in the chat");
     expect(String((later.markdown as { content: string } | undefined)?.content ?? JSON.stringify(later))).toContain("已全部发货");
+  });
+
+  it("an unhandled notice reminds where it went (injected clock): 陈七 in their chat, the cable order in the app chat", async () => {
+    // Open here: 西部泵业's 电机A (陈七's notice) and a new cable order (the app chat's). The bot's clock says
+    // Monday 10:00, when both went out; the job runs at chosen moments.
+    const cable = await placeOrder("下单 南湖建材 电缆 5卷 单价600");
+    await waitText("ZhangSan", new RegExp(`订单 ${cable} 已通知仓库发货（仓库群（企业微信））`));
+    const open = await db().order.findFirstOrThrow({ where: { customer: { name: "西部泵业有限公司" } } });
+    const mark = h.sim.sent.length;
+    expect((await runJob(h.bot.deps, dispatchRemindersJob, new Date("2026-11-23T13:00:00+08:00"))).result).toMatchObject({ reminded: 0 });
+    expect((await runJob(h.bot.deps, dispatchRemindersJob, new Date("2026-11-23T16:00:00+08:00"))).result).toMatchObject({ reminded: 2, failed: 0 });
+    const toChat = await eventually(() => h.sim.sent.slice(mark).find((m) => m.chatid === CHAT && JSON.stringify(m).includes(`提醒：${cable}`)), "the reminder in the app chat");
+    expect(JSON.stringify(toChat)).not.toMatch(/¥|单价/);
+    await waitText("ChenQi", new RegExp(`^提醒：${open.number}（西部泵业有限公司）已通知仓库 \\d+ 个工作小时还未发货`));
+    expect(textsSentTo(h.sim, "ChenQi").some((t) => t.includes(`提醒：${cable}`))).toBe(false);
   });
 });
