@@ -142,10 +142,15 @@ describe("DingTalk sender: tokens and failures", () => {
   });
 
   it("the client-side limiter spaces calls beyond its rate", async () => {
-    const limiter = new RateLimiter(20);
-    const t0 = Date.now();
-    await Promise.all(Array.from({ length: 25 }, () => limiter.take()));
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(150); // 5 calls over the burst at 20/s
+    // Virtual time: a wait moves the clock on at once, so the spacing is exact and the test waits for nothing.
+    let now = 1_000_000;
+    const limiter = new RateLimiter(20, { now: () => now, sleep: async (ms) => void (now += ms) });
+    const t0 = now;
+    const at: number[] = [];
+    await Promise.all(Array.from({ length: 25 }, () => limiter.take().then(() => at.push(now - t0))));
+    expect(at.slice(0, 20)).toEqual(Array(20).fill(0)); // the burst goes out at once
+    expect(at.slice(20)).toEqual([50, 100, 150, 200, 250]); // then 5 calls over the burst at 20/s, 50 ms apart
+    expect(now - t0).toBeGreaterThanOrEqual(150);
   });
 });
 

@@ -2,13 +2,26 @@
 // It is per instance: N instances together may send N × perSecond, while DingTalk's limit (20 QPS per app per API on
 // the standard plan) is shared by all of them. With several instances, lower the rate to limit ÷ instances; whatever
 // still gets throttled comes back as 90018 / QpsLimitForAppkeyAndApi and is retried by the outbox.
+
+/** Where the limiter reads the time and waits: the real clock, or a test's virtual one. */
+export interface LimiterTime {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realTime: LimiterTime = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+
 export class RateLimiter {
   private tokens: number;
-  private last = Date.now();
+  private last: number;
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly perSecond: number) {
+  constructor(
+    private readonly perSecond: number,
+    private readonly time: LimiterTime = realTime,
+  ) {
     this.tokens = perSecond;
+    this.last = time.now();
   }
 
   /** Resolves when a call may go out; calls are served in order. */
@@ -20,14 +33,14 @@ export class RateLimiter {
 
   private async waitForToken(): Promise<void> {
     for (;;) {
-      const now = Date.now();
+      const now = this.time.now();
       this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
       this.last = now;
       if (this.tokens >= 1) {
         this.tokens -= 1;
         return;
       }
-      await new Promise((r) => setTimeout(r, Math.ceil(((1 - this.tokens) / this.perSecond) * 1000)));
+      await this.time.sleep(Math.ceil(((1 - this.tokens) / this.perSecond) * 1000));
     }
   }
 }
