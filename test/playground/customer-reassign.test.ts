@@ -140,4 +140,14 @@ describe("转交 张三 的客户 给 李四", () => {
     const r = await answer(t.pg, "zhaoliu", "转交 李四 的客户 给 张三");
     expect(r).toMatchObject({ type: "text", text: expect.stringMatching(/^已把李四的4个客户和3项待办转交给张三/) });
   });
+
+  it("hands over the customers of a rep who already left the org file (deactivated)", async () => {
+    await t.db.user.update({ where: { id: "zhangsan" }, data: { active: false } });
+    expect(await answerText(t.pg, "wangwu", "转交 张三 的客户 给 李四")).toMatch(/^已把张三的4个客户和3项待办转交给李四/);
+    expect(await t.db.customer.count({ where: { ownerId: "zhangsan" } })).toBe(0);
+    expect(await t.db.task.count({ where: { ownerId: "zhangsan", status: "open" } })).toBe(0);
+    // But nobody hands a customer to someone who left.
+    await makeCustomer(t.db, "金桥机械", "lisi");
+    expect(await answerText(t.pg, "wangwu", "转交 金桥机械 给 张三")).toBe("没有找到同事「张三」。请写同事的姓名，例如：转交 宁波东方轴承 给 张三");
+  });
 });
