@@ -43,7 +43,8 @@ export function readDeliveryInfo(text: string): DeliveryInfo {
   return out;
 }
 
-const NOT_AN_ANSWER = /拜访|去了|见了|聊了|聊聊|说了|他说|她说|下单|订单|要订|报价|跟进|下次|下周|明天|SO-\d/i;
+// …and a command that names an address is that command (改 客户 X 地址 …), never the answer.
+const NOT_AN_ANSWER = /拜访|去了|见了|聊了|聊聊|说了|他说|她说|下单|订单|要订|报价|跟进|下次|下周|明天|SO-\d|^(?:改|修改|转交|领取|客户|公海|撤销|取消|完成)/i;
 
 /** Whether a message looks like an answer to "where do the goods go?" (else it is understood as usual). */
 export function looksLikeDeliveryInfo(text: string): boolean {

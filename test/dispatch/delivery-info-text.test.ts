@@ -24,3 +24,9 @@ describe("a visit log naming a street and a person is not an answer", () => {
     expect(looksLikeDeliveryInfo(text)).toBe(false);
   });
 });
+
+describe("a command naming an address is that command", () => {
+  it.each(["改 客户 华东机电 地址 上海市浦东新区张江路100号", "改客户华东机电地址上海市浦东新区张江路100号 王经理 13800138000"])("%s", (text) => {
+    expect(looksLikeDeliveryInfo(text)).toBe(false);
+  });
+});
