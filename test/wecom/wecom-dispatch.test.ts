@@ -208,6 +208,16 @@ describe("WeCom: wrong roles and the warehouse's app chat", () => {
     expect(String((later.markdown as { content: string } | undefined)?.content ?? JSON.stringify(later))).toContain("已全部发货");
   });
 
+  it("确认发货 pressed, then the whole command typed for that same order: shipped once, and the question is closed", async () => {
+    const c = await orderAndNotice("下单 华东机电 电机B 1台 单价8000");
+    await click("ChenQi", c.notice, "确认发货");
+    await waitText("ChenQi", new RegExp(`请回复 ${c.number} 的承运商和单号`));
+    await say("ChenQi", `${c.number} 顺丰 SF1234567890557`);
+    await waitText("ChenQi", new RegExp(`已确认 ${c.number} 发货：电机B 1台，顺丰 SF1234567890557`));
+    expect(await snapshotShipments(c.number)).toEqual({ status: "shipped", shipments: 1 });
+    expect(await db().pendingAction.count({ where: { userId: "chenqi", status: "pending" } })).toBe(0);
+  });
+
   it("an unhandled notice reminds where it went (injected clock): 陈七 in their chat, the cable order in the app chat", async () => {
     // Open here: 西部泵业's 电机A (陈七's notice) and a new cable order (the app chat's). The bot's clock says
     // Monday 10:00, when both went out; the job runs at chosen moments.

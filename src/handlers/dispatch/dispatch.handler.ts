@@ -97,10 +97,21 @@ export const problemReason = defineTextPending({
  * another notice's button pressed since) is closed, so it cannot take a later message (待发货, …) as its answer.
  */
 async function askAnew(ctx: HandlerContext, kind: TextPendingKind<{ orderNumber: string }>, orderNumber: string): Promise<void> {
-  for (let open = await latestOpenPending(ctx.tx, ctx.user.id, [shipDetails.kind, problemReason.kind], ctx.now); open; open = await latestOpenPending(ctx.tx, ctx.user.id, [shipDetails.kind, problemReason.kind], ctx.now)) {
+  for (let open = await openQuestion(ctx); open; open = await openQuestion(ctx)) {
     if (!(await resolvePendingAction(ctx.tx, open.id, "cancelled", ctx.now))) break;
   }
   await openPending(ctx, kind, { orderNumber });
+}
+
+const openQuestion = (ctx: HandlerContext) => latestOpenPending(ctx.tx, ctx.user.id, [shipDetails.kind, problemReason.kind], ctx.now);
+
+/**
+ * The step was typed in full (发货 SO-… 顺丰 SF…, SO-… 缺货) while a button's question about the same order was
+ * open: that question is answered, it must not take the next message.
+ */
+async function closeQuestionAbout(ctx: HandlerContext, orderNumber: string): Promise<void> {
+  const open = await openQuestion(ctx);
+  if (open && shipDetails.schema.safeParse(open.payload).data?.orderNumber === orderNumber) await resolvePendingAction(ctx.tx, open.id, "confirmed", ctx.now);
 }
 
 export const dispatchNoticeKind = defineCardKind(dispatchNoticeSpec, {
@@ -127,6 +138,7 @@ export const dispatchNoticeKind = defineCardKind(dispatchNoticeSpec, {
 export async function handleConfirmShipment(ctx: HandlerContext, intent: IntentOf<"confirm_shipment">, text: string): Promise<void> {
   if (!isWarehouse(ctx.user)) throw new AppError("not_warehouse", "只有仓库同事可以确认发货。客户签收后请回复「已签收 单号」。");
   await ship(ctx, intent.order, intent.tracking_no ? `${intent.carrier ?? ""} ${intent.tracking_no} ${text}` : text, intent.quantity);
+  await closeQuestionAbout(ctx, intent.order);
 }
 
 export async function handleShipmentProblem(ctx: HandlerContext, intent: IntentOf<"report_shipment_problem">, text: string): Promise<void> {
@@ -135,6 +147,7 @@ export async function handleShipmentProblem(ctx: HandlerContext, intent: IntentO
   // the part the parser picked out.
   const written = text.replace(/SO-\d{8}-\d{3,4}/i, " ").replace(/^[\s,，:：]+|[\s。]+$/g, "").replace(/\s+/g, " ");
   await problem(ctx, intent.order, written.length >= intent.reason.length ? written : intent.reason);
+  await closeQuestionAbout(ctx, intent.order);
 }
 
 const ORDER_NO = "(SO-\\d{8}-\\d{3,4})";
