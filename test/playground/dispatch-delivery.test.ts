@@ -1,12 +1,9 @@
 // Before the notice: a customer with no address makes the bot ask the rep, and the notice goes out on the answer.
 // Where it goes: warehouse.routes (per SKU to named people; a group route that cannot be reached here falls back
 // to the warehouse role). After it: the rep's order card follows the goods and 订单 SO-… tells the whole story.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { demoOrgWith } from "../support/demo-org.ts";
 import { normalizeCompanyName } from "../../src/nlu/index.ts";
-import { DEMO_ORG_FILE } from "../../src/paths.ts";
 import { playgroundBot, type PlaygroundBot } from "../support/playground-bot.ts";
 import { eventually } from "../support/test-bot.ts";
 
@@ -15,16 +12,11 @@ const waitText = (t: PlaygroundBot, u: string, re: RegExp) => eventually(async (
 const cards = async (t: PlaygroundBot, u: string, purpose: string) => (await t.pg.botItems(u)).flatMap((i) => (i.type === "card" && i.card.purpose === purpose ? [i.card] : []));
 
 /** The demo organisation plus a second warehouse person (周八) who takes cables, and a region routed to a WeCom group. */
-function orgWithRoutes(): string {
-  const demo = readFileSync(DEMO_ORG_FILE, "utf8");
-  const withPerson = demo.replace(
-    "  - { id: admin,",
-    "  - { id: zhouba, name: 周八, roles: [warehouse], wecom: ZhouBa }\n  - { id: admin,",
+const orgWithRoutes = () =>
+  demoOrgWith(
+    [["  - { id: admin,", "  - { id: zhouba, name: 周八, roles: [warehouse], wecom: ZhouBa }\n  - { id: admin,"]],
+    "\nwarehouse:\n  routes:\n    - { skus: [CABLE-10], users: [zhouba] }\n    - { region: 华南, wecomChat: wrkWarehouseSouth }\n",
   );
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "org-")), "org.yaml");
-  writeFileSync(file, `${withPerson}\nwarehouse:\n  routes:\n    - { skus: [CABLE-10], users: [zhouba] }\n    - { region: 华南, wecomChat: wrkWarehouseSouth }\n`);
-  return file;
-}
 
 async function customer(t: PlaygroundBot, name: string, extra: Record<string, unknown> = {}) {
   return t.db.customer.create({ data: { name, normalizedName: normalizeCompanyName(name), ownerId: "zhangsan", aliases: [], tags: [], ...extra } });

@@ -1,14 +1,11 @@
 // Claiming from the public pool (公海) through the real HTTP surface: `领取 X` takes a pool customer, with an
 // audit entry; anything else (owned, unknown, not a rep, over a limit) is refused in plain Chinese and changes
 // nothing; close names are asked about on the pick card; of two reps claiming at once exactly one wins.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { DEMO_POOL_RULES, demoOrgWith } from "../support/demo-org.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/core/clock.ts";
 import { takeFromPool } from "../../src/domain/customers/pool.repo.ts";
 import { claimCustomer } from "../../src/domain/customers/pool.service.ts";
-import { DEMO_ORG_FILE } from "../../src/main.ts";
 import { normalizeCompanyName } from "../../src/nlu/index.ts";
 import { withAdmin } from "../support/db-template.ts";
 import { serverUrl } from "../support/fresh-database.ts";
@@ -146,12 +143,7 @@ describe("claim limits (rules.pool)", () => {
   const db = () => bot.db.prisma;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "org-"));
-    const orgFile = path.join(dir, "org.yaml");
-    const demo = readFileSync(DEMO_ORG_FILE, "utf8");
-    const pool = "pool: { releaseAfterDays: 30, warnDaysBefore: 1, maxOwnedPerRep: 200, maxClaimsPerDay: 5 }";
-    if (!demo.includes(pool)) throw new Error("demo org changed: update this test");
-    writeFileSync(orgFile, demo.replace(pool, "pool: { releaseAfterDays: 30, warnDaysBefore: 1, maxOwnedPerRep: 4, maxClaimsPerDay: 2 }"));
+    const orgFile = demoOrgWith([[DEMO_POOL_RULES, "pool: { releaseAfterDays: 30, warnDaysBefore: 1, maxOwnedPerRep: 4, maxClaimsPerDay: 2 }"]]);
     bot = await startTestBot({ ORG_FILE: orgFile }, { clock });
     pg = new PlaygroundClient(bot.url);
     await makeCustomer(db(), "恒通精密", "zhangsan");

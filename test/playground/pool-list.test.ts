@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { DEMO_POOL_RULES, demoOrgWith } from "../support/demo-org.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { poolReleaseJob } from "../../jobs/pool-release.job.ts";
 import { runJob } from "../../jobs/scheduler.ts";
@@ -29,12 +30,7 @@ describe("公海客户 and its 领取 buttons", () => {
   const owner = async (name: string) => (await db().customer.findFirstOrThrow({ where: { name } })).ownerId;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "org-"));
-    const orgFile = path.join(dir, "org.yaml");
-    const demo = readFileSync(DEMO_ORG_FILE, "utf8");
-    const pool = "pool: { releaseAfterDays: 30, warnDaysBefore: 1, maxOwnedPerRep: 200, maxClaimsPerDay: 5 }";
-    if (!demo.includes(pool)) throw new Error("demo org changed: update this test");
-    writeFileSync(orgFile, demo.replace(pool, "pool: { releaseAfterDays: 30, warnDaysBefore: 1, maxOwnedPerRep: 200, maxClaimsPerDay: 2 }"));
+    const orgFile = demoOrgWith([[DEMO_POOL_RULES, "pool: { releaseAfterDays: 30, warnDaysBefore: 1, maxOwnedPerRep: 200, maxClaimsPerDay: 2 }"]]);
     bot = await startTestBot({ ORG_FILE: orgFile });
     // Twelve pool customers released on different days (the newest first on the card), one owned, one deleted.
     for (let i = 1; i <= 12; i++) {
