@@ -68,3 +68,18 @@ describe("quantities", () => {
     expect(findQuantities("两个项目")).toEqual([]);
   });
 });
+
+describe("prices under a yuan and 块…毛…分 (blind13 round)", () => {
+  const values = (t: string) => findMoney(t).map((m) => [m.value, m.kind]);
+  it.each([
+    ["单价1毛2", [[0.12, "unit"]]],
+    ["单价七毛五", [[0.75, "unit"]]],
+    ["单价八毛", [[0.8, "unit"]]],
+    ["单价3块5毛", [[3.5, "unit"]]],
+    ["单价两块八毛五", [[2.85, "unit"]]],
+    ["两块八毛五一个", [[2.85, "unit"]]],
+    ["八毛一个", [[0.8, "unit"]]],
+    ["单价0.85瓶盖", [[0.85, "unit"]]],
+  ])("%s", (t, want) => expect(values(t)).toEqual(want));
+  it("a count after a loose word is still no money", () => expect(values("约20台")).toEqual([]));
+});

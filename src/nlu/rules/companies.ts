@@ -66,8 +66,14 @@ export function cutName(raw: string): string {
   if (le >= 3) s = s.slice(0, le - 1);
   const joined = ORG_THEN_AND.exec(s);
   if (joined) s = joined[1]!;
-  return s.replace(TRAILING_FILLER, "").replace(/的$/, "");
+  s = s.replace(TRAILING_FILLER, "").replace(/的$/, "");
+  // 城北人民医院后勤的刘主任, 实验中学总务处: the department after a whole organisation name is no part of it.
+  const dept = UNIT_DEPARTMENT.exec(s);
+  return dept && dept.index >= 2 && ORG_SUFFIX.test(s.slice(0, dept.index)) ? s.slice(0, dept.index) : s;
 }
+
+/** A department written after the organisation (后勤, 总务处, 采购部, 食堂, 设备科). */
+const UNIT_DEPARTMENT = /(?:后勤(?:处|部|科|中心)?|总务(?:处|科)?|采购(?:部|科|处|中心)?|设备(?:部|科|处)|财务(?:部|科|处)?|行政(?:部|科|处)?|膳食科|食堂|办公室|基建(?:处|科)|信息(?:中心|科))$/;
 
 export function isPlausibleCompany(s: string, origin: NameOrigin = "position", ownsContact = false): boolean {
   if (s.length < 2 || s.length > 25) return false;

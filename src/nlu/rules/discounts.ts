@@ -46,7 +46,7 @@ export function findDiscount(text: string): DiscountMention | undefined {
  * Why the rep asks for the price (客户量大，竞品报价4300 / 因为是老客户): clauses holding a reason word, up
  * to the next clause that is order data again (a count, a discount, an order word).
  */
-const REASON_CUE = /因为|由于|理由|原因|量大|量比较大|批量|大单|竞品|竞争|对手|友商|同行|别家|其他家|人家报|老客户|长期合作|合作多年|战略|首单|试单|冲量|冲业绩|冲任务|现款|预付|全款|款到|账期|回款|付款|结算|对账|月结|抢单|投标|中标|招标|价格战|压价|砍价|预算(?:不够|有限|紧|卡)|客户要求|客户坚持|不然|否则|才(?:肯|签|下|能|会)|比我们(?:低|便宜)|更低|低价|拿下|样板|示范|标杆|年底|清库存|库存积压/;
+const REASON_CUE = /因为|由于|理由|原因|量大|量比较大|批量|大单|竞品|竞争|对手|友商|同行|别家|其他家|人家报|老客户|长期合作|合作多年|战略|首单|试单|冲量|冲业绩|冲任务|现款|预付|全款|款到|账期|回款|付款|结算|对账|月结|抢单|投标|中标|招标|价格战|压价|砍价|预算(?:不够|有限|紧|卡)|客户要求|客户坚持|不然|否则|才(?:肯|签|下|能|会)|比我们(?:低|便宜)|隔壁|(?:只|才)(?:卖|报|要)\s*[\d一二两三四五六七八九十]|更低|低价|拿下|样板|示范|标杆|年底|清库存|库存积压/;
 /** A clause that is the order itself rather than a reason. */
 const ORDER_DATA = new RegExp(`下个?单|报单|新单|订单|(?<![量大])\\d+\\s*(?:${MEASURE_SRC}|${CLASSIFIER_CLASS})|折(?!扣)|单价|每${PER_UNIT_SRC}|%|个点`);
 const REASON_LEAD = /^(?:(?:因为|由于)(?:是|客户是)?|理由是?|原因是?|申请理由|折扣理由)[:：\s]*/;

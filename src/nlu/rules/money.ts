@@ -28,7 +28,7 @@ const WHOLE_DEAL_BEFORE = /(?:打包|总|整体|整套|全部|一共|合计|项�
  * a money unit, and a digit after 块/元 (十二块五 = 12.5).
  */
 const AMOUNT_RE = new RegExp(
-  `(${NUM_SRC})\\s*(?:来|多|余)?\\s*(?:个(?=\\s*[万亿]))?\\s*(${MULT_SRC})?([一二两三四五六七八九]千?)?\\s*(元|块钱|块|圆)?([一二三四五六七八九]|\\d(?![\\d.]))?`,
+  `(${NUM_SRC})\\s*(?:来|多|余)?\\s*(?:个(?=\\s*[万亿]))?\\s*(${MULT_SRC})?([一二两三四五六七八九]千?)?\\s*(元|块钱|块|圆)?([一二三四五六七八九]|\\d(?![\\d.]))?(?:\\s*[毛角](?:([一二三四五六七八九]|\\d(?![\\d.]))分?)?)?`,
   "dy",
 );
 
@@ -44,9 +44,25 @@ interface Amount {
   big: boolean;
 }
 
-interface AmountParts { num: string; mult?: string; tail?: string; unit?: string; jiao?: string; index: number; end: number }
+interface AmountParts { num: string; mult?: string; tail?: string; unit?: string; jiao?: string; fen?: string; index: number; end: number }
+
+const digitValue = (c: string) => (/\d/.test(c) ? Number(c) : parseChineseNumeral(c));
+
+/** One amount under a yuan at `at` (JIAO_RE anchored there): 1毛2 = 0.12, 七毛五 = 0.75, 八毛 = 0.8. */
+function jiaoAt(text: string, at: number): Amount | undefined {
+  JIAO_AT_RE.lastIndex = at;
+  const j = JIAO_AT_RE.exec(text);
+  if (!j) return undefined;
+  const perUnit = !!j[2] && !/[毛角钱分]$/.test(j[0]) && new RegExp(`^\\s*${UNIT_WORD}`).test(text.slice(at + j[0].length));
+  const fen = digitValue(j[1]!) * 10 + (j[2] && !perUnit ? digitValue(j[2]) : 0);
+  if (!(fen > 0)) return undefined;
+  return { value: fen / 100, index: at, end: at + j[0].length - (perUnit ? j[2]!.length : 0), marked: true, big: false };
+}
 
 function amountAt(text: string, at: number): Amount | undefined {
+  // 1毛2, 七毛五, 八毛 after 单价 or alone: tenths and hundredths of a yuan, not 1 or 7.
+  const under = jiaoAt(text, at);
+  if (under) return under;
   AMOUNT_RE.lastIndex = at;
   const m = AMOUNT_RE.exec(text);
   if (!m?.indices) return undefined;
@@ -66,8 +82,11 @@ function amountAt(text: string, at: number): Amount | undefined {
   const unit = m[4];
   // 十二块五 = 12.5, but not 3块2000 or 5块一箱.
   const jiao = unit && m[5] && !new RegExp(`^\\s*${UNIT_WORD}|^[十百千万]`).test(text.slice(endOf(5))) ? m[5] : undefined;
-  const end = jiao ? endOf(5) : unit ? endOf(4) : tail ? endOf(3) : numEnd;
-  return finish({ num, mult, tail, unit, jiao, index: at, end });
+  // 两块八毛五 = 2.85, 3块5毛 = 3.5: 毛/角 after the tenths, the hundredths after it (not 八毛一个, per piece).
+  const fen = jiao && m[6] && !unitAfter(6) ? m[6] : undefined;
+  const mao = jiao ? /^\s*[毛角]/.exec(text.slice(endOf(5)))?.[0].length ?? 0 : 0;
+  const end = fen ? endOf(6) : jiao ? endOf(5) + mao : unit ? endOf(4) : tail ? endOf(3) : numEnd;
+  return finish({ num, mult, tail, unit, jiao, fen, index: at, end });
 }
 
 function finish(a: AmountParts): Amount | undefined {
@@ -79,7 +98,8 @@ function finish(a: AmountParts): Amount | undefined {
   } else {
     value = parseNumber(a.num, a.mult);
   }
-  if (a.jiao) value += (/\d/.test(a.jiao) ? Number(a.jiao) : parseChineseNumeral(a.jiao)) / 10;
+  // In fen (integers), divided once: 2 + 0.8 + 0.05 in floating point is not 2.85.
+  if (a.jiao) value = (Math.round(value * 100) + digitValue(a.jiao) * 10 + (a.fen ? digitValue(a.fen) : 0)) / 100;
   if (!Number.isFinite(value) || value <= 0) return undefined;
   return {
     value: Math.round(value * 1e6) / 1e6, index: a.index, end: a.end,
@@ -93,8 +113,10 @@ function finish(a: AmountParts): Amount | undefined {
  * Prices under one yuan in words: 五毛 (0.5), 三毛五 (0.35), 一毛二 (0.12), 8毛 — 毛/角 are tenths, the digit
  * after them hundredths (not 三角带 or 五毛巾: a word goes on after them). Computed in fen (integers) and divided once, so the value is the nearest double.
  */
-const JIAO_RE = /(?<![\d.一二两三四五六七八九十百千万亿])([一二两三四五六七八九]|\d)\s*[毛角](?=钱|分|[一二三四五六七八九\d\s,，。;；、/]|$)(?:钱)?([一二三四五六七八九]|\d(?![\d.]))?(?:分)?/g;
-const digitValue = (c: string) => (/\d/.test(c) ? Number(c) : parseChineseNumeral(c));
+const JIAO_SRC = String.raw`([一二两三四五六七八九]|\d)\s*[毛角](?=钱|分|[一二三四五六七八九\d\s,，。;；、/]|$)(?:钱)?([一二三四五六七八九]|\d(?![\d.]))?(?:分)?`;
+const JIAO_RE = new RegExp(`(?<![\\d.一二两三四五六七八九十百千万亿块元圆])${JIAO_SRC}`, "g");
+/** The same, anchored where an amount starts (after 单价, or a number the loops found). */
+const JIAO_AT_RE = new RegExp(JIAO_SRC, "y");
 
 export function findMoney(text: string): MoneyMention[] {
   const out: MoneyMention[] = [];
@@ -111,8 +133,8 @@ export function findMoney(text: string): MoneyMention[] {
     const after = text.slice(a.end);
     // A bare number after a loose word (大概/约) needs a money unit or multiplier to count.
     if (/^(?:大概|大约|约)$/.test(key) && !a.big && !a.unit && !/[kKwW千]/.test(text.slice(a.index, a.end))) continue;
-    // 约20台 is a quantity, not money.
-    if (!a.unit && NOT_MONEY_AFTER.test(after) && !/^\s*多/.test(after)) continue;
+    // 约20台 is a quantity, not money; but 单价0.85瓶盖 (glued, the next product after it) is a price.
+    if (!a.unit && NOT_MONEY_AFTER.test(after) && !/^\s*多/.test(after) && key !== "单价") continue;
     const kind = PER_UNIT_AFTER.test(after) ? "unit"
       // A quote is per item (报价4500元) unless it covers the whole deal (打包报价68万, 总报价).
       : key === "报价" && WHOLE_DEAL_BEFORE.test(text.slice(0, k.index)) ? "total"

@@ -30,10 +30,10 @@ const CUSTOMER_NOISE = /^(?:帮我|请|麻烦)?(?:给|帮|为)?(?:客户)?|(?:�
 // 加 joins items ("…10台，再加电机B 5台") but also starts product names (加药装置, 加氯机, 加湿器, 加热器, 加压泵):
 // before those morphemes it is part of the name.
 // The deal's verb before the goods (签了合同 200台…, 追加 电机A…, 订了) is not part of a product either.
-const PRODUCT_NOISE = /^(?:的|(?:要|需要|想|得|准备)(?:更换|换(?:成|个|一批|掉)?(?![热向气挡]))|(?:要|再|还|又)加(?![热湿药氯压工速密固料])|要了|要|各|补(?:个|点|一批)?货|更换|订(?:购|了)?(?!书)|共|(?:再|又|还)(?:来|要|拿)了?|然后|再|还有|另外|和|及|以及|加上|加(?![热湿药氯压工速密固料])|就是|追加|加订|签(?:了|下|好了)?(?:合同|单)?了?|订了|定了|成交了?|下单了?|买了?|拿了?|(?:又|还)要了?|那个|这个|[，,、+＋&\s])+|(?:各|共|要|的|数量|(?:再|又|还)(?:来|要|拿|订)了?)+$/g;
+const PRODUCT_NOISE = /^(?:的|(?:要|需要|想|得|准备)(?:更换|换(?:成|个|一批|掉)?(?![热向气挡]))|(?:要|再|还|又)加(?![热湿药氯压工速密固料])|要了|要|各|补(?:个|点|一批)?货|更换|订(?:购|了)?(?!书)|共|(?:再|又|还)(?:来|要|拿)了?|然后|再|还有|另外|和|及|以及|加上|加(?![热湿药氯压工速密固料])|就是|(?:他们|她们|对方|人家|客户)(?:也|还|又)?(?:想要|需要|要)|追加|加订|签(?:了|下|好了)?(?:合同|单)?了?|订了|定了|成交了?|下单了?|买了?|拿了?|(?:又|还)要了?|那个|这个|[，,、+＋&\s])+|(?:各|共|要|的|数量|(?:再|又|还)(?:来|要|拿|订)了?)+$/g;
 const FIRST_PRODUCT_NOISE = new RegExp(PRODUCT_NOISE.source.replace("|和|及|以及|加上|加(?![热湿药氯压工速密固料])", ""), "g");
 /** Suffixes that stack on a name ending in a suffix (鑫源化工集团, 远航电子有限公司). */
-const STACKED_SUFFIX = /^(?:集团|股份|有限|有限公司|有限责任公司|股份有限公司|公司|科技|(?:\(中国\)|（中国）))+$/;
+const STACKED_SUFFIX = /^(?:集团|股份|有限|有限公司|有限责任公司|股份有限公司|公司|科技|(?:总|分|加工)?厂|(?:\(中国\)|（中国）))+$/;
 
 /**
  * 华东机电电机A (no space between customer and product): the name ends where its organisation suffix
@@ -81,7 +81,9 @@ export function splitOrder(text: string): { customer?: string; itemsText: string
   const afterStart = f.index + t.index + t[0].length;
   if (isPlausibleCompany(before, "strong")) return { customer: before, itemsText: text.slice(afterStart).replace(/^了/, " "), itemsOffset: afterStart };
   const prev = fields[ti - 1];
-  if (!before && prev && ti === 1 && isPlausibleCompany(cleanCustomer(prev.text), "strong")) {
+  // 帮我给 市第一医院 下个单: only the request stands before the name's field.
+  const requestOnly = fields.slice(0, Math.max(0, ti - 1)).every((x) => REQUEST_FIELD.test(x.text));
+  if (!before && prev && (ti === 1 || requestOnly) && isPlausibleCompany(cleanCustomer(prev.text), "strong")) {
     return { customer: cleanCustomer(prev.text), itemsText: text.slice(afterStart), itemsOffset: afterStart };
   }
   // 南湖水厂 PO号还没给 先下单 潜水泵 4台 …: the order word ends a field of its own (maybe after an adverb), the
@@ -114,6 +116,9 @@ export function splitOrder(text: string): { customer?: string; itemsText: string
   const end = at + name.length;
   return { customer: name, itemsText: text.slice(end), itemsOffset: end };
 }
+
+/** A field that only asks for the order to be placed for someone (帮我给, 麻烦你帮, 请): no name in it. */
+const REQUEST_FIELD = /^(?:你|请|麻烦你?)?(?:帮我|帮忙)?(?:给|帮|为|替)?$/;
 
 /** Fields between the order word and the name that are neither: a label (客户, 客户是) or the order's arrival (来了). */
 const SKIP_AFTER_TRIGGER = /^(?:客户|客户名称?|客户是|买方|甲方)$|^(?:又)?(?:来了|来啦|到了|进来了|过来了)$/;

@@ -14,7 +14,7 @@ export const UNITS = [
   "棵", "幅", "顶", "扎", "斤", "克", "kg", "KG", "pcs", "PCS", "Pcs",
 ];
 /** What may follow a unit without turning it into something else (个月, 个点, 块钱, 台风 …). */
-const NOT_AFTER_UNIT = /^(?:分|门|月|项目|人|点|工作日|小时|星期|礼拜|多月|方面|问题|客户|供应商|时间|钱|式|案|面|便|向|法|批准|左右的人)/;
+const NOT_AFTER_UNIT = /^(?:分|门|月|项目|人|点|工作日|小时|星期|礼拜|多月|方面|问题|客户|供应商|时间|钱|式|案|面(?![粉条包膜料板漆砖])|便|向|法|批准|左右的人)/;
 /** 平 and 面 are also words (平台, 平均, 面谈, 见一面): a count only when none of these follows. */
 const NOT_AFTER_FLAT = /^(?:台|安|均|时|衡|稳|价|常|静|板|谈|试|议|临|向|对|前|子|料|上|下|里)/;
 /** 打 (a dozen) is also a verb (打9折, 打电话, 打款): a count only when no such word follows. */

@@ -56,10 +56,15 @@ const ZAI_FOR_AGAIN = new RegExp(
  */
 const ORDER_SLIPS: [RegExp, string][] = [
   [/(?<!一)下但(?![是凡])/g, "下单"],
+  // 下担 (dān) for 下单 (not 放下担子); 要定 before the goods for 要订 (not 要定金, 要定下来: only before a space).
+  [/(?<![放卸])下担(?![子心])/g, "下单"],
+  [/(?<=[要想再])定(?=\s)/g, "订"],
   [/下个蛋|下个但/g, "下个单"],
   [/定单/g, "订单"],
   // 帮我下一单 / 报个单: an order asked for with 一 or 个 in the middle (下一单 alone may be "the next order").
   [/(?<=帮我|帮忙|给我|麻烦|请|再)下一个?单/g, "下个单"],
+  // 帮我下一下单, 帮我下下单: the same request.
+  [/(?<=帮我|帮忙|给我|麻烦|请)下一?下单/g, "下个单"],
   [/报(?:个|一个|一下|一)单/g, "报单"],
   // 报但 for 报单 (not 汇报但是), 走(个)单 for placing one, 帮我走一下 / 帮我下一下 closing an order.
   [/报但(?![是凡])/g, "报单"],
@@ -74,10 +79,15 @@ const ORDER_SLIPS: [RegExp, string][] = [
 /** 拓朴建工啊他们要…, 铭远律所那边呢 要…: a particle between a name and 他们/那边, or after 那边, is a pause. */
 const NAME_PAUSE = /(?<=[\u4e00-\u9fa5A-Za-z])[啊呀哈](?=他们|她们|那边|这边|那里|这里)|(?<=那边|这边|那里|这里|他们|她们)呢(?=[\s,，。;；!！、]|要|订|下单)/g;
 /** 没把650 typed for 每把650: "per piece" before a figure (not 没个, an idiom). */
+/** 我说一下啊, 我报一下: the rep announcing a dictation, a field of its own, says nothing. */
+const DICTATE = /(^|[\s,，。;；!！、])我?(?:跟你|给你)?(?:说|讲|报)一下(?:啊|哈|呀)?(?=[\s,，。;；!！、]|$)/g;
+/** 嗯…那个, 然后就是…保鲜膜: a trailing-off pause (… typed, or ... after NFKC) parts clauses. */
+const TRAIL_OFF = /…+|\.{2,}/g;
 const MEI_SLIP = new RegExp(`没(?=[台套件只箱吨条张把盏桶组支根袋盒瓶米]\\s*[\\d一二两三四五六七八九十])`, "g");
 
 export function cleanSpeech(text: string): string {
   const clean = ORDER_SLIPS.reduce((s, [re, to]) => s.replace(re, to), text)
+    .replace(TRAIL_OFF, "，")
     .replace(NAME_PAUSE, "")
     .replace(MEI_SLIP, "每")
     .replace(/以经/g, "已经")
@@ -91,6 +101,7 @@ export function cleanSpeech(text: string): string {
     .replace(THAT_ONE, "$1")
     .replace(FILLER_FIELD, "$1")
     .replace(SIGN_OFF, "")
+    .replace(DICTATE, "$1")
     .replace(/ {2,}/g, " ")
     .replace(CLAUSE_END, "")
     .replace(/[，,]\s*(?=[，,])/g, "")

@@ -29,6 +29,20 @@ const PROBLEM_LABEL = /^(?:暂时|目前|现在)?(?:缺货|有问题|问题|异�
  * 了 stays (型号发错了, 物流三天没更新了): it says the problem has happened, and the reason is shown as written.
  */
 const isProblem = (p: string) => !PROBLEM_LABEL.test(p) && PROBLEM_WORDS.test(p.replace(/没问题/g, ""));
+/** A label that only says "a problem" (有问题, 异常): unlike 缺货 or 发不了 it tells nothing, so it is no context. */
+const GENERIC_LABEL = /^(?:有问题|问题|异常|出问题了|有误)$/;
+/** 发不了, 出不了库 before the cause (出不了库 质检没过) only say the goods cannot leave: the cause is the reason. */
+const CANNOT_SHIP = /^(?:暂时|目前|现在)?(?:(?:发|出|送|寄)(?:不了|不出去?)(?:库|货)?|无法发货|不能发货)$/;
+/**
+ * What the problem means for the goods, told after it: redone (要重新打包, 得重新生产), late (晚两天发, 要等到下周),
+ * what the supplier said (说要下周), or a label-like consequence (发不了).
+ */
+const CONSEQUENCE = /^(?:要|得|需要|只能|可能|还)?(?:重新|返工|重做|重发|补发|退回|调货|等)|^(?:要|得|会|可能)?(?:晚|迟|推迟|延后|延迟)(?:[一两三四五六七八九十\d]+|几)?(?:天|周|个月)?(?:发|到|交|出)|^说/;
+/** 规格不对 客户要的5L装 我们备的是20L的: after a mismatch, the clauses saying what was wanted and what is there. */
+const MISMATCH = /(?:不对|不符|不一致|有误)$/;
+const SPELLS_OUT = /要的|备的|订的|发的|是/;
+/** Who said it, kept when it is the customer: 客户说先别发 is the customer's own request, the problem itself. */
+const CUSTOMER_SAID = /客户|对方|甲方|他们/;
 /** 只有40桶, 就剩5台: what is left, told after a shortage. */
 const WHAT_IS_LEFT = /^(?:只|就|还|仅)(?:有|剩|剩下)\S*[\d一二两三四五六七八九十]/;
 
@@ -41,13 +55,17 @@ function problemClause(parts: string[]): string | undefined {
   if (at < 0) return undefined;
   const hit = parts[at]!;
   const said = /^\S{1,6}?(?:说|反馈|反映|告诉我|讲)/.exec(hit);
-  const rest = said && said[0].length < hit.length ? hit.slice(said[0].length) : hit;
+  const rest = said && said[0].length < hit.length && !CUSTOMER_SAID.test(said[0]) ? hit.slice(said[0].length) : hit;
   const before = parts.slice(0, at);
-  const context = before.length === 1 && !PROBLEM_LABEL.test(before[0]!) && !/(?:说|反馈|反映|告诉我|讲)$/.test(before[0]!) && !said ? before : [];
+  const context = before.length === 1 && !GENERIC_LABEL.test(before[0]!) && !CANNOT_SHIP.test(before[0]!) && !/(?:说|反馈|反映|告诉我|讲)$/.test(before[0]!) && !said ? before : [];
   const after: string[] = [];
+  let prev = hit;
   for (const p of parts.slice(at + 1)) {
-    if (!(isProblem(p) || WHAT_IS_LEFT.test(p) || /^说/.test(p) && PROBLEM_WORDS.test(p))) break;
+    const tells = isProblem(p) || WHAT_IS_LEFT.test(p) || CONSEQUENCE.test(p) || (PROBLEM_LABEL.test(p) && !GENERIC_LABEL.test(p))
+      || (MISMATCH.test(prev) || after.length > 0 && MISMATCH.test(hit)) && SPELLS_OUT.test(p);
+    if (!tells) break;
     after.push(p);
+    prev = p;
   }
   return [...context, rest, ...after].join(" ");
 }
