@@ -31,7 +31,8 @@ export function reminderCard(v: ReminderView): Card {
       reminderSpec.button("snooze", v.ref, "明天再提醒", { arg: "1d", style: "default" }),
       reminderSpec.button("snooze", v.ref, "3天后", { arg: "3d", style: "default" }),
     ],
-    textCommands: ["完成 1", "推迟 1 到明天上午10点"],
+    // Typed, the follow-up is named (a number would mean the last to-do list shown, not this card).
+    textCommands: [`完成 ${v.customer ?? v.title}`, `推迟 ${v.customer ?? v.title} 到明天上午10点`],
   };
 }
 

@@ -15,8 +15,8 @@ export async function numberedOpenTasks(tx: Tx, ownerId: string): Promise<OpenTa
 }
 
 /**
- * Finds the task a person means: "2" is the 2nd in their list; a word matches the customer or the title;
- * nothing means their only open task.
+ * Finds the task a person means by words: a word matches the customer or the title; nothing means their only
+ * open task. A list number is not read here: it means the list the person was shown (handlers/tasks/shown-list.ts).
  */
 export async function resolveTask(tx: Tx, ownerId: string, ref: string | undefined, normalize: (s: string) => string): Promise<OpenTask> {
   const tasks = await numberedOpenTasks(tx, ownerId);
@@ -25,11 +25,6 @@ export async function resolveTask(tx: Tx, ownerId: string, ref: string | undefin
   if (!wanted) {
     if (tasks.length === 1) return tasks[0]!;
     throw new AppError("which_task", `你有 ${tasks.length} 项待办，请说明是哪一项，例如：完成 1。发送「我的待办」查看编号。`);
-  }
-  if (/^\d{1,3}$/.test(wanted)) {
-    const t = tasks[Number(wanted) - 1];
-    if (!t) throw new AppError("task_number", `没有第 ${wanted} 项待办，你一共有 ${tasks.length} 项。发送「我的待办」查看编号。`);
-    return t;
   }
   const key = normalize(wanted);
   const hits = tasks.filter((t) => (t.customer && (normalize(t.customer.name).includes(key) || key.includes(normalize(t.customer.name)))) || t.title.includes(wanted));

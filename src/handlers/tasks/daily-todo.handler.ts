@@ -9,7 +9,9 @@ import { getUser, listUsers } from "../../domain/users/user.repo.ts";
 import type { AppDeps } from "../engine/app-deps.ts";
 import { runJobUnit, skip } from "../engine/unit-of-work.ts";
 import { isWarehouse } from "../../domain/users/roles.ts";
+import { openPending } from "../engine/pending.ts";
 import { approvalsFor, dispatchesFor } from "./list-todos.handler.ts";
+import { shownTodoListKind } from "./shown-list.ts";
 
 export async function everyone(deps: AppDeps): Promise<string[]> {
   return (await listUsers(deps.db)).map((u) => u.id);
@@ -42,7 +44,9 @@ export async function sendDailyTodo(deps: AppDeps, userId: string, period: strin
     const title = tasks.length
       ? `早上好，今天的待办（${tasks.length}）${approvals.length ? `，待审批 ${approvals.length}` : ""}${dispatches.length ? `，待发货 ${dispatches.length}` : ""}`
       : `早上好，${card.title}`;
-    await ctx.out.sendCardTo(userId, { ...card, title }, {}, `job:daily-todo:${period}:${userId}`);
+    // Its numbers are the ones 完成 N reads (shown-list.ts), as for 我的待办.
+    const shown = tasks.length ? await openPending(ctx, shownTodoListKind, { taskIds: tasks.map((t) => t.id) }, userId) : null;
+    await ctx.out.sendCardTo(userId, { ...card, title }, shown ? { subjectType: shownTodoListKind.kind, subjectId: shown.id } : {}, `job:daily-todo:${period}:${userId}`);
   });
   return r.status === "done" ? "sent" : r.status === "already" ? "already" : "nothing";
 }

@@ -6,6 +6,8 @@ import { pendingApprovalsFor } from "../../domain/orders/order.service.ts";
 import { isWarehouse } from "../../domain/users/roles.ts";
 import type { UserInfo } from "../../domain/users/user.repo.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
+import { openPending } from "../engine/pending.ts";
+import { shownTodoListKind } from "./shown-list.ts";
 
 /** Discount approvals waiting for this person, as the to-do card lists them. */
 export async function approvalsFor(tx: HandlerContext["tx"], userId: string) {
@@ -28,9 +30,19 @@ export async function dispatchesFor(tx: HandlerContext["tx"], user: UserInfo) {
 }
 
 export async function handleListTodos(ctx: HandlerContext): Promise<void> {
+  await showTodoList(ctx);
+}
+
+/**
+ * Replies with the person's to-do card and records the ids it numbered (see shown-list.ts), so 完成 N / 推迟 N
+ * mean what this card shows until a newer list is shown. `note` goes above it (why the list is shown again).
+ */
+export async function showTodoList(ctx: HandlerContext, note?: string): Promise<void> {
   const tasks = await numberedOpenTasks(ctx.tx, ctx.user.id);
   const approvals = await approvalsFor(ctx.tx, ctx.user.id);
   const dispatches = await dispatchesFor(ctx.tx, ctx.user);
+  if (note) ctx.out.replyText(note);
+  const shown = tasks.length ? await openPending(ctx, shownTodoListKind, { taskIds: tasks.map((t) => t.id) }) : null;
   await ctx.out.replyCard(
     todoListCard({
       ref: newCardRef(),
@@ -42,5 +54,6 @@ export async function handleListTodos(ctx: HandlerContext): Promise<void> {
       dispatches,
       warehouse: isWarehouse(ctx.user),
     }),
+    shown ? { subjectType: shownTodoListKind.kind, subjectId: shown.id } : {},
   );
 }

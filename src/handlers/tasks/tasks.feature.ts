@@ -2,10 +2,12 @@
 import type { Feature } from "../engine/feature.ts";
 import { handleListTodos } from "./list-todos.handler.ts";
 import { reminderKind } from "./reminder-actions.handler.ts";
+import { shownTodoListKind } from "./shown-list.ts";
 import { handleCompleteTask, handleSnoozeTask } from "./task-actions.handler.ts";
 
 export const tasksFeature: Feature = {
   name: "tasks",
   intents: { list_todos: handleListTodos, complete_task: handleCompleteTask, snooze_task: handleSnoozeTask },
   cards: [reminderKind],
+  pending: [shownTodoListKind],
 };
