@@ -89,4 +89,34 @@ describe("dispatch: the address first, routes, the order card following the good
     expect(story).toContain("确认部分发货 顺丰 SF1234567890123");
     expect(story).toContain("确认发货 京东");
   });
+
+  it("after a problem the rep cancels the order: the notices say so, the manager is told; once goods left it is refused", async () => {
+    await customer(t, "北岸机电有限公司", { address: "宁波市北仑区明州路8号", contacts: { create: { name: "钱工", phone: "13500001111" } } });
+    await t.pg.say("zhangsan", "下单 北岸机电 电机B 3台 单价8000");
+    const notice = await eventually(async () => (await cards(t, "chenqi", "dispatch_notice")).find((c) => JSON.stringify(c).includes("北岸机电")), "the notice");
+    const number = notice.title.replace("发货通知 ", "");
+    await t.pg.say("chenqi", `${number} 缺货 电机B要下个月`);
+    await waitText(t, "zhangsan", new RegExp(`或销售回复「取消订单 ${number}」`));
+    await t.pg.say("lisi", `取消订单 ${number}`);
+    expect(await waitText(t, "lisi", /只有订单 .* 的销售可以取消它/)).toBeTruthy();
+    await t.pg.say("zhangsan", `撤回 ${number}`);
+    expect(await waitText(t, "zhangsan", new RegExp(`还没发货的话，发送「取消订单 ${number}」`))).toBeTruthy();
+    await t.pg.say("zhangsan", `取消订单 ${number} 客户不要了`);
+    expect(await waitText(t, "zhangsan", new RegExp(`已取消订单 ${number}（客户不要了）。仓库的发货通知已撤回`))).toBeTruthy();
+    expect(await waitText(t, "wangwu", new RegExp(`${number}.*已被张三取消（客户不要了）`))).toBeTruthy();
+    const after = await eventually(async () => (await cards(t, "chenqi", "dispatch_notice")).find((c) => c.title === notice.title && c.status), "the notice closed");
+    expect(after.status?.text).toContain("订单已取消，不用发货");
+    const o = await t.db.order.findUniqueOrThrow({ where: { number } });
+    expect([o.status, o.problem]).toEqual(["cancelled", null]);
+    await t.pg.say("chenqi", `发货 ${number} 顺丰 SF1234567890999`);
+    expect(await waitText(t, "chenqi", new RegExp(`订单 ${number}.*已取消`))).toBeTruthy();
+    expect(await t.db.shipment.count({ where: { orderId: o.id } })).toBe(0);
+
+    const shipped = await t.db.order.findFirstOrThrow({ where: { customer: { name: "滨江电气有限公司" } } });
+    await t.pg.say("zhouba", `发货 ${shipped.number} 数量 5 顺丰 SF1234567890888`);
+    await waitText(t, "zhouba", new RegExp(`已确认 ${shipped.number} 发货`));
+    await t.pg.say("zhangsan", `取消订单 ${shipped.number}`);
+    expect(await waitText(t, "zhangsan", /已有发货，不能整单取消/)).toBeTruthy();
+    expect((await t.db.order.findUniqueOrThrow({ where: { number: shipped.number } })).status).toBe("dispatched");
+  });
 });

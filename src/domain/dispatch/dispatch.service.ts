@@ -48,6 +48,7 @@ export const DISPATCH_ACTION_TEXT: Readonly<Record<string, string>> = {
   "shipment.problem": "报告发货问题",
   "shipment.resume": "恢复发货",
   "order.deliver": "确认签收",
+  "order.cancel": "取消订单",
 };
 
 // ───────────── views ─────────────
@@ -350,6 +351,43 @@ export async function reportProblem(tx: Tx, input: ProblemInput): Promise<Proble
   });
   const view = await loadView(tx, locked.number);
   return { view, repId: locked.repId, repManagerId: await managerOf(tx, locked.repId) };
+}
+
+export interface CancelInput {
+  orderNumber: string;
+  by: UserInfo;
+  reason: string | null;
+  now: Date;
+  eventId: string | null;
+}
+
+/**
+ * The rep cancels an approved order before any goods leave (waiting for its address, or in dispatch with nothing
+ * shipped — typically after a problem such as 缺货). Once a shipment is confirmed the goods are on their way:
+ * refused, with who to talk to.
+ */
+export async function cancelBeforeShipment(tx: Tx, input: CancelInput): Promise<ProblemResult & { wasDispatched: boolean }> {
+  const locked = await lockDispatch(tx, input.orderNumber);
+  if (!locked) throw notFound(input.orderNumber);
+  if (locked.repId !== input.by.id) throw new AppError("not_order_rep", `只有订单 ${locked.number} 的销售可以取消它。`);
+  const view = await loadView(tx, locked.number);
+  if (locked.status === "dispatched" && view.shipments.length > 0) {
+    throw new AppError("already_shipping", `订单 ${locked.number} 已有发货，不能整单取消；剩余部分请联系仓库处理。`);
+  }
+  assertTransition(locked.status, "cancelled", locked.number);
+  if (!(await moveOrder(tx, locked.id, locked.status, "cancelled"))) throw raced(locked.number);
+  if (locked.problem) await setProblem(tx, locked.id, null);
+  await audit(tx, {
+    actorId: input.by.id,
+    action: "order.cancel",
+    entityType: "order",
+    entityId: locked.id,
+    before: { status: locked.status, ...(locked.problem ? { problem: locked.problem } : {}) },
+    after: { status: "cancelled", ...(input.reason ? { reason: input.reason } : {}) },
+    eventId: input.eventId,
+    at: input.now,
+  });
+  return { view: await loadView(tx, locked.number), repId: locked.repId, repManagerId: await managerOf(tx, locked.repId), wasDispatched: locked.status === "dispatched" };
 }
 
 export interface ResumeInput {

@@ -381,7 +381,8 @@ export async function withdraw(tx: Tx, input: WithdrawInput): Promise<WithdrawRe
   if (!locked) throw notFound(orderNumber);
   if (locked.repId !== rep.id) throw new AppError("not_your_order", `只有下单的销售可以撤回订单 ${orderNumber}。`);
   if (locked.status !== "pending_approval") {
-    throw new AppError("cannot_withdraw", `订单 ${orderNumber} ${ORDER_STATUS_LABELS[locked.status]}，只有待审批的订单可以撤回。`, { status: locked.status });
+    const instead = locked.status === "approved" || locked.status === "dispatched" ? `还没发货的话，发送「取消订单 ${orderNumber}」。` : "";
+    throw new AppError("cannot_withdraw", `订单 ${orderNumber} ${ORDER_STATUS_LABELS[locked.status]}，只有待审批的订单可以撤回。${instead}`, { status: locked.status });
   }
   assertTransition(locked.status, "cancelled", orderNumber);
   const approval = await latestApproval(tx, locked.id);

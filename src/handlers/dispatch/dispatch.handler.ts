@@ -6,7 +6,7 @@ import { dispatchNoticeSpec } from "../../../cards/dispatch/dispatch-notice.card
 import { AppError } from "../../core/app-error.ts";
 import { formatLocal } from "../../core/local-time.ts";
 import { findCarrierIn, normalizeTrackingNo } from "../../domain/dispatch/carriers.ts";
-import { confirmDelivery, confirmShipment, dispatchView, openDispatches, reportProblem, resume } from "../../domain/dispatch/dispatch.service.ts";
+import { cancelBeforeShipment, confirmDelivery, confirmShipment, dispatchView, openDispatches, reportProblem, resume } from "../../domain/dispatch/dispatch.service.ts";
 import { matchProduct } from "../../domain/orders/product-match.ts";
 import { latestOpenPending, resolvePendingAction } from "../../domain/pending/pending-action.repo.ts";
 import { isWarehouse } from "../../domain/users/roles.ts";
@@ -77,7 +77,7 @@ export const shipDetails = defineTextPending({
 async function problem(ctx: HandlerContext, orderNumber: string, reason: string): Promise<void> {
   const r = await reportProblem(ctx.tx, { orderNumber, by: ctx.user, reason: reason.slice(0, 300), now: ctx.now, eventId: ctx.eventId });
   await refreshNotices(ctx, r.view, null);
-  const text = `订单 ${orderNumber}（${r.view.customerName}）发货有问题：${reason}（${ctx.user.name}）。处理后仓库回复「恢复 ${orderNumber}」，或销售撤销订单。`;
+  const text = `订单 ${orderNumber}（${r.view.customerName}）发货有问题：${reason}（${ctx.user.name}）。处理后仓库回复「恢复 ${orderNumber}」，或销售回复「取消订单 ${orderNumber}」。`;
   await ctx.out.notify(r.repId, { type: "text", text });
   if (r.repManagerId) await ctx.out.notify(r.repManagerId, { type: "text", text });
   ctx.out.replyText(`已记录 ${orderNumber} 的问题：${reason}，已通知销售${r.repManagerId ? "和经理" : ""}。`);
@@ -153,6 +153,20 @@ export async function handleShipmentProblem(ctx: HandlerContext, intent: IntentO
 const ORDER_NO = "(SO-\\d{8}-\\d{3,4})";
 const RESUME = new RegExp(`^恢复\\s*${ORDER_NO}$`, "i");
 const DELIVERED = new RegExp(`^(?:已签收|签收了?|客户已签收)\\s*${ORDER_NO}$`, "i");
+const CANCEL = new RegExp(`^(?:取消订单|取消|撤销订单)\\s*${ORDER_NO}[\\s,，:：]*(.*)$`, "i");
+
+/** 取消订单 SO-… [原因]: the rep calls off an approved order before anything ships; the warehouse's notices say so. */
+async function cancelOrder(ctx: HandlerContext, t: string): Promise<void> {
+  const m = CANCEL.exec(t)!;
+  const n = m[1]!.toUpperCase();
+  const reason = m[2]!.trim() || null;
+  const r = await cancelBeforeShipment(ctx.tx, { orderNumber: n, by: ctx.user, reason, now: ctx.now, eventId: ctx.eventId });
+  const why = reason ? `（${reason}）` : "";
+  if (r.wasDispatched) await refreshNotices(ctx, r.view, `订单已取消，不用发货${why}（${ctx.user.name}，${formatLocal(ctx.now, ctx.timeZone)}）`);
+  else await refreshNotices(ctx, r.view, null); // no notice yet: only the rep's order card changes
+  if (r.repManagerId) await ctx.out.notify(r.repManagerId, { type: "text", text: `订单 ${n}（${r.view.customerName}）已被${ctx.user.name}取消${why}。` });
+  ctx.out.replyText(`已取消订单 ${n}${why}。${r.wasDispatched ? "仓库的发货通知已撤回。" : ""}`);
+}
 
 async function listOpen(ctx: HandlerContext): Promise<void> {
   if (!isWarehouse(ctx.user)) throw new AppError("not_warehouse", "「待发货」是仓库的列表；查看自己的订单请发送「我的订单」。");
@@ -166,6 +180,7 @@ async function listOpen(ctx: HandlerContext): Promise<void> {
 }
 
 export const dispatchCommands: TextCommand[] = [
+  { matches: (t) => CANCEL.test(t), run: cancelOrder },
   { matches: (t) => /^(待发货|待发货订单|发货列表)$/.test(t), run: listOpen },
   {
     matches: (t) => RESUME.test(t),

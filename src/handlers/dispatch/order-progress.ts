@@ -11,6 +11,7 @@ import { orderCardFor, threadOf } from "../orders/order-views.ts";
 /** "已发 电机A 30台，还剩 电机A 20台、变频器 10台" and the like, from the dispatch view. */
 export function progressText(v: DispatchView): string {
   if (v.status === "delivered") return "客户已签收";
+  if (v.status === "cancelled") return "订单已取消";
   const rest = v.lines.filter((l) => l.remaining > 0).map((l) => `${l.name} ${l.remaining}${l.unit}`).join("、");
   if (v.status === "shipped") return `已全部发出，签收后回复「已签收 ${v.number}」`;
   if (v.problem) return `发货有问题：${v.problem.reason}`;
