@@ -19,6 +19,8 @@ export interface VisitConfirmView {
   amount?: MoneyInput;
   nextAction?: string;
   dueAt?: Date;
+  /** How many older open follow-ups of this customer the new one replaced (closed). */
+  replaced?: number;
   timeZone: string;
 }
 
@@ -38,13 +40,21 @@ export function visitConfirmCard(v: VisitConfirmView): Card {
     subtitle: v.dueAt ? "到时会提醒你跟进" : undefined,
     tone: "success",
     fields: fields.slice(0, 6),
-    lines: v.inPool ? [`「${v.customerName}」在公海中，发送「领取 ${v.customerName}」可认领。`] : undefined,
+    lines: lines(v),
     buttons: [
       visitConfirmSpec.button("edit", v.ref, "修改", { style: "default" }),
       visitConfirmSpec.button("undo", v.ref, "撤销", { style: "danger" }),
     ],
     textCommands: ["改 跟进 周五下午3点", "撤销"],
   };
+}
+
+function lines(v: VisitConfirmView): string[] | undefined {
+  const out = [
+    ...(v.replaced ? [`这次的下次跟进替代了之前 ${v.replaced} 个未完成的跟进（已关闭；撤销本次记录会恢复它们）。`] : []),
+    ...(v.inPool ? [`「${v.customerName}」在公海中，发送「领取 ${v.customerName}」可认领。`] : []),
+  ];
+  return out.length ? out : undefined;
 }
 
 export function visitUndoneCard(previous: Card): Card {

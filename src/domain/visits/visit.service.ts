@@ -93,6 +93,7 @@ export async function recordVisit(tx: Tx, input: VisitInput, actor: UserInfo, ev
   await audit(tx, { actorId: actor.id, action: "customer.follow_up", entityType: "customer", entityId: customer.id, before: prior, after: { lastFollowUpAt: updated.lastFollowUpAt, stage: updated.stage }, eventId });
 
   let task = null;
+  let replaced = 0;
   if (input.dueAt) {
     task = await tx.task.create({
       data: {
@@ -105,8 +106,41 @@ export async function recordVisit(tx: Tx, input: VisitInput, actor: UserInfo, ev
       },
     });
     await audit(tx, { actorId: actor.id, action: "task.create", entityType: "task", entityId: task.id, after: task, eventId });
+    replaced = await replaceOpenFollowUps(tx, customer.id, task.id, activity.id, actor, eventId);
   }
-  return { activity, customer: updated, contactId, createdContact, createdCustomer, task };
+  return { activity, customer: updated, contactId, createdContact, createdCustomer, task, replaced };
+}
+
+export const REPLACED_NOTE = "被新的拜访跟进替代";
+
+/**
+ * A visit's next step replaces the person's other open follow-ups of that customer: they are closed (status
+ * cancelled; the audit entry says which follow-up and which visit replaced them), so three visits in a day leave
+ * one follow-up, not four. Undoing the visit opens them again (reopenReplaced).
+ */
+async function replaceOpenFollowUps(tx: Tx, customerId: string, keepId: string, activityId: string, actor: UserInfo, eventId: string | null): Promise<number> {
+  const older = await tx.task.findMany({ where: { ownerId: actor.id, customerId, status: "open", id: { not: keepId } } });
+  for (const t of older) {
+    await tx.task.update({ where: { id: t.id }, data: { status: "cancelled" } });
+    await audit(tx, {
+      actorId: actor.id, action: "task.cancel", entityType: "task", entityId: t.id, before: { status: t.status },
+      after: { status: "cancelled", note: REPLACED_NOTE, replacedBy: keepId, replacedByActivity: activityId }, eventId,
+    });
+  }
+  return older.length;
+}
+
+/** Undoing a visit opens again the follow-ups its next step replaced (those still closed, of a customer not moved on). */
+async function reopenReplaced(tx: Tx, activityId: string, actor: UserInfo, eventId: string | null): Promise<number> {
+  const entries = await tx.auditLog.findMany({ where: { action: "task.cancel", entityType: "task", after: { path: ["replacedByActivity"], equals: activityId } } });
+  let reopened = 0;
+  for (const e of entries) {
+    const r = await tx.task.updateMany({ where: { id: e.entityId, status: "cancelled", ownerId: actor.id }, data: { status: "open" } });
+    if (r.count !== 1) continue;
+    reopened++;
+    await audit(tx, { actorId: actor.id, action: "task.reopen", entityType: "task", entityId: e.entityId, before: { status: "cancelled" }, after: { status: "open", note: "替代它的拜访已撤销" }, eventId });
+  }
+  return reopened;
 }
 
 /** Reverts a visit log entirely: the activity, its tasks, and the customer/contact it created. */
@@ -123,6 +157,7 @@ export async function undoVisit(tx: Tx, activityId: string, actor: UserInfo, now
     await tx.task.update({ where: { id: t.id }, data: { status: "cancelled" } });
     await audit(tx, { actorId: actor.id, action: "task.cancel", entityType: "task", entityId: t.id, before: { status: t.status }, after: { status: "cancelled" }, eventId });
   }
+  const reopened = await reopenReplaced(tx, activityId, actor, eventId);
   // The contact this visit created goes too, unless a later visit that still stands refers to it.
   const contactStillUsed = activity.contactId
     ? (await tx.activity.count({ where: { contactId: activity.contactId, undoneAt: null } })) > 0
@@ -151,5 +186,5 @@ export async function undoVisit(tx: Tx, activityId: string, actor: UserInfo, now
     await tx.customer.update({ where: { id: customer.id }, data });
     await audit(tx, { actorId: actor.id, action: "customer.follow_up_revert", entityType: "customer", entityId: customer.id, before: { lastFollowUpAt: customer.lastFollowUpAt, stage: customer.stage }, after: data, eventId });
   }
-  return { activity, customerName: customer.name, cancelledTasks: tasks.length };
+  return { activity, customerName: customer.name, cancelledTasks: tasks.length, reopenedTasks: reopened };
 }

@@ -79,6 +79,7 @@ export async function recordAndConfirm(ctx: HandlerContext, intent: LogVisitInte
     amount: intent.amount,
     nextAction: intent.next_action,
     dueAt: visit.task?.dueAt,
+    replaced: visit.replaced,
     timeZone: ctx.timeZone,
   });
   await ctx.out.replyCard(card, { subjectType: "activity", subjectId: visit.activity.id });

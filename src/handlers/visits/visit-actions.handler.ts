@@ -24,7 +24,7 @@ export async function handleUndoVisit(ctx: HandlerContext, card: CardRow): Promi
   if (!card.subjectId) throw new AppError("card_broken", "这张卡片缺少记录信息，无法撤销。");
   const r = await undoVisit(ctx.tx, card.subjectId, ctx.user, ctx.now, ctx.eventId);
   await ctx.out.updateCard(card, visitUndoneCard(card.view), "decided");
-  ctx.out.replyText(`已撤销对「${r.customerName}」的记录${r.cancelledTasks ? `，并取消了 ${r.cancelledTasks} 个跟进提醒` : ""}。`);
+  ctx.out.replyText(`已撤销对「${r.customerName}」的记录${r.cancelledTasks ? `，并取消了 ${r.cancelledTasks} 个跟进提醒` : ""}${r.reopenedTasks ? `，它替代的 ${r.reopenedTasks} 个跟进已恢复` : ""}。`);
 }
 
 export const CORRECTION_HELP =
