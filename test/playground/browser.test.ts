@@ -67,3 +67,21 @@ run("a rep orders with a discount; the manager approves on the card; the rep's c
   await rep.close();
   await manager.close();
 });
+
+run("a text too long to understand is answered with the limit named and stays in the box", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${bot.url}/playground/`);
+  await page.getByTestId("user-picker").selectOption("lisi");
+  const long = "今天拜访了华东机电。".repeat(250); // 2,500 characters
+  await page.getByTestId("message-input").fill(long);
+  await page.getByTestId("message-input").press("Enter");
+  await page.getByText("超过了 2000 字，我没法理解", { exact: false }).first().waitFor();
+  expect(await page.getByTestId("message-input").inputValue()).toBe(long);
+  expect(await page.locator("#error").textContent()).toContain("超过了 2000 字的上限");
+  // A short one is sent and the box is emptied.
+  await page.getByTestId("message-input").fill("帮助");
+  await page.getByTestId("message-input").press("Enter");
+  await page.getByTestId("card").filter({ hasText: "能帮你做这些" }).first().waitFor();
+  expect(await page.getByTestId("message-input").inputValue()).toBe("");
+  await page.close();
+});

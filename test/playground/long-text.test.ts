@@ -24,6 +24,11 @@ describe("long texts in the playground", () => {
     expect(await t.db.customer.count()).toBe(0);
   });
 
+  it("tells the page the same limit, so the page keeps a too-long text in the box", async () => {
+    const res = await fetch(`${t.bot.url}/playground/api/users`);
+    expect(((await res.json()) as { maxUnderstoodChars: number }).maxUnderstoodChars).toBe(2000);
+  });
+
   it("sets aside an inbox row that no longer reads as an event, and goes on with the next", async () => {
     await t.db.inboxEvent.create({ data: { platform: "playground", eventId: "broken-1", senderId: "wangwu", payload: { kind: "message", text: 42 } } });
     await t.pg.say("wangwu", "帮助");

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import express, { type Request, type Response, type NextFunction } from "express";
 import { z } from "zod";
-import { MAX_INBOUND_TEXT_CHARS } from "../../core/inbound-event.ts";
+import { MAX_INBOUND_TEXT_CHARS, MAX_UNDERSTOOD_TEXT_CHARS } from "../../core/inbound-event.ts";
 import type { InboxPort } from "../../core/ports.ts";
 import type { PlaygroundFeed } from "./playground-feed.ts";
 
@@ -42,7 +42,8 @@ export function playgroundRouter(deps: PlaygroundDeps): express.Router {
   });
 
   r.get("/api/users", async (_req, res) => {
-    res.json({ users: await deps.listUsers() });
+    // The page keeps a text longer than the core understands in the box (the bot's answer names the same limit).
+    res.json({ users: await deps.listUsers(), maxUnderstoodChars: MAX_UNDERSTOOD_TEXT_CHARS });
   });
 
   r.get("/api/feed", (req, res) => {
