@@ -3,9 +3,13 @@
 //    (types, defaults, indexes, unique constraints, foreign keys), run offline on the WASM engine;
 // 2. on the database under test (PGlite, or PostgreSQL in CI) after our own migrator ran: every column with
 //    its nullability, every key, unique constraint, index and foreign key schema.prisma declares, and no other.
-import { readFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { migrationsDiff } from "../../src/db/schema-diff.ts";
+import { migrationsDiff, type SchemaDiff } from "../../src/db/schema-diff.ts";
+import { MIGRATIONS_DIR, ROOT } from "../../src/paths.ts";
 import { freshDatabase, type TestDatabase } from "../support/fresh-database.ts";
 
 const RUNTIME = readFileSync(new URL("../../src/generated/prisma/internal/class.ts", import.meta.url), "utf8");
@@ -53,6 +57,28 @@ function declaredKeys(): { indexes: string[]; foreignKeys: string[] } {
   return { indexes: indexes.sort(), foreignKeys: foreignKeys.sort() };
 }
 
+/**
+ * `prisma migrate diff` reads only files (the migrations, schema.prisma, the diff's config and shadow adapter) and
+ * the installed Prisma and PGlite, never the database under test; it takes ~20 s. Its answer is kept on disk under
+ * a hash of all of them (the lock file stands for the installed versions), so CI's second run of the suite (on
+ * PostgreSQL) reuses the first run's answer for the very same inputs; any change to one of them runs it again.
+ */
+async function migrationsDiffOnce(): Promise<SchemaDiff> {
+  const hash = createHash("sha256");
+  const add = (file: string) => hash.update(`${path.relative(ROOT, file)}\0`).update(readFileSync(file)).update("\0");
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).sort().flatMap((name) => (statSync(path.join(dir, name)).isDirectory() ? walk(path.join(dir, name)) : [path.join(dir, name)]));
+  for (const file of walk(MIGRATIONS_DIR)) add(file);
+  for (const file of ["prisma/schema.prisma", "src/db/schema-diff.ts", "src/db/prisma-diff.config.ts", "src/db/shadow-adapter.ts", "package-lock.json"]) add(path.join(ROOT, file));
+  const file = path.join(os.tmpdir(), `sales-desk-migrate-diff-${hash.digest("hex").slice(0, 16)}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as SchemaDiff;
+  const diff = await migrationsDiff();
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  writeFileSync(tmp, JSON.stringify(diff));
+  renameSync(tmp, file);
+  return diff;
+}
+
 let db: TestDatabase;
 beforeAll(async () => {
   db = await freshDatabase();
@@ -60,7 +86,7 @@ beforeAll(async () => {
 afterAll(async () => db?.destroy());
 
 it("builds exactly what schema.prisma declares from the migrations (prisma migrate diff is empty)", { timeout: 180_000 }, async () => {
-  const diff = await migrationsDiff();
+  const diff = await migrationsDiffOnce();
   expect(diff.empty, `prisma/migrations and prisma/schema.prisma differ; add a migration (npm run db:diff -- <name>):\n${diff.sql}`).toBe(true);
 });
 
