@@ -1,8 +1,8 @@
 // What a metrics card covers: whose numbers (the viewer's scope) and which stretch of time (in the bot's zone).
-import { atLocalHour, startOfLocalMonth, startOfLocalWeek } from "../../core/local-time.ts";
+import { addDays, atLocalHour, fromLocal, localDateString, startOfLocalMonth, startOfLocalWeek, toLocal } from "../../core/local-time.ts";
 import type { Tx } from "../tx.ts";
 import { listUsers, teamOf, type UserInfo } from "../users/user.repo.ts";
-import { activityCounts, approvalTimes, customersByStage, newCustomerCount, orderTotals, overdueTaskCount, pendingApprovalCount, type Range, type Scope } from "./metrics.repo.ts";
+import { activityCounts, approvalTimes, customersByStage, dailyCounts, newCustomerCount, orderTotals, overdueTaskCount, pendingApprovalCount, type Range, type Scope } from "./metrics.repo.ts";
 
 export type MetricsPeriod = "today" | "week" | "month";
 
@@ -81,4 +81,23 @@ export async function collectMetrics(tx: Tx, viewer: UserInfo, scope: Scope, ran
     overdue: await overdueTaskCount(tx, scope, now),
     funnel: await customersByStage(tx, scope),
   };
+}
+
+/** Days in the chart's trend. */
+export const TREND_DAYS = 14;
+
+/**
+ * The last TREND_DAYS local days up to and including today: activities and live orders each day, zeros filled, oldest
+ * first.
+ */
+export async function dailyTrend(tx: Tx, scope: Scope, now: Date, timeZone: string): Promise<{ day: string; visits: number; orders: number }[]> {
+  const today = toLocal(now, timeZone);
+  const first = addDays(today, 1 - TREND_DAYS);
+  const from = fromLocal({ ...first, hour: 0, minute: 0 }, timeZone);
+  const to = fromLocal({ ...addDays(today, 1), hour: 0, minute: 0 }, timeZone);
+  const counts = new Map((await dailyCounts(tx, scope, { from, to }, timeZone)).map((d) => [d.day, d]));
+  return Array.from({ length: TREND_DAYS }, (_, i) => {
+    const day = localDateString(addDays(first, i));
+    return counts.get(day) ?? { day, visits: 0, orders: 0 };
+  });
 }
