@@ -119,4 +119,12 @@ describe("dispatch: the address first, routes, the order card following the good
     expect(await waitText(t, "zhangsan", /已有发货，不能整单取消/)).toBeTruthy();
     expect((await t.db.order.findUniqueOrThrow({ where: { number: shipped.number } })).status).toBe("dispatched");
   });
+
+  it("a tracking number of the wrong form is refused with the carrier's own form; the help's example ships", async () => {
+    const o = await t.db.order.findFirstOrThrow({ where: { customer: { name: "滨江电气有限公司" } } });
+    await t.pg.say("zhouba", `发货 ${o.number} 电缆 5卷 德邦 DPK3001234`);
+    expect(await waitText(t, "zhouba", /DPK 加 9 到 15 位数字/)).toBeTruthy();
+    await t.pg.say("zhouba", `发货 ${o.number} 电缆 5卷 德邦 DPK300123456789`);
+    expect(await waitText(t, "zhouba", new RegExp(`已确认 ${o.number} 发货：电缆 5卷，德邦 DPK300123456789`))).toBeTruthy();
+  });
 });

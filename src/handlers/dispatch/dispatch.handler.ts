@@ -23,7 +23,9 @@ const warehouseOnly: Guard = (ctx) => {
 
 const numberOf = (thread: string | null) => (thread?.startsWith("dispatch:") ? thread.slice("dispatch:".length) : null);
 
-const TRACKING = /\b([A-Za-z]{0,4}\d{8,20}[A-Za-z]{0,2})\b/;
+// Loose on purpose (6+ digits): a number of the wrong form is then refused with the carrier's own form
+// (德邦: DPK 加 9 到 15 位数字 …) by the dispatch service, instead of "no number seen".
+const TRACKING = /\b([A-Za-z]{0,4}\d{6,20}[A-Za-z]{0,2})\b/;
 const ANY_ORDER_NO = /SO-\d{8}-\d{3,4}/gi;
 
 /**
@@ -32,7 +34,7 @@ const ANY_ORDER_NO = /SO-\d{8}-\d{3,4}/gi;
  */
 const namesNoOrder = (text: string) => !/SO-\d{8}-\d{3,4}/i.test(text);
 
-/** "顺丰 SF1234567890123", "德邦 DPK3001234 电机A 60台", "数量 60 SF…": carrier, number and, for a partial shipment, quantities. */
+/** "顺丰 SF1234567890123", "德邦 DPK300123456789 电机A 60台", "数量 60 SF…": carrier, number and, for a partial shipment, quantities. */
 async function ship(ctx: HandlerContext, orderNumber: string, written: string, quantity?: number): Promise<void> {
   // The order number's date (SO-20261123-…) is no tracking number.
   const text = written.replace(ANY_ORDER_NO, " ");
@@ -41,14 +43,16 @@ async function ship(ctx: HandlerContext, orderNumber: string, written: string, q
   const carrier = findCarrierIn(text.replace(number, " "))?.carrier ?? null;
   const view = await dispatchView(ctx.tx, orderNumber);
   const lines: { sku: string; quantity: number }[] = [];
-  for (const m of text.matchAll(/(\S+?)\s*(\d+)\s*(?:台|个|套|卷|件|箱|只|吨|米)/g)) {
+  // Quantities in the order's own units (盏, 把, 桶 … as the price list says) and the usual ones.
+  const units = [...new Set([...view.lines.map((l) => l.unit), "台", "个", "套", "卷", "件", "箱", "只", "吨", "米"])].map((u) => u.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  for (const m of text.matchAll(new RegExp(`(\\S+?)\\s*(\\d+)\\s*(?:${units.join("|")})`, "g"))) {
     const hit = matchProduct(m[1]!, view.lines.map((l) => ({ sku: l.sku, name: l.name, aliases: [] })));
     if (hit.kind === "exact") lines.push({ sku: hit.product.sku, quantity: Number(m[2]) });
   }
   const qty = quantity ?? (Number(/数量\s*(\d+)/.exec(text)?.[1]) || undefined);
   if (!lines.length && qty !== undefined) {
     const open = view.lines.filter((l) => l.remaining > 0);
-    if (open.length !== 1) throw new AppError("which_line", `这张订单有 ${open.length} 个产品未发完，部分发货请写明产品和数量，例如：${open[0]?.name ?? "电机A"} 60台 德邦 DPK3001234`);
+    if (open.length !== 1) throw new AppError("which_line", `这张订单有 ${open.length} 个产品未发完，部分发货请写明产品和数量，例如：${open[0]?.name ?? "电机A"} 60台 德邦 DPK300123456789`);
     lines.push({ sku: open[0]!.sku, quantity: qty });
   }
   const r = await confirmShipment(ctx.tx, { orderNumber, by: ctx.user, carrier, trackingNo: normalizeTrackingNo(number), ...(lines.length ? { lines } : {}), now: ctx.now, eventId: ctx.eventId });
@@ -121,7 +125,7 @@ export const dispatchNoticeKind = defineCardKind(dispatchNoticeSpec, {
       run: async (ctx, card) => {
         const n = numberOf(card.thread)!;
         await askAnew(ctx, shipDetails, n);
-        ctx.out.replyText(`请回复 ${n} 的承运商和单号，例如：顺丰 SF1234567890123；部分发货加上产品和数量，例如：电机A 60台 德邦 DPK3001234`);
+        ctx.out.replyText(`请回复 ${n} 的承运商和单号，例如：顺丰 SF1234567890123；部分发货加上产品和数量，例如：电机A 60台 德邦 DPK300123456789`);
       },
     },
     problem: {
