@@ -4,7 +4,7 @@
 // 2. on the database under test (PGlite, or PostgreSQL in CI) after our own migrator ran: every column with
 //    its nullability, every key, unique constraint, index and foreign key schema.prisma declares, and no other.
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -71,12 +71,46 @@ async function migrationsDiffOnce(): Promise<SchemaDiff> {
   for (const file of walk(MIGRATIONS_DIR)) add(file);
   for (const file of ["prisma/schema.prisma", "src/db/schema-diff.ts", "src/db/prisma-diff.config.ts", "src/db/shadow-adapter.ts", "package-lock.json"]) add(path.join(ROOT, file));
   const file = path.join(os.tmpdir(), `sales-desk-migrate-diff-${hash.digest("hex").slice(0, 16)}.json`);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as SchemaDiff;
-  const diff = await migrationsDiff();
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
-  writeFileSync(tmp, JSON.stringify(diff));
-  renameSync(tmp, file);
-  return diff;
+  const lock = `${file}.lock`;
+  // CI runs the suite on both databases at once: the second to get here waits for the first one's answer.
+  for (;;) {
+    if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as SchemaDiff;
+    try {
+      writeFileSync(lock, String(process.pid), { flag: "wx" });
+      break;
+    } catch {
+      if (stale(lock)) rmSync(lock, { force: true }); // its owner died
+      else await new Promise((r) => setTimeout(r, 200)); // polls for the answer; the test's own timeout bounds it
+    }
+  }
+  try {
+    const diff = await migrationsDiff();
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+    writeFileSync(tmp, JSON.stringify(diff));
+    renameSync(tmp, file);
+    return diff;
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/** A lock whose process is gone (or left an hour ago, its pid maybe reused since). Empty: still being written. */
+function stale(lock: string): boolean {
+  let owner: string;
+  try {
+    owner = readFileSync(lock, "utf8");
+    if (Date.now() - statSync(lock).mtimeMs > 3600_000) return true;
+  } catch {
+    return false; // gone already: try again
+  }
+  const pid = Number(owner);
+  if (!owner || !Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== "EPERM";
+  }
 }
 
 let db: TestDatabase;
