@@ -14,6 +14,8 @@ export interface PickCustomerView {
   what: string; // "记录拜访"
   /** A line under the options, e.g. that close names belong to colleagues. */
   note?: string;
+  /** Nothing matched: the candidates are only the closest existing names, offered beside 新建. */
+  closestOnly?: boolean;
 }
 
 export function pickCustomerCard(v: PickCustomerView): Card {
@@ -23,8 +25,12 @@ export function pickCustomerCard(v: PickCustomerView): Card {
   return {
     ref: v.ref,
     purpose: pickCustomerSpec.purpose,
-    title: v.candidates.length ? `是哪个「${v.query}」？` : `「${v.query}」是新客户吗？`,
-    subtitle: v.candidates.length ? `找到相近的客户，请选择后再${v.what}` : `确认后会新建客户并${v.what}`,
+    title: v.candidates.length && !v.closestOnly ? `是哪个「${v.query}」？` : `「${v.query}」是新客户吗？`,
+    subtitle: !v.candidates.length
+      ? `确认后会新建客户并${v.what}`
+      : v.closestOnly
+        ? `如果是下面的已有客户，请选择后再${v.what}；都不是就新建`
+        : `找到相近的客户，请选择后再${v.what}`,
     tone: "warning",
     fields: v.candidates.slice(0, 4).map((c, i) => ({ label: `选项${i + 1}`, value: c.name })),
     ...(v.note ? { lines: [v.note] } : {}),

@@ -55,6 +55,17 @@ function stripSuffixes(s: string, list: string[]): string {
   return s;
 }
 
+/**
+ * Spoken fillers a voice transcript leaves stuck to the end of a name (杭州恒力泵业啊, 华东机电呀, 恒力那个): never
+ * part of a company name. 吧 and 呢 stay (网吧, 毛呢).
+ */
+const SPOKEN_TAIL = /(?:[啊呀嘛哦噢呃额诶欸哈]+|那个|这个|就是)+$/;
+
+export function stripSpokenFiller(name: string): string {
+  const s = name.replace(SPOKEN_TAIL, "");
+  return [...s].length >= 2 ? s : name;
+}
+
 /** Lower-case, half-width, no punctuation, no spaces. */
 export function cleanName(name: string): string {
   return name

@@ -4,9 +4,9 @@ export type { IntentParser, ParseContext } from "./parser.ts";
 export { createRulesParser } from "./rules/index.ts";
 export { createLlmParser, type LlmMode, type LlmParserOptions } from "./llm/index.ts";
 export {
-  normalizeCompanyName, rankCustomers, decideMatch, MATCH_MIN, EXACT_MIN, CLOSE_GAP,
+  normalizeCompanyName, stripSpokenFiller, rankCustomers, decideMatch, MATCH_MIN, EXACT_MIN, CLOSE_GAP,
   type CustomerCandidate, type RankedCustomer, type MatchDecision,
 } from "./customer-match.ts";
 export { normalizeOrderNo } from "./rules/orders.ts";
-export { parseVisitCorrection, looksLikeVisitCorrection, VisitCorrectionSchema, type VisitCorrection } from "./visit-correction.ts";
+export { parseVisitCorrection, looksLikeVisitCorrection, gluedVisitCorrection, VisitCorrectionSchema, type VisitCorrection } from "./visit-correction.ts";
 export { parseOrderCorrection, looksLikeOrderCorrection, type OrderCorrection } from "./order-correction.ts";

@@ -38,6 +38,22 @@ export function looksLikeVisitCorrection(text: string): boolean {
   return !!m && FIELD_WORDS.some(([re]) => re.test(m[1]!));
 }
 
+// A correction typed without the space (改联系人王总, voice input often drops it): not read as a correction (the
+// field word could run into the value), but answered with the syntax instead of "not understood". Only field
+// words that never start an ordinary sentence, a short value and no sentence punctuation; 数量 is left to order
+// drafts (改数量300).
+const GLUED = /^(?:修改|更正|改)(联系人|对接人|需求数量|跟进时间|下次跟进|纪要|金额)([^\s，。,.!！?？；;]{1,20})$/;
+
+/** 改联系人王总 → { field: "联系人", value: "王总" } (to suggest `改 联系人 王总`); anything else null. */
+export function gluedVisitCorrection(text: string): { field: string; value: string } | null {
+  const t = text.trim();
+  if (looksLikeVisitCorrection(t)) return null;
+  const m = GLUED.exec(t);
+  if (!m) return null;
+  const value = m[2]!.replace(/^(?:改?为|改?成|是|到)/, "");
+  return value ? { field: m[1]!, value } : null;
+}
+
 export type CorrectionResult = { ok: true; correction: VisitCorrection } | { ok: false; problem: string };
 
 export function parseVisitCorrection(text: string, ctx: ParseContext): CorrectionResult {

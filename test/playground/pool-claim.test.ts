@@ -43,9 +43,9 @@ describe("claiming a pool customer", () => {
   it("refuses a customer that is not in the pool, naming the owner only to who may see it", async () => {
     const c = await t.db.customer.findFirstOrThrow({ where: { name: "华东机电有限公司" } });
     await t.pg.say("wangwu", "领取 华东机电"); // zhangsan's manager may see it
-    expect(await t.pg.lastText("wangwu", 1)).toBe("「华东机电有限公司」由张三负责，不在公海，不能领取。");
+    expect(await t.pg.lastText("wangwu", 1)).toBe("「华东机电有限公司」由张三负责，不在公海，不能领取。发送「公海客户」查看可以领取的客户。");
     await t.pg.say("lisi", "领取 华东机电"); // a colleague may not
-    expect(await t.pg.lastText("lisi", 1)).toBe("「华东机电有限公司」不在公海，不能领取。");
+    expect(await t.pg.lastText("lisi", 1)).toBe("「华东机电有限公司」不在公海，不能领取。发送「公海客户」查看可以领取的客户。");
     await t.pg.say("zhangsan", "领取 华东机电");
     expect(await t.pg.lastText("zhangsan", 2)).toContain("已经是你的客户了");
     expect((await t.db.customer.findUniqueOrThrow({ where: { id: c.id } })).ownerId).toBe("zhangsan");
@@ -58,7 +58,7 @@ describe("claiming a pool customer", () => {
     expect(await t.pg.lastText("lisi", 2)).toBe("没有找到客户「远方重工」，请检查名称。");
     await makeCustomer(t.db, "鼎盛机械", null);
     await t.pg.say("chenqi", "领取 鼎盛机械"); // warehouse
-    expect(await t.pg.lastText("chenqi", 1)).toBe("只有销售和经理可以领取公海客户。");
+    expect(await t.pg.lastText("chenqi", 1)).toBe("只有销售和经理可以领取公海客户。发送「待发货」查看要发的货，或「帮助」查看你能用的功能。");
     expect(await t.db.customer.count()).toBe(before + 1);
     expect((await t.db.customer.findFirstOrThrow({ where: { name: "鼎盛机械" } })).ownerId).toBeNull();
     expect(await t.db.auditLog.count({ where: { action: "customer.claim" } })).toBe(1);
@@ -99,7 +99,7 @@ describe("claiming a pool customer", () => {
     expect(["zhangsan", "lisi"]).toContain(winner);
     const [won, lost] = winner === "zhangsan" ? [z, l] : [l, z];
     expect(won).toMatch(/^已领取「远达纺织有限公司」/);
-    expect(lost).toBe("「远达纺织有限公司」不在公海，不能领取。"); // peers: the owner is not named
+    expect(lost).toBe("「远达纺织有限公司」不在公海，不能领取。发送「公海客户」查看可以领取的客户。"); // peers: the owner is not named
     expect(await t.db.auditLog.count({ where: { action: "customer.claim", entityId: c.id } })).toBe(1);
     // The claim itself is conditional: an update that finds the customer owned changes nothing.
     expect(await takeFromPool(t.db, c.id, "wangwu")).toBe(false);
@@ -130,7 +130,7 @@ describe("claiming a pool customer", () => {
     }
     commitA();
     await a;
-    await expect(b).rejects.toMatchObject({ code: "claim_not_in_pool", userMessage: "「苏州博远」不在公海，不能领取。" });
+    await expect(b).rejects.toMatchObject({ code: "claim_not_in_pool", userMessage: "「苏州博远」不在公海，不能领取。发送「公海客户」查看可以领取的客户。" });
     expect((await t.db.customer.findUniqueOrThrow({ where: { id: c.id } })).ownerId).toBe("zhangsan");
     expect(await t.db.auditLog.count({ where: { action: "customer.claim", entityId: c.id } })).toBe(1);
   });

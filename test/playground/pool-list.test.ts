@@ -96,7 +96,7 @@ describe("公海客户 and its 领取 buttons", () => {
     expect(await answerText(pg, "lisi", "领取 长城机械")).toMatch(/^已领取/);
     n = (await pg.botItems("zhangsan")).length;
     await pg.click("zhangsan", zs, "领取 1");
-    expect(await itemAfter(pg, "zhangsan", n)).toMatchObject({ type: "text", text: "「长城机械」不在公海，不能领取。" });
+    expect(await itemAfter(pg, "zhangsan", n)).toMatchObject({ type: "text", text: "「长城机械」不在公海，不能领取。发送「公海客户」查看可以领取的客户。" });
     expect(await owner("长城机械")).toBe("lisi");
     expect(await db().auditLog.count({ where: { action: "customer.claim" } })).toBe(3);
   });
@@ -115,7 +115,7 @@ describe("公海客户 and its 领取 buttons", () => {
 
   it("shows the list to managers, the director and the admin (who cannot claim); refuses warehouse staff", async () => {
     expect((await answerCard(pg, "zhaoliu", "公海客户")).purpose).toBe("pool_list");
-    expect(await answerText(pg, "zhaoliu", "领取 1")).toBe("只有销售和经理可以领取公海客户。");
+    expect(await answerText(pg, "zhaoliu", "领取 1")).toBe("只有销售和经理可以领取公海客户。你可以发送「公海客户」查看，再用「转交 客户名 给 销售名」交给团队里的销售。");
     expect((await answerCard(pg, "admin", "查看公海")).purpose).toBe("pool_list");
     expect(await answerText(pg, "chenqi", "公海客户")).toBe("仓库同事不能查看公海客户，这条消息没有记录任何内容。发送「帮助」查看你能用的功能。");
     expect(await answerText(pg, "chenqi", "领取 1")).toBe("没有可以按编号领取的公海列表。发送「公海客户」查看，或发送「领取 客户名」。");

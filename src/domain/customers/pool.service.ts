@@ -19,7 +19,12 @@ const CLAIM_ROLES = ["rep", "manager"];
 const DAY_MS = 24 * 3600_000;
 
 export function assertMayClaim(actor: UserInfo): void {
-  if (!actor.roles.some((r) => CLAIM_ROLES.includes(r))) throw new AppError("claim_not_allowed", "只有销售和经理可以领取公海客户。");
+  if (actor.roles.some((r) => CLAIM_ROLES.includes(r))) return;
+  // Say what the person can do instead: the warehouse its own work; a director or admin hands customers to a rep.
+  const instead = actor.roles.some((r) => r === "director" || r === "admin")
+    ? "你可以发送「公海客户」查看，再用「转交 客户名 给 销售名」交给团队里的销售。"
+    : "发送「待发货」查看要发的货，或「帮助」查看你能用的功能。";
+  throw new AppError("claim_not_allowed", `只有销售和经理可以领取公海客户。${instead}`);
 }
 
 /** Takes a pool customer for `actor`, within the limits of rules.pool; counts claims per local day. */
@@ -63,9 +68,9 @@ async function notInPool(tx: Tx, actor: UserInfo, name: string, ownerId: string 
   const chain = ownerId ? await managementChain(tx, ownerId) : [];
   if (ownerId && canSeeCustomer(actor, ownerId, chain)) {
     const owner = await getUser(tx, ownerId);
-    return new AppError("claim_not_in_pool", `「${name}」由${owner?.name ?? "其他同事"}负责，不在公海，不能领取。`);
+    return new AppError("claim_not_in_pool", `「${name}」由${owner?.name ?? "其他同事"}负责，不在公海，不能领取。发送「公海客户」查看可以领取的客户。`);
   }
-  return new AppError("claim_not_in_pool", `「${name}」不在公海，不能领取。`);
+  return new AppError("claim_not_in_pool", `「${name}」不在公海，不能领取。发送「公海客户」查看可以领取的客户。`);
 }
 
 export type PoolStep =

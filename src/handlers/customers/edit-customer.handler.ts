@@ -64,7 +64,7 @@ async function handleEditCustomer(ctx: HandlerContext, req: { customer: string; 
   const found = await resolveCustomer(ctx, req.customer, "visible");
   if (found.kind === "none") throw new AppError("customer_not_found", `没有找到客户「${req.customer}」，请检查名称。发送「客户 名称」可以先查一下。`);
   if (found.kind === "exact") return editOne(ctx, found.id, edit);
-  if (!found.candidates.length) throw new AppError("edit_not_visible", `和「${req.customer}」相近的客户都由其他同事负责，你不能修改。`);
+  if (!found.candidates.length) throw new AppError("edit_not_visible", `和「${req.customer}」相近的客户都由其他同事负责，你不能修改。可以请负责的同事或其上级修改，发送「我的客户」查看你负责的客户。`);
   await askWhichCustomer(ctx, editPick, { query: req.customer, candidates: found.candidates, field: req.field, raw: req.raw });
 }
 

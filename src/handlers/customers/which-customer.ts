@@ -22,14 +22,21 @@ export type CustomerScope = "own_or_pool" | "visible" | "pool";
 
 export type Resolution =
   | { kind: "exact"; id: string; name: string }
-  | { kind: "none" }
+  /** No match; `closest`: the nearest names in scope (best first, at most 3), to offer beside 新建. */
+  | { kind: "none"; closest: Candidate[] }
   /** Unclear: these are the candidates in scope; `hidden` close names are out of scope (a colleague's). */
   | { kind: "ask"; candidates: Candidate[]; hidden: number };
+
+/** Below the match threshold but this close, an existing name is still offered beside 新建 (never chosen for the person). */
+const SUGGEST_MIN = 0.3;
 
 export async function resolveCustomer(ctx: HandlerContext, name: string, scope: CustomerScope): Promise<Resolution> {
   const ranked = rankCustomers(name, await findCustomerCandidates(ctx.tx, normalizeCompanyName(name)));
   const match = decideMatch(ranked);
-  if (match.kind === "none") return { kind: "none" };
+  if (match.kind === "none") {
+    const near = await filterScope(ctx, ranked.filter((r) => r.score >= SUGGEST_MIN).slice(0, 6), scope);
+    return { kind: "none", closest: near.slice(0, 3).map((r) => ({ id: r.id, name: r.name })) };
+  }
   if (match.kind === "exact") return { kind: "exact", id: match.id, name: ranked.find((r) => r.id === match.id)?.name ?? name };
   const close = ranked.filter((r) => match.ids.includes(r.id));
   const inScope = await filterScope(ctx, close, scope);
@@ -67,9 +74,10 @@ export function defineCustomerPick<D extends z.infer<typeof PickBaseSchema>>(k: 
   return { ttlMs: PICK_TTL_MS, ...k };
 }
 
-export async function askWhichCustomer<D extends z.infer<typeof PickBaseSchema>>(ctx: HandlerContext, kind: CustomerPickKind<D>, data: D, note?: string): Promise<void> {
+/** `closestOnly`: nothing matched; the candidates are only the nearest existing names, offered beside 新建. */
+export async function askWhichCustomer<D extends z.infer<typeof PickBaseSchema>>(ctx: HandlerContext, kind: CustomerPickKind<D>, data: D, note?: string, closestOnly = false): Promise<void> {
   const pending = await openPending(ctx, kind, data);
-  const card = pickCustomerCard({ ref: newCardRef(), query: data.query, candidates: data.candidates, allowNew: kind.allowNew, what: kind.what, ...(note ? { note } : {}) });
+  const card = pickCustomerCard({ ref: newCardRef(), query: data.query, candidates: data.candidates, allowNew: kind.allowNew, what: kind.what, ...(note ? { note } : {}), ...(closestOnly ? { closestOnly } : {}) });
   await ctx.out.replyCard(card, { subjectType: "pending_action", subjectId: pending.id, expiresAt: pending.expiresAt });
 }
 

@@ -3,10 +3,9 @@ import { HELP_EXAMPLES, helpCard, WAREHOUSE_HELP_EXAMPLES, warehouseHelpCard } f
 import { isSalesSide } from "../../domain/users/roles.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
 
-/** Each person is shown what they can do: warehouse staff their own list, everyone else the sales one. */
+/** Each person is shown what their roles can do: warehouse staff their own list, the sales side theirs by role. */
 export async function handleHelp(ctx: HandlerContext, intro?: string): Promise<void> {
-  const lead = ctx.user.roles.some((r) => r === "manager" || r === "director" || r === "admin");
-  await ctx.out.replyCard(isSalesSide(ctx.user) ? helpCard(newCardRef(), intro, lead) : warehouseHelpCard(newCardRef(), intro));
+  await ctx.out.replyCard(isSalesSide(ctx.user) ? helpCard(newCardRef(), intro, ctx.user.roles) : warehouseHelpCard(newCardRef(), intro));
 }
 
 /** Never silence: say what was not understood and how to say it. */

@@ -28,7 +28,7 @@ export async function handleClaimCustomer(ctx: HandlerContext, intent: Extract<I
   if (found.kind === "none") throw new AppError("customer_not_found", `没有找到客户「${name}」，请检查名称。`);
   if (found.kind === "exact") return claimAndReply(ctx, found.id);
   // Close names: only pool customers are offered; owned ones are neither listed nor named.
-  if (!found.candidates.length) throw new AppError("claim_not_in_pool", `和「${name}」相近的客户都不在公海，不能领取。`);
+  if (!found.candidates.length) throw new AppError("claim_not_in_pool", `和「${name}」相近的客户都不在公海，不能领取。发送「公海客户」查看可以领取的客户。`);
   await askWhichCustomer(ctx, claimPick, { query: name, candidates: found.candidates });
 }
 

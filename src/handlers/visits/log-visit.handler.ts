@@ -5,7 +5,7 @@ import { newCardRef } from "../../../cards/card-ref.ts";
 import { visitConfirmCard } from "../../../cards/visits/visit-confirm.card.ts";
 import { recordVisit, type CustomerRef } from "../../domain/visits/visit.service.ts";
 import { z } from "zod";
-import { LogVisitSchema, normalizeCompanyName, type Intent } from "../../nlu/index.ts";
+import { LogVisitSchema, normalizeCompanyName, stripSpokenFiller, type Intent } from "../../nlu/index.ts";
 import { askWhichCustomer, defineCustomerPick, PickBaseSchema, resolveCustomer, teachAlias } from "../customers/which-customer.ts";
 import { assertSalesSide } from "../../domain/users/roles.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
@@ -31,7 +31,8 @@ export const visitPick = defineCustomerPick({
 
 export async function handleLogVisit(ctx: HandlerContext, intent: LogVisitIntent, rawText: string): Promise<void> {
   assertSalesSide(ctx.user, "记录拜访");
-  const name = intent.customer.trim();
+  // Voice input leaves fillers stuck to the name (去了那个杭州恒力泵业啊见了…): never part of a customer's name.
+  const name = stripSpokenFiller(intent.customer.trim());
   if (!name) {
     throw new AppError("visit_without_customer", "没看出是哪个客户。请写上客户名称，例如：今天拜访了华东机电的王经理，下周三带报价再去");
   }
@@ -42,9 +43,10 @@ export async function handleLogVisit(ctx: HandlerContext, intent: LogVisitIntent
   }
   // New or ambiguous: ask on a card, record nothing yet. A rep records visits only for their own or pool
   // customers, so only those are offered; close names owned by colleagues are mentioned, not listed.
-  const candidates = found.kind === "ask" ? found.candidates : [];
+  // Nothing close enough: the nearest existing names are still offered beside 新建 (a typo, a 简称, voice input).
+  const candidates = found.kind === "ask" ? found.candidates : found.closest;
   const hidden = found.kind === "ask" && found.hidden > 0;
-  await askWhichCustomer(ctx, visitPick, { query: name, candidates, intent, rawText }, hidden ? "有名称相近的客户由其他同事负责；如果是同一家，请联系经理转交，不要重复建档。" : undefined);
+  await askWhichCustomer(ctx, visitPick, { query: name, candidates, intent, rawText }, hidden ? "有名称相近的客户由其他同事负责；如果是同一家，请联系经理转交，不要重复建档。" : undefined, found.kind === "none");
 }
 
 export async function recordAndConfirm(ctx: HandlerContext, intent: LogVisitIntent, rawText: string, customer: CustomerRef): Promise<void> {

@@ -7,7 +7,8 @@ import { editVisit, visitForCard } from "../../domain/visits/visit-edit.service.
 import { undoVisit } from "../../domain/visits/visit.service.ts";
 import { newCardRef } from "../../../cards/card-ref.ts";
 import { latestCard, updateCardView, type CardRow } from "../../domain/cards/card.repo.ts";
-import { parseVisitCorrection, type VisitCorrection } from "../../nlu/index.ts";
+import { gluedVisitCorrection, parseVisitCorrection, type VisitCorrection } from "../../nlu/index.ts";
+import { assertSalesSide } from "../../domain/users/roles.ts";
 import { defineCardKind, latestOpenCardOf } from "../engine/card-kind.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
 
@@ -29,6 +30,14 @@ export async function handleUndoVisit(ctx: HandlerContext, card: CardRow): Promi
 
 export const CORRECTION_HELP =
   "要改哪一项？直接回复，例如：\n改 跟进 下周五下午3点\n改 联系人 李总\n改 数量 300\n改 金额 5万\n改 下一步 带样品过去\n改 纪要 客户要求先寄样品\n改错了客户请点「撤销」后重新发送。";
+
+/** "改联系人王总": the correction syntax, with the command meant spelled out; nothing changes. */
+export function handleGluedCorrection(ctx: HandlerContext, text: string): void {
+  assertSalesSide(ctx.user, "修改拜访记录");
+  const glued = gluedVisitCorrection(text);
+  const meant = glued ? `改 ${glued.field} ${glued.value}` : "改 联系人 王总";
+  ctx.out.replyText(`修改刚记录的拜访时，要改的项目和新内容之间要有空格。是要这样改吗？请发送：\n${meant}\n\n${CORRECTION_HELP}`);
+}
 
 export function handleEditHelp(ctx: HandlerContext): void {
   ctx.out.replyText(CORRECTION_HELP);

@@ -1,8 +1,8 @@
 // Visit log: free text → pick/confirm customer → activity, contact, follow-up → confirmation card (修改/撤销).
-import { looksLikeVisitCorrection } from "../../nlu/index.ts";
+import { gluedVisitCorrection, looksLikeVisitCorrection } from "../../nlu/index.ts";
 import type { Feature } from "../engine/feature.ts";
 import { handleLogVisit, visitPick } from "./log-visit.handler.ts";
-import { handleCorrectVisit, visitConfirmKind } from "./visit-actions.handler.ts";
+import { handleCorrectVisit, handleGluedCorrection, visitConfirmKind } from "./visit-actions.handler.ts";
 
 export const visitsFeature: Feature = {
   name: "visits",
@@ -10,5 +10,9 @@ export const visitsFeature: Feature = {
   cards: [visitConfirmKind],
   pending: [visitPick],
   // "改 跟进 周五下午3点" corrects the newest visit; recognised before the parser.
-  commands: [{ matches: looksLikeVisitCorrection, run: handleCorrectVisit }],
+  // "改联系人王总" (no space) is answered with the syntax (`改 联系人 王总`), not "not understood".
+  commands: [
+    { matches: looksLikeVisitCorrection, run: handleCorrectVisit },
+    { matches: (text) => gluedVisitCorrection(text) !== null, run: handleGluedCorrection },
+  ],
 };
