@@ -154,7 +154,8 @@ describe("a price asked for goods is no customer look-up", () => {
 
 describe("shipment problems: the clause as written, shortages with the goods first", () => {
   it.each([
-    ["SO-20270409-002 包装压坏了 客户不收", "包装压坏了"],
+    // The customer's refusal goes on telling the damage (blind14 round: 注册证过期了 医院不收).
+    ["SO-20270409-002 包装压坏了 客户不收", "包装压坏了 客户不收"],
     ["SO-20270412-003 仓库说货没了", "货没了"],
     // What the problem means for the goods (要等调货) goes on telling it (blind13 round).
     ["SO-20270411-006 变频器库存已经空了 要等调货", "变频器库存已经空了 要等调货"],

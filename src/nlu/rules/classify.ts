@@ -46,7 +46,7 @@ const HOW_TO = /^(?:请问|问下|问一下)?(?:怎么|如何|咋|怎样)(?:才�
 // NG (no good) and 不OK only as a word of their own: 质检NG is a shipment problem's cause, not a decision.
 export const REJECT_WORDS = /驳回|拒绝|拒(?:了|掉)|不同意|批不了|不能批|批不下来|不批|打回|否决|不通过|不行|不予|reject|不ok|(?:^|\s)NG(?=\s|[,，:：]|$)|denied|declined?/i;
 /** Shortage (没库存, 缺货), inability (发不了, 出不了库), damage (压坏, 破损), wrong (发错, 地址不对), delay. */
-export const PROBLEM_WORDS = /(?:联系|找|打)不(?:上|到|通)|电话(?:没人接|无人接听|关机|停机|空号)|(?:没人|无人)(?:接听?|签收|收货|收)|(?:进|开|送|运|拉|上)不(?:去|进去|上去|过去)|到不了|(?:送|寄|递|运)不到|(?:放|装|存|堆)不下|受潮|淋湿|进水|发霉|生锈|只剩|(?:库存|现货)只有|不够(?:发|用)?|拒接|缺货|断货|售罄|(?:没|无|缺)有?(?:库存|现货|货)|(?:货|库存|现货|存货)(?:已经|都|也)?(?:没了|没有了|空了|卖完了|用完了)|库存(?:不够|不足|没了|为零|紧张)|(?:发|出|送|寄)不(?:了|出)|无法发货|不能发|问题|货损|破损|损坏|坏了|压坏|摔坏|(?:漏|错)发|发错|不对|写错|延迟|延误|拒收|停运|还差|丢件|丢失|质检|质量|退回|退货|异常|没到货|扣了|卡住|破了|碎了|裂了|划伤|变形|漏了|少了|短少|少发|多发|没(?:有)?(?:更新|动静|收到|送到)|(?:不|未)更新|一直没|还没到|查不到|有误|(?:先|暂时?)?(?:别|不要|不能|暂停|停止|暂缓)(?:发货?|出库|寄)|(?:先|暂时)不(?:发|寄|出库)/;
+export const PROBLEM_WORDS = /(?:联系|找|打)不(?:上|到|通)|电话(?:没人接|无人接听|关机|停机|空号)|(?:没人|无人)(?:接听?|签收|收货|收)|(?:进|开|送|运|拉|上)不(?:去|进去|上去|过去)|到不了|(?:送|寄|递|运)不到|(?:放|装|存|堆)不下|受潮|淋湿|进水|发霉|生锈|只剩|(?:库存|现货)只有|不够(?:发|用)?|拒接|缺货|断货|售罄|(?:没|无|缺)有?(?:库存|现货|货)|(?:货|库存|现货|存货)(?:已经|都|也)?(?:没了|没有了|空了|卖完了|用完了)|库存(?:不够|不足|没了|为零|紧张)|(?:发|出|送|寄)不(?:了|出)|无法发货|不能发|问题|货损|破损|损坏|坏了|压坏|摔坏|(?:漏|错)发|发错|不对|写错|延迟|延误|拒收|停运|还差|丢件|丢失|质检|质量|退回|退货|异常|没到货|扣了|卡住|破了|碎了|裂了|划伤|变形|漏了|少了|短少|少发|多发|没(?:有)?(?:更新|动静|收到|送到)|(?:不|未)更新|一直没|还没到|查不到|有误|(?:先|暂时?)?(?:别|不要|不能|暂停|停止|暂缓)(?:发货?|出库|寄)|(?:先|暂时)不(?:发|寄|出库)|(?:不|拒)收(?:货)?|不让\S{0,8}?(?:进|送|卸|停)|进不(?:了|来)|过期|效期|还没(?:给|提供|发过来|确认|定)/;
 export const APPROVE_WORDS = /同意|批准|通过|批了|准了|可以|\bok\b|okay|行了|没问题|approve|准予|\bpass(?:ed)?\b|(?:^|\s)批(?:一下|下)?(?:\s|$)/i;
 /** SO-… 批了吗, 审批了没有, 通过没: asking about a decision is not making one. */
 const ASKS_ABOUT = /[吗么嘛][?？]?$|([批行能可])不\1|同意不同意|通过不通过|[?？]|了没有?|没有?$|是否|有没有|多久|什么时候|啥时候|何时|进度|到哪|怎么样了|咋样了|怎么还/;
@@ -85,7 +85,8 @@ const QUESTION = /完成了?没有?$|谁|哪|啥|什么|怎么样|咋样|如何|
 /** 客户问我们能让几个点, 他们问有没有现货: the customer's question, reported in a visit log, is not the rep's. */
 const REPORTED_QUESTION = /(?:(?:客户|对方|他们|她们|他|她|人家|采购|老板|[\u4e00-\u9fa5](?:总|经理|工|老板))(?:还|也|又|一直)?(?:问|询问|咨询|想知道|想了解)了?|问(?:了)?(?:我们|我|咱们|咱))[^\s，,。;；]*/g;
 /** 电机A现在报价多少, 伺服电机什么价: a price asked for. No price look-up exists, and the goods are no customer. */
-const PRICE_ASK = /(?:报价|价格|价钱|单价|售价|卖)(?:是|大概|现在|一般)?(?:多少|几|啥|什么)|多少钱|什么价|啥价|几块钱/;
+// 医用口罩最近行情怎么样: the market for goods, asked about, is no customer either.
+const PRICE_ASK = /(?:报价|价格|价钱|单价|售价|卖)(?:是|大概|现在|一般)?(?:多少|几|啥|什么)|多少钱|什么价|啥价|几块钱|行情|价格走势|市场价/;
 const DID_SOMETHING = /(?:拜访|回访|去|见|聊|打|通|约|谈|签|报)(?:了|过|完)/;
 /** 去X送资料, 昨天到了X: the message opens with the rep going to the customer. */
 const WENT_THERE = /^(?:[今昨前]天|上午|下午|早上|刚才?)?(?:去了?|到了|跑了(?:一?趟)?)(?!查|看|搜|问)/;
@@ -116,7 +117,7 @@ const OFFICE_EVENT = /开会|会议|例会|早会|周会|晨会|培训|团建|�
 
 /** 下周下单, 准备下单, 可能要订: an order still to come is news from a visit, not an order to place. */
 // 如果能9折就下单, 价格合适的话再订: a condition still to be met.
-const ORDER_HEDGE = /等.{1,12}?(?:再|才)(?:下个?单|订|签)|(?:如果|要是|假如|假设|只要|若是|的话).{0,15}?(?:就|才|再|会)(?:能|会|可以)?(?:下个?单|订|签)|(?:准备|打算|可能|应该|考虑|计划|预计|有望|估计|也许|争取|等|想|会|再说|年后|明年|下(?:个)?(?:周|月|礼拜|星期|季度)|过(?:几|两)天|之后|以后)(?:再|就|要|会)?(?:下个?单|订|订购|订货)|(?:下个?单|订货)(?:吗|么|嘛|没|呢|的可能|意向)|没(?:有)?(?:下个?单|订)|不(?:下|订)/;
+const ORDER_HEDGE = /等.{1,12}?(?:再|才)(?:下个?单|订|签)|(?:如果|要是|假如|假设|只要|若是|的话).{0,15}?(?:就|才|再|会)(?:能|会|可以)?(?:下个?单|订|签)|(?:准备|打算|可能|应该|考虑|计划|预计|有望|估计|也许|争取|等|想|(?<![委协商工学])会|再说|年后|明年|下(?:个)?(?:周|月|礼拜|星期|季度)|过(?:几|两)天|之后|以后)(?:再|就|要|会)?(?:下个?单|订|订购|订货)|(?:下个?单|订货)(?:吗|么|嘛|没|呢|的可能|意向)|没(?:有)?(?:下个?单|订)|不(?:下|订)/;
 const ORDER_QUESTION = /什么时候|啥时候|何时|几时|[?？]|[吗么]$/;
 /** A deal that is signed (签了合同, 成交了, 定下来了) is an order whatever else the message tells. */
 const SIGNED = /签(?:了|下|好了)(?:单|合同|约|下来)?|成交了?|定下来了|拍板了|敲定了/;
@@ -213,7 +214,9 @@ export function classify(f: Facts): IntentName {
   if (TODO_REQUEST.test(t)) return "list_todos";
   if (TODO_QUESTION.test(t) && !f.hasContact && !f.company?.hasOrgSuffix) return "list_todos";
   if (TODO_WORDS.test(t) && (!f.company || t.length <= 12) && !f.hasContact) return "list_todos";
-  if (METRIC_WORDS.test(t) && !f.hasContact && (METRIC_ASK.test(t) || !METRIC_TALK.test(t))) return "show_metrics";
+  // 拜访蓝鲸数据 …: a customer's name ending in 数据 is no figure asked for.
+  const unnamed = f.company?.hasOrgSuffix ? t.split(f.company.name).join(" ") : t;
+  if (METRIC_WORDS.test(unnamed) && !f.hasContact && (METRIC_ASK.test(unnamed) || !METRIC_TALK.test(unnamed))) return "show_metrics";
   if (CLAIM_WORDS.test(t) && f.company) return "claim_customer";
   if (CLAIM_SOFT.test(t) && f.company && !f.hasContact && !f.hasQuantity && !f.hasMoney) return "claim_customer";
   const asks = LOOKUP_WORDS.test(t) || (QUESTION.test(t.replace(REPORTED_QUESTION, " ")) && !DID_SOMETHING.test(t));
@@ -226,7 +229,9 @@ export function classify(f: Facts): IntentName {
     // A name guessed from its position needs a visit word, or two facts of a deal (800吨 + 下周一).
     // …and so is a report that opens with going there and says what was done (去X送资料，顺便看了下仓库).
     const plan = f.company.source === "trigger" && (GO_PLAN.test(t) || WENT_THERE.test(t) && /[，,；;。\s]/.test(t));
-    if (visitish || plan || (strong && facts >= 1) || facts >= 2 || PRICE_TALK.test(t)) return "log_visit";
+    // 星联网络那边说交换机等年后再下单: an order the customer puts off is news for the visit log.
+    const putOff = strong && ORDER_HEDGE.test(t) && !ORDER_QUESTION.test(t);
+    if (visitish || plan || (strong && facts >= 1) || facts >= 2 || PRICE_TALK.test(t) || putOff) return "log_visit";
   }
   if (HELP_FUZZY.test(t)) return "help";
   // A message that is nothing but a company name: show that customer.

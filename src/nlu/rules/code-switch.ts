@@ -25,6 +25,9 @@ const TWINS: [RegExp, string][] = [
   [/\bprofile\b/gi, "资料"],
   [/\bfollow[- ]?up\b/gi, "跟进"],
   [/\bunit\s+price\b/gi, "单价"],
+  // price 3500 each, 3500 each, price 3500 per unit: a price for one is the unit price.
+  [/\bprice\s*[:：]?\s*(\d[\d,.]*)\s*(?:each|per\s+(?:unit|piece|set))?\b/gi, "单价$1"],
+  [/(\d)\s*(?:each|per\s+(?:unit|piece|set))\b/gi, "$1每个"],
   [/\bbudget\b/gi, "预算"],
   [/\bdiscount\b/gi, "折扣"],
   [/\bquote(?:d)?(?:\s+for)?\b/gi, "报价 "],

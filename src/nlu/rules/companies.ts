@@ -56,7 +56,7 @@ export function cutName(raw: string): string {
   while (de >= 0 && de < 2) de = s.indexOf("的", de + 1);
   if (de >= 2) s = s.slice(0, de);
   for (const m of s.matchAll(new RegExp(BOUNDARY.source, "g"))) {
-    if (m.index >= 2) {
+    if (m.index >= 2 && !endsInfoName(s, m)) {
       s = s.slice(0, m.index);
       break;
     }
@@ -70,6 +70,17 @@ export function cutName(raw: string): string {
   // 城北人民医院后勤的刘主任, 实验中学总务处: the department after a whole organisation name is no part of it.
   const dept = UNIT_DEPARTMENT.exec(s);
   return dept && dept.index >= 2 && ORG_SUFFIX.test(s.slice(0, dept.index)) ? s.slice(0, dept.index) : s;
+}
+
+/**
+ * 数聚信息, 数聚信息要十五台: 信息 ending the field, or followed by what ends a name (要, 那边, a count), is the
+ * trade word of an IT firm's name; after a whole organisation name (华东机电信息) or before more words it is the
+ * customer's details asked for.
+ */
+function endsInfoName(s: string, m: RegExpExecArray | RegExpMatchArray): boolean {
+  if (m[0] !== "信息" || ORG_SUFFIX.test(s.slice(0, m.index))) return false;
+  const after = s.slice(m.index! + 2);
+  return after === "" || /^[\d一二两三四五六七八九十]/.test(after) || new RegExp(`^(?:${BOUNDARY.source})`).test(after) && !/^(?:是|怎么|咋|如何|情况|资料|档案|详情|有)/.test(after);
 }
 
 /** A department written after the organisation (后勤, 总务处, 采购部, 食堂, 设备科). */

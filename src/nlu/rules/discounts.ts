@@ -78,7 +78,10 @@ function trailingReason(text: string, fields: RegExpExecArray[]): ReasonMention 
 export function findReason(text: string): ReasonMention | undefined {
   const fields = [...text.matchAll(/[^\s,，。;；!！?？、]+/g)];
   const start = fields.findIndex((f) => REASON_CUE.test(f[0]) && !(ORDER_DATA.test(f[0]) && !REASON_LEAD.test(f[0]) && !/竞品|对手|友商|同行|别家|其他家/.test(f[0])));
-  if (start < 0) return trailingReason(text, fields as RegExpExecArray[]);
+  const trailing = trailingReason(text, fields as RegExpExecArray[]);
+  if (start < 0) return trailing;
+  // 整单九折 区里统一采购 量大: the clauses after the discount that lead up to the cue are the reason too.
+  if (trailing && trailing.spans[0]!.index < fields[start]!.index! && trailing.spans.some((sp) => sp.index === fields[start]!.index)) return trailing;
   const picked: RegExpExecArray[] = [];
   for (const f of fields.slice(start)) {
     if (picked.length && ORDER_DATA.test(f[0]) && !REASON_CUE.test(f[0])) break;

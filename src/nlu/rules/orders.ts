@@ -78,9 +78,13 @@ export function findCarrier(text: string): CarrierMention | undefined {
 
 export interface TrackingMention { tracking_no: string; index: number; end: number }
 
-/** A tracking number: optional letters then 8-20 digits, optional letter suffix (EA123456789CN). */
+/**
+ * A tracking number: optional letters then 8-20 digits, optional letter suffix (EA123456789CN); or a carrier's own
+ * prefix (DPK, SF, JD…, YT, JT, KY) with fewer digits (德邦DPK1234567): the number as typed is read, and the
+ * dispatch validator (src/domain/dispatch/carriers.ts) tells the warehouse when it does not fit the carrier's form.
+ */
 export function findTrackingNo(text: string): TrackingMention | undefined {
-  const re = /(?<![A-Za-z0-9-])([A-Za-z]{0,4}\d{8,20}[A-Za-z]{0,2})(?![A-Za-z0-9])/g;
+  const re = /(?<![A-Za-z0-9-])([A-Za-z]{0,4}\d{8,20}[A-Za-z]{0,2}|(?:DPK|SF|JD[A-Z]{0,3}|YT|JT|KY)\d{6,7})(?![A-Za-z0-9])/gi;
   for (const m of text.matchAll(re)) {
     const value = m[1]!.toUpperCase();
     if (/^SO/.test(value)) continue;

@@ -17,7 +17,7 @@ const CLAUSE_START = /(^|[\s,，。;；!！?？、])(?:哎呀|哎哟|哎|啊|哈
  */
 const CLAUSE_END = /(?:呗|啊|呀|哦|噢)+(?=[\s,，。;；!！?？、]|$)|(?<=[单了下的好行呢个么吗])哈+(?=[\s,，。;；!！?？、]|$)|(?<=[^单吧\s，,])吧(?=[\s,，。;；!！?？、]|$)/g;
 /** Connectors that only chain clauses in speech. 就是 must be followed by a clause, not 就是他 (he is). */
-const CONNECTOR = /然后(?:呢|就是说?|就)?|就是说|就是(?=给|要|在|说|想|他们|那个|这个)|(?<!价|价格|价钱|钱|额)就是(?=[\d两三四五六七八九十])|对了|另外就是/g;
+const CONNECTOR = /然后(?:呢|就是说?|就)?|就是说|就是(?=给|要|在|说|想|他们|(?:那个|这个)(?!价|数|型号|规格|意思|样子|颜色|牌子))|(?<!价|价格|价钱|钱|额)就是(?=[\d两三四五六七八九十])|对了|另外就是/g;
 /** 那个 / 这个 as a hesitation at a clause start, before a name or a pronoun (那个华锐轴承, 那个我今天…). */
 const HESITATION = /(^|[\s,，。;；!！?？、])(?:那个|这个)(?=我|你|他|她|就|帮|给|跟|认领|查|看)/g;
 /**
@@ -77,7 +77,8 @@ const ORDER_SLIPS: [RegExp, string][] = [
 ];
 
 /** 拓朴建工啊他们要…, 铭远律所那边呢 要…: a particle between a name and 他们/那边, or after 那边, is a pause. */
-const NAME_PAUSE = /(?<=[\u4e00-\u9fa5A-Za-z])[啊呀哈](?=他们|她们|那边|这边|那里|这里)|(?<=那边|这边|那里|这里|他们|她们)呢(?=[\s,，。;；!！、]|要|订|下单)/g;
+// 江北中心医院啊要下个单, 医用外科口罩啊要两百箱: 啊 / 呀 before 要 is a pause between a name or the goods and the verb.
+const NAME_PAUSE = /(?<=[\u4e00-\u9fa5A-Za-z])[啊呀哈](?=他们|她们|那边|这边|那里|这里)|(?<=[\u4e00-\u9fa5A-Za-z]{2})[啊呀](?=要|订|下个?单)|(?<=那边|这边|那里|这里|他们|她们)呢(?=[\s,，。;；!！、]|要|订|下单)/g;
 /** 没把650 typed for 每把650: "per piece" before a figure (not 没个, an idiom). */
 /** 我说一下啊, 我报一下: the rep announcing a dictation, a field of its own, says nothing. */
 const DICTATE = /(^|[\s,，。;；!！、])我?(?:跟你|给你)?(?:说|讲|报)一下(?:啊|哈|呀)?(?=[\s,，。;；!！、]|$)/g;

@@ -37,12 +37,16 @@ const CANNOT_SHIP = /^(?:暂时|目前|现在)?(?:(?:发|出|送|寄)(?:不了|�
  * What the problem means for the goods, told after it: redone (要重新打包, 得重新生产), late (晚两天发, 要等到下周),
  * what the supplier said (说要下周), or a label-like consequence (发不了).
  */
-const CONSEQUENCE = /^(?:要|得|需要|只能|可能|还)?(?:重新|返工|重做|重发|补发|退回|调货|等)|^(?:要|得|会|可能)?(?:晚|迟|推迟|延后|延迟)(?:[一两三四五六七八九十\d]+|几)?(?:天|周|个月)?(?:发|到|交|出)|^说/;
+// …and what must happen now (要客户安排吊装, 只能周一再送), what the rest waits for (剩下的要等厂家补货), or the
+// customer's requirement the goods miss (医院要求一年以上).
+const CONSEQUENCE = /^(?:要|得|需要|只能|只好|必须|可能|还)?(?:重新|返工|重做|重发|补发|退回|调货|等)|^(?:要|得|需要|只能|只好|必须)(?![的是])\S*(?:安排|再|等|补|换|改|送|发|协调)|^(?:要|得|需要|只能|只好|必须)(?:让|请|叫)?(?:客户|对方|甲方|我们|厂家|医院|他们)|^(?:剩下|剩余|其余|余下)的?|^\S{0,6}要求|^(?:要|得|会|可能)?(?:晚|迟|推迟|延后|延迟)(?:[一两三四五六七八九十\d]+|几)?(?:天|周|个月)?(?:发|到|交|出)|^说/;
 /** 规格不对 客户要的5L装 我们备的是20L的: after a mismatch, the clauses saying what was wanted and what is there. */
-const MISMATCH = /(?:不对|不符|不一致|有误)$/;
-const SPELLS_OUT = /要的|备的|订的|发的|是/;
+const MISMATCH = /(?:不对|不符|不一致|有误|错了?)$/;
+const SPELLS_OUT = /要的|备的|订的|发的|是|只有|有的/;
 /** Who said it, kept when it is the customer: 客户说先别发 is the customer's own request, the problem itself. */
 const CUSTOMER_SAID = /客户|对方|甲方|他们/;
+/** A rule or a refusal (不收货, 不让货车进, 只能周一送): kept with who told it. */
+const RULE_SAID = /不收|拒收|不让|不准|不给|不能|只能|要求|规定/;
 /** 只有40桶, 就剩5台: what is left, told after a shortage. */
 const WHAT_IS_LEFT = /^(?:只|就|还|仅)(?:有|剩|剩下)\S*[\d一二两三四五六七八九十]/;
 
@@ -55,7 +59,9 @@ function problemClause(parts: string[]): string | undefined {
   if (at < 0) return undefined;
   const hit = parts[at]!;
   const said = /^\S{1,6}?(?:说|反馈|反映|告诉我|讲)/.exec(hit);
-  const rest = said && said[0].length < hit.length && !CUSTOMER_SAID.test(said[0]) ? hit.slice(said[0].length) : hit;
+  // Who said it goes (仓库说没库存了 → 没库存了), but stays with a rule or a refusal, which is theirs to tell
+  // (医院仓库说周末不收货, 物流说园区不让货车进), and with the customer's own request (客户说先别发).
+  const rest = said && said[0].length < hit.length && !CUSTOMER_SAID.test(said[0]) && !RULE_SAID.test(hit.slice(said[0].length)) ? hit.slice(said[0].length) : hit;
   const before = parts.slice(0, at);
   const context = before.length === 1 && !GENERIC_LABEL.test(before[0]!) && !CANNOT_SHIP.test(before[0]!) && !/(?:说|反馈|反映|告诉我|讲)$/.test(before[0]!) && !said ? before : [];
   const after: string[] = [];
@@ -74,7 +80,9 @@ export function buildProblem(text: string, order: string): IntentOf<"report_ship
   const parts = tokens(blank(text, findOrders(text)));
   const clause = problemClause(parts);
   if (clause) return { intent: "report_shipment_problem", order, reason: clause.slice(0, 300) };
-  const content = parts.filter((p) => !PROBLEM_LABEL.test(p));
+  // 缺货 before what the supplier said (缺货 离心机厂家要下周三才到) is part of the reason; 有问题 / 发不了 only flag it.
+  const tellsShortage = parts.some((p) => /只有|只剩|仅有|就剩|不够/.test(p));
+  const content = parts.filter((p) => !GENERIC_LABEL.test(p) && !CANNOT_SHIP.test(p) && !(tellsShortage && PROBLEM_LABEL.test(p)));
   const reason = (content.length ? content : parts).join(" ").replace(/^(?:原因|理由)\s*/, "").trim();
   return { intent: "report_shipment_problem", order, reason: (reason || "未说明").slice(0, 300) };
 }
