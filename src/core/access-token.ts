@@ -50,6 +50,8 @@ export interface JsonRequest {
   method: "GET" | "POST" | "PUT";
   /** Serialised as JSON; no body (and no content-type) when undefined. */
   body?: unknown;
+  /** A multipart body instead (a file upload): fetch sets the content-type with its boundary. */
+  form?: FormData;
   headers?: Record<string, string>;
   timeoutMs?: number;
   /** Names the call in errors; never the URL, whose query may hold a secret or token. */
@@ -71,8 +73,8 @@ export async function fetchJson(url: string, req: JsonRequest): Promise<JsonAnsw
   try {
     res = await fetch(url, {
       method: req.method,
-      headers: { accept: "application/json", ...(req.body === undefined ? {} : { "content-type": "application/json" }), ...req.headers },
-      body: req.body === undefined ? undefined : JSON.stringify(req.body),
+      headers: { accept: "application/json", ...(req.body === undefined || req.form ? {} : { "content-type": "application/json" }), ...req.headers },
+      body: req.form ?? (req.body === undefined ? undefined : JSON.stringify(req.body)),
       signal: AbortSignal.timeout(req.timeoutMs ?? 10_000),
     });
   } catch (err) {

@@ -10,6 +10,12 @@ export const OutboundBodySchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("card"), card: CardSchema }),
   /** Show a card's new state (a decision) where it was sent. */
   z.object({ type: z.literal("card_update"), card: CardSchema, externalId: z.string().optional(), responseCode: z.string().optional() }),
+  /**
+   * A picture (a chart) sent right after its card. The PNG travels base64 in the payload (a few tens of KB) only
+   * until it is delivered: the outbox clears `png` when the row is marked sent. A sender whose upload fails drops
+   * the picture (the card went as its own message), so it never blocks the person's later messages.
+   */
+  z.object({ type: z.literal("image"), png: z.string(), alt: z.string(), name: z.string().optional() }),
 ]);
 export type OutboundBody = z.infer<typeof OutboundBodySchema>;
 

@@ -49,13 +49,15 @@ describe("metrics jobs", () => {
     // A failed run taken again sends nothing a second time.
     await bot.db.prisma.jobRun.updateMany({ where: { job: "metrics-evening", period: "2026-11-23", subject: "" }, data: { status: "failed" } });
     expect(await runJob(bot.deps, metricsEveningJob, at("2026-11-23T20:00:00"))).toMatchObject({ ran: true, result: { sent: 0, already: 2, failed: 0 } });
-    expect(await bot.db.prisma.outboxMessage.count({ where: { dedupeKey: { startsWith: "job:metrics-evening:2026-11-23:" } } })).toBe(2);
+    expect(await bot.db.prisma.outboxMessage.count({ where: { kind: "card", dedupeKey: { startsWith: "job:metrics-evening:2026-11-23:" } } })).toBe(2);
+    // Each card has its chart right after it, once too.
+    expect(await bot.db.prisma.outboxMessage.count({ where: { kind: "image", dedupeKey: { startsWith: "job:metrics-evening:2026-11-23:" } } })).toBe(2);
   });
 
   it("sends reps, the warehouse and the admin no metrics card", async () => {
     await eventually(async () => (await bot.db.prisma.outboxMessage.count({ where: { status: "pending" } })) === 0, "outbox drained");
     for (const u of ["zhangsan", "lisi", "chenqi", "admin"]) expect(await metricsCards(u)).toEqual([]);
-    const recipients = await bot.db.prisma.outboxMessage.findMany({ where: { dedupeKey: { startsWith: "job:metrics-" } }, select: { userId: true } });
+    const recipients = await bot.db.prisma.outboxMessage.findMany({ where: { kind: "card", dedupeKey: { startsWith: "job:metrics-" } }, select: { userId: true } });
     expect(recipients.map((m) => m.userId).sort()).toEqual(["wangwu", "zhaoliu"]);
   });
 

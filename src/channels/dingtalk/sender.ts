@@ -7,6 +7,7 @@ import type { Logger } from "../../core/logger.ts";
 import type { OutboundMessage, SendResult } from "../../core/outbound-message.ts";
 import type { ChannelSender } from "../../core/ports.ts";
 import type { DingtalkApi } from "./api-client.ts";
+import { uploadDingtalkImage } from "./media-upload.ts";
 import { cardMarkdown, cardParamMap, cardUpdateMarkdown } from "./render-card.ts";
 
 export interface SenderConfig {
@@ -17,7 +18,10 @@ export interface SenderConfig {
   oapiBase: string;
 }
 
-type Plain = { msgKey: "sampleText"; param: { content: string } } | { msgKey: "sampleMarkdown"; param: { title: string; text: string } };
+type Plain =
+  | { msgKey: "sampleText"; param: { content: string } }
+  | { msgKey: "sampleMarkdown"; param: { title: string; text: string } }
+  | { msgKey: "sampleImageMsg"; param: { photoURL: string } };
 
 type CreateAndDeliverAnswer = { success?: boolean; code?: string; message?: string; result?: { deliverResults?: { success?: boolean; errorMsg?: string }[] } };
 
@@ -61,12 +65,39 @@ export class DingtalkSender implements ChannelSender {
       case "card_update":
         if (this.cfg.cardTemplateId) return this.updateCard(b.card, b.externalId);
         return this.sendPlain(m, { msgKey: "sampleMarkdown", param: cardUpdateMarkdown(b.card) });
+      case "image": {
+        // Through the robot API (a session webhook takes no image messages); a failed upload drops the picture.
+        const mediaId = await this.uploadImage(b.png, b.name);
+        if (mediaId) await this.sendPlain(m, { msgKey: "sampleImageMsg", param: { photoURL: mediaId } });
+        return {};
+      }
     }
+  }
+
+  /**
+   * The picture's media_id, or null when it cannot be uploaded (tried twice): dropped with a warning. Its card was
+   * its own message and has gone; a retried picture would hold up the person's later messages.
+   */
+  private async uploadImage(base64: string, name = "chart.png"): Promise<string | null> {
+    const png = Buffer.from(base64, "base64");
+    if (png.length === 0) return null; // a delivered picture's bytes are cleared; nothing to send again
+    let last: Error | undefined;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const r = await uploadDingtalkImage(this.cfg.oapiBase, await this.api.accessToken(), png, name);
+        if (typeof r === "string") return r;
+        last = r;
+      } catch (err) {
+        last = err instanceof Error ? err : new Error(String(err));
+      }
+    }
+    this.log.warn("dingtalk: picture upload failed; the card went without it", { err: last?.message });
+    return null;
   }
 
   private async sendPlain(m: OutboundMessage, p: Plain): Promise<SendResult> {
     const c = m.conversation;
-    if (c?.webhook && (c.webhookExpiresAt ?? 0) - WEBHOOK_MARGIN_MS > this.clock.now().getTime() && this.isDingtalkUrl(c.webhook)) {
+    if (p.msgKey !== "sampleImageMsg" && c?.webhook && (c.webhookExpiresAt ?? 0) - WEBHOOK_MARGIN_MS > this.clock.now().getTime() && this.isDingtalkUrl(c.webhook)) {
       if (await this.viaWebhook(c.webhook, m, p)) return {};
     }
     if (c?.type === "group") {
@@ -79,7 +110,7 @@ export class DingtalkSender implements ChannelSender {
   }
 
   /** True when delivered; false when the webhook refused (expired…), so the caller uses the API instead. */
-  private async viaWebhook(url: string, m: OutboundMessage, p: Plain): Promise<boolean> {
+  private async viaWebhook(url: string, m: OutboundMessage, p: Exclude<Plain, { msgKey: "sampleImageMsg" }>): Promise<boolean> {
     const body =
       p.msgKey === "sampleText"
         ? { msgtype: "text", text: { content: p.param.content }, ...(m.conversation?.type === "group" ? { at: { atUserIds: [m.recipient], isAtAll: false } } : {}) }

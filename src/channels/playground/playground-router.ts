@@ -46,6 +46,16 @@ export function playgroundRouter(deps: PlaygroundDeps): express.Router {
     res.json({ users: await deps.listUsers(), maxUnderstoodChars: MAX_UNDERSTOOD_TEXT_CHARS });
   });
 
+  // Pictures the bot sent (charts), by the media id the feed item names.
+  r.get("/media/:id", (req, res) => {
+    const png = deps.feed.mediaPng(req.params.id);
+    if (!png) {
+      res.status(404).type("text").send("图片已过期");
+      return;
+    }
+    res.type("png").set("cache-control", "private, max-age=86400").send(Buffer.from(png));
+  });
+
   r.get("/api/feed", (req, res) => {
     const userId = String(req.query.userId ?? "");
     res.json({ items: deps.feed.history(userId) });

@@ -22,6 +22,12 @@ export class PlaygroundSender implements ChannelSender {
       case "card_update":
         this.feed.updateCard(m.recipient, b.card);
         return {};
+      case "image": {
+        // Kept in memory with the feed and served by the playground's media route; the page shows it inline.
+        const png = Buffer.from(b.png, "base64");
+        if (png.length) this.feed.pushImage(m.recipient, png, b.alt);
+        return {};
+      }
     }
   }
 }

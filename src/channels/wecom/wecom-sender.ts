@@ -8,6 +8,7 @@ import type { ChannelSender } from "../../core/ports.ts";
 import { WECOM_MEMBER_WINDOWS } from "./rate-limiter.ts";
 import { groupMarkdown, renderCard, renderCardUpdate, statusText } from "./render-card.ts";
 import type { WecomApi, WecomReply } from "./wecom-api.ts";
+import { uploadWecomImage, type WecomMediaConfig } from "./wecom-media.ts";
 
 const TEXT_MAX_BYTES = 2048;
 /** "taskid has existed or empty or exceed max len"; see the card case of send(). */
@@ -22,6 +23,8 @@ export class WecomSender implements ChannelSender {
     private readonly api: WecomApi,
     private readonly agentId: number,
     private readonly log: Logger,
+    /** Where media/upload goes (the API base); without it pictures are dropped and their cards go alone. */
+    private readonly media?: WecomMediaConfig,
   ) {}
 
   async send(m: OutboundMessage): Promise<SendResult> {
@@ -53,7 +56,38 @@ export class WecomSender implements ChannelSender {
       case "card_update":
         await this.updateCard(m.recipient, b.card, b.responseCode);
         return {};
+      case "image": {
+        const mediaId = await this.uploadImage(b.png, b.name);
+        if (mediaId) await this.sendMessage(m.recipient, { msgtype: "image", image: { media_id: mediaId } });
+        return {};
+      }
     }
+  }
+
+  /**
+   * The picture's media_id, or null when it cannot be uploaded (tried twice): the picture is then dropped with a
+   * warning. Its card was its own message and has gone, and a retried picture would hold up the person's later
+   * messages, so a failed upload never fails the send.
+   */
+  private async uploadImage(base64: string, name = "chart.png"): Promise<string | null> {
+    if (!this.media) {
+      this.log.warn("wecom: no media upload configured; picture dropped");
+      return null;
+    }
+    const png = Buffer.from(base64, "base64");
+    if (png.length === 0) return null; // a delivered picture's bytes are cleared; nothing to send again
+    let last: Error | undefined;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const r = await uploadWecomImage(this.media, await this.api.accessToken(), png, name);
+        if (typeof r === "string") return r;
+        last = r;
+      } catch (err) {
+        last = err instanceof Error ? err : new Error(String(err));
+      }
+    }
+    this.log.warn("wecom: picture upload failed; the card went without it", { err: last?.message });
+    return null;
   }
 
   /**
@@ -62,6 +96,11 @@ export class WecomSender implements ChannelSender {
    */
   private async sendToGroup(chatid: string, m: OutboundMessage): Promise<SendResult> {
     const b = m.body;
+    if (b.type === "image") {
+      const mediaId = await this.uploadImage(b.png, b.name);
+      if (mediaId) await this.api.post("/cgi-bin/appchat/send", { chatid, msgtype: "image", image: { media_id: mediaId }, safe: 0 });
+      return {};
+    }
     const content =
       b.type === "text"
         ? { msgtype: "text", text: { content: cutBytes(b.text, TEXT_MAX_BYTES) } }

@@ -92,7 +92,10 @@ export class OutboxRepo implements OutboxStore {
   // The updates below apply only while the caller's claim holds, so a worker that lost it changes nothing.
   async markSent(id: string, lockToken: string, _result: SendResult): Promise<void> {
     await this.sql.query(
-      `UPDATE "OutboxMessage" SET status = 'sent', "sentAt" = now(), "lockedUntil" = NULL WHERE id = $1::bigint AND "lockedUntil"::text = $2`,
+      // A delivered picture's bytes are not kept: the row stays small once sent (its alt text stays).
+      `UPDATE "OutboxMessage" SET status = 'sent', "sentAt" = now(), "lockedUntil" = NULL,
+              payload = CASE WHEN kind = 'image' THEN jsonb_set(payload, '{body,png}', '""'::jsonb) ELSE payload END
+        WHERE id = $1::bigint AND "lockedUntil"::text = $2`,
       [id, lockToken],
     );
   }

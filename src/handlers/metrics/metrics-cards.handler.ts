@@ -6,7 +6,7 @@ import { isTeamLead } from "../../domain/metrics/metrics.service.ts";
 import { getUser, listUsers } from "../../domain/users/user.repo.ts";
 import type { AppDeps } from "../engine/app-deps.ts";
 import { runJobUnit, skip } from "../engine/unit-of-work.ts";
-import { buildMetricsCard } from "./show-metrics.handler.ts";
+import { buildMetricsCardWithChart } from "./show-metrics.handler.ts";
 
 /** Active managers and directors: the people who get a team card. */
 export async function teamLeads(deps: AppDeps): Promise<string[]> {
@@ -26,12 +26,15 @@ export async function sendMetricsCard(
   const r = await runJobUnit(deps, { job, period, subject: userId, once: true }, async (ctx) => {
     const user = await getUser(ctx.tx, userId);
     if (!user || !isTeamLead(user)) skip();
-    const card = await buildMetricsCard(ctx.tx, user, periodLabel, range, now, ctx.timeZone);
-    if (!(await ctx.out.sendCardTo(userId, card, {}, `job:${job}:${period}:${userId}`))) {
+    const { card, chart } = await buildMetricsCardWithChart(ctx.tx, user, periodLabel, range, now, ctx.timeZone, ctx.log);
+    const key = `job:${job}:${period}:${userId}`;
+    if (!(await ctx.out.sendCardTo(userId, card, {}, key))) {
       // Rolled back, claim included, so a later run (another platform up) can send it.
       ctx.log.warn("manager cannot be reached on any enabled platform", { job, userId });
       skip();
     }
+    // Right after the card, to the same address (sendCardTo and notify pick the platform the same way).
+    if (chart) await ctx.out.notify(userId, chart, `${key}:chart`);
   });
   return r.status === "done" ? "sent" : r.status === "already" ? "already" : "nothing";
 }

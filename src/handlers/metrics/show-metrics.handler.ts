@@ -1,11 +1,14 @@
 // 本周业绩 / 今天业绩 / 本月业绩: the asker's numbers — their own, their team's (manager, director) or everyone's
 // (admin) — for the period so far, in the bot's time zone, with the dispatch of those people's orders.
 import { newCardRef } from "../../../cards/card-ref.ts";
-import { metricsCard } from "../../../cards/metrics/metrics.card.ts";
+import { metricsCard, type MetricsView } from "../../../cards/metrics/metrics.card.ts";
+import { metricsChart } from "../../../cards/metrics/metrics.chart.ts";
 import type { Card } from "../../core/card.ts";
+import type { Logger } from "../../core/logger.ts";
+import type { OutboundBody } from "../../core/outbound-message.ts";
 import { dispatchLatency, openDispatches } from "../../domain/dispatch/dispatch.service.ts";
 import type { Range } from "../../domain/metrics/metrics.repo.ts";
-import { collectMetrics, metricsScope, periodRange, personScope, visitRanking, type MetricsPeriod, type MetricsScope } from "../../domain/metrics/metrics.service.ts";
+import { collectMetrics, dailyTrend, metricsScope, periodRange, personScope, visitRanking, type MetricsPeriod, type MetricsScope } from "../../domain/metrics/metrics.service.ts";
 import type { Tx } from "../../domain/tx.ts";
 import type { UserInfo } from "../../domain/users/user.repo.ts";
 import { assertSalesSide } from "../../domain/users/roles.ts";
@@ -16,8 +19,9 @@ const LABELS: Record<MetricsPeriod, string> = { today: "今天", week: "本周",
 export async function handleShowMetrics(ctx: HandlerContext, intent: { period?: MetricsPeriod }): Promise<void> {
   assertSalesSide(ctx.user, "查看销售业绩");
   const period = intent.period ?? "week";
-  const card = await buildMetricsCard(ctx.tx, ctx.user, LABELS[period], periodRange(period, ctx.now, ctx.timeZone), ctx.now, ctx.timeZone);
+  const { card, chart } = await buildMetricsCardWithChart(ctx.tx, ctx.user, LABELS[period], periodRange(period, ctx.now, ctx.timeZone), ctx.now, ctx.timeZone, ctx.log);
   await ctx.out.replyCard(card);
+  if (chart) ctx.out.reply(chart);
 }
 
 /** One colleague's own numbers (李四本周业绩), as a team lead or admin sees them. */
@@ -35,13 +39,51 @@ export async function buildMetricsCard(
   timeZone: string,
   opts: { scope?: MetricsScope; pendingLabel?: string } = {},
 ): Promise<Card> {
+  return metricsCard((await metricsViewOf(tx, viewer, periodLabel, range, now, timeZone, opts)).view);
+}
+
+/**
+ * The card and its picture (cards/metrics/metrics.chart.ts): the last 14 days' visits and orders, the funnel and, for
+ * a team, a bar per person, as an image message to send right after the card. A picture that cannot be drawn is
+ * logged and left out: the card goes alone.
+ */
+export async function buildMetricsCardWithChart(
+  tx: Tx,
+  viewer: UserInfo,
+  periodLabel: string,
+  range: Range,
+  now: Date,
+  timeZone: string,
+  log: Logger,
+): Promise<{ card: Card; chart: OutboundBody | null }> {
+  const { view, scope } = await metricsViewOf(tx, viewer, periodLabel, range, now, timeZone, {});
+  const card = metricsCard(view);
+  try {
+    const trend = await dailyTrend(tx, scope.userIds, now, timeZone);
+    const chart = metricsChart({ periodLabel, trend, funnel: view.funnel, ...(view.topReps ? { reps: view.topReps } : {}) });
+    return { card, chart: { type: "image", png: Buffer.from(chart.png).toString("base64"), alt: `${card.title}：${chart.alt}`, name: `${card.ref}.png` } };
+  } catch (err) {
+    log.warn("metrics chart could not be drawn; the card goes without it", { err });
+    return { card, chart: null };
+  }
+}
+
+async function metricsViewOf(
+  tx: Tx,
+  viewer: UserInfo,
+  periodLabel: string,
+  range: Range,
+  now: Date,
+  timeZone: string,
+  opts: { scope?: MetricsScope; pendingLabel?: string },
+): Promise<{ view: MetricsView; scope: MetricsScope }> {
   const scope = opts.scope ?? (await metricsScope(tx, viewer));
   const m = await collectMetrics(tx, viewer, scope.userIds, range, now);
   // Dispatch of the same people's orders: latency over the period, what waits now; a team lead also sees the problems.
   const dispatch = await dispatchLatency(tx, scope.userIds, range);
   const problems = scope.kind === "self" ? [] : await openDispatches(tx, { repIds: scope.userIds, problemsOnly: true });
   const scopeLabel = scope.kind === "all" ? "全公司" : scope.kind === "team" ? `${viewer.name}团队` : viewer.name;
-  return metricsCard({
+  const view: MetricsView = {
     ref: newCardRef(),
     periodLabel,
     scopeLabel,
@@ -62,5 +104,6 @@ export async function buildMetricsCard(
     ...(scope.kind === "self" ? {} : { topReps: visitRanking(scope, m.visitsByUser) }),
     ...(opts.pendingLabel ? { pendingLabel: opts.pendingLabel } : {}),
     timeZone,
-  });
+  };
+  return { view, scope };
 }
