@@ -127,4 +127,15 @@ describe("dispatch: the address first, routes, the order card following the good
     await t.pg.say("zhouba", `发货 ${o.number} 电缆 5卷 德邦 DPK300123456789`);
     expect(await waitText(t, "zhouba", new RegExp(`已确认 ${o.number} 发货：电缆 5卷，德邦 DPK300123456789`))).toBeTruthy();
   });
+
+  it("goods on the company's own truck (自送) ship without a tracking number", async () => {
+    const o = await t.db.order.findFirstOrThrow({ where: { customer: { name: "广州南方泵业有限公司" } } });
+    await t.pg.say("chenqi", `发货 ${o.number} 随便写写`);
+    expect(await waitText(t, "chenqi", /自己车送的回复「自送」/)).toBeTruthy();
+    await t.pg.say("chenqi", `发货 ${o.number} 自送 司机老王`);
+    expect(await waitText(t, "chenqi", new RegExp(`已确认 ${o.number} 发货：变频器 2台，自送。已全部发出`))).toBeTruthy();
+    const s = await t.db.shipment.findFirstOrThrow({ where: { orderId: o.id } });
+    expect([s.carrier, s.trackingNo]).toEqual(["自送", null]);
+    expect((await t.db.order.findUniqueOrThrow({ where: { id: o.id } })).status).toBe("shipped");
+  });
 });

@@ -133,3 +133,10 @@ export function resolveCarrier(carrierText: string | null | undefined, trackingN
   if (!inferred) return { ok: false, message: `看不出单号 ${no} 是哪家快递，请写上快递公司，如「顺丰 SF1234567890123」。` };
   return validateTrackingNo(inferred, no);
 }
+
+/**
+ * The company's own truck or driver (自送): no carrier, no tracking number. Many distributors deliver locally this
+ * way; the shipment is recorded with carrier 自送 and quantities as usual.
+ */
+export const OWN_DELIVERY = "自送";
+export const OWN_DELIVERY_WORDS = /自送|自己(?:的)?车|自己送|公司(?:的)?车|专车送|送货上门|司机送/;

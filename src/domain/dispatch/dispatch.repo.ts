@@ -119,7 +119,7 @@ export async function findShipmentByTracking(tx: Tx, orderId: string, trackingNo
 
 export async function createShipment(
   tx: Tx,
-  s: { orderId: string; carrier: string; trackingNo: string; createdById: string; createdAt: Date; lines: { orderLineId: string; quantity: number }[] },
+  s: { orderId: string; carrier: string; trackingNo: string | null; createdById: string; createdAt: Date; lines: { orderLineId: string; quantity: number }[] },
 ): Promise<{ id: string }> {
   return tx.shipment.create({
     data: {

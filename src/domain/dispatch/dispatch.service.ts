@@ -14,7 +14,7 @@ import { userNames } from "../orders/order.repo.ts";
 import type { OrderStatus } from "../orders/order.types.ts";
 import type { Tx } from "../tx.ts";
 import type { UserInfo } from "../users/user.repo.ts";
-import { resolveCarrier } from "./carriers.ts";
+import { OWN_DELIVERY, resolveCarrier } from "./carriers.ts";
 import {
   addShipped,
   createShipment,
@@ -208,7 +208,8 @@ export interface ConfirmShipmentInput {
   by: UserInfo;
   /** As typed (any alias); absent = inferred from the tracking number's form. */
   carrier?: string | null;
-  trackingNo: string;
+  /** null: delivered by the company's own truck (自送), no carrier or number. */
+  trackingNo: string | null;
   /** A partial shipment; absent = everything that remains. */
   lines?: { sku: string; quantity: number }[];
   now: Date;
@@ -222,13 +223,14 @@ export interface ConfirmShipmentInput {
  */
 export async function confirmShipment(tx: Tx, input: ConfirmShipmentInput): Promise<ShipmentResult> {
   requireWarehouse(input.by, "确认发货");
-  const resolved = resolveCarrier(input.carrier, input.trackingNo);
+  const resolved = input.trackingNo === null ? ({ ok: true, carrier: OWN_DELIVERY, trackingNo: null } as const) : resolveCarrier(input.carrier, input.trackingNo);
   if (!resolved.ok) throw new AppError("bad_tracking_no", resolved.message);
   const locked = await lockDispatch(tx, input.orderNumber);
   if (!locked) throw notFound(input.orderNumber);
 
   // After the lock, a confirmation committed meanwhile is visible: the retry finds it and ships nothing.
-  const existing = await findShipmentByTracking(tx, locked.id, resolved.trackingNo);
+  // (An own-truck delivery has no number: quantities alone keep it from shipping more than remains.)
+  const existing = resolved.trackingNo === null ? null : await findShipmentByTracking(tx, locked.id, resolved.trackingNo);
   if (existing) return shipmentResult(tx, locked, existing.id, true);
 
   if (locked.status === "shipped" || locked.status === "delivered") throw new AppError("nothing_remaining", `订单 ${locked.number} 已全部发货，没有剩余数量。`);

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { dispatchNoticeSpec } from "../../../cards/dispatch/dispatch-notice.card.ts";
 import { AppError } from "../../core/app-error.ts";
 import { formatLocal } from "../../core/local-time.ts";
-import { findCarrierIn, normalizeTrackingNo } from "../../domain/dispatch/carriers.ts";
+import { findCarrierIn, normalizeTrackingNo, OWN_DELIVERY_WORDS } from "../../domain/dispatch/carriers.ts";
 import { cancelBeforeShipment, confirmDelivery, confirmShipment, dispatchView, openDispatches, reportProblem, resume } from "../../domain/dispatch/dispatch.service.ts";
 import { matchProduct } from "../../domain/orders/product-match.ts";
 import { latestOpenPending, resolvePendingAction } from "../../domain/pending/pending-action.repo.ts";
@@ -38,9 +38,10 @@ const namesNoOrder = (text: string) => !/SO-\d{8}-\d{3,4}/i.test(text);
 async function ship(ctx: HandlerContext, orderNumber: string, written: string, quantity?: number): Promise<void> {
   // The order number's date (SO-20261123-…) is no tracking number.
   const text = written.replace(ANY_ORDER_NO, " ");
-  const number = TRACKING.exec(text)?.[1];
-  if (!number) throw new AppError("no_tracking_no", "没看到快递单号，请回复承运商和单号，例如：顺丰 SF1234567890123");
-  const carrier = findCarrierIn(text.replace(number, " "))?.carrier ?? null;
+  const number = TRACKING.exec(text)?.[1] ?? null;
+  const own = !number && OWN_DELIVERY_WORDS.test(text);
+  if (!number && !own) throw new AppError("no_tracking_no", "没看到快递单号，请回复承运商和单号，例如：顺丰 SF1234567890123；自己车送的回复「自送」。");
+  const carrier = number ? (findCarrierIn(text.replace(number, " "))?.carrier ?? null) : null;
   const view = await dispatchView(ctx.tx, orderNumber);
   const lines: { sku: string; quantity: number }[] = [];
   // Quantities in the order's own units (盏, 把, 桶 … as the price list says) and the usual ones.
@@ -55,7 +56,7 @@ async function ship(ctx: HandlerContext, orderNumber: string, written: string, q
     if (open.length !== 1) throw new AppError("which_line", `这张订单有 ${open.length} 个产品未发完，部分发货请写明产品和数量，例如：${open[0]?.name ?? "电机A"} 60台 德邦 DPK300123456789`);
     lines.push({ sku: open[0]!.sku, quantity: qty });
   }
-  const r = await confirmShipment(ctx.tx, { orderNumber, by: ctx.user, carrier, trackingNo: normalizeTrackingNo(number), ...(lines.length ? { lines } : {}), now: ctx.now, eventId: ctx.eventId });
+  const r = await confirmShipment(ctx.tx, { orderNumber, by: ctx.user, carrier, trackingNo: number ? normalizeTrackingNo(number) : null, ...(lines.length ? { lines } : {}), now: ctx.now, eventId: ctx.eventId });
   if (r.already) {
     ctx.out.replyText(`单号 ${r.shipment.trackingNo} 已经确认过了，没有重复发货。`);
     return;
@@ -64,8 +65,9 @@ async function ship(ctx: HandlerContext, orderNumber: string, written: string, q
   const what = r.shipment.lines.map((l) => `${l.name} ${l.quantity}${l.unit}`).join("、");
   const rest = r.remaining.filter((l) => l.remaining > 0).map((l) => `${l.name} ${l.remaining}${l.unit}`).join("、");
   await refreshNotices(ctx, after, rest ? null : `${ctx.user.name} 已全部发货（${formatLocal(ctx.now, ctx.timeZone)}）`);
-  ctx.out.replyText(`已确认 ${orderNumber} 发货：${what}，${r.shipment.carrier ?? ""} ${r.shipment.trackingNo}。${rest ? `还剩 ${rest} 未发。` : "已全部发出。"}`);
-  await ctx.out.notify(r.repId, { type: "text", text: `订单 ${orderNumber}（${after.customerName}）已发货：${what}，${r.shipment.carrier ?? ""} ${r.shipment.trackingNo}。${rest ? `还有 ${rest} 待发。` : `已全部发出，客户签收后回复「已签收 ${orderNumber}」。`}` });
+  const how = [r.shipment.carrier, r.shipment.trackingNo].filter(Boolean).join(" ");
+  ctx.out.replyText(`已确认 ${orderNumber} 发货：${what}，${how}。${rest ? `还剩 ${rest} 未发。` : "已全部发出。"}`);
+  await ctx.out.notify(r.repId, { type: "text", text: `订单 ${orderNumber}（${after.customerName}）已发货：${what}，${how}。${rest ? `还有 ${rest} 待发。` : `已全部发出，客户签收后回复「已签收 ${orderNumber}」。`}` });
 }
 
 /** 确认发货 waits for the carrier and the tracking number. */
