@@ -26,6 +26,10 @@ const EnvSchema = z.object({
   INBOX_ACCEPT_TIMEOUT_MS: z.coerce.number({ message: "expected milliseconds below 5000, e.g. 3000" }).int().min(100).max(4500).default(3000),
   ORG_FILE: optionalString,
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** Include message texts (what people wrote, card contents) in the logs; secrets and tokens stay redacted. */
+  LOG_MESSAGES: bool.default(false),
+  /** When set, GET /metrics answers anyone sending `Authorization: Bearer <token>`; unset: loopback only. */
+  METRICS_TOKEN: z.string().trim().min(16, { message: "expected a random token of at least 16 characters" }).optional(),
   /** Time zone for due dates, schedules and messages. */
   BOT_TIMEZONE: z
     .string()

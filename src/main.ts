@@ -9,6 +9,8 @@ import { systemClock, type Clock } from "./core/clock.ts";
 import type { Platform } from "./core/inbound-event.ts";
 import { InboxWorker } from "./core/inbox-worker.ts";
 import { createLogger, type Logger } from "./core/logger.ts";
+import type { DestinationStream } from "pino";
+import { createMetrics, type Metrics } from "./core/metrics.ts";
 import { OutboxWorker } from "./core/outbox-worker.ts";
 import type { ChannelSender } from "./core/ports.ts";
 import type { Channel } from "./channels/channel.ts";
@@ -33,6 +35,7 @@ import { createEventHandler, createGiveUpHandler } from "./handlers/engine/dispa
 import { ALL_JOBS } from "../jobs/index.ts";
 import { JobScheduler, runJob } from "../jobs/scheduler.ts";
 import { createLlmParser, createRulesParser, normalizeCompanyName, type IntentParser } from "./nlu/index.ts";
+import { countedFallback, countingInbox, observedHandler, observedJobs, observeRouter } from "./observe.ts";
 import { z } from "zod";
 
 export { DEMO_ORG_FILE, MIGRATIONS_DIR } from "./paths.ts";
@@ -51,6 +54,10 @@ export interface StartOptions {
    * real ORG_FILE; once per database). Default: on, except under NODE_ENV=test.
    */
   demoSeed?: boolean;
+  /** Where the logger made from env writes (tests capture lines); ignored when `log` is given. */
+  logDestination?: DestinationStream;
+  /** The metrics registry (tests may share or inspect one); default a new one per bot. */
+  metrics?: Metrics;
 }
 
 export interface Bot {
@@ -64,13 +71,15 @@ export interface Bot {
   outboxWorker: OutboxWorker;
   feed: PlaygroundFeed;
   log: Logger;
+  metrics: Metrics;
   /** What handlers and jobs run with (tests run jobs by hand with it). */
   deps: AppDeps;
   stop(): Promise<void>;
 }
 
 export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> {
-  const log = opts.log ?? createLogger(env.LOG_LEVEL);
+  const log = opts.log ?? createLogger(env.LOG_LEVEL, {}, { logMessages: env.LOG_MESSAGES, destination: opts.logDestination });
+  const metrics = opts.metrics ?? createMetrics();
   const clock = opts.clock ?? systemClock;
   const { db, org } = await openData(env, log, opts.database, "server", clock.now());
   if ((opts.demoSeed ?? env.NODE_ENV !== "test") && path.resolve(env.ORG_FILE ?? DEMO_ORG_FILE) === path.resolve(DEMO_ORG_FILE)) {
@@ -79,7 +88,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
   }
 
   const rules = createRulesParser();
-  const parser = opts.parser ?? (env.llm ? createLlmParser({ ...env.llm, fallback: rules, log: (m, e) => log.warn(m, e as Record<string, unknown>) }) : rules);
+  const parser = opts.parser ?? (env.llm ? createLlmParser({ ...env.llm, fallback: countedFallback(rules, metrics), log: (m, e) => log.warn(m, e as Record<string, unknown>) }) : rules);
 
   const senders: ChannelSender[] = [];
   const feed = new PlaygroundFeed();
@@ -95,11 +104,12 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
   const dispatchDeps = { db: db.prisma, parser, rules: org.rules, warehouseRoutes: org.warehouse.routes, timeZone: env.BOT_TIMEZONE, clock, enabledPlatforms, log };
   let inboxWorker: InboxWorker | null = null;
   const inboxRepo = new InboxRepo(db.sql, { acceptTimeoutMs: env.INBOX_ACCEPT_TIMEOUT_MS, onAccepted: () => (inboxWorker?.wake(), outboxWorker.wake()) });
-  inboxWorker = new InboxWorker(inboxRepo, wrapWithOutboxWake(createEventHandler(dispatchDeps), outboxWorker), log.child({ worker: "inbox" }), {
+  inboxWorker = new InboxWorker(inboxRepo, wrapWithOutboxWake(observedHandler(createEventHandler(dispatchDeps), metrics, log), outboxWorker), log.child({ worker: "inbox" }), {
     onGiveUp: createGiveUpHandler(dispatchDeps),
   });
 
-  const channelDeps = { inbox: inboxRepo, log, clock, maxBodyBytes: env.MAX_BODY_BYTES };
+  const inbox = countingInbox(inboxRepo, metrics);
+  const channelDeps = { inbox, log, clock, maxBodyBytes: env.MAX_BODY_BYTES, apiObserver: (p: "wecom" | "dingtalk") => metrics.apiObserver(p) };
   const channels: Channel[] = [];
   if (env.wecom) channels.push(createWecomChannel(env.wecom, channelDeps));
   if (env.dingtalk) {
@@ -112,14 +122,12 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
   const app = express();
   app.disable("x-powered-by");
   for (const c of channels) if (c.http) app.use(c.http.path, c.http.handler);
-  // The process is up: answered without the database, so it still answers when the pool is exhausted.
-  app.get("/healthz", (_req, res) => {
-    res.json({ ok: true, db: db.kind, channels: enabledPlatforms() });
-  });
+  app.use(observeRouter({ sql: db.sql, dbKind: db.kind, migrationsDir: MIGRATIONS_DIR, channels, enabledPlatforms, metrics, metricsToken: env.METRICS_TOKEN }));
+  const jobs = observedJobs(ALL_JOBS, metrics);
   // `npm run job` asks the server that holds the embedded database instead of opening it a second time.
   if (db.lock) {
     app.post("/admin/jobs/:name", adminOnly(db.lock), express.json({ limit: "1kb" }), async (req, res) => {
-      const job = ALL_JOBS.find((j) => j.name === req.params.name);
+      const job = jobs.find((j) => j.name === req.params.name);
       if (!job) return void res.status(404).json({ error: "unknown_job", message: `unknown job; one of ${ALL_JOBS.map((j) => j.name).join(", ")}` });
       const body = AdminJobRequest.safeParse(req.body ?? {});
       if (!body.success) return void res.status(400).json({ error: "bad_request", message: "at: expected an ISO time such as 2026-11-24T08:00:00+08:00" });
@@ -131,7 +139,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
   if (env.playground) {
     app.use(
       "/playground",
-      playgroundRouter({ inbox: inboxRepo, feed, listUsers: () => listUsers(db.prisma), allowRemote: env.PLAYGROUND_ALLOW_REMOTE }),
+      playgroundRouter({ inbox, feed, listUsers: () => listUsers(db.prisma), allowRemote: env.PLAYGROUND_ALLOW_REMOTE }),
     );
     app.get("/", (_req, res) => res.redirect("/playground/"));
   }
@@ -153,7 +161,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
   if (["0.0.0.0", "::", "127.0.0.1", "localhost"].includes(env.host)) db.lock?.update({ adminUrl: `http://127.0.0.1:${port}` });
 
   for (const c of channels) await c.start();
-  const scheduler = new JobScheduler(dispatchDeps, ALL_JOBS);
+  const scheduler = new JobScheduler(dispatchDeps, jobs);
   if (env.JOBS && opts.workers !== false) scheduler.start();
   if (opts.workers !== false) {
     inboxWorker.start();
@@ -162,7 +170,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
 
   let stopped = false;
   return {
-    url, port, channels, env, db, org, inboxWorker, outboxWorker, feed, log, deps: dispatchDeps,
+    url, port, channels, env, db, org, inboxWorker, outboxWorker, feed, log, metrics, deps: dispatchDeps,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -219,7 +227,7 @@ async function runJobCommand(env: Env, args: string[]): Promise<void> {
     console.error(`--at: expected an ISO time such as 2026-11-24T08:00:00+08:00, got ${at}`);
     process.exit(2);
   }
-  const log = createLogger(env.LOG_LEVEL);
+  const log = createLogger(env.LOG_LEVEL, {}, { logMessages: env.LOG_MESSAGES });
   let opened: { db: Database; org: OrgFile };
   try {
     opened = await openData(env, log, undefined, "job");

@@ -5,6 +5,7 @@ import type { RequestHandler } from "express";
 import type { Clock } from "../core/clock.ts";
 import type { Platform } from "../core/inbound-event.ts";
 import type { Logger } from "../core/logger.ts";
+import type { ApiCallObserver } from "../core/metrics.ts";
 import type { ChannelSender, InboxPort } from "../core/ports.ts";
 
 export interface Channel {
@@ -14,6 +15,14 @@ export interface Channel {
   readonly sender: ChannelSender;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Whether the channel can receive now (GET /readyz): DingTalk's Stream connection open, etc. */
+  ready(): ChannelReadiness;
+}
+
+export interface ChannelReadiness {
+  ok: boolean;
+  /** What is wrong, or what is fine ("stream open", "callback route mounted"). */
+  detail: string;
 }
 
 export interface ChannelDeps {
@@ -22,4 +31,6 @@ export interface ChannelDeps {
   clock: Clock;
   /** Largest request body accepted on callback routes. */
   maxBodyBytes: number;
+  /** Told the latency and outcome of every platform API call (metrics); per platform. */
+  apiObserver?: (platform: "wecom" | "dingtalk") => ApiCallObserver;
 }

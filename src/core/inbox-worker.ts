@@ -15,6 +15,8 @@ export type EventHandler = (item: ClaimedInboxEvent) => Promise<void>;
 /** An inbox whose claims can be renewed (InboxRepo). */
 /** How long a claim lasts without renewal: how long a dead worker's events wait. */
 export const INBOX_LEASE_MS = 45_000;
+/** Tries before an event is given up (and the person told). */
+export const INBOX_MAX_ATTEMPTS = 5;
 
 export interface InboxWorkerOptions {
   batchSize?: number;
@@ -74,7 +76,7 @@ export class InboxWorker {
       await this.handle(item);
       await lease.settle(item.id, async () => undefined);
     } catch (err) {
-      const max = this.opts.maxAttempts ?? 5;
+      const max = this.opts.maxAttempts ?? INBOX_MAX_ATTEMPTS;
       const giveUp = item.attempts >= max;
       log.error(giveUp ? "event failed for good" : "event failed, will retry", { err, attempts: item.attempts });
       const message = err instanceof Error ? err.message : String(err);

@@ -6,6 +6,7 @@ import { AccessTokenCache, fetchJson, type JsonAnswer } from "../../core/access-
 import { PermanentSendError, RetryableSendError } from "../../core/app-error.ts";
 import type { Clock } from "../../core/clock.ts";
 import type { Logger } from "../../core/logger.ts";
+import { endpointLabel, type ApiCallObserver } from "../../core/metrics.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { codeOf, isThrottled, retryAfterMs } from "./throttling.ts";
 
@@ -18,6 +19,8 @@ export interface ApiClientOptions {
   /** Per instance (see rate-limiter.ts). Default 20. */
   qps?: number;
   timeoutMs?: number;
+  /** Told the latency and outcome of every call (metrics). */
+  observe?: ApiCallObserver;
 }
 
 export interface CallOptions {
@@ -81,7 +84,18 @@ export class DingtalkApi {
   private async fetchJson(url: string, method: "POST" | "PUT", body: unknown, headers: Record<string, string>, limited = true): Promise<ApiAnswer> {
     if (limited) await this.limiter.take();
     // Errors name the path only: a session webhook's query is its credential.
-    const res = await fetchJson(url, { method, body, headers, what: `DingTalk ${method} ${url.split("?")[0]}`, timeoutMs: this.o.timeoutMs ?? 10_000 });
+    const started = performance.now();
+    const endpoint = endpointLabel(url);
+    let res: Awaited<ReturnType<typeof fetchJson>>;
+    try {
+      res = await fetchJson(url, { method, body, headers, what: `DingTalk ${method} ${url.split("?")[0]}`, timeoutMs: this.o.timeoutMs ?? 10_000 });
+    } catch (err) {
+      this.o.observe?.({ endpoint, seconds: (performance.now() - started) / 1000, error: "network" });
+      throw err;
+    }
+    const code = codeOf(res.json);
+    const failed = res.status >= 400 ? `http_${res.status}` : res.raw !== undefined ? "unreadable" : code && code !== "0" && code !== "undefined" ? `code_${code.slice(0, 40)}` : undefined;
+    this.o.observe?.({ endpoint, seconds: (performance.now() - started) / 1000, error: failed });
     // An empty body reads as {}, a non-JSON one (an HTML block page…) as { raw } so errors can quote it.
     return { ...res, json: res.json ?? (res.raw !== undefined ? { raw: res.raw.slice(0, 200) } : {}) };
   }

@@ -25,7 +25,7 @@ export interface DingtalkChannel extends Channel {
 
 export function createDingtalkChannel(config: DingtalkConfig, deps: ChannelDeps, options: DingtalkChannelOptions = {}): DingtalkChannel {
   const log = deps.log.child({ channel: "dingtalk" });
-  const api = new DingtalkApi({ clientId: config.clientId, clientSecret: config.clientSecret, apiBase: config.apiBase, log, clock: deps.clock, qps: options.qps ?? 20 });
+  const api = new DingtalkApi({ clientId: config.clientId, clientSecret: config.clientSecret, apiBase: config.apiBase, log, clock: deps.clock, qps: options.qps ?? 20, observe: deps.apiObserver?.("dingtalk") });
   // Card clicks arrive only over Stream; in HTTP mode cards are sent as markdown with text commands.
   const cardTemplateId = config.mode === "stream" ? config.cardTemplateId : undefined;
   const sender = new DingtalkSender(api, { robotCode: config.robotCode, cardTemplateId, oapiBase: config.oapiBase }, deps.clock, log);
@@ -40,6 +40,7 @@ export function createDingtalkChannel(config: DingtalkConfig, deps: ChannelDeps,
         log.info("dingtalk channel ready (http mode): POST /dingtalk/callback");
       },
       async stop() {},
+      ready: () => ({ ok: true, detail: "http mode: callback route /dingtalk/callback mounted" }),
     };
   }
 
@@ -56,5 +57,6 @@ export function createDingtalkChannel(config: DingtalkConfig, deps: ChannelDeps,
     stream,
     start: () => stream.start(),
     stop: () => stream.stop(),
+    ready: () => (stream.status === "open" ? { ok: true, detail: "stream open" } : { ok: false, detail: `stream ${stream.status}` }),
   };
 }

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { AccessTokenCache, fetchJson } from "../../core/access-token.ts";
 import { PermanentSendError, RetryableSendError } from "../../core/app-error.ts";
 import type { Logger } from "../../core/logger.ts";
+import { endpointLabel, type ApiCallObserver } from "../../core/metrics.ts";
 import { ApiBlocks } from "./api-blocks.ts";
 
 export interface WecomApiConfig {
@@ -18,6 +19,8 @@ export interface WecomApiOptions {
   log: Logger;
   now?: () => number;
   timeoutMs?: number;
+  /** Told the latency and outcome of every call (metrics). */
+  observe?: ApiCallObserver;
 }
 
 export interface WecomReply {
@@ -100,10 +103,25 @@ export class WecomApi {
   private async request(method: "GET" | "POST", pathAndQuery: string, body?: unknown): Promise<WecomReply> {
     const api = pathAndQuery.split("?")[0] ?? pathAndQuery; // never log the query: it holds the secret or token
     const what = `WeCom ${api}`;
-    const res = await fetchJson(`${this.config.apiBase}${pathAndQuery}`, { method, body, what, timeoutMs: this.opts.timeoutMs ?? 10_000 });
-    if (res.status < 200 || res.status > 299) throw new RetryableSendError(`${what} answered HTTP ${res.status}`);
+    const started = performance.now();
+    const observe = (error?: string) => this.opts.observe?.({ endpoint: endpointLabel(api), seconds: (performance.now() - started) / 1000, error });
+    let res: Awaited<ReturnType<typeof fetchJson>>;
+    try {
+      res = await fetchJson(`${this.config.apiBase}${pathAndQuery}`, { method, body, what, timeoutMs: this.opts.timeoutMs ?? 10_000 });
+    } catch (err) {
+      observe("network");
+      throw err;
+    }
+    if (res.status < 200 || res.status > 299) {
+      observe(`http_${res.status}`);
+      throw new RetryableSendError(`${what} answered HTTP ${res.status}`);
+    }
     const reply = ReplySchema.safeParse(res.json);
-    if (!reply.success) throw new RetryableSendError(`${what} answered without an errcode`);
+    if (!reply.success) {
+      observe("unreadable");
+      throw new RetryableSendError(`${what} answered without an errcode`);
+    }
+    observe(reply.data.errcode === 0 ? undefined : `errcode_${reply.data.errcode}`);
     return reply.data;
   }
 

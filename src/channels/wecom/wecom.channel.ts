@@ -7,7 +7,7 @@ import { WecomSender } from "./wecom-sender.ts";
 
 export function createWecomChannel(config: WecomConfig, deps: ChannelDeps): Channel {
   const log = deps.log.child({ channel: "wecom" });
-  const api = new WecomApi({ corpId: config.corpId, secret: config.secret, apiBase: config.apiBase }, { log });
+  const api = new WecomApi({ corpId: config.corpId, secret: config.secret, apiBase: config.apiBase }, { log, observe: deps.apiObserver?.("wecom") });
   return {
     platform: "wecom",
     http: { path: "/wecom", handler: wecomRouter(config, { inbox: deps.inbox, log, maxBodyBytes: deps.maxBodyBytes }) },
@@ -16,5 +16,7 @@ export function createWecomChannel(config: WecomConfig, deps: ChannelDeps): Chan
       log.info("WeCom callback ready at /wecom/callback", { corpId: config.corpId, agentId: config.agentId });
     },
     async stop() {},
+    // Callbacks arrive over HTTP: ready once the route is mounted (the API token is fetched on first send).
+    ready: () => ({ ok: true, detail: "callback route /wecom/callback mounted" }),
   };
 }
