@@ -42,7 +42,7 @@ function assertStillTheirs(task: OpenTask, actor: UserInfo, what: string): void 
 
 export async function completeTask(tx: Tx, task: OpenTask, actor: UserInfo, now: Date, eventId: string | null) {
   assertStillTheirs(task, actor, "完成");
-  if (task.ownerId !== actor.id) throw new AppError("task_not_yours", "只能完成自己的待办。");
+  if (task.ownerId !== actor.id) throw new AppError("task_not_yours", "只能完成自己的待办。发送「我的待办」查看你的待办。");
   const done = await tx.task.update({ where: { id: task.id }, data: { status: "done", completedAt: now } });
   await audit(tx, { actorId: actor.id, action: "task.complete", entityType: "task", entityId: task.id, before: { status: task.status }, after: { status: "done", completedAt: now }, eventId });
   return done;
@@ -50,7 +50,7 @@ export async function completeTask(tx: Tx, task: OpenTask, actor: UserInfo, now:
 
 export async function snoozeTask(tx: Tx, task: OpenTask, until: Date, actor: UserInfo, now: Date, eventId: string | null) {
   assertStillTheirs(task, actor, "推迟");
-  if (task.ownerId !== actor.id) throw new AppError("task_not_yours", "只能推迟自己的待办。");
+  if (task.ownerId !== actor.id) throw new AppError("task_not_yours", "只能推迟自己的待办。发送「我的待办」查看你的待办。");
   if (until.getTime() <= now.getTime()) throw new AppError("snooze_in_past", "推迟的时间需要晚于现在，例如：推迟 1 到明天上午10点");
   const updated = await tx.task.update({ where: { id: task.id }, data: { snoozedUntil: until, remindedAt: null, escalatedAt: null } });
   await audit(tx, { actorId: actor.id, action: "task.snooze", entityType: "task", entityId: task.id, before: { snoozedUntil: task.snoozedUntil }, after: { snoozedUntil: until }, eventId });

@@ -147,8 +147,8 @@ async function reopenReplaced(tx: Tx, activityId: string, actor: UserInfo, event
 export async function undoVisit(tx: Tx, activityId: string, actor: UserInfo, now: Date, eventId: string | null) {
   const activity = await tx.activity.findUnique({ where: { id: activityId }, include: { customer: true } });
   if (!activity) throw new AppError("activity_not_found", "没有找到这条记录。");
-  if (activity.userId !== actor.id) throw new AppError("not_your_activity", "只能撤销自己记录的内容。");
-  if (activity.undoneAt) throw new AppError("already_undone", "这条记录已经撤销过了。");
+  if (activity.userId !== actor.id) throw new AppError("not_your_activity", "只能撤销自己记录的内容。发送「我的待办」查看你的跟进，或「帮助」查看用法。");
+  if (activity.undoneAt) throw new AppError("already_undone", "这条记录已经撤销过了。需要的话请重新记录一次拜访。");
   await tx.activity.update({ where: { id: activityId }, data: { undoneAt: now } });
   await audit(tx, { actorId: actor.id, action: "activity.undo", entityType: "activity", entityId: activityId, before: { undoneAt: null }, after: { undoneAt: now }, eventId });
 

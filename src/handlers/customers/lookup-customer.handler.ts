@@ -35,7 +35,7 @@ export async function handleLookupCustomer(ctx: HandlerContext, intent: Extract<
   if (found.kind === "ask") {
     // Only names the asker may see are offered: a pick card must not list other reps' customers.
     if (!found.candidates.length) {
-      ctx.out.replyText(`和「${name}」相近的客户都由其他同事负责，你没有查看权限。`);
+      ctx.out.replyText(`和「${name}」相近的客户都由其他同事负责，你没有查看权限。发送「我的客户」查看你负责的客户。`);
       return;
     }
     await askWhichCustomer(ctx, lookupPick, { query: name, candidates: found.candidates });
@@ -50,7 +50,7 @@ export async function showCustomerProfile(ctx: HandlerContext, customerId: strin
   if (!p) throw new AppError("customer_not_found", `没有找到客户「${askedName}」。`);
   const chain = p.ownerId ? await managementChain(ctx.tx, p.ownerId) : [];
   if (!canSeeCustomer(ctx.user, p.ownerId, chain)) {
-    ctx.out.replyText(`「${p.name}」由${p.owner?.name ?? "其他同事"}负责，你没有查看权限。`);
+    ctx.out.replyText(`「${p.name}」由${p.owner?.name ?? "其他同事"}负责，你没有查看权限。发送「我的客户」查看你负责的客户。`);
     return false;
   }
   await ctx.out.replyCard(

@@ -37,7 +37,7 @@ export async function handleReminderDone(ctx: HandlerContext, card: CardRow): Pr
 
 export async function handleReminderSnooze(ctx: HandlerContext, card: CardRow, arg: string | undefined): Promise<void> {
   const days = arg === "3d" ? 3 : arg === "1d" ? 1 : null;
-  if (!days) throw new AppError("snooze_option", "这个推迟选项无效。");
+  if (!days) throw new AppError("snooze_option", "这个推迟选项无效。可以发送「推迟 客户名 到明天上午10点」。");
   const task = await openTaskOf(ctx, card);
   if (!task) return;
   const hour = localHour(task.dueAt, ctx.timeZone);
