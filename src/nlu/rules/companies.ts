@@ -6,7 +6,7 @@
 import { isRegionName, PAREN_REGION_SRC } from "../customer-match.ts";
 import {
   ACTION_START, AUX_START, BAD_CONTAINS, BARE_TRIGGER, BOUNDARY, DEPARTMENT, GENERIC_OBJECT, LEADING_FILLER, NEVER_START, PEOPLE_START,
-  ONE_CHAR_VERBS, ORG_SUFFIX, POSITION_START, STRONG_TRIGGERS, SUBJECT_END, TRAILING_FILLER,
+  ONE_CHAR_VERBS, ORG_SUFFIX, POSITION_START, STRONG_TRIGGERS, SUBJECT_END, TRAILING_FILLER, UNIT_ENDING_SRC,
 } from "./company-words.ts";
 import { findContacts } from "./contacts.ts";
 import { findEnglishCompany } from "./english.ts";
@@ -55,7 +55,12 @@ export function cutName(raw: string): string {
   let de = s.indexOf("的");
   while (de >= 0 && de < 2) de = s.indexOf("的", de + 1);
   if (de >= 2) s = s.slice(0, de);
+  // 恒通丰田4S店, 江湾一期项目部: a unit's ending (digits, 项目 inside it) is no boundary.
+  const unit = UNIT_NAME.exec(s);
+  const unitEnd = unit?.[0].length ?? 0;
+  const unitStart = unitEnd - (unit?.[1]!.length ?? 0);
   for (const m of s.matchAll(new RegExp(BOUNDARY.source, "g"))) {
+    if (m.index >= unitStart && m.index < unitEnd) continue;
     if (m.index >= 2 && !endsInfoName(s, m)) {
       s = s.slice(0, m.index);
       break;
@@ -83,6 +88,12 @@ function endsInfoName(s: string, m: RegExpExecArray | RegExpMatchArray): boolean
   return after === "" || /^[\d一二两三四五六七八九十]/.test(after) || new RegExp(`^(?:${BOUNDARY.source})`).test(after) && !/^(?:是|怎么|咋|如何|情况|资料|档案|详情|有)/.test(after);
 }
 
+/** A name that ends in a shop's or a site's word (恒通丰田4S店, 江湾一期项目部), shortest first. */
+const UNIT_NAME = new RegExp(`^[\\u4e00-\\u9fa5A-Za-z]{2,10}?(${UNIT_ENDING_SRC})`);
+
+/** A plant named only by what it makes (水泥厂, 钢厂, 砖厂, 搅拌站, 化工厂): no customer's name. */
+const GENERIC_PLANT = /^(?:水泥|钢|钢铁|砖|电|化工|玻璃|纸|造纸|木材|沙|砂石|石料|搅拌|面粉|饲料|塑料|预制|混凝土|商砼|沥青|汽修|修理|加工)(?:厂|站|场)$/;
+
 /** A department written after the organisation (后勤, 总务处, 采购部, 食堂, 设备科). */
 const UNIT_DEPARTMENT = /(?:后勤(?:处|部|科|中心)?|总务(?:处|科)?|采购(?:部|科|处|中心)?|设备(?:部|科|处)|财务(?:部|科|处)?|行政(?:部|科|处)?|膳食科|食堂|办公室|基建(?:处|科)|信息(?:中心|科))$/;
 
@@ -99,8 +110,11 @@ export function isPlausibleCompany(s: string, origin: NameOrigin = "position", o
   if (origin === "position" && /^[a-z]+$/.test(s)) return false;
   if (origin === "weak" && POSITION_START.test(s) && !ORG_SUFFIX.test(s)) return false;
   // 柳工 looks like a person (surname + 工), but in 柳工的简经理 it has a person of its own: a company.
-  if (!ownsContact && findContacts(s).some((c) => c.index === 0)) return false;
+  // 老李汽修厂, 老王五金店: a person's name before a shop's word is the shop's name.
+  if (!ownsContact && findContacts(s).some((c) => c.index === 0) && !(s.length >= 4 && UNIT_NAME.test(s))) return false;
   // A department (采购部, 设备科) or a place (展会上, 群里) is not the company.
+  // 水泥厂那边, 钢厂, 搅拌站: a kind of plant, not a named customer.
+  if (GENERIC_PLANT.test(s)) return false;
   if (DEPARTMENT.test(s) || /[上里]$/.test(s) || isRegionName(s)) return false;
   // An industry word alone (机器人, 重工) is not a name.
   if (ORG_SUFFIX_ONLY.test(s)) return false;

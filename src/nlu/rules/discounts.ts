@@ -75,8 +75,21 @@ function trailingReason(text: string, fields: RegExpExecArray[]): ReasonMention 
   return { text: reason.slice(0, 300), spans: tail.map((f) => ({ index: f.index, end: f.index + f[0].length })) };
 }
 
+/** 打九折他们是老客户了, 九五折年底冲业绩: words glued right after the discount start a clause of their own. */
+function splitAfterDiscount(text: string, fields: RegExpExecArray[]): RegExpExecArray[] {
+  const d = findDiscount(text);
+  if (!d || !/^[\u4e00-\u9fa5]{2}/.test(text.slice(d.end))) return fields;
+  return fields.flatMap((f) => {
+    if (!(f.index < d.end && d.end < f.index + f[0].length)) return [f];
+    const cut = d.end - f.index;
+    const head = Object.assign([f[0].slice(0, cut)], { index: f.index }) as unknown as RegExpExecArray;
+    const tail = Object.assign([f[0].slice(cut)], { index: d.end }) as unknown as RegExpExecArray;
+    return [head, tail];
+  });
+}
+
 export function findReason(text: string): ReasonMention | undefined {
-  const fields = [...text.matchAll(/[^\s,，。;；!！?？、]+/g)];
+  const fields = splitAfterDiscount(text, [...text.matchAll(/[^\s,，。;；!！?？、]+/g)]);
   const start = fields.findIndex((f) => REASON_CUE.test(f[0]) && !(ORDER_DATA.test(f[0]) && !REASON_LEAD.test(f[0]) && !/竞品|对手|友商|同行|别家|其他家/.test(f[0])));
   const trailing = trailingReason(text, fields as RegExpExecArray[]);
   if (start < 0) return trailing;

@@ -27,13 +27,19 @@ export function resolveKnownCustomer(name: string, known: string[] | undefined):
   return decision.kind === "exact" ? known[Number(decision.id)]! : name;
 }
 
+/** 4千2 = 4200, 3千5 = 3500, 1万2 = 12000, 2万3 = 23000: a digit, its unit, and one digit in the next lower unit. */
+export function spokenThousands(text: string): string {
+  return text.replace(/(?<![\d.])(\d{1,2})([千万])(\d)(?![\d.]|[百十千万])/g, (_, a: string, u: string, b: string) =>
+    String(Number(a) * (u === "千" ? 1000 : 10000) + Number(b) * (u === "千" ? 100 : 1000)));
+}
+
 export function parseWithRules(raw: string, ctx: ParseContext): Intent {
   const typed = normalizeText(raw).slice(0, 2000);
   // Rules read the message without voice fillers, with English twins in Chinese and without an order form's
   // labels; the summary keeps what was typed (full-width punctuation and all).
   const spoken = cleanSpeech(translateCodeSwitch(typed));
   const orderForm = isOrderForm(spoken);
-  const text = readOrderForm(spoken);
+  const text = spokenThousands(readOrderForm(spoken));
   const tz = ctx.timeZone;
   const orders = findOrders(text);
   const noOrders = blank(text, orders);

@@ -73,7 +73,9 @@ function amountAt(text: string, at: number): Amount | undefined {
   const numEnd = mult ? endOf(2) : endOf(1);
   // 两万一台 is 20,000 per unit: the 一 belongs to the unit.
   // 一万二一套 is 12,000 per set: after a digit that follows a unit (万二, 千五) 一 cannot be a count's last digit.
-  if ((/[十百千万亿]一$/.test(num) || /[十百千万亿][一二两三四五六七八九]一$/.test(num)) && unitAfter(1)) {
+  // …but 每根十一块 is 11 yuan: after a per-unit key, 块 is the money word.
+  const yuanAfterKey = /^\s*块/.test(text.slice(endOf(1))) && new RegExp(`(?:${UNIT_KEY})\\s*$`).test(text.slice(0, at));
+  if ((/[十百千万亿]一$/.test(num) || /[十百千万亿][一二两三四五六七八九]一$/.test(num)) && unitAfter(1) && !yuanAfterKey) {
     return finish({ num: num.slice(0, -1), index: at, end: endOf(1) - 1 });
   }
   // A digit after 万/亿 counts one order lower (3万五 = 35,000), unless it starts "per unit" (1.8万一台).

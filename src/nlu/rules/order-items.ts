@@ -16,13 +16,13 @@ const SUFFIX_SRC = ORG_SUFFIX.source.replace(/\$$/, "");
  * a wish (X要订, 想订, 再订), "the last/first order" (年前最后一单 X …), 订 glued to a name that ends in an
  * organisation word (X船舶订液压软管), and "X's order" ending its field (那个X的单子 产品…).
  */
-const ORDER_TRIGGER_SRC = "(?:^|(?<=\\s))PO(?=\\s|[:：]|$)|有(?:个|一)单(?=\\s|$)|下个单|下了单|下单|新单|报单|补单|订单|开单|订货|(?:^|(?<=\\s))(?:订|订购|要货)(?=\\s|$)|(?<=要|想|再|又|来|准备|需要|确定|确认|继续)订(?:购|了)?|(?:最后|第一|新的?|又)一单(?=\\s|$)"
+const ORDER_TRIGGER_SRC = "(?:^|(?<=\\s))PO(?=\\s|[:：]|$)|有(?:个|一)单(?=\\s|$)|下一?个单子?|下了单|下单|新单|报单|补单|订单|开单|订货|(?:^|(?<=\\s))(?:订|订购|要货)(?=\\s|$)|(?<=要|想|再|又|来|准备|需要|确定|确认|继续)订(?:购|了)?|(?:最后|第一|新的?|又)一单(?=\\s|$)"
   // X再来 LED筒灯 200个, X 再来 办公椅 100把: the same goods again, said as its own field (not 下周再来, a visit).
   + "|(?:^|(?<=\\s)|(?<=[\\u4e00-\\u9fa5A-Za-z]{2}))(?<!下周|明天|后天|改天|下次|回头|过两天|过几天|以后|之后|有空|有时间|[周点号])再来(?:一批|一单|点)?(?=\\s|$)"
   + `|(?<=${SUFFIX_SRC})订(?:购|了)?(?![单货书的过])|(?<=[\\u4e00-\\u9fa5A-Za-z]{2})的单子?(?=\\s|$)`;
 export const ORDER_TRIGGER = new RegExp(ORDER_TRIGGER_SRC);
 /** The explicit order words a rep opens an order with (not 订 after a wish). */
-export const ORDER_WORD = /(?:^|(?<=\s))PO(?=\s|[:：]|$)|有(?:个|一)单(?=\s|$)|下个单|下了单|下单|新单|报单|补单|订单|开单|订货/;
+export const ORDER_WORD = /(?:^|(?<=\s))PO(?=\s|[:：]|$)|有(?:个|一)单(?=\s|$)|下一?个单子?|下了单|下单|新单|报单|补单|订单|开单|订货/;
 const TRIGGER = ORDER_TRIGGER;
 const FIELD_RE = new RegExp(`[^${SEPARATOR_CLASS}]+`, "g");
 // X帮我下个单 / X你帮我报单: the request before the order word is no part of the name.
@@ -30,7 +30,7 @@ const CUSTOMER_NOISE = /^(?:帮我|请|麻烦)?(?:给|帮|为)?(?:客户)?|(?:�
 // 加 joins items ("…10台，再加电机B 5台") but also starts product names (加药装置, 加氯机, 加湿器, 加热器, 加压泵):
 // before those morphemes it is part of the name.
 // The deal's verb before the goods (签了合同 200台…, 追加 电机A…, 订了) is not part of a product either.
-const PRODUCT_NOISE = /^(?:的|(?:要|需要|想|得|准备)(?:更换|换(?:成|个|一批|掉)?(?![热向气挡]))|(?:要|再|还|又)加(?![热湿药氯压工速密固料])|要了|要|各|补(?:个|点|一批)?货|更换|订(?:购|了)?(?!书)|共|(?:再|又|还)(?:来|要|拿)了?|然后|再|还有|另外|和|及|以及|加上|加(?![热湿药氯压工速密固料])|就是|(?:他们|她们|对方|人家|客户)(?:也|还|又)?(?:想要|需要|要)|追加|加订|签(?:了|下|好了)?(?:合同|单)?了?|订了|定了|成交了?|下单了?|买了?|拿了?|(?:又|还)要了?|那个|这个|[，,、+＋&\s])+|(?:各|共|要|的|数量|(?:再|又|还)(?:来|要|拿|订)了?)+$/g;
+const PRODUCT_NOISE = /^(?:的|(?:要|需要|想|得|准备)(?:更换|换(?:成|个|一批|掉)?(?![热向气挡]))|(?:要|再|还|又)加(?![热湿药氯压工速密固料])|要了|要|各|补(?:个|点|一批)?货|(?:采购|购买|购进)(?:一批|些|点)?|更换|订(?:购|了)?(?!书)|共|(?:再|又|还)(?:来|要|拿)了?|然后|再|还有|另外|和|及|以及|加上|加(?![热湿药氯压工速密固料])|就是|(?:他们|她们|对方|人家|客户)(?:也|还|又)?(?:想要|需要|要)|追加|加订|签(?:了|下|好了)?(?:合同|单)?了?|订了|定了|成交了?|下单了?|买了?|拿了?|(?:又|还)要了?|那个|这个|[，,、+＋&\s])+|(?:各|共|要|的|数量|(?:再|又|还)(?:来|要|拿|订)了?)+$/g;
 const FIRST_PRODUCT_NOISE = new RegExp(PRODUCT_NOISE.source.replace("|和|及|以及|加上|加(?![热湿药氯压工速密固料])", ""), "g");
 /** Suffixes that stack on a name ending in a suffix (鑫源化工集团, 远航电子有限公司). */
 const STACKED_SUFFIX = /^(?:集团|股份|有限|有限公司|有限责任公司|股份有限公司|公司|科技|(?:总|分|加工)?厂|(?:\(中国\)|（中国）))+$/;
@@ -45,6 +45,8 @@ export function splitGluedName(s: string): string {
     if (!ORG_SUFFIX.test(s.slice(0, i))) continue;
     if (cut === 0 || STACKED_SUFFIX.test(s.slice(cut, i))) cut = i;
   }
+  // 宏基建工瓷砖胶: a longer organisation word that runs on from the first (基建 → 建工) is the one.
+  while (cut > 0 && cut < s.length - 1 && ORG_SUFFIX.test(s.slice(0, cut + 1))) cut++;
   return cut > 0 ? s.slice(0, cut) : s;
 }
 
@@ -112,7 +114,8 @@ export function splitOrder(text: string): { customer?: string; itemsText: string
   let name = cutName(cleanCustomer(next.text)) || cleanCustomer(next.text);
   const at = next.index + next.text.indexOf(name);
   // 下单华东机电电机A200台: the name runs into the product, cut it after its organisation suffix.
-  if (!ORG_SUFFIX.test(name) && /^\s*[\d一二两三四五六七八九十]/.test(text.slice(at + name.length))) name = splitGluedName(name);
+  // …or the whole run (下单博远日产4S店雨刮片一百五十对九五折) was read as the name: the count inside it ends the goods.
+  if (!ORG_SUFFIX.test(name) && (/^\s*[\d一二两三四五六七八九十]/.test(text.slice(at + name.length)) || findQuantities(name).length > 0)) name = splitGluedName(name);
   const end = at + name.length;
   return { customer: name, itemsText: text.slice(end), itemsOffset: end };
 }
