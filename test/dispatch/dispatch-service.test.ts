@@ -224,7 +224,7 @@ describe("who may do what", () => {
       expect((await fails(tx((t) => reportProblem(t, { orderNumber: number, by, reason: "缺货", now: NOW, eventId: null }))))).toMatchObject({ code: "not_warehouse" });
       expect((await fails(tx((t) => resume(t, { orderNumber: number, by, now: NOW, eventId: null }))))).toMatchObject({ code: "not_warehouse" });
     }
-    expect((await fails(ship(number, "SF1234567890123", { by: zhangsan }))).userMessage).toBe("只有仓库人员可以确认发货。");
+    expect((await fails(ship(number, "SF1234567890123", { by: zhangsan }))).userMessage).toBe("只有仓库人员可以确认发货；发送「订单 单号」可以查看发货进度。");
     expect(await db.prisma.shipment.count({ where: { order: { number } } })).toBe(0);
     expect(await shippedQtys(number)).toEqual([["MOTOR-A", 0]]);
     expect((await tx((t) => dispatchView(t, number))).problem).toBeNull();

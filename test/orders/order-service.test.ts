@@ -149,7 +149,7 @@ describe("deciding", () => {
   it("only the current approver decides; in turn; once", async () => {
     const r = placed(await place([motorA(10, "4000")])); // 20%: 王五, then 赵六
     const n = r.order.number;
-    expect((await fails(decideAs(zhaoliu, n, "approve"))).userMessage).toBe(`只有当前审批人王五可以审批 ${n}。`);
+    expect((await fails(decideAs(zhaoliu, n, "approve"))).userMessage).toBe(`只有当前审批人王五可以审批 ${n}；发送「订单 ${n}」可以查看审批进度。`);
     expect((await fails(decideAs(zhangsan, n, "approve"))).code).toBe("not_your_turn");
     const first = await decideAs(wangwu, n, "approve", null, new Date(NOW.getTime() + H));
     expect(first.outcome).toMatchObject({ kind: "next", step: { approverId: "zhaoliu", approverName: "赵六" } });

@@ -57,7 +57,7 @@ const notFound = (number: string) => new AppError("order_not_found", `没有找�
 const isWarehouse = (u: UserInfo) => u.roles.includes("warehouse");
 
 function requireWarehouse(by: UserInfo, what: string): void {
-  if (!isWarehouse(by)) throw new AppError("not_warehouse", `只有仓库人员可以${what}。`);
+  if (!isWarehouse(by)) throw new AppError("not_warehouse", `只有仓库人员可以${what}；发送「订单 单号」可以查看发货进度。`);
 }
 
 function toShipmentView(s: DispatchRow["shipments"][number]): ShipmentView {

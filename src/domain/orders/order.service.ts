@@ -303,7 +303,7 @@ export async function decide(tx: Tx, input: DecideInput): Promise<DecisionResult
   }
   if (pending.approverId !== approver.id) {
     if (decidedByMe) throw alreadyDecided(orderNumber, decidedByMe, approver.id, tz, pending.approver.name);
-    throw new AppError("not_your_turn", `只有当前审批人${pending.approver.name}可以审批 ${orderNumber}。`);
+    throw new AppError("not_your_turn", `只有当前审批人${pending.approver.name}可以审批 ${orderNumber}；发送「订单 ${orderNumber}」可以查看审批进度。`);
   }
   const reason = input.reason?.trim() || null;
   if (!(await decideStep(tx, pending.id, input.decision === "approve" ? "approved" : "rejected", reason, now))) {

@@ -18,7 +18,7 @@ import { defineTextPending, openPending, type TextPendingKind } from "../engine/
 import { refreshNotices } from "./notice.ts";
 
 const warehouseOnly: Guard = (ctx) => {
-  if (!isWarehouse(ctx.user)) throw new AppError("not_warehouse", "只有仓库同事可以确认发货或报告问题。");
+  if (!isWarehouse(ctx.user)) throw new AppError("not_warehouse", "只有仓库同事可以确认发货或报告问题；发送「订单 单号」可以查看发货进度。");
 };
 
 const numberOf = (thread: string | null) => (thread?.startsWith("dispatch:") ? thread.slice("dispatch:".length) : null);

@@ -47,7 +47,7 @@ export async function assertCurrentApprover(ctx: HandlerContext, orderId: string
   const approval = await latestApproval(ctx.tx, orderId);
   const current = approval?.steps.find((s) => s.status === "pending");
   if (current && current.approverId !== ctx.user.id) {
-    throw new AppError("not_the_approver", `只有当前审批人${current.approver.name}可以审批 ${orderNumber}。`);
+    throw new AppError("not_the_approver", `只有当前审批人${current.approver.name}可以审批 ${orderNumber}；发送「订单 ${orderNumber}」可以查看审批进度。`);
   }
   if (!current && !approval?.steps.some((s) => s.approverId === ctx.user.id)) {
     throw new AppError("not_the_approver", `你不是 ${orderNumber} 的审批人。`);
