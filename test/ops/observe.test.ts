@@ -184,6 +184,17 @@ describe("LOG_MESSAGES=true and METRICS_TOKEN", { timeout: 90_000 }, () => {
   });
 });
 
+describe("configuration", () => {
+  it("LOG_MESSAGES is off unless set; METRICS_TOKEN must be long enough", () => {
+    expect(parseEnv({}).LOG_MESSAGES).toBe(false);
+    expect(parseEnv({ LOG_MESSAGES: "true" }).LOG_MESSAGES).toBe(true);
+    expect(parseEnv({}).METRICS_TOKEN).toBeUndefined();
+    expect(parseEnv({ METRICS_TOKEN: TOKEN }).METRICS_TOKEN).toBe(TOKEN);
+    expect(() => parseEnv({ METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN: expected a random token of at least 16 characters/);
+    expect(() => parseEnv({ LOG_MESSAGES: "maybe" })).toThrow(/LOG_MESSAGES: expected true or false/);
+  });
+});
+
 describe("who may read /metrics", () => {
   const req = (remoteAddress: string, headers: Record<string, string> = {}) => ({ socket: { remoteAddress }, headers });
   it("without a token: a direct loopback peer only", () => {
