@@ -68,8 +68,10 @@ export function metricsChartOption(d: MetricsChartData, only?: MetricsPanel[]): 
     const g = grid.length - 1;
     xAxis.push({ type: "category", gridIndex: g, data: d.trend.map((t) => t.day.slice(5)), axisLabel: { interval: 0, fontSize: 10, color: GREY }, axisTick: { alignWithLabel: true } });
     const xi = xAxis.length - 1;
-    yAxis.push({ type: "value", gridIndex: g, minInterval: 1, axisLabel: { fontSize: 10, color: GREY }, splitLine: { lineStyle: { color: "#eeeeee" } } });
-    yAxis.push({ type: "value", gridIndex: g, minInterval: 1, position: "right", axisLabel: { fontSize: 10, color: ORANGE }, splitLine: { show: false } });
+    // An all-zero series gets a fixed 0–1 axis: ECharts' tick search never ends on an empty extent with minInterval.
+    const span = (k: "visits" | "orders") => (total(k) === 0 ? { min: 0, max: 1 } : { min: 0 });
+    yAxis.push({ type: "value", gridIndex: g, minInterval: 1, ...span("visits"), axisLabel: { fontSize: 10, color: GREY }, splitLine: { lineStyle: { color: "#eeeeee" } } });
+    yAxis.push({ type: "value", gridIndex: g, minInterval: 1, ...span("orders"), position: "right", axisLabel: { fontSize: 10, color: ORANGE }, splitLine: { show: false } });
     series.push({ name: "拜访跟进", type: "bar", xAxisIndex: xi, yAxisIndex: yAxis.length - 2, data: d.trend.map((t) => t.visits), itemStyle: { color: BLUE }, barMaxWidth: 22 });
     series.push({ name: "订单", type: "line", xAxisIndex: xi, yAxisIndex: yAxis.length - 1, data: d.trend.map((t) => t.orders), itemStyle: { color: ORANGE }, lineStyle: { width: 2 }, symbolSize: 6 });
     alt.push(`近14天拜访跟进 ${total("visits")} 次、订单 ${total("orders")} 单`);
@@ -119,7 +121,7 @@ export function metricsChartOption(d: MetricsChartData, only?: MetricsPanel[]): 
     title.push({ text: `${d.periodLabel}拜访跟进 · 按人`, left: left + 16, top: top + 6, textStyle: { fontSize: 15, fontWeight: "normal", color: "#222" } });
     grid.push({ left: left + 72, width: (want("funnel") ? WIDTH / 2 : WIDTH) - 72 - 40, top: top + 44, height: bottomHeight - 64 });
     const g = grid.length - 1;
-    xAxis.push({ type: "value", gridIndex: g, minInterval: 1, axisLabel: { fontSize: 10, color: GREY }, splitLine: { lineStyle: { color: "#eeeeee" } } });
+    xAxis.push({ type: "value", gridIndex: g, minInterval: 1, min: 0, ...(reps.every((r) => r.count === 0) ? { max: 1 } : {}), axisLabel: { fontSize: 10, color: GREY }, splitLine: { lineStyle: { color: "#eeeeee" } } });
     yAxis.push({ type: "category", gridIndex: g, inverse: true, data: reps.map((r) => r.name), axisLabel: { interval: 0, fontSize: 12, color: "#333" }, axisTick: { show: false } });
     series.push({
       name: "拜访",

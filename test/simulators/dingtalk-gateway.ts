@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
-import { THROTTLE_FORMS, handleApi, newApiState, type ApiCall, type CardFault, type Fault, type ThrottleForm } from "./dingtalk-openapi.ts";
+import { THROTTLE_FORMS, handleApi, handleUpload, newApiState, type ApiCall, type CardFault, type Fault, type ThrottleForm } from "./dingtalk-openapi.ts";
 
 export const TOPIC_ROBOT = "/v1.0/im/bot/messages/get";
 export const TOPIC_CARD = "/v1.0/card/instances/callback";
@@ -55,13 +55,22 @@ export async function startDingtalkGateway(opts: GatewayOptions = {}) {
   };
 
   const server = http.createServer(async (req, res) => {
-    let text = "";
-    for await (const c of req) text += c;
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const bytes = Buffer.concat(chunks);
+    const text = bytes.toString("utf8");
     const url = new URL(req.url ?? "/", "http://x");
     const send = (status: number, body: unknown, raw?: string, headers: Record<string, string> = {}) => {
       res.writeHead(status, { "content-type": "application/json", ...headers });
       res.end(raw ?? JSON.stringify(body));
     };
+    if (req.method === "POST" && url.pathname === "/media/upload") {
+      const call: ApiCall = { method: "POST", path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body: null, at: Date.now() };
+      api.calls.push(call);
+      const reply = await handleUpload(api, call, String(req.headers["content-type"] ?? ""), bytes);
+      call.status = reply.status;
+      return send(reply.status, reply.body, reply.raw, reply.headers);
+    }
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;

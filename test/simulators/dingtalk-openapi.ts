@@ -42,6 +42,10 @@ export interface ApiState {
   cardFaults: CardFault[];
   /** outTrackIds of card instances created so far. */
   cards: Set<string>;
+  /** Files uploaded through the oapi's media/upload (multipart parsed for real), by media_id. */
+  media: Map<string, { type: string; filename: string; contentType: string; bytes: Buffer }>;
+  /** The next N media uploads answer this (an outage, a refusal). */
+  uploadFaults: Reply[];
 }
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
@@ -66,7 +70,7 @@ export const FORBIDDEN: Reply = { status: 403, body: { code: "Forbidden.AccessDe
 const WEBHOOK = "/robot/sendBySession";
 
 export function newApiState(clientId: string, clientSecret: string): ApiState {
-  return { clientId, clientSecret, calls: [], violations: [], tokens: new Set(), tokenOutage: false, flowControl: new Map(), invalidUsers: new Set(), faults: [], cardFaults: [], cards: new Set() };
+  return { clientId, clientSecret, calls: [], violations: [], tokens: new Set(), tokenOutage: false, flowControl: new Map(), invalidUsers: new Set(), faults: [], cardFaults: [], cards: new Set(), media: new Map(), uploadFaults: [] };
 }
 
 export function handleApi(s: ApiState, call: ApiCall): Reply | null {
@@ -133,11 +137,52 @@ function createAndDeliver(s: ApiState, b: Record<string, unknown>): Reply {
 
 function checkMsgParam(s: ApiState, b: Record<string, unknown>): void {
   if (typeof b.msgParam !== "string") return void s.violations.push("msgParam is not a JSON string");
+  let param: Record<string, unknown>;
   try {
-    JSON.parse(b.msgParam);
+    param = JSON.parse(b.msgParam) as Record<string, unknown>;
   } catch {
-    s.violations.push("msgParam is not JSON");
+    return void s.violations.push("msgParam is not JSON");
   }
+  if (b.msgKey === "sampleImageMsg") {
+    // photoURL: a picture URL, or the media_id of an uploaded image.
+    const url = String(param.photoURL ?? "");
+    if (!/^https?:\/\//.test(url) && s.media.get(url)?.type !== "image") s.violations.push(`sampleImageMsg photoURL ${url} is neither a URL nor an uploaded image`);
+  }
+}
+
+/**
+ * The oapi's media upload: POST /media/upload?access_token=…&type=image, multipart/form-data with the file in the
+ * "media" field (filename given); images JPG/PNG/GIF/BMP up to 20 MB (the docs' limit for image). Answers
+ * { errcode: 0, type, media_id, created_at }.
+ */
+export async function handleUpload(s: ApiState, call: ApiCall, contentType: string, raw: Buffer): Promise<Reply> {
+  const token = call.query.access_token;
+  if (!token || !s.tokens.has(token)) return ok({ errcode: 40014, errmsg: "不合法的access_token" });
+  const fault = s.uploadFaults.shift();
+  if (fault) {
+    call.fault = true;
+    return fault;
+  }
+  if (!["image", "voice", "video", "file"].includes(call.query.type ?? "")) return ok({ errcode: 40004, errmsg: "不合法的媒体文件类型" });
+  if (!contentType.startsWith("multipart/form-data")) return ok({ errcode: 41005, errmsg: "缺少多媒体文件数据" });
+  let form: FormData;
+  try {
+    form = await new Request("http://sim/media/upload", { method: "POST", headers: { "content-type": contentType }, body: raw }).formData();
+  } catch {
+    return ok({ errcode: 41005, errmsg: "缺少多媒体文件数据" });
+  }
+  const file = form.get("media");
+  if (!(file instanceof File) || !file.name) return ok({ errcode: 41005, errmsg: "缺少多媒体文件数据" });
+  const bytes = Buffer.from(await file.arrayBuffer());
+  if (call.query.type === "image") {
+    const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    const jpg = bytes[0] === 0xff && bytes[1] === 0xd8;
+    if (!png && !jpg) return ok({ errcode: 40005, errmsg: "不合法的文件类型" });
+    if (bytes.length > 20 * 1024 * 1024) return ok({ errcode: 40006, errmsg: "不合法的文件大小" });
+  }
+  const mediaId = `@lA${randomUUID().replace(/-/g, "")}`;
+  s.media.set(mediaId, { type: call.query.type!, filename: file.name, contentType: file.type, bytes });
+  return ok({ errcode: 0, errmsg: "ok", type: call.query.type, media_id: mediaId, created_at: Date.now() });
 }
 
 function checkParamMap(s: ApiState, b: Record<string, unknown>): void {

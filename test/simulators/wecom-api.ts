@@ -36,6 +36,8 @@ export class WecomApiSim {
   readonly sent: Json[] = [];
   /** Accepted update_template_card bodies. */
   readonly updates: Json[] = [];
+  /** Files uploaded through media/upload, by media_id (multipart parsed for real). */
+  readonly media = new Map<string, { type: string; filename: string; contentType: string; bytes: Buffer }>();
   /** Messages beyond 30/min to one member: WeCom answers ok and drops them silently. */
   readonly dropped: Json[] = [];
   tokenFetches = 0;
@@ -106,7 +108,15 @@ export class WecomApiSim {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const u = new URL(req.url ?? "/", "http://sim");
     const query = Object.fromEntries(u.searchParams);
-    const raw = await readBody(req);
+    const rawBytes = await readBody(req);
+    const contentType = String(req.headers["content-type"] ?? "");
+    if (u.pathname === "/cgi-bin/media/upload") {
+      const entry = { method: req.method ?? "", path: u.pathname, query, body: null };
+      const injected = this.takeInjected(u.pathname);
+      if (injected !== null) return this.reply(res, entry, { errcode: injected, errmsg: "injected failure" });
+      return this.reply(res, entry, await this.upload(query, contentType, rawBytes));
+    }
+    const raw = rawBytes.toString("utf8");
     let body: Json | null = null;
     if (raw) {
       try {
@@ -148,6 +158,36 @@ export class WecomApiSim {
     if (path === "/cgi-bin/message/send") return this.send(body);
     if (path === "/cgi-bin/message/update_template_card") return this.update(body);
     return { errcode: 404, errmsg: "no such api in the simulator" };
+  }
+
+  /**
+   * media/upload (doc 90253): multipart/form-data with the file in the "media" field, its filename and content-type
+   * given; type=image takes JPG/PNG up to 10 MB. Answers the media_id message/send then names.
+   */
+  private async upload(query: Record<string, string>, contentType: string, raw: Buffer): Promise<Json> {
+    const tokenError = this.checkToken(query.access_token);
+    if (tokenError) return tokenError;
+    if (!["image", "voice", "video", "file"].includes(query.type ?? "")) return { errcode: 40004, errmsg: "invalid media type" };
+    if (!contentType.startsWith("multipart/form-data")) return { errcode: 41005, errmsg: "media data missing (not multipart)" };
+    let form: FormData;
+    try {
+      form = await new Request("http://sim/upload", { method: "POST", headers: { "content-type": contentType }, body: raw }).formData();
+    } catch {
+      return { errcode: 41005, errmsg: "media data missing (unreadable multipart)" };
+    }
+    const file = form.get("media");
+    if (!(file instanceof File) || !file.name) return { errcode: 41005, errmsg: "media data missing (no media file part)" };
+    const bytes = Buffer.from(await file.arrayBuffer());
+    if (bytes.length < 5) return { errcode: 40005, errmsg: "invalid file size" };
+    if (query.type === "image") {
+      const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      const jpg = bytes[0] === 0xff && bytes[1] === 0xd8;
+      if (!png && !jpg) return { errcode: 40005, errmsg: "invalid file type" };
+      if (bytes.length > 10 * 1024 * 1024) return { errcode: 40009, errmsg: "invalid image size" };
+    }
+    const mediaId = `3${randomBytes(24).toString("hex")}`;
+    this.media.set(mediaId, { type: query.type!, filename: file.name, contentType: file.type, bytes });
+    return { errcode: 0, errmsg: "", type: query.type, media_id: mediaId, created_at: String(Math.floor(Date.now() / 1000)) };
   }
 
   private getToken(q: Record<string, string>): Json {
@@ -203,6 +243,10 @@ export class WecomApiSim {
       }
       case "template_card":
         return checkCard(body.template_card as Json | undefined, this.taskIds);
+      case "image": {
+        const id = String((body.image as Json | undefined)?.media_id ?? "");
+        return this.media.get(id)?.type === "image" ? null : { errcode: 40007, errmsg: "invalid media_id" };
+      }
       default:
         return { errcode: 40008, errmsg: "invalid message type" };
     }
@@ -267,11 +311,11 @@ function checkCard(card: Json | undefined, taskIds: Set<string>): Json | null {
   return null;
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }
