@@ -16,6 +16,13 @@ describe("a rep's visit log with a spoken name", () => {
     expect((await t.db.customer.findFirstOrThrow()).name).toBe("杭州恒力泵业");
   });
 
+  it("an order for a new name gets the same closest names on its card", async () => {
+    const card = await answerCard(t.pg, "zhangsan", "下单 恒力阀门 电机A 1台 单价5000");
+    expect(card.buttons.map((b) => b.label)).toContain("杭州恒力泵业");
+    expect(card.buttons.map((b) => b.label)).toContain("新建「恒力阀门」");
+    expect(await t.db.order.count()).toBe(0);
+  });
+
   it("the new-customer card also offers the closest existing names, and picking one records the visit there", async () => {
     const card = await answerCard(t.pg, "zhangsan", "今天拜访了恒力阀门的赵工，下周三再去");
     expect(card.title).toBe("「恒力阀门」是新客户吗？");

@@ -68,9 +68,10 @@ async function continueOrder(ctx: HandlerContext, req: Requested): Promise<void>
   const name = req.customer;
   const found = await resolveCustomer(ctx, name, "own_or_pool");
   if (found.kind === "exact") return withCustomer(ctx, found.id, draft);
-  const candidates = found.kind === "ask" ? found.candidates : [];
+  // Nothing close enough: the nearest existing names are still offered beside 新建 (a typo, a 简称, voice input).
+  const candidates = found.kind === "ask" ? found.candidates : found.closest;
   const note = found.kind === "ask" && found.hidden > 0 ? "有名称相近的客户由其他同事负责；如果是同一家，请联系经理转交。" : undefined;
-  await askWhichCustomer(ctx, orderPick, { query: name, candidates, ...draft }, note);
+  await askWhichCustomer(ctx, orderPick, { query: name, candidates, ...draft }, note, found.kind === "none");
 }
 
 /**
