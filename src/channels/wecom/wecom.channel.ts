@@ -11,7 +11,7 @@ export function createWecomChannel(config: WecomConfig, deps: ChannelDeps): Chan
   return {
     platform: "wecom",
     http: { path: "/wecom", handler: wecomRouter(config, { inbox: deps.inbox, log, maxBodyBytes: deps.maxBodyBytes }) },
-    sender: new WecomSender(api, config.agentId, log),
+    sender: new WecomSender(api, config.agentId, log, { apiBase: config.apiBase }),
     async start() {
       log.info("WeCom callback ready at /wecom/callback", { corpId: config.corpId, agentId: config.agentId });
     },
