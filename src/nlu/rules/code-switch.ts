@@ -29,6 +29,8 @@ const TWINS: [RegExp, string][] = [
   [/\bprice\s*[:：]?\s*(\d[\d,.]*)\s*(?:each|per\s+(?:unit|piece|set))?\b/gi, "单价$1"],
   [/(\d)\s*(?:each|per\s+(?:unit|piece|set))\b/gi, "$1每个"],
   [/\bbudget\b/gi, "预算"],
+  // 10% off, 15 percent off: the share taken off the price.
+  [/(\d+(?:\.\d+)?)\s*(?:%|percent)\s*off\b/gi, "优惠$1%"],
   [/\bdiscount\b/gi, "折扣"],
   [/\bquote(?:d)?(?:\s+for)?\b/gi, "报价 "],
   // A count before an English classifier: 60 units, 30 sets, 200 pieces.

@@ -6,7 +6,7 @@ import { CLASSIFIER_CLASS, MEASURE_SRC, parseChineseNumeral, PER_UNIT_SRC } from
 
 const CN_DIGIT = "一二三四五六七八九";
 // Not after a digit or a dot: in 单价4500 折扣9折 the 0 before " 折扣" is a price's last digit.
-const ZHE_RE = new RegExp(`(?<![\\d.])(\\d(?:\\.\\d{1,2})?|\\d{2}|[${CN_DIGIT}][${CN_DIGIT}五]?)\\s*折(?!旧|叠|腾|返|算)`, "g");
+const ZHE_RE = new RegExp(`(?<![\\d.])(\\d(?:\\.\\d{1,2})?|\\d{2}|[${CN_DIGIT}][${CN_DIGIT}五]?)\\s*折(?!旧|叠|腾|返|算|扣\\s*(?:[\\d一二两三四五六七八九]|百分))`, "g");
 /** A percentage written with a sign, as 个点, or in words (百分之十, 百分之5). */
 // 让五个点: a count of points in words too, but only with 个点 (便宜一点 is "a bit").
 const PCT = "(?:(\\d+(?:\\.\\d+)?)\\s*(?:%|个点|个百分点|点)|百分之\\s*(\\d+(?:\\.\\d+)?|[一二两三四五六七八九十]+)|([一二两三四五六七八九十]+)\\s*个(?:百分)?点)";

@@ -59,9 +59,27 @@ function jiaoAt(text: string, at: number): Amount | undefined {
   return { value: fen / 100, index: at, end: at + j[0].length - (perUnit ? j[2]!.length : 0), marked: true, big: false };
 }
 
+/**
+ * 单价五分, 八分钱, 五分一颗: hundredths of a yuan (0.05), after a price word, with 钱 or before "per piece" — not
+ * 五分钟, 五分之一, 打了五分 or 满分 (no digit), 部分发货.
+ */
+const FEN_AT_RE = /([一二两三四五六七八九]|\d)\s*分(钱)?(?![钟之半期批开配类析别享店厂公司])/y;
+const PRICE_KEY_BEFORE = new RegExp(`(?:${UNIT_KEY})\\s*${LINK}\\s*$`);
+
+function fenAt(text: string, at: number): Amount | undefined {
+  if (/[\d.十百千万亿]/.test(text[at - 1] ?? "")) return undefined;
+  FEN_AT_RE.lastIndex = at;
+  const f = FEN_AT_RE.exec(text);
+  if (!f) return undefined;
+  const after = text.slice(at + f[0].length);
+  const keyed = PRICE_KEY_BEFORE.test(text.slice(0, at)) && (/^(?![\u4e00-\u9fa5])/.test(after) || PER_UNIT_AFTER.test(after));
+  if (!f[2] && !keyed && !PER_UNIT_AFTER.test(after)) return undefined;
+  return { value: digitValue(f[1]!) / 100, index: at, end: at + f[0].length, marked: true, big: false };
+}
+
 function amountAt(text: string, at: number): Amount | undefined {
   // 1毛2, 七毛五, 八毛 after 单价 or alone: tenths and hundredths of a yuan, not 1 or 7.
-  const under = jiaoAt(text, at);
+  const under = jiaoAt(text, at) ?? fenAt(text, at);
   if (under) return under;
   AMOUNT_RE.lastIndex = at;
   const m = AMOUNT_RE.exec(text);
@@ -166,7 +184,8 @@ export function findMoney(text: string): MoneyMention[] {
     const big = a.big && !NOT_MONEY_AFTER.test(after) && (perUnit || !/^[一二两三四五六七八九十百千]/.test(after));
     // 6800一吨: a bare figure before "per unit" is a price too.
     // 6块一双, 八块一个: 块 before "per unit" is yuan, not pieces.
-    const barePrice = perUnit && (a.unit === "块" || (!a.unit && /^\d/.test(n[0])));
+    // 两百八一箱, 六十八一瓶: a figure in words with a digit after 十/百/千 before "per unit" is a price too.
+    const barePrice = perUnit && (a.unit === "块" || (!a.unit && (/^\d/.test(n[0]) || /[十百千万亿][一二两三四五六七八九]$/.test(text.slice(a.index, a.end).trim()))));
     // A lone 万/千/百 with no count before it (万嘉, 千禾, 百达) opens a word, not an amount.
     if (!a.unit && /^[十百千万亿]+$/.test(text.slice(a.index, a.end).trim())) continue;
     if (!a.marked && !big && !barePrice) continue;

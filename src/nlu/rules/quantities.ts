@@ -23,6 +23,8 @@ const NOT_AFTER_DA = /^(?:\s*[\d一二三四五六七八九.]+\s*折|折|电话|
 const NOT_AFTER_WEI = /^(?![单每一价])[\u4e00-\u9fa5A-Za-z]/;
 /** 500克装, 12瓶装: a pack size, not a count; 3克拉 is a carat. */
 const NOT_AFTER_PACK = /^(?:装|拉)/;
+/** 四件套, 三件套: a set's name (床品四件套), not four pieces. */
+const NOT_AFTER_JIAN = /^套/;
 /** 本 also means "this/own" (一本正经, 两本地仓): a count only when no such word follows. */
 const NOT_AFTER_BEN = /^(?:周|月|季|年|地|身|来|人|部|厂|公司|次|批|单)/;
 
@@ -66,12 +68,14 @@ export function findQuantities(text: string): QuantityMention[] {
     } else if (unit === "克" && num === "千") continue;
     if (NOT_AFTER_UNIT.test(text.slice(end)) || (unit === "本" && NOT_AFTER_BEN.test(text.slice(end)))) continue;
     if (unit === "打" && NOT_AFTER_DA.test(text.slice(end))) continue;
+    if (unit === "件" && NOT_AFTER_JIAN.test(text.slice(end))) continue;
     if ((unit === "位" && NOT_AFTER_WEI.test(text.slice(end))) || NOT_AFTER_PACK.test(text.slice(end))) continue;
     // A lone 千/百/万 opens a word (千斤顶, 万向轮, 百叶窗), it counts nothing.
     if (/^[百千万亿]$/.test(num) && !m[2]) continue;
     if ((unit === "平" || unit === "面") && (NOT_AFTER_FLAT.test(text.slice(end)) || num === "一")) continue;
     // "一台"/"一吨" after a price is "per unit", not a quantity: 6500元一吨, 4500元一台.
-    if (/^[一每]$/.test(num) && /(?:[元块万毛角]|\d\s*[kKwW千])\s*$/.test(text.slice(0, m.index))) continue;
+    // …and so after a price in fen (五分一颗).
+    if (/^[一每]$/.test(num) && /(?:[元块万毛角]|\d\s*[kKwW千]|(?<![十百千万亿\d.])[一二两三四五六七八九\d]分)\s*$/.test(text.slice(0, m.index))) continue;
     // 一套4800: "per set" glued to a price, not one set.
     if (/^[一每]$/.test(num) && /^[\d¥￥]/.test(text.slice(end))) continue;
     // 一张是九百五, 每把就是三百二: "per piece is" a price, not one piece.

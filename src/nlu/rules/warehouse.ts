@@ -46,7 +46,7 @@ const SPELLS_OUT = /要的|备的|订的|发的|是|只有|有的/;
 /** Who said it, kept when it is the customer: 客户说先别发 is the customer's own request, the problem itself. */
 const CUSTOMER_SAID = /客户|对方|甲方|他们/;
 /** A rule or a refusal (不收货, 不让货车进, 只能周一送): kept with who told it. */
-const RULE_SAID = /不收|拒收|不接|不让|不准|不给|不能|只能|要求|规定/;
+const RULE_SAID = /不收|拒收|不(?:派送|配送|派件|送)|不接|不让|不准|不给|不能|只能|要求|规定/;
 /** 只有40桶, 就剩5台: what is left, told after a shortage. */
 const WHAT_IS_LEFT = /^(?:只|就|还|仅)(?:有|剩|剩下)\S*[\d一二两三四五六七八九十]/;
 
