@@ -21,7 +21,8 @@ export type Candidate = z.infer<typeof CandidateSchema>;
 export type CustomerScope = "own_or_pool" | "visible" | "pool";
 
 export type Resolution =
-  | { kind: "exact"; id: string; name: string }
+  /** `sameName`: the name or a taught alias, once normalised; else a 简称, a typo or the same brand in another trade. */
+  | { kind: "exact"; id: string; name: string; sameName: boolean }
   /** No match; `closest`: the nearest names in scope (best first, at most 3), to offer beside 新建. */
   | { kind: "none"; closest: Candidate[] }
   /** Unclear: these are the candidates in scope; `hidden` close names are out of scope (a colleague's). */
@@ -31,13 +32,19 @@ export type Resolution =
 const SUGGEST_MIN = 0.3;
 
 export async function resolveCustomer(ctx: HandlerContext, name: string, scope: CustomerScope): Promise<Resolution> {
-  const ranked = rankCustomers(name, await findCustomerCandidates(ctx.tx, normalizeCompanyName(name)));
+  const pool = await findCustomerCandidates(ctx.tx, normalizeCompanyName(name));
+  const ranked = rankCustomers(name, pool);
   const match = decideMatch(ranked);
   if (match.kind === "none") {
     const near = await filterScope(ctx, ranked.filter((r) => r.score >= SUGGEST_MIN).slice(0, 6), scope);
     return { kind: "none", closest: near.slice(0, 3).map((r) => ({ id: r.id, name: r.name })) };
   }
-  if (match.kind === "exact") return { kind: "exact", id: match.id, name: ranked.find((r) => r.id === match.id)?.name ?? name };
+  if (match.kind === "exact") {
+    const hit = pool.find((c) => c.id === match.id);
+    const query = normalizeCompanyName(name);
+    const sameName = !!hit && [hit.name, ...hit.aliases].some((n) => normalizeCompanyName(n) === query);
+    return { kind: "exact", id: match.id, name: hit?.name ?? name, sameName };
+  }
   const close = ranked.filter((r) => match.ids.includes(r.id));
   const inScope = await filterScope(ctx, close, scope);
   return { kind: "ask", candidates: inScope.map((r) => ({ id: r.id, name: r.name })), hidden: close.length - inScope.length };

@@ -67,7 +67,13 @@ async function continueOrder(ctx: HandlerContext, req: Requested): Promise<void>
   const draft: OrderDraft = { items, ...(req.discount ? { discount: req.discount } : {}), ...(req.reason ? { reason: req.reason } : {}), explicit: req.explicit };
   const name = req.customer;
   const found = await resolveCustomer(ctx, name, "own_or_pool");
-  if (found.kind === "exact") return withCustomer(ctx, found.id, draft);
+  if (found.kind === "exact" && found.sameName) return withCustomer(ctx, found.id, draft);
+  if (found.kind === "exact") {
+    // Money is at stake: a 简称 or a one-character difference (恒力泵阀 / 恒力泵业) may be another company, so it is
+    // confirmed on the card first; picking it teaches the name as an alias, and the next order goes straight through.
+    await askWhichCustomer(ctx, orderPick, { query: name, candidates: [{ id: found.id, name: found.name }], ...draft }, `「${name}」和已有客户「${found.name}」很像，是同一家吗？`);
+    return;
+  }
   // Nothing close enough: the nearest existing names are still offered beside 新建 (a typo, a 简称, voice input).
   const candidates = found.kind === "ask" ? found.candidates : found.closest;
   const note = found.kind === "ask" && found.hidden > 0 ? "有名称相近的客户由其他同事负责；如果是同一家，请联系经理转交。" : undefined;
