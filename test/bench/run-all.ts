@@ -4,6 +4,7 @@
 import pg from "pg";
 import { runWecomLoad } from "../simulators/wecom-load.ts";
 import { startWecomHarness } from "../wecom/wecom-harness.ts";
+import { chartFigures } from "./charts.ts";
 
 const url = process.env.BENCH_DATABASE_URL ?? "postgresql://root@127.0.0.1:5432/test";
 const amount = Number(process.env.BENCH_CALLBACKS ?? 3000);
@@ -32,6 +33,11 @@ async function main(): Promise<void> {
   if (await reachable(url)) process.env.TEST_DATABASE_URL = url;
   const dbLabel = process.env.TEST_DATABASE_URL ? `PostgreSQL (${url.replace(/\/\/[^@]*@/, "//")})` : "PGlite (embedded; PostgreSQL unreachable)";
   console.log(`sales-desk-bot benchmarks — ${new Date().toISOString()} — node ${process.version} — database: ${dbLabel}\n`);
+
+  // Charts first: no database involved. BENCH_PART=charts stops after them.
+  for (const line of chartFigures()) console.log(line);
+  console.log("");
+  if (process.env.BENCH_PART === "charts") return;
 
   const h = await startWecomHarness();
   try {
