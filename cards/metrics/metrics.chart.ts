@@ -105,7 +105,7 @@ export function metricsChartOption(d: MetricsChartData, only?: MetricsPanel[]): 
         height: bottomHeight - 74,
         min: 0,
         max: Math.max(1, reached[0] ?? 1),
-        minSize: "18%",
+        minSize: "42%", // room for the longest label (已确认需求 12) on the narrowest step
         gap: 2,
         label: { show: true, position: "inside", formatter: "{b}", fontSize: 12, color: "#ffffff" },
         itemStyle: { borderWidth: 0 },
