@@ -27,6 +27,11 @@ describe("metrics chart on the playground", () => {
     expect(isPng(png)).toBe(true);
     expect(pngSize(png).width).toBe(1080);
     expect((await fetch(`${t.bot.url}/playground/media/unknown`)).status).toBe(404);
+    // Delivered: the outbox row keeps the alt text, not the bytes.
+    const row = await eventually(async () => (await t.db.outboxMessage.findMany({ where: { kind: "image", recipient: "wangwu", status: "sent" } }))[0], "the sent picture row");
+    const body = (typeof row.payload === "string" ? JSON.parse(row.payload) : row.payload) as { body: { png: string; alt: string } };
+    expect(body.body.png).toBe("");
+    expect(body.body.alt).toContain("近14天");
   });
 
   it("the page renders the picture inline", async () => {
