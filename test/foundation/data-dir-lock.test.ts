@@ -12,6 +12,7 @@ import { migrate } from "../../src/db/migrator.ts";
 import { loadOrgFile } from "../../src/domain/org/org-file.ts";
 import { syncOrg } from "../../src/domain/org/org.repo.ts";
 import { DEMO_ORG_FILE, MIGRATIONS_DIR, ROOT } from "../../src/paths.ts";
+import { demoOrgWith } from "../support/demo-org.ts";
 
 const AT = "2026-12-07T08:00:00+08:00"; // a Monday morning; the seeded follow-up is due at 10:00 that day
 
@@ -86,7 +87,8 @@ describe("the embedded database's data directory", () => {
     await seed.prisma.task.create({ data: { ownerId: "zhangsan", title: "带报价去华东机电", dueAt: new Date("2026-12-07T10:00:00+08:00") } });
     await seed.close();
 
-    const env = { DATA_DIR: dataDir };
+    // A copy of the demo organisation: the demo file itself would also seed demo customers and follow-ups.
+    const env = { DATA_DIR: dataDir, ORG_FILE: demoOrgWith([]) };
     const server = start([], env);
     try {
       const url = await waitFor("the server to listen", () => {
