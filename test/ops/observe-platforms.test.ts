@@ -12,6 +12,7 @@ import { startDingtalkGateway, type DingtalkGateway } from "../simulators/dingta
 import { startWecomApiSim, type WecomApiSim } from "../simulators/wecom-api.ts";
 import { randomAesKey, WecomDriver } from "../simulators/wecom-driver.ts";
 import { eventually, FIXED_NOW, startTestBot, type TestBot } from "../support/test-bot.ts";
+import { bothPlatformsEnv } from "../support/platform-env.ts";
 
 /** Generous: the tests may share two cores with others. */
 const SLOW = 40_000;
@@ -34,17 +35,7 @@ describe("observe with WeCom and DingTalk", { timeout: 90_000 }, () => {
     sim = await startWecomApiSim({ corpId: wecom.corpId, secret: wecom.secret, agentId: wecom.agentId });
     gw = await startDingtalkGateway({ now: () => FIXED_NOW.getTime() });
     bot = await startTestBot({
-      WECOM_CORP_ID: wecom.corpId,
-      WECOM_AGENT_ID: String(wecom.agentId),
-      WECOM_SECRET: wecom.secret,
-      WECOM_TOKEN: wecom.token,
-      WECOM_ENCODING_AES_KEY: wecom.encodingAesKey,
-      WECOM_API_BASE: sim.url,
-      DINGTALK_CLIENT_ID: gw.api.clientId,
-      DINGTALK_CLIENT_SECRET: gw.api.clientSecret,
-      DINGTALK_API_BASE: gw.url,
-      DINGTALK_OAPI_BASE: gw.url,
-      DINGTALK_CARD_TEMPLATE_ID: "tpl-sales.schema",
+      ...bothPlatformsEnv(wecom, sim, gw),
       // An LLM nobody answers: every free-text message falls back to the rule parser.
       OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
       OPENAI_API_KEY: llmKey,

@@ -15,6 +15,7 @@ import { randomAesKey, WecomDriver } from "../simulators/wecom-driver.ts";
 import { FIXED_NOW, eventually, startTestBot, type TestBot } from "../support/test-bot.ts";
 import { deliveredCards } from "../dingtalk/e2e-helpers.ts";
 import { cardsSentTo, textsSentTo } from "../wecom/wecom-harness.ts";
+import { bothPlatformsEnv } from "../support/platform-env.ts";
 
 describe("WeCom and DingTalk in one process", () => {
   const wecom = { corpId: "ww0123456789abcdef", agentId: 1000002, secret: randomBytes(16).toString("hex"), token: "tok", encodingAesKey: randomAesKey() };
@@ -35,17 +36,7 @@ describe("WeCom and DingTalk in one process", () => {
     gw = await startDingtalkGateway({ now: () => FIXED_NOW.getTime() });
     bot = await startTestBot({
       ORG_FILE: orgFile,
-      WECOM_CORP_ID: wecom.corpId,
-      WECOM_AGENT_ID: String(wecom.agentId),
-      WECOM_SECRET: wecom.secret,
-      WECOM_TOKEN: wecom.token,
-      WECOM_ENCODING_AES_KEY: wecom.encodingAesKey,
-      WECOM_API_BASE: sim.url,
-      DINGTALK_CLIENT_ID: gw.api.clientId,
-      DINGTALK_CLIENT_SECRET: gw.api.clientSecret,
-      DINGTALK_API_BASE: gw.url,
-      DINGTALK_OAPI_BASE: gw.url,
-      DINGTALK_CARD_TEMPLATE_ID: "tpl-sales.schema",
+      ...bothPlatformsEnv(wecom, sim, gw),
     });
     driver = new WecomDriver({ botUrl: bot.url, ...wecom });
     await eventually(() => gw.stream.sockets.size === 1, "the bot's Stream connection");

@@ -1,0 +1,26 @@
+// The environment that points one bot at both platform simulators: the WeCom API simulator and the DingTalk
+// gateway (Stream + OpenAPI), with the interactive card template on.
+import type { DingtalkGateway } from "../simulators/dingtalk-gateway.ts";
+import type { WecomApiSim } from "../simulators/wecom-api.ts";
+
+type WecomConfig = { corpId: string; agentId: number; secret: string; token: string; encodingAesKey: string };
+
+export function bothPlatformsEnv(
+  wecom: WecomConfig,
+  sim: WecomApiSim,
+  gw: DingtalkGateway,
+): Record<string, string> {
+  return {
+    WECOM_CORP_ID: wecom.corpId,
+    WECOM_AGENT_ID: String(wecom.agentId),
+    WECOM_SECRET: wecom.secret,
+    WECOM_TOKEN: wecom.token,
+    WECOM_ENCODING_AES_KEY: wecom.encodingAesKey,
+    WECOM_API_BASE: sim.url,
+    DINGTALK_CLIENT_ID: gw.api.clientId,
+    DINGTALK_CLIENT_SECRET: gw.api.clientSecret,
+    DINGTALK_API_BASE: gw.url,
+    DINGTALK_OAPI_BASE: gw.url,
+    DINGTALK_CARD_TEMPLATE_ID: "tpl-sales.schema",
+  };
+}
