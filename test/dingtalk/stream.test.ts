@@ -8,6 +8,8 @@ import { createDingtalkChannel, type DingtalkChannel } from "../../src/channels/
 import WebSocket from "ws";
 import { startDingtalkGateway, TICKET_TTL_MS, TOPIC_ROBOT, type DingtalkGateway } from "../simulators/dingtalk-gateway.ts";
 import { eventually } from "../support/eventually.ts";
+import { FakeTimers } from "../support/fake-timers.ts";
+import { DEFAULT_TIMINGS } from "../../src/channels/dingtalk/stream-supervisor.ts";
 
 class MemoryInbox implements InboxPort {
   events: InboundEvent[] = [];
@@ -34,8 +36,9 @@ let gw: DingtalkGateway;
 let inbox: MemoryInbox;
 let channel: DingtalkChannel | undefined;
 
-async function startChannel(timings = {}) {
-  channel = createDingtalkChannel(config(gw), { inbox, log, clock: systemClock, maxBodyBytes: 65536 }, { stream: { backoffBaseMs: 20, backoffCapMs: 200, ...timings } });
+/** `timers`: the supervisor's watchdog, back-off and drain run on these (a test advances them) instead of real time. */
+async function startChannel(timings = {}, timers?: FakeTimers) {
+  channel = createDingtalkChannel(config(gw), { inbox, log, clock: systemClock, maxBodyBytes: 65536 }, { stream: { backoffBaseMs: 20, backoffCapMs: 200, ...timings }, streamTimers: timers });
   await channel.start();
   await eventually(() => gw.stream.sockets.size === 1, "a live socket");
 }
@@ -109,8 +112,6 @@ describe("DingTalk Stream receiver", () => {
   });
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe("DingTalk Stream supervisor", () => {
   it("after a disconnect notice opens a new connection with a new ticket; nothing pushed afterwards is lost", async () => {
     await startChannel();
@@ -123,8 +124,9 @@ describe("DingTalk Stream supervisor", () => {
   });
 
   it("on a disconnect notice the new connection opens first and the old one is served until the server closes it", async () => {
-    await startChannel({ drainMs: 5000 });
-    const old = gw.disconnect(1500);
+    const timers = new FakeTimers(); // the drain limit never runs out here: only the server closes the old socket
+    await startChannel({}, timers);
+    const old = gw.disconnect(60_000);
     await eventually(() => gw.stream.opens.length === 2 && gw.liveSockets().length === 1 && channel!.stream!.status === "open", "the new connection");
     const fresh = gw.liveSockets()[0]!;
     expect(old.readyState).toBe(old.OPEN); // still there: DingTalk may deliver on it until it closes it
@@ -136,20 +138,32 @@ describe("DingTalk Stream supervisor", () => {
     expect(gw.stream.ackSockets.get(onOld.headers.messageId!)).toBe(old); // each ACK on the socket its frame came on
     expect(gw.stream.ackSockets.get(onNew.headers.messageId!)).toBe(fresh);
     expect(inbox.events.map((e) => e.eventId).sort()).toEqual(["msg:on-new", "msg:on-old"]);
+    expect(channel!.stream!.drainingCount).toBe(1);
+    old.close(); // the server closes it
     await eventually(() => gw.stream.sockets.size === 1 && channel!.stream!.drainingCount === 0, "the old socket closed by the server");
     expect(gw.stream.opens).toHaveLength(2);
     expect(channel!.stream!.status).toBe("open");
   });
 
   it("reconnects with back-off after the socket drops, and again after failed attempts", async () => {
-    await startChannel();
+    const timers = new FakeTimers();
+    await startChannel({ backoffBaseMs: 1000, backoffCapMs: 60_000 }, timers);
+    const sup = channel!.stream!;
     const realSecret = gw.api.clientSecret;
     gw.api.clientSecret = "rotated"; // open-connection now fails a few times
     gw.dropSockets();
-    await eventually(() => channel!.stream!.status === "waiting" && gw.stream.sockets.size === 0, "noticed the drop");
-    await sleep(150);
+    await eventually(() => sup.status === "waiting" && gw.stream.sockets.size === 0, "noticed the drop");
+    // Each retry waits its back-off (1 s, 2 s, 4 s, ± 20 %): not a moment before, then it tries and fails again.
+    for (const waitMs of [1000, 2000, 4000]) {
+      timers.advance(waitMs * 0.8 - 1);
+      expect(sup.status).toBe("waiting");
+      timers.advance(waitMs * 0.4 + 1);
+      expect(sup.status).toBe("connecting");
+      await eventually(() => sup.status === "waiting", "the failed attempt");
+    }
     gw.api.clientSecret = realSecret;
-    await eventually(() => gw.stream.sockets.size === 1 && channel!.stream!.status === "open", "reconnected", 5000);
+    timers.advance(8000 * 1.2);
+    await eventually(() => gw.stream.sockets.size === 1 && sup.status === "open", "reconnected", 5000);
     expect(gw.stream.sockets.size).toBe(1);
   });
 
@@ -161,49 +175,92 @@ describe("DingTalk Stream supervisor", () => {
     expect(gw.stream.usedTickets).toHaveLength(1);
   });
 
+  // The watchdog tests run on the default timings and timers they advance: a decision falls due exactly when the
+  // test moves time, never because the machine was slow. The watchdog acts synchronously when it fires (status
+  // leaves "open" at once), so right after an advance the test can tell whether it acted.
+  const T = DEFAULT_TIMINGS;
+
+  /** Moves time in watchdog steps; after each, waits until a ping the watchdog sent has had its pong. */
+  async function advanceAnsweringPings(timers: FakeTimers, ms: number): Promise<void> {
+    for (let moved = 0; moved < ms && channel!.stream!.status === "open"; moved += T.watchdogEveryMs) {
+      timers.advance(T.watchdogEveryMs);
+      await eventually(() => channel!.stream!.status !== "open" || timers.now() - Math.max(channel!.stream!.liveHeard!.frameAt, channel!.stream!.liveHeard!.pongAt) < T.pingAfterMs, "the pong");
+    }
+  }
+
   it("re-opens on schedule before the connection ages out", async () => {
-    await startChannel({ maxConnectionAgeMs: 300, watchdogEveryMs: 50, drainMs: 50 });
-    await eventually(() => gw.stream.usedTickets.length >= 2 && gw.stream.sockets.size === 1, "scheduled re-open");
+    const timers = new FakeTimers();
+    await startChannel({ silentAfterMs: 2 * T.maxConnectionAgeMs, deadAfterMs: 2 * T.maxConnectionAgeMs }, timers); // only age counts here
+    timers.advance(T.maxConnectionAgeMs - T.watchdogEveryMs);
+    expect(channel!.stream!.status).toBe("open"); // not yet
+    expect(gw.stream.opens).toHaveLength(1);
+    timers.advance(T.watchdogEveryMs);
+    await eventually(() => gw.stream.usedTickets.length === 2 && channel!.stream!.status === "open", "scheduled re-open");
+    timers.advance(T.drainMs); // the replaced connection is closed after draining
+    await eventually(() => gw.stream.sockets.size === 1 && channel!.stream!.drainingCount === 0, "the old socket closed");
   });
 
   it("re-opens a connection that answers pings but delivers no frames, with a new ticket", async () => {
-    await startChannel({ pingAfterMs: 40, deadAfterMs: 400, silentAfterMs: 600, watchdogEveryMs: 20, drainMs: 50 });
-    await eventually(() => gw.stream.opens.length >= 2 && gw.stream.sockets.size === 1 && channel!.stream!.status === "open", "re-opened after silence", 5000);
-    expect(gw.stream.wsPings).toBeGreaterThan(3); // pinged, and answered, all along
+    const timers = new FakeTimers();
+    await startChannel({}, timers);
+    const started = timers.now();
+    await advanceAnsweringPings(timers, 2 * T.silentAfterMs);
+    expect(channel!.stream!.status).toBe("connecting"); // re-opening make-before-break, not dropped as dead
+    expect(timers.now() - started).toBe(T.silentAfterMs);
+    await eventually(() => gw.stream.opens.length === 2 && channel!.stream!.status === "open", "re-opened after silence");
+    timers.advance(T.drainMs);
+    await eventually(() => gw.stream.sockets.size === 1, "the old socket closed");
+    expect(gw.stream.wsPings).toBeGreaterThanOrEqual(T.silentAfterMs / T.pingAfterMs - 1); // pinged, and answered, all along
     expect(new Set(gw.stream.usedTickets).size).toBe(gw.stream.usedTickets.length);
   });
 
   it("keeps a connection that goes on receiving frames", async () => {
-    // Frames every ~100 ms against a 600 ms silence limit: a busy machine may stall half a second without a
-    // false re-open. Each frame is waited for (echoed), and the connection lives three silence limits long.
-    const silentAfterMs = 600;
-    await startChannel({ pingAfterMs: 40, deadAfterMs: 800, silentAfterMs, watchdogEveryMs: 20 });
-    const started = Date.now();
-    for (let i = 0; Date.now() - started < 3 * silentAfterMs; i++) {
+    // A frame every third of the silence limit, each waited for (echoed), for three silence limits.
+    const timers = new FakeTimers();
+    await startChannel({}, timers);
+    for (let i = 0; i < 9; i++) {
       const f = gw.ping(`keep-${i}`);
       await eventually(() => gw.ackFor(f.headers.messageId!), "ping echo");
-      await sleep(100);
+      timers.advance(T.silentAfterMs / 3);
+      expect(channel!.stream!.status).toBe("open");
     }
     expect(gw.stream.opens).toHaveLength(1);
   });
 
   it("gives up a socket that answers nothing, not even pings", async () => {
-    await startChannel({ pingAfterMs: 50, deadAfterMs: 200, watchdogEveryMs: 25 });
+    const timers = new FakeTimers();
+    await startChannel({}, timers);
     const [ws] = [...gw.stream.sockets];
     (ws as unknown as { pong: () => void }).pong = () => {};
     ws!.removeAllListeners("ping"); // ws answers pings itself; silence it
-    (ws as unknown as { _receiver: { removeAllListeners(e: string): void } })._receiver.removeAllListeners("ping");
-    await eventually(() => gw.stream.opens.length >= 2 && channel!.stream!.status === "open", "watchdog re-open", 5000);
+    const receiver = (ws as unknown as { _receiver: { removeAllListeners(e: string): void; on(e: string, fn: () => void): void } })._receiver;
+    receiver.removeAllListeners("ping");
+    let unanswered = 0;
+    receiver.on("ping", () => unanswered++);
+    for (let moved = 0; channel!.stream!.status === "open"; moved += T.watchdogEveryMs) {
+      expect(moved).toBeLessThan(T.deadAfterMs);
+      const before = unanswered;
+      timers.advance(T.watchdogEveryMs);
+      const heard = channel!.stream!.liveHeard;
+      // A ping the watchdog sent reached the server (and went unanswered) before time moves on.
+      if (heard && timers.now() - Math.max(heard.frameAt, heard.pongAt) >= T.pingAfterMs) await eventually(() => unanswered > before, "the ping");
+    }
+    expect(channel!.stream!.status).toBe("waiting"); // dropped as dead, reconnecting
+    expect(unanswered).toBeGreaterThanOrEqual((T.deadAfterMs - T.pingAfterMs) / T.watchdogEveryMs);
+    timers.advance(250); // the short reconnect delay after a dead socket
+    await eventually(() => gw.stream.opens.length === 2 && channel!.stream!.status === "open", "watchdog re-open");
   });
 
   it("stop() closes the socket and leaves nothing running", async () => {
-    await startChannel();
+    const timers = new FakeTimers();
+    await startChannel({}, timers);
     await channel!.stop();
     await eventually(() => gw.stream.sockets.size === 0, "socket closed");
+    expect(timers.count).toBe(0); // no watchdog, retry or drain left to fire
     const opens = gw.stream.opens.length;
-    await sleep(300);
-    expect(gw.stream.opens.length).toBe(opens);
+    timers.advance(T.maxConnectionAgeMs);
     expect(channel!.stream!.status).toBe("stopped");
+    expect(gw.stream.opens.length).toBe(opens);
   });
 
   it("refuses to start with wrong credentials, naming the variables", async () => {

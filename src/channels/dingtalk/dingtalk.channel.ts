@@ -8,10 +8,13 @@ import { DingtalkSender } from "./sender.ts";
 import { LocalDWClient } from "./stream-client.ts";
 import { attachStreamReceiver } from "./stream-receiver.ts";
 import { StreamSupervisor, type SupervisorTimings } from "./stream-supervisor.ts";
+import type { Timers } from "../../core/timers.ts";
 
 export interface DingtalkChannelOptions {
   /** Stream connection timings (tests shorten them). */
   stream?: Partial<SupervisorTimings>;
+  /** The Stream supervisor's timers (tests drive them); default the real ones. */
+  streamTimers?: Timers;
   /** Client-side limit on OpenAPI calls per second, per instance. Default 20 (DingTalk's standard per-app limit). */
   qps?: number;
   /** The robot's display name(s), so a leading "@name" left in a group message can be removed exactly. */
@@ -50,7 +53,7 @@ export function createDingtalkChannel(config: DingtalkConfig, deps: ChannelDeps,
     attachStreamReceiver(client, { inbox: deps.inbox, log, clock: deps.clock, robotNames: options.robotNames ?? [] });
     return client;
   };
-  const stream = new StreamSupervisor(newClient, log, options.stream);
+  const stream = new StreamSupervisor(newClient, log, options.stream, options.streamTimers);
   return {
     platform: "dingtalk",
     sender,

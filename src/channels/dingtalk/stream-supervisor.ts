@@ -21,6 +21,7 @@
 import type WebSocket from "ws";
 import { backoffMs } from "../../core/backoff.ts";
 import type { Logger } from "../../core/logger.ts";
+import { realTimers, type TimerHandle, type Timers } from "../../core/timers.ts";
 import { StreamAuthError, type LocalDWClient } from "./stream-client.ts";
 
 export interface SupervisorTimings {
@@ -66,8 +67,8 @@ interface Connection {
   lastPongAt: number;
 }
 
-// Transport timing uses the real clock on purpose: socket liveness is about elapsed time, not business time.
-const now = () => Date.now();
+// Transport timing is elapsed time, not business time: real timers by default (not the business Clock); tests
+// inject timers they advance themselves.
 
 export class StreamSupervisor {
   private state: State = "idle";
@@ -76,8 +77,8 @@ export class StreamSupervisor {
   private live: Connection | undefined;
   private readonly draining = new Set<Connection>();
   private handshaking: LocalDWClient | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private watchdog: NodeJS.Timeout | undefined;
+  private retryTimer: TimerHandle | undefined;
+  private watchdog: TimerHandle | undefined;
   private cycle: Promise<void> = Promise.resolve();
   readonly t: SupervisorTimings;
 
@@ -85,6 +86,7 @@ export class StreamSupervisor {
     private readonly newClient: () => LocalDWClient,
     private readonly log: Logger,
     timings: Partial<SupervisorTimings> = {},
+    private readonly timers: Timers = realTimers,
   ) {
     this.t = { ...DEFAULT_TIMINGS, ...timings };
   }
@@ -98,11 +100,15 @@ export class StreamSupervisor {
     return this.draining.size;
   }
 
+  /** When the live connection last received a frame, and a pong (on the injected timers' clock), for tests. */
+  get liveHeard(): { frameAt: number; pongAt: number } | undefined {
+    return this.live && { frameAt: this.live.lastFrameAt, pongAt: this.live.lastPongAt };
+  }
+
   /** First connection. Wrong credentials fail boot; a network problem is retried in the background. */
   async start(): Promise<void> {
     if (this.state !== "idle") return;
-    this.watchdog = setInterval(() => this.checkHealth(), this.t.watchdogEveryMs);
-    this.watchdog.unref();
+    this.watchdog = this.timers.setInterval(() => this.checkHealth(), this.t.watchdogEveryMs, { unref: true });
     try {
       await this.connect("opening a Stream connection");
     } catch (err) {
@@ -117,8 +123,8 @@ export class StreamSupervisor {
   async stop(): Promise<void> {
     if (this.state === "stopped") return;
     this.setState("stopped", "stop requested");
-    clearTimeout(this.retryTimer);
-    clearInterval(this.watchdog);
+    this.timers.clear(this.retryTimer);
+    this.timers.clear(this.watchdog);
     this.handshaking?.abortPending();
     this.handshaking?.socketNow?.terminate(); // a half-open handshake: no goodbye needed
     await this.cycle;
@@ -152,7 +158,7 @@ export class StreamSupervisor {
       await client._connect();
     };
     try {
-      await withTimeout(attempt(), this.t.connectTimeoutMs, () => {
+      await withTimeout(this.timers, attempt(), this.t.connectTimeoutMs, () => {
         gaveUp = true;
         client.abortPending();
         client.socketNow?.terminate();
@@ -165,10 +171,10 @@ export class StreamSupervisor {
     }
     const socket = client.socketNow;
     if (!socket) throw new Error("the SDK reported open without a socket");
-    const at = now();
+    const at = this.timers.now();
     const conn: Connection = { client, socket, openedAt: at, lastFrameAt: at, lastPongAt: at };
-    client.hooks = { onFrame: () => (conn.lastFrameAt = now()), onDisconnectNotice: (why) => this.onDisconnectNotice(conn, why) };
-    socket.on("pong", () => (conn.lastPongAt = now()));
+    client.hooks = { onFrame: () => (conn.lastFrameAt = this.timers.now()), onDisconnectNotice: (why) => this.onDisconnectNotice(conn, why) };
+    socket.on("pong", () => (conn.lastPongAt = this.timers.now()));
     socket.once("close", (code) => this.onClose(conn, code));
     return conn;
   }
@@ -198,12 +204,15 @@ export class StreamSupervisor {
   private drain(conn: Connection): void {
     if (conn.socket.readyState === conn.socket.CLOSED) return;
     this.draining.add(conn);
-    const timer = setTimeout(() => {
-      this.draining.delete(conn);
-      void closeGracefully(conn.socket, 3000);
-    }, this.t.drainMs);
-    timer.unref();
-    conn.socket.once("close", () => clearTimeout(timer));
+    const timer = this.timers.setTimeout(
+      () => {
+        this.draining.delete(conn);
+        void closeGracefully(conn.socket, 3000);
+      },
+      this.t.drainMs,
+      { unref: true },
+    );
+    conn.socket.once("close", () => this.timers.clear(timer));
   }
 
   /** A dead socket has nothing to drain: drop it and reconnect. */
@@ -222,14 +231,14 @@ export class StreamSupervisor {
     if (this.state === "stopped") return;
     const wait = delayMs ?? this.backoff();
     this.setState("waiting", `${reason}; reconnecting in ${wait} ms`);
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.connect("retrying").catch((err: unknown) => this.failed(err)), wait);
+    this.timers.clear(this.retryTimer);
+    this.retryTimer = this.timers.setTimeout(() => this.connect("retrying").catch((err: unknown) => this.failed(err)), wait);
   }
 
   private checkHealth(): void {
     const c = this.live;
     if (this.state !== "open" || !c) return;
-    const t = now();
+    const t = this.timers.now();
     const heard = Math.max(c.lastFrameAt, c.lastPongAt);
     if (t - heard >= this.t.deadAfterMs) return this.drop(c, `no frame or pong for ${t - heard} ms`);
     if (t - c.openedAt >= this.t.maxConnectionAgeMs) return this.replace("scheduled re-open (connection age)");
@@ -257,10 +266,10 @@ function errText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-async function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+async function withTimeout<T>(timers: Timers, p: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {
+  let timer: TimerHandle | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    timer = timers.setTimeout(() => {
       onTimeout();
       reject(new Error(`handshake took longer than ${ms} ms`));
     }, ms);
@@ -268,7 +277,7 @@ async function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => void):
   try {
     return await Promise.race([p, timeout]);
   } finally {
-    clearTimeout(timer);
+    timers.clear(timer);
   }
 }
 
