@@ -9,6 +9,7 @@ import { backoffMs } from "./backoff.ts";
 import type { Logger } from "./logger.ts";
 import { Lease, PollLoop } from "./poll-loop.ts";
 import type { ClaimedInboxEvent, InboxStore } from "./ports.ts";
+import type { Timers } from "./timers.ts";
 
 export type EventHandler = (item: ClaimedInboxEvent) => Promise<void>;
 
@@ -26,6 +27,8 @@ export interface InboxWorkerOptions {
   maxAttempts?: number;
   /** Called once an event has failed for good, so the user hears about it. */
   onGiveUp?: (item: ClaimedInboxEvent, error: unknown) => Promise<void>;
+  /** The lease heartbeat's timers (tests drive them); default the real ones. */
+  timers?: Timers;
 }
 
 export class InboxWorker {
@@ -55,8 +58,12 @@ export class InboxWorker {
     const lockMs = this.opts.lockMs ?? INBOX_LEASE_MS;
     const items = await this.store.claim(this.opts.batchSize ?? 5, lockMs);
     if (items.length === 0) return 0;
-    const lease = new Lease(items, (id, token) => this.store.renew(id, token, lockMs), lockMs / 3, (err) =>
-      this.log.warn("inbox lease renewal failed; will retry", { err }),
+    const lease = new Lease(
+      items,
+      (id, token) => this.store.renew(id, token, lockMs),
+      lockMs / 3,
+      (err) => this.log.warn("inbox lease renewal failed; will retry", { err }),
+      this.opts.timers,
     );
     try {
       for (const item of items) await this.handleOne(item, lease);

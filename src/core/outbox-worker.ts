@@ -9,6 +9,7 @@ import type { Logger } from "./logger.ts";
 import { Lease, PollLoop } from "./poll-loop.ts";
 import type { ChannelSender, ClaimedOutboxMessage, OutboxStore } from "./ports.ts";
 import type { SendResult } from "./outbound-message.ts";
+import type { Timers } from "./timers.ts";
 
 /** An outbox that can also clean up after itself (OutboxRepo). */
 /** How long a claim lasts without renewal: how long a dead worker's messages wait. */
@@ -25,6 +26,8 @@ export interface OutboxWorkerOptions {
   maxAgeMs?: number;
   /** Called after a card was delivered, with the platform's ids (to update the card later). */
   onSent?: (item: ClaimedOutboxMessage, result: SendResult) => Promise<void>;
+  /** The lease heartbeat's timers (tests drive them); default the real ones. */
+  timers?: Timers;
 }
 
 export class OutboxWorker {
@@ -81,8 +84,12 @@ export class OutboxWorker {
     if (platforms.length === 0) return 0;
     const items = await this.store.claim(this.opts.batchSize ?? 20, this.lockMs, platforms);
     if (items.length === 0) return 0;
-    const lease = new Lease(items, (id, token) => this.store.renew(id, token, this.lockMs), this.lockMs / 3, (err) =>
-      this.log.warn("outbox lease renewal failed; will retry", { err }),
+    const lease = new Lease(
+      items,
+      (id, token) => this.store.renew(id, token, this.lockMs),
+      this.lockMs / 3,
+      (err) => this.log.warn("outbox lease renewal failed; will retry", { err }),
+      this.opts.timers,
     );
     try {
       const blocked = new Map<string, Date>(); // recipient → when to try again, to keep order per recipient

@@ -1,5 +1,6 @@
 // A loop that drains work, sleeps when idle, and can be woken early (after an inbox accept).
 import type { Logger } from "./logger.ts";
+import { realTimers, type TimerHandle, type Timers } from "./timers.ts";
 
 export class PollLoop {
   private running = false;
@@ -68,7 +69,7 @@ export type RenewClaim = (id: string, token: string) => Promise<string | null>;
 export class Lease {
   private readonly tokens = new Map<string, string>();
   private chain: Promise<unknown> = Promise.resolve();
-  private readonly timer: NodeJS.Timeout;
+  private readonly timer: TimerHandle;
   private beating = false;
 
   constructor(
@@ -76,10 +77,11 @@ export class Lease {
     private readonly renewOne: RenewClaim,
     everyMs: number,
     private readonly onError: (err: unknown) => void = () => undefined,
+    /** The heartbeat's timers (tests drive them); default the real ones. */
+    private readonly timers: Timers = realTimers,
   ) {
     for (const c of claims) this.tokens.set(c.id, c.lockToken);
-    this.timer = setInterval(() => void this.beat(), everyMs);
-    this.timer.unref();
+    this.timer = timers.setInterval(() => void this.beat(), everyMs, { unref: true });
   }
 
   /** Whether the claim is still ours (false once renewal found another worker took it over). */
@@ -108,7 +110,7 @@ export class Lease {
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.timers.clear(this.timer);
     this.tokens.clear();
   }
 

@@ -13,9 +13,13 @@ import { enqueueMessages, OutboxRepo } from "../../src/domain/plumbing/outbox.re
 import { createEventHandler } from "../../src/handlers/engine/dispatch.ts";
 import { createRulesParser } from "../../src/nlu/index.ts";
 import { eventually, startTestBot, type TestBot } from "../support/test-bot.ts";
+import { FakeTimers } from "../support/fake-timers.ts";
 
-/** Short, so a test sees a claim outlive it; renewed every 1 s, so a busy 2-core machine still renews in time. */
-const LEASE = 3000;
+/**
+ * Short, so a test sees a claim outlive it. The living worker's heartbeat runs on timers the test drives
+ * (`heartbeat`): each look at the claim comes right after a renewal, however slow the machine.
+ */
+const LEASE = 1000;
 const silent = createLogger("silent");
 const msg = (eventId: string, text: string): InboundEvent => ({ platform: "playground", kind: "message", eventId, senderId: "zhangsan", text, occurredAt: Date.now() });
 
@@ -48,16 +52,30 @@ type Table = "InboxEvent" | "OutboxMessage";
 /** A dead worker's lease runs out: its expiry moves into the past, as if its whole lease had gone by. */
 const expireClaims = (table: Table) => bot.db.sql.query(`UPDATE "${table}" SET "lockedUntil" = now() - interval '1 millisecond' WHERE "lockedUntil" IS NOT NULL`);
 
+const claimNow = async (table: Table) =>
+  (await bot.db.sql.query<{ until: string }>(`SELECT "lockedUntil"::text AS until FROM "${table}" WHERE "lockedUntil" IS NOT NULL`))[0]?.until;
+
+/** One beat of the living worker's heartbeat (its timers advanced by a third of a lease), waited for until it renewed the claim. */
+async function heartbeat(table: Table, timers: FakeTimers): Promise<void> {
+  const before = await claimNow(table);
+  timers.advance(LEASE / 3);
+  await eventually(async () => (await claimNow(table)) !== before, "the renewal");
+}
+
 /**
- * Waits until the database clock is past the first lease a living worker took (without a heartbeat it would
- * have run out), then returns at once, so what follows sees the worker's latest renewal.
+ * Beats the living worker's heartbeat until the database clock is past the first lease it took (without a
+ * heartbeat it would have run out); the last beat comes right before it returns.
  */
-async function outliveFirstLease(table: Table): Promise<void> {
-  const [first] = await eventually(async () => {
-    const rows = await bot.db.sql.query<{ until: string }>(`SELECT "lockedUntil"::text AS until FROM "${table}" WHERE "lockedUntil" IS NOT NULL`);
-    return rows.length ? rows : undefined;
-  }, "the worker's claim");
-  await eventually(async () => (await bot.db.sql.query<{ past: boolean }>(`SELECT now() > $1::timestamptz AS past`, [first!.until]))[0]?.past, "the first lease to go by", LEASE * 5);
+async function outliveFirstLease(table: Table, timers: FakeTimers): Promise<void> {
+  const first = await eventually(() => claimNow(table), "the worker's claim");
+  await eventually(
+    async () => {
+      await heartbeat(table, timers);
+      return (await bot.db.sql.query<{ past: boolean }>(`SELECT now() > $1::timestamptz AS past`, [first]))[0]?.past;
+    },
+    "the first lease to go by",
+    LEASE * 10,
+  );
 }
 
 /** A gate a test opens when it wants the slow work to finish. */
@@ -101,10 +119,11 @@ it("a living worker keeps its inbox claim while handling takes longer than a lea
   await inbox.accept(msg("s1", "帮助"));
   await inbox.accept(msg("s2", "我的待办")); // same person: waits for s1, and is not claimed with it
   const slow = gate();
-  const a = new InboxWorker(inbox, async (item) => (await slow.opened, handler(item)), silent, { lockMs: LEASE });
+  const timers = new FakeTimers();
+  const a = new InboxWorker(inbox, async (item) => (await slow.opened, handler(item)), silent, { lockMs: LEASE, timers });
   const b = new InboxWorker(inbox, handler, silent, { lockMs: LEASE });
   const working = a.drainOnce();
-  await outliveFirstLease("InboxEvent");
+  await outliveFirstLease("InboxEvent", timers);
   expect(await b.drainOnce()).toBe(0); // A's heartbeat kept the claim alive
   slow.open();
   expect(await working).toBe(1);
@@ -145,10 +164,11 @@ it("a send slower than a lease is not repeated by another worker", async () => {
   const slow = gate();
   platform.hold = slow.opened;
   const other = new SlowPlatform(); // the same platform as seen from another instance
-  const a = new OutboxWorker(outbox, [platform], silent, { lockMs: LEASE });
+  const timers = new FakeTimers();
+  const a = new OutboxWorker(outbox, [platform], silent, { lockMs: LEASE, timers });
   const b = new OutboxWorker(outbox, [other], silent, { lockMs: LEASE });
   const sending = a.drainOnce();
-  await outliveFirstLease("OutboxMessage");
+  await outliveFirstLease("OutboxMessage", timers);
   expect(await b.drainOnce()).toBe(0); // A is still sending, and its heartbeat says so
   slow.open();
   await sending;
