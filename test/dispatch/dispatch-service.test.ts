@@ -202,12 +202,15 @@ describe("shipments", () => {
 
     // A slow first transaction holding the lock: the second waits and then sees it (no double shipment).
     const n3 = await approvedOrder([motorA(10)]);
+    let locked!: () => void;
+    const holding = new Promise<void>((resolve) => (locked = resolve));
     const slow = tx(async (t) => {
       const r = await confirmShipment(t, { orderNumber: n3, by: chenqi, trackingNo: "SF1234567890003", lines: [{ sku: "MOTOR-A", quantity: 7 }], now: NOW, eventId: null });
+      locked(); // the order's row is locked now: the second confirmation starts while this one holds it
       await sleep(300);
       return r;
     }, a);
-    await sleep(50);
+    await holding;
     const late = ship(n3, "SF1234567890004", { lines: [{ sku: "MOTOR-A", quantity: 7 }] }, b);
     const [s1, s2] = await Promise.allSettled([slow, late]);
     expect(s1.status).toBe("fulfilled");
