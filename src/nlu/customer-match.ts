@@ -57,9 +57,10 @@ function stripSuffixes(s: string, list: string[]): string {
 
 /**
  * Spoken fillers a voice transcript leaves stuck to the end of a name (杭州恒力泵业啊, 华东机电呀, 恒力那个): never
- * part of a company name. 吧 and 呢 stay (网吧, 毛呢).
+ * part of a company name. 吧 and 呢 stay (网吧, 毛呢), and so does 哈 (娃哈哈); one rule for the parser
+ * (`cutName`) and the visit handler.
  */
-const SPOKEN_TAIL = /(?:[啊呀嘛哦噢呃额诶欸哈]+|那个|这个|就是)+$/;
+const SPOKEN_TAIL = /(?:[啊呀嘛哦噢呃额诶欸]+|那个|这个|就是)+$/;
 
 export function stripSpokenFiller(name: string): string {
   const s = name.replace(SPOKEN_TAIL, "");

@@ -3,7 +3,7 @@
  * (华东机电, 华东机电设备有限公司, 上海ABB), usually right after a verb (拜访了X, 跟X的王经理, 查一下X),
  * as the first "field" of a terse message (华东机电 王经理 电话 …), or last (… 远航重工的).
  */
-import { isRegionName, PAREN_REGION_SRC } from "../customer-match.ts";
+import { isRegionName, PAREN_REGION_SRC, stripSpokenFiller } from "../customer-match.ts";
 import {
   ACTION_START, AUX_START, BAD_CONTAINS, BARE_TRIGGER, BOUNDARY, DEPARTMENT, GENERIC_OBJECT, LEADING_FILLER, NEVER_START, PEOPLE_START,
   ONE_CHAR_VERBS, ORG_SUFFIX, POSITION_START, STRONG_TRIGGERS, SUBJECT_END, TRAILING_FILLER, UNIT_ENDING_SRC,
@@ -71,7 +71,8 @@ export function cutName(raw: string): string {
   if (le >= 3) s = s.slice(0, le - 1);
   const joined = ORG_THEN_AND.exec(s);
   if (joined) s = joined[1]!;
-  s = s.replace(TRAILING_FILLER, "").replace(/的$/, "");
+  // 杭州恒力泵业啊, 华东机电那个: a voice filler stuck to the name (the rule the visit handler applies too).
+  s = stripSpokenFiller(s.replace(TRAILING_FILLER, "").replace(/的$/, ""));
   // 城北人民医院后勤的刘主任, 实验中学总务处: the department after a whole organisation name is no part of it.
   const dept = UNIT_DEPARTMENT.exec(s);
   return dept && dept.index >= 2 && ORG_SUFFIX.test(s.slice(0, dept.index)) ? s.slice(0, dept.index) : s;
