@@ -3,6 +3,7 @@
 // 给 李四 hands over all of them; reps and warehouse staff are refused with what they can do instead, and a
 // refusal changes nothing. The old owner no longer sees or completes the follow-ups that moved.
 import { describe, expect, it } from "vitest";
+import { DEMO_POOL_RULES, demoOrgWith } from "../support/demo-org.ts";
 import { dueRemindersJob } from "../../jobs/due-reminders.job.ts";
 import { runJob } from "../../jobs/scheduler.ts";
 import { answer, answerCard, answerText, itemAfter, makeCustomer, makeTask, textMatching } from "../support/customer-fixtures.ts";
@@ -149,5 +150,43 @@ describe("转交 张三 的客户 给 李四", () => {
     // But nobody hands a customer to someone who left.
     await makeCustomer(t.db, "金桥机械", "lisi");
     expect(await answerText(t.pg, "wangwu", "转交 金桥机械 给 张三")).toBe("没有找到同事「张三」。请写同事的姓名，例如：转交 宁波东方轴承 给 张三");
+  });
+});
+
+describe("转交 and rules.pool.maxOwnedPerRep", () => {
+  // The receiving rep may own at most 3 customers, as for 领取.
+  const t = playgroundBot(() => ({ ORG_FILE: demoOrgWith([[DEMO_POOL_RULES, "pool: { releaseAfterDays: 30, warnDaysBefore: 1, maxOwnedPerRep: 3, maxClaimsPerDay: 5 }"]]) }));
+  const snapshot = async () => ({
+    customers: await t.db.customer.findMany({ select: { id: true, ownerId: true }, orderBy: { id: "asc" } }),
+    tasks: await t.db.task.findMany({ select: { id: true, ownerId: true, status: true }, orderBy: { id: "asc" } }),
+    audits: await t.db.auditLog.count(),
+  });
+
+  it("refuses one customer that would take the receiver over the limit, naming what they own and the limit", async () => {
+    await t.db.customer.updateMany({ where: { ownerId: { in: ["zhangsan", "lisi"] } }, data: { ownerId: null } });
+    for (const n of ["甲辰机电", "乙巳电气"]) await makeCustomer(t.db, n, "lisi");
+    const c = await makeCustomer(t.db, "丙午自动化", "zhangsan");
+    await makeTask(t.db, "zhangsan", c.id, "送样");
+    await makeCustomer(t.db, "丁未重工", "zhangsan");
+    await makeCustomer(t.db, "戊申精密", "zhangsan");
+    // 李四 owns 2 of 3: one more fits.
+    expect(await answerText(t.pg, "wangwu", "转交 丙午自动化 给 李四")).toBe("已把「丙午自动化」从张三转交给李四，1项待办一并转交。");
+    const before = await snapshot();
+    expect(await answerText(t.pg, "wangwu", "转交丁未重工给李四")).toBe("李四名下已有3个客户，上限3个，再转交1个会超过上限，没有转交。可以转交给其他同事，或先把李四不再跟进的客户转出。");
+    expect(await answerText(t.pg, "admin", "把戊申精密转给李四")).toContain("李四名下已有3个客户，上限3个");
+    expect(await snapshot()).toEqual(before);
+    expect(JSON.stringify(await t.pg.botItems("lisi"))).not.toContain("丁未重工");
+  });
+
+  it("refuses the whole handover of a rep's customers when it would not fit, changing nothing", async () => {
+    await t.db.customer.updateMany({ where: { ownerId: "lisi" }, data: { ownerId: null } });
+    await makeCustomer(t.db, "己酉电气", "lisi");
+    await makeCustomer(t.db, "庚戌机械", "lisi");
+    const before = await snapshot();
+    // 张三 owns 2, 李四 2: 4 would be over the limit.
+    expect(await answerText(t.pg, "wangwu", "转交 张三 的客户 给 李四")).toBe("李四名下已有2个客户，上限3个，再转交2个会超过上限，没有转交。可以转交给其他同事，或先把李四不再跟进的客户转出。");
+    expect(await snapshot()).toEqual(before);
+    await t.db.customer.updateMany({ where: { name: "庚戌机械" }, data: { ownerId: null } });
+    expect(await answerText(t.pg, "wangwu", "转交 张三 的客户 给 李四")).toMatch(/^已把张三的2个客户转交给李四/);
   });
 });

@@ -7,6 +7,7 @@ import type { Tx } from "../tx.ts";
 import { managementChain } from "../users/management-chain.ts";
 import type { UserInfo } from "../users/user.repo.ts";
 import { cancelTasks, changeOwner, lockCustomer, moveTasks, openTasksOfCustomer } from "./ownership.repo.ts";
+import { countOwnedCustomers } from "./pool.repo.ts";
 
 export const RELEASE_TASK_NOTE = "客户已释放到公海，跟进自动关闭";
 
@@ -38,6 +39,19 @@ export async function isAbove(tx: Tx, actor: UserInfo, userId: string): Promise<
 /** Whether `actor` may manage what `ownerId` owns: an admin, or anyone above the owner. */
 export async function managesOwner(tx: Tx, actor: UserInfo, ownerId: string): Promise<boolean> {
   return actor.roles.includes("admin") || (await isAbove(tx, actor, ownerId));
+}
+
+/**
+ * Refuses (nothing changes) when `adding` more customers would take `to` over rules.pool.maxOwnedPerRep — the
+ * same limit a claim from the pool respects, so a reassignment is no way around it.
+ */
+export async function assertOwnedLimit(tx: Tx, to: UserInfo, adding: number, maxOwnedPerRep: number): Promise<void> {
+  const owned = await countOwnedCustomers(tx, to.id);
+  if (owned + adding <= maxOwnedPerRep) return;
+  throw new AppError(
+    "reassign_owned_limit",
+    `${to.name}名下已有${owned}个客户，上限${maxOwnedPerRep}个，再转交${adding}个会超过上限，没有转交。可以转交给其他同事，或先把${to.name}不再跟进的客户转出。`,
+  );
 }
 
 export interface Reassigned {

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { AppError } from "../../core/app-error.ts";
 import { getCustomer } from "../../domain/customers/customer.repo.ts";
-import { isAbove, reassignCustomer, type Reassigned } from "../../domain/customers/ownership.service.ts";
+import { assertOwnedLimit, isAbove, reassignCustomer, type Reassigned } from "../../domain/customers/ownership.service.ts";
 import { customersOwnedBy, usersNamed } from "../../domain/customers/ownership.repo.ts";
 import { assertSalesSide } from "../../domain/users/roles.ts";
 import { getUser, type UserInfo } from "../../domain/users/user.repo.ts";
@@ -104,6 +104,7 @@ async function reassignOne(ctx: HandlerContext, customerId: string, to: UserInfo
   if (c.ownerId === to.id) throw new AppError("reassign_same_owner", `「${c.name}」已经由${to.name}负责，不用转交。`);
   const from = c.ownerId ? await usersNamed(ctx.tx, c.ownerId, true).then((us) => us.find((u) => u.id === c.ownerId) ?? null) : null;
   await assertMayReassign(ctx, from, to, `「${c.name}」`);
+  await assertOwnedLimit(ctx.tx, to, 1, ctx.rules.pool.maxOwnedPerRep);
   const r = await reassignCustomer(ctx.tx, c.id, c.ownerId, to, ctx.user, ctx.eventId, ctx.now);
   const tasks = r.tasks ? `，${r.tasks}项待办一并转交` : "";
   ctx.out.replyText(`已把「${r.name}」${from ? `从${from.name}` : "从公海"}转交给${to.name}${tasks}。`);
@@ -124,6 +125,8 @@ async function reassignAll(ctx: HandlerContext, fromName: string, to: UserInfo):
   await assertMayReassign(ctx, from, to, `${from.name}的客户`);
   const owned = await customersOwnedBy(ctx.tx, from.id);
   if (!owned.length) throw new AppError("reassign_nothing", `${from.name}名下没有客户，没有需要转交的。`);
+  // All or nothing: the whole handover is refused when it would take the receiver over the limit.
+  await assertOwnedLimit(ctx.tx, to, owned.length, ctx.rules.pool.maxOwnedPerRep);
   const done: Reassigned[] = [];
   for (const c of owned) done.push(await reassignCustomer(ctx.tx, c.id, from.id, to, ctx.user, ctx.eventId, ctx.now));
   const tasks = done.reduce((n, r) => n + r.tasks, 0);
