@@ -33,13 +33,18 @@ export const poolListCommands: TextCommand[] = [
 ];
 
 const PAGE_TTL_MS = 24 * 3600_000;
+/**
+ * DingTalk's interactive card template has six button slots (src/channels/dingtalk/render-card.ts BUTTON_SLOTS): ten
+ * 领取 buttons and 下一页 would lose 领取 7–10 and 下一页, so there a page has five rows (5 × 领取 + 下一页).
+ */
+const DINGTALK_POOL_PAGE_SIZE = 5;
 
 /** What a list card remembers (its subject): the customers it shows, in order, and where 下一页 continues. */
 const PageSubjectSchema = z.object({ ids: z.array(z.string()), next: z.object({ offset: z.number().int(), filter: z.string().nullable() }).nullable() });
 
 export async function showPoolPage(ctx: HandlerContext, filter: string | null, offset: number): Promise<void> {
   assertSalesSide(ctx.user, "查看公海客户");
-  const page = await poolPage(ctx.tx, filter, offset, POOL_PAGE_SIZE);
+  const page = await poolPage(ctx.tx, filter, offset, ctx.event.platform === "dingtalk" ? DINGTALK_POOL_PAGE_SIZE : POOL_PAGE_SIZE);
   if (!page.rows.length && offset === 0 && filter) {
     ctx.out.replyText(`公海里没有和「${filter}」相关的客户。发送「公海客户」查看全部公海客户。`);
     return;
