@@ -5,9 +5,22 @@ import { runOncePerPeriod } from "../src/handlers/engine/job-run.ts";
 import type { AppDeps } from "../src/handlers/engine/app-deps.ts";
 import type { JobDefinition } from "./job.ts";
 
-export async function runJob(deps: AppDeps, job: JobDefinition, now: Date): Promise<{ ran: boolean; period: string; result?: Record<string, number> }> {
+export interface JobRunAnswer {
+  ran: boolean;
+  period: string;
+  result?: Record<string, number>;
+  /** Why the job did nothing at this time ("not a working day"); the period is not claimed. */
+  skipped?: string;
+}
+
+export async function runJob(deps: AppDeps, job: JobDefinition, now: Date): Promise<JobRunAnswer> {
   const period = job.period(now, deps.timeZone);
   const log = deps.log.child({ job: job.name, period });
+  const skipped = job.skipReason?.(deps, now) ?? null;
+  if (skipped) {
+    log.info("job skipped", { reason: skipped });
+    return { ran: false, period, skipped };
+  }
   const r = await runOncePerPeriod(deps, job.name, period, () => job.run(deps, now, period));
   if (r.ran) log.info("job ran", r.result);
   else log.debug("job already ran for this period");
@@ -24,7 +37,7 @@ export class JobScheduler {
 
   start(): void {
     for (const job of this.jobs) {
-      const expr = job.schedule(this.deps);
+      const expr = job.cron?.(this.deps) ?? job.schedule(this.deps);
       if (!cron.validate(expr)) throw new Error(`Job ${job.name}: invalid cron expression "${expr}" (check rules.schedule in ORG_FILE)`);
       const task = cron.schedule(
         expr,

@@ -34,6 +34,7 @@ import type { AppDeps } from "./handlers/engine/app-deps.ts";
 import { createEventHandler, createGiveUpHandler } from "./handlers/engine/dispatch.ts";
 import { ALL_JOBS } from "../jobs/index.ts";
 import { JobScheduler, runJob } from "../jobs/scheduler.ts";
+import { dryRunJob, formatDryRun } from "../jobs/dry-run.ts";
 import { createLlmParser, createRulesParser, normalizeCompanyName, type IntentParser } from "./nlu/index.ts";
 import { countedFallback, countingInbox, observedHandler, observedJobs, observeRouter } from "./observe.ts";
 import { z } from "zod";
@@ -126,15 +127,22 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
   const jobs = observedJobs(ALL_JOBS, metrics);
   // `npm run job` asks the server that holds the embedded database instead of opening it a second time.
   if (db.lock) {
-    app.post("/admin/jobs/:name", adminOnly(db.lock), express.json({ limit: "1kb" }), async (req, res) => {
-      const job = jobs.find((j) => j.name === req.params.name);
+    const adminJob = (dryRun: boolean) => async (req: Request, res: Response) => {
+      // A dry run is not a run: the plain definitions, not the ones that count runs in the metrics.
+      const job = (dryRun ? ALL_JOBS : jobs).find((j) => j.name === req.params.name);
       if (!job) return void res.status(404).json({ error: "unknown_job", message: `unknown job; one of ${ALL_JOBS.map((j) => j.name).join(", ")}` });
       const body = AdminJobRequest.safeParse(req.body ?? {});
       if (!body.success) return void res.status(400).json({ error: "bad_request", message: "at: expected an ISO time such as 2026-11-24T08:00:00+08:00" });
-      const r = await runJob(dispatchDeps, job, body.data.at ? new Date(body.data.at) : clock.now());
+      const at = body.data.at ? new Date(body.data.at) : clock.now();
+      // A dry run runs in one transaction that is rolled back: nothing is queued, recorded or sent. Its own path,
+      // so a server that predates dry runs answers 404 instead of running the job for real.
+      if (dryRun) return void res.json({ job: job.name, ...(await dryRunJob(dispatchDeps, job, at)) } satisfies AdminJobAnswer);
+      const r = await runJob(dispatchDeps, job, at);
       outboxWorker.wake();
       res.json({ job: job.name, ...r } satisfies AdminJobAnswer);
-    });
+    };
+    app.post("/admin/jobs/:name", adminOnly(db.lock), express.json({ limit: "1kb" }), adminJob(false));
+    app.post("/admin/jobs/:name/dry-run", adminOnly(db.lock), express.json({ limit: "1kb" }), adminJob(true));
   }
   if (env.playground) {
     app.use(
@@ -211,18 +219,24 @@ function wrapWithOutboxWake(handler: ReturnType<typeof createEventHandler>, outb
 }
 
 /**
- * `npm run job -- <name> [--at 2026-11-24T08:00:00+08:00]`: run one job now (its messages go to the outbox).
- * On the embedded database, when a server holds it, the server runs the job (PGlite is single-process); otherwise
- * this process opens it, holding its lock. On PostgreSQL this process runs it: job-run rows keep it exactly once.
+ * `npm run job -- <name> [--at 2026-11-24T08:00:00+08:00] [--dry-run]`: run one job now (its messages go to the
+ * outbox). On the embedded database, when a server holds it, the server runs the job (PGlite is single-process);
+ * otherwise this process opens it, holding its lock. On PostgreSQL this process runs it: job-run rows keep it
+ * exactly once. With --dry-run it prints what would be sent to whom and leaves the database as it was (the run
+ * happens in one transaction that is rolled back; see jobs/dry-run.ts), here or in the server alike.
  */
 async function runJobCommand(env: Env, args: string[]): Promise<void> {
-  const [name, flag, at] = args;
+  const [name, ...rest] = args;
+  const dryRun = rest.includes("--dry-run");
+  const atIndex = rest.indexOf("--at");
+  const at = atIndex >= 0 ? rest[atIndex + 1] : undefined;
+  const unknown = rest.filter((a, i) => a !== "--dry-run" && a !== "--at" && !(atIndex >= 0 && i === atIndex + 1));
   const job = ALL_JOBS.find((j) => j.name === name);
-  if (!job) {
-    console.error(`usage: npm run job -- <${ALL_JOBS.map((j) => j.name).join("|")}> [--at <ISO time>]`);
+  if (!job || unknown.length || (atIndex >= 0 && !at)) {
+    console.error(`usage: npm run job -- <${ALL_JOBS.map((j) => j.name).join("|")}> [--at <ISO time>] [--dry-run]`);
     process.exit(2);
   }
-  const now = flag === "--at" && at ? new Date(at) : new Date();
+  const now = at ? new Date(at) : new Date();
   if (Number.isNaN(now.getTime())) {
     console.error(`--at: expected an ISO time such as 2026-11-24T08:00:00+08:00, got ${at}`);
     process.exit(2);
@@ -232,23 +246,39 @@ async function runJobCommand(env: Env, args: string[]): Promise<void> {
   try {
     opened = await openData(env, log, undefined, "job");
   } catch (err) {
-    if (err instanceof DataDirLockedError) return askServerToRunJob(err, job.name, flag === "--at" ? now : undefined);
+    if (err instanceof DataDirLockedError) return askServerToRunJob(err, job.name, at ? now : undefined, dryRun);
     throw err;
   }
   const { db, org } = opened;
   try {
     // Messages are queued for every platform this deployment has configured; a running server delivers them.
     const platforms: Platform[] = [...(env.wecom ? ["wecom" as const] : []), ...(env.dingtalk ? ["dingtalk" as const] : []), ...(env.playground ? ["playground" as const] : [])];
-    const r = await runJob({ db: db.prisma, rules: org.rules, warehouseRoutes: org.warehouse.routes, timeZone: env.BOT_TIMEZONE, clock: systemClock, enabledPlatforms: () => platforms, log }, job, now);
-    console.log(r.ran ? `${job.name} ${r.period}: ${JSON.stringify(r.result)}` : `${job.name} ${r.period}: already ran for this period`);
+    const deps: AppDeps = { db: db.prisma, rules: org.rules, warehouseRoutes: org.warehouse.routes, timeZone: env.BOT_TIMEZONE, clock: systemClock, enabledPlatforms: () => platforms, log };
+    if (dryRun) {
+      for (const line of formatDryRun(job.name, await dryRunJob(deps, job, now))) console.log(line);
+      return;
+    }
+    const r = await runJob(deps, job, now);
+    console.log(`${job.name} ${r.period}: ${jobOutcome(r)}`);
   } finally {
     await db.close();
   }
 }
 
 const AdminJobRequest = z.object({ at: z.iso.datetime({ offset: true }).optional() });
-const AdminJobAnswer = z.object({ job: z.string(), ran: z.boolean(), period: z.string(), result: z.record(z.string(), z.number()).optional() });
+const AdminJobAnswer = z.object({
+  job: z.string(),
+  ran: z.boolean(),
+  period: z.string(),
+  result: z.record(z.string(), z.number()).optional(),
+  skipped: z.string().optional(),
+  dryRun: z.literal(true).optional(),
+  messages: z.array(z.object({ platform: z.string(), recipient: z.string(), userId: z.string().nullable(), kind: z.string(), summary: z.string() })).optional(),
+});
 type AdminJobAnswer = z.infer<typeof AdminJobAnswer>;
+
+const jobOutcome = (r: { ran: boolean; result?: Record<string, number>; skipped?: string }) =>
+  r.skipped ? `skipped: ${r.skipped}` : r.ran ? JSON.stringify(r.result) : "already ran for this period";
 
 /** Only `npm run job` on this machine: a loopback peer, no proxy headers, and the token from the lock file. */
 function adminOnly(lock: DataDirLock) {
@@ -265,7 +295,7 @@ function adminOnly(lock: DataDirLock) {
 }
 
 /** The server holds the embedded database: it runs the job and delivers its messages. */
-async function askServerToRunJob(locked: DataDirLockedError, name: string, at: Date | undefined): Promise<void> {
+async function askServerToRunJob(locked: DataDirLockedError, name: string, at: Date | undefined, dryRun = false): Promise<void> {
   const { holder } = locked;
   const dir = locked.lockFile.replace(/\.lock$/, "");
   if (holder.role !== "server") {
@@ -277,7 +307,7 @@ async function askServerToRunJob(locked: DataDirLockedError, name: string, at: D
         `or its HOST is neither loopback nor 0.0.0.0 (stop it with kill ${holder.pid}, then run the job again).`,
     );
   }
-  const target = `${holder.adminUrl}/admin/jobs/${encodeURIComponent(name)}`;
+  const target = `${holder.adminUrl}/admin/jobs/${encodeURIComponent(name)}${dryRun ? "/dry-run" : ""}`;
   let res: globalThis.Response;
   try {
     res = await fetch(target, {
@@ -298,7 +328,14 @@ async function askServerToRunJob(locked: DataDirLockedError, name: string, at: D
   if (res.status >= 500) throw new Error(`${name} failed in the bot server (pid ${holder.pid}): its log has the error (HTTP ${res.status}).`);
   if (!answer?.success) throw new Error(`The bot server (pid ${holder.pid}) refused to run ${name}: HTTP ${res.status} ${text.slice(0, 300)}`);
   const r = answer.data;
-  console.log(`${r.job} ${r.period}: ${r.ran ? JSON.stringify(r.result) : "already ran for this period"} (run by the bot server, pid ${holder.pid})`);
+  if (dryRun) {
+    if (!r.dryRun) throw new Error(`The bot server (pid ${holder.pid}) did not answer with a dry run: nothing is printed.`);
+    const lines = formatDryRun(r.job, { ...r, dryRun: true, messages: r.messages ?? [] });
+    lines[0] += ` (run by the bot server, pid ${holder.pid})`;
+    for (const line of lines) console.log(line);
+    return;
+  }
+  console.log(`${r.job} ${r.period}: ${jobOutcome(r)} (run by the bot server, pid ${holder.pid})`);
 }
 
 async function main(): Promise<void> {

@@ -3,8 +3,12 @@
 // local time in the bot's zone). Anything that waits "N working hours" measures it here, and a later change to
 // the calendar (a company's own extra days) belongs in this one module.
 //
-// Note: the bundled calendar is as complete as the package version's data (1.5.7: up to 2026). A later year is
-// read as Monday–Friday without holidays until the package is updated.
+// A company's own days (the org file's `calendar.extraHolidays` / `calendar.extraWorkdays`) override the official
+// calendar here too, for every caller that passes them.
+//
+// Note: the bundled calendar is as complete as the package version's data (1.5.7: up to 2026). A year the package
+// does not know (no 元旦 holiday on January 1st) is read as Monday–Friday without holidays, and said once in the
+// log, until the package is updated.
 import chineseDays from "chinese-days";
 import { fromLocal, toLocal, type LocalDate } from "./local-time.ts";
 
@@ -30,27 +34,65 @@ export function parseClock(hhmm: string): [number, number] {
   return [Number(m[1]), Number(m[2])];
 }
 
-/** Whether the calendar day is a working day in China's official calendar (调休 Saturdays are; holidays are not). */
-export function isWorkdayDate(day: LocalDate): boolean {
-  return chineseDays.isWorkday(dayKey(day));
+/** A company's own days on top of the official calendar ("YYYY-MM-DD"): extra days off, extra days worked. */
+export interface WorkCalendar {
+  extraHolidays?: readonly string[];
+  extraWorkdays?: readonly string[];
+}
+
+/** Where the one "year unknown to chinese-days" warning goes (a logger's warn; default: stderr). */
+export type CalendarWarn = (message: string, fields: Record<string, unknown>) => void;
+
+const knownYears = new Map<number, boolean>();
+const warnedYears = new Set<number>();
+
+/** Whether chinese-days has data for `year`: January 1st (元旦) is a holiday in every year it knows. */
+export function calendarKnowsYear(year: number): boolean {
+  let known = knownYears.get(year);
+  if (known === undefined) {
+    known = !chineseDays.getDayDetail(`${pad(year)}-01-01`).work;
+    knownYears.set(year, known);
+  }
+  return known;
+}
+
+const defaultWarn: CalendarWarn = (message, fields) => console.warn(message, JSON.stringify(fields));
+
+/**
+ * Whether the calendar day is a working day: the company's own days first, then China's official calendar (调休
+ * Saturdays are; holidays are not); a year the package does not know falls back to Monday–Friday (logged once).
+ */
+export function isWorkdayDate(day: LocalDate, calendar?: WorkCalendar, warn: CalendarWarn = defaultWarn): boolean {
+  const key = dayKey(day);
+  if (calendar?.extraHolidays?.includes(key)) return false;
+  if (calendar?.extraWorkdays?.includes(key)) return true;
+  if (!calendarKnowsYear(day.year)) {
+    if (!warnedYears.has(day.year)) {
+      warnedYears.add(day.year);
+      warn("chinese-days has no holiday data for this year: Monday to Friday count as working days until the package is updated", { year: day.year });
+    }
+    const w = new Date(Date.UTC(day.year, day.month - 1, day.day)).getUTCDay();
+    return w !== 0 && w !== 6;
+  }
+  return chineseDays.isWorkday(key);
 }
 
 /** Whether the local day of `date` in `timeZone` is a working day. */
-export function isWorkday(date: Date, timeZone: string): boolean {
-  return isWorkdayDate(toLocal(date, timeZone));
+export function isWorkday(date: Date, timeZone: string, calendar?: WorkCalendar, warn?: CalendarWarn): boolean {
+  return isWorkdayDate(toLocal(date, timeZone), calendar, warn);
 }
 
 /** The working window [start, end) of one calendar day, or null on a day off. */
-function windowOf(day: LocalDate, timeZone: string, hours: WorkingHours): [number, number] | null {
-  if (!isWorkdayDate(day)) return null;
+function windowOf(day: LocalDate, timeZone: string, hours: WorkingHours, calendar?: WorkCalendar): [number, number] | null {
+  if (!isWorkdayDate(day, calendar)) return null;
   const [sh, sm] = parseClock(hours.start);
   const [eh, em] = parseClock(hours.end);
   return [fromLocal({ ...day, hour: sh, minute: sm }, timeZone).getTime(), fromLocal({ ...day, hour: eh, minute: em }, timeZone).getTime()];
 }
 
 /** Whether `at` falls inside working hours of a working day. */
-export function isWorkingTime(at: Date, timeZone: string, hours: WorkingHours = DEFAULT_WORKING_HOURS): boolean {
-  const w = windowOf(toLocal(at, timeZone), timeZone, hours);
+export function isWorkingTime(at: Date, timeZone: string, hours: WorkingHours = DEFAULT_WORKING_HOURS, calendar?: WorkCalendar): boolean {
+  const w = windowOf(toLocal(at, timeZone), timeZone, hours, calendar);
   return w !== null && at.getTime() >= w[0] && at.getTime() < w[1];
 }
 
@@ -60,7 +102,7 @@ const nextDay = (d: LocalDate): LocalDate => {
 };
 
 /** Working hours (fractional) between two instants: only the parts inside working windows of working days count. */
-export function workingHoursBetween(from: Date, to: Date, timeZone: string, hours: WorkingHours = DEFAULT_WORKING_HOURS): number {
+export function workingHoursBetween(from: Date, to: Date, timeZone: string, hours: WorkingHours = DEFAULT_WORKING_HOURS, calendar?: WorkCalendar): number {
   const a = from.getTime();
   const b = to.getTime();
   if (!(b > a)) return 0;
@@ -68,10 +110,27 @@ export function workingHoursBetween(from: Date, to: Date, timeZone: string, hour
   let day: LocalDate = toLocal(from, timeZone);
   let ms = 0;
   for (let i = 0; i < MAX_DAYS; i++) {
-    const w = windowOf(day, timeZone, hours);
+    const w = windowOf(day, timeZone, hours, calendar);
     if (w) ms += Math.max(0, Math.min(b, w[1]) - Math.max(a, w[0]));
     if (dayKey(day) === last) break;
     day = nextDay(day);
   }
   return ms / HOUR_MS;
+}
+
+/** The quiet hours "21:00-08:00" (local, may wrap midnight): whether `at` falls inside them. */
+export function isQuietTime(at: Date, timeZone: string, quietHours: string): boolean {
+  const [from, to] = parseQuietHours(quietHours);
+  const l = toLocal(at, timeZone);
+  const m = l.hour * 60 + l.minute;
+  return from <= to ? m >= from && m < to : m >= from || m < to;
+}
+
+/** "21:00-08:00" → minutes of the day [start, end]; throws on anything else (the org file's schema checks it first). */
+export function parseQuietHours(quietHours: string): [number, number] {
+  const [a, b, ...rest] = quietHours.split("-");
+  if (a === undefined || b === undefined || rest.length) throw new Error(`not a span of the day (HH:MM-HH:MM): ${quietHours}`);
+  const [ah, am] = parseClock(a.trim());
+  const [bh, bm] = parseClock(b.trim());
+  return [ah * 60 + am, bh * 60 + bm];
 }

@@ -111,6 +111,14 @@ export const RulesSchema = z.strictObject({
     })
     .refine((w) => w.start < w.end, { path: ["end"], message: "must be after start" })
     .prefault({}),
+  /**
+   * Local "HH:MM-HH:MM" (may wrap midnight; equal ends: none): due reminders and escalations found in it wait
+   * until it ends (a reminder due at 22:00 arrives at 08:00, showing 原定 22:00).
+   */
+  quietHours: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "a span of the day as HH:MM-HH:MM (24 h), like 21:00-08:00")
+    .default("21:00-08:00"),
   schedule: z
     .strictObject({
       dailyTodo: z.string().default("0 8 * * *"),
@@ -120,7 +128,30 @@ export const RulesSchema = z.strictObject({
     })
     .prefault({}),
 });
-export type Rules = z.infer<typeof RulesSchema>;
+/**
+ * What handlers and jobs read: the `rules` section, plus the org file's top-level `calendar` (company days), which
+ * parseOrgText copies in so every job sees it through deps.rules.
+ */
+export type Rules = z.infer<typeof RulesSchema> & { calendar?: OrgCalendar };
+
+const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "a date as YYYY-MM-DD")
+  .refine((d) => {
+    const t = new Date(`${d}T00:00:00Z`);
+    return !Number.isNaN(t.getTime()) && t.toISOString().startsWith(d);
+  }, "not a calendar date");
+
+/** A company's own days on top of China's official calendar (see core/working-time.ts). */
+const CalendarSchema = z
+  .strictObject({
+    /** Days off though the official calendar works (a company outing, a local holiday). */
+    extraHolidays: z.array(isoDay).default([]),
+    /** Days worked though the official calendar rests. */
+    extraWorkdays: z.array(isoDay).default([]),
+  })
+  .refine((c) => !c.extraHolidays.some((d) => c.extraWorkdays.includes(d)), "a day cannot be both in extraHolidays and extraWorkdays");
+export type OrgCalendar = z.infer<typeof CalendarSchema>;
 
 /**
  * Where a dispatch notice goes instead of everyone with the warehouse role. A route matches an order when every
@@ -186,6 +217,8 @@ export const OrgFileSchema = z
     /** Dispatch notices go to everyone with roles: [warehouse], unless a route matches. */
     warehouse: WarehouseSchema.prefault({}),
     rules: RulesSchema.prefault({}),
+    /** Company days on top of China's official calendar: the morning and evening cards follow them. */
+    calendar: CalendarSchema.prefault({}),
   })
   .superRefine((org, ctx) => {
     const ids = new Set<string>();
@@ -230,7 +263,7 @@ export const OrgFileSchema = z
       });
     });
   });
-export type OrgFile = z.infer<typeof OrgFileSchema>;
+export type OrgFile = Omit<z.infer<typeof OrgFileSchema>, "rules"> & { rules: Rules };
 export type OrgUser = z.infer<typeof UserSchema>;
 
 export function parseOrgText(text: string, source: string): OrgFile {
@@ -246,7 +279,7 @@ export function parseOrgText(text: string, source: string): OrgFile {
   if (lines.length || !parsed.success) {
     throw new AppError("org_file_invalid", `Organisation file ${source} is invalid:\n  - ${lines.join("\n  - ")}`);
   }
-  return parsed.data;
+  return { ...parsed.data, rules: { ...parsed.data.rules, calendar: parsed.data.calendar } };
 }
 
 /**

@@ -1,12 +1,16 @@
 // Reminds each owner when a follow-up comes due, and tells the manager when it stays overdue.
 // Each task is its own unit of work: one failure does not stop the rest, and the claim on the task
 // (remindedAt / escalatedAt) commits with the message, so a re-run never sends twice.
+// Quiet hours (rules.quietHours, default 21:00-08:00): nothing is claimed or sent inside them; the first run after
+// they end finds the tasks still unreminded and sends them, the card naming the time it was due ("原定 22:00").
 import { newCardRef } from "../../../cards/card-ref.ts";
 import { escalationCard } from "../../../cards/tasks/escalation.card.ts";
 import { reminderCard } from "../../../cards/tasks/reminder.card.ts";
 import { audit } from "../../domain/audit/audit.repo.ts";
 import { markReminded, tasksToEscalate, tasksToRemind } from "../../domain/tasks/task.repo.ts";
 import { effectiveDue } from "../../domain/tasks/task.service.ts";
+import { toLocal } from "../../core/local-time.ts";
+import { isQuietTime } from "../../core/working-time.ts";
 import type { AppDeps } from "../engine/app-deps.ts";
 import { runJobUnit } from "../engine/unit-of-work.ts";
 
@@ -14,16 +18,25 @@ export interface ReminderRunResult {
   reminded: number;
   escalated: number;
   failed: number;
+  /** Inside quiet hours: the follow-ups due now that wait for the morning (nothing is claimed). */
+  deferred?: number;
 }
+
+const pad = (n: number) => String(n).padStart(2, "0");
 
 export async function sendDueReminders(deps: AppDeps, now: Date): Promise<ReminderRunResult> {
   const result: ReminderRunResult = { reminded: 0, escalated: 0, failed: 0 };
+  const quiet = deps.rules.quietHours;
+  if (quiet && isQuietTime(now, deps.timeZone, quiet)) return { ...result, deferred: (await tasksToRemind(deps.db, now)).length };
   for (const task of await tasksToRemind(deps.db, now)) {
     try {
       const r = await runJobUnit(deps, { job: "due-reminders", period: "", subject: task.id }, async (ctx) => {
         if (!(await markReminded(ctx.tx, task.id, "remindedAt", now))) return false;
         const due = effectiveDue(task);
-        const card = reminderCard({ ref: newCardRef(), title: task.title, customer: task.customer?.name ?? null, dueAt: due, timeZone: ctx.timeZone });
+        const base = reminderCard({ ref: newCardRef(), title: task.title, customer: task.customer?.name ?? null, dueAt: due, timeZone: ctx.timeZone });
+        // Held back by quiet hours: the card says when it was due.
+        const held = quiet && isQuietTime(due, ctx.timeZone, quiet) ? toLocal(due, ctx.timeZone) : null;
+        const card = held ? { ...base, title: `${base.title}（原定 ${pad(held.hour)}:${pad(held.minute)}）` } : base;
         const reached = await ctx.out.sendCardTo(task.ownerId, card, { subjectType: "task", subjectId: task.id }, `reminder:${task.id}:${due.toISOString()}`);
         if (!reached) ctx.log.warn("task owner cannot be reached on any enabled platform", { taskId: task.id, ownerId: task.ownerId });
         await audit(ctx.tx, { actorId: null, action: "task.remind", entityType: "task", entityId: task.id, after: { remindedAt: now, reached }, eventId: "job:due-reminders" });
