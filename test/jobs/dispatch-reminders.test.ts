@@ -8,6 +8,7 @@ import { ALL_JOBS } from "../../jobs/index.ts";
 import { runJob } from "../../jobs/scheduler.ts";
 import { normalizeCompanyName } from "../../src/nlu/index.ts";
 import { playgroundBot, type PlaygroundBot } from "../support/playground-bot.ts";
+import { demoOrgWith } from "../support/demo-org.ts";
 import { eventually } from "../support/test-bot.ts";
 
 const at = (local: string) => new Date(`${local}+08:00`);
@@ -90,5 +91,18 @@ describe("dispatch reminders", () => {
     expect((await run("2026-11-25T15:00:00")).result).toMatchObject({ reminded: 1 }); // c again, never a
     expect(await t.db.outboxMessage.count({ where: { dedupeKey: { startsWith: "dispatch-reminder:" } } })).toBe(5);
     expect(await t.db.outboxMessage.count({ where: { dedupeKey: { startsWith: "dispatch-reminder:" }, userId: { not: "chenqi" } } })).toBe(0);
+  });
+});
+
+describe("dispatch reminders on a company's own holiday (calendar.extraHolidays)", () => {
+  const t = playgroundBot(() => ({ ORG_FILE: demoOrgWith([], "\ncalendar:\n  extraHolidays: [2026-11-23]\n") }));
+  const run = (local: string) => runJob(t.bot.deps, dispatchRemindersJob, at(local));
+
+  it("counts no working hours on the company's day off: the reminder comes 4 hours into the next working day", async () => {
+    const n = await dispatchedOrder(t, "华东机电有限公司"); // Monday 2026-11-23 10:00, the company's day off
+    expect((await run("2026-11-23T15:00:00")).result).toMatchObject({ reminded: 0, outsideWorkingHours: 1 });
+    expect((await run("2026-11-24T12:00:00")).result).toMatchObject({ reminded: 0, outsideWorkingHours: 0 }); // 3 working hours
+    expect((await run("2026-11-24T13:00:00")).result).toMatchObject({ reminded: 1 });
+    expect(await waitText(t, "chenqi", new RegExp(`^提醒：${n}.*4 个工作小时`))).toBeTruthy();
   });
 });

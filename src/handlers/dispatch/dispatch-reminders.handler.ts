@@ -1,5 +1,5 @@
 // Dispatch notices the warehouse has not acted on: once a notice has waited rules.dispatch.remindAfterHours
-// working hours (China's official calendar, rules.workingHours; src/core/working-time.ts) with no shipment and no
+// working hours (China's official calendar with the org file's company days, rules.workingHours; src/core/working-time.ts) with no shipment and no
 // open problem, the warehouse is reminded where the notice went (its route's people or group chats, else everyone with the warehouse role) — and again after as many working hours more, until
 // it is handled. Reminders go out only during working hours. Each notice is its own unit of work, its mark
 // (noticeRemindedAt, conditional on the previous one) set in the same commit as the messages, so two runs or two
@@ -29,13 +29,13 @@ export function dispatchReminderText(n: Pick<NoticeToRemind, "number" | "custome
 export async function runDispatchReminders(deps: AppDeps, now: Date, period: string): Promise<DispatchReminderResult> {
   const result: DispatchReminderResult = { reminded: 0, unreachable: 0, failed: 0, outsideWorkingHours: 0 };
   const hours = deps.rules.workingHours;
-  if (!isWorkingTime(now, deps.timeZone, hours)) {
+  if (!isWorkingTime(now, deps.timeZone, hours, deps.rules.calendar)) {
     result.outsideWorkingHours = 1;
     return result;
   }
   const after = deps.rules.dispatch.remindAfterHours;
   // Working hours never exceed clock hours, so the clock-hour candidates include every notice due.
-  const due = (await noticesToRemind(deps.db, now, after)).filter((n) => workingHoursBetween(n.remindedAt ?? n.dispatchedAt, now, deps.timeZone, hours) >= after);
+  const due = (await noticesToRemind(deps.db, now, after)).filter((n) => workingHoursBetween(n.remindedAt ?? n.dispatchedAt, now, deps.timeZone, hours, deps.rules.calendar) >= after);
   for (const notice of due) {
     let unreachable = false;
     try {
@@ -44,7 +44,7 @@ export async function runDispatchReminders(deps: AppDeps, now: Date, period: str
         // Read again after the mark (which holds the order's row): a shipment or a problem since the list was read ends it.
         const view = await dispatchView(ctx.tx, notice.number);
         if (view.status !== "dispatched" || view.shipments.length > 0 || view.problem) skip();
-        const text = dispatchReminderText(notice, workingHoursBetween(notice.dispatchedAt, now, ctx.timeZone, hours));
+        const text = dispatchReminderText(notice, workingHoursBetween(notice.dispatchedAt, now, ctx.timeZone, hours, ctx.rules.calendar));
         // The same people or group chats the notice went to (warehouse.routes, else the warehouse role).
         const reached = (await toWarehouse(ctx, view, { text, dedupeKey: `dispatch-reminder:${notice.orderId}:${now.toISOString()}` })).length;
         if (!reached) {
