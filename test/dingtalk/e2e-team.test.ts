@@ -3,32 +3,18 @@
 // refused for a rep; 转交 by the manager tells both reps; the owner edits the stage; 公海客户 with a 领取 button per
 // row, pressed; 我的待办 then typed 完成 2 completes what was shown as 2.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { normalizeCompanyName } from "../../src/nlu/index.ts";
 import type { DingtalkGateway } from "../simulators/dingtalk-gateway.ts";
-import { FIXED_NOW, eventually, type TestBot } from "../support/test-bot.ts";
+import { eventually, type TestBot } from "../support/test-bot.ts";
 import { button, deliveredCards, sentTexts, startDingtalkBot, type DeliveredCard } from "./e2e-helpers.ts";
+import { daysAgo as ago, seedTeam, teamCustomer } from "../support/team-seed.ts";
 
 let gw: DingtalkGateway;
 let bot: TestBot;
 const db = () => bot.db.prisma;
-const DAY = 86_400_000;
-const ago = (days: number) => new Date(FIXED_NOW.getTime() - days * DAY);
-const pad = (n: number) => String(n).padStart(2, "0");
-
-async function customer(name: string, ownerId: string | null, createdAt: Date, extra: Record<string, unknown> = {}) {
-  return db().customer.create({ data: { name, normalizedName: normalizeCompanyName(name), ownerId, createdById: ownerId, createdAt, aliases: [], tags: [], ...extra } });
-}
 
 beforeAll(async () => {
   ({ gw, bot } = await startDingtalkBot({ DINGTALK_CARD_TEMPLATE_ID: "tpl-sales.schema" }));
-  for (let i = 0; i < 12; i++) await customer(`张三客户${pad(i + 1)}`, "zhangsan", ago(i + 1));
-  const nb = await customer("宁波东方轴承有限公司", "zhangsan", ago(20));
-  await db().task.create({ data: { ownerId: "zhangsan", customerId: nb.id, title: "带报价回访周经理", dueAt: new Date(FIXED_NOW.getTime() + 2 * DAY) } });
-  await customer("甲辰机电", null, ago(60), { releasedAt: ago(3) });
-  await customer("乙巳电气", null, ago(60), { releasedAt: ago(2) });
-  for (const [title, days] of [["寄样品", 1], ["催款", 3], ["约技术交流", 5]] as const) {
-    await db().task.create({ data: { ownerId: "lisi", title, dueAt: new Date(FIXED_NOW.getTime() + days * DAY) } });
-  }
+  await seedTeam(db());
 });
 afterAll(async () => {
   await bot?.close();
@@ -116,7 +102,7 @@ describe("DingTalk: the team commands, role by role", () => {
   });
 
   it("a longer pool list keeps every button within the template's six slots: five 领取 a page and 下一页, pressed", async () => {
-    for (let i = 1; i <= 6; i++) await customer(`丙${i}号机电`, null, ago(90), { releasedAt: ago(1 + i / 10) });
+    for (let i = 1; i <= 6; i++) await teamCustomer(db(), `丙${i}号机电`, null, ago(90), { releasedAt: ago(1 + i / 10) });
     const list = await nextCard("0102", () => say("0102", "公海客户"), "公海客户");
     expect(list.params.subtitle).toBe("共7个公海客户，第1-5个");
     expect([1, 2, 3, 4, 5, 6].map((i) => list.params[`btn${i}_label`])).toEqual(["领取 1", "领取 2", "领取 3", "领取 4", "领取 5", "下一页"]);

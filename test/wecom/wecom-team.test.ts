@@ -3,30 +3,16 @@
 // and 下一页 is typed; 张三的待办 is refused for a rep; 转交 by the manager tells both reps; the owner edits the
 // stage; 公海客户 then typed 领取 1; 我的待办 then 完成 2 completes what was shown as 2.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { normalizeCompanyName } from "../../src/nlu/index.ts";
-import { FIXED_NOW, eventually } from "../support/test-bot.ts";
+import { eventually } from "../support/test-bot.ts";
 import { startWecomHarness, textsSentTo, type WecomHarness } from "./wecom-harness.ts";
+import { seedTeam } from "../support/team-seed.ts";
 
 let h: WecomHarness;
 const db = () => h.bot.db.prisma;
-const DAY = 86_400_000;
-const ago = (days: number) => new Date(FIXED_NOW.getTime() - days * DAY);
-const pad = (n: number) => String(n).padStart(2, "0");
-
-async function customer(name: string, ownerId: string | null, createdAt: Date, extra: Record<string, unknown> = {}) {
-  return db().customer.create({ data: { name, normalizedName: normalizeCompanyName(name), ownerId, createdById: ownerId, createdAt, aliases: [], tags: [], ...extra } });
-}
 
 beforeAll(async () => {
   h = await startWecomHarness();
-  for (let i = 0; i < 12; i++) await customer(`张三客户${pad(i + 1)}`, "zhangsan", ago(i + 1));
-  const nb = await customer("宁波东方轴承有限公司", "zhangsan", ago(20));
-  await db().task.create({ data: { ownerId: "zhangsan", customerId: nb.id, title: "带报价回访周经理", dueAt: new Date(FIXED_NOW.getTime() + 2 * DAY) } });
-  await customer("甲辰机电", null, ago(60), { releasedAt: ago(3) });
-  await customer("乙巳电气", null, ago(60), { releasedAt: ago(2) });
-  for (const [title, days] of [["寄样品", 1], ["催款", 3], ["约技术交流", 5]] as const) {
-    await db().task.create({ data: { ownerId: "lisi", title, dueAt: new Date(FIXED_NOW.getTime() + days * DAY) } });
-  }
+  await seedTeam(db());
 });
 afterAll(() => h?.close());
 
