@@ -45,7 +45,10 @@ export function poolListCard(v: PoolListView): Card {
         r.reason,
       ].filter(Boolean).join("，"),
     })),
-    lines: rows.length ? ["点「领取 N」或发送「领取 N」领取对应客户；也可以发送「领取 客户名」。"] : ["有客户释放到公海后会出现在这里。"],
+    // Without buttons (WeCom shows this list as markdown) only the typed way is offered.
+    lines: rows.length
+      ? [`${buttons.length ? "点「领取 N」或" : ""}发送「领取 N」领取对应客户；也可以发送「领取 客户名」。${more && !buttons.length ? "发送「下一页」看后面的。" : ""}`]
+      : ["有客户释放到公海后会出现在这里。"],
     buttons,
     textCommands: [...rows.map((_, i) => `领取 ${i + 1}`), ...(more ? ["下一页"] : [])],
   };

@@ -70,6 +70,7 @@ describe("WeCom: the team commands, role by role", () => {
     expect(list).toContain("甲辰机电");
     expect(list).toContain("乙巳电气");
     expect(list).toContain("发送「领取 N」");
+    expect(list).not.toContain("点「领取 N」"); // no buttons on WeCom: only the typed way is offered
     const content = (JSON.parse(list) as { markdown?: { content: string } }).markdown?.content ?? list;
     const firstShown = content.indexOf("甲辰机电") < content.indexOf("乙巳电气") ? "甲辰机电" : "乙巳电气";
     expect(await ask("LiSi", "领取 1")).toContain(`已领取「${firstShown}」`);
