@@ -17,7 +17,7 @@ const restrict = (files, patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "src/generated/**", "data/**"] },
+  { ignores: ["node_modules/**", "src/generated/**", "data/**", "dist/**"] },
   ...tseslint.configs.recommended,
   {
     rules: {

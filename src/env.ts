@@ -193,6 +193,26 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   };
 }
 
+/**
+ * What a production start (NODE_ENV=production) still lacks: its own organisation file (not the demo one) and at
+ * least one platform channel. Checked by the server at start-up, not by parseEnv, so tests and tools may still
+ * parse a production environment.
+ */
+export function productionProblems(env: Env): string[] {
+  if (env.NODE_ENV !== "production") return [];
+  const problems: string[] = [];
+  if (!env.ORG_FILE) {
+    problems.push("ORG_FILE: production needs your organisation file (people, roles, products, rules); the demo organisation (prisma/org.demo.yaml) is for trying the bot only");
+  }
+  if (!env.wecom && !env.dingtalk) {
+    problems.push(
+      "no channel configured: production needs WeCom (WECOM_CORP_ID, WECOM_AGENT_ID, WECOM_SECRET, WECOM_TOKEN, WECOM_ENCODING_AES_KEY) " +
+        "or DingTalk (DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET), or both",
+    );
+  }
+  return problems;
+}
+
 /** Load ./.env if present (Node's own parser); real environment variables win. */
 export function loadDotEnv(file = ".env"): void {
   if (existsSync(file)) process.loadEnvFile(file);

@@ -29,7 +29,7 @@ import { seedDemoCustomers } from "./domain/org/demo-seed.repo.ts";
 import { InboxRepo } from "./domain/plumbing/inbox.repo.ts";
 import { OutboxRepo } from "./domain/plumbing/outbox.repo.ts";
 import { listUsers } from "./domain/users/user.repo.ts";
-import { EnvError, loadDotEnv, parseEnv, type Env } from "./env.ts";
+import { EnvError, loadDotEnv, parseEnv, productionProblems, type Env } from "./env.ts";
 import type { AppDeps } from "./handlers/engine/app-deps.ts";
 import { createEventHandler, createGiveUpHandler } from "./handlers/engine/dispatch.ts";
 import { ALL_JOBS } from "../jobs/index.ts";
@@ -349,6 +349,11 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     throw err;
+  }
+  const missing = productionProblems(env);
+  if (missing.length) {
+    console.error(`Not starting in production (NODE_ENV=production):\n${missing.map((p) => `  - ${p}`).join("\n")}`);
+    process.exit(2);
   }
   if (process.argv[2] === "job") return runJobCommand(env, process.argv.slice(3));
   const bot = await startBot(env);
