@@ -1,5 +1,5 @@
 // PGlite is single-process: a second process opening the same data directory corrupts or loses data. Whoever
-// opens it (the server, a job run, a migration) first takes this lock: a file next to the directory holding the
+// opens it (the server, a job run, a migration, a backup or a restore) first takes this lock: a file next to the directory holding the
 // owner's pid, created atomically (link(2) of a complete file, so nobody ever reads half of it). A lock whose pid
 // is dead is taken over; a live one makes the newcomer stop at once, naming the owner.
 import { randomBytes } from "node:crypto";
@@ -9,7 +9,7 @@ import { z } from "zod";
 
 export const LockInfoSchema = z.object({
   pid: z.number().int().positive(),
-  role: z.enum(["server", "job", "migrate"]),
+  role: z.enum(["server", "job", "migrate", "backup", "restore"]),
   startedAt: z.string(),
   /** Loopback URL of the server's admin endpoint; absent while the server starts, and for other roles. */
   adminUrl: z.string().url().optional(),
@@ -27,7 +27,13 @@ export interface DataDirLock {
   release(): void;
 }
 
-const ROLE_TEXT: Record<LockRole, string> = { server: "the bot server", job: "a job run (npm run job)", migrate: "a migration (npm run db:migrate)" };
+const ROLE_TEXT: Record<LockRole, string> = {
+  server: "the bot server",
+  job: "a job run (npm run job)",
+  migrate: "a migration (npm run db:migrate)",
+  backup: "a backup (npm run backup)",
+  restore: "a restore (npm run restore)",
+};
 
 export class DataDirLockedError extends Error {
   constructor(

@@ -40,7 +40,7 @@ export function holdsData(dir: string): boolean {
  */
 export async function backupEmbedded(pgliteDir: string, file: string): Promise<{ file: string; bytes: number }> {
   if (existsSync(file)) throw new Error(`${file} already exists; name another file (npm run backup -- <file>).`);
-  const lock = acquireDataDirLock(pgliteDir, "job");
+  const lock = acquireDataDirLock(pgliteDir, "backup");
   try {
     if (!holdsData(pgliteDir)) throw new Error(`There is no embedded database in ${path.resolve(pgliteDir)} to back up (is DATA_DIR right?).`);
     const lite = new PGlite(pgliteDir);

@@ -18,7 +18,7 @@ export interface RestoreResult {
 export async function restoreEmbedded(pgliteDir: string, file: string, opts: { force?: boolean } = {}): Promise<RestoreResult> {
   if (!existsSync(file) || !statSync(file).isFile()) throw new Error(`No backup file ${file}.`);
   const dir = path.resolve(pgliteDir);
-  const lock = acquireDataDirLock(dir, "migrate");
+  const lock = acquireDataDirLock(dir, "restore");
   try {
     let movedAside: string | undefined;
     if (holdsData(dir)) {
