@@ -9,112 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normalizeCompanyName } from "../../src/nlu/index.ts";
 import { REFUSAL_TEXT } from "../../src/domain/plumbing/refusal.ts";
 import { WITH_DELIVERY } from "../support/delivery.ts";
-import { dispatchOrgFile } from "../support/dispatch-org.ts";
-import { PlaygroundClient } from "../support/playground-client.ts";
-import { eventually, startTestBot, type TestBot } from "../support/test-bot.ts";
-import type { DingtalkGateway } from "../simulators/dingtalk-gateway.ts";
-import { button as dtButton, deliveredCards, sentTexts, startDingtalkBot } from "../dingtalk/e2e-helpers.ts";
-import { cardsSentTo, startWecomHarness, textsSentTo, type WecomHarness } from "../wecom/wecom-harness.ts";
-
-type Person = "rep" | "otherRep" | "manager" | "director" | "warehouse" | "admin" | "stranger";
-const PEOPLE: Person[] = ["rep", "otherRep", "manager", "director", "warehouse", "admin", "stranger"];
-type Member = Exclude<Person, "stranger">;
-const USER_ID: Record<Member, string> = { rep: "zhangsan", otherRep: "lisi", manager: "wangwu", director: "zhaoliu", warehouse: "chenqi", admin: "admin" };
-
-/** One surface, driven the same way: people by role, the warehouse's notice of an order by its number. */
-interface Surface {
-  readonly name: string;
-  start(): Promise<TestBot>;
-  close(): Promise<void>;
-  say(who: string, text: string): Promise<void>;
-  /** Press a button on the warehouse's (newest) copy of the order's notice. */
-  click(who: string, orderNumber: string, label: "确认发货" | "有问题"): Promise<void>;
-  /** Waits until the warehouse has the order's notice. */
-  notice(orderNumber: string): Promise<unknown>;
-  /** Every text the bot said to this person so far. */
-  texts(who: string): string[] | Promise<string[]>;
-  /** The person's id on the platform; `stranger` + a number for someone the organisation does not list. */
-  id(p: Member): string;
-  strangerId(n: number): string;
-}
-
-function playground(): Surface {
-  let bot: TestBot;
-  let pg: PlaygroundClient;
-  const noticeCard = async (n: string) => (await pg.botItems("chenqi")).flatMap((i) => (i.type === "card" && i.card.title === `发货通知 ${n}` ? [i.card] : [])).at(-1);
-  return {
-    name: "playground",
-    async start() {
-      bot = await startTestBot({ ORG_FILE: dispatchOrgFile() });
-      pg = new PlaygroundClient(bot.url);
-      return bot;
-    },
-    close: () => bot?.close(),
-    say: async (who, text) => void (await pg.say(who, text)),
-    click: async (who, n, label) => void (await pg.click(who, (await noticeCard(n))!, label)),
-    notice: (n) => eventually(() => noticeCard(n), `the notice ${n}`),
-    texts: async (who) => (await pg.botItems(who)).flatMap((i) => (i.type === "text" ? [i.text] : [])),
-    id: (p) => USER_ID[p],
-    strangerId: (n) => `stranger-${n}`,
-  };
-}
-
-function wecom(): Surface {
-  let h: WecomHarness;
-  const ids: Record<Member, string> = { rep: "ZhangSan", otherRep: "LiSi", manager: "WangWu", director: "ZhaoLiu", warehouse: "ChenQi", admin: "Admin" };
-  const noticeCard = (n: string) => cardsSentTo(h.sim, "ChenQi").filter((c) => c.title === `发货通知 ${n}`).at(-1);
-  return {
-    name: "WeCom",
-    async start() {
-      h = await startWecomHarness({ ORG_FILE: dispatchOrgFile() });
-      return h.bot;
-    },
-    close: () => h?.close(),
-    say: async (who, text) => void (await h.driver.deliver(h.driver.textXml(who, text))),
-    async click(who, n, label) {
-      const card = noticeCard(n)!;
-      const key = card.buttons.find((b) => b.text === label)!.key;
-      await h.driver.deliver(h.driver.cardEventXml({ from: who, eventKey: key, taskId: card.taskId, responseCode: h.sim.issueResponseCode() }));
-    },
-    notice: (n) => eventually(() => noticeCard(n), `the notice ${n}`),
-    texts: (who) => textsSentTo(h.sim, who),
-    id: (p) => ids[p],
-    strangerId: (n) => `Stranger${n}`,
-  };
-}
-
-function dingtalk(): Surface {
-  let gw: DingtalkGateway;
-  let bot: TestBot;
-  const ids: Record<Member, string> = { rep: "0101", otherRep: "0102", manager: "0201", director: "0301", warehouse: "0401", admin: "0501" };
-  // Replies to a 1:1 message go through its session webhook: which person each session belongs to.
-  const sessions = new Map<string, string>();
-  const noticeCard = (n: string) => deliveredCards(gw).filter((c) => c.params.title === `发货通知 ${n}` && c.openSpaceId === "dtv1.card//IM_ROBOT.0401").at(-1);
-  return {
-    name: "DingTalk",
-    async start() {
-      ({ gw, bot } = await startDingtalkBot({ DINGTALK_CARD_TEMPLATE_ID: "tpl-sales.schema", ORG_FILE: dispatchOrgFile() }));
-      return bot;
-    },
-    async close() {
-      await bot?.close();
-      await gw?.close();
-      expect(gw.api.violations).toEqual([]);
-    },
-    async say(who, text) {
-      const m = gw.robotMessage({ staffId: who, text });
-      sessions.set(`session:${new URL(m.sessionWebhook).searchParams.get("session")}`, who);
-      gw.sendRobot(m);
-    },
-    async click(who, n, label) {
-      gw.sendCard(gw.cardClick({ outTrackId: noticeCard(n)!.outTrackId, userId: who, action: dtButton(noticeCard(n)!, new RegExp(`^${label}$`)).action }));
-    },
-    notice: (n) => eventually(() => noticeCard(n), `the notice ${n}`),
-    texts: (who) => sentTexts(gw).filter((t) => t.to === who || sessions.get(t.to) === who).map((t) => t.text),
-    id: (p) => ids[p],
-    strangerId: (n) => `0999${n}`,
-  };
-}
+import { eventually, type TestBot } from "../support/test-bot.ts";
+import { PEOPLE, SURFACES, type Member, type Person, type Surface } from "../support/role-surfaces.ts";
 
 /** P: in dispatch (电机A 10台); S1, S2: shipped (for 已签收 by the rep and by the warehouse). */
 interface Orders {
@@ -186,8 +82,6 @@ const ACTIONS: Action[] = [
     done: (o) => new RegExp(`已(记录|更新) ${o.P} 的收货信息：上海市徐汇区漕溪路1号`),
   },
 ];
-
-const SURFACES: (() => Surface)[] = [playground, wecom, dingtalk];
 
 for (const make of SURFACES) {
   const s = make();

@@ -1,0 +1,147 @@
+// One driver for the role-matrix suites: the same people, by role, on the playground (HTTP API), WeCom (encrypted
+// callbacks + API simulator) and DingTalk (Stream client + gateway), each started on the dispatch organisation (the
+// demo organisation, the admin with a DingTalk id too). Used by test/dispatch/role-matrix.test.ts and
+// test/team/team-role-matrix.test.ts.
+import { expect } from "vitest";
+import { dispatchOrgFile } from "./dispatch-org.ts";
+import { PlaygroundClient } from "./playground-client.ts";
+import { eventually, startTestBot, type TestBot } from "./test-bot.ts";
+import type { DingtalkGateway } from "../simulators/dingtalk-gateway.ts";
+import { button as dtButton, deliveredCards, sentTexts, startDingtalkBot } from "../dingtalk/e2e-helpers.ts";
+import { cardsSentTo, startWecomHarness, textsSentTo, type WecomHarness } from "../wecom/wecom-harness.ts";
+
+export type Person = "rep" | "otherRep" | "manager" | "director" | "warehouse" | "admin" | "stranger";
+export const PEOPLE: Person[] = ["rep", "otherRep", "manager", "director", "warehouse", "admin", "stranger"];
+export type Member = Exclude<Person, "stranger">;
+/** rep 张三, otherRep 李四, manager 王五, director 赵六, warehouse 陈七, admin 管理员. */
+const USER_ID: Record<Member, string> = { rep: "zhangsan", otherRep: "lisi", manager: "wangwu", director: "zhaoliu", warehouse: "chenqi", admin: "admin" };
+
+/** One surface, driven the same way: people by role, the warehouse's notice of an order by its number. */
+export interface Surface {
+  readonly name: string;
+  start(): Promise<TestBot>;
+  close(): Promise<void>;
+  say(who: string, text: string): Promise<void>;
+  /** Press a button on the warehouse's (newest) copy of the order's notice. */
+  click(who: string, orderNumber: string, label: "确认发货" | "有问题"): Promise<void>;
+  /** Waits until the warehouse has the order's notice. */
+  notice(orderNumber: string): Promise<unknown>;
+  /** Every text the bot said to this person so far. */
+  texts(who: string): string[] | Promise<string[]>;
+  /**
+   * Everything the bot sent this person so far, in order: texts as they are, cards as their title, subtitle and
+   * rows (a line each; on WeCom a list card arrives as markdown, a button card as its JSON).
+   */
+  said(who: string): string[] | Promise<string[]>;
+  /** The person's id on the platform; `stranger` + a number for someone the organisation does not list. */
+  id(p: Member): string;
+  strangerId(n: number): string;
+}
+
+export function playground(): Surface {
+  let bot: TestBot;
+  let pg: PlaygroundClient;
+  const noticeCard = async (n: string) => (await pg.botItems("chenqi")).flatMap((i) => (i.type === "card" && i.card.title === `发货通知 ${n}` ? [i.card] : [])).at(-1);
+  return {
+    name: "playground",
+    async start() {
+      bot = await startTestBot({ ORG_FILE: dispatchOrgFile() });
+      pg = new PlaygroundClient(bot.url);
+      return bot;
+    },
+    close: () => bot?.close(),
+    say: async (who, text) => void (await pg.say(who, text)),
+    click: async (who, n, label) => void (await pg.click(who, (await noticeCard(n))!, label)),
+    notice: (n) => eventually(() => noticeCard(n), `the notice ${n}`),
+    texts: async (who) => (await pg.botItems(who)).flatMap((i) => (i.type === "text" ? [i.text] : [])),
+    said: async (who) =>
+      (await pg.botItems(who)).flatMap((i) =>
+        i.type === "text" ? [i.text] : i.type === "card" ? [[i.card.title, i.card.subtitle ?? "", ...i.card.fields.map((f) => `${f.label}：${f.value}`), ...(i.card.lines ?? [])].join("\n")] : [],
+      ),
+    id: (p) => USER_ID[p],
+    strangerId: (n) => `stranger-${n}`,
+  };
+}
+
+export function wecom(): Surface {
+  let h: WecomHarness;
+  const ids: Record<Member, string> = { rep: "ZhangSan", otherRep: "LiSi", manager: "WangWu", director: "ZhaoLiu", warehouse: "ChenQi", admin: "Admin" };
+  const noticeCard = (n: string) => cardsSentTo(h.sim, "ChenQi").filter((c) => c.title === `发货通知 ${n}`).at(-1);
+  return {
+    name: "WeCom",
+    async start() {
+      h = await startWecomHarness({ ORG_FILE: dispatchOrgFile() });
+      return h.bot;
+    },
+    close: () => h?.close(),
+    say: async (who, text) => void (await h.driver.deliver(h.driver.textXml(who, text))),
+    async click(who, n, label) {
+      const card = noticeCard(n)!;
+      const key = card.buttons.find((b) => b.text === label)!.key;
+      await h.driver.deliver(h.driver.cardEventXml({ from: who, eventKey: key, taskId: card.taskId, responseCode: h.sim.issueResponseCode() }));
+    },
+    notice: (n) => eventually(() => noticeCard(n), `the notice ${n}`),
+    texts: (who) => textsSentTo(h.sim, who),
+    said: (who) =>
+      h.sim.sentTo(who).map((m) => {
+        const t = (m.text ?? m.markdown) as { content?: unknown } | undefined;
+        return t && typeof t.content === "string" ? t.content : JSON.stringify(m);
+      }),
+    id: (p) => ids[p],
+    strangerId: (n) => `Stranger${n}`,
+  };
+}
+
+export function dingtalk(): Surface {
+  let gw: DingtalkGateway;
+  let bot: TestBot;
+  const ids: Record<Member, string> = { rep: "0101", otherRep: "0102", manager: "0201", director: "0301", warehouse: "0401", admin: "0501" };
+  // Replies to a 1:1 message go through its session webhook: which person each session belongs to.
+  const sessions = new Map<string, string>();
+  const noticeCard = (n: string) => deliveredCards(gw).filter((c) => c.params.title === `发货通知 ${n}` && c.openSpaceId === "dtv1.card//IM_ROBOT.0401").at(-1);
+  const texts = (who: string) => sentTexts(gw).filter((t) => t.to === who || sessions.get(t.to) === who).map((t) => t.text);
+  return {
+    name: "DingTalk",
+    async start() {
+      ({ gw, bot } = await startDingtalkBot({ DINGTALK_CARD_TEMPLATE_ID: "tpl-sales.schema", ORG_FILE: dispatchOrgFile() }));
+      return bot;
+    },
+    async close() {
+      await bot?.close();
+      await gw?.close();
+      expect(gw.api.violations).toEqual([]);
+    },
+    async say(who, text) {
+      const m = gw.robotMessage({ staffId: who, text });
+      sessions.set(`session:${new URL(m.sessionWebhook).searchParams.get("session")}`, who);
+      gw.sendRobot(m);
+    },
+    async click(who, n, label) {
+      gw.sendCard(gw.cardClick({ outTrackId: noticeCard(n)!.outTrackId, userId: who, action: dtButton(noticeCard(n)!, new RegExp(`^${label}$`)).action }));
+    },
+    notice: (n) => eventually(() => noticeCard(n), `the notice ${n}`),
+    texts,
+    // In the order the bot made the calls: the texts (session webhook or batchSend) and the cards delivered to them.
+    said: (who) =>
+      gw.api.calls.flatMap((c): string[] => {
+        const b = (c.body ?? {}) as Record<string, unknown>;
+        if (c.path === "/v1.0/card/instances/createAndDeliver" && c.method === "POST") {
+          if (b.openSpaceId !== `dtv1.card//IM_ROBOT.${who}`) return [];
+          const p = (b.cardData as { cardParamMap: Record<string, string> }).cardParamMap;
+          return [[p.title ?? "", p.subtitle ?? "", p.fields_md ?? "", p.lines_md ?? ""].join("\n")];
+        }
+        if (c.path === "/robot/sendBySession" && sessions.get(`session:${c.query.session}`) === who) {
+          return [(b.text as { content?: string } | undefined)?.content ?? (b.markdown as { text?: string } | undefined)?.text ?? ""];
+        }
+        if (c.path === "/v1.0/robot/oToMessages/batchSend" && (b.userIds as string[] | undefined)?.includes(who)) {
+          const m = JSON.parse(String(b.msgParam)) as { content?: string; text?: string; title?: string };
+          return [m.content ?? m.text ?? m.title ?? ""];
+        }
+        return [];
+      }),
+    id: (p) => ids[p],
+    strangerId: (n) => `0999${n}`,
+  };
+}
+
+export const SURFACES: (() => Surface)[] = [playground, wecom, dingtalk];
