@@ -43,6 +43,9 @@ export interface OrgSyncInput {
 export async function syncOrg(db: DbClient, org: OrgSyncInput, now = new Date()): Promise<OrgSyncResult> {
   return db.$transaction(
     async (tx) => {
+      // Several instances starting at once on one database: one loads the org file at a time, the others then
+      // see its rows (without this the second one's inserts collided with the first's: unique constraint on id).
+      await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('org-file-sync'))::text`;
       const users = await syncUsers(tx, org.users);
       const products = await syncProducts(tx, org.products, now);
       return { users: org.users.length, products: org.products.length, deactivatedUsers: users.deactivated, changes: users.changes + products };
