@@ -10,7 +10,7 @@ import { normalizeCompanyName } from "../../src/nlu/index.ts";
 import { REFUSAL_TEXT } from "../../src/domain/plumbing/refusal.ts";
 import { WITH_DELIVERY } from "../support/delivery.ts";
 import { eventually, type TestBot } from "../support/test-bot.ts";
-import { PEOPLE, SURFACES, type Member, type Person, type Surface } from "../support/role-surfaces.ts";
+import { expectReply, refusalsFirst, rowTitle, SURFACES, type Member, type Person, type Surface } from "../support/role-surfaces.ts";
 
 /** P: in dispatch (电机A 10台); S1, S2: shipped (for 已签收 by the rep and by the warehouse). */
 interface Orders {
@@ -121,17 +121,12 @@ for (const make of SURFACES) {
       openQuestions: await db().pendingAction.count({ where: { status: "pending" } }),
     });
 
-    const reply = async (who: string, from: number, re: RegExp) => {
-      // On a timeout, show what did come.
-      const found = await eventually(async () => (await s.texts(who)).slice(from).find((t) => re.test(t)), `a reply to ${who}`).catch(async () => `(no match) ${(await s.texts(who)).slice(from).join(" | ")}`);
-      expect(found, `${who}: ${found}`).toMatch(re);
-      return found;
-    };
+    const reply = (who: string, from: number, re: RegExp) => expectReply((w) => s.texts(w), who, from, re);
 
     for (const action of ACTIONS) {
       // The refusals first (the state each action needs is still there), then the allowed people.
-      const order = [...PEOPLE.filter((p) => p === "stranger" || !action.allowed.includes(p)), ...action.allowed];
-      it(`${action.name}: ${action.allowed.join(", ")} may; ${PEOPLE.filter((p) => !action.allowed.includes(p as Member)).join(", ")} refused`, async () => {
+      const order = refusalsFirst(action.allowed);
+      it(rowTitle(action.name, action.allowed), async () => {
         // 恢复 needs an open problem and 待发货 something to list: P has them by the time their rows run (缺货 before 恢复).
         for (const p of order) {
           const who = p === "stranger" ? s.strangerId(++strangers) : s.id(p);

@@ -145,3 +145,22 @@ export function dingtalk(): Surface {
 }
 
 export const SURFACES: (() => Surface)[] = [playground, wecom, dingtalk];
+
+/** The order a matrix row runs in: the refused people (and a stranger) first, while what the action needs is still there. */
+export function refusalsFirst(allowed: readonly Member[]): Person[] {
+  return [...PEOPLE.filter((p) => p === "stranger" || !allowed.includes(p)), ...allowed];
+}
+
+/** A row's test title: who may, who is refused. */
+export function rowTitle(name: string, allowed: readonly Member[]): string {
+  return `${name}: ${allowed.join(", ")} may; ${PEOPLE.filter((p) => !allowed.includes(p as Member)).join(", ")} refused`;
+}
+
+/** Waits for a message to `who` after the first `from` matching `re`; on a timeout the failure shows what did come. */
+export async function expectReply(messages: (who: string) => string[] | Promise<string[]>, who: string, from: number, re: RegExp): Promise<string> {
+  const found = await eventually(async () => (await messages(who)).slice(from).find((t) => re.test(t)), `a reply to ${who}`).catch(
+    async () => `(no match) ${(await messages(who)).slice(from).join(" | ")}`,
+  );
+  expect(found, `${who}: ${found}`).toMatch(re);
+  return found;
+}

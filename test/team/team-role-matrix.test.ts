@@ -9,9 +9,9 @@
 // stored. The shared driver of test/support/role-surfaces.ts: the same table on the playground, WeCom and DingTalk.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REFUSAL_TEXT } from "../../src/domain/plumbing/refusal.ts";
-import { eventually, type TestBot } from "../support/test-bot.ts";
+import type { TestBot } from "../support/test-bot.ts";
 import { daysAgo, seedTeam, teamCustomer } from "../support/team-seed.ts";
-import { PEOPLE, SURFACES, type Member, type Person } from "../support/role-surfaces.ts";
+import { expectReply, refusalsFirst, rowTitle, SURFACES, type Member, type Person } from "../support/role-surfaces.ts";
 
 const SALES_SIDE: Member[] = ["rep", "otherRep", "manager", "director", "admin"];
 /** The warehouse asking for anything of the sales side. */
@@ -104,17 +104,12 @@ for (const make of SURFACES) {
       audit: await db().auditLog.count(),
     });
 
-    const reply = async (who: string, from: number, re: RegExp) => {
-      // On a timeout, show what did come.
-      const found = await eventually(async () => (await s.said(who)).slice(from).find((t) => re.test(t)), `a reply to ${who}`).catch(async () => `(no match) ${(await s.said(who)).slice(from).join(" | ")}`);
-      expect(found, `${who}: ${found}`).toMatch(re);
-      return found;
-    };
+    const reply = (who: string, from: number, re: RegExp) => expectReply((w) => s.said(w), who, from, re);
 
     for (const action of ACTIONS) {
       // The refusals first (what each action needs is still there), then the allowed people.
-      const order = [...PEOPLE.filter((p) => p === "stranger" || !action.allowed.includes(p)), ...action.allowed];
-      it(`${action.name}: ${action.allowed.join(", ")} may; ${PEOPLE.filter((p) => !action.allowed.includes(p as Member)).join(", ")} refused`, async () => {
+      const order = refusalsFirst(action.allowed);
+      it(rowTitle(action.name, action.allowed), async () => {
         for (const p of order) {
           const who = p === "stranger" ? s.strangerId(++strangers) : s.id(p);
           const mark = (await s.said(who)).length;
