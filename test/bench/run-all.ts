@@ -1,13 +1,18 @@
-// `npm run bench`: prints the figures the issues set targets for. Run on this machine against its PostgreSQL
-// (BENCH_DATABASE_URL, default postgresql://root@127.0.0.1:5432/test) or, if that is unreachable, on PGlite.
-// Figures are printed, never asserted: timing belongs here, not in the test suite.
+// `npm run bench`: prints the figures the issues set targets for, one `name: value unit` line each. Every
+// `*.bench.ts` file beside this one is a part (see bench-part.ts); `BENCH_PART=charts,ingest` runs only those.
+// Run on this machine against its PostgreSQL (BENCH_DATABASE_URL, default postgresql://root@127.0.0.1:5432/test);
+// parts that can also measure the embedded database do so side by side. Figures are printed, never asserted:
+// timing belongs here, not in the test suite.
+import { readdirSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import pg from "pg";
-import { runWecomLoad } from "../simulators/wecom-load.ts";
-import { startWecomHarness } from "../wecom/wecom-harness.ts";
-import { chartFigures } from "./charts.ts";
+import type { BenchPart } from "./bench-part.ts";
 
+const here = path.dirname(fileURLToPath(import.meta.url));
 const url = process.env.BENCH_DATABASE_URL ?? "postgresql://root@127.0.0.1:5432/test";
-const amount = Number(process.env.BENCH_CALLBACKS ?? 3000);
+const only = process.env.BENCH_PART?.split(",").map((s) => s.trim()).filter(Boolean);
 
 async function reachable(u: string): Promise<boolean> {
   const c = new pg.Client({ connectionString: u, connectionTimeoutMillis: 2000 });
@@ -20,63 +25,28 @@ async function reachable(u: string): Promise<boolean> {
   }
 }
 
-function row(name: string, r: Awaited<ReturnType<typeof runWecomLoad>>): string {
-  return `${name.padEnd(48)} ${String(r.total).padStart(6)} req  ${r.throughput.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
-}
-
-/** Waits until the inbox is empty, so one measurement does not run into the previous one's backlog. */
-async function drain(h: Awaited<ReturnType<typeof startWecomHarness>>): Promise<void> {
-  while ((await h.bot.db.prisma.inboxEvent.count({ where: { status: "pending" } })) > 0) await new Promise((r) => setTimeout(r, 200));
-}
-
 async function main(): Promise<void> {
-  if (await reachable(url)) process.env.TEST_DATABASE_URL = url;
-  const dbLabel = process.env.TEST_DATABASE_URL ? `PostgreSQL (${url.replace(/\/\/[^@]*@/, "//")})` : "PGlite (embedded; PostgreSQL unreachable)";
-  console.log(`sales-desk-bot benchmarks — ${new Date().toISOString()} — node ${process.version} — database: ${dbLabel}\n`);
-
-  // Charts first: no database involved. BENCH_PART=charts stops after them.
-  for (const line of chartFigures()) console.log(line);
-  console.log("");
-  if (process.env.BENCH_PART === "charts") return;
-
-  const h = await startWecomHarness();
-  try {
-    // Messages from five people, as a busy team sends them (one person's messages are handled in order).
-    const opts = { botUrl: h.bot.url, ...h.config, amount, connections: 20, users: ["ZhangSan", "LiSi", "WangWu", "ZhaoLiu", "ChenQi"] };
-    await runWecomLoad({ ...opts, amount: 300 }); // warm-up (JIT, pool, token)
-
-    // 1. What WeCom waits for: verify, decrypt, parse, durable inbox insert, empty 200 — with the workers
-    //    running too, as in production (each callback is a `帮助` that the bot answers with a card).
-    const full = await runWecomLoad(opts);
-    console.log(row("WeCom callback ack, workers running (saturated)", full));
-
-    // 1b. The same at a steady 300 callbacks/s, far above a sales team's real peak: latency without queueing.
-    await drain(h);
-    const paced = await runWecomLoad({ ...opts, amount: 3000, rate: 300 });
-    console.log(row("WeCom callback ack, workers running, 300/s", paced));
-
-    // 2. The same with the workers paused: the receiver and inbox alone.
-    await h.bot.inboxWorker.stop();
-    await h.bot.outboxWorker.stop();
-    const ackOnly = await runWecomLoad(opts);
-    console.log(row("WeCom callback ack, receiver + inbox only", ackOnly));
-    h.bot.inboxWorker.start();
-    h.bot.outboxWorker.start();
-
-    // 3. How long the backlog takes to drain through the whole path (inbox → handler → outbox → WeCom API).
-    const started = Date.now();
-    const pending = async () => h.bot.db.prisma.inboxEvent.count({ where: { status: "pending" } });
-    const backlog = await pending();
-    while ((await pending()) > 0) await new Promise((r) => setTimeout(r, 100));
-    const secs = (Date.now() - started) / 1000;
-    console.log(`${"backlog drained (handler + outbox)".padEnd(48)} ${String(backlog).padStart(6)} events in ${secs.toFixed(1)} s = ${(backlog / secs).toFixed(0)} events/s`);
-
-    const mem = process.memoryUsage();
-    console.log(`\nmemory after run: rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`);
-    const met = (ms: number) => (ms < 50 ? "met" : "NOT met");
-    console.log(`target (issue 3): ack p99 under 50 ms with PostgreSQL → at 300/s with workers: ${met(paced.p99)} (${paced.p99} ms); saturated with workers: ${met(full.p99)} (${full.p99} ms); receiver only: ${met(ackOnly.p99)} (${ackOnly.p99} ms)`);
-  } finally {
-    await h.close();
+  const parts: BenchPart[] = [];
+  for (const file of readdirSync(here).filter((f) => f.endsWith(".bench.ts")).sort()) {
+    const mod = (await import(pathToFileURL(path.join(here, file)).href)) as { part?: BenchPart };
+    if (!mod.part) throw new Error(`${file} exports no \`part\``);
+    parts.push(mod.part);
+  }
+  parts.sort((a, b) => a.order - b.order);
+  const unknown = only?.filter((n) => !parts.some((p) => p.name === n)) ?? [];
+  if (unknown.length) {
+    console.error(`unknown bench part ${unknown.join(", ")}; parts: ${parts.map((p) => p.name).join(", ")}`);
+    process.exit(2);
+  }
+  const postgresUrl = (await reachable(url)) ? url : undefined;
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  console.log(`sales-desk-bot benchmarks — ${new Date().toISOString()} — node ${process.version} — ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
+  console.log(`PostgreSQL: ${postgresUrl ? url.replace(/\/\/[^@]*@/, "//") : "unreachable (parts that need it measure the embedded database only)"}\n`);
+  for (const p of parts) {
+    if (only && !only.includes(p.name)) continue;
+    console.log(`== ${p.name}`);
+    await p.run((line) => console.log(line), { postgresUrl });
+    console.log("");
   }
 }
 

@@ -1,5 +1,6 @@
 // Chart figures for `npm run bench`: render time per chart (ECharts SSR + resvg with the CJK font) and PNG size,
 // as `name: value unit` lines. Each panel alone, then the whole picture a team card carries.
+import type { BenchPart } from "./bench-part.ts";
 import { metricsChart, type MetricsChartData, type MetricsPanel } from "../../cards/metrics/metrics.chart.ts";
 
 const RUNS = Number(process.env.BENCH_CHART_RUNS ?? 10);
@@ -42,3 +43,12 @@ export function chartFigures(): string[] {
   }
   return lines;
 }
+
+export const part: BenchPart = {
+  name: "charts",
+  order: 10,
+  database: false,
+  async run(print) {
+    for (const line of chartFigures()) print(line);
+  },
+};
