@@ -24,6 +24,12 @@ const EnvSchema = z.object({
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number({ message: "expected milliseconds, e.g. 3000" }).int().min(100).max(60_000).default(3000),
   /** A callback whose inbox write is not stored within this time gets 503 (WeCom gives up after 5 s, then retries). */
   INBOX_ACCEPT_TIMEOUT_MS: z.coerce.number({ message: "expected milliseconds below 5000, e.g. 3000" }).int().min(100).max(4500).default(3000),
+  /**
+   * On SIGTERM/SIGINT the server stops taking callbacks, finishes or hands back its work, and exits; after this
+   * long it exits anyway (code 1): what it still held is taken over after one lease, and unanswered callbacks are
+   * retried by the platform. Keep it below the orchestrator's own limit (docker stop: 10 s, Kubernetes: 30 s).
+   */
+  SHUTDOWN_GRACE_MS: z.coerce.number({ message: "expected milliseconds, e.g. 8000" }).int().min(100).max(600_000).default(8000),
   ORG_FILE: optionalString,
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Include message texts (what people wrote, card contents) in the logs; secrets and tokens stay redacted. */

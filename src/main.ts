@@ -360,10 +360,29 @@ async function main(): Promise<void> {
   const where = env.DATABASE_URL ? `PostgreSQL ${redact(env.DATABASE_URL)}` : `embedded database in ${path.resolve(env.DATA_DIR, "pglite")}`;
   console.log(`\n销售助手 is running on ${bot.url} (${where})`);
   if (env.playground) console.log(`  Playground: ${bot.url}/playground/  (chat as a demo rep, manager or warehouse user)`);
+  // Graceful and bounded: stop taking callbacks, let the workers finish the event or message in hand and hand the
+  // rest of their claims back, close the database, exit 0. After SHUTDOWN_GRACE_MS (or at a second signal) exit 1
+  // anyway: claims still held expire after one lease and unanswered callbacks are retried by the platform.
+  let stopping = false;
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
-    process.once(sig, () => {
-      bot.log.info("shutting down", { signal: sig });
-      void bot.stop().then(() => process.exit(0));
+    process.on(sig, () => {
+      if (stopping) {
+        console.error(`${sig} again: exiting without waiting`);
+        process.exit(1);
+      }
+      stopping = true;
+      bot.log.info("shutting down", { signal: sig, graceMs: env.SHUTDOWN_GRACE_MS });
+      setTimeout(() => {
+        console.error(`shutdown did not finish within SHUTDOWN_GRACE_MS (${env.SHUTDOWN_GRACE_MS} ms): exiting anyway`);
+        process.exit(1);
+      }, env.SHUTDOWN_GRACE_MS);
+      bot.stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+          process.exit(1);
+        },
+      );
     });
   }
 }

@@ -33,6 +33,8 @@ export interface InboxWorkerOptions {
 
 export class InboxWorker {
   private readonly loop: PollLoop;
+  /** Set by stop(): the event in hand is finished, the rest of the batch is handed back. */
+  private stopping = false;
 
   constructor(
     private readonly store: InboxStore,
@@ -44,12 +46,14 @@ export class InboxWorker {
   }
 
   start(): void {
+    this.stopping = false;
     this.loop.start();
   }
   wake(): void {
     this.loop.wake();
   }
   stop(): Promise<void> {
+    this.stopping = true;
     return this.loop.stop();
   }
 
@@ -66,11 +70,18 @@ export class InboxWorker {
       this.opts.timers,
     );
     try {
-      for (const item of items) await this.handleOne(item, lease);
+      for (const item of items) await (this.stopping ? this.handBack(item, lease) : this.handleOne(item, lease));
     } finally {
       lease.stop();
     }
     return items.length;
+  }
+
+  /** Shutting down: the claim goes back at once (not after a lease), so another instance or the restart takes it. */
+  private async handBack(item: ClaimedInboxEvent, lease: Lease): Promise<void> {
+    await lease
+      .settle(item.id, async (token) => token && this.store.release(item.id, token, "handed back at shutdown", new Date()))
+      .catch((err) => this.log.warn("could not hand back a claim at shutdown; it expires after its lease", { err, eventId: item.event.eventId }));
   }
 
   private async handleOne(item: ClaimedInboxEvent, lease: Lease): Promise<void> {

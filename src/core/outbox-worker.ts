@@ -34,6 +34,8 @@ export class OutboxWorker {
   private readonly loop: PollLoop;
   private readonly senders = new Map<string, ChannelSender>();
   private lastHousekeeping = 0;
+  /** Set by stop(): the message in hand is finished, the rest of the batch is handed back. */
+  private stopping = false;
 
   constructor(
     private readonly store: OutboxStore,
@@ -69,12 +71,14 @@ export class OutboxWorker {
     this.senders.set(sender.platform, sender);
   }
   start(): void {
+    this.stopping = false;
     this.loop.start();
   }
   wake(): void {
     this.loop.wake();
   }
   stop(): Promise<void> {
+    this.stopping = true;
     return this.loop.stop();
   }
 
@@ -96,6 +100,11 @@ export class OutboxWorker {
       for (const item of items) {
         const key = `${item.message.platform}:${item.message.recipient}`;
         const after = blocked.get(key);
+        if (this.stopping) {
+          // Shutting down: back at once (not after a lease), not counted as an attempt.
+          await lease.settle(item.id, async (t) => t && this.store.reschedule(item.id, t, "handed back at shutdown", new Date(), { notAnAttempt: true }));
+          continue;
+        }
         if (after) {
           await lease.settle(item.id, async (t) => t && this.store.reschedule(item.id, t, "waiting for an earlier message to the same recipient", after, { notAnAttempt: true }));
           continue;

@@ -15,6 +15,15 @@ export interface SimRequest {
   lost?: boolean;
 }
 
+/**
+ * A platform outage (see setOutage): "timeout" holds each call unanswered (a black hole: the call never reaches
+ * WeCom, and is cut when the outage ends), "http_500" answers HTTP 500, a number answers that errcode
+ * (-1 system busy, 45009 rate limit).
+ */
+export type Outage = "timeout" | "http_500" | number;
+
+const OUTAGE_ERRMSG: Record<number, string> = { [-1]: "system busy", 45009: "api freq out of limit" };
+
 export interface SimOptions {
   corpId: string;
   secret: string;
@@ -50,6 +59,10 @@ export class WecomApiSim {
   private injected: { errcode: number; left: number; path?: string }[] = [];
   private losing: { left: number; match: (path: string, body: Json | null) => boolean }[] = [];
   private tokenlessLeft = 0;
+  private outage: { kind: Outage; path?: string } | null = null;
+  private readonly held = new Set<http.ServerResponse>();
+  /** Calls that met an outage: answered with the failure, or held and cut (never carried out). */
+  readonly outageHits: { path: string; kind: Outage }[] = [];
   private server: http.Server | null = null;
 
   constructor(private readonly opts: SimOptions) {}
@@ -62,6 +75,7 @@ export class WecomApiSim {
   }
 
   async close(): Promise<void> {
+    this.setOutage(null);
     this.server?.closeAllConnections();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
@@ -94,6 +108,22 @@ export class WecomApiSim {
     this.injected.push({ errcode, left: times, ...(path ? { path } : {}) });
   }
 
+  /**
+   * From now until `setOutage(null)`, every call (gettoken too, or only calls to `path`) meets `kind` and is not
+   * carried out. Ending or changing the outage cuts the calls held by "timeout"; a held call whose caller gives up
+   * (its own timeout, or the process died) is dropped unprocessed.
+   */
+  setOutage(kind: Outage | null, path?: string): void {
+    this.outage = kind === null ? null : { kind, ...(path ? { path } : {}) };
+    for (const res of this.held) res.socket?.destroy();
+    this.held.clear();
+  }
+
+  /** How many calls are held unanswered right now (outage "timeout"). */
+  get heldCount(): number {
+    return this.held.size;
+  }
+
   /** A fresh one-shot code, as WeCom puts in a template_card_event callback. */
   issueResponseCode(): string {
     const code = `rc_${randomBytes(12).toString("hex")}`;
@@ -109,6 +139,7 @@ export class WecomApiSim {
     const u = new URL(req.url ?? "/", "http://sim");
     const query = Object.fromEntries(u.searchParams);
     const rawBytes = await readBody(req);
+    if (this.outage && (!this.outage.path || this.outage.path === u.pathname)) return this.meetOutage(this.outage.kind, u.pathname, res);
     const contentType = String(req.headers["content-type"] ?? "");
     if (u.pathname === "/cgi-bin/media/upload") {
       const entry = { method: req.method ?? "", path: u.pathname, query, body: null };
@@ -135,6 +166,22 @@ export class WecomApiSim {
       return;
     }
     this.reply(res, entry, payload);
+  }
+
+  private meetOutage(kind: Outage, path: string, res: http.ServerResponse): void {
+    this.outageHits.push({ path, kind });
+    if (kind === "timeout") {
+      this.held.add(res);
+      res.on("close", () => this.held.delete(res));
+      return;
+    }
+    if (kind === "http_500") {
+      res.writeHead(500, { "content-type": "text/html" });
+      res.end("<html><body>500 Internal Server Error</body></html>");
+      return;
+    }
+    res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+    res.end(JSON.stringify({ errcode: kind, errmsg: OUTAGE_ERRMSG[kind] ?? "injected outage" }));
   }
 
   private takeLost(path: string, body: Json | null): boolean {
