@@ -1,4 +1,4 @@
-import { everyone, sendDailyTodo } from "../src/handlers/tasks/daily-todo.handler.ts";
+import { everyone, sendDailyTodos } from "../src/handlers/tasks/daily-todo.handler.ts";
 import { localDateKey } from "../src/core/local-time.ts";
 import type { JobDefinition } from "./job.ts";
 import { workingDayOnly } from "./working-days.ts";
@@ -11,16 +11,6 @@ export const dailyTodoJob: JobDefinition = {
   period: (now, tz) => localDateKey(now, tz),
   // Working days only (official calendar with 调休, plus the org file's company days).
   skipReason: workingDayOnly,
-  run: async (deps, now, period) => {
-    const counts = { sent: 0, nothing: 0, already: 0, failed: 0 };
-    for (const userId of await everyone(deps)) {
-      try {
-        counts[await sendDailyTodo(deps, userId, period, now)]++;
-      } catch (err) {
-        counts.failed++;
-        deps.log.error("daily to-do failed for one person", { err, userId });
-      }
-    }
-    return counts;
-  },
+  // Everyone, a batch of people per unit of work (the handler's queries read the whole batch at once).
+  run: async (deps, now, period) => ({ ...(await sendDailyTodos(deps, await everyone(deps), period, now)) }),
 };

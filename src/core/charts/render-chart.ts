@@ -37,17 +37,82 @@ export function renderChartSvg(option: ChartOption, size: ChartSize): string {
   }
 }
 
-/** Rasterise at `scale` × the SVG size on white. `font: false` renders with no font at all (tests compare). */
-export function svgToPng(svg: string, opts: { scale?: number; font?: boolean } = {}): Uint8Array {
-  const resvg = new Resvg(svg, {
+const fontOptions = (font: boolean) => ({
+  loadSystemFonts: false,
+  fontFiles: font ? [CHART_FONT_FILE] : [],
+  defaultFontFamily: CHART_FONT_FAMILY,
+  sansSerifFamily: CHART_FONT_FAMILY,
+});
+
+/**
+ * Laying out text is what a chart's render time goes on: resvg shapes every <text> element against the 8 MB CJK
+ * font (about 2–3 ms each, 50–70 labels a chart), while the rest of the picture takes a few milliseconds. The same
+ * labels recur from chart to chart (axis numbers, dates, stage names, titles, people's names), so each distinct
+ * label (its element without its position) is laid out once, alone, and kept as the outlines resvg made of it
+ * (`toString()` gives the SVG with text turned into paths, in the label's own coordinates). A chart then draws those
+ * outlines at each label's position, the same pixels as laying the text out in place: layout of one <text> does not
+ * depend on anything else in the picture. Bounded; an element it cannot read stays text and is laid out as before.
+ */
+const OUTLINES_MAX = 20_000;
+const outlines = new Map<string, string | null>();
+let outlineStats = { hits: 0, misses: 0 };
+
+/** Cache hits and misses since start (the benchmark prints them). */
+export function textOutlineStats(): { hits: number; misses: number; size: number } {
+  return { ...outlineStats, size: outlines.size };
+}
+
+export function clearTextOutlines(): void {
+  outlines.clear();
+  outlineStats = { hits: 0, misses: 0 };
+}
+
+function outlineOf(key: string): string | null {
+  const cached = outlines.get(key);
+  if (cached !== undefined) {
+    outlineStats.hits++;
+    return cached;
+  }
+  outlineStats.misses++;
+  let shape: string | null = null;
+  try {
+    const alone = new Resvg(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">${key}</svg>`, { font: fontOptions(true) }).toString();
+    // Plain outlines only: anything needing definitions (gradients, patterns) is left as text.
+    const m = /<defs\/>([\s\S]*)<\/svg>\s*$/.exec(alone);
+    shape = m ? m[1]!.trim() : null;
+  } catch {
+    shape = null;
+  }
+  if (outlines.size >= OUTLINES_MAX) outlines.clear();
+  outlines.set(key, shape);
+  return shape;
+}
+
+const TEXT_ELEMENT = /<text\b([^>]*)>([^<]*)<\/text>/g;
+const TRANSFORM = /\stransform="([^"]*)"/;
+
+/** The SVG with every label replaced by its cached outlines, placed where the label was. */
+export function outlineText(svg: string): string {
+  return svg.replace(TEXT_ELEMENT, (element: string, attrs: string) => {
+    const t = TRANSFORM.exec(attrs);
+    const key = t ? element.replace(TRANSFORM, "") : element;
+    const shape = outlineOf(key);
+    if (shape === null) return element;
+    return t ? `<g transform="${t[1]}">${shape}</g>` : shape;
+  });
+}
+
+/**
+ * Rasterise at `scale` × the SVG size on white. `font: false` renders with no font at all (tests compare);
+ * `outlines: false` lays every label out in place instead of drawing the cached outlines (tests compare).
+ */
+export function svgToPng(svg: string, opts: { scale?: number; font?: boolean; outlines?: boolean } = {}): Uint8Array {
+  const font = opts.font !== false;
+  const useOutlines = font && opts.outlines !== false;
+  const resvg = new Resvg(useOutlines ? outlineText(svg) : svg, {
     background: "#ffffff",
     fitTo: { mode: "zoom", value: opts.scale ?? 1 },
-    font: {
-      loadSystemFonts: false,
-      fontFiles: opts.font === false ? [] : [CHART_FONT_FILE],
-      defaultFontFamily: CHART_FONT_FAMILY,
-      sansSerifFamily: CHART_FONT_FAMILY,
-    },
+    font: fontOptions(font),
   });
   return new Uint8Array(resvg.render().asPng());
 }

@@ -36,6 +36,25 @@ export async function saveCard(tx: Tx, card: Card, meta: CardMetaInput): Promise
   });
 }
 
+/** Many deliveries in one statement (a job's batch of cards). */
+export async function saveCards(tx: Tx, items: { card: Card; meta: CardMetaInput }[]): Promise<void> {
+  if (items.length === 0) return;
+  await tx.card.createMany({
+    data: items.map(({ card, meta }) => ({
+      ref: card.ref,
+      purpose: card.purpose,
+      thread: meta.thread ?? null,
+      recipientId: meta.recipientId,
+      platform: meta.platform,
+      subjectType: meta.subjectType ?? null,
+      subjectId: meta.subjectId ?? null,
+      expiresAt: meta.expiresAt ?? null,
+      view: toJson(card),
+      ...(meta.conversation ? { conversation: toJson(meta.conversation) } : {}),
+    })),
+  });
+}
+
 type RawCard = NonNullable<Awaited<ReturnType<Tx["card"]["findUnique"]>>>;
 export type CardRow = Omit<RawCard, "view" | "status"> & { view: Card; status: CardStatus };
 

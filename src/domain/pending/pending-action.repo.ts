@@ -14,6 +14,16 @@ export async function createPendingAction(tx: Tx, userId: string, kind: string, 
   });
 }
 
+/** Many questions at once (a job's batch); returns their ids in the order given. */
+export async function createPendingActions(tx: Tx, items: { userId: string; kind: string; payload: unknown; expiresAt: Date }[]): Promise<string[]> {
+  if (items.length === 0) return [];
+  const rows = await tx.pendingAction.createManyAndReturn({
+    data: items.map((i) => ({ userId: i.userId, kind: i.kind, payload: toJsonValue(i.payload), expiresAt: i.expiresAt })),
+    select: { id: true },
+  });
+  return rows.map((r) => r.id);
+}
+
 export async function getPendingAction(tx: Tx, id: string): Promise<PendingActionRow | null> {
   return tx.pendingAction.findUnique({ where: { id } });
 }

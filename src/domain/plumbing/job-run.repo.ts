@@ -18,6 +18,26 @@ export async function claimJobRun(tx: Tx, job: string, period: string, subject =
   return rows.length === 1;
 }
 
+/**
+ * Claims many per-person deliveries of one run at once (done at once, like claimJobRun with a subject); returns the
+ * subjects this transaction won. A subject another transaction holds uncommitted makes this one wait, then lose it.
+ */
+export async function claimJobRuns(tx: Tx, job: string, period: string, subjects: string[]): Promise<string[]> {
+  if (subjects.length === 0) return [];
+  const rows = await tx.$queryRaw<{ subject: string }[]>`
+    INSERT INTO "JobRun" (job, period, subject, status)
+    SELECT ${job}, ${period}, s, 'done'::"JobRunStatus" FROM unnest(${subjects}::text[]) AS s WHERE s <> ''
+    ON CONFLICT (job, period, subject) DO NOTHING
+    RETURNING subject`;
+  return rows.map((r) => r.subject);
+}
+
+/** Gives back claimed deliveries that sent nothing, inside the claiming transaction. */
+export async function releaseJobRuns(tx: Tx, job: string, period: string, subjects: string[]): Promise<void> {
+  if (subjects.length === 0) return;
+  await tx.$executeRaw`DELETE FROM "JobRun" WHERE job = ${job} AND period = ${period} AND subject = ANY(${subjects}::text[])`;
+}
+
 export async function finishJobRun(tx: Tx, job: string, period: string, error?: string): Promise<void> {
   await tx.jobRun.updateMany({
     where: { job, period, subject: "" },

@@ -24,6 +24,12 @@ export async function getUser(tx: Tx, id: string): Promise<UserInfo | null> {
   return tx.user.findFirst({ where: { id, active: true }, select });
 }
 
+/** The active ones among these people (a job's batch), by id. */
+export async function getUsers(tx: Tx, ids: readonly string[]): Promise<Map<string, UserInfo>> {
+  const rows = await tx.user.findMany({ where: { id: { in: [...ids] }, active: true }, select });
+  return new Map(rows.map((u) => [u.id, u]));
+}
+
 export async function identitiesOf(tx: Tx, userId: string): Promise<{ platform: string; externalId: string }[]> {
   return tx.identity.findMany({ where: { userId }, select: { platform: true, externalId: true }, orderBy: { platform: "asc" } });
 }
@@ -49,4 +55,12 @@ export async function teamOf(tx: Tx, managerId: string): Promise<UserInfo[]> {
 
 export async function listUsers(tx: Tx): Promise<UserInfo[]> {
   return tx.user.findMany({ where: { active: true }, select, orderBy: { id: "asc" } });
+}
+
+/** The accounts of many people at once (a job's batch), by user id, each list ordered by platform. */
+export async function identitiesOfMany(tx: Tx, userIds: readonly string[]): Promise<Map<string, { platform: string; externalId: string }[]>> {
+  const rows = await tx.identity.findMany({ where: { userId: { in: [...userIds] } }, select: { userId: true, platform: true, externalId: true }, orderBy: [{ userId: "asc" }, { platform: "asc" }] });
+  const out = new Map<string, { platform: string; externalId: string }[]>();
+  for (const r of rows) (out.get(r.userId) ?? out.set(r.userId, []).get(r.userId)!).push({ platform: r.platform, externalId: r.externalId });
+  return out;
 }

@@ -4,9 +4,9 @@ import type { Card } from "../../core/card.ts";
 import { ConversationSchema, type Conversation, type InboundEvent, type Platform } from "../../core/inbound-event.ts";
 import type { OutboundBody, OutboundMessage } from "../../core/outbound-message.ts";
 import { newCardRef } from "../../../cards/card-ref.ts";
-import { cardsInThread, saveCard, setResponseCode, updateCardView, type CardRow, type CardStatus } from "../../domain/cards/card.repo.ts";
+import { cardsInThread, saveCard, saveCards, setResponseCode, updateCardView, type CardRow, type CardStatus } from "../../domain/cards/card.repo.ts";
 import type { Tx } from "../../domain/tx.ts";
-import { identitiesOf, type UserInfo } from "../../domain/users/user.repo.ts";
+import { identitiesOf, identitiesOfMany, type UserInfo } from "../../domain/users/user.repo.ts";
 
 const PREFERENCE: Platform[] = ["wecom", "dingtalk", "playground"];
 
@@ -77,6 +77,26 @@ export class OutboxCollector {
     await saveCard(this.tx, card, { recipientId: userId, platform: address.platform, ...meta });
     this.messages.push({ platform: address.platform, recipient: address.externalId, userId, body: { type: "card", card }, ...(dedupeKey ? { dedupeKey } : {}) });
     return true;
+  }
+
+  /**
+   * Cards to many people at once (a job's batch): their addresses in one query, the deliveries in one insert, each
+   * followed by its `after` messages (a chart) to the same address. Returns who could be reached.
+   */
+  async sendCardsTo(items: { userId: string; card: Card; meta?: CardMeta; dedupeKey?: string; after?: { body: OutboundBody; dedupeKey?: string }[] }[]): Promise<Set<string>> {
+    const ids = await identitiesOfMany(this.tx, items.map((i) => i.userId));
+    const reached = new Set<string>();
+    const rows: { card: Card; meta: { recipientId: string; platform: string } & CardMeta }[] = [];
+    for (const item of items) {
+      const address = this.pick(ids.get(item.userId) ?? []);
+      if (!address) continue;
+      reached.add(item.userId);
+      rows.push({ card: item.card, meta: { recipientId: item.userId, platform: address.platform, ...item.meta } });
+      this.messages.push({ platform: address.platform, recipient: address.externalId, userId: item.userId, body: { type: "card", card: item.card }, ...(item.dedupeKey ? { dedupeKey: item.dedupeKey } : {}) });
+      for (const a of item.after ?? []) this.messages.push({ platform: address.platform, recipient: address.externalId, userId: item.userId, body: a.body, ...(a.dedupeKey ? { dedupeKey: a.dedupeKey } : {}) });
+    }
+    await saveCards(this.tx, rows);
+    return reached;
   }
 
   /**
@@ -166,7 +186,11 @@ export class OutboxCollector {
 
   /** The platform asked for, else the same platform as the current conversation when possible, else the first available. */
   private async addressOf(userId: string, preferred?: Platform): Promise<{ platform: Platform; externalId: string } | null> {
-    const ids = (await identitiesOf(this.tx, userId)).filter((i) => this.enabled.includes(i.platform as Platform));
+    return this.pick(await identitiesOf(this.tx, userId), preferred);
+  }
+
+  private pick(all: { platform: string; externalId: string }[], preferred?: Platform): { platform: Platform; externalId: string } | null {
+    const ids = all.filter((i) => this.enabled.includes(i.platform as Platform));
     const asked = preferred && ids.find((i) => i.platform === preferred);
     if (asked) return { platform: preferred, externalId: asked.externalId };
     const here = this.event && ids.find((i) => i.platform === this.event!.platform);

@@ -4,7 +4,7 @@
 // cast; an answer after expiry, a second answer, or someone else's answer changes nothing.
 import type { z } from "zod";
 import { AppError } from "../../core/app-error.ts";
-import { createPendingAction, getPendingAction, latestOpenPending, resolvePendingAction } from "../../domain/pending/pending-action.repo.ts";
+import { createPendingAction, createPendingActions, getPendingAction, latestOpenPending, resolvePendingAction } from "../../domain/pending/pending-action.repo.ts";
 import type { HandlerContext, UnitContext } from "./handler-context.ts";
 
 export interface PendingKind<D, A> {
@@ -46,6 +46,12 @@ export async function openPending<D>(ctx: HandlerContext | UnitContext, kind: Pe
   if (!userId) throw new Error("openPending outside an event needs forUserId");
   const row = await createPendingAction(ctx.tx, userId, kind.kind, checked, new Date(ctx.now.getTime() + kind.ttlMs));
   return { id: row.id, expiresAt: row.expiresAt };
+}
+
+/** The same question for many people at once (a job's batch): one insert; ids in the order of `items`. */
+export async function openPendingMany<D>(ctx: UnitContext, kind: PendingKind<D, never> | PendingKind<D, string> | PendingKind<D, unknown>, items: { userId: string; data: D }[]): Promise<string[]> {
+  const expiresAt = new Date(ctx.now.getTime() + kind.ttlMs);
+  return createPendingActions(ctx.tx, items.map((i) => ({ userId: i.userId, kind: kind.kind, payload: kind.schema.parse(i.data), expiresAt })));
 }
 
 /**

@@ -5,7 +5,7 @@
 // a crash before the commit means the work is done again from scratch, after it never again.
 import type { InboundEvent } from "../../core/inbound-event.ts";
 import type { ClaimedInboxEvent } from "../../core/ports.ts";
-import { claimJobRun } from "../../domain/plumbing/job-run.repo.ts";
+import { claimJobRun, claimJobRuns, releaseJobRuns } from "../../domain/plumbing/job-run.repo.ts";
 import { markInboxDone, takeInboxEventForCommit } from "../../domain/plumbing/inbox.repo.ts";
 import { enqueueMessages } from "../../domain/plumbing/outbox.repo.ts";
 import type { Tx } from "../../domain/tx.ts";
@@ -31,6 +31,8 @@ type Mark =
   | { kind: "inbox"; id: string }
   /** A per-person (or per-item) delivery of a job: claimed in the same commit as its messages. */
   | { kind: "job"; job: string; period: string; subject: string }
+  /** Many subjects of one job at once (see runJobBatchUnit): each claimed, the ones left with nothing released. */
+  | { kind: "jobBatch"; job: string; period: string; subjects: string[] }
   | { kind: "none" };
 
 interface UnitSpec {
@@ -43,17 +45,27 @@ interface UnitSpec {
   dedupePrefix?: string;
 }
 
-async function run<C extends UnitContext, T>(deps: AppDeps, spec: UnitSpec, makeCtx: (base: UnitContext) => C, fn: (ctx: C) => Promise<T>): Promise<UnitResult<T>> {
+async function run<C extends UnitContext, T>(
+  deps: AppDeps,
+  spec: UnitSpec,
+  makeCtx: (base: UnitContext, claimed: string[]) => C,
+  fn: (ctx: C) => Promise<T>,
+  /** For a batch: the claimed subjects that turned out to have nothing to send, released before the commit. */
+  unsent?: (value: T) => string[],
+): Promise<UnitResult<T>> {
   try {
     return await deps.db.$transaction(async (tx: Tx): Promise<UnitResult<T>> => {
       // Sorted, so two units locking the same people never wait on each other in opposite orders.
       for (const userId of [...new Set(spec.locks)].sort()) await lockUserForTransaction(tx, userId);
       if (spec.mark.kind === "inbox" && !(await takeInboxEventForCommit(tx, spec.mark.id))) return { status: "already" };
       if (spec.mark.kind === "job" && !(await claimJobRun(tx, spec.mark.job, spec.mark.period, spec.mark.subject))) return { status: "already" };
+      const claimed = spec.mark.kind === "jobBatch" ? await claimJobRuns(tx, spec.mark.job, spec.mark.period, spec.mark.subjects) : [];
+      if (spec.mark.kind === "jobBatch" && claimed.length === 0) return { status: "already" };
       const out = new OutboxCollector(tx, spec.event, spec.actor, deps.enabledPlatforms());
       const log = deps.log.child({ eventId: spec.eventId });
-      const ctx = makeCtx({ tx, eventId: spec.eventId, now: deps.clock.now(), timeZone: deps.timeZone, rules: deps.rules, warehouseRoutes: deps.warehouseRoutes ?? [], out, log });
+      const ctx = makeCtx({ tx, eventId: spec.eventId, now: deps.clock.now(), timeZone: deps.timeZone, rules: deps.rules, warehouseRoutes: deps.warehouseRoutes ?? [], out, log }, claimed);
       const value = await fn(ctx);
+      if (spec.mark.kind === "jobBatch" && unsent) await releaseJobRuns(tx, spec.mark.job, spec.mark.period, unsent(value));
       const messages = spec.dedupePrefix ? out.messages.map((m, i) => ({ ...m, dedupeKey: `${spec.dedupePrefix}:${i}` })) : out.messages;
       await enqueueMessages(tx, messages);
       if (spec.mark.kind === "inbox") await markInboxDone(tx, spec.mark.id);
@@ -107,4 +119,43 @@ export interface JobUnit {
 export function runJobUnit<T>(deps: AppDeps, unit: JobUnit, fn: (ctx: UnitContext) => Promise<T>) {
   const mark: Mark = unit.once ? { kind: "job", job: unit.job, period: unit.period, subject: unit.subject } : { kind: "none" };
   return run(deps, { mark, locks: unit.locks ?? [], eventId: `job:${unit.job}:${unit.period}`, event: null, actor: null }, (b) => b, fn);
+}
+
+export interface JobBatchUnit {
+  job: string;
+  period: string;
+  /** Who the items are for; each (job, period, subject) is the done-mark of that one person's delivery. */
+  subjects: string[];
+}
+
+/** What a batch handler did with the subjects it was given: who got something; the rest are released. */
+export interface JobBatchResult {
+  sent: string[];
+}
+
+/**
+ * Many items of a scheduled job in one unit of work (the morning card for a few hundred people): the same
+ * transaction, context and outbox as runJobUnit, but the (job, period, subject) marks are claimed together in one
+ * statement and the handler gets the subjects it won, so it can read what they need with one query each instead of
+ * one per person. Subjects it sent nothing to are released in the same commit (a later run may try them again),
+ * as a skipped runJobUnit leaves no mark. All or nothing: a crash before the commit leaves no mark and no message
+ * for anyone in the batch, after it every mark and message exists; a second instance claiming the same subjects
+ * waits on the first's uncommitted marks and then finds them taken. "already": every subject was done before.
+ */
+export function runJobBatchUnit(deps: AppDeps, unit: JobBatchUnit, fn: (ctx: UnitContext, claimed: string[]) => Promise<JobBatchResult>) {
+  const mark: Mark = { kind: "jobBatch", job: unit.job, period: unit.period, subjects: unit.subjects };
+  let claimedHere: string[] = [];
+  return run(
+    deps,
+    { mark, locks: [], eventId: `job:${unit.job}:${unit.period}`, event: null, actor: null },
+    (b, claimed) => {
+      claimedHere = claimed;
+      return b;
+    },
+    (ctx) => fn(ctx, claimedHere),
+    (r) => {
+      const sent = new Set(r.sent);
+      return claimedHere.filter((s) => !sent.has(s));
+    },
+  );
 }
