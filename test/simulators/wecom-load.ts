@@ -1,75 +1,44 @@
-// Load for `npm run bench`: N distinct, properly encrypted and signed WeCom callbacks fired at a running bot
-// with autocannon. Requests are prepared up front so the client's crypto is not part of the measurement.
-import { createRequire } from "node:module";
-import { newMsgId, WecomDriver, type DriverOptions, type Prepared } from "./wecom-driver.ts";
+// Load for `npm run bench`: distinct, properly encrypted and signed WeCom callbacks fired at a server with
+// autocannon 9 — in a child process (wecom-load-process.ts), never in the event loop of the process measured or
+// of the bench itself. Requests are encrypted and signed up front, so the client's crypto is not measured.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startChild } from "../bench/support/child.ts";
+import type { DriverOptions } from "./wecom-driver.ts";
 
 export interface WecomLoadOptions extends DriverOptions {
-  /** How many callbacks to send. */
-  amount: number;
+  /** One text message per callback, sent in this order (each connection takes the next one). */
+  messages: { from: string; text: string }[];
   connections?: number;
-  /** Requests per second across all connections; unset = as fast as the bot answers (saturation). */
+  /** Requests per second across all connections; unset = as fast as the server answers (saturation). */
   rate?: number;
-  /** Senders to rotate through (WeCom UserIDs of the org file). */
-  users?: string[];
-  /** The plaintext of callback i; default a short text message. */
-  message?: (driver: WecomDriver, i: number, user: string) => string;
+  /** Keep when each callback was answered (for the lag from acknowledgement to reply). */
+  recordAcks?: boolean;
 }
 
 export interface WecomLoadResult {
   p50: number;
   p99: number;
-  /** Average requests per second. */
+  max: number;
+  /** Answered requests per second over the whole run (total / wall time, not autocannon's per-second average). */
   throughput: number;
   total: number;
   non2xx: number;
   errors: number;
+  timeouts: number;
+  startedAt: number;
+  finishedAt: number;
+  /** With recordAcks: when message i got its 200 (epoch ms), or 0 when it never did. */
+  ackAt?: number[];
 }
 
-interface AutocannonResult {
-  latency: { p50: number; p99: number };
-  requests: { average: number; total: number };
-  non2xx: number;
-  errors: number;
-}
-interface AutocannonRequest {
-  method?: string;
-  path?: string;
-  body?: string;
-  headers?: Record<string, string>;
-  setupRequest?: (req: AutocannonRequest) => AutocannonRequest;
-}
-type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 export async function runWecomLoad(o: WecomLoadOptions): Promise<WecomLoadResult> {
-  const driver = new WecomDriver(o);
-  const users = o.users ?? ["ZhangSan", "LiSi", "WangWu"];
-  const make = o.message ?? ((d, i, user) => d.textXml(user, `帮助 ${i}`, newMsgId()));
-  const prepared: Prepared[] = Array.from({ length: o.amount }, (_, i) => driver.prepare(make(driver, i, users[i % users.length]!)));
-  const path = new URL(driver.callbackUrl).pathname;
-  let next = 0;
-  const result = await autocannon({
-    url: o.botUrl,
-    connections: o.connections ?? 20,
-    amount: o.amount,
-    ...(o.rate ? { overallRate: o.rate } : {}),
-    requests: [
-      {
-        method: "POST",
-        headers: { "content-type": "text/xml" },
-        setupRequest: (req: AutocannonRequest) => {
-          const p = prepared[next++ % prepared.length]!;
-          return { ...req, path: `${path}?${p.query}`, body: p.body };
-        },
-      },
-    ],
-  });
-  return {
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    throughput: result.requests.average,
-    total: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors,
-  };
+  const child = await startChild<true>(path.join(here, "wecom-load-process.ts"), {});
+  try {
+    return await child.call<WecomLoadResult>("run", o);
+  } finally {
+    await child.close();
+  }
 }

@@ -1,0 +1,73 @@
+// The bot under test, in its own process, started exactly as `npm start` starts it (startBot with the environment),
+// on the database the bench chose: DATABASE_URL for PostgreSQL, otherwise PGlite in DATA_DIR/pglite. The bench
+// talks to it over IPC (child.ts) for what only the process itself can tell: its CPU time, its memory, how many
+// SQL statements it sent, and whether the inbox and outbox are empty.
+import pg from "pg";
+import { parseEnv } from "../../../src/env.ts";
+import { startBot } from "../../../src/main.ts";
+import { normalizeCompanyName } from "../../../src/nlu/index.ts";
+import { serveParent } from "./child.ts";
+
+// Every statement sent to PostgreSQL, by Prisma (adapter-pg) and by the raw hot paths alike.
+let queries = 0;
+const clientQuery = pg.Client.prototype.query as (...a: unknown[]) => unknown;
+(pg.Client.prototype as { query: unknown }).query = function (this: pg.Client, ...args: unknown[]) {
+  queries++;
+  return clientQuery.apply(this, args);
+};
+
+const env = parseEnv(process.env);
+const bot = await startBot(env, { demoSeed: false });
+
+export interface BotStats {
+  /** process.cpuUsage() user + system, in ms. */
+  cpuMs: number;
+  rssMiB: number;
+  heapMiB: number;
+  /** SQL statements sent to PostgreSQL so far (0 on PGlite, which is not counted). */
+  queries: number;
+}
+
+function stats(): BotStats {
+  const cpu = process.cpuUsage();
+  const mem = process.memoryUsage();
+  return { cpuMs: (cpu.user + cpu.system) / 1000, rssMiB: mem.rss / 2 ** 20, heapMiB: mem.heapUsed / 2 ** 20, queries };
+}
+
+serveParent(
+  { url: bot.url, kind: bot.db.kind },
+  {
+    stats: () => stats(),
+    /** Customers owned by reps (the bench's visit logs name them), as an import would have created them. */
+    seedCustomers: async (rows: { owner: string; name: string }[]) => {
+      for (let i = 0; i < rows.length; i += 500) {
+        await bot.db.prisma.customer.createMany({
+          data: rows.slice(i, i + 500).map((r) => ({ name: r.name, normalizedName: normalizeCompanyName(r.name), ownerId: r.owner, createdById: r.owner, aliases: [], tags: [], stage: "contacted" as const })),
+        });
+      }
+      return rows.length;
+    },
+    backlog: async () => {
+      const [row] = await bot.db.sql.query<{ inbox: number; outbox: number }>(
+        `SELECT (SELECT count(*)::int FROM "InboxEvent" WHERE status = 'pending') AS inbox, (SELECT count(*)::int FROM "OutboxMessage" WHERE status = 'pending') AS outbox`,
+      );
+      return row;
+    },
+    workers: async (on: boolean) => {
+      if (on) {
+        bot.inboxWorker.start();
+        bot.outboxWorker.start();
+      } else {
+        await bot.inboxWorker.stop();
+        await bot.outboxWorker.stop();
+      }
+      return on;
+    },
+    gc: () => (globalThis.gc?.(), stats()),
+    stop: async () => {
+      await bot.stop();
+      setImmediate(() => process.exit(0));
+      return true;
+    },
+  },
+);

@@ -1,0 +1,106 @@
+// One measured set-up: a fresh database (a new PostgreSQL database, or PGlite in a new temp folder as `npm start`
+// keeps it), the WeCom API simulator (in the bench's process, answering as WeCom does), and the bot in its own
+// process with the WeCom channel pointed at the simulator.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { databaseUrl } from "../../support/db-template.ts";
+import { startWecomApiSim, type WecomApiSim } from "../../simulators/wecom-api.ts";
+import { randomAesKey } from "../../simulators/wecom-driver.ts";
+import type { BotStats } from "./bot-process.ts";
+import { startChild, type Child } from "./child.ts";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export type DbKind = "postgres" | "pglite";
+
+export interface Stack {
+  kind: DbKind;
+  bot: Child<{ url: string; kind: string }>;
+  sim: WecomApiSim;
+  /** When each accepted message/send reached the simulator (epoch ms) and to whom, in arrival order. */
+  deliveries: { to: string; at: number; msgtype: string }[];
+  config: { corpId: string; agentId: number; secret: string; token: string; encodingAesKey: string };
+  stats(): Promise<BotStats>;
+  backlog(): Promise<{ inbox: number; outbox: number }>;
+  close(): Promise<void>;
+}
+
+export async function startStack(kind: DbKind, postgresUrl: string | undefined, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Stack> {
+  const config = { corpId: "ww0123456789abcdef", agentId: 1000002, secret: randomBytes(16).toString("hex"), token: "tok" + randomBytes(6).toString("hex"), encodingAesKey: randomAesKey() };
+  const sim = await startWecomApiSim({ corpId: config.corpId, secret: config.secret, agentId: config.agentId });
+  const deliveries: Stack["deliveries"] = [];
+  // The simulator keeps what it accepted in `sent`; note when each arrived, for the lag from ack to reply.
+  const push = sim.sent.push.bind(sim.sent);
+  sim.sent.push = (...items) => {
+    const at = Date.now();
+    for (const m of items) deliveries.push({ to: String(m.touser ?? m.chatid ?? ""), at, msgtype: String(m.msgtype) });
+    return push(...items);
+  };
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "bench-"));
+  let dropDb = async () => {};
+  let dbEnv: Record<string, string>;
+  if (kind === "postgres") {
+    if (!postgresUrl) throw new Error("PostgreSQL unreachable");
+    const name = `bench_${randomBytes(5).toString("hex")}`;
+    const admin = async (sql: string) => {
+      const c = new pg.Client({ connectionString: postgresUrl });
+      await c.connect();
+      try {
+        await c.query(sql);
+      } finally {
+        await c.end();
+      }
+    };
+    await admin(`CREATE DATABASE ${name}`);
+    dropDb = () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    dbEnv = { DATABASE_URL: databaseUrl(postgresUrl, name) };
+  } else {
+    dbEnv = { DATA_DIR: tmp };
+  }
+  let bot: Stack["bot"];
+  try {
+    bot = await startChild(path.join(here, "bot-process.ts"), {
+      NODE_ENV: "production",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "info",
+      JOBS: "false",
+      PLAYGROUND: "false",
+      DATABASE_URL: undefined,
+      WECOM_CORP_ID: config.corpId,
+      WECOM_AGENT_ID: String(config.agentId),
+      WECOM_SECRET: config.secret,
+      WECOM_TOKEN: config.token,
+      WECOM_ENCODING_AES_KEY: config.encodingAesKey,
+      WECOM_API_BASE: sim.url,
+      ...dbEnv,
+      ...env,
+    }, { logFile: path.join(tmp, "bot.log"), nodeArgs });
+  } catch (err) {
+    await sim.close();
+    await dropDb();
+    throw err;
+  }
+  return {
+    kind, bot, sim, deliveries, config,
+    stats: () => bot.call<BotStats>("stats"),
+    backlog: () => bot.call("backlog"),
+    async close() {
+      await bot.close();
+      await sim.close();
+      await dropDb().catch(() => undefined);
+      if (!process.env.BENCH_KEEP) rmSync(tmp, { recursive: true, force: true });
+      else console.error(`kept ${tmp}`);
+    },
+  };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
