@@ -91,13 +91,19 @@ export const TREND_DAYS = 14;
  * first.
  */
 export async function dailyTrend(tx: Tx, scope: Scope, now: Date, timeZone: string): Promise<{ day: string; visits: number; orders: number }[]> {
+  const counts = new Map((await dailyCounts(tx, scope, trendRange(now, timeZone), timeZone)).map((d) => [d.day, d]));
+  return trendDays(now, timeZone).map((day) => counts.get(day) ?? { day, visits: 0, orders: 0 });
+}
+
+/** The trend's local days, oldest first (YYYY-MM-DD). */
+export function trendDays(now: Date, timeZone: string): string[] {
+  const first = addDays(toLocal(now, timeZone), 1 - TREND_DAYS);
+  return Array.from({ length: TREND_DAYS }, (_, i) => localDateString(addDays(first, i)));
+}
+
+/** From the first trend day's local midnight to the end of today. */
+export function trendRange(now: Date, timeZone: string): Range {
   const today = toLocal(now, timeZone);
   const first = addDays(today, 1 - TREND_DAYS);
-  const from = fromLocal({ ...first, hour: 0, minute: 0 }, timeZone);
-  const to = fromLocal({ ...addDays(today, 1), hour: 0, minute: 0 }, timeZone);
-  const counts = new Map((await dailyCounts(tx, scope, { from, to }, timeZone)).map((d) => [d.day, d]));
-  return Array.from({ length: TREND_DAYS }, (_, i) => {
-    const day = localDateString(addDays(first, i));
-    return counts.get(day) ?? { day, visits: 0, orders: 0 };
-  });
+  return { from: fromLocal({ ...first, hour: 0, minute: 0 }, timeZone), to: fromLocal({ ...addDays(today, 1), hour: 0, minute: 0 }, timeZone) };
 }

@@ -1,54 +1,89 @@
 // The scheduled metrics cards: each active manager or director gets their team's numbers (evening: today so
 // far; Monday: last week). Keyed (job, period, person) in the same transaction as the message, so a re-run of
-// the same period never sends a second card.
+// the same period never sends a second card. Everyone's figures are read once for the run (metrics-source.ts) and
+// the leads are served a batch per unit of work (runJobBatchUnit), each card with its picture right after it.
 import type { Range } from "../../domain/metrics/metrics.repo.ts";
-import { isTeamLead } from "../../domain/metrics/metrics.service.ts";
-import { getUser, listUsers } from "../../domain/users/user.repo.ts";
+import { isTeamLead, type MetricsScope } from "../../domain/metrics/metrics.service.ts";
+import { loadMetricsTable, teamScopes, type MetricsSource } from "../../domain/metrics/metrics-source.ts";
+import { getUsers, listUsers } from "../../domain/users/user.repo.ts";
+import type { OutboundBody } from "../../core/outbound-message.ts";
+import type { Card } from "../../core/card.ts";
 import type { AppDeps } from "../engine/app-deps.ts";
-import { runJobUnit, skip } from "../engine/unit-of-work.ts";
+import { runJobBatchUnit } from "../engine/unit-of-work.ts";
 import { buildMetricsCardWithChart } from "./show-metrics.handler.ts";
+
+/** Leads per unit of work: each card's picture takes tens of milliseconds, so keep the transaction short. */
+export const METRICS_BATCH_SIZE = 50;
 
 /** Active managers and directors: the people who get a team card. */
 export async function teamLeads(deps: AppDeps): Promise<string[]> {
   return (await listUsers(deps.db)).filter(isTeamLead).map((u) => u.id);
 }
 
-/** Returns "sent", "nothing" (gone, or reachable nowhere) or "already" (this period's card went out before). */
-export async function sendMetricsCard(
-  deps: AppDeps,
-  job: string,
-  userId: string,
-  period: string,
-  periodLabel: string,
-  range: Range,
-  now: Date,
-): Promise<"sent" | "nothing" | "already"> {
-  const r = await runJobUnit(deps, { job, period, subject: userId, once: true }, async (ctx) => {
-    const user = await getUser(ctx.tx, userId);
-    if (!user || !isTeamLead(user)) skip();
-    const { card, chart } = await buildMetricsCardWithChart(ctx.tx, user, periodLabel, range, now, ctx.timeZone, ctx.log);
-    const key = `job:${job}:${period}:${userId}`;
-    if (!(await ctx.out.sendCardTo(userId, card, {}, key))) {
-      // Rolled back, claim included, so a later run (another platform up) can send it.
-      ctx.log.warn("manager cannot be reached on any enabled platform", { job, userId });
-      skip();
-    }
-    // Right after the card, to the same address (sendCardTo and notify pick the platform the same way).
-    if (chart) await ctx.out.notify(userId, chart, `${key}:chart`);
-  });
-  return r.status === "done" ? "sent" : r.status === "already" ? "already" : "nothing";
+interface RunInput {
+  job: string;
+  period: string;
+  periodLabel: string;
+  range: Range;
+  now: Date;
+  source: MetricsSource;
+  scopes: Map<string, MetricsScope>;
 }
 
-/** One card per team lead, one failure does not stop the rest. */
-export async function sendMetricsCards(deps: AppDeps, job: string, period: string, periodLabel: string, range: Range, now: Date) {
-  const counts = { sent: 0, nothing: 0, already: 0, failed: 0 };
-  for (const userId of await teamLeads(deps)) {
+type Counts = { sent: number; nothing: number; already: number; failed: number };
+
+/** One card per team lead; a failed batch is retried lead by lead, so one failure does not stop the rest. */
+export async function sendMetricsCards(deps: AppDeps, job: string, period: string, periodLabel: string, range: Range, now: Date, batchSize = METRICS_BATCH_SIZE): Promise<Counts> {
+  const everyone = await listUsers(deps.db);
+  const input: RunInput = { job, period, periodLabel, range, now, source: await loadMetricsTable(deps.db, range, now, deps.timeZone), scopes: teamScopes(everyone) };
+  const leads = everyone.filter(isTeamLead).map((u) => u.id);
+  const counts: Counts = { sent: 0, nothing: 0, already: 0, failed: 0 };
+  const add = (c: Omit<Counts, "failed">) => {
+    counts.sent += c.sent;
+    counts.nothing += c.nothing;
+    counts.already += c.already;
+  };
+  for (let i = 0; i < leads.length; i += batchSize) {
+    const batch = leads.slice(i, i + batchSize);
     try {
-      counts[await sendMetricsCard(deps, job, userId, period, periodLabel, range, now)]++;
+      add(await sendMetricsBatch(deps, input, batch));
     } catch (err) {
-      counts.failed++;
-      deps.log.error("metrics card failed for one person", { err, job, userId });
+      deps.log.warn("metrics card batch failed; retrying its people one by one", { err, job, people: batch.length });
+      for (const userId of batch) {
+        try {
+          add(await sendMetricsBatch(deps, input, [userId]));
+        } catch (e) {
+          counts.failed++;
+          deps.log.error("metrics card failed for one person", { err: e, job, userId });
+        }
+      }
     }
   }
   return counts;
+}
+
+async function sendMetricsBatch(deps: AppDeps, input: RunInput, userIds: string[]): Promise<Omit<Counts, "failed">> {
+  let claimedCount = 0;
+  let sentCount = 0;
+  const r = await runJobBatchUnit(deps, { job: input.job, period: input.period, subjects: userIds }, async (ctx, claimed) => {
+    claimedCount = claimed.length;
+    const users = await getUsers(ctx.tx, claimed);
+    const items: { userId: string; card: Card; dedupeKey: string; after: { body: OutboundBody; dedupeKey: string }[] }[] = [];
+    for (const id of claimed) {
+      const user = users.get(id);
+      const scope = input.scopes.get(id);
+      if (!user || !isTeamLead(user) || !scope) continue; // gone or no longer a lead since the run began
+      const { card, chart } = await buildMetricsCardWithChart(ctx.tx, user, input.periodLabel, input.range, input.now, ctx.timeZone, ctx.log, { scope, source: input.source });
+      const key = `job:${input.job}:${input.period}:${id}`;
+      // The picture right after the card, to the same address.
+      items.push({ userId: id, card, dedupeKey: key, after: chart ? [{ body: chart, dedupeKey: `${key}:chart` }] : [] });
+    }
+    const reached = await ctx.out.sendCardsTo(items);
+    // Released (not marked), so a later run (another platform up) can send it.
+    for (const it of items) if (!reached.has(it.userId)) ctx.log.warn("manager cannot be reached on any enabled platform", { job: input.job, userId: it.userId });
+    sentCount = reached.size;
+    return { sent: [...reached] };
+  });
+  if (r.status !== "done") return { sent: 0, nothing: 0, already: r.status === "already" ? userIds.length : 0 };
+  return { sent: sentCount, nothing: claimedCount - sentCount, already: userIds.length - claimedCount };
 }

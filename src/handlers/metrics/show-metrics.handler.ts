@@ -8,7 +8,8 @@ import type { Logger } from "../../core/logger.ts";
 import type { OutboundBody } from "../../core/outbound-message.ts";
 import { dispatchLatency, openDispatches } from "../../domain/dispatch/dispatch.service.ts";
 import type { Range } from "../../domain/metrics/metrics.repo.ts";
-import { collectMetrics, dailyTrend, metricsScope, periodRange, personScope, visitRanking, type MetricsPeriod, type MetricsScope } from "../../domain/metrics/metrics.service.ts";
+import { liveMetrics, type MetricsSource } from "../../domain/metrics/metrics-source.ts";
+import { metricsScope, periodRange, personScope, visitRanking, type MetricsPeriod, type MetricsScope } from "../../domain/metrics/metrics.service.ts";
 import type { Tx } from "../../domain/tx.ts";
 import type { UserInfo } from "../../domain/users/user.repo.ts";
 import { assertSalesSide } from "../../domain/users/roles.ts";
@@ -55,11 +56,14 @@ export async function buildMetricsCardWithChart(
   now: Date,
   timeZone: string,
   log: Logger,
+  /** A job passes the figures it read for everyone and the lead's team (metrics-source.ts); default: live queries. */
+  opts: { scope?: MetricsScope; source?: MetricsSource } = {},
 ): Promise<{ card: Card; chart: OutboundBody | null }> {
-  const { view, scope } = await metricsViewOf(tx, viewer, periodLabel, range, now, timeZone, {});
+  const source = opts.source ?? liveMetrics(tx);
+  const { view, scope } = await metricsViewOf(tx, viewer, periodLabel, range, now, timeZone, { ...(opts.scope ? { scope: opts.scope } : {}), source });
   const card = metricsCard(view);
   try {
-    const trend = await dailyTrend(tx, scope.userIds, now, timeZone);
+    const trend = await source.trend(scope.userIds, now, timeZone);
     const chart = metricsChart({ periodLabel, trend, funnel: view.funnel, ...(view.topReps ? { reps: view.topReps } : {}) });
     return { card, chart: { type: "image", png: Buffer.from(chart.png).toString("base64"), alt: `${card.title}：${chart.alt}`, name: `${card.ref}.png` } };
   } catch (err) {
@@ -75,10 +79,10 @@ async function metricsViewOf(
   range: Range,
   now: Date,
   timeZone: string,
-  opts: { scope?: MetricsScope; pendingLabel?: string },
+  opts: { scope?: MetricsScope; pendingLabel?: string; source?: MetricsSource },
 ): Promise<{ view: MetricsView; scope: MetricsScope }> {
   const scope = opts.scope ?? (await metricsScope(tx, viewer));
-  const m = await collectMetrics(tx, viewer, scope.userIds, range, now);
+  const m = await (opts.source ?? liveMetrics(tx)).collect(viewer, scope.userIds, range, now);
   // Dispatch of the same people's orders: latency over the period, what waits now; a team lead also sees the problems.
   const dispatch = await dispatchLatency(tx, scope.userIds, range);
   const problems = scope.kind === "self" ? [] : await openDispatches(tx, { repIds: scope.userIds, problemsOnly: true });

@@ -1,0 +1,111 @@
+// Where a metrics card's numbers come from. A person asking (本周业绩) is served live: a few counted queries for
+// their scope. The evening and weekly jobs read everyone's figures once (metrics-table.repo.ts) and sum each card's
+// scope from them in memory: the same numbers, a dozen queries for a thousand cards instead of a dozen per card.
+import { Decimal } from "../../core/money.ts";
+import type { Tx } from "../tx.ts";
+import type { UserInfo } from "../users/user.repo.ts";
+import type { Range, Scope } from "./metrics.repo.ts";
+import { collectMetrics, dailyTrend, isTeamLead, trendRange, trendDays, type Metrics, type MetricsScope } from "./metrics.service.ts";
+import { loadMetricsRows, type MetricsRows } from "./metrics-table.repo.ts";
+
+export type TrendDay = { day: string; visits: number; orders: number };
+
+export interface MetricsSource {
+  collect(viewer: UserInfo, scope: Scope, range: Range, now: Date): Promise<Metrics>;
+  trend(scope: Scope, now: Date, timeZone: string): Promise<TrendDay[]>;
+}
+
+export function liveMetrics(tx: Tx): MetricsSource {
+  return { collect: (viewer, scope, range, now) => collectMetrics(tx, viewer, scope, range, now), trend: (scope, now, timeZone) => dailyTrend(tx, scope, now, timeZone) };
+}
+
+/** Median as percentile_cont(0.5) computes it (the mean of the middle two for an even count). */
+function median(sorted: number[]): number | null {
+  if (!sorted.length) return null;
+  const mid = (sorted.length - 1) / 2;
+  return (sorted[Math.floor(mid)]! + sorted[Math.ceil(mid)]!) / 2;
+}
+
+/** Everyone's figures for `range` (and the trend up to `now`), read once; each card sums its scope's people. */
+export async function loadMetricsTable(tx: Tx, range: Range, now: Date, timeZone: string): Promise<MetricsSource> {
+  const rows = await loadMetricsRows(tx, range, now, trendRange(now, timeZone), timeZone);
+  return metricsTable(rows);
+}
+
+export function metricsTable(rows: MetricsRows): MetricsSource {
+  const inScope = (scope: Scope) => {
+    const set = scope ? new Set(scope) : null;
+    return (userId: string | null) => (set ? userId !== null && set.has(userId) : true);
+  };
+  const checkPeriod = (range: Range, now: Date) => {
+    if (range.from.getTime() !== rows.range.from.getTime() || range.to.getTime() !== rows.range.to.getTime() || now.getTime() !== rows.now.getTime()) {
+      throw new Error("metrics table: asked for another period than the one it was read for");
+    }
+  };
+  const sumBy = <R extends { userId: string }>(list: R[], keep: (userId: string) => boolean, key: (r: R) => string, n: (r: R) => number) => {
+    const m = new Map<string, number>();
+    for (const r of list) if (keep(r.userId)) m.set(key(r), (m.get(key(r)) ?? 0) + n(r));
+    return m;
+  };
+  return {
+    async collect(viewer, scope, range, now) {
+      checkPeriod(range, now);
+      const keep = inScope(scope);
+      const byKind = sumBy(rows.activities, keep, (r) => r.kind, (r) => r.n);
+      const byUser = sumBy(rows.activities, keep, (r) => r.userId, (r) => r.n);
+      const orders = rows.orders.filter((r) => keep(r.userId));
+      const hours = rows.approvals.filter((r) => keep(r.userId)).map((r) => r.hours).sort((a, b) => a - b);
+      const stages = sumBy(rows.stages, keep, (r) => r.stage, (r) => r.n);
+      return {
+        visitsByKind: [...byKind].map(([kind, count]) => ({ kind, count })),
+        visitsByUser: [...byUser].map(([userId, count]) => ({ userId, count })),
+        newCustomers: rows.newCustomers.filter((r) => keep(r.userId)).reduce((n, r) => n + r.n, 0),
+        orders: {
+          count: orders.reduce((n, r) => n + r.n, 0),
+          amount: orders.reduce((s, r) => s.plus(r.total), new Decimal(0)).toFixed(2),
+          listAmount: orders.reduce((s, r) => s.plus(r.listTotal), new Decimal(0)).toFixed(2),
+        },
+        approvals: { decided: hours.length, medianHours: median(hours), maxHours: hours.length ? hours[hours.length - 1]! : null },
+        pendingApprovals: rows.pendingApprovals.find((r) => r.userId === viewer.id)?.n ?? 0,
+        overdue: rows.overdue.filter((r) => keep(r.userId)).reduce((n, r) => n + r.n, 0),
+        funnel: [...stages].map(([stage, count]) => ({ stage, count })),
+      };
+    },
+    async trend(scope, now, timeZone) {
+      if (now.getTime() !== rows.now.getTime()) throw new Error("metrics table: asked for another day's trend than the one it was read for");
+      const keep = inScope(scope);
+      const visits = sumBy(rows.trendVisits, keep, (r) => r.day, (r) => r.n);
+      const orders = sumBy(rows.trendOrders, keep, (r) => r.day, (r) => r.n);
+      return trendDays(now, timeZone).map((day) => ({ day, visits: visits.get(day) ?? 0, orders: orders.get(day) ?? 0 }));
+    },
+  };
+}
+
+/**
+ * Every team lead's scope from one list of the active people (metricsScope reads the whole list once per lead):
+ * the lead and everyone under them, directly or not.
+ */
+export function teamScopes(everyone: UserInfo[]): Map<string, MetricsScope> {
+  const reports = new Map<string, UserInfo[]>();
+  for (const u of everyone) if (u.managerId) (reports.get(u.managerId) ?? reports.set(u.managerId, []).get(u.managerId)!).push(u);
+  const out = new Map<string, MetricsScope>();
+  for (const lead of everyone.filter(isTeamLead)) {
+    const team = [lead];
+    const seen = new Set([lead.id]);
+    for (let i = 0; i < team.length; i++) {
+      for (const u of reports.get(team[i]!.id) ?? []) {
+        if (!seen.has(u.id)) {
+          seen.add(u.id);
+          team.push(u);
+        }
+      }
+    }
+    out.set(lead.id, teamScopeOf(team));
+  }
+  return out;
+}
+
+export function teamScopeOf(team: UserInfo[]): MetricsScope {
+  const sells = (u: UserInfo) => u.roles.includes("rep") || u.roles.includes("manager");
+  return { kind: "team", userIds: team.map((u) => u.id), names: new Map(team.map((u) => [u.id, u.name])), ranked: team.filter(sells).map((u) => ({ id: u.id, name: u.name })) };
+}
