@@ -20,6 +20,7 @@ import { PlaygroundFeed } from "./channels/playground/playground-feed.ts";
 import { playgroundRouter } from "./channels/playground/playground-router.ts";
 import { PlaygroundSender } from "./channels/playground/playground-sender.ts";
 import { DataDirLockedError, type DataDirLock, type LockRole } from "./db/data-dir-lock.ts";
+import { dataIoRouter } from "./cli/data-io.routes.ts";
 import { openDatabase, redact, type Database } from "./db/database.ts";
 import { migrate } from "./db/migrator.ts";
 import { recordCardDelivery } from "./domain/cards/card.repo.ts";
@@ -144,6 +145,8 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
     app.post("/admin/jobs/:name", adminOnly(db.lock), express.json({ limit: "1kb" }), adminJob(false));
     app.post("/admin/jobs/:name/dry-run", adminOnly(db.lock), express.json({ limit: "1kb" }), adminJob(true));
   }
+  // `npm run import` / `npm run export` on the embedded database: the server does the work for the CLI (src/cli/data-io.routes.ts).
+  if (db.lock) app.use(dataIoRouter({ lock: db.lock, db: db.prisma, org, clock, timeZone: env.BOT_TIMEZONE }));
   if (env.playground) {
     app.use(
       "/playground",

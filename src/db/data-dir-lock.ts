@@ -9,7 +9,7 @@ import { z } from "zod";
 
 export const LockInfoSchema = z.object({
   pid: z.number().int().positive(),
-  role: z.enum(["server", "job", "migrate", "backup", "restore"]),
+  role: z.enum(["server", "job", "migrate", "backup", "restore", "import", "export"]),
   startedAt: z.string(),
   /** Loopback URL of the server's admin endpoint; absent while the server starts, and for other roles. */
   adminUrl: z.string().url().optional(),
@@ -33,6 +33,8 @@ const ROLE_TEXT: Record<LockRole, string> = {
   migrate: "a migration (npm run db:migrate)",
   backup: "a backup (npm run backup)",
   restore: "a restore (npm run restore)",
+  import: "an import (npm run import)",
+  export: "an export (npm run export)",
 };
 
 export class DataDirLockedError extends Error {

@@ -5,6 +5,7 @@ import { isScalar, isSeq, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import { AppError } from "../../core/app-error.ts";
 import { hasAtMostDecimals, money } from "../../core/money.ts";
+import { DirectoryConfigSchema, type DirectoryConfig } from "./directory-config.ts";
 
 export const ROLES = ["rep", "manager", "director", "warehouse", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -132,7 +133,7 @@ export const RulesSchema = z.strictObject({
  * What handlers and jobs read: the `rules` section, plus the org file's top-level `calendar` (company days), which
  * parseOrgText copies in so every job sees it through deps.rules.
  */
-export type Rules = z.infer<typeof RulesSchema> & { calendar?: OrgCalendar };
+export type Rules = z.infer<typeof RulesSchema> & { calendar?: OrgCalendar; directory?: DirectoryConfig };
 
 const isoDay = z
   .string()
@@ -212,15 +213,23 @@ function removedKeys(data: unknown): { messages: string[]; rest: unknown } {
 export const OrgFileSchema = z
   .object({
     name: z.string().default("示例公司"),
-    users: z.array(UserSchema).min(1),
-    products: z.array(ProductSchema).default([]),
+    /** Everyone the bot serves; with a `directory` section, the people the address book does not give (or gives otherwise). */
+    users: z.array(UserSchema).default([]),
+    /**
+     * The price list, when the file keeps it. Without this key the database keeps it (`npm run import -- products`)
+     * and loading the file leaves products alone; with it (even empty) the file is the price list.
+     */
+    products: z.array(ProductSchema).optional(),
     /** Dispatch notices go to everyone with roles: [warehouse], unless a route matches. */
     warehouse: WarehouseSchema.prefault({}),
     rules: RulesSchema.prefault({}),
     /** Company days on top of China's official calendar: the morning and evening cards follow them. */
     calendar: CalendarSchema.prefault({}),
+    /** People from the WeCom / DingTalk address book (directory sync); absent: the users above are everyone. */
+    directory: DirectoryConfigSchema.optional(),
   })
   .superRefine((org, ctx) => {
+    if (!org.users.length && !org.directory) ctx.addIssue({ code: "custom", path: ["users"], message: "list at least one person (or add a directory section)" });
     const ids = new Set<string>();
     const seen = { wecom: new Set<string>(), dingtalk: new Set<string>() };
     org.users.forEach((u, i) => {
@@ -253,17 +262,22 @@ export const OrgFileSchema = z
       else if (!u.roles.includes("director")) ctx.addIssue({ code: "custom", path, message: `${director} does not have the director role` });
     }
     const skus = new Set<string>();
-    org.products.forEach((p, i) => {
+    org.products?.forEach((p, i) => {
       if (skus.has(p.sku)) ctx.addIssue({ code: "custom", path: ["products", i, "sku"], message: `duplicate sku ${p.sku}` });
       skus.add(p.sku);
     });
     org.warehouse.routes.forEach((r, i) => {
       r.skus?.forEach((s, j) => {
-        if (!skus.has(s)) ctx.addIssue({ code: "custom", path: ["warehouse", "routes", i, "skus", j], message: `unknown sku ${s}` });
+        if (org.products && !skus.has(s)) ctx.addIssue({ code: "custom", path: ["warehouse", "routes", i, "skus", j], message: `unknown sku ${s}` });
       });
     });
   });
-export type OrgFile = Omit<z.infer<typeof OrgFileSchema>, "rules"> & { rules: Rules };
+export type OrgFile = Omit<z.infer<typeof OrgFileSchema>, "rules" | "products"> & {
+  rules: Rules;
+  products: z.infer<typeof ProductSchema>[];
+  /** Who keeps the price list: the file (it has `products:`; the default) or the database (filled by import). */
+  priceList?: "file" | "database";
+};
 export type OrgUser = z.infer<typeof UserSchema>;
 
 export function parseOrgText(text: string, source: string): OrgFile {
@@ -279,7 +293,8 @@ export function parseOrgText(text: string, source: string): OrgFile {
   if (lines.length || !parsed.success) {
     throw new AppError("org_file_invalid", `Organisation file ${source} is invalid:\n  - ${lines.join("\n  - ")}`);
   }
-  return { ...parsed.data, rules: { ...parsed.data.rules, calendar: parsed.data.calendar } };
+  const { products, ...org } = parsed.data;
+  return { ...org, products: products ?? [], priceList: products ? "file" : "database", rules: { ...parsed.data.rules, calendar: parsed.data.calendar } };
 }
 
 /**

@@ -60,7 +60,7 @@ export async function syncProducts(tx: Tx, products: readonly FileProduct[], now
 }
 
 /** Close the entry in force and start a new one at `now` (or correct it, if it started at this same moment). */
-async function openPrice(tx: Tx, sku: string, p: ProductState, now: Date): Promise<void> {
+export async function openPrice(tx: Tx, sku: string, p: Pick<ProductState, "price" | "currency" | "unit">, now: Date): Promise<void> {
   const entry = { price: p.price, currency: p.currency, unit: p.unit };
   const open = await tx.productPrice.findFirst({ where: { sku, validTo: null }, orderBy: { validFrom: "desc" } });
   if (open && open.validFrom.getTime() >= now.getTime()) {
