@@ -5,7 +5,6 @@ import { isScalar, isSeq, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import { AppError } from "../../core/app-error.ts";
 import { hasAtMostDecimals, money } from "../../core/money.ts";
-import { DirectoryConfigSchema, type DirectoryConfig } from "./directory-config.ts";
 
 export const ROLES = ["rep", "manager", "director", "warehouse", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -133,7 +132,7 @@ export const RulesSchema = z.strictObject({
  * What handlers and jobs read: the `rules` section, plus the org file's top-level `calendar` (company days), which
  * parseOrgText copies in so every job sees it through deps.rules.
  */
-export type Rules = z.infer<typeof RulesSchema> & { calendar?: OrgCalendar; directory?: DirectoryConfig };
+export type Rules = z.infer<typeof RulesSchema> & { calendar?: OrgCalendar };
 
 const isoDay = z
   .string()
@@ -213,8 +212,7 @@ function removedKeys(data: unknown): { messages: string[]; rest: unknown } {
 export const OrgFileSchema = z
   .object({
     name: z.string().default("示例公司"),
-    /** Everyone the bot serves; with a `directory` section, the people the address book does not give (or gives otherwise). */
-    users: z.array(UserSchema).default([]),
+    users: z.array(UserSchema).min(1),
     /**
      * The price list, when the file keeps it. Without this key the database keeps it (`npm run import -- products`)
      * and loading the file leaves products alone; with it (even empty) the file is the price list.
@@ -225,11 +223,8 @@ export const OrgFileSchema = z
     rules: RulesSchema.prefault({}),
     /** Company days on top of China's official calendar: the morning and evening cards follow them. */
     calendar: CalendarSchema.prefault({}),
-    /** People from the WeCom / DingTalk address book (directory sync); absent: the users above are everyone. */
-    directory: DirectoryConfigSchema.optional(),
   })
   .superRefine((org, ctx) => {
-    if (!org.users.length && !org.directory) ctx.addIssue({ code: "custom", path: ["users"], message: "list at least one person (or add a directory section)" });
     const ids = new Set<string>();
     const seen = { wecom: new Set<string>(), dingtalk: new Set<string>() };
     org.users.forEach((u, i) => {
