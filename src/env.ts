@@ -54,6 +54,8 @@ const EnvSchema = z.object({
   PLAYGROUND_ALLOW_REMOTE: bool.default(false),
   /** Run cron jobs in this process (several instances may; each run happens once). */
   JOBS: bool.default(true),
+  /** Members per page when reading DingTalk's address book (topapi/v2/user/list takes at most 100). */
+  DIRECTORY_PAGE_SIZE: z.coerce.number({ message: "expected a page size from 1 to 100" }).int().min(1).max(100).default(100),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
 
   WECOM_CORP_ID: optionalString,

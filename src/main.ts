@@ -16,6 +16,11 @@ import type { ChannelSender } from "./core/ports.ts";
 import type { Channel } from "./channels/channel.ts";
 import { createDingtalkChannel } from "./channels/dingtalk/dingtalk.channel.ts";
 import { createWecomChannel } from "./channels/wecom/wecom.channel.ts";
+import { createDingtalkDirectory } from "./channels/dingtalk/directory.ts";
+import { createWecomDirectory } from "./channels/wecom/directory.ts";
+import type { DirectorySource } from "./core/directory-port.ts";
+import { DirectorySyncWorker } from "./handlers/admin/directory-requests.ts";
+import { DirectorySyncError, runDirectorySync, syncCounts, syncSummary } from "./handlers/admin/directory-sync.handler.ts";
 import { PlaygroundFeed } from "./channels/playground/playground-feed.ts";
 import { playgroundRouter } from "./channels/playground/playground-router.ts";
 import { PlaygroundSender } from "./channels/playground/playground-sender.ts";
@@ -74,6 +79,8 @@ export interface Bot {
   feed: PlaygroundFeed;
   log: Logger;
   metrics: Metrics;
+  /** Runs the 同步通讯录 requests typed in chat (tests may tick it by hand). */
+  directorySync: DirectorySyncWorker;
   /** What handlers and jobs run with (tests run jobs by hand with it). */
   deps: AppDeps;
   stop(): Promise<void>;
@@ -103,10 +110,12 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
       if (item.message.body.type === "card") await recordCardDelivery(db.prisma, item.message.body.card.ref, result.externalId, result.responseCode);
     },
   });
-  const dispatchDeps = { db: db.prisma, parser, rules: org.rules, warehouseRoutes: org.warehouse.routes, timeZone: env.BOT_TIMEZONE, clock, enabledPlatforms, log };
+  const directory = directorySources(env, log, clock, metrics);
+  const dispatchDeps = { db: db.prisma, parser, rules: org.rules, warehouseRoutes: org.warehouse.routes, timeZone: env.BOT_TIMEZONE, clock, enabledPlatforms, log, directory };
+  const directorySync = new DirectorySyncWorker(dispatchDeps, log.child({ worker: "directory-sync" }));
   let inboxWorker: InboxWorker | null = null;
   const inboxRepo = new InboxRepo(db.sql, { acceptTimeoutMs: env.INBOX_ACCEPT_TIMEOUT_MS, onAccepted: () => (inboxWorker?.wake(), outboxWorker.wake()) });
-  inboxWorker = new InboxWorker(inboxRepo, wrapWithOutboxWake(observedHandler(createEventHandler(dispatchDeps), metrics, log), outboxWorker), log.child({ worker: "inbox" }), {
+  inboxWorker = new InboxWorker(inboxRepo, wrapWithOutboxWake(observedHandler(createEventHandler(dispatchDeps), metrics, log), outboxWorker, () => directorySync.wake()), log.child({ worker: "inbox" }), {
     onGiveUp: createGiveUpHandler(dispatchDeps),
   });
 
@@ -144,6 +153,17 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
     };
     app.post("/admin/jobs/:name", adminOnly(db.lock), express.json({ limit: "1kb" }), adminJob(false));
     app.post("/admin/jobs/:name/dry-run", adminOnly(db.lock), express.json({ limit: "1kb" }), adminJob(true));
+    // `npm run sync` while this server holds the embedded database (src/cli/sync.ts).
+    app.post("/admin/directory/sync", adminOnly(db.lock), async (_req: Request, res: Response) => {
+      try {
+        const o = await runDirectorySync(dispatchDeps, clock.now(), `cli:${clock.now().toISOString()}`);
+        outboxWorker.wake();
+        res.json({ counts: syncCounts(o), summary: syncSummary(o) });
+      } catch (err) {
+        if (!(err instanceof DirectorySyncError)) throw err;
+        res.status(409).json({ error: "directory_sync_unavailable", message: err.message });
+      }
+    });
   }
   // `npm run import` / `npm run export` on the embedded database: the server does the work for the CLI (src/cli/data-io.routes.ts).
   if (db.lock) app.use(dataIoRouter({ lock: db.lock, db: db.prisma, org, clock, timeZone: env.BOT_TIMEZONE }));
@@ -177,11 +197,12 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
   if (opts.workers !== false) {
     inboxWorker.start();
     outboxWorker.start();
+    directorySync.start();
   }
 
   let stopped = false;
   return {
-    url, port, channels, env, db, org, inboxWorker, outboxWorker, feed, log, metrics, deps: dispatchDeps,
+    url, port, channels, env, db, org, inboxWorker, outboxWorker, feed, log, metrics, directorySync, deps: dispatchDeps,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -193,6 +214,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
       await scheduler.stop();
       await inboxWorker!.stop();
       await outboxWorker.stop();
+      await directorySync.stop();
       if (!opts.database) await db.close();
     },
   };
@@ -201,7 +223,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
 /** Database migrated and the organisation loaded: what both the server and the job CLI start from. */
 // `now` is the clock's: prices loaded from the file are in force from then, so orders placed at that clock's
 // time find them (a test's fixed clock, a server's real one).
-async function openData(env: Env, log: Logger, given?: Database, role: LockRole = "server", now = new Date()): Promise<{ db: Database; org: OrgFile }> {
+export async function openData(env: Env, log: Logger, given?: Database, role: LockRole = "server", now = new Date()): Promise<{ db: Database; org: OrgFile }> {
   // A broken org file stops start-up before anything is created or migrated, like a bad variable.
   const orgPath = env.ORG_FILE ?? DEMO_ORG_FILE;
   const org = loadOrgFile(orgPath);
@@ -214,11 +236,21 @@ async function openData(env: Env, log: Logger, given?: Database, role: LockRole 
 }
 
 /** Replies are sent as soon as the event that produced them commits. */
-function wrapWithOutboxWake(handler: ReturnType<typeof createEventHandler>, outbox: OutboxWorker) {
+function wrapWithOutboxWake(handler: ReturnType<typeof createEventHandler>, outbox: OutboxWorker, also?: () => void) {
   return async (item: Parameters<typeof handler>[0]) => {
     await handler(item);
     outbox.wake();
+    // A 同步通讯录 the event queued starts at once.
+    also?.();
   };
+}
+
+/** The address books a directory sync reads: one per configured platform (their own token caches). */
+export function directorySources(env: Env, log: Logger, clock: Clock, metrics?: Metrics): DirectorySource[] {
+  const sources: DirectorySource[] = [];
+  if (env.wecom) sources.push(createWecomDirectory(env.wecom, { log, observe: metrics?.apiObserver("wecom") }));
+  if (env.dingtalk) sources.push(createDingtalkDirectory(env.dingtalk, { log, clock, observe: metrics?.apiObserver("dingtalk"), pageSize: env.DIRECTORY_PAGE_SIZE }));
+  return sources;
 }
 
 /**

@@ -1,5 +1,6 @@
 // Every feature the bot has. Adding a feature (orders, dispatch…) is one line here; adding a card kind, an
 // intent or a question to a feature touches only that feature's folder.
+import { adminFeature } from "./admin/admin.feature.ts";
 import { customersFeature } from "./customers/customers.feature.ts";
 import { dispatchFeature } from "./dispatch/dispatch.feature.ts";
 import { pickCustomerCardKind, type CustomerPickKind } from "./customers/which-customer.ts";
@@ -14,7 +15,7 @@ import { teamFeature } from "./team/team.feature.ts";
 import { visitsFeature } from "./visits/visits.feature.ts";
 
 // Orders before visits: "改 数量 300" corrects an open order draft first, else the newest visit.
-const features: Feature[] = [ordersFeature, dispatchFeature, visitsFeature, customersFeature, poolFeature, tasksFeature, teamFeature, metricsFeature, helpFeature];
+const features: Feature[] = [ordersFeature, dispatchFeature, visitsFeature, customersFeature, poolFeature, tasksFeature, teamFeature, metricsFeature, adminFeature, helpFeature];
 
 // The pick card resumes any feature's "which customer?" request.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -79,6 +79,22 @@ export class WecomApi {
     return reply;
   }
 
+  /** GET `path` with `query` and the token (the address book's reads); same token and error handling as post. */
+  async get(path: string, query: Record<string, string> = {}): Promise<WecomReply> {
+    this.checkNotBlocked(path);
+    const q = (token: string) => `${path}?${new URLSearchParams({ access_token: token, ...query }).toString()}`;
+    let token = await this.accessToken();
+    let reply = await this.request("GET", q(token));
+    if (TOKEN_ERRORS.has(reply.errcode)) {
+      this.tokens.invalidate(token);
+      token = await this.accessToken();
+      reply = await this.request("GET", q(token));
+    }
+    if (reply.errcode !== 0) throw this.failure(path, reply);
+    this.blocks.clear(path);
+    return reply;
+  }
+
   /** While WeCom blocks an API, calling it only meets the block again: defer without a call. */
   private checkNotBlocked(path: string): void {
     const wait = this.blocks.waitFor(path);

@@ -5,6 +5,7 @@ import { isScalar, isSeq, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import { AppError } from "../../core/app-error.ts";
 import { hasAtMostDecimals, money } from "../../core/money.ts";
+import { DirectoryConfigSchema, type DirectoryConfig } from "./directory-config.ts";
 
 export const ROLES = ["rep", "manager", "director", "warehouse", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -132,7 +133,7 @@ export const RulesSchema = z.strictObject({
  * What handlers and jobs read: the `rules` section, plus the org file's top-level `calendar` (company days), which
  * parseOrgText copies in so every job sees it through deps.rules.
  */
-export type Rules = z.infer<typeof RulesSchema> & { calendar?: OrgCalendar };
+export type Rules = z.infer<typeof RulesSchema> & { calendar?: OrgCalendar; directory?: DirectoryConfig };
 
 const isoDay = z
   .string()
@@ -212,7 +213,8 @@ function removedKeys(data: unknown): { messages: string[]; rest: unknown } {
 export const OrgFileSchema = z
   .object({
     name: z.string().default("示例公司"),
-    users: z.array(UserSchema).min(1),
+    /** Everyone the bot serves; with a `directory` section, the people the address book does not give (or gives otherwise). */
+    users: z.array(UserSchema).default([]),
     /**
      * The price list, when the file keeps it. Without this key the database keeps it (`npm run import -- products`)
      * and loading the file leaves products alone; with it (even empty) the file is the price list.
@@ -223,8 +225,11 @@ export const OrgFileSchema = z
     rules: RulesSchema.prefault({}),
     /** Company days on top of China's official calendar: the morning and evening cards follow them. */
     calendar: CalendarSchema.prefault({}),
+    /** People from the WeCom / DingTalk address book (directory sync); absent: the users above are everyone. */
+    directory: DirectoryConfigSchema.optional(),
   })
   .superRefine((org, ctx) => {
+    if (!org.users.length && !org.directory) ctx.addIssue({ code: "custom", path: ["users"], message: "list at least one person (or add a directory section)" });
     const ids = new Set<string>();
     const seen = { wecom: new Set<string>(), dingtalk: new Set<string>() };
     org.users.forEach((u, i) => {

@@ -1,4 +1,5 @@
 import type { Clock } from "../../core/clock.ts";
+import type { DirectorySource } from "../../core/directory-port.ts";
 import type { Platform } from "../../core/inbound-event.ts";
 import type { Logger } from "../../core/logger.ts";
 import type { Rules, WarehouseRoute } from "../../domain/org/org-file.ts";
@@ -15,4 +16,6 @@ export interface AppDeps {
   /** Platforms with a running sender; people are only addressed there. */
   enabledPlatforms: () => Platform[];
   log: Logger;
+  /** The address books a directory sync reads (one per configured platform); none: no sync. */
+  directory?: readonly DirectorySource[];
 }

@@ -1,0 +1,81 @@
+// `npm run sync`: read the WeCom / DingTalk address book now (the org file's directory section) and print what
+// changed. On the embedded database, when a server holds it (PGlite is single-process), the server does the sync
+// (POST /admin/directory/sync over loopback, with the token from the lock file, as `npm run job` does); otherwise
+// this process opens the database, holding its lock. On PostgreSQL this process syncs; the org-file advisory lock
+// keeps it from interleaving with a starting server or another sync.
+import { systemClock } from "../core/clock.ts";
+import type { Platform } from "../core/inbound-event.ts";
+import { createLogger } from "../core/logger.ts";
+import { DataDirLockedError } from "../db/data-dir-lock.ts";
+import { EnvError, loadDotEnv, parseEnv, type Env } from "../env.ts";
+import type { AppDeps } from "../handlers/engine/app-deps.ts";
+import { DirectorySyncError, runDirectorySync, syncSummary } from "../handlers/admin/directory-sync.handler.ts";
+import { directorySources, openData } from "../main.ts";
+import { z } from "zod";
+
+const ServerAnswer = z.object({ counts: z.record(z.string(), z.number()), summary: z.string() });
+
+async function main(): Promise<number> {
+  loadDotEnv();
+  let env: Env;
+  try {
+    env = parseEnv();
+  } catch (err) {
+    if (err instanceof EnvError) return console.error(err.message), 2;
+    throw err;
+  }
+  if (process.argv.slice(2).length) return console.error("usage: npm run sync (reads the address books named by the org file's directory section)"), 2;
+  const log = createLogger(env.LOG_LEVEL, {}, { logMessages: env.LOG_MESSAGES });
+  let opened: Awaited<ReturnType<typeof openData>>;
+  try {
+    opened = await openData(env, log, undefined, "job");
+  } catch (err) {
+    if (err instanceof DataDirLockedError) return askServer(err);
+    throw err;
+  }
+  const { db, org } = opened;
+  try {
+    const platforms: Platform[] = [...(env.wecom ? ["wecom" as const] : []), ...(env.dingtalk ? ["dingtalk" as const] : []), ...(env.playground ? ["playground" as const] : [])];
+    const deps: AppDeps = {
+      db: db.prisma, rules: org.rules, warehouseRoutes: org.warehouse.routes, timeZone: env.BOT_TIMEZONE, clock: systemClock,
+      enabledPlatforms: () => platforms, log, directory: directorySources(env, log, systemClock),
+    };
+    const o = await runDirectorySync(deps, systemClock.now(), `cli:${systemClock.now().toISOString()}`);
+    console.log(syncSummary(o));
+    return o.failed.length ? 1 : 0;
+  } catch (err) {
+    if (err instanceof DirectorySyncError) return console.error(`Not synced: ${err.message}`), 2;
+    throw err;
+  } finally {
+    await db.close();
+  }
+}
+
+async function askServer(locked: DataDirLockedError): Promise<number> {
+  const { holder } = locked;
+  const dir = locked.lockFile.replace(/\.lock$/, "");
+  if (holder.role !== "server") return console.error(`Another process (${holder.role}, pid ${holder.pid}) is using the embedded database ${dir}; wait for it to finish, then run npm run sync again.`), 1;
+  if (!holder.adminUrl) return console.error(`The bot server (pid ${holder.pid}) holds ${dir} but does not take admin calls yet (still starting, or HOST is neither loopback nor 0.0.0.0).`), 1;
+  const target = `${holder.adminUrl}/admin/directory/sync`;
+  let res: globalThis.Response;
+  try {
+    res = await fetch(target, { method: "POST", headers: { authorization: `Bearer ${holder.token}` } });
+  } catch (err) {
+    return console.error(`The bot server (pid ${holder.pid}) holds ${dir} but did not answer at ${target} (${err instanceof Error ? err.message : String(err)}).`), 1;
+  }
+  const text = await res.text();
+  if (res.status === 409) return console.error(`Not synced: ${(JSON.parse(text) as { message?: string }).message ?? text}`), 2;
+  if (res.status === 404) return console.error(`The bot server (pid ${holder.pid}) is older than npm run sync (no /admin/directory/sync): restart it on this version.`), 1;
+  const answer = res.ok ? ServerAnswer.safeParse(JSON.parse(text)) : null;
+  if (!answer?.success) return console.error(`The bot server (pid ${holder.pid}) could not sync: HTTP ${res.status} ${text.slice(0, 300)}`), 1;
+  console.log(`${answer.data.summary}\n(run by the bot server, pid ${holder.pid})`);
+  return answer.data.counts.failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);
