@@ -2,6 +2,7 @@
 // Records every call; checks the token header and that msgParam / cardParamMap values are strings. Tests inject
 // throttling and failures through `faults` / `cardFaults`.
 import { randomUUID } from "node:crypto";
+import { dingtalkDirectoryAnswer, isDingtalkDirectoryApi, type DingtalkDirectoryData } from "./dingtalk-directory.ts";
 
 export interface ApiCall {
   method: string;
@@ -46,6 +47,8 @@ export interface ApiState {
   media: Map<string, { type: string; filename: string; contentType: string; bytes: Buffer }>;
   /** The next N media uploads answer this (an outage, a refusal). */
   uploadFaults: Reply[];
+  /** The address book the oapi's department and user APIs answer from (see dingtalk-directory.ts); edit it between syncs. */
+  directory?: DingtalkDirectoryData;
 }
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
@@ -84,6 +87,10 @@ export function handleApi(s: ApiState, call: ApiCall): Reply | null {
     return ok({ accessToken: token, expireIn: 7200 });
   }
   if (method === "GET" && path === "/gettoken") return ok({ errcode: 0, errmsg: "ok", access_token: "legacy-token", expires_in: 7200 });
+  if (method === "POST" && isDingtalkDirectoryApi(path)) {
+    const token = call.query.access_token;
+    return dingtalkDirectoryAnswer(s.directory ?? { departments: [{ dept_id: 1, name: "公司" }], users: [] }, !!token && (s.tokens.has(token) || token === "legacy-token"), path, b);
+  }
 
   const routes: Record<string, (b: Record<string, unknown>) => Reply> = {
     [`POST ${WEBHOOK}`]: () => (call.query.session ? ok({ errcode: 0, errmsg: "ok" }) : ok({ errcode: 300001, errmsg: "session 不存在" })),

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { isWecomDirectoryApi, wecomDirectoryAnswer, type WecomDirectoryData } from "./wecom-directory.ts";
 
 export interface SimRequest {
   method: string;
@@ -51,6 +52,8 @@ export class WecomApiSim {
   readonly dropped: Json[] = [];
   tokenFetches = 0;
   url = "";
+  /** The address book department/list, user/list, user/list_id and tag/* answer from (see wecom-directory.ts); edit it between syncs. */
+  directory: WecomDirectoryData = { departments: [{ id: 1, name: "公司", parentid: 0 }], users: [], tags: [] };
 
   private readonly tokens = new Map<string, { expired: boolean }>();
   private readonly taskIds = new Set<string>();
@@ -198,6 +201,7 @@ export class WecomApiSim {
     if (tokenless) this.tokenlessLeft--;
     const tokenError = this.checkToken(tokenless ? undefined : query.access_token);
     if (tokenError) return tokenError;
+    if (isWecomDirectoryApi(path)) return wecomDirectoryAnswer(this.directory, path, query, body);
     if (!body) return { errcode: 44004, errmsg: "empty body" };
     // App group chats: no agentid, a chatid the app created, text/markdown only (no template cards).
     if (path === "/cgi-bin/appchat/send") return this.sendToChat(body);

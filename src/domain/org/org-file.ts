@@ -294,7 +294,7 @@ export function parseOrgText(text: string, source: string): OrgFile {
     throw new AppError("org_file_invalid", `Organisation file ${source} is invalid:\n  - ${lines.join("\n  - ")}`);
   }
   const { products, ...org } = parsed.data;
-  return { ...org, products: products ?? [], priceList: products ? "file" : "database", rules: { ...parsed.data.rules, calendar: parsed.data.calendar } };
+  return { ...org, products: products ?? [], priceList: products ? "file" : "database", rules: { ...parsed.data.rules, calendar: parsed.data.calendar, ...(parsed.data.directory ? { directory: parsed.data.directory } : {}) } };
 }
 
 /**
