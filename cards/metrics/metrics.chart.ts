@@ -1,6 +1,7 @@
 // The metrics card's picture: the last 14 days' visits and orders, the customer funnel by stage and, for a team, a
 // bar per person. Pure: numbers in, PNG bytes out (src/core/charts renders). One image per card, so each platform
 // uploads once.
+import { renderChartPngAsync } from "../../src/core/charts/chart-pool.ts";
 import { renderChartPng, renderChartSvg, type ChartOption, type ChartSize } from "../../src/core/charts/render-chart.ts";
 import { STAGES } from "../customers/customer-profile.card.ts";
 
@@ -40,6 +41,12 @@ export interface MetricsChart {
 export function metricsChart(d: MetricsChartData, only?: MetricsPanel[]): MetricsChart {
   const { option, size, alt } = metricsChartOption(d, only);
   return { png: renderChartPng(option, size, SCALE), alt, size: { width: size.width * SCALE, height: size.height * SCALE } };
+}
+
+/** The same picture rendered on a chart thread (src/core/charts/chart-pool.ts): what the cards send. */
+export async function metricsChartAsync(d: MetricsChartData, only?: MetricsPanel[]): Promise<MetricsChart> {
+  const { option, size, alt } = metricsChartOption(d, only);
+  return { png: await renderChartPngAsync(option, size, SCALE), alt, size: { width: size.width * SCALE, height: size.height * SCALE } };
 }
 
 /** The same picture as SVG text (tests look for the labels there). */

@@ -10,7 +10,7 @@ import type { OutboundBody } from "../../core/outbound-message.ts";
 import type { Card } from "../../core/card.ts";
 import type { AppDeps } from "../engine/app-deps.ts";
 import { runJobBatchUnit } from "../engine/unit-of-work.ts";
-import { buildMetricsCardWithChart } from "./show-metrics.handler.ts";
+import { prepareMetricsCard, renderMetricsChart, type PreparedMetricsCard } from "./show-metrics.handler.ts";
 
 /** Leads per unit of work: each card's picture takes tens of milliseconds, so keep the transaction short. */
 export const METRICS_BATCH_SIZE = 50;
@@ -68,16 +68,21 @@ async function sendMetricsBatch(deps: AppDeps, input: RunInput, userIds: string[
   const r = await runJobBatchUnit(deps, { job: input.job, period: input.period, subjects: userIds }, async (ctx, claimed) => {
     claimedCount = claimed.length;
     const users = await getUsers(ctx.tx, claimed);
-    const items: { userId: string; card: Card; dedupeKey: string; after: { body: OutboundBody; dedupeKey: string }[] }[] = [];
+    const prepared: { userId: string; p: PreparedMetricsCard }[] = [];
     for (const id of claimed) {
       const user = users.get(id);
       const scope = input.scopes.get(id);
       if (!user || !isTeamLead(user) || !scope) continue; // gone or no longer a lead since the run began
-      const { card, chart } = await buildMetricsCardWithChart(ctx.tx, user, input.periodLabel, input.range, input.now, ctx.timeZone, ctx.log, { scope, source: input.source });
-      const key = `job:${input.job}:${input.period}:${id}`;
-      // The picture right after the card, to the same address.
-      items.push({ userId: id, card, dedupeKey: key, after: chart ? [{ body: chart, dedupeKey: `${key}:chart` }] : [] });
+      prepared.push({ userId: id, p: await prepareMetricsCard(ctx.tx, user, input.periodLabel, input.range, input.now, ctx.timeZone, ctx.log, { scope, source: input.source }) });
     }
+    // The batch's pictures all at once, on the chart threads.
+    const charts = await Promise.all(prepared.map(({ p }) => renderMetricsChart(p, ctx.log)));
+    const items: { userId: string; card: Card; dedupeKey: string; after: { body: OutboundBody; dedupeKey: string }[] }[] = prepared.map(({ userId, p }, i) => {
+      const key = `job:${input.job}:${input.period}:${userId}`;
+      const chart = charts[i];
+      // The picture right after the card, to the same address.
+      return { userId, card: p.card, dedupeKey: key, after: chart ? [{ body: chart, dedupeKey: `${key}:chart` }] : [] };
+    });
     const reached = await ctx.out.sendCardsTo(items);
     // Released (not marked), so a later run (another platform up) can send it.
     for (const it of items) if (!reached.has(it.userId)) ctx.log.warn("manager cannot be reached on any enabled platform", { job: input.job, userId: it.userId });

@@ -2,7 +2,7 @@
 // (admin) — for the period so far, in the bot's time zone, with the dispatch of those people's orders.
 import { newCardRef } from "../../../cards/card-ref.ts";
 import { metricsCard, type MetricsView } from "../../../cards/metrics/metrics.card.ts";
-import { metricsChart } from "../../../cards/metrics/metrics.chart.ts";
+import { metricsChartAsync, type MetricsChartData } from "../../../cards/metrics/metrics.chart.ts";
 import type { Card } from "../../core/card.ts";
 import type { Logger } from "../../core/logger.ts";
 import type { OutboundBody } from "../../core/outbound-message.ts";
@@ -57,18 +57,53 @@ export async function buildMetricsCardWithChart(
   timeZone: string,
   log: Logger,
   /** A job passes the figures it read for everyone and the lead's team (metrics-source.ts); default: live queries. */
-  opts: { scope?: MetricsScope; source?: MetricsSource } = {},
+  opts: { scope?: MetricsScope; source?: MetricsSource; pendingLabel?: string } = {},
 ): Promise<{ card: Card; chart: OutboundBody | null }> {
+  const prepared = await prepareMetricsCard(tx, viewer, periodLabel, range, now, timeZone, log, opts);
+  return { card: prepared.card, chart: await renderMetricsChart(prepared, log) };
+}
+
+export interface PreparedMetricsCard {
+  card: Card;
+  /** The picture's numbers, or null when they could not be read (the card goes alone). */
+  chart: MetricsChartData | null;
+}
+
+/** The card and the picture's numbers, read in the unit's transaction; the picture is drawn apart (renderMetricsChart). */
+export async function prepareMetricsCard(
+  tx: Tx,
+  viewer: UserInfo,
+  periodLabel: string,
+  range: Range,
+  now: Date,
+  timeZone: string,
+  log: Logger,
+  opts: { scope?: MetricsScope; source?: MetricsSource; pendingLabel?: string } = {},
+): Promise<PreparedMetricsCard> {
   const source = opts.source ?? liveMetrics(tx);
-  const { view, scope } = await metricsViewOf(tx, viewer, periodLabel, range, now, timeZone, { ...(opts.scope ? { scope: opts.scope } : {}), source });
+  const { view, scope } = await metricsViewOf(tx, viewer, periodLabel, range, now, timeZone, { ...opts, source });
   const card = metricsCard(view);
   try {
     const trend = await source.trend(scope.userIds, now, timeZone);
-    const chart = metricsChart({ periodLabel, trend, funnel: view.funnel, ...(view.topReps ? { reps: view.topReps } : {}) });
-    return { card, chart: { type: "image", png: Buffer.from(chart.png).toString("base64"), alt: `${card.title}：${chart.alt}`, name: `${card.ref}.png` } };
+    return { card, chart: { periodLabel, trend, funnel: view.funnel, ...(view.topReps ? { reps: view.topReps } : {}) } };
+  } catch (err) {
+    log.warn("metrics chart data could not be read; the card goes without a picture", { err });
+    return { card, chart: null };
+  }
+}
+
+/**
+ * Draws the picture on a chart thread: many cards' pictures render at once on all cores. Null when there is none
+ * or it could not be drawn (logged): a failed picture never holds the card back.
+ */
+export async function renderMetricsChart(p: PreparedMetricsCard, log: Logger): Promise<OutboundBody | null> {
+  if (!p.chart) return null;
+  try {
+    const chart = await metricsChartAsync(p.chart);
+    return { type: "image", png: Buffer.from(chart.png).toString("base64"), alt: `${p.card.title}：${chart.alt}`, name: `${p.card.ref}.png` };
   } catch (err) {
     log.warn("metrics chart could not be drawn; the card goes without it", { err });
-    return { card, chart: null };
+    return null;
   }
 }
 
