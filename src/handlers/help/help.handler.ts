@@ -1,3 +1,4 @@
+import { withAdminHelp } from "../../../cards/admin/admin-help.ts";
 import { newCardRef } from "../../../cards/card-ref.ts";
 import { HELP_EXAMPLES, helpCard, WAREHOUSE_HELP_EXAMPLES, warehouseHelpCard } from "../../../cards/help/help.card.ts";
 import { isSalesSide } from "../../domain/users/roles.ts";
@@ -5,7 +6,9 @@ import type { HandlerContext } from "../engine/handler-context.ts";
 
 /** Each person is shown what their roles can do: warehouse staff their own list, the sales side theirs by role. */
 export async function handleHelp(ctx: HandlerContext, intro?: string): Promise<void> {
-  await ctx.out.replyCard(isSalesSide(ctx.user) ? helpCard(newCardRef(), intro, ctx.user.roles) : warehouseHelpCard(newCardRef(), intro));
+  const card = isSalesSide(ctx.user) ? helpCard(newCardRef(), intro, ctx.user.roles) : warehouseHelpCard(newCardRef(), intro);
+  // Admins also see their own commands (设置 角色, 规则, 同步通讯录).
+  await ctx.out.replyCard(ctx.user.roles.includes("admin") ? withAdminHelp(card) : card);
 }
 
 /** Never silence: say what was not understood and how to say it. */
