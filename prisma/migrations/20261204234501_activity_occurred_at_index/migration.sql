@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Activity_occurredAt_idx" ON "Activity"("occurredAt");
