@@ -170,7 +170,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
   if (env.playground) {
     app.use(
       "/playground",
-      playgroundRouter({ inbox, feed, listUsers: () => listUsers(db.prisma), allowRemote: env.PLAYGROUND_ALLOW_REMOTE }),
+      playgroundRouter({ inbox, feed, listUsers: () => listUsers(db.prisma), allowRemote: env.PLAYGROUND_ALLOW_REMOTE, log }),
     );
     app.get("/", (_req, res) => res.redirect("/playground/"));
   }

@@ -61,9 +61,16 @@ export const InboundEventSchema = z.discriminatedUnion("kind", [
 ]);
 export type InboundEvent = z.infer<typeof InboundEventSchema>;
 
-/** PostgreSQL cannot store U+0000 in text or jsonb; a pasted NUL must not make a whole batch fail. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * PostgreSQL cannot store U+0000 in text or jsonb, nor a lone UTF-16 surrogate in jsonb (JSON "\ud800" is valid for
+ * JSON.parse, but the insert fails: found by the fuzzer, test/hostile/fuzz.test.ts, as a 500 on DingTalk's HTTP
+ * callback and the playground). A pasted NUL is dropped and a lone surrogate becomes U+FFFD, as a UTF-8 decoder
+ * would, so such a message is stored instead of failing its whole batch.
+ */
 export function withoutNul<T>(value: T): T {
-  if (typeof value === "string") return value.replace(/\u0000/g, "") as T;
+  if (typeof value === "string") return value.replace(/\u0000/g, "").replace(LONE_SURROGATE, "\ufffd") as T;
   if (Array.isArray(value)) return value.map(withoutNul) as T;
   if (value && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)])) as T;

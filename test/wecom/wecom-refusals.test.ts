@@ -69,7 +69,7 @@ describe("bad input is refused with a 4xx and a reason, and never stored", () =>
       expect(r.text).not.toContain("12345");
       expect(r.text).not.toMatch(/at .*\.ts:\d+/); // a short reason, no stack trace
       // The operator sees the same reason in the log (README: "check the bot's log for `callback refused`").
-      expect(h.logs.slice(logged).find((l) => l.msg === "callback refused")).toMatchObject({ level: "warn", status, reason: expect.stringMatching(reason) });
+      expect(h.logs.slice(logged).find((l) => l.msg === "callback refused")).toMatchObject({ level: "warn", status, refusal: expect.stringMatching(reason) });
       expect(await counts()).toEqual({ inbox: 0, outbox: 0, customers: 0 });
     });
   }

@@ -5,7 +5,9 @@ import { readFileSync } from "node:fs";
 import express, { type Request, type Response, type NextFunction } from "express";
 import { z } from "zod";
 import { MAX_INBOUND_TEXT_CHARS, MAX_UNDERSTOOD_TEXT_CHARS } from "../../core/inbound-event.ts";
+import type { Logger } from "../../core/logger.ts";
 import type { InboxPort } from "../../core/ports.ts";
+import { RefusalLog } from "../../core/refusal-log.ts";
 import type { PlaygroundFeed } from "./playground-feed.ts";
 
 export interface PlaygroundDeps {
@@ -14,6 +16,8 @@ export interface PlaygroundDeps {
   /** The people one can play (the organisation's users). */
   listUsers: () => Promise<{ id: string; name: string; roles: string[] }[]>;
   allowRemote: boolean;
+  /** Refused requests are logged here, rate-limited per remote address and reason. */
+  log?: Logger;
 }
 
 const MessageBody = z.object({
@@ -33,7 +37,9 @@ const PAGE = readFileSync(new URL("./playground.html", import.meta.url), "utf8")
 
 export function playgroundRouter(deps: PlaygroundDeps): express.Router {
   const r = express.Router();
-  if (!deps.allowRemote) r.use(loopbackOnly);
+  const refusals = deps.log ? new RefusalLog(deps.log.child({ channel: "playground" })) : undefined;
+  const refuse = (req: Request, status: number, reason: string) => refusals?.refused("playground: request refused", req.socket.remoteAddress ?? "unknown", reason, { status, method: req.method, path: req.path });
+  if (!deps.allowRemote) r.use(loopbackOnly(refuse));
   // Room for the longest text the core stores (up to 4 UTF-8 bytes a character), and no more.
   r.use(express.json({ limit: MAX_INBOUND_TEXT_CHARS * 4 + 4096 }));
 
@@ -64,6 +70,8 @@ export function playgroundRouter(deps: PlaygroundDeps): express.Router {
   r.get("/api/stream", (req, res) => {
     const userId = String(req.query.userId ?? "");
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    // Send the headers now: a HEAD request gets no body, so nothing else would send them and it would hang open.
+    res.flushHeaders();
     res.write(": connected\n\n");
     const off = deps.feed.subscribe(userId, (e) => res.write(`data: ${JSON.stringify(e)}\n\n`));
     const ping = setInterval(() => res.write(": ping\n\n"), 15_000);
@@ -75,7 +83,7 @@ export function playgroundRouter(deps: PlaygroundDeps): express.Router {
 
   r.post("/api/messages", async (req, res) => {
     const body = MessageBody.safeParse(req.body);
-    if (!body.success) return badRequest(res, body.error);
+    if (!body.success) return (refuse(req, 400, "not a message"), badRequest(res, body.error));
     const { userId, text } = body.data;
     const outcome = await deps.inbox.accept({
       platform: "playground",
@@ -91,7 +99,7 @@ export function playgroundRouter(deps: PlaygroundDeps): express.Router {
 
   r.post("/api/actions", async (req, res) => {
     const body = ActionBody.safeParse(req.body);
-    if (!body.success) return badRequest(res, body.error);
+    if (!body.success) return (refuse(req, 400, "not an action"), badRequest(res, body.error));
     const { userId, actionKey, cardRef } = body.data;
     const outcome = await deps.inbox.accept({
       platform: "playground",
@@ -105,8 +113,15 @@ export function playgroundRouter(deps: PlaygroundDeps): express.Router {
     res.status(202).json({ outcome });
   });
   // The inbox could not store the message in time (database busy): say so, the page may send it again.
-  r.use((err: Error & { status?: number }, _req: Request, res: Response, next: NextFunction) => {
+  r.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, next: NextFunction) => {
     if (err.status === 503) return void res.status(503).json({ error: "unavailable", message: "暂时无法接收消息，请稍后重试" });
+    // The inbox failed otherwise (a database error): not stored, say so like a busy database, never a 500.
+    if (err.status === undefined && (req.path === "/api/messages" || req.path === "/api/actions") && req.method === "POST") {
+      deps.log?.error("playground: could not store the message", { err });
+      return void res.status(503).json({ error: "unavailable", message: "暂时无法接收消息，请稍后重试" });
+    }
+    // A body the JSON parser refused (not JSON, too large, unknown charset…): the app's 4xx answer, logged here.
+    if (err.status && err.status >= 400 && err.status < 500) refuse(req, err.status, err.type ?? "bad request");
     next(err);
   });
   return r;
@@ -122,10 +137,13 @@ const LOCAL_HOSTS = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
  * Only a browser on this machine: a loopback peer, a local Host header (no DNS rebinding), and no proxy headers
  * (a reverse proxy on the same host connects from loopback on behalf of anyone).
  */
-function loopbackOnly(req: Request, res: Response, next: NextFunction): void {
-  const ip = req.socket.remoteAddress ?? "";
-  const local = ip === "127.0.0.1" || ip === "::1" || ip === "::ffff:127.0.0.1";
-  const proxied = req.headers["x-forwarded-for"] !== undefined || req.headers.forwarded !== undefined || req.headers["x-real-ip"] !== undefined;
-  if (local && !proxied && LOCAL_HOSTS.test(req.headers.host ?? "")) return next();
-  res.status(403).type("text").send("The playground only answers a browser on this machine (set PLAYGROUND_ALLOW_REMOTE=true to open it).");
+function loopbackOnly(refuse: (req: Request, status: number, reason: string) => void) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const ip = req.socket.remoteAddress ?? "";
+    const local = ip === "127.0.0.1" || ip === "::1" || ip === "::ffff:127.0.0.1";
+    const proxied = req.headers["x-forwarded-for"] !== undefined || req.headers.forwarded !== undefined || req.headers["x-real-ip"] !== undefined;
+    if (local && !proxied && LOCAL_HOSTS.test(req.headers.host ?? "")) return next();
+    refuse(req, 403, "not a local browser");
+    res.status(403).type("text").send("The playground only answers a browser on this machine (set PLAYGROUND_ALLOW_REMOTE=true to open it).");
+  };
 }

@@ -3,6 +3,7 @@
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "../../core/logger.ts";
 import type { InboxPort } from "../../core/ports.ts";
+import { RefusalLog } from "../../core/refusal-log.ts";
 import { callbackParams, openEncrypted, rawQuery, verifySignature } from "./wecom-crypto.ts";
 import { toInboundEvent } from "./wecom-to-event.ts";
 import { parseEnvelope, parseWecomMessage, WecomInputError } from "./wecom-xml.ts";
@@ -64,16 +65,17 @@ export function wecomRouter(config: ReceiverConfig, deps: ReceiverDeps): express
     res.status(200).end(); // empty body: nothing is replied passively
   });
 
-  router.use(errorHandler(log));
+  router.use(errorHandler(log, new RefusalLog(log)));
   return router;
 }
 
 /** Every failure on these routes is a short plain-text 4xx; no stack traces, nothing reaches the app's 500. */
-function errorHandler(log: Logger) {
+function errorHandler(log: Logger, refusals: RefusalLog) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const { status, reason } = describe(err);
     const known = err instanceof WecomInputError || (err as { status?: number } | null)?.status !== undefined;
-    if (known) log.warn("callback refused", { status, reason, method: req.method, ip: req.ip });
+    // Rate-limited per remote address and reason: a flood of forged callbacks cannot flood the log.
+    if (known) refusals.refused("callback refused", req.ip ?? req.socket.remoteAddress ?? "unknown", reason.slice(0, 100), { status, method: req.method });
     else log.error("callback failed unexpectedly", { err, method: req.method });
     if (res.headersSent) return;
     res.status(status).type("text/plain").send(reason);
