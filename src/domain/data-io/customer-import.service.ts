@@ -5,7 +5,8 @@
 import { STAGE_LABELS } from "../customers/customer-fields.ts";
 import { moveOpenTasksWithCustomer } from "../customers/ownership.service.ts";
 import { audit } from "../audit/audit.repo.ts";
-import type { Tx } from "../tx.ts";
+import { toJsonValue } from "../json.ts";
+import type { Prisma, Tx } from "../tx.ts";
 import type { ContactIn, CustomerIn, Level, Problem, Stage } from "./customer-rows.ts";
 
 interface ExistingContact {
@@ -186,37 +187,51 @@ export interface AppliedCounts {
 export async function applyCustomerPlan(tx: Tx, plan: CustomerPlan, actorId: string, runId: string): Promise<AppliedCounts> {
   const counts: AppliedCounts = { created: 0, updated: 0, contactsCreated: 0, contactsUpdated: 0, reassigned: 0 };
   const meta = { actorId, eventId: runId };
-  for (const s of plan.steps) {
-    let customerId: string;
-    if (!s.existing) {
-      const i = s.input;
-      const created = await tx.customer.create({
-        data: {
-          name: i.name, normalizedName: i.normalizedName, aliases: i.aliases, tags: i.tags, ownerId: i.ownerId ?? null, createdById: actorId,
-          ...(i.stage ? { stage: i.stage } : {}), level: i.level ?? null, industry: i.industry ?? null, region: i.region ?? null, address: i.address ?? null,
-        },
-      });
-      customerId = created.id;
-      await audit(tx, { ...meta, action: "customer.create", entityType: "customer", entityId: customerId, after: { name: i.name, ownerId: i.ownerId ?? null, stage: created.stage, level: i.level ?? null, industry: i.industry ?? null, region: i.region ?? null, address: i.address ?? null, tags: i.tags, aliases: i.aliases, source: "import" } });
-      counts.created++;
-    } else {
-      const e = s.existing;
-      customerId = e.id;
-      if (Object.keys(s.fields).length) {
-        const data = s.fields as Record<string, unknown>;
-        await tx.customer.update({ where: { id: e.id }, data });
-        const before = Object.fromEntries(Object.keys(data).map((k) => [k, e[k as keyof ExistingCustomer]]));
-        await audit(tx, { ...meta, action: "customer.update", entityType: "customer", entityId: e.id, before, after: { ...data, source: "import" } });
-      }
-      if (s.ownerChange) {
-        // As 转交 does: the owner changes, the pool warning is forgotten, open follow-ups go with the customer.
-        await tx.customer.update({ where: { id: e.id }, data: { ownerId: s.ownerChange.to, poolWarnedAt: null } });
-        await audit(tx, { ...meta, action: "customer.reassign", entityType: "customer", entityId: e.id, before: { ownerId: s.ownerChange.from }, after: { ownerId: s.ownerChange.to, source: "import" } });
-        await moveOpenTasksWithCustomer(tx, e.id, s.ownerChange.to, actorId, runId, "customer.import");
-        counts.reassigned++;
-      }
-      counts.updated++;
+  const audits: Prisma.AuditLogCreateManyInput[] = [];
+  const entry = (action: string, entityType: string, entityId: string, after: unknown): Prisma.AuditLogCreateManyInput => ({ ...meta, action, entityType, entityId, after: toJsonValue(after) });
+  // New customers a batch at a time (a first import is mostly new ones: one insert per few hundred rows instead of
+  // four per customer), their contacts and audit entries likewise.
+  for (const chunk of chunks(plan.steps.filter((s) => !s.existing), BATCH)) {
+    const rows = await tx.customer.createManyAndReturn({
+      data: chunk.map(({ input: i }) => ({
+        name: i.name, normalizedName: i.normalizedName, aliases: i.aliases, tags: i.tags, ownerId: i.ownerId ?? null, createdById: actorId,
+        ...(i.stage ? { stage: i.stage } : {}), level: i.level ?? null, industry: i.industry ?? null, region: i.region ?? null, address: i.address ?? null,
+      })),
+      select: { id: true, normalizedName: true, stage: true },
+    });
+    // Names are unique among the new ones (the file's duplicates are merged by normalised name).
+    const byName = new Map(rows.map((r) => [r.normalizedName, r]));
+    const contacts: Prisma.ContactCreateManyInput[] = [];
+    for (const { input: i, contacts: steps } of chunk) {
+      const row = byName.get(i.normalizedName)!;
+      audits.push(entry("customer.create", "customer", row.id, {
+        name: i.name, ownerId: i.ownerId ?? null, stage: row.stage, level: i.level ?? null, industry: i.industry ?? null, region: i.region ?? null, address: i.address ?? null, tags: i.tags, aliases: i.aliases, source: "import",
+      }));
+      for (const c of steps) if (c.kind === "create") contacts.push({ customerId: row.id, ...c.contact });
     }
+    const made = contacts.length ? await tx.contact.createManyAndReturn({ data: contacts, select: { id: true, customerId: true, name: true, title: true, phone: true } }) : [];
+    for (const c of made) audits.push(entry("contact.create", "contact", c.id, { customerId: c.customerId, name: c.name, title: c.title, phone: c.phone, source: "import" }));
+    counts.created += chunk.length;
+    counts.contactsCreated += made.length;
+  }
+  for (const s of plan.steps) {
+    if (!s.existing) continue;
+    const e = s.existing;
+    const customerId = e.id;
+    if (Object.keys(s.fields).length) {
+      const data = s.fields as Record<string, unknown>;
+      await tx.customer.update({ where: { id: e.id }, data });
+      const before = Object.fromEntries(Object.keys(data).map((k) => [k, e[k as keyof ExistingCustomer]]));
+      await audit(tx, { ...meta, action: "customer.update", entityType: "customer", entityId: e.id, before, after: { ...data, source: "import" } });
+    }
+    if (s.ownerChange) {
+      // As 转交 does: the owner changes, the pool warning is forgotten, open follow-ups go with the customer.
+      await tx.customer.update({ where: { id: e.id }, data: { ownerId: s.ownerChange.to, poolWarnedAt: null } });
+      await audit(tx, { ...meta, action: "customer.reassign", entityType: "customer", entityId: e.id, before: { ownerId: s.ownerChange.from }, after: { ownerId: s.ownerChange.to, source: "import" } });
+      await moveOpenTasksWithCustomer(tx, e.id, s.ownerChange.to, actorId, runId, "customer.import");
+      counts.reassigned++;
+    }
+    counts.updated++;
     for (const c of s.contacts) {
       if (c.kind === "create") {
         const row = await tx.contact.create({ data: { customerId, ...c.contact } });
@@ -229,5 +244,14 @@ export async function applyCustomerPlan(tx: Tx, plan: CustomerPlan, actorId: str
       }
     }
   }
+  for (const chunk of chunks(audits, BATCH * 2)) await tx.auditLog.createMany({ data: chunk });
   return counts;
+}
+
+const BATCH = 500;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
