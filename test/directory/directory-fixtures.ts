@@ -91,6 +91,8 @@ export function platformEnv(wecomApi: string, dingtalk: { url: string; clientId:
     DINGTALK_CLIENT_SECRET: dingtalk.clientSecret,
     DINGTALK_API_BASE: dingtalk.url,
     DINGTALK_OAPI_BASE: dingtalk.url,
+    // HTTP mode: no Stream connection to open and close at every (re)start; the address book is read the same way.
+    DINGTALK_MODE: "http",
     DIRECTORY_PAGE_SIZE: "2",
   };
 }
