@@ -17,7 +17,9 @@ import { z } from "zod";
 
 /** What an import runs with, from the org file: who keeps the price list, and the admins in the file's order. */
 export function importDeps(db: DbClient, org: OrgFile, normalize: (name: string) => string, now: () => Date = () => new Date()): ImportDeps {
-  return { db, normalize, now, priceList: org.priceList ?? "file", adminIds: org.users.filter((u) => u.roles.includes("admin")).map((u) => u.id) };
+  return {
+    db, normalize, now, priceList: org.priceList ?? "file", adminIds: org.users.filter((u) => u.roles.includes("admin")).map((u) => u.id), maxOwnedPerRep: org.rules.pool.maxOwnedPerRep,
+  };
 }
 
 export interface DataIoRouteDeps {

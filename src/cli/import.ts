@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { formatImportReport, ImportReportSchema, type ImportReport } from "../domain/data-io/import-report.ts";
 import { importFile } from "../domain/data-io/import.service.ts";
+import { MAX_IMPORT_BYTES } from "../domain/data-io/read-table.ts";
 import { normalizeCompanyName } from "../nlu/index.ts";
 import { askServer, CliExit, cliEnv, openOrAskServer, parseArgs, runCli } from "./data-io-cli.ts";
 import { importDeps } from "./data-io.routes.ts";
@@ -22,6 +23,7 @@ async function main(): Promise<number> {
   } catch (err) {
     throw new CliExit(`Cannot read ${file}: ${(err as Error).message}`, 2);
   }
+  if (bytes.length > MAX_IMPORT_BYTES) throw new CliExit(`${file} is ${Math.round(bytes.length / 1024 / 1024)} MB; an import takes at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB: split it into several files.`, 2);
   const env = cliEnv();
   const request = { kind, bytes, fileName: path.basename(file), dryRun: args.on.has("--dry-run"), ...(args.values["--as"] ? { as: args.values["--as"] } : {}) } as const;
   const opened = await openOrAskServer(env, "import");

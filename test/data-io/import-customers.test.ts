@@ -3,8 +3,11 @@
 // name or account, Chinese stage and level labels, both file formats and the encodings Excel writes; the same
 // file twice changes nothing the second time.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importDeps } from "../../src/cli/data-io.routes.ts";
+import { importFile } from "../../src/domain/data-io/import.service.ts";
+import { normalizeCompanyName } from "../../src/nlu/index.ts";
 import { encodeGbk } from "./gbk.ts";
-import { auditCount, orgDb, xlsxOf, type OrgDb } from "./setup.ts";
+import { auditCount, NOW, orgDb, xlsxOf, type OrgDb } from "./setup.ts";
 
 let o: OrgDb;
 beforeAll(async () => {
@@ -132,6 +135,14 @@ describe("duplicates and owners", () => {
     } finally {
       await o.db.prisma.user.delete({ where: { id: "zhangsan2" } });
     }
+  });
+
+  it("an owner taken over the per-rep limit is warned about (the import is the administrator's call)", async () => {
+    const deps = { ...importDeps(o.db.prisma, o.org, normalizeCompanyName, () => NOW), maxOwnedPerRep: 1 };
+    const r = await importFile(deps, { kind: "customers", bytes: Buffer.from("客户名称,负责人\n嘉兴甲公司,李四\n嘉兴乙公司,李四\n"), fileName: "l.csv", dryRun: true });
+    const owned = await o.db.prisma.customer.count({ where: { ownerId: "lisi" } });
+    expect(r.problems).toEqual([]);
+    expect(r.warnings).toEqual([{ line: null, message: `李四导入后将负责 ${owned + 2} 个客户，超过每人上限 1（rules.pool.maxOwnedPerRep）：降到上限以下之前，领取和转交给李四都会被拒绝` }]);
   });
 
   it("--as must name an active admin", async () => {

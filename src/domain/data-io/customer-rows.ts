@@ -179,26 +179,31 @@ export function mergeFileRows(rows: readonly CustomerIn[]): { customers: Custome
     }
     const line = r.lines[0]!;
     const conflicts: string[] = [];
+    const take: [string, unknown][] = [];
     for (const [field, label] of SCALARS) {
       const mine = r[field];
       const theirs = first[field];
       if (mine === undefined) continue;
-      if (theirs === undefined) (first as unknown as Record<string, unknown>)[field] = mine;
+      if (theirs === undefined) take.push([field, mine]);
       else if (mine !== theirs) conflicts.push(`${label}不同（第 ${first.lines[0]} 行是「${theirs}」，这里是「${mine}」）`);
     }
+    const contacts = first.contacts.map((c) => ({ ...c }));
     for (const c of r.contacts) {
-      const same = first.contacts.find((x) => (c.name ?? "") === (x.name ?? ""));
-      if (!same) first.contacts.push({ ...c });
+      const same = contacts.find((x) => (c.name ?? "") === (x.name ?? ""));
+      if (!same) contacts.push({ ...c });
       else if (c.phone && same.phone && c.phone !== same.phone) conflicts.push(`联系人「${c.name ?? "未留姓名"}」的电话不同（${same.phone} / ${c.phone}）`);
       else {
         same.phone ??= c.phone;
         same.title ??= c.title;
       }
     }
+    // A conflicting row is a problem and gives nothing to the first one.
     if (conflicts.length) {
       problems.push({ line, message: `和第 ${first.lines[0]} 行是同一个客户「${first.name}」，但${conflicts.join("；")}` });
       continue;
     }
+    for (const [field, value] of take) (first as unknown as Record<string, unknown>)[field] = value;
+    first.contacts = contacts;
     first.lines.push(line);
     for (const t of r.tags) if (!first.tags.includes(t)) first.tags.push(t);
     for (const a of r.aliases) if (!first.aliases.includes(a)) first.aliases.push(a);

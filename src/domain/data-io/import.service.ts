@@ -6,7 +6,8 @@ import { createHash } from "node:crypto";
 import { AppError } from "../../core/app-error.ts";
 import { audit } from "../audit/audit.repo.ts";
 import type { DbClient, Tx } from "../tx.ts";
-import { applyCustomerPlan, loadExistingCustomers, planCustomers } from "./customer-import.service.ts";
+import { countOwnedCustomers } from "../customers/pool.repo.ts";
+import { applyCustomerPlan, loadExistingCustomers, planCustomers, type CustomerPlan } from "./customer-import.service.ts";
 import { mergeFileRows, readCustomerRow, type CustomerIn, type NormalizeName, type Problem } from "./customer-rows.ts";
 import { matchHeaders, type HeaderMatch, type ImportKind } from "./headers.ts";
 import { MAX_LISTED_CHANGES, type ImportReport } from "./import-report.ts";
@@ -23,6 +24,8 @@ export interface ImportDeps {
   priceList: "file" | "database";
   /** Admins in the org file's order: the default actor is the first active one. */
   adminIds: readonly string[];
+  /** rules.pool.maxOwnedPerRep: an import that takes someone over it is warned about (not refused). */
+  maxOwnedPerRep?: number;
 }
 
 export interface ImportRequest {
@@ -68,6 +71,7 @@ async function importCustomers(tx: Tx, deps: ImportDeps, req: ImportRequest, row
   const plan = planCustomers(merged.customers, await loadExistingCustomers(tx), new Map(people.map((p) => [p.id, p.name])));
   report.problems.push(...plan.problems);
   report.warnings.push(...plan.warnings);
+  if (deps.maxOwnedPerRep) report.warnings.push(...(await overLimit(tx, plan.steps, deps.maxOwnedPerRep, new Map(people.map((p) => [p.id, p.name])))));
   sortProblems(report.problems);
   const existingLines = new Set(plan.merges.flatMap((m) => m.lines));
   report.merges = [
@@ -127,6 +131,23 @@ async function auditRun(tx: Tx, report: ImportReport, runId: string, req: Import
   report.runId = runId;
   const sha256 = createHash("sha256").update(req.bytes).digest("hex");
   await audit(tx, { actorId: report.actor.id, eventId: runId, action: `import.${req.kind}`, entityType: "import", entityId: runId, after: { file: req.fileName, sha256, rows: report.rows, counts: report.counts } });
+}
+
+/**
+ * Owners the import takes over the per-rep limit. A warning, not a refusal: moving a team's list in is the
+ * administrator's call, but 领取 and 转交 to them are refused until they are back under it.
+ */
+async function overLimit(tx: Tx, steps: CustomerPlan["steps"], max: number, names: ReadonlyMap<string, string>): Promise<Problem[]> {
+  const gained = new Map<string, number>();
+  for (const s of steps) if (s.ownerChange) gained.set(s.ownerChange.to, (gained.get(s.ownerChange.to) ?? 0) + 1);
+  const lost = new Map<string, number>();
+  for (const s of steps) if (s.ownerChange?.from) lost.set(s.ownerChange.from, (lost.get(s.ownerChange.from) ?? 0) + 1);
+  const out: Problem[] = [];
+  for (const [id, n] of gained) {
+    const total = (await countOwnedCustomers(tx, id)) + n - (lost.get(id) ?? 0);
+    if (total > max) out.push({ line: null, message: `${names.get(id) ?? id}导入后将负责 ${total} 个客户，超过每人上限 ${max}（rules.pool.maxOwnedPerRep）：降到上限以下之前，领取和转交给${names.get(id) ?? id}都会被拒绝` });
+  }
+  return out;
 }
 
 const sortProblems = (p: Problem[]) => p.sort((a, b) => (a.line ?? -1) - (b.line ?? -1));
