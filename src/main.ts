@@ -28,6 +28,7 @@ import { DataDirLockedError, type DataDirLock, type LockRole } from "./db/data-d
 import { dataIoRouter } from "./cli/data-io.routes.ts";
 import { openDatabase, redact, type Database } from "./db/database.ts";
 import { migrate } from "./db/migrator.ts";
+import { isDatabaseUnreachable } from "./db/pg-pool.ts";
 import { recordCardDelivery } from "./domain/cards/card.repo.ts";
 import { loadOrgFile, type OrgFile } from "./domain/org/org-file.ts";
 import { syncOrg } from "./domain/org/org.repo.ts";
@@ -117,6 +118,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
   const inboxRepo = new InboxRepo(db.sql, { acceptTimeoutMs: env.INBOX_ACCEPT_TIMEOUT_MS, onAccepted: () => (inboxWorker?.wake(), outboxWorker.wake()) });
   inboxWorker = new InboxWorker(inboxRepo, wrapWithOutboxWake(observedHandler(createEventHandler(dispatchDeps), metrics, log), outboxWorker, () => directorySync.wake()), log.child({ worker: "inbox" }), {
     onGiveUp: createGiveUpHandler(dispatchDeps),
+    isTransient: isDatabaseUnreachable,
   });
 
   const inbox = countingInbox(inboxRepo, metrics);

@@ -29,12 +29,19 @@ export interface InboxWorkerOptions {
   onGiveUp?: (item: ClaimedInboxEvent, error: unknown) => Promise<void>;
   /** The lease heartbeat's timers (tests drive them); default the real ones. */
   timers?: Timers;
+  /**
+   * Whether a failure only means the database was unreachable (connection lost, failover): the event is retried
+   * with back-off but never given up for it, so an outage cannot use up an acknowledged event's attempts.
+   */
+  isTransient?: (err: unknown) => boolean;
 }
 
 export class InboxWorker {
   private readonly loop: PollLoop;
   /** Set by stop(): the event in hand is finished, the rest of the batch is handed back. */
   private stopping = false;
+  /** Failed events whose release the database refused (unreachable): released at the next tick, not a lease later. */
+  private unreleased: { item: ClaimedInboxEvent; token: string; message: string; retryAt: Date | null; err: unknown }[] = [];
 
   constructor(
     private readonly store: InboxStore,
@@ -60,6 +67,7 @@ export class InboxWorker {
   /** Handles one batch; exposed so tests and CLIs can drain deterministically. */
   async drainOnce(): Promise<number> {
     const lockMs = this.opts.lockMs ?? INBOX_LEASE_MS;
+    await this.releaseLeftovers();
     const items = await this.store.claim(this.opts.batchSize ?? 5, lockMs);
     if (items.length === 0) return 0;
     const lease = new Lease(
@@ -95,15 +103,38 @@ export class InboxWorker {
       await lease.settle(item.id, async () => undefined);
     } catch (err) {
       const max = this.opts.maxAttempts ?? INBOX_MAX_ATTEMPTS;
-      const giveUp = item.attempts >= max;
+      const giveUp = item.attempts >= max && !this.opts.isTransient?.(err);
       log.error(giveUp ? "event failed for good" : "event failed, will retry", { err, attempts: item.attempts });
       const message = err instanceof Error ? err.message : String(err);
+      const retryAt = giveUp ? null : new Date(Date.now() + backoffMs(item.attempts));
       const released = await lease.settle(item.id, async (token) => {
         if (!token) return false; // another worker took over; it decides what happens next
-        await this.store.release(item.id, token, message, giveUp ? null : new Date(Date.now() + backoffMs(item.attempts)));
+        try {
+          await this.store.release(item.id, token, message, retryAt);
+        } catch (e) {
+          // The database is unreachable too: the claim would otherwise hold for a whole lease, and the rest of the
+          // batch with it. Released at the next tick; the batch goes on (its events fail fast the same way).
+          log.warn("could not release the event; will retry", { err: e });
+          this.unreleased.push({ item, token, message, retryAt, err });
+          return false;
+        }
         return true;
       });
       if (giveUp && released) await this.opts.onGiveUp?.(item, err).catch((e) => log.error("onGiveUp failed", { err: e }));
+    }
+  }
+
+  private async releaseLeftovers(): Promise<void> {
+    const left = this.unreleased;
+    this.unreleased = [];
+    for (const u of left) {
+      try {
+        // Matches nothing when the claim ran out meanwhile and another worker has the event: harmless.
+        await this.store.release(u.item.id, u.token, u.message, u.retryAt);
+        if (u.retryAt === null) await this.opts.onGiveUp?.(u.item, u.err).catch((e) => this.log.error("onGiveUp failed", { err: e }));
+      } catch {
+        this.unreleased.push(u);
+      }
     }
   }
 }

@@ -36,6 +36,11 @@ export class OutboxWorker {
   private lastHousekeeping = 0;
   /** Set by stop(): the message in hand is finished, the rest of the batch is handed back. */
   private stopping = false;
+  /**
+   * Claims whose outcome the database could not take (unreachable): recorded at the next tick instead of staying
+   * claimed for a lease; one that was sent is then marked sent, not sent again.
+   */
+  private leftovers: { item: ClaimedOutboxMessage; token: string; sent: SendResult | null }[] = [];
 
   constructor(
     private readonly store: OutboxStore,
@@ -83,6 +88,7 @@ export class OutboxWorker {
   }
 
   async drainOnce(): Promise<number> {
+    await this.recordLeftovers();
     await this.housekeepNowAndThen();
     const platforms = [...this.senders.keys()] as Parameters<OutboxStore["claim"]>[2];
     if (platforms.length === 0) return 0;
@@ -109,13 +115,36 @@ export class OutboxWorker {
           await lease.settle(item.id, async (t) => t && this.store.reschedule(item.id, t, "waiting for an earlier message to the same recipient", after, { notAnAttempt: true }));
           continue;
         }
-        const next = await this.deliver(item, lease);
+        const next = await this.deliver(item, lease).catch((err: unknown) => this.keepForLater(item, lease, err));
         if (next) blocked.set(key, next);
       }
     } finally {
       lease.stop();
     }
     return items.length;
+  }
+
+  /** The database failed before the send (checking the claim): hand the message back at the next tick. */
+  private async keepForLater(item: ClaimedOutboxMessage, lease: Lease, err: unknown): Promise<null> {
+    this.log.warn("outbox: database unavailable before sending; handing the message back", { err, outboxId: item.id });
+    await lease.settle(item.id, async (token) => void (token && this.leftovers.push({ item, token, sent: null })));
+    return null;
+  }
+
+  private async recordLeftovers(): Promise<void> {
+    const left = this.leftovers;
+    this.leftovers = [];
+    for (const l of left) {
+      try {
+        // Both match nothing when the claim ran out and another worker took the message: harmless.
+        if (l.sent) {
+          await this.store.markSent(l.item.id, l.token, l.sent);
+          if (this.opts.onSent) await this.opts.onSent(l.item, l.sent);
+        } else await this.store.reschedule(l.item.id, l.token, "handed back: the database was unavailable", new Date(), { notAnAttempt: true });
+      } catch {
+        this.leftovers.push(l);
+      }
+    }
   }
 
   /** Deletes what has served its purpose (e.g. strangers' refusals), at most every `housekeepEveryMs`. */
@@ -142,8 +171,17 @@ export class OutboxWorker {
       log.warn("claim expired before sending; another worker has the message");
       return null;
     }
-    const settle = (fn: (token: string) => Promise<void>) =>
-      lease.settle(item.id, async (token) => (token ? fn(token) : log.warn("claim lost during the send; another worker has the message")));
+    const settle = (fn: (token: string) => Promise<void>, sent: SendResult | null = null) =>
+      lease.settle(item.id, async (token) => {
+        if (!token) return log.warn("claim lost during the send; another worker has the message");
+        try {
+          await fn(token);
+        } catch (err) {
+          // The database is unreachable: recorded at the next tick (a sent message is marked sent, not sent again).
+          log.warn("could not record the outcome; will retry", { err });
+          this.leftovers.push({ item, token, sent });
+        }
+      });
     const limitWait = await this.recipientLimitWait(sender, message);
     if (limitWait > 0) {
       const at = new Date(Date.now() + limitWait);
@@ -153,7 +191,7 @@ export class OutboxWorker {
     }
     try {
       const result = await sender.send(message);
-      await settle((token) => this.store.markSent(item.id, token, result));
+      await settle((token) => this.store.markSent(item.id, token, result), result);
       if (this.opts.onSent) await this.opts.onSent(item, result);
       return null;
     } catch (err) {

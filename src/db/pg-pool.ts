@@ -21,6 +21,31 @@ export function isConnectionError(err: unknown): boolean {
   return code.startsWith("08") || code === "57P01" || code === "57P02" || code === "57P03";
 }
 
+/** Prisma's codes for "could not reach / lost the server", and adapter-pg's kinds for the same. */
+const PRISMA_UNREACHABLE = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
+const ADAPTER_UNREACHABLE = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+const NET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH"]);
+const UNREACHABLE_TEXT = /Connection terminated|not queryable|timeout exceeded when trying to connect|Client has encountered a connection error|Transaction already closed|terminating connection due to administrator command/i;
+
+/**
+ * Whether an error from pg, adapter-pg or Prisma means the database could not be reached or the connection broke
+ * (failover, network cut, pg_terminate_backend), not that the work itself is wrong: worth retrying without
+ * counting it against the event. Follows the `cause` chain, since Prisma and pg-pool wrap the driver's error.
+ */
+export function isDatabaseUnreachable(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; e && typeof e === "object" && depth < 6; depth++) {
+    const o = e as { code?: unknown; originalCode?: unknown; kind?: unknown; message?: unknown; cause?: unknown };
+    const pgCode = typeof o.originalCode === "string" ? o.originalCode : typeof o.code === "string" && o.code.length === 5 ? o.code : undefined;
+    if (pgCode && (pgCode.startsWith("08") || pgCode === "57P01" || pgCode === "57P02" || pgCode === "57P03")) return true;
+    if (typeof o.code === "string" && (PRISMA_UNREACHABLE.has(o.code) || NET_CODES.has(o.code))) return true;
+    if (typeof o.kind === "string" && ADAPTER_UNREACHABLE.has(o.kind)) return true;
+    if (typeof o.message === "string" && UNREACHABLE_TEXT.test(o.message)) return true;
+    e = o.cause;
+  }
+  return false;
+}
+
 const ENDS_TRANSACTION = /^\s*(COMMIT|ROLLBACK)\b/i;
 
 type Release = (err?: Error | boolean) => void;

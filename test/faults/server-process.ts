@@ -15,7 +15,7 @@ import { demoOrgWith } from "../support/demo-org.ts";
 import { databaseUrl, pgliteTemplate } from "../support/db-template.ts";
 import { freshDatabase, serverUrl, type TestDatabase } from "../support/fresh-database.ts";
 import { startWecomApiSim, type WecomApiSim } from "../simulators/wecom-api.ts";
-import { randomAesKey, WecomDriver, type HttpResult } from "../simulators/wecom-driver.ts";
+import { randomAesKey, WecomDriver, type HttpResult, type Prepared } from "../simulators/wecom-driver.ts";
 
 export interface ServerProcess {
   url: string;
@@ -206,9 +206,14 @@ export function repliesInOrder(sim: WecomApiSim, run: string): Map<string, strin
   return byUser;
 }
 
-/** Sends one callback once (no retry): the caller decides what a non-200 means. Network errors are status 0. */
-export async function postOnce(driver: WecomDriver, from: string, text: string): Promise<HttpResult> {
-  return driver.post(driver.prepare(driver.textXml(from, text))).catch((err: Error) => ({ status: 0, text: err.message }));
+/**
+ * Sends one callback once (no retry): the caller decides what a non-200 means. Network errors are status 0.
+ * Pass the `Prepared` of an earlier call to resend it as WeCom retries: the same MsgId, the same bytes.
+ */
+export async function postOnce(driver: WecomDriver, from: string, text: string, same?: Prepared): Promise<HttpResult & { prepared: Prepared }> {
+  const prepared = same ?? driver.prepare(driver.textXml(from, text));
+  const r = await driver.post(prepared).catch((err: Error) => ({ status: 0, text: err.message }));
+  return { ...r, prepared };
 }
 
 /** The pending counts the server reports at /metrics (from the database): 0 and 0 once all work is done. */
