@@ -71,7 +71,7 @@ export function formatImportReport(r: ImportReport): string[] {
     ? `新建 ${c.created} 个客户，更新 ${c.updated} 个（其中换负责人 ${c.reassigned} 个），不变 ${c.unchanged} 个；新联系人 ${c.contactsCreated} 个，联系人更新 ${c.contactsUpdated} 个`
     : `新建 ${c.created} 个产品，更新 ${c.updated} 个（其中改价 ${c.pricesChanged} 个），不变 ${c.unchanged} 个`;
   if (r.changes.length) {
-    out.push("", r.status === "applied" ? "写入的变化：" : "将写入的变化：");
+    out.push("", r.status === "applied" ? "写入的变化：" : r.problems.length ? "问题改好后将写入的变化：" : "将写入的变化：");
     for (const ch of r.changes) out.push(`  - ${ch.action === "create" ? "新建" : "更新"}「${ch.name}」${ch.fields.length ? `：${ch.fields.join("、")}` : ""}（第 ${ch.lines.join("、")} 行）`);
     const total = c.created + c.updated;
     if (total > r.changes.length) out.push(`  - ……共 ${total} 个，其余见审计日志`);
