@@ -134,3 +134,37 @@ export function parseQuietHours(quietHours: string): [number, number] {
   const [bh, bm] = parseClock(b.trim());
   return [ah * 60 + am, bh * 60 + bm];
 }
+
+/**
+ * Quiet hours for a non-urgent push (a follow-up reminder, an approval or dispatch waiting): inside them nothing is
+ * claimed or sent, and the first run after they end sends it. Said once here for every reminder job.
+ */
+export function holdForQuietHours(now: Date, timeZone: string, quietHours: string | undefined): boolean {
+  return !!quietHours && isQuietTime(now, timeZone, quietHours);
+}
+
+/**
+ * What a reminder that waited out the quiet hours says about when it was due: "原定 22:00" when `due` fell inside
+ * them, else null (it was not held, or quiet hours are off).
+ */
+export function heldSinceNote(due: Date, timeZone: string, quietHours: string | undefined): string | null {
+  if (!quietHours || !isQuietTime(due, timeZone, quietHours)) return null;
+  const l = toLocal(due, timeZone);
+  return `原定 ${pad(l.hour)}:${pad(l.minute)}`;
+}
+
+/**
+ * The moment `needed` working hours after `from` were reached, to the minute, if before `upTo` (else `upTo`): when a
+ * "remind after N working hours" became due, to say so on a reminder held by quiet hours.
+ */
+export function workingDeadline(from: Date, needed: number, upTo: Date, timeZone: string, hours: WorkingHours = DEFAULT_WORKING_HOURS, calendar?: WorkCalendar): Date {
+  let lo = from.getTime();
+  let hi = upTo.getTime();
+  if (workingHoursBetween(from, upTo, timeZone, hours, calendar) < needed) return upTo;
+  while (hi - lo > 60_000) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (workingHoursBetween(from, new Date(mid), timeZone, hours, calendar) >= needed) hi = mid;
+    else lo = mid;
+  }
+  return new Date(Math.floor(hi / 60_000) * 60_000);
+}

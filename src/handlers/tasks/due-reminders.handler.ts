@@ -9,8 +9,7 @@ import { reminderCard } from "../../../cards/tasks/reminder.card.ts";
 import { audit } from "../../domain/audit/audit.repo.ts";
 import { markReminded, tasksToEscalate, tasksToRemind } from "../../domain/tasks/task.repo.ts";
 import { effectiveDue } from "../../domain/tasks/task.service.ts";
-import { toLocal } from "../../core/local-time.ts";
-import { isQuietTime } from "../../core/working-time.ts";
+import { heldSinceNote, holdForQuietHours } from "../../core/working-time.ts";
 import type { AppDeps } from "../engine/app-deps.ts";
 import { runJobUnit } from "../engine/unit-of-work.ts";
 
@@ -22,12 +21,10 @@ export interface ReminderRunResult {
   deferred?: number;
 }
 
-const pad = (n: number) => String(n).padStart(2, "0");
-
 export async function sendDueReminders(deps: AppDeps, now: Date): Promise<ReminderRunResult> {
   const result: ReminderRunResult = { reminded: 0, escalated: 0, failed: 0 };
   const quiet = deps.rules.quietHours;
-  if (quiet && isQuietTime(now, deps.timeZone, quiet)) return { ...result, deferred: (await tasksToRemind(deps.db, now)).length };
+  if (holdForQuietHours(now, deps.timeZone, quiet)) return { ...result, deferred: (await tasksToRemind(deps.db, now)).length };
   for (const task of await tasksToRemind(deps.db, now)) {
     try {
       const r = await runJobUnit(deps, { job: "due-reminders", period: "", subject: task.id }, async (ctx) => {
@@ -35,8 +32,8 @@ export async function sendDueReminders(deps: AppDeps, now: Date): Promise<Remind
         const due = effectiveDue(task);
         const base = reminderCard({ ref: newCardRef(), title: task.title, customer: task.customer?.name ?? null, dueAt: due, timeZone: ctx.timeZone });
         // Held back by quiet hours: the card says when it was due.
-        const held = quiet && isQuietTime(due, ctx.timeZone, quiet) ? toLocal(due, ctx.timeZone) : null;
-        const card = held ? { ...base, title: `${base.title}（原定 ${pad(held.hour)}:${pad(held.minute)}）` } : base;
+        const held = heldSinceNote(due, ctx.timeZone, quiet);
+        const card = held ? { ...base, title: `${base.title}（${held}）` } : base;
         const reached = await ctx.out.sendCardTo(task.ownerId, card, { subjectType: "task", subjectId: task.id }, `reminder:${task.id}:${due.toISOString()}`);
         if (!reached) ctx.log.warn("task owner cannot be reached on any enabled platform", { taskId: task.id, ownerId: task.ownerId });
         await audit(ctx.tx, { actorId: null, action: "task.remind", entityType: "task", entityId: task.id, after: { remindedAt: now, reached }, eventId: "job:due-reminders" });
