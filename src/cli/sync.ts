@@ -10,7 +10,8 @@ import { DataDirLockedError } from "../db/data-dir-lock.ts";
 import { EnvError, loadDotEnv, parseEnv, type Env } from "../env.ts";
 import type { AppDeps } from "../handlers/engine/app-deps.ts";
 import { DirectorySyncError, runDirectorySync, syncSummary } from "../handlers/admin/directory-sync.handler.ts";
-import { directorySources, openData } from "../main.ts";
+import { loadOrgFile } from "../domain/org/org-file.ts";
+import { DEMO_ORG_FILE, directorySources, openData } from "../main.ts";
 import { z } from "zod";
 
 const ServerAnswer = z.object({ counts: z.record(z.string(), z.number()), summary: z.string() });
@@ -25,6 +26,10 @@ async function main(): Promise<number> {
     throw err;
   }
   if (process.argv.slice(2).length) return console.error("usage: npm run sync (reads the address books named by the org file's directory section)"), 2;
+  // Said before the database is opened (or a server asked): nothing to sync without a directory section or a platform.
+  const directory = loadOrgFile(env.ORG_FILE ?? DEMO_ORG_FILE).rules.directory;
+  if (!directory) return console.error("Not synced: the org file has no directory section (see the README: Directory sync)"), 2;
+  if (!env.wecom && !env.dingtalk) return console.error("Not synced: neither WeCom (WECOM_*) nor DingTalk (DINGTALK_*) is configured"), 2;
   const log = createLogger(env.LOG_LEVEL, {}, { logMessages: env.LOG_MESSAGES });
   let opened: Awaited<ReturnType<typeof openData>>;
   try {
