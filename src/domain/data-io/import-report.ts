@@ -87,7 +87,9 @@ export function formatImportReport(r: ImportReport): string[] {
     case "dry_run":
       out.push(r.problems.length
         ? `试运行：有 ${r.problems.length} 个问题，改好后才能导入。什么也没有写。`
-        : `试运行通过：导入将${tally}。什么也没有写；去掉 --dry-run 即可导入。`);
+        : c.created + c.updated === 0
+          ? `试运行通过：文件里的${what}都已是最新（${c.unchanged} 个），导入不会改变什么。`
+          : `试运行通过：导入将${tally}。什么也没有写；去掉 --dry-run 即可导入。`);
       break;
     case "refused":
       out.push(`没有导入：有 ${r.problems.length} 个问题，整份文件一行也没有写入。改好后再导入（可先加 --dry-run 检查）。`);
