@@ -199,7 +199,8 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
   if (opts.workers !== false) {
     inboxWorker.start();
     outboxWorker.start();
-    directorySync.start();
+    // Only an org file with a directory section takes 同步通讯录 requests (the chat command says so otherwise).
+    if (org.rules.directory) directorySync.start();
   }
 
   let stopped = false;

@@ -79,6 +79,12 @@ describe("directory sync against both platforms", () => {
     expect(created).toBe(10);
   });
 
+  it("a person the sync brought in is served on WeCom; a manager's 同步通讯录 there is refused", async () => {
+    await driver.deliver(driver.textXml("WangWu", "同步通讯录"));
+    expect(await eventually(() => textsSentTo(sim, "WangWu").find((t) => t.includes("只有管理员可以同步通讯录")), "refusal on WeCom")).toBeTruthy();
+    expect(await bot.db.prisma.directorySyncRequest.count()).toBe(1);
+  });
+
   it("the same address book again changes nothing", async () => {
     await pg.say("admin", "同步通讯录");
     const summary = await pg.lastText("admin", 4);
