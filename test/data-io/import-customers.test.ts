@@ -125,6 +125,16 @@ describe("duplicates and owners", () => {
     expect(r.problems).toEqual([{ line: 3, message: "和第 2 行是同一个客户「无锡新锐自动化有限公司」，但负责人不同（第 2 行是「zhangsan」，这里是「lisi」）" }]);
   });
 
+  it("a 简称 that may be an existing customer, or another row, is named but not merged on a guess", async () => {
+    const r = await o.run({ kind: "customers", bytes: "客户名称\n华东\n无锡新锐精密机械有限公司\n新锐精密\n", fileName: "n.csv", dryRun: true });
+    expect(r.problems).toEqual([]);
+    expect(r.warnings).toEqual([
+      { line: 2, message: "「华东」可能和已有客户「上海华东机电设备有限公司」是同一家（名称互相包含），没有合并；如果是同一家，把客户名称改成一样的再导入" },
+      { line: 4, message: "「新锐精密」可能和第 3 行的「无锡新锐精密机械有限公司」是同一家（名称互相包含），没有合并；如果是同一家，把客户名称改成一样的再导入" },
+    ]);
+    expect(r.counts.created).toBe(3);
+  });
+
   it("an owner's name shared by two people is ambiguous; the account id settles it", async () => {
     await o.db.prisma.user.create({ data: { id: "zhangsan2", name: "张三", roles: ["rep"] } });
     try {

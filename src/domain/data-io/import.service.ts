@@ -9,6 +9,7 @@ import type { DbClient, Tx } from "../tx.ts";
 import { countOwnedCustomers } from "../customers/pool.repo.ts";
 import { applyCustomerPlan, loadExistingCustomers, planCustomers, type CustomerPlan } from "./customer-import.service.ts";
 import { mergeFileRows, readCustomerRow, type CustomerIn, type NormalizeName, type Problem } from "./customer-rows.ts";
+import { nearDuplicates } from "./near-duplicates.ts";
 import { matchHeaders, type HeaderMatch, type ImportKind } from "./headers.ts";
 import { MAX_LISTED_CHANGES, type ImportReport } from "./import-report.ts";
 import { applyProductPlan, loadExistingProducts, planProducts } from "./product-import.service.ts";
@@ -68,9 +69,11 @@ async function importCustomers(tx: Tx, deps: ImportDeps, req: ImportRequest, row
   }
   const merged = mergeFileRows(valid);
   report.problems.push(...merged.problems);
-  const plan = planCustomers(merged.customers, await loadExistingCustomers(tx), new Map(people.map((p) => [p.id, p.name])));
+  const existing = await loadExistingCustomers(tx);
+  const plan = planCustomers(merged.customers, existing, new Map(people.map((p) => [p.id, p.name])));
   report.problems.push(...plan.problems);
   report.warnings.push(...plan.warnings);
+  report.warnings.push(...likelyDuplicates(plan.steps, existing));
   if (deps.maxOwnedPerRep) report.warnings.push(...(await overLimit(tx, plan.steps, deps.maxOwnedPerRep, new Map(people.map((p) => [p.id, p.name])))));
   sortProblems(report.problems);
   const existingLines = new Set(plan.merges.flatMap((m) => m.lines));
@@ -131,6 +134,21 @@ async function auditRun(tx: Tx, report: ImportReport, runId: string, req: Import
   report.runId = runId;
   const sha256 = createHash("sha256").update(req.bytes).digest("hex");
   await audit(tx, { actorId: report.actor.id, eventId: runId, action: `import.${req.kind}`, entityType: "import", entityId: runId, after: { file: req.fileName, sha256, rows: report.rows, counts: report.counts } });
+}
+
+/** New customers whose name contains, or is inside, another's (a 简称): named, never merged on a guess. */
+function likelyDuplicates(steps: CustomerPlan["steps"], existing: Awaited<ReturnType<typeof loadExistingCustomers>>): Problem[] {
+  const fresh = steps.filter((s) => !s.existing).map((s) => ({ key: s.input.normalizedName, name: s.input.name, line: s.lines[0]! }));
+  const lineOf = new Map(fresh.map((f) => [f.key, f.line]));
+  const known = [...existing.flatMap((c) => [c.normalizedName, ...c.aliases].map((key) => ({ key, name: c.name }))), ...fresh];
+  const near = nearDuplicates(fresh, known);
+  return fresh.flatMap((f) => {
+    // Two new rows: said once, on the later one.
+    const others = (near.get(f.key) ?? []).filter((k) => (lineOf.get(k.key) ?? 0) < f.line);
+    if (!others.length) return [];
+    const what = others.map((k) => (lineOf.has(k.key) ? `第 ${lineOf.get(k.key)} 行的「${k.name}」` : `已有客户「${k.name}」`)).join("、");
+    return [{ line: f.line, message: `「${f.name}」可能和${what}是同一家（名称互相包含），没有合并；如果是同一家，把客户名称改成一样的再导入` }];
+  });
 }
 
 /**
