@@ -55,8 +55,8 @@ export function dataIoRouter(deps: DataIoRouteDeps): Router {
   r.get("/admin/data/export/:kind", async (req, res, next) => {
     const kind = req.params.kind;
     const q = ExportQuery.safeParse(req.query);
-    if ((kind !== "customers" && kind !== "orders" && kind !== "activities") || !q.success) {
-      return void res.status(400).json({ error: "bad_request", message: "expected GET /admin/data/export/<customers|orders|activities>?format=<xlsx|csv>" });
+    if ((kind !== "customers" && kind !== "orders" && kind !== "activities" && kind !== "products") || !q.success) {
+      return void res.status(400).json({ error: "bad_request", message: "expected GET /admin/data/export/<customers|orders|activities|products>?format=<xlsx|csv>" });
     }
     try {
       const out = await exportData(deps.db, kind, q.data.format, deps.timeZone, deps.clock.now());

@@ -1,4 +1,4 @@
-// `npm run export -- customers|orders|activities [--format xlsx|csv] [--out <file>|-]`: the whole table as Excel
+// `npm run export -- customers|orders|activities|products [--format xlsx|csv] [--out <file>|-]`: the whole table as Excel
 // (typed columns) or CSV (UTF-8 with BOM). The format follows --out's extension when --format is not given; the
 // default file is ./<kind>-<yyyymmdd>.<format>. With the embedded database and the server running, the server
 // reads the data and sends the file over loopback (see data-io-cli.ts).
@@ -7,8 +7,8 @@ import path from "node:path";
 import { exportData, type ExportFormat, type ExportKind } from "../domain/data-io/export.service.ts";
 import { askServer, CliExit, cliEnv, openOrAskServer, parseArgs, runCli } from "./data-io-cli.ts";
 
-const USAGE = "usage: npm run export -- <customers|orders|activities> [--format xlsx|csv] [--out <file>|-]";
-const KINDS: readonly ExportKind[] = ["customers", "orders", "activities"];
+const USAGE = "usage: npm run export -- <customers|orders|activities|products> [--format xlsx|csv] [--out <file>|-]";
+const KINDS: readonly ExportKind[] = ["customers", "orders", "activities", "products"];
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), ["--format", "--out"], []);

@@ -3,8 +3,10 @@
 // products it is the price list and the import refuses; without `products:` the database is, and a restart
 // (loading the org file again) leaves imported products alone.
 import { readFileSync } from "node:fs";
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importDeps } from "../../src/cli/data-io.routes.ts";
+import { exportData } from "../../src/domain/data-io/export.service.ts";
 import { importFile } from "../../src/domain/data-io/import.service.ts";
 import { syncOrg } from "../../src/domain/org/org.repo.ts";
 import { normalizeCompanyName } from "../../src/nlu/index.ts";
@@ -89,6 +91,26 @@ describe("the database keeps the price list (no products: in the org file)", () 
     const motor = await o.db.prisma.product.findUniqueOrThrow({ where: { sku: "MOTOR-A" } });
     expect([motor.price.toFixed(2), motor.active]).toEqual(["5200.50", true]);
     expect(await o.db.prisma.product.count({ where: { active: true } })).toBe(3);
+  });
+
+  it("the price list exported, then edited in Excel: unchanged as exported; one price edited in the workbook is the one change", async () => {
+    const out = await exportData(o.db.prisma, "products", "xlsx", "Asia/Shanghai", NOW);
+    const same = await o.run({ kind: "products", bytes: out.bytes, fileName: out.fileName, dryRun: false });
+    expect(same.problems).toEqual([]);
+    expect(same.status).toBe("unchanged");
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(out.bytes as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    expect(ws.getRow(1).values).toEqual([undefined, "型号", "产品名称", "单位", "单价", "别名", "币种", "状态"]);
+    ws.eachRow((row) => {
+      if (row.getCell(1).value === "GEAR-9") row.getCell(4).value = 4899.9; // typed in Excel: a number cell
+    });
+    const edited = Buffer.from(await wb.xlsx.writeBuffer());
+    const r = await o.run({ kind: "products", bytes: edited, fileName: "价格表.xlsx", dryRun: false });
+    expect(r.status).toBe("applied");
+    expect(r.changes).toEqual([{ lines: [3], name: "减速机（GEAR-9）", action: "update", fields: ["单价 4999.99→4899.90"] }]);
+    expect((await o.db.prisma.product.findUniqueOrThrow({ where: { sku: "GEAR-9" } })).price.toFixed(2)).toBe("4899.90");
   });
 });
 

@@ -1,13 +1,14 @@
 // What `npm run export` writes: customers (one row per contact, so a customer with three contacts has three rows
 // that the import merges back into one customer), orders (one row per order line, with the order's totals from
-// the order engine, never re-added here) and activities (visits, calls, messages; undone ones left out).
+// the order engine, never re-added here), activities (visits, calls, messages; undone ones left out) and the price
+// list (products, in the columns the products import reads back).
 import { STAGE_LABELS } from "../customers/customer-fields.ts";
 import { lineTotal } from "../../core/money.ts";
 import { ORDER_STATUS_LABELS } from "../orders/order-state.ts";
 import type { DbClient, Tx } from "../tx.ts";
 import { localText, writeCsv, writeXlsx, type Column, type TypedTable, type Value } from "./table-writers.ts";
 
-export type ExportKind = "customers" | "orders" | "activities";
+export type ExportKind = "customers" | "orders" | "activities" | "products";
 export type ExportFormat = "csv" | "xlsx";
 
 const col = (header: string, type: Column["type"] = "text", width?: number): Column => ({ header, type, ...(width ? { width } : {}) });
@@ -80,6 +81,20 @@ async function activitiesTable(tx: Tx): Promise<TypedTable> {
   };
 }
 
+export const PRODUCT_COLUMNS = [col("型号", "text", 14), col("产品名称", "text", 20), col("单位", "text", 6), col("单价", "money"), col("别名", "text", 20), col("币种", "text", 6), col("状态", "text", 6)];
+
+/** The price list in force, in the columns `npm run import -- products` reads back. */
+async function productsTable(tx: Tx): Promise<TypedTable> {
+  const rows = await tx.product.findMany({ orderBy: { sku: "asc" } });
+  return {
+    sheet: "价格表",
+    columns: PRODUCT_COLUMNS,
+    rows: rows.map((p) => [p.sku, p.name, p.unit, p.price.toString(), p.aliases.join("、") || null, p.currency, p.active ? "在售" : "停用"]),
+  };
+}
+
+const TABLES: Record<ExportKind, (tx: Tx) => Promise<TypedTable>> = { customers: customersTable, orders: ordersTable, activities: activitiesTable, products: productsTable };
+
 export interface ExportResult {
   bytes: Buffer;
   rows: number;
@@ -89,7 +104,7 @@ export interface ExportResult {
 /** Reads in one transaction (a consistent snapshot) and writes the file. */
 export async function exportData(db: DbClient, kind: ExportKind, format: ExportFormat, timeZone: string, now: Date): Promise<ExportResult> {
   const table = await db.$transaction(
-    (tx) => (kind === "customers" ? customersTable(tx) : kind === "orders" ? ordersTable(tx) : activitiesTable(tx)),
+    (tx) => TABLES[kind](tx),
     { timeout: 5 * 60_000, maxWait: 60_000 },
   );
   const bytes = format === "csv" ? writeCsv(table, timeZone) : await writeXlsx(table, timeZone);
