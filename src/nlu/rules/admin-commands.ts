@@ -30,15 +30,16 @@ export type AdminCommand = z.infer<typeof AdminCommandSchema>;
 
 const PERSON = "([\\p{Script=Han}A-Za-z0-9_.@-]{1,40}?)";
 const ROLE_LIST = "(.+)";
-const SET_ROLE_FORMS = [
+/** `explicit`: the message says 角色, so an unknown word is a mistake to point out; otherwise it is not this command. */
+const SET_ROLE_FORMS: { re: RegExp; explicit: boolean }[] = [
   // 设置 角色 张三 经理 / 设置角色张三 经理 / 修改角色 张三 为 经理
-  new RegExp(`^(?:设置|修改|设定|更改)\\s*角色\\s*[:：]?\\s*${PERSON}\\s*(?:的角色)?\\s*(?:为|是|成|:|：)?\\s+${ROLE_LIST}$`, "su"),
-  new RegExp(`^(?:设置|修改|设定|更改)\\s*角色\\s*[:：]?\\s*${PERSON}\\s*(?:为|是|成)\\s*${ROLE_LIST}$`, "su"),
-  // 设置 张三 为经理 / 设置 张三 角色 经理 / 设置张三的角色为经理
-  new RegExp(`^(?:设置|修改|设定|更改)\\s*${PERSON}\\s*(?:的)?\\s*(?:角色)\\s*(?:为|是|成|:|：)?\\s*${ROLE_LIST}$`, "su"),
-  new RegExp(`^(?:设置|修改|设定|更改)\\s*${PERSON}\\s*(?:为|是|成)\\s*${ROLE_LIST}$`, "su"),
-  // 把张三设为经理 / 把 张三 设置为 经理
-  new RegExp(`^把\\s*${PERSON}\\s*(?:设为|设置为|设成|改为|改成)\\s*${ROLE_LIST}$`, "su"),
+  { re: new RegExp(`^(?:设置|修改|设定|更改)\\s*角色\\s*[:：]?\\s*${PERSON}\\s*(?:的角色)?\\s*(?:为|是|成|:|：)?\\s+${ROLE_LIST}$`, "su"), explicit: true },
+  { re: new RegExp(`^(?:设置|修改|设定|更改)\\s*角色\\s*[:：]?\\s*${PERSON}\\s*(?:为|是|成)\\s*${ROLE_LIST}$`, "su"), explicit: true },
+  // 设置 张三 角色 经理 / 设置张三的角色为经理
+  { re: new RegExp(`^(?:设置|修改|设定|更改)\\s*${PERSON}\\s*(?:的)?\\s*(?:角色)\\s*(?:为|是|成|:|：)?\\s*${ROLE_LIST}$`, "su"), explicit: true },
+  // 设置 张三 为经理 / 把张三设为经理: only with role words (把华东机电设为重点客户 is not about a colleague)
+  { re: new RegExp(`^(?:设置|修改|设定|更改)\\s*${PERSON}\\s*(?:为|是|成)\\s*${ROLE_LIST}$`, "su"), explicit: false },
+  { re: new RegExp(`^把\\s*${PERSON}\\s*(?:设为|设置为|设成|改为|改成)\\s*${ROLE_LIST}$`, "su"), explicit: false },
 ];
 
 export function parseAdminCommand(text: string): AdminCommand | null {
@@ -46,7 +47,7 @@ export function parseAdminCommand(text: string): AdminCommand | null {
   if (/^(?:查看|当前|现行)?\s*(?:规则|审批规则)$/u.test(t) || t === "规则列表") return { kind: "show_rules" };
   if (/^(?:同步\s*通讯录|通讯录\s*同步|同步\s*组织架构)$/u.test(t)) return { kind: "sync_directory" };
   if (/^(?:设置|修改|设定|更改)\s*角色\s*$/u.test(t)) return { kind: "set_role_usage" };
-  for (const re of SET_ROLE_FORMS) {
+  for (const { re, explicit } of SET_ROLE_FORMS) {
     const m = re.exec(t);
     if (!m) continue;
     const person = m[1]!.trim();
@@ -56,7 +57,10 @@ export function parseAdminCommand(text: string): AdminCommand | null {
     const words = rest.split(/\s*(?:[、,，/+＋和及与]|\s)\s*/u).filter(Boolean);
     const roles = words.map((w) => ROLE_WORDS[w]);
     const bad = words.find((w) => !ROLE_WORDS[w]);
-    if (bad !== undefined || !roles.length) return { kind: "bad_role", person, word: bad ?? rest };
+    if (bad !== undefined || !roles.length) {
+      if (!explicit) return null;
+      return { kind: "bad_role", person, word: bad ?? rest };
+    }
     return { kind: "set_role", person, roles: [...new Set(roles as NonNullable<(typeof roles)[number]>[])] };
   }
   return null;
