@@ -76,7 +76,7 @@ async function sendMetricsBatch(deps: AppDeps, input: RunInput, userIds: string[
       prepared.push({ userId: id, p: await prepareMetricsCard(ctx.tx, user, input.periodLabel, input.range, input.now, ctx.timeZone, ctx.log, { scope, source: input.source }) });
     }
     // The batch's pictures all at once, on the chart threads.
-    const charts = await Promise.all(prepared.map(({ p }) => renderMetricsChart(p, ctx.log)));
+    const charts = await Promise.all(prepared.map(({ p }) => renderMetricsChart(p, ctx.log, true)));
     const items: { userId: string; card: Card; dedupeKey: string; after: { body: OutboundBody; dedupeKey: string }[] }[] = prepared.map(({ userId, p }, i) => {
       const key = `job:${input.job}:${input.period}:${userId}`;
       const chart = charts[i];

@@ -2,7 +2,7 @@
 // (admin) — for the period so far, in the bot's time zone, with the dispatch of those people's orders.
 import { newCardRef } from "../../../cards/card-ref.ts";
 import { metricsCard, type MetricsView } from "../../../cards/metrics/metrics.card.ts";
-import { metricsChartAsync, type MetricsChartData } from "../../../cards/metrics/metrics.chart.ts";
+import { metricsChart, metricsChartAsync, type MetricsChartData } from "../../../cards/metrics/metrics.chart.ts";
 import type { Card } from "../../core/card.ts";
 import type { Logger } from "../../core/logger.ts";
 import type { OutboundBody } from "../../core/outbound-message.ts";
@@ -25,9 +25,12 @@ export async function handleShowMetrics(ctx: HandlerContext, intent: { period?: 
   if (chart) ctx.out.reply(chart);
 }
 
-/** One colleague's own numbers (李四本周业绩), as a team lead or admin sees them. */
+/** On a colleague's card (李四本周业绩): the approvals waiting for them, not for the one asking. */
+export const PERSON_PENDING_LABEL = "待其审批";
+
+/** One colleague's own numbers (李四本周业绩), as a team lead or admin sees them (without the picture). */
 export async function buildPersonMetricsCard(tx: Tx, person: UserInfo, periodLabel: string, range: Range, now: Date, timeZone: string): Promise<Card> {
-  return buildMetricsCard(tx, person, periodLabel, range, now, timeZone, { scope: personScope(person), pendingLabel: "待其审批" });
+  return buildMetricsCard(tx, person, periodLabel, range, now, timeZone, { scope: personScope(person), pendingLabel: PERSON_PENDING_LABEL });
 }
 
 /** The metrics card of `viewer`'s scope over `range`; scheduled jobs send the same card. */
@@ -93,13 +96,14 @@ export async function prepareMetricsCard(
 }
 
 /**
- * Draws the picture on a chart thread: many cards' pictures render at once on all cores. Null when there is none
- * or it could not be drawn (logged): a failed picture never holds the card back.
+ * Draws the picture: here, or with `threads` on a chart thread (a job's batch: many cards' pictures at once on all
+ * cores; one picture alone is not worth a thread's start). Null when there is none or it could not be drawn
+ * (logged): a failed picture never holds the card back.
  */
-export async function renderMetricsChart(p: PreparedMetricsCard, log: Logger): Promise<OutboundBody | null> {
+export async function renderMetricsChart(p: PreparedMetricsCard, log: Logger, threads = false): Promise<OutboundBody | null> {
   if (!p.chart) return null;
   try {
-    const chart = await metricsChartAsync(p.chart);
+    const chart = threads ? await metricsChartAsync(p.chart) : metricsChart(p.chart);
     return { type: "image", png: Buffer.from(chart.png).toString("base64"), alt: `${p.card.title}：${chart.alt}`, name: `${p.card.ref}.png` };
   } catch (err) {
     log.warn("metrics chart could not be drawn; the card goes without it", { err });
