@@ -13,7 +13,8 @@ import { startBot } from "../../src/main.ts";
 import { ROOT } from "../../src/paths.ts";
 import { startDingtalkGateway, type DingtalkGateway } from "../simulators/dingtalk-gateway.ts";
 import { startWecomApiSim, type WecomApiSim } from "../simulators/wecom-api.ts";
-import { databaseUrl } from "../support/db-template.ts";
+import { PGlite } from "@electric-sql/pglite";
+import { databaseUrl, pgliteTemplate } from "../support/db-template.ts";
 import { freshDatabase, serverUrl } from "../support/fresh-database.ts";
 import { FIXED_NOW } from "../support/test-bot.ts";
 import { dingtalkDirectory, orgYaml, platformEnv, WECOM, wecomDirectory, writeOrg } from "./directory-fixtures.ts";
@@ -44,6 +45,10 @@ describe("npm run sync", () => {
     sim.directory = wecomDirectory();
     gw.api.directory = dingtalkDirectory();
     dataDir = mkdtempSync(path.join(tmpdir(), "sync-cli-"));
+    // The embedded database already migrated (the suite's template), so the server below starts at once.
+    const lite = new PGlite(path.join(dataDir, "pglite"), { loadDataDir: await pgliteTemplate("migrated") });
+    await lite.waitReady;
+    await lite.close();
     env = { ...platformEnv(sim.url, { url: gw.url, clientId: gw.api.clientId, clientSecret: gw.api.clientSecret }), ORG_FILE: writeOrg(orgYaml()), DATA_DIR: dataDir };
   });
   afterAll(async () => {
