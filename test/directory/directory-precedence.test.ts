@@ -6,6 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { directorySyncJob } from "../../jobs/directory-sync.job.ts";
+import { dryRunJob } from "../../jobs/dry-run.ts";
 import { runJob } from "../../jobs/scheduler.ts";
 import { ManualClock } from "../../src/core/clock.ts";
 import { createLogger } from "../../src/core/logger.ts";
@@ -64,6 +65,10 @@ describe("org file and directory sync across restarts", () => {
 
   it("the daily job syncs once a day, whoever runs it", async () => {
     await start(orgYaml());
+    // A dry run reads the address books and says what would change, then leaves the database as it was.
+    const dry = await dryRunJob(bot!.deps, directorySyncJob, clock.now());
+    expect(dry).toMatchObject({ dryRun: true, ran: true, result: { added: 10 } });
+    expect(await database.prisma.user.count({ where: { source: "directory" } })).toBe(0);
     const first = await runJob(bot!.deps, directorySyncJob, clock.now());
     expect(first).toMatchObject({ ran: true, result: { added: 10, deactivated: 0, failed: 0 } });
     expect(await runJob(bot!.deps, directorySyncJob, clock.now())).toMatchObject({ ran: false });
