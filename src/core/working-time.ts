@@ -46,11 +46,14 @@ export type CalendarWarn = (message: string, fields: Record<string, unknown>) =>
 const knownYears = new Map<number, boolean>();
 const warnedYears = new Set<number>();
 
-/** Whether chinese-days has data for `year`: January 1st (元旦) is a holiday in every year it knows. */
+/**
+ * Whether chinese-days has data for `year`: January 1st is named 元旦 in every year it knows. (Its being a day off
+ * is not enough: in a year the package does not know, a January 1st on a Saturday is "off" as a weekend.)
+ */
 export function calendarKnowsYear(year: number): boolean {
   let known = knownYears.get(year);
   if (known === undefined) {
-    known = !chineseDays.getDayDetail(`${pad(year)}-01-01`).work;
+    known = chineseDays.getDayDetail(`${pad(year)}-01-01`).name.includes("元旦");
     knownYears.set(year, known);
   }
   return known;

@@ -97,6 +97,22 @@ describe("the working calendar, quiet hours and dry runs", () => {
     expect(warnings[0]).toEqual([expect.stringContaining("Monday to Friday"), { year: 2031 }]);
   });
 
+  it("sends the cards on a day of a year chinese-days does not know (2027) as Monday to Friday, warning once; the org file's days still count", async () => {
+    // chinese-days 1.5.7 ends with 2026. 2028 starts on a Saturday: a day off, but not a known 元旦.
+    expect(calendarKnowsYear(2027)).toBe(false);
+    expect(calendarKnowsYear(2028)).toBe(false);
+    const warnings: unknown[] = [];
+    const log = { ...bot.deps.log, warn: (m: string, f?: Record<string, unknown>) => void warnings.push([m, f]), child: () => log } as AppDeps["log"];
+    const deps: AppDeps = { ...bot.deps, log };
+    // Friday 2027-01-01 (元旦 in fact) reads as a working day until the package knows 2027.
+    expect(await runJob(deps, dailyTodoJob, at("2027-01-01T08:00:00"))).toMatchObject({ ran: true, period: "2027-01-01" });
+    expect((await runJob(deps, dailyTodoJob, at("2027-01-02T08:00:00"))).skipped).toBe("not a working day"); // a Saturday
+    expect(warnings.filter((w) => JSON.stringify(w).includes("2027"))).toHaveLength(1);
+    // The company's own days are the way round it meanwhile.
+    const withNewYear: AppDeps = { ...deps, rules: { ...deps.rules, calendar: { extraHolidays: ["2027-01-01"], extraWorkdays: [] } } };
+    expect(await runJob(withNewYear, metricsEveningJob, at("2027-01-01T19:00:00"))).toMatchObject({ ran: false, skipped: "not a working day" });
+  });
+
   it("holds a reminder due at 22:00 until 08:00 and shows its original time, once", async () => {
     expect(isQuietTime(at("2026-11-24T21:00:00"), SH, "21:00-08:00")).toBe(true);
     expect(isQuietTime(at("2026-11-25T08:00:00"), SH, "21:00-08:00")).toBe(false);
