@@ -107,6 +107,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
 
   const outboxRepo = new OutboxRepo(db.sql);
   const outboxWorker = new OutboxWorker(outboxRepo, senders, log.child({ worker: "outbox" }), {
+    concurrency: OUTBOX_CONCURRENCY,
     onSent: async (item, result) => {
       if (item.message.body.type === "card") await recordCardDelivery(db.prisma, item.message.body.card.ref, result.externalId, result.responseCode);
     },
@@ -119,6 +120,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
   inboxWorker = new InboxWorker(inboxRepo, wrapWithOutboxWake(observedHandler(createEventHandler(dispatchDeps), metrics, log), outboxWorker, () => directorySync.wake()), log.child({ worker: "inbox" }), {
     onGiveUp: createGiveUpHandler(dispatchDeps),
     isTransient: isDatabaseUnreachable,
+    concurrency: inboxConcurrency(db, env),
   });
 
   const inbox = countingInbox(inboxRepo, metrics);
@@ -236,6 +238,17 @@ export async function openData(env: Env, log: Logger, given?: Database, role: Lo
   const synced = await syncOrg(db.prisma, org, now);
   log.info("organisation loaded", { file: orgPath, ...synced });
   return { db, org };
+}
+
+/** Recipients the outbox serves at once: its statements are short, and the platform call is what takes time. */
+const OUTBOX_CONCURRENCY = 8;
+
+/**
+ * Events handled side by side: on PostgreSQL half the pool (each holds a connection for its transaction; the rest
+ * serve callbacks, the outbox and jobs); the embedded database has a single connection, so one at a time.
+ */
+function inboxConcurrency(db: Database, env: Env): number {
+  return db.kind === "postgres" ? Math.max(1, Math.floor(env.DATABASE_POOL_SIZE / 2)) : 1;
 }
 
 /** Replies are sent as soon as the event that produced them commits. */

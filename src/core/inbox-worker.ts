@@ -7,7 +7,7 @@
 // still pending (see dispatch.ts), so a worker that lost its claim and finishes late changes nothing.
 import { backoffMs } from "./backoff.ts";
 import type { Logger } from "./logger.ts";
-import { Lease, PollLoop } from "./poll-loop.ts";
+import { eachLimited, Lease, PollLoop } from "./poll-loop.ts";
 import type { ClaimedInboxEvent, InboxStore } from "./ports.ts";
 import type { Timers } from "./timers.ts";
 
@@ -21,6 +21,13 @@ export const INBOX_MAX_ATTEMPTS = 5;
 
 export interface InboxWorkerOptions {
   batchSize?: number;
+  /**
+   * Events handled at once. A claim holds at most one event per person (their earliest pending one), so the
+   * events of a batch are always different people's and may run side by side; one person's stay in order.
+   * Each running event holds a database connection for its transaction: size it to the pool (main.ts).
+   * Default 1 (the embedded database has one connection anyway).
+   */
+  concurrency?: number;
   /** Lease length; renewed every third of it while the batch is worked on. */
   lockMs?: number;
   idleMs?: number;
@@ -68,7 +75,8 @@ export class InboxWorker {
   async drainOnce(): Promise<number> {
     const lockMs = this.opts.lockMs ?? INBOX_LEASE_MS;
     await this.releaseLeftovers();
-    const items = await this.store.claim(this.opts.batchSize ?? 5, lockMs);
+    const concurrency = Math.max(1, this.opts.concurrency ?? 1);
+    const items = await this.store.claim(this.opts.batchSize ?? Math.max(5, 2 * concurrency), lockMs);
     if (items.length === 0) return 0;
     const lease = new Lease(
       items,
@@ -78,7 +86,7 @@ export class InboxWorker {
       this.opts.timers,
     );
     try {
-      for (const item of items) await (this.stopping ? this.handBack(item, lease) : this.handleOne(item, lease));
+      await eachLimited(items, concurrency, (item) => (this.stopping ? this.handBack(item, lease) : this.handleOne(item, lease)));
     } finally {
       lease.stop();
     }

@@ -6,7 +6,7 @@
 import { PermanentSendError, RetryableSendError } from "./app-error.ts";
 import { backoffMs } from "./backoff.ts";
 import type { Logger } from "./logger.ts";
-import { Lease, PollLoop } from "./poll-loop.ts";
+import { eachLimited, Lease, PollLoop } from "./poll-loop.ts";
 import type { ChannelSender, ClaimedOutboxMessage, OutboxStore } from "./ports.ts";
 import type { SendResult } from "./outbound-message.ts";
 import type { Timers } from "./timers.ts";
@@ -17,6 +17,12 @@ export const OUTBOX_LEASE_MS = 45_000;
 
 export interface OutboxWorkerOptions {
   batchSize?: number;
+  /**
+   * Recipients served at once. A claim holds at most one message per recipient (their earliest pending one), so
+   * sends to different people run side by side (a platform call takes tens of milliseconds) while each person's
+   * messages keep their order. Default 1.
+   */
+  concurrency?: number;
   /** Lease length; renewed every third of it while the batch is worked on. */
   lockMs?: number;
   /** How often housekeeping runs (default every 10 minutes). */
@@ -52,13 +58,32 @@ export class OutboxWorker {
     this.loop = new PollLoop("outbox", () => this.drainOnce(), opts.idleMs ?? 250, log);
   }
 
+  /**
+   * When each recipient of a batch got messages within the longest limit window, read in one query per platform
+   * (only for platforms with limits, only for messages that count). Sends made during the batch are added.
+   */
+  private async loadRecentSends(items: ClaimedOutboxMessage[]): Promise<Map<string, number[]>> {
+    const sent = new Map<string, number[]>();
+    const byPlatform = new Map<string, Set<string>>();
+    for (const { message } of items) {
+      if (message.body.type === "card_update" || !this.senders.get(message.platform)?.recipientLimits?.length) continue;
+      byPlatform.set(message.platform, (byPlatform.get(message.platform) ?? new Set()).add(message.recipient));
+    }
+    for (const [platform, recipients] of byPlatform) {
+      const limits = this.senders.get(platform)!.recipientLimits!;
+      const longest = Math.max(...limits.map((l) => l.windowMs));
+      const found = await this.store.recentSends(platform as ClaimedOutboxMessage["message"]["platform"], [...recipients], longest);
+      for (const [recipient, dates] of found) sent.set(`${platform}:${recipient}`, dates.map((d) => d.getTime()));
+    }
+    return sent;
+  }
+
   /** 0 when the recipient may get a message now, else how long until a slot frees up. */
-  private async recipientLimitWait(sender: ChannelSender, { platform, recipient, body: { type: kind } }: ClaimedOutboxMessage["message"]): Promise<number> {
+  private recipientLimitWait(sender: ChannelSender, { platform, recipient, body: { type: kind } }: ClaimedOutboxMessage["message"], recent: Map<string, number[]>): number {
     const limits = sender.recipientLimits;
     if (!limits?.length) return 0;
     if (kind === "card_update") return 0; // edits a message already delivered; platforms limit new messages only
-    const longest = Math.max(...limits.map((l) => l.windowMs));
-    const sent = (await this.store.recentSends(platform, recipient, longest)).map((d) => d.getTime());
+    const sent = recent.get(`${platform}:${recipient}`) ?? [];
     const now = Date.now();
     let wait = 0;
     for (const l of limits) {
@@ -102,22 +127,30 @@ export class OutboxWorker {
       this.opts.timers,
     );
     try {
-      const blocked = new Map<string, Date>(); // recipient → when to try again, to keep order per recipient
+      const recent = await this.loadRecentSends(items);
+      // Normally one message per recipient (the claim's rule); should a store hand out more, a recipient's
+      // messages still go one after another, and one that must wait holds back the ones behind it.
+      const byRecipient = new Map<string, ClaimedOutboxMessage[]>();
       for (const item of items) {
         const key = `${item.message.platform}:${item.message.recipient}`;
-        const after = blocked.get(key);
-        if (this.stopping) {
-          // Shutting down: back at once (not after a lease), not counted as an attempt.
-          await lease.settle(item.id, async (t) => t && this.store.reschedule(item.id, t, "handed back at shutdown", new Date(), { notAnAttempt: true }));
-          continue;
-        }
-        if (after) {
-          await lease.settle(item.id, async (t) => t && this.store.reschedule(item.id, t, "waiting for an earlier message to the same recipient", after, { notAnAttempt: true }));
-          continue;
-        }
-        const next = await this.deliver(item, lease).catch((err: unknown) => this.keepForLater(item, lease, err));
-        if (next) blocked.set(key, next);
+        byRecipient.set(key, [...(byRecipient.get(key) ?? []), item]);
       }
+      await eachLimited([...byRecipient.values()], Math.max(1, this.opts.concurrency ?? 1), async (queue) => {
+        let after: Date | null = null; // when to try this recipient again, to keep their order
+        for (const item of queue) {
+          if (this.stopping) {
+            // Shutting down: back at once (not after a lease), not counted as an attempt.
+            await lease.settle(item.id, async (t) => t && this.store.reschedule(item.id, t, "handed back at shutdown", new Date(), { notAnAttempt: true }));
+            continue;
+          }
+          if (after) {
+            const at: Date = after;
+            await lease.settle(item.id, async (t) => t && this.store.reschedule(item.id, t, "waiting for an earlier message to the same recipient", at, { notAnAttempt: true }));
+            continue;
+          }
+          after = await this.deliver(item, lease, recent).catch((err: unknown) => this.keepForLater(item, lease, err));
+        }
+      });
     } finally {
       lease.stop();
     }
@@ -161,13 +194,14 @@ export class OutboxWorker {
   }
 
   /** Returns the retry time when the message was rescheduled. */
-  private async deliver(item: ClaimedOutboxMessage, lease: Lease): Promise<Date | null> {
+  private async deliver(item: ClaimedOutboxMessage, lease: Lease, recent: Map<string, number[]>): Promise<Date | null> {
     const { message } = item;
     const log = this.log.child({ outboxId: item.id, platform: message.platform, recipient: message.recipient });
     const sender = this.senders.get(message.platform);
     if (!sender) return null; // not claimed unless a sender exists
-    // Make sure the claim is still ours right before sending; the heartbeat keeps it during the send.
-    if (!(await lease.renew(item.id))) {
+    // Make sure the claim is still ours right before sending (asking the database unless it was taken or renewed
+    // within the last third of a lease); the heartbeat keeps it during the send.
+    if (!(await lease.renew(item.id, this.lockMs / 3))) {
       log.warn("claim expired before sending; another worker has the message");
       return null;
     }
@@ -182,7 +216,7 @@ export class OutboxWorker {
           this.leftovers.push({ item, token, sent });
         }
       });
-    const limitWait = await this.recipientLimitWait(sender, message);
+    const limitWait = this.recipientLimitWait(sender, message, recent);
     if (limitWait > 0) {
       const at = new Date(Date.now() + limitWait);
       log.info("recipient limit reached; message waits", { retryInMs: limitWait });
@@ -191,6 +225,8 @@ export class OutboxWorker {
     }
     try {
       const result = await sender.send(message);
+      const key = `${message.platform}:${message.recipient}`;
+      if (recent.has(key)) recent.get(key)!.push(Date.now()); // a later message to them in this batch counts it
       await settle((token) => this.store.markSent(item.id, token, result), result);
       if (this.opts.onSent) await this.opts.onSent(item, result);
       return null;

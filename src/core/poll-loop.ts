@@ -68,6 +68,8 @@ export type RenewClaim = (id: string, token: string) => Promise<string | null>;
  */
 export class Lease {
   private readonly tokens = new Map<string, string>();
+  /** When each claim was last taken or renewed (this process's clock): a fresh one needs no renewal to be sure. */
+  private readonly since = new Map<string, number>();
   private chain: Promise<unknown> = Promise.resolve();
   private readonly timer: TimerHandle;
   private beating = false;
@@ -80,7 +82,11 @@ export class Lease {
     /** The heartbeat's timers (tests drive them); default the real ones. */
     private readonly timers: Timers = realTimers,
   ) {
-    for (const c of claims) this.tokens.set(c.id, c.lockToken);
+    const now = Date.now();
+    for (const c of claims) {
+      this.tokens.set(c.id, c.lockToken);
+      this.since.set(c.id, now);
+    }
     this.timer = timers.setInterval(() => void this.beat(), everyMs, { unref: true });
   }
 
@@ -92,8 +98,12 @@ export class Lease {
   /**
    * Renew one claim now, right before an action that must not happen twice; null when it was lost. Unlike the
    * heartbeat it throws when the database cannot say: then the action must not go ahead.
+   * A claim taken or renewed less than `freshMs` ago is still ours without asking: nobody else may take it
+   * before its lease runs out, and at least the rest of the lease is left (the database set it before we got it).
    */
-  renew(id: string): Promise<string | null> {
+  renew(id: string, freshMs = 0): Promise<string | null> {
+    const at = this.since.get(id);
+    if (freshMs > 0 && at !== undefined && Date.now() - at < freshMs) return Promise.resolve(this.tokens.get(id) ?? null);
     return this.serial(async () => {
       await this.renewHeld(id, true);
       return this.tokens.get(id) ?? null;
@@ -127,9 +137,12 @@ export class Lease {
     const token = this.tokens.get(id);
     if (token === undefined) return;
     try {
+      const started = Date.now();
       const next = await this.renewOne(id, token);
-      if (next) this.tokens.set(id, next);
-      else this.tokens.delete(id);
+      if (next) {
+        this.tokens.set(id, next);
+        this.since.set(id, started);
+      } else this.tokens.delete(id);
     } catch (err) {
       if (rethrow) throw err;
       this.onError(err); // e.g. the database is briefly unreachable: keep the claim and try again next beat
@@ -141,4 +154,21 @@ export class Lease {
     this.chain = run.catch(() => undefined);
     return run;
   }
+}
+
+/**
+ * Runs `fn` over `items`, at most `limit` at a time, in order of start. Settles only when every item is done (a
+ * failed one does not leave the others running behind the caller's back), then throws the first failure.
+ */
+export async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const failures: unknown[] = [];
+  const lane = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await fn(item).catch((err: unknown) => void failures.push(err));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failures.length) throw failures[0];
 }

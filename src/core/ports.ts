@@ -49,8 +49,11 @@ export interface OutboxStore {
   /** `notAnAttempt`: the message only waited (its recipient's turn or limit); nothing was tried. */
   reschedule(id: string, lockToken: string, error: string, nextAttemptAt: Date, opts?: { notAnAttempt?: boolean }): Promise<void>;
   markDead(id: string, lockToken: string, error: string): Promise<void>;
-  /** When messages were delivered to this recipient within the last `windowMs` (for per-recipient limits). */
-  recentSends(platform: Platform, recipient: string, windowMs: number): Promise<Date[]>;
+  /**
+   * When messages were delivered to each of these recipients within the last `windowMs` (for per-recipient
+   * limits), oldest first; one query for a whole batch.
+   */
+  recentSends(platform: Platform, recipients: string[], windowMs: number): Promise<Map<string, Date[]>>;
   /** Deletes rows that have served their purpose (e.g. strangers' refusals); returns how many. */
   housekeep(): Promise<number>;
 }
