@@ -86,10 +86,9 @@ export async function setResponseCode(tx: Tx, ref: string, responseCode: string 
 
 /** Called when a card was delivered: remember how the platform knows it. */
 export async function recordCardDelivery(tx: Tx, ref: string, externalId: string | undefined, responseCode: string | undefined): Promise<void> {
-  await tx.card.updateMany({
-    where: { ref },
-    data: { ...(externalId ? { externalId } : {}), ...(responseCode ? { responseCode } : {}) },
-  });
+  if (!externalId && !responseCode) return;
+  // One statement after every card sent (Prisma's updateMany wraps itself in BEGIN … COMMIT: three round trips).
+  await tx.$executeRaw`UPDATE "Card" SET "externalId" = coalesce(${externalId ?? null}, "externalId"), "responseCode" = coalesce(${responseCode ?? null}, "responseCode"), "updatedAt" = now() WHERE ref = ${ref}`;
 }
 
 export async function latestActiveCard(tx: Tx, recipientId: string, purpose: string): Promise<CardRow | null> {

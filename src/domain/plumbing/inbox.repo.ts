@@ -179,15 +179,21 @@ export class InboxRepo implements InboxStore {
 }
 
 /**
- * Inside the transaction that will apply an event: lock its row and check it is still pending. A worker whose
- * claim expired while another finished the event gets false and must change nothing.
+ * The first statement of an event's unit of work: take the advisory locks (keys in the order given, e.g. the people
+ * concerned, sorted), then lock the event's row and say whether it is still pending. A worker whose claim expired
+ * while another finished the event gets false and must change nothing. One round trip instead of one per lock.
  */
-export async function takeInboxEventForCommit(tx: Tx, id: string): Promise<boolean> {
-  const rows = await tx.$queryRaw<{ status: string }[]>`SELECT status FROM "InboxEvent" WHERE id = ${BigInt(id)} FOR UPDATE`;
+export async function lockAndTakeInboxEvent(tx: Tx, lockKeys: string[], id: string): Promise<boolean> {
+  const rows = await tx.$queryRawUnsafe<{ status: string }[]>(
+    `WITH l AS MATERIALIZED (SELECT count(pg_advisory_xact_lock(hashtext(k)))::int AS n FROM unnest($1::text[]) AS k)
+     SELECT e.status::text AS status FROM "InboxEvent" e, l WHERE e.id = $2::bigint FOR UPDATE OF e`,
+    lockKeys,
+    id,
+  );
   return rows[0]?.status === "pending";
 }
 
-/** Marks an event handled, inside the transaction that applied its effects. */
-export async function markInboxDone(tx: Tx, id: string): Promise<void> {
-  await tx.inboxEvent.update({ where: { id: BigInt(id) }, data: { status: "done", processedAt: new Date(), lockedUntil: null } });
+/** Advisory locks for the rest of the transaction, in the order given, in one statement. */
+export async function takeLocks(tx: Tx, lockKeys: string[]): Promise<void> {
+  if (lockKeys.length) await tx.$queryRawUnsafe(`SELECT count(pg_advisory_xact_lock(hashtext(k)))::int AS n FROM unnest($1::text[]) AS k`, lockKeys);
 }

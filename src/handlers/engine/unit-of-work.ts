@@ -6,10 +6,10 @@
 import type { InboundEvent } from "../../core/inbound-event.ts";
 import type { ClaimedInboxEvent } from "../../core/ports.ts";
 import { claimJobRun, claimJobRuns, releaseJobRuns } from "../../domain/plumbing/job-run.repo.ts";
-import { markInboxDone, takeInboxEventForCommit } from "../../domain/plumbing/inbox.repo.ts";
+import { lockAndTakeInboxEvent, takeLocks } from "../../domain/plumbing/inbox.repo.ts";
 import { enqueueMessages } from "../../domain/plumbing/outbox.repo.ts";
 import type { Tx } from "../../domain/tx.ts";
-import { lockUserForTransaction } from "../../domain/users/user-lock.repo.ts";
+import { userLockKey } from "../../domain/users/user-lock.repo.ts";
 import type { UserInfo } from "../../domain/users/user.repo.ts";
 import type { AppDeps } from "./app-deps.ts";
 import type { HandlerContext, UnitContext } from "./handler-context.ts";
@@ -55,9 +55,12 @@ async function run<C extends UnitContext, T>(
 ): Promise<UnitResult<T>> {
   try {
     return await deps.db.$transaction(async (tx: Tx): Promise<UnitResult<T>> => {
-      // Sorted, so two units locking the same people never wait on each other in opposite orders.
-      for (const userId of [...new Set(spec.locks)].sort()) await lockUserForTransaction(tx, userId);
-      if (spec.mark.kind === "inbox" && !(await takeInboxEventForCommit(tx, spec.mark.id))) return { status: "already" };
+      // Sorted, so two units locking the same people never wait on each other in opposite orders. For an event,
+      // the locks and the check that it is still pending are one statement.
+      const lockKeys = [...new Set(spec.locks)].sort().map(userLockKey);
+      if (spec.mark.kind === "inbox") {
+        if (!(await lockAndTakeInboxEvent(tx, lockKeys, spec.mark.id))) return { status: "already" };
+      } else await takeLocks(tx, lockKeys);
       if (spec.mark.kind === "job" && !(await claimJobRun(tx, spec.mark.job, spec.mark.period, spec.mark.subject))) return { status: "already" };
       const claimed = spec.mark.kind === "jobBatch" ? await claimJobRuns(tx, spec.mark.job, spec.mark.period, spec.mark.subjects) : [];
       if (spec.mark.kind === "jobBatch" && claimed.length === 0) return { status: "already" };
@@ -67,8 +70,8 @@ async function run<C extends UnitContext, T>(
       const value = await fn(ctx);
       if (spec.mark.kind === "jobBatch" && unsent) await releaseJobRuns(tx, spec.mark.job, spec.mark.period, unsent(value));
       const messages = spec.dedupePrefix ? out.messages.map((m, i) => ({ ...m, dedupeKey: `${spec.dedupePrefix}:${i}` })) : out.messages;
-      await enqueueMessages(tx, messages);
-      if (spec.mark.kind === "inbox") await markInboxDone(tx, spec.mark.id);
+      // The messages and the done-mark in one statement.
+      await enqueueMessages(tx, messages, spec.mark.kind === "inbox" ? { id: spec.mark.id, at: new Date() } : undefined);
       return { status: "done", value };
     }, TX_OPTIONS);
   } catch (err) {
