@@ -140,4 +140,15 @@ describe("directory sync against both platforms", () => {
     // WeCom-only people (陈七) are untouched by a WeCom read that failed.
     expect((await user("ChenQi"))?.active).toBe(true);
   });
+
+  it("an address book that answers with nobody (the app sees no one) is not everyone leaving", async () => {
+    const saved = sim.directory.users;
+    sim.directory.users = [];
+    await pg.say("admin", "同步通讯录");
+    const summary = await pg.lastText("admin", 10);
+    expect(summary).toContain("企业微信通讯录读取失败，未做任何改动：the address book answered with nobody in it");
+    expect(summary).toContain("停用 0 人");
+    expect((await user("ChenQi"))?.active).toBe(true);
+    sim.directory.users = saved;
+  });
 });

@@ -31,6 +31,7 @@ export interface DirectoryApplied {
 export class EmptyDirectoryError extends Error {}
 
 export async function applyDirectory(db: DbClient, snapshots: readonly DirectorySnapshot[], config: DirectoryConfig, now: Date): Promise<DirectoryApplied> {
+  // Callers skip an empty read; this is the last guard (nobody would "leave" everyone).
   for (const s of snapshots) {
     if (!s.members.some((m) => m.active)) throw new EmptyDirectoryError(`the ${s.platform} address book answered with nobody in it: check the app's visible range (可见范围); nothing was changed`);
   }

@@ -38,6 +38,8 @@ export async function runDirectorySync(deps: AppDeps, now: Date, runKey: string)
     try {
       const s = await source.read();
       log.info("address book read", { platform: s.platform, departments: s.departments.length, members: s.members.length, calls: s.calls });
+      // Nobody at all is a visible-range (可见范围) problem, not the whole company leaving.
+      if (!s.members.some((m) => m.active)) throw new Error("the address book answered with nobody in it: check the app's visible range (可见范围 / 通讯录权限)");
       snapshots.push(s);
     } catch (err) {
       log.error("address book could not be read; nothing of it changes", { platform: source.platform, err });
