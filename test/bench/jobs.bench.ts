@@ -6,6 +6,7 @@
 // Its own database (BENCH_JOBS_DB, default bench_jobs), created, migrated with the project's migrator and seeded;
 // dropped at the end unless BENCH_KEEP=1. A kept database whose seed matches is reused by the next run (said so in
 // the output; its job rows are cleared first); BENCH_RESEED=1 seeds afresh anyway.
+import os from "node:os";
 import pg from "pg";
 import { dailyTodoJob } from "../../jobs/daily-todo.job.ts";
 import { metricsEveningJob } from "../../jobs/metrics-evening.job.ts";
@@ -18,7 +19,7 @@ import { pgRunner } from "../../src/db/sql-runner.ts";
 import { RulesSchema } from "../../src/domain/org/org-file.ts";
 import type { AppDeps } from "../../src/handlers/engine/app-deps.ts";
 import { MIGRATIONS_DIR } from "../../src/paths.ts";
-import { textOutlineStats } from "../../src/core/charts/render-chart.ts";
+import { chartThreads } from "../../src/core/charts/chart-pool.ts";
 import type { BenchPart } from "./bench-part.ts";
 import { explain } from "./jobs/explain.ts";
 import { FULL, SEED_VERSION, managerId, repId, seedCompany } from "./jobs/seed.ts";
@@ -43,6 +44,13 @@ const TARGET_MB = 1024;
 const sec = (ms: number) => (ms / 1000).toFixed(1);
 const dbUrl = (base: string, name: string) => Object.assign(new URL(base), { pathname: `/${name}` }).toString();
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+/** This process's CPU seconds (all threads, chart threads included) since `from`. */
+const cpuSince = (from: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(from);
+  return ((d.user + d.system) / 1e6).toFixed(1);
+};
+/** The machine's 1-minute load average: on 2 cores anything above 2 means the figures are slowed by others. */
+const load = () => os.loadavg()[0]!.toFixed(1);
 
 async function admin<T>(base: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: base });
@@ -107,16 +115,19 @@ async function run(print: (line: string) => void, base: string): Promise<void> {
     const fmt = (rows: { kind: string; n: number }[]) => rows.map((r) => `${r.n} ${r.kind}`).join(", ") || "none";
 
     const t1 = performance.now();
+    const c1 = process.cpuUsage();
+    const l1 = load();
     const todo = await runJob(deps, dailyTodoJob, MORNING);
     const todoMs = performance.now() - t1;
-    print(`jobs daily-todo (everyone's morning card, job runner → unit of work → outbox): ${sec(todoMs)} s ${JSON.stringify(todo.result ?? todo)}; enqueued ${fmt(await outbox("job:daily-todo:"))} — target < ${TARGET_S} s: ${todoMs / 1000 < TARGET_S ? "met" : "NOT met"}`);
+    print(`jobs daily-todo (everyone's morning card, job runner → unit of work → outbox): ${sec(todoMs)} s (this process's CPU ${cpuSince(c1)} s; load average ${l1} → ${load()}) ${JSON.stringify(todo.result ?? todo)}; enqueued ${fmt(await outbox("job:daily-todo:"))} — target < ${TARGET_S} s: ${todoMs / 1000 < TARGET_S ? "met" : "NOT met"}`);
 
     clock.set(EVENING);
     const t2 = performance.now();
+    const c2 = process.cpuUsage();
+    const l2 = load();
     const metrics = await runJob(deps, metricsEveningJob, EVENING);
     const metricsMs = performance.now() - t2;
-    const stats = textOutlineStats();
-    print(`jobs metrics-evening (every lead's card with its chart): ${sec(metricsMs)} s ${JSON.stringify(metrics.result ?? metrics)}; enqueued ${fmt(await outbox("job:metrics-evening:"))}; chart labels from the outline cache ${stats.hits}, laid out ${stats.misses} — target < ${TARGET_S} s: ${metricsMs / 1000 < TARGET_S ? "met" : "NOT met"}`);
+    print(`jobs metrics-evening (every lead's card with its chart, ${chartThreads()} chart threads): ${sec(metricsMs)} s (this process's CPU ${cpuSince(c2)} s; load average ${l2} → ${load()}) ${JSON.stringify(metrics.result ?? metrics)}; enqueued ${fmt(await outbox("job:metrics-evening:"))} — target < ${TARGET_S} s: ${metricsMs / 1000 < TARGET_S ? "met" : "NOT met"}`);
     const rss = peakRssMb();
     print(`jobs peak memory (RSS high-water mark of this process, seed included): ${rss.toFixed(0)} MB — target < ${TARGET_MB} MB: ${rss < TARGET_MB ? "met" : "NOT met"}`);
 

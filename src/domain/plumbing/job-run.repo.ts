@@ -32,6 +32,13 @@ export async function claimJobRuns(tx: Tx, job: string, period: string, subjects
   return rows.map((r) => r.subject);
 }
 
+/** Which of these subjects' deliveries of the run are already done (read before expensive work; the claim decides). */
+export async function doneSubjects(tx: Tx, job: string, period: string, subjects: string[]): Promise<Set<string>> {
+  if (subjects.length === 0) return new Set();
+  const rows = await tx.jobRun.findMany({ where: { job, period, subject: { in: subjects } }, select: { subject: true } });
+  return new Set(rows.map((r) => r.subject));
+}
+
 /** Gives back claimed deliveries that sent nothing, inside the claiming transaction. */
 export async function releaseJobRuns(tx: Tx, job: string, period: string, subjects: string[]): Promise<void> {
   if (subjects.length === 0) return;

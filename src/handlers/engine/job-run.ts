@@ -1,5 +1,5 @@
 // Runs a scheduled job at most once per period across all instances: the first to record the run wins.
-import { claimJobRun, finishJobRun } from "../../domain/plumbing/job-run.repo.ts";
+import { claimJobRun, doneSubjects, finishJobRun } from "../../domain/plumbing/job-run.repo.ts";
 import type { AppDeps } from "./app-deps.ts";
 
 /** A run whose result counts failures (some people not served) is recorded as failed, so it can run again. */
@@ -13,4 +13,13 @@ export async function runOncePerPeriod<T extends Record<string, number>>(deps: A
     await finishJobRun(deps.db, job, period, err instanceof Error ? err.message : String(err));
     throw err;
   }
+}
+
+/**
+ * The subjects of a run still to be served, read before a batch's expensive preparation (the metrics pictures) so
+ * a re-run does not draw what went out already. Only a hint: the unit of work's claim decides.
+ */
+export async function subjectsNotDone(deps: AppDeps, job: string, period: string, subjects: string[]): Promise<string[]> {
+  const done = await doneSubjects(deps.db, job, period, subjects);
+  return subjects.filter((s) => !done.has(s));
 }

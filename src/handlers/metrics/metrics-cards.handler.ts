@@ -9,6 +9,7 @@ import { getUsers, listUsers } from "../../domain/users/user.repo.ts";
 import type { OutboundBody } from "../../core/outbound-message.ts";
 import type { Card } from "../../core/card.ts";
 import type { AppDeps } from "../engine/app-deps.ts";
+import { subjectsNotDone } from "../engine/job-run.ts";
 import { runJobBatchUnit } from "../engine/unit-of-work.ts";
 import { prepareMetricsCard, renderMetricsChart, type PreparedMetricsCard } from "./show-metrics.handler.ts";
 
@@ -62,26 +63,42 @@ export async function sendMetricsCards(deps: AppDeps, job: string, period: strin
   return counts;
 }
 
+/**
+ * A batch of leads: their cards are composed and their pictures drawn first (reads only, outside any transaction:
+ * drawing takes tens of milliseconds a picture and must not hold one open), then one short unit of work claims
+ * them and writes the cards and pictures to the outbox. A lead claimed by an earlier or concurrent run is left out
+ * by the claim; one no longer a lead (or gone) is released, as a skipped unit would be.
+ */
 async function sendMetricsBatch(deps: AppDeps, input: RunInput, userIds: string[]): Promise<Omit<Counts, "failed">> {
-  let claimedCount = 0;
-  let sentCount = 0;
-  const r = await runJobBatchUnit(deps, { job: input.job, period: input.period, subjects: userIds }, async (ctx, claimed) => {
-    claimedCount = claimed.length;
-    const users = await getUsers(ctx.tx, claimed);
-    const prepared: { userId: string; p: PreparedMetricsCard }[] = [];
-    for (const id of claimed) {
-      const user = users.get(id);
-      const scope = input.scopes.get(id);
-      if (!user || !isTeamLead(user) || !scope) continue; // gone or no longer a lead since the run began
-      prepared.push({ userId: id, p: await prepareMetricsCard(ctx.tx, user, input.periodLabel, input.range, input.now, ctx.timeZone, ctx.log, { scope, source: input.source }) });
-    }
-    // The batch's pictures all at once, on the chart threads.
-    const charts = await Promise.all(prepared.map(({ p }) => renderMetricsChart(p, ctx.log, true)));
-    const items: { userId: string; card: Card; dedupeKey: string; after: { body: OutboundBody; dedupeKey: string }[] }[] = prepared.map(({ userId, p }, i) => {
+  const todo = await subjectsNotDone(deps, input.job, input.period, userIds);
+  if (todo.length === 0) return { sent: 0, nothing: 0, already: userIds.length };
+  const users = await getUsers(deps.db, todo);
+  const prepared: { userId: string; p: PreparedMetricsCard }[] = [];
+  for (const id of todo) {
+    const user = users.get(id);
+    const scope = input.scopes.get(id);
+    if (!user || !isTeamLead(user) || !scope) continue; // gone or no longer a lead since the run began
+    prepared.push({ userId: id, p: await prepareMetricsCard(deps.db, user, input.periodLabel, input.range, input.now, deps.timeZone, deps.log, { scope, source: input.source }) });
+  }
+  // The batch's pictures all at once, on the chart threads.
+  const charts = await Promise.all(prepared.map(({ p }) => renderMetricsChart(p, deps.log, true)));
+  const ready = new Map(
+    prepared.map(({ userId, p }, i) => {
       const key = `job:${input.job}:${input.period}:${userId}`;
       const chart = charts[i];
       // The picture right after the card, to the same address.
-      return { userId, card: p.card, dedupeKey: key, after: chart ? [{ body: chart, dedupeKey: `${key}:chart` }] : [] };
+      return [userId, { userId, card: p.card, dedupeKey: key, after: chart ? [{ body: chart, dedupeKey: `${key}:chart` }] : [] }] as const;
+    }),
+  );
+  let claimedCount = 0;
+  let sentCount = 0;
+  const r = await runJobBatchUnit(deps, { job: input.job, period: input.period, subjects: todo }, async (ctx, claimed) => {
+    claimedCount = claimed.length;
+    const still = await getUsers(ctx.tx, claimed);
+    const items: { userId: string; card: Card; dedupeKey: string; after: { body: OutboundBody; dedupeKey: string }[] }[] = claimed.flatMap((id) => {
+      const item = ready.get(id);
+      const user = still.get(id);
+      return item && user && isTeamLead(user) ? [item] : [];
     });
     const reached = await ctx.out.sendCardsTo(items);
     // Released (not marked), so a later run (another platform up) can send it.
@@ -89,6 +106,7 @@ async function sendMetricsBatch(deps: AppDeps, input: RunInput, userIds: string[
     sentCount = reached.size;
     return { sent: [...reached] };
   });
-  if (r.status !== "done") return { sent: 0, nothing: 0, already: r.status === "already" ? userIds.length : 0 };
-  return { sent: sentCount, nothing: claimedCount - sentCount, already: userIds.length - claimedCount };
+  const skippedBefore = userIds.length - todo.length;
+  if (r.status !== "done") return { sent: 0, nothing: 0, already: skippedBefore + (r.status === "already" ? todo.length : 0) };
+  return { sent: sentCount, nothing: claimedCount - sentCount, already: skippedBefore + todo.length - claimedCount };
 }
