@@ -89,4 +89,4 @@ it("holds every reply while WeCom times out, answers 500, -1 and 45009, then sen
   const got = repliesInOrder(side.sim, run);
   for (const [rep, texts] of expected) expect(got.get(rep), rep).toEqual(texts); // all, once each, in order
   expect(await count("status = 'dead'")).toBe(0);
-});
+}, 90_000);

@@ -142,5 +142,5 @@ describe.skipIf(!base)("PostgreSQL unreachable or losing connections (PostgreSQL
     }
     await eventually(async () => (await ready()) === 200, "/readyz ready");
     await allAnsweredOnce(run, answers.map((a) => a.text));
-  }, 60_000);
+  }, 90_000);
 });

@@ -4,12 +4,16 @@
 // - SIGKILL while messages are acknowledged but not handled and replies wait in the outbox (WeCom unreachable, a
 //   send hanging): after a restart every acknowledged message is handled once and every reply sent once.
 // - SIGTERM: callbacks are answered 200 only once stored (the rest get a refusal or no connection), the event in
-//   hand is finished and the rest handed back (no claim left behind, nothing half-applied), exit 0; and a
-//   shutdown that cannot finish (a send hanging) still exits within SHUTDOWN_GRACE_MS, losing nothing.
-// The three server runs share one database in order, so the tests of this file run in sequence.
+//   hand is finished and the rest handed back (no claim left behind, nothing half-applied), exit 0. (A shutdown
+//   that cannot finish is bounded by SHUTDOWN_GRACE_MS: two-instances.test.ts.)
+// The server runs share one database in order, so the tests of this file run in sequence.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/core/logger.ts";
+import { parseEnv } from "../../src/env.ts";
+import { startBot } from "../../src/main.ts";
 import { eventually } from "../support/eventually.ts";
+import { startOpenAiSimulator, type OpenAiSimulator } from "../simulators/openai-server.ts";
 import {
   drill,
   faultDatabase,
@@ -28,24 +32,37 @@ import {
 let db: FaultDatabase;
 let side: WecomSide;
 let server: ServerProcess | null = null;
-const GRACE_MS = 3000;
+let llm: OpenAiSimulator;
 
 beforeAll(async () => {
-  [db, side] = await Promise.all([faultDatabase(), wecomSide(20)]);
-});
+  [db, side, llm] = await Promise.all([faultDatabase(), wecomSide(20), startOpenAiSimulator()]);
+  // A slow model that answers nothing usable: each message waits a moment, then the rule parser reads it. Only the
+  // first server uses it, so a backlog of acknowledged messages is certain to be there when it is killed.
+  llm.setDefault(() => ({ kind: "content", content: "(not json)", delayMs: 250 }));
+}, 120_000);
 afterAll(async () => {
   await killAllServers();
+  await llm?.close();
   await side?.sim.close();
   await db?.destroy();
 });
 
-const start = () => startServer({ ...db.env, ...side.env, SHUTDOWN_GRACE_MS: String(GRACE_MS) });
+const start = () => startServer({ ...db.env, ...side.env, SHUTDOWN_GRACE_MS: "10000" });
 
-/** Two distinct messages from each rep, all at once; returns each text with the status it was answered. */
+/**
+ * `perRep` distinct messages from each rep, all at once; a callback not answered 200 is sent again as WeCom does
+ * (the same bytes, a few times). Returns each text with the status it was finally answered.
+ */
 async function burst(url: string, run: string, perRep = 2): Promise<{ text: string; status: number }[]> {
   const driver = side.driver(url);
   const jobs = side.reps.flatMap((rep, r) => Array.from({ length: perRep }, (_, k) => ({ rep, text: drill(run, r * perRep + k) })));
-  return Promise.all(jobs.map(async (j) => ({ text: j.text, status: (await postOnce(driver, j.rep, j.text)).status })));
+  return Promise.all(
+    jobs.map(async (j) => {
+      let r = await postOnce(driver, j.rep, j.text);
+      for (let retry = 0; retry < 5 && r.status !== 200; retry++) r = await postOnce(driver, j.rep, j.text, r.prepared);
+      return { text: j.text, status: r.status };
+    }),
+  );
 }
 
 /** Waits until every text in `texts` got its reply and both queues are empty, then returns the reply counts. */
@@ -75,12 +92,11 @@ const pendingWork = (run: string) =>
 describe.sequential("the server process", () => {
   it("killed (SIGKILL) with messages acknowledged but not handled and replies in the outbox: after a restart each is handled once and sent once", async () => {
     const run = `k${randomBytes(2).toString("hex")}`;
-    side.sim.setOutage("timeout"); // WeCom unreachable: replies queue up, and a send hangs when the kill comes
-    const first = await start();
+    side.sim.setOutage("timeout"); // WeCom unreachable: replies queue up (a send may hang when the kill comes)
+    const first = await startServer({ ...db.env, ...side.env, OPENAI_BASE_URL: llm.baseURL, OPENAI_API_KEY: llm.apiKey, OPENAI_MODEL: "slow-model" });
     const answers = await burst(first.url, run);
+    expect((await first.kill("SIGKILL")).signal).toBe("SIGKILL"); // right after the last acknowledgement
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
-    await eventually(() => side.sim.heldCount > 0, "a reply on its way to WeCom");
-    expect((await first.kill("SIGKILL")).signal).toBe("SIGKILL");
     side.sim.setOutage(null);
 
     const atKill = await pendingWork(run);
@@ -93,7 +109,7 @@ describe.sequential("the server process", () => {
     const counts = await settled(server.url, run, answers.map((a) => a.text));
     expect(counts.size).toBe(answers.length);
     expect([...counts].filter(([, n]) => n !== 1)).toEqual([]);
-  });
+  }, 120_000);
 
   it("stopped (SIGTERM) while it works and callbacks keep coming: 200 only for what is stored, claims handed back, exit 0; the restart finishes the rest once", async () => {
     const run = `t${randomBytes(2).toString("hex")}`;
@@ -117,7 +133,7 @@ describe.sequential("the server process", () => {
       }),
     );
     const { code } = await exit;
-    expect(code, s.output()).toBe(0);
+    expect(code, s.output()).toBe(0); // finished within SHUTDOWN_GRACE_MS, not cut short by it
     server = null;
     expect(late.some((l) => l.status !== 200)).toBe(true); // it did stop answering
 
@@ -126,27 +142,19 @@ describe.sequential("the server process", () => {
     expect(after.claimedOutbox).toBe(0);
     expect(after.replies).toBe(after.done); // every handled event has its reply: nothing half-applied
 
-    server = await start();
+    // The next start (here in this process, to spare a third server start) finishes the rest, once.
     const acked = [...answers, ...late.filter((l) => l.status === 200)].map((a) => a.text);
-    const counts = await settled(server.url, run, acked);
+    const counts = await db.use(async (database) => {
+      const env = parseEnv({ NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", JOBS: "false", ...side.env });
+      const bot = await startBot(env, { database, log: createLogger("silent") });
+      try {
+        return await settled(bot.url, run, acked);
+      } finally {
+        await bot.stop();
+      }
+    });
     expect(acked.filter((t) => counts.get(t) !== 1)).toEqual([]);
     // A callback refused or cut during the stop may have been stored first: then it is answered, once at most.
     expect([...counts].filter(([, c]) => c > 1)).toEqual([]);
-  });
-
-  it("a shutdown that cannot finish (a send hanging) still exits within SHUTDOWN_GRACE_MS, and the message stays queued", async () => {
-    const run = `g${randomBytes(2).toString("hex")}`;
-    const s = server!;
-    side.sim.setOutage("timeout");
-    expect((await postOnce(side.driver(s.url), side.reps[0]!, drill(run, 0))).status).toBe(200);
-    await eventually(() => side.sim.heldCount > 0, "the reply's send hanging");
-    const { code } = await s.kill("SIGTERM");
-    server = null;
-    expect(code).toBe(1);
-    expect(s.output()).toContain(`shutdown did not finish within SHUTDOWN_GRACE_MS (${GRACE_MS} ms)`);
-    side.sim.setOutage(null);
-    const left = await pendingWork(run);
-    expect(left.done).toBe(1);
-    expect(left.outbox).toBe(1); // not sent, not lost: the next start sends it
-  });
+  }, 120_000);
 });

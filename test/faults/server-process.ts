@@ -49,7 +49,7 @@ export async function killAllServers(): Promise<void> {
  * Starts `src/main.ts` with exactly `env` (plus PATH/HOME): nothing leaks in from the test runner's environment
  * (its DATABASE_URL, the template name). Resolves once it prints the URL it listens on.
  */
-export async function startServer(env: Record<string, string>, timeoutMs = 45_000): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string>, timeoutMs = 90_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "src", "main.ts")], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", JOBS: "false", PLAYGROUND: "false", ...env },

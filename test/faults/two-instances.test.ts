@@ -23,6 +23,7 @@ import { daysAgo, teamCustomer } from "../support/team-seed.ts";
 import { drill, faultDatabase, killAllServers, postOnce, queueDepths, repliesByMessage, startServer, wecomSide, type FaultDatabase, type ServerProcess, type WecomSide } from "./server-process.ts";
 
 type Json = Record<string, unknown>;
+const GRACE_MS = 3000;
 
 describe.skipIf(!serverUrl())("two instances on one PostgreSQL (PostgreSQL only: the embedded database is single-process)", () => {
   let db: FaultDatabase;
@@ -31,8 +32,8 @@ describe.skipIf(!serverUrl())("two instances on one PostgreSQL (PostgreSQL only:
 
   beforeAll(async () => {
     [db, side] = await Promise.all([faultDatabase(), wecomSide(10)]);
-    servers = await Promise.all([0, 1].map(() => startServer({ ...db.env, ...side.env })));
-  });
+    servers = await Promise.all([0, 1].map(() => startServer({ ...db.env, ...side.env, SHUTDOWN_GRACE_MS: String(GRACE_MS) })));
+  }, 120_000);
   afterAll(async () => {
     await killAllServers();
     await side?.sim.close();
@@ -65,7 +66,7 @@ describe.skipIf(!serverUrl())("two instances on one PostgreSQL (PostgreSQL only:
     await drained();
     const counts = repliesByMessage(side.sim, run);
     expect(texts.filter((t) => counts.get(t) !== 1)).toEqual([]);
-  });
+  }, 90_000);
 
   it("every scheduled job, started on both instances at the same moment, runs once and delivers once", async () => {
     const open = () => openDatabase({ url: db.env.DATABASE_URL!, poolSize: 5 });
@@ -110,5 +111,23 @@ describe.skipIf(!serverUrl())("two instances on one PostgreSQL (PostgreSQL only:
       for (const bot of bots) await bot.stop();
       for (const database of databases) await database.close();
     }
-  });
+  }, 90_000);
+
+  it("SIGTERM while a send hangs: each instance still exits within SHUTDOWN_GRACE_MS, and the message stays queued", async () => {
+    const run = `g${randomBytes(2).toString("hex")}`;
+    side.sim.setOutage("timeout"); // WeCom does not answer: the send in hand cannot finish
+    expect((await postOnce(side.driver(servers[0]!.url), side.reps[0]!, drill(run, 0))).status).toBe(200);
+    await eventually(() => side.sim.heldCount > 0, "the reply's send hanging");
+    const exits = await Promise.all(servers.map((s) => s.kill("SIGTERM")));
+    side.sim.setOutage(null);
+    // The one holding the send gives up waiting after the grace period (exit 1, saying so); the other finishes.
+    const cut = servers.filter((_, i) => exits[i]!.code === 1);
+    expect(exits.every((e) => e.code === 0 || e.code === 1), JSON.stringify(exits)).toBe(true);
+    expect(cut.length).toBeGreaterThan(0);
+    for (const s of cut) expect(s.output()).toContain(`shutdown did not finish within SHUTDOWN_GRACE_MS (${GRACE_MS} ms)`);
+    const left = await db.use((d) =>
+      d.sql.query<{ status: string }>(`SELECT status FROM "OutboxMessage" WHERE payload::text LIKE $1`, [`%故障演练 ${run}-%`]),
+    );
+    expect(left.map((r) => r.status)).toEqual(["pending"]); // not sent, not lost: the next start sends it
+  }, 90_000);
 });
