@@ -304,7 +304,7 @@ async function runJobCommand(env: Env, args: string[]): Promise<void> {
   try {
     // Messages are queued for every platform this deployment has configured; a running server delivers them.
     const platforms: Platform[] = [...(env.wecom ? ["wecom" as const] : []), ...(env.dingtalk ? ["dingtalk" as const] : []), ...(env.playground ? ["playground" as const] : [])];
-    const deps: AppDeps = { db: db.prisma, rules: org.rules, warehouseRoutes: org.warehouse.routes, timeZone: env.BOT_TIMEZONE, clock: systemClock, enabledPlatforms: () => platforms, log };
+    const deps: AppDeps = { db: db.prisma, rules: org.rules, warehouseRoutes: org.warehouse.routes, timeZone: env.BOT_TIMEZONE, clock: systemClock, enabledPlatforms: () => platforms, log, directory: directorySources(env, log, systemClock) };
     if (dryRun) {
       for (const line of formatDryRun(job.name, await dryRunJob(deps, job, now))) console.log(line);
       return;
