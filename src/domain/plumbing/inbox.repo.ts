@@ -84,31 +84,27 @@ export class InboxRepo implements InboxStore {
 
   private async write(batch: Pending[]): Promise<void> {
     if (batch.length === 0) return;
-    const known = await this.sql.query<{ platform: string; externalId: string }>(
-      `SELECT i.platform, i."externalId" FROM "Identity" i JOIN "User" u ON u.id = i."userId" AND u.active
-       WHERE (i.platform, i."externalId") IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-      [batch.map((p) => p.event.platform), batch.map((p) => p.event.senderId)],
+    // One round trip: keep the events of people the bot serves (an active user with that account), insert them,
+    // and say which senders were known and which events are new (a retry of a stored one is not).
+    const rows = await this.sql.query<{ what: "known" | "inserted"; platform: string; key: string }>(
+      `WITH input AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) AS t(platform, "eventId", "senderId", payload)),
+       known AS (SELECT i.* FROM input i WHERE EXISTS (SELECT 1 FROM "Identity" d JOIN "User" u ON u.id = d."userId" AND u.active
+                                                      WHERE d.platform = i.platform AND d."externalId" = i."senderId")),
+       ins AS (INSERT INTO "InboxEvent" (platform, "eventId", "senderId", payload) SELECT * FROM known
+               ON CONFLICT (platform, "eventId") DO NOTHING RETURNING platform, "eventId")
+       SELECT 'known' AS what, platform, "senderId" AS key FROM known UNION ALL SELECT 'inserted', platform, "eventId" FROM ins`,
+      [
+        batch.map((p) => p.event.platform),
+        batch.map((p) => p.event.eventId),
+        batch.map((p) => p.event.senderId),
+        batch.map((p) => JSON.stringify(p.event)),
+      ],
     );
-    const knownSet = new Set(known.map((k) => `${k.platform}\u0000${k.externalId}`));
+    const knownSet = new Set(rows.filter((r) => r.what === "known").map((r) => `${r.platform}\u0000${r.key}`));
+    const inserted = new Set(rows.filter((r) => r.what === "inserted").map((r) => `${r.platform}\u0000${r.key}`));
     const isKnown = (p: Pending) => knownSet.has(`${p.event.platform}\u0000${p.event.senderId}`);
     const toStore = batch.filter(isKnown);
     const strangers = batch.filter((p) => !isKnown(p));
-
-    const inserted = new Set<string>();
-    if (toStore.length) {
-      const rows = await this.sql.query<{ platform: string; eventId: string }>(
-        `INSERT INTO "InboxEvent" (platform, "eventId", "senderId", payload)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
-         ON CONFLICT (platform, "eventId") DO NOTHING RETURNING platform, "eventId"`,
-        [
-          toStore.map((p) => p.event.platform),
-          toStore.map((p) => p.event.eventId),
-          toStore.map((p) => p.event.senderId),
-          toStore.map((p) => JSON.stringify(p.event)),
-        ],
-      );
-      rows.forEach((r) => inserted.add(`${r.platform}\u0000${r.eventId}`));
-    }
     if (strangers.length) await this.refuse(strangers.map((p) => p.event));
 
     const claimed = new Set<string>(); // the first of several identical events in one batch wins
