@@ -122,5 +122,10 @@ describe("org file and directory sync across restarts", () => {
     expect((await user("WuShi")).active).toBe(false);
     await sync();
     expect((await user("WuShi")).active).toBe(false);
+    // Back in the address book: the same person again, active.
+    sim.directory = wecomDirectory();
+    const back = await sync();
+    expect(back.reactivated.map((r) => r.id)).toEqual(["WuShi"]);
+    expect(await user("WuShi")).toMatchObject({ active: true, deactivatedAt: null, roles: ["manager", "rep"] });
   });
 });
