@@ -13,8 +13,15 @@ import { cardsSentTo, startWecomHarness, textsSentTo, type WecomHarness } from "
 export type Person = "rep" | "otherRep" | "manager" | "director" | "warehouse" | "admin" | "stranger";
 export const PEOPLE: Person[] = ["rep", "otherRep", "manager", "director", "warehouse", "admin", "stranger"];
 export type Member = Exclude<Person, "stranger">;
-/** rep 张三, otherRep 李四, manager 王五, director 赵六, warehouse 陈七, admin 管理员. */
-const USER_ID: Record<Member, string> = { rep: "zhangsan", otherRep: "lisi", manager: "wangwu", director: "zhaoliu", warehouse: "chenqi", admin: "admin" };
+/** Member, or another team's manager (孙八: only in organisations that add him, e.g. test/hostile/role-matrix.test.ts). */
+export type AnyMember = Member | "otherManager";
+/** rep 张三, otherRep 李四, manager 王五, otherManager 孙八 (another team), director 赵六, warehouse 陈七, admin 管理员. */
+const USER_ID: Record<AnyMember, string> = { rep: "zhangsan", otherRep: "lisi", manager: "wangwu", otherManager: "sunba", director: "zhaoliu", warehouse: "chenqi", admin: "admin" };
+
+/** Options of a surface: the organisation file to start with (default: the dispatch organisation). */
+export interface SurfaceOptions {
+  orgFile?: () => string;
+}
 
 /** One surface, driven the same way: people by role, the warehouse's notice of an order by its number. */
 export interface Surface {
@@ -24,6 +31,10 @@ export interface Surface {
   say(who: string, text: string): Promise<void>;
   /** Press a button on the warehouse's (newest) copy of the order's notice. */
   click(who: string, orderNumber: string, label: "确认发货" | "有问题"): Promise<void>;
+  /** Press `label` on the newest card sent to `owner` whose title matches, as `who` (a forwarded card when they differ). */
+  clickCard(who: string, owner: string, title: RegExp, label: string): Promise<void>;
+  /** Waits until `owner` has a card whose title matches. */
+  card(owner: string, title: RegExp): Promise<unknown>;
   /** Waits until the warehouse has the order's notice. */
   notice(orderNumber: string): Promise<unknown>;
   /** Every text the bot said to this person so far. */
@@ -34,24 +45,27 @@ export interface Surface {
    */
   said(who: string): string[] | Promise<string[]>;
   /** The person's id on the platform; `stranger` + a number for someone the organisation does not list. */
-  id(p: Member): string;
+  id(p: AnyMember): string;
   strangerId(n: number): string;
 }
 
-export function playground(): Surface {
+export function playground(opts: SurfaceOptions = {}): Surface {
   let bot: TestBot;
   let pg: PlaygroundClient;
+  const titled = async (owner: string, title: RegExp) => (await pg.botItems(owner)).flatMap((i) => (i.type === "card" && title.test(i.card.title) ? [i.card] : [])).at(-1);
   const noticeCard = async (n: string) => (await pg.botItems("chenqi")).flatMap((i) => (i.type === "card" && i.card.title === `发货通知 ${n}` ? [i.card] : [])).at(-1);
   return {
     name: "playground",
     async start() {
-      bot = await startTestBot({ ORG_FILE: dispatchOrgFile() });
+      bot = await startTestBot({ ORG_FILE: (opts.orgFile ?? dispatchOrgFile)() });
       pg = new PlaygroundClient(bot.url);
       return bot;
     },
     close: () => bot?.close(),
     say: async (who, text) => void (await pg.say(who, text)),
     click: async (who, n, label) => void (await pg.click(who, (await noticeCard(n))!, label)),
+    clickCard: async (who, owner, title, label) => void (await pg.click(who, (await titled(owner, title))!, label)),
+    card: (owner, title) => eventually(() => titled(owner, title), `a card ${title} for ${owner}`),
     notice: (n) => eventually(() => noticeCard(n), `the notice ${n}`),
     texts: async (who) => (await pg.botItems(who)).flatMap((i) => (i.type === "text" ? [i.text] : [])),
     said: async (who) =>
@@ -63,14 +77,15 @@ export function playground(): Surface {
   };
 }
 
-export function wecom(): Surface {
+export function wecom(opts: SurfaceOptions = {}): Surface {
   let h: WecomHarness;
-  const ids: Record<Member, string> = { rep: "ZhangSan", otherRep: "LiSi", manager: "WangWu", director: "ZhaoLiu", warehouse: "ChenQi", admin: "Admin" };
+  const ids: Record<AnyMember, string> = { rep: "ZhangSan", otherRep: "LiSi", manager: "WangWu", otherManager: "SunBa", director: "ZhaoLiu", warehouse: "ChenQi", admin: "Admin" };
+  const titled = (owner: string, title: RegExp) => cardsSentTo(h.sim, owner).filter((c) => title.test(c.title)).at(-1);
   const noticeCard = (n: string) => cardsSentTo(h.sim, "ChenQi").filter((c) => c.title === `发货通知 ${n}`).at(-1);
   return {
     name: "WeCom",
     async start() {
-      h = await startWecomHarness({ ORG_FILE: dispatchOrgFile() });
+      h = await startWecomHarness({ ORG_FILE: (opts.orgFile ?? dispatchOrgFile)() });
       return h.bot;
     },
     close: () => h?.close(),
@@ -80,6 +95,12 @@ export function wecom(): Surface {
       const key = card.buttons.find((b) => b.text === label)!.key;
       await h.driver.deliver(h.driver.cardEventXml({ from: who, eventKey: key, taskId: card.taskId, responseCode: h.sim.issueResponseCode() }));
     },
+    async clickCard(who, owner, title, label) {
+      const card = titled(owner, title)!;
+      const key = card.buttons.find((b) => b.text === label)!.key;
+      await h.driver.deliver(h.driver.cardEventXml({ from: who, eventKey: key, taskId: card.taskId, responseCode: h.sim.issueResponseCode() }));
+    },
+    card: (owner, title) => eventually(() => titled(owner, title), `a card ${title} for ${owner}`),
     notice: (n) => eventually(() => noticeCard(n), `the notice ${n}`),
     texts: (who) => textsSentTo(h.sim, who),
     said: (who) =>
@@ -92,10 +113,11 @@ export function wecom(): Surface {
   };
 }
 
-export function dingtalk(): Surface {
+export function dingtalk(opts: SurfaceOptions = {}): Surface {
   let gw: DingtalkGateway;
   let bot: TestBot;
-  const ids: Record<Member, string> = { rep: "0101", otherRep: "0102", manager: "0201", director: "0301", warehouse: "0401", admin: "0501" };
+  const ids: Record<AnyMember, string> = { rep: "0101", otherRep: "0102", manager: "0201", otherManager: "0202", director: "0301", warehouse: "0401", admin: "0501" };
+  const titled = (owner: string, title: RegExp) => deliveredCards(gw).filter((c) => title.test(c.params.title ?? "") && c.openSpaceId === `dtv1.card//IM_ROBOT.${owner}`).at(-1);
   // Replies to a 1:1 message go through its session webhook: which person each session belongs to.
   const sessions = new Map<string, string>();
   const noticeCard = (n: string) => deliveredCards(gw).filter((c) => c.params.title === `发货通知 ${n}` && c.openSpaceId === "dtv1.card//IM_ROBOT.0401").at(-1);
@@ -103,7 +125,7 @@ export function dingtalk(): Surface {
   return {
     name: "DingTalk",
     async start() {
-      ({ gw, bot } = await startDingtalkBot({ DINGTALK_CARD_TEMPLATE_ID: "tpl-sales.schema", ORG_FILE: dispatchOrgFile() }));
+      ({ gw, bot } = await startDingtalkBot({ DINGTALK_CARD_TEMPLATE_ID: "tpl-sales.schema", ORG_FILE: (opts.orgFile ?? dispatchOrgFile)() }));
       return bot;
     },
     async close() {
@@ -119,6 +141,11 @@ export function dingtalk(): Surface {
     async click(who, n, label) {
       gw.sendCard(gw.cardClick({ outTrackId: noticeCard(n)!.outTrackId, userId: who, action: dtButton(noticeCard(n)!, new RegExp(`^${label}$`)).action }));
     },
+    async clickCard(who, owner, title, label) {
+      const card = titled(owner, title)!;
+      gw.sendCard(gw.cardClick({ outTrackId: card.outTrackId, userId: who, action: dtButton(card, new RegExp(`^${label}$`)).action }));
+    },
+    card: (owner, title) => eventually(() => titled(owner, title), `a card ${title} for ${owner}`),
     notice: (n) => eventually(() => noticeCard(n), `the notice ${n}`),
     texts,
     // In the order the bot made the calls: the texts (session webhook or batchSend) and the cards delivered to them.
@@ -144,7 +171,7 @@ export function dingtalk(): Surface {
   };
 }
 
-export const SURFACES: (() => Surface)[] = [playground, wecom, dingtalk];
+export const SURFACES: ((opts?: SurfaceOptions) => Surface)[] = [playground, wecom, dingtalk];
 
 /** The order a matrix row runs in: the refused people (and a stranger) first, while what the action needs is still there. */
 export function refusalsFirst(allowed: readonly Member[]): Person[] {
