@@ -16,9 +16,7 @@ import type { ChannelSender } from "./core/ports.ts";
 import type { Channel } from "./channels/channel.ts";
 import { createDingtalkChannel } from "./channels/dingtalk/dingtalk.channel.ts";
 import { createWecomChannel } from "./channels/wecom/wecom.channel.ts";
-import { createDingtalkDirectory } from "./channels/dingtalk/directory.ts";
-import { createWecomDirectory } from "./channels/wecom/directory.ts";
-import type { DirectorySource } from "./core/directory-port.ts";
+import { directorySources } from "./cli/directory-sources.ts";
 import { DirectorySyncWorker } from "./handlers/admin/directory-requests.ts";
 import { DirectorySyncError, runDirectorySync, syncCounts, syncSummary } from "./handlers/admin/directory-sync.handler.ts";
 import { PlaygroundFeed } from "./channels/playground/playground-feed.ts";
@@ -259,14 +257,6 @@ function wrapWithOutboxWake(handler: ReturnType<typeof createEventHandler>, outb
     // A 同步通讯录 the event queued starts at once.
     also?.();
   };
-}
-
-/** The address books a directory sync reads: one per configured platform (their own token caches). */
-export function directorySources(env: Env, log: Logger, clock: Clock, metrics?: Metrics): DirectorySource[] {
-  const sources: DirectorySource[] = [];
-  if (env.wecom) sources.push(createWecomDirectory(env.wecom, { log, observe: metrics?.apiObserver("wecom") }));
-  if (env.dingtalk) sources.push(createDingtalkDirectory(env.dingtalk, { log, clock, observe: metrics?.apiObserver("dingtalk"), pageSize: env.DIRECTORY_PAGE_SIZE }));
-  return sources;
 }
 
 /**
