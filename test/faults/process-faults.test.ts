@@ -38,7 +38,7 @@ beforeAll(async () => {
   [db, side, llm] = await Promise.all([faultDatabase(), wecomSide(20), startOpenAiSimulator()]);
   // A slow model that answers nothing usable: each message waits a moment, then the rule parser reads it. Only the
   // first server uses it, so a backlog of acknowledged messages is certain to be there when it is killed.
-  llm.setDefault(() => ({ kind: "content", content: "(not json)", delayMs: 250 }));
+  llm.setDefault(() => ({ kind: "content", content: "(not json)", delayMs: 1000 }));
 }, 120_000);
 afterAll(async () => {
   await killAllServers();
@@ -100,7 +100,7 @@ describe.sequential("the server process", () => {
     side.sim.setOutage(null);
 
     const atKill = await pendingWork(run);
-    expect(atKill.inbox).toBeGreaterThan(0); // acknowledged, not handled yet
+    expect(atKill.inbox, `acknowledged, not handled yet (${JSON.stringify(atKill)}, model asked ${llm.requests.length} times)`).toBeGreaterThan(0);
     expect(atKill.outbox).toBeGreaterThan(0); // replies waiting
     expect(repliesByMessage(side.sim, run).size).toBe(0);
     await db.use(letDeadClaimsExpire);
