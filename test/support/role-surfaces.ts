@@ -184,8 +184,8 @@ export function rowTitle(name: string, allowed: readonly Member[]): string {
 }
 
 /** Waits for a message to `who` after the first `from` matching `re`; on a timeout the failure shows what did come. */
-export async function expectReply(messages: (who: string) => string[] | Promise<string[]>, who: string, from: number, re: RegExp): Promise<string> {
-  const found = await eventually(async () => (await messages(who)).slice(from).find((t) => re.test(t)), `a reply to ${who}`).catch(
+export async function expectReply(messages: (who: string) => string[] | Promise<string[]>, who: string, from: number, re: RegExp, timeoutMs?: number): Promise<string> {
+  const found = await eventually(async () => (await messages(who)).slice(from).find((t) => re.test(t)), `a reply to ${who}`, timeoutMs).catch(
     async () => `(no match) ${(await messages(who)).slice(from).join(" | ")}`,
   );
   expect(found, `${who}: ${found}`).toMatch(re);
