@@ -53,6 +53,7 @@ async function runOn(print: Print, kind: "pglite" | "postgres", total: number, s
     const ctx = await FuzzContext.create(h, false);
     await timed(ctx, "dingtalk stream", () => property(frameCase, streamFrame, ctx, runs("dingtalk stream")));
     figure(print, `fuzz stream reconnects (${db})`, h.gw.stream.opens.length - 1, "reconnects");
+    figure(print, `fuzz stream unexpected error lines (${db})`, h.lines.filter((l) => l.level === "error").length, "lines");
   } finally {
     await h?.close();
   }
