@@ -33,49 +33,61 @@ export async function loadMetricsTable(tx: Tx, range: Range, now: Date, timeZone
 }
 
 export function metricsTable(rows: MetricsRows): MetricsSource {
-  const inScope = (scope: Scope) => {
-    const set = scope ? new Set(scope) : null;
-    return (userId: string | null) => (set ? userId !== null && set.has(userId) : true);
+  // Each list indexed by person once, so a card reads only its scope's rows (a thousand cards × every row is not).
+  const byUser = <R extends { userId: string }>(list: R[]) => {
+    const m = new Map<string, R[]>();
+    for (const r of list) (m.get(r.userId) ?? m.set(r.userId, []).get(r.userId)!).push(r);
+    return m;
   };
+  const index = {
+    activities: byUser(rows.activities),
+    newCustomers: byUser(rows.newCustomers),
+    orders: byUser(rows.orders),
+    approvals: byUser(rows.approvals),
+    overdue: byUser(rows.overdue),
+    stages: byUser(rows.stages),
+    trendVisits: byUser(rows.trendVisits),
+    trendOrders: byUser(rows.trendOrders),
+  };
+  const pending = new Map(rows.pendingApprovals.map((r) => [r.userId, r.n]));
+  /** The scope's rows of one list (null scope: everyone's). */
+  const of = <R>(m: Map<string, R[]>, scope: Scope): R[] => (scope ? [...new Set(scope)].flatMap((id) => m.get(id) ?? []) : [...m.values()].flat());
   const checkPeriod = (range: Range, now: Date) => {
     if (range.from.getTime() !== rows.range.from.getTime() || range.to.getTime() !== rows.range.to.getTime() || now.getTime() !== rows.now.getTime()) {
       throw new Error("metrics table: asked for another period than the one it was read for");
     }
   };
-  const sumBy = <R extends { userId: string }>(list: R[], keep: (userId: string) => boolean, key: (r: R) => string, n: (r: R) => number) => {
+  const sumBy = <R>(list: R[], key: (r: R) => string, n: (r: R) => number) => {
     const m = new Map<string, number>();
-    for (const r of list) if (keep(r.userId)) m.set(key(r), (m.get(key(r)) ?? 0) + n(r));
+    for (const r of list) m.set(key(r), (m.get(key(r)) ?? 0) + n(r));
     return m;
   };
   return {
     async collect(viewer, scope, range, now) {
       checkPeriod(range, now);
-      const keep = inScope(scope);
-      const byKind = sumBy(rows.activities, keep, (r) => r.kind, (r) => r.n);
-      const byUser = sumBy(rows.activities, keep, (r) => r.userId, (r) => r.n);
-      const orders = rows.orders.filter((r) => keep(r.userId));
-      const hours = rows.approvals.filter((r) => keep(r.userId)).map((r) => r.hours).sort((a, b) => a - b);
-      const stages = sumBy(rows.stages, keep, (r) => r.stage, (r) => r.n);
+      const activities = of(index.activities, scope);
+      const orders = of(index.orders, scope);
+      const hours = of(index.approvals, scope).map((r) => r.hours).sort((a, b) => a - b);
+      const stages = sumBy(of(index.stages, scope), (r) => r.stage, (r) => r.n);
       return {
-        visitsByKind: [...byKind].map(([kind, count]) => ({ kind, count })),
-        visitsByUser: [...byUser].map(([userId, count]) => ({ userId, count })),
-        newCustomers: rows.newCustomers.filter((r) => keep(r.userId)).reduce((n, r) => n + r.n, 0),
+        visitsByKind: [...sumBy(activities, (r) => r.kind, (r) => r.n)].map(([kind, count]) => ({ kind, count })),
+        visitsByUser: [...sumBy(activities, (r) => r.userId, (r) => r.n)].map(([userId, count]) => ({ userId, count })),
+        newCustomers: of(index.newCustomers, scope).reduce((n, r) => n + r.n, 0),
         orders: {
           count: orders.reduce((n, r) => n + r.n, 0),
           amount: orders.reduce((s, r) => s.plus(r.total), new Decimal(0)).toFixed(2),
           listAmount: orders.reduce((s, r) => s.plus(r.listTotal), new Decimal(0)).toFixed(2),
         },
         approvals: { decided: hours.length, medianHours: median(hours), maxHours: hours.length ? hours[hours.length - 1]! : null },
-        pendingApprovals: rows.pendingApprovals.find((r) => r.userId === viewer.id)?.n ?? 0,
-        overdue: rows.overdue.filter((r) => keep(r.userId)).reduce((n, r) => n + r.n, 0),
+        pendingApprovals: pending.get(viewer.id) ?? 0,
+        overdue: of(index.overdue, scope).reduce((n, r) => n + r.n, 0),
         funnel: [...stages].map(([stage, count]) => ({ stage, count })),
       };
     },
     async trend(scope, now, timeZone) {
       if (now.getTime() !== rows.now.getTime()) throw new Error("metrics table: asked for another day's trend than the one it was read for");
-      const keep = inScope(scope);
-      const visits = sumBy(rows.trendVisits, keep, (r) => r.day, (r) => r.n);
-      const orders = sumBy(rows.trendOrders, keep, (r) => r.day, (r) => r.n);
+      const visits = sumBy(of(index.trendVisits, scope), (r) => r.day, (r) => r.n);
+      const orders = sumBy(of(index.trendOrders, scope), (r) => r.day, (r) => r.n);
       return trendDays(now, timeZone).map((day) => ({ day, visits: visits.get(day) ?? 0, orders: orders.get(day) ?? 0 }));
     },
   };
