@@ -92,11 +92,13 @@ const pendingWork = (run: string) =>
 describe.sequential("the server process", () => {
   it("killed (SIGKILL) with messages acknowledged but not handled and replies in the outbox: after a restart each is handled once and sent once", async () => {
     const run = `k${randomBytes(2).toString("hex")}`;
-    side.sim.setOutage("timeout"); // WeCom unreachable: replies queue up (a send may hang when the kill comes)
+    side.sim.setOutage("timeout"); // WeCom unreachable: replies queue up, and a send hangs when the kill comes
     const first = await startServer({ ...db.env, ...side.env, OPENAI_BASE_URL: llm.baseURL, OPENAI_API_KEY: llm.apiKey, OPENAI_MODEL: "slow-model" });
     const answers = await burst(first.url, run);
-    expect((await first.kill("SIGKILL")).signal).toBe("SIGKILL"); // right after the last acknowledgement
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+    // Killed once the first reply is on its way (its send hanging), while the slow model holds back the rest.
+    await eventually(() => side.sim.heldCount > 0, "a reply on its way to WeCom", 30_000);
+    expect((await first.kill("SIGKILL")).signal).toBe("SIGKILL");
     side.sim.setOutage(null);
 
     const atKill = await pendingWork(run);
