@@ -31,7 +31,7 @@ async function measure(print: Print, kind: DbKind, postgresUrl: string | undefin
   const org = makeSalesOrg(orgFile, 1000, 0);
   const messages = visitLogs({ ...org, customers: org.reps.map((r) => ({ owner: `rep${r.slice(3)}`, name: "", short: "华东机电" })) }, Math.ceil(AMOUNT / 1000)).slice(0, AMOUNT);
   const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const stack = await startStack(kind, postgresUrl, { ORG_FILE: orgFile }, prof);
+  const stack = await startStack(kind, postgresUrl, { ORG_FILE: orgFile }, prof, org.users);
   const floor = await startChild<{ url: string }>(path.join(here, "support/floor-process.ts"), {
     FLOOR_TOKEN: stack.config.token,
     FLOOR_AES_KEY: stack.config.encodingAesKey,

@@ -63,7 +63,7 @@ async function measure(print: Print, kind: DbKind, postgresUrl: string | undefin
   const tmp = mkdtempSync(path.join(os.tmpdir(), "bench-org-"));
   const orgFile = path.join(tmp, "org.yaml");
   const org: SalesOrg = makeSalesOrg(orgFile, REPS);
-  const stack = await startStack(kind, postgresUrl, { ORG_FILE: orgFile }, process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []);
+  const stack = await startStack(kind, postgresUrl, { ORG_FILE: orgFile }, process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [], org.users);
   try {
     await stack.bot.call("seedCustomers", org.customers.map(({ owner, name }) => ({ owner, name })));
     const drive = { botUrl: stack.bot.ready.url, ...stack.config };

@@ -35,7 +35,7 @@ async function run(o: WecomLoadOptions): Promise<WecomLoadResult> {
   let next = 0;
   const result = await autocannon({
     url: o.botUrl,
-    connections: o.connections ?? 20,
+    connections: Math.max(1, Math.min(o.connections ?? 20, prepared.length)),
     amount: prepared.length,
     timeout: 10,
     ...(o.rate ? { overallRate: o.rate } : {}),

@@ -10,9 +10,15 @@ import { serveParent } from "./child.ts";
 
 // Every statement sent to PostgreSQL, by Prisma (adapter-pg) and by the raw hot paths alike.
 let queries = 0;
+/** While set, the text of every statement sent (op "trace"), to see what one event costs. */
+let trace: string[] | null = null;
 const clientQuery = pg.Client.prototype.query as (...a: unknown[]) => unknown;
 (pg.Client.prototype as { query: unknown }).query = function (this: pg.Client, ...args: unknown[]) {
   queries++;
+  if (trace) {
+    const q = args[0] as string | { text?: string };
+    trace.push((typeof q === "string" ? q : String(q?.text)).replace(/\s+/g, " ").slice(0, 160));
+  }
   return clientQuery.apply(this, args);
 };
 
@@ -62,6 +68,11 @@ serveParent(
         await bot.outboxWorker.stop();
       }
       return on;
+    },
+    trace: (on: boolean) => {
+      const got = trace;
+      trace = on ? [] : null;
+      return got ?? [];
     },
     gc: () => (globalThis.gc?.(), stats()),
     stop: async () => {

@@ -45,6 +45,8 @@ export interface SalesOrg {
   /** WeCom UserIDs of the managers (used to warm the bot up without touching the reps' limits). */
   managers: string[];
   customers: { owner: string; name: string; short: string }[];
+  /** The people as the org file lists them. */
+  users: { id: string; name: string; roles: string[]; manager?: string; wecom: string }[];
 }
 
 export function makeSalesOrg(file: string, reps = 1000, customersPerRep = 3): SalesOrg {
@@ -52,12 +54,12 @@ export function makeSalesOrg(file: string, reps = 1000, customersPerRep = 3): Sa
   const pick = <T>(a: readonly T[]) => a[Math.floor(rnd() * a.length)]!;
   const person = () => pick(SURNAMES) + pick(GIVEN) + (rnd() < 0.5 ? pick(GIVEN) : "");
   const managerCount = Math.max(1, Math.ceil(reps / 20));
-  const users: Record<string, unknown>[] = [
+  const users: SalesOrg["users"] = [
     { id: "director", name: person(), roles: ["director"], wecom: "Director" },
     { id: "warehouse", name: person(), roles: ["warehouse"], wecom: "Warehouse" },
     { id: "admin", name: "管理员", roles: ["admin"], wecom: "Admin" },
   ];
-  const out: SalesOrg = { reps: [], managers: [], customers: [] };
+  const out: SalesOrg = { reps: [], managers: [], customers: [], users };
   for (let m = 1; m <= managerCount; m++) {
     const id = `mgr${String(m).padStart(3, "0")}`;
     users.push({ id, name: person(), roles: ["manager", "rep"], manager: "director", wecom: `Mgr${String(m).padStart(3, "0")}` });

@@ -7,7 +7,11 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { openDatabase } from "../../../src/db/database.ts";
+import { migrate } from "../../../src/db/migrator.ts";
+import { MIGRATIONS_DIR } from "../../../src/paths.ts";
 import { databaseUrl } from "../../support/db-template.ts";
+import type { SalesOrg } from "./sales-org.ts";
 import { startWecomApiSim, type WecomApiSim } from "../../simulators/wecom-api.ts";
 import { randomAesKey } from "../../simulators/wecom-driver.ts";
 import type { BotStats } from "./bot-process.ts";
@@ -28,7 +32,31 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(kind: DbKind, postgresUrl: string | undefined, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Stack> {
+/**
+ * The org file's people written ahead, in bulk, exactly as the org loader stores them, so that the bot's own load
+ * of the same file at start-up finds nothing to change. Loading 1,000 new people one by one through the loader
+ * takes about a minute on this machine when it is busy and can exceed the loader's 60 s transaction.
+ */
+async function preloadPeople(db: { url?: string; pgliteDir?: string }, users: SalesOrg["users"]): Promise<void> {
+  const opened = await openDatabase({ ...db, role: "job" });
+  try {
+    await migrate(opened.sql, MIGRATIONS_DIR);
+    await opened.sql.query(
+      `INSERT INTO "User" (id, name, roles, "managerId", active, source, "updatedAt")
+       SELECT id, name, string_to_array(roles, ','), nullif(m, ''), true, 'org-file', now() FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(id, name, roles, m)`,
+      [users.map((u) => u.id), users.map((u) => u.name), users.map((u) => u.roles.join(",")), users.map((u) => u.manager ?? "")],
+    );
+    const ids = users.flatMap((u) => [{ platform: "playground", externalId: u.id, userId: u.id }, { platform: "wecom", externalId: u.wecom, userId: u.id }]);
+    await opened.sql.query(
+      `INSERT INTO "Identity" (platform, "externalId", "userId", source) SELECT p, e, u, 'org-file' FROM unnest($1::text[], $2::text[], $3::text[]) AS t(p, e, u)`,
+      [ids.map((i) => i.platform), ids.map((i) => i.externalId), ids.map((i) => i.userId)],
+    );
+  } finally {
+    await opened.close();
+  }
+}
+
+export async function startStack(kind: DbKind, postgresUrl: string | undefined, env: Record<string, string> = {}, nodeArgs: string[] = [], people?: SalesOrg["users"]): Promise<Stack> {
   const config = { corpId: "ww0123456789abcdef", agentId: 1000002, secret: randomBytes(16).toString("hex"), token: "tok" + randomBytes(6).toString("hex"), encodingAesKey: randomAesKey() };
   const sim = await startWecomApiSim({ corpId: config.corpId, secret: config.secret, agentId: config.agentId });
   const deliveries: Stack["deliveries"] = [];
@@ -60,6 +88,7 @@ export async function startStack(kind: DbKind, postgresUrl: string | undefined, 
   } else {
     dbEnv = { DATA_DIR: tmp };
   }
+  if (people) await preloadPeople(kind === "postgres" ? { url: dbEnv.DATABASE_URL! } : { pgliteDir: path.join(tmp, "pglite") }, people);
   let bot: Stack["bot"];
   try {
     bot = await startChild(path.join(here, "bot-process.ts"), {
