@@ -22,7 +22,7 @@ import { DirectorySyncError, runDirectorySync, syncCounts, syncSummary } from ".
 import { PlaygroundFeed } from "./channels/playground/playground-feed.ts";
 import { playgroundRouter } from "./channels/playground/playground-router.ts";
 import { PlaygroundSender } from "./channels/playground/playground-sender.ts";
-import { DataDirLockedError, type DataDirLock, type LockRole } from "./db/data-dir-lock.ts";
+import { DataDirLockedError, ROLE_TEXT, type DataDirLock, type LockRole } from "./db/data-dir-lock.ts";
 import { dataIoRouter } from "./cli/data-io.routes.ts";
 import { openDatabase, redact, type Database } from "./db/database.ts";
 import { migrate } from "./db/migrator.ts";
@@ -340,7 +340,7 @@ async function askServerToRunJob(locked: DataDirLockedError, name: string, at: D
   const { holder } = locked;
   const dir = locked.lockFile.replace(/\.lock$/, "");
   if (holder.role !== "server") {
-    throw new Error(`${holder.role === "job" ? "Another job run" : "A migration"} (pid ${holder.pid}) is using the embedded database ${dir}; wait for it to finish, then run the job again.`);
+    throw new Error(`${ROLE_TEXT[holder.role].replace(/^./, (c) => c.toUpperCase())} (pid ${holder.pid}) is using the embedded database ${dir}; wait for it to finish, then run the job again.`);
   }
   if (!holder.adminUrl) {
     throw new Error(

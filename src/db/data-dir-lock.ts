@@ -27,7 +27,7 @@ export interface DataDirLock {
   release(): void;
 }
 
-const ROLE_TEXT: Record<LockRole, string> = {
+export const ROLE_TEXT: Record<LockRole, string> = {
   server: "the bot server",
   job: "a job run (npm run job)",
   migrate: "a migration (npm run db:migrate)",
