@@ -125,6 +125,11 @@ describe("duplicates and owners", () => {
     expect(r.problems).toEqual([{ line: 3, message: "和第 2 行是同一个客户「无锡新锐自动化有限公司」，但负责人不同（第 2 行是「zhangsan」，这里是「lisi」）" }]);
   });
 
+  it("a stage conflict is reported in the file's words, not the stored values", async () => {
+    const r = await o.run({ kind: "customers", bytes: "客户名称,阶段\n无锡新锐自动化有限公司,线索\n无锡新锐自动化科技有限公司,方案报价\n", fileName: "s.csv", dryRun: true });
+    expect(r.problems).toEqual([{ line: 3, message: "和第 2 行是同一个客户「无锡新锐自动化有限公司」，但阶段不同（第 2 行是「线索」，这里是「方案报价」）" }]);
+  });
+
   it("a 简称 that may be an existing customer, or another row, is named but not merged on a guess", async () => {
     const r = await o.run({ kind: "customers", bytes: "客户名称\n华东\n无锡新锐精密机械有限公司\n新锐精密\n", fileName: "n.csv", dryRun: true });
     expect(r.problems).toEqual([]);

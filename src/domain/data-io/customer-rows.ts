@@ -185,7 +185,11 @@ export function mergeFileRows(rows: readonly CustomerIn[]): { customers: Custome
       const theirs = first[field];
       if (mine === undefined) continue;
       if (theirs === undefined) take.push([field, mine]);
-      else if (mine !== theirs) conflicts.push(`${label}不同（第 ${first.lines[0]} 行是「${theirs}」，这里是「${mine}」）`);
+      else if (mine !== theirs) {
+        // Stages are stored as enum values; the file (and the person reading the report) says 线索, 方案报价…
+        const say = (v: unknown) => (field === "stage" ? (STAGE_LABELS[String(v)] ?? String(v)) : String(v));
+        conflicts.push(`${label}不同（第 ${first.lines[0]} 行是「${say(theirs)}」，这里是「${say(mine)}」）`);
+      }
     }
     const contacts = first.contacts.map((c) => ({ ...c }));
     for (const c of r.contacts) {
