@@ -1,5 +1,4 @@
 // Composition root: the only place that wires env, database, channels, workers and jobs together.
-import { timingSafeEqual } from "node:crypto";
 import type { Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -24,6 +23,7 @@ import { playgroundRouter } from "./channels/playground/playground-router.ts";
 import { PlaygroundSender } from "./channels/playground/playground-sender.ts";
 import { DataDirLockedError, ROLE_TEXT, type DataDirLock, type LockRole } from "./db/data-dir-lock.ts";
 import { dataIoRouter } from "./cli/data-io.routes.ts";
+import { fromLocalCli } from "./cli/local-admin.ts";
 import { openDatabase, redact, type Database } from "./db/database.ts";
 import { migrate } from "./db/migrator.ts";
 import { isDatabaseUnreachable } from "./db/pg-pool.ts";
@@ -324,13 +324,7 @@ const jobOutcome = (r: { ran: boolean; result?: Record<string, number>; skipped?
 /** Only `npm run job` on this machine: a loopback peer, no proxy headers, and the token from the lock file. */
 function adminOnly(lock: DataDirLock) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const ip = req.socket.remoteAddress ?? "";
-    const loopback = ip === "127.0.0.1" || ip === "::1" || ip === "::ffff:127.0.0.1";
-    // A reverse proxy on this host connects from loopback on behalf of anyone.
-    const proxied = req.headers["x-forwarded-for"] !== undefined || req.headers.forwarded !== undefined || req.headers["x-real-ip"] !== undefined;
-    const given = Buffer.from(req.get("authorization") ?? "");
-    const wanted = Buffer.from(`Bearer ${lock.info.token}`);
-    if (loopback && !proxied && given.length === wanted.length && timingSafeEqual(given, wanted)) return next();
+    if (fromLocalCli(req, lock)) return next();
     res.status(403).json({ error: "forbidden", message: "admin endpoints answer only `npm run job` on this machine" });
   };
 }

@@ -2,11 +2,11 @@
 // the data directory while the server holds it (PGlite is single-process), so it sends the file here over
 // loopback, with the token the server wrote in its lock file (mode 0600: only someone who can read the data
 // directory has it). Mounted by main.ts only on the embedded database; on PostgreSQL the CLI runs itself.
-import { timingSafeEqual } from "node:crypto";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import { AppError } from "../core/app-error.ts";
 import type { Clock } from "../core/clock.ts";
 import type { DataDirLock } from "../db/data-dir-lock.ts";
+import { fromLocalCli } from "./local-admin.ts";
 import { exportData } from "../domain/data-io/export.service.ts";
 import { importFile, type ImportDeps } from "../domain/data-io/import.service.ts";
 import { MAX_IMPORT_BYTES } from "../domain/data-io/read-table.ts";
@@ -75,13 +75,7 @@ export function dataIoRouter(deps: DataIoRouteDeps): Router {
 function localCliOnly(lock: DataDirLock) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!req.path.startsWith("/admin/data/")) return next();
-    const ip = req.socket.remoteAddress ?? "";
-    const loopback = ip === "127.0.0.1" || ip === "::1" || ip === "::ffff:127.0.0.1";
-    // A reverse proxy on this host connects from loopback on behalf of anyone.
-    const proxied = req.headers["x-forwarded-for"] !== undefined || req.headers.forwarded !== undefined || req.headers["x-real-ip"] !== undefined;
-    const given = Buffer.from(req.get("authorization") ?? "");
-    const wanted = Buffer.from(`Bearer ${lock.info.token}`);
-    if (loopback && !proxied && given.length === wanted.length && timingSafeEqual(given, wanted)) return next();
+    if (fromLocalCli(req, lock)) return next();
     res.status(403).json({ error: "forbidden", message: "admin endpoints answer only `npm run import` / `npm run export` on this machine" });
   };
 }

@@ -19,40 +19,30 @@ export interface CardMetaInput {
 
 const toJson = toJsonValue;
 
+/** One delivery as a row (saveCard and saveCards write the same columns). */
+function cardRow(card: Card, meta: CardMetaInput) {
+  return {
+    ref: card.ref,
+    purpose: card.purpose,
+    thread: meta.thread ?? null,
+    recipientId: meta.recipientId,
+    platform: meta.platform,
+    subjectType: meta.subjectType ?? null,
+    subjectId: meta.subjectId ?? null,
+    expiresAt: meta.expiresAt ?? null,
+    view: toJson(card),
+    ...(meta.conversation ? { conversation: toJson(meta.conversation) } : {}),
+  };
+}
+
 export async function saveCard(tx: Tx, card: Card, meta: CardMetaInput): Promise<void> {
-  await tx.card.create({
-    data: {
-      ref: card.ref,
-      purpose: card.purpose,
-      thread: meta.thread ?? null,
-      recipientId: meta.recipientId,
-      platform: meta.platform,
-      subjectType: meta.subjectType ?? null,
-      subjectId: meta.subjectId ?? null,
-      expiresAt: meta.expiresAt ?? null,
-      view: toJson(card),
-      ...(meta.conversation ? { conversation: toJson(meta.conversation) } : {}),
-    },
-  });
+  await tx.card.create({ data: cardRow(card, meta) });
 }
 
 /** Many deliveries in one statement (a job's batch of cards). */
 export async function saveCards(tx: Tx, items: { card: Card; meta: CardMetaInput }[]): Promise<void> {
   if (items.length === 0) return;
-  await tx.card.createMany({
-    data: items.map(({ card, meta }) => ({
-      ref: card.ref,
-      purpose: card.purpose,
-      thread: meta.thread ?? null,
-      recipientId: meta.recipientId,
-      platform: meta.platform,
-      subjectType: meta.subjectType ?? null,
-      subjectId: meta.subjectId ?? null,
-      expiresAt: meta.expiresAt ?? null,
-      view: toJson(card),
-      ...(meta.conversation ? { conversation: toJson(meta.conversation) } : {}),
-    })),
-  });
+  await tx.card.createMany({ data: items.map(({ card, meta }) => cardRow(card, meta)) });
 }
 
 type RawCard = NonNullable<Awaited<ReturnType<Tx["card"]["findUnique"]>>>;

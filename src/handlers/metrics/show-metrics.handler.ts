@@ -51,19 +51,9 @@ export async function buildMetricsCard(
  * a team, a bar per person, as an image message to send right after the card. A picture that cannot be drawn is
  * logged and left out: the card goes alone.
  */
-export async function buildMetricsCardWithChart(
-  tx: Tx,
-  viewer: UserInfo,
-  periodLabel: string,
-  range: Range,
-  now: Date,
-  timeZone: string,
-  log: Logger,
-  /** A job passes the figures it read for everyone and the lead's team (metrics-source.ts); default: live queries. */
-  opts: { scope?: MetricsScope; source?: MetricsSource; pendingLabel?: string } = {},
-): Promise<{ card: Card; chart: OutboundBody | null }> {
-  const prepared = await prepareMetricsCard(tx, viewer, periodLabel, range, now, timeZone, log, opts);
-  return { card: prepared.card, chart: await renderMetricsChart(prepared, log) };
+export async function buildMetricsCardWithChart(...args: Parameters<typeof prepareMetricsCard>): Promise<{ card: Card; chart: OutboundBody | null }> {
+  const prepared = await prepareMetricsCard(...args);
+  return { card: prepared.card, chart: await renderMetricsChart(prepared, args[6]) };
 }
 
 export interface PreparedMetricsCard {
@@ -81,6 +71,7 @@ export async function prepareMetricsCard(
   now: Date,
   timeZone: string,
   log: Logger,
+  /** A job passes the figures it read for everyone and the lead's team (metrics-source.ts); default: live queries. */
   opts: { scope?: MetricsScope; source?: MetricsSource; pendingLabel?: string } = {},
 ): Promise<PreparedMetricsCard> {
   const source = opts.source ?? liveMetrics(tx);
