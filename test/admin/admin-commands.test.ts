@@ -43,10 +43,11 @@ describe("admin commands", () => {
     expect(await overrides()).toBe(before);
   });
 
-  it("设置 角色 … 恢复 clears the override", async () => {
+  it("设置 角色 … 恢复 clears the override and gives back the roles from before it, at once", async () => {
     await t.pg.say("admin", "设置 角色 李四 恢复");
-    expect(await t.pg.lastText("admin", 7)).toContain("已取消李四的单独角色设置");
-    expect((await roles("lisi")).roleOverride).toEqual([]);
+    expect(await t.pg.lastText("admin", 7)).toContain("已取消李四的单独角色设置，角色恢复为设置之前的：销售");
+    expect(await roles("lisi")).toEqual({ roles: ["rep"], roleOverride: [] });
+    expect(await t.pg.lastText("lisi", 2)).toContain("管理员把你的角色恢复为：销售");
   });
 
   it("规则 shows the rules in force to the admin only", async () => {
@@ -79,5 +80,18 @@ describe("admin commands", () => {
     await t.pg.say("admin", "同步通讯录");
     expect(await t.pg.lastText("admin", 8)).toContain("还没有配置通讯录同步");
     expect(await t.db.directorySyncRequest.count()).toBe(0);
+  });
+});
+
+describe("设置 角色 … 恢复 after several settings", () => {
+  const t = playgroundBot();
+  it("goes back to the roles from before the first setting, not the one in between", async () => {
+    await t.pg.say("admin", "设置 角色 张三 经理");
+    await t.pg.lastText("admin", 1);
+    await t.pg.say("admin", "设置 角色 张三 仓库");
+    await t.pg.lastText("admin", 2);
+    await t.pg.say("admin", "设置 角色 张三 恢复");
+    expect(await t.pg.lastText("admin", 3)).toContain("角色恢复为设置之前的：销售");
+    expect(await t.db.user.findUniqueOrThrow({ where: { id: "zhangsan" }, select: { roles: true, roleOverride: true } })).toEqual({ roles: ["rep"], roleOverride: [] });
   });
 });

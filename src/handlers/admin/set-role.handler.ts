@@ -1,5 +1,6 @@
 // 设置 角色 张三 经理: an admin gives a person their roles. Kept as an override (User.roleOverride) that wins over
-// the org file and the directory sync until 设置 角色 张三 恢复, so neither a restart nor a sync undoes it. Audited.
+// the org file and the directory sync until 设置 角色 张三 恢复 (which gives back the roles from before it), so
+// neither a restart nor a sync undoes it. Audited.
 import { AppError } from "../../core/app-error.ts";
 import { audit } from "../../domain/audit/audit.repo.ts";
 import { usersNamed } from "../../domain/customers/ownership.repo.ts";
@@ -25,9 +26,12 @@ export async function handleSetRole(ctx: HandlerContext, cmd: RoleCommand): Prom
   if (cmd.kind === "reset_role") {
     const had = await roleOverrideOf(ctx.tx, person.id);
     if (!had.length) throw new AppError("role_not_overridden", `${person.name}的角色没有被单独设置过，现在是：${named(person.roles)}（来自组织文件或通讯录）。`);
-    await clearRoleOverride(ctx.tx, person.id);
-    await audit(ctx.tx, { actorId: ctx.user.id, action: "user.role_override_clear", entityType: "user", entityId: person.id, before: { roleOverride: had }, after: { roleOverride: [] }, eventId: ctx.eventId, at: ctx.now });
-    ctx.out.replyText(`已取消${person.name}的单独角色设置。下次重启或同步通讯录后，按组织文件或通讯录的规则定角色（现在仍是：${named(person.roles)}）。`);
+    const roles = await clearRoleOverride(ctx.tx, person.id, person.roles);
+    await audit(ctx.tx, { actorId: ctx.user.id, action: "user.role_override_clear", entityType: "user", entityId: person.id, before: { roles: person.roles, roleOverride: had }, after: { roles, roleOverride: [] }, eventId: ctx.eventId, at: ctx.now });
+    ctx.out.replyText(`已取消${person.name}的单独角色设置，角色恢复为设置之前的：${named(roles)}。以后按组织文件或通讯录的规则定角色（重启或同步通讯录时更新）。`);
+    if (person.id !== ctx.user.id && roles.join() !== person.roles.join()) {
+      await ctx.out.notify(person.id, { type: "text", text: `${ctx.user.name}把你的角色恢复为：${named(roles)}。发送「帮助」查看你现在能用的功能。` });
+    }
     return;
   }
   // An admin cannot take away their own admin role: nobody might be left to give it back.
