@@ -12,6 +12,7 @@ import type { AppDeps } from "../engine/app-deps.ts";
 import { subjectsNotDone } from "../engine/job-run.ts";
 import { runJobBatchUnit } from "../engine/unit-of-work.ts";
 import { prepareMetricsCard, renderMetricsChart, type PreparedMetricsCard } from "./show-metrics.handler.ts";
+import { inBatches, type BatchCounts } from "../engine/batches.ts";
 
 /** Leads per unit of work: each card's picture takes tens of milliseconds, so keep the transaction short. */
 export const METRICS_BATCH_SIZE = 50;
@@ -31,36 +32,14 @@ interface RunInput {
   scopes: Map<string, MetricsScope>;
 }
 
-type Counts = { sent: number; nothing: number; already: number; failed: number };
+type Counts = BatchCounts;
 
 /** One card per team lead; a failed batch is retried lead by lead, so one failure does not stop the rest. */
 export async function sendMetricsCards(deps: AppDeps, job: string, period: string, periodLabel: string, range: Range, now: Date, batchSize = METRICS_BATCH_SIZE): Promise<Counts> {
   const everyone = await listUsers(deps.db);
   const input: RunInput = { job, period, periodLabel, range, now, source: await loadMetricsTable(deps.db, range, now, deps.timeZone), scopes: teamScopes(everyone) };
   const leads = everyone.filter(isTeamLead).map((u) => u.id);
-  const counts: Counts = { sent: 0, nothing: 0, already: 0, failed: 0 };
-  const add = (c: Omit<Counts, "failed">) => {
-    counts.sent += c.sent;
-    counts.nothing += c.nothing;
-    counts.already += c.already;
-  };
-  for (let i = 0; i < leads.length; i += batchSize) {
-    const batch = leads.slice(i, i + batchSize);
-    try {
-      add(await sendMetricsBatch(deps, input, batch));
-    } catch (err) {
-      deps.log.warn("metrics card batch failed; retrying its people one by one", { err, job, people: batch.length });
-      for (const userId of batch) {
-        try {
-          add(await sendMetricsBatch(deps, input, [userId]));
-        } catch (e) {
-          counts.failed++;
-          deps.log.error("metrics card failed for one person", { err: e, job, userId });
-        }
-      }
-    }
-  }
-  return counts;
+  return inBatches(leads, batchSize, (batch) => sendMetricsBatch(deps, input, batch), deps.log, "metrics card", { job });
 }
 
 /**

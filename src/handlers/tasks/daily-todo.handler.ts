@@ -16,6 +16,7 @@ import { openPendingMany } from "../engine/pending.ts";
 import { runJobBatchUnit } from "../engine/unit-of-work.ts";
 import { approvalsFor, dispatchesFor } from "./list-todos.handler.ts";
 import { shownTodoListKind } from "./shown-list.ts";
+import { inBatches, type BatchCounts } from "../engine/batches.ts";
 
 /** People per unit of work: big enough that per-batch queries are cheap per person, small enough to keep a short transaction. */
 export const TODO_BATCH_SIZE = 250;
@@ -24,12 +25,7 @@ export async function everyone(deps: AppDeps): Promise<string[]> {
   return (await listUsers(deps.db)).map((u) => u.id);
 }
 
-export interface TodoCounts {
-  sent: number;
-  nothing: number;
-  already: number;
-  failed: number;
-}
+export type TodoCounts = BatchCounts;
 
 /**
  * Every person's card, a batch at a time. A batch that fails (one person's data unreadable) is retried one person
@@ -37,29 +33,7 @@ export interface TodoCounts {
  * as failed and may be run again: who got their card is not sent it twice).
  */
 export async function sendDailyTodos(deps: AppDeps, userIds: string[], period: string, now: Date, batchSize = TODO_BATCH_SIZE): Promise<TodoCounts> {
-  const counts: TodoCounts = { sent: 0, nothing: 0, already: 0, failed: 0 };
-  const add = (c: Omit<TodoCounts, "failed">) => {
-    counts.sent += c.sent;
-    counts.nothing += c.nothing;
-    counts.already += c.already;
-  };
-  for (let i = 0; i < userIds.length; i += batchSize) {
-    const batch = userIds.slice(i, i + batchSize);
-    try {
-      add(await sendDailyTodoBatch(deps, batch, period, now));
-    } catch (err) {
-      deps.log.warn("daily to-do batch failed; retrying its people one by one", { err, people: batch.length });
-      for (const userId of batch) {
-        try {
-          add(await sendDailyTodoBatch(deps, [userId], period, now));
-        } catch (e) {
-          counts.failed++;
-          deps.log.error("daily to-do failed for one person", { err: e, userId });
-        }
-      }
-    }
-  }
-  return counts;
+  return inBatches(userIds, batchSize, (batch) => sendDailyTodoBatch(deps, batch, period, now), deps.log, "daily to-do");
 }
 
 /** One person's card: "sent", "nothing" (no work today) or "already" (this morning's card went out before). */
