@@ -4,7 +4,6 @@
 // folder made from the migrated template), WeCom's side of the wire, and what the fault tests count at the
 // simulator.
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -15,7 +14,8 @@ import { demoOrgWith } from "../support/demo-org.ts";
 import { databaseUrl, pgliteTemplate } from "../support/db-template.ts";
 import { freshDatabase, serverUrl, type TestDatabase } from "../support/fresh-database.ts";
 import { startWecomApiSim, type WecomApiSim } from "../simulators/wecom-api.ts";
-import { randomAesKey, WecomDriver, type HttpResult, type Prepared } from "../simulators/wecom-driver.ts";
+import { WecomDriver, type HttpResult, type Prepared } from "../simulators/wecom-driver.ts";
+import { newWecomConfig, wecomEnv } from "../support/platform-env.ts";
 
 export interface ServerProcess {
   url: string;
@@ -156,7 +156,7 @@ export interface WecomSide {
 }
 
 export async function wecomSide(reps = 20): Promise<WecomSide> {
-  const config = { corpId: "ww0123456789abcdef", agentId: 1000002, secret: randomBytes(16).toString("hex"), token: "tok" + randomBytes(6).toString("hex"), encodingAesKey: randomAesKey() };
+  const config = newWecomConfig();
   const sim = await startWecomApiSim({ corpId: config.corpId, secret: config.secret, agentId: config.agentId });
   const ids = Array.from({ length: reps }, (_, i) => `F${String(i).padStart(2, "0")}`);
   const admin = "  - { id: admin, name: 管理员, roles: [admin], wecom: Admin }";
@@ -168,12 +168,7 @@ export async function wecomSide(reps = 20): Promise<WecomSide> {
     reps: ids,
     env: {
       ORG_FILE: orgFile,
-      WECOM_CORP_ID: config.corpId,
-      WECOM_AGENT_ID: String(config.agentId),
-      WECOM_SECRET: config.secret,
-      WECOM_TOKEN: config.token,
-      WECOM_ENCODING_AES_KEY: config.encodingAesKey,
-      WECOM_API_BASE: sim.url,
+      ...wecomEnv(config, sim.url),
     },
     driver: (botUrl) => new WecomDriver({ botUrl, ...config }),
   };

@@ -1,9 +1,9 @@
 // One real bot (fresh database, WeCom channel on) + the WeCom API simulator + the callback driver, per test file.
-import { randomBytes } from "node:crypto";
 import { createLogger, type Logger } from "../../src/core/logger.ts";
 import { startTestBot, type TestBot } from "../support/test-bot.ts";
 import { startWecomApiSim, type WecomApiSim } from "../simulators/wecom-api.ts";
 import { randomAesKey, WecomDriver } from "../simulators/wecom-driver.ts";
+import { newWecomConfig, wecomEnv } from "../support/platform-env.ts";
 
 export { randomAesKey };
 
@@ -34,17 +34,12 @@ function capturingLogger(lines: LogLine[], print: Logger, bindings: Record<strin
 
 /** `env`: more environment for the bot (an ORG_FILE, …). */
 export async function startWecomHarness(env: Record<string, string> = {}): Promise<WecomHarness> {
-  const config = { corpId: "ww0123456789abcdef", agentId: 1000002, secret: randomBytes(16).toString("hex"), token: "tok" + randomBytes(6).toString("hex"), encodingAesKey: randomAesKey() };
+  const config = newWecomConfig();
   const sim = await startWecomApiSim({ corpId: config.corpId, secret: config.secret, agentId: config.agentId });
   const logs: LogLine[] = [];
   const log = capturingLogger(logs, createLogger((process.env.TEST_LOG_LEVEL as Parameters<typeof createLogger>[0]) ?? "silent"));
   const bot = await startTestBot({
-    WECOM_CORP_ID: config.corpId,
-    WECOM_AGENT_ID: String(config.agentId),
-    WECOM_SECRET: config.secret,
-    WECOM_TOKEN: config.token,
-    WECOM_ENCODING_AES_KEY: config.encodingAesKey,
-    WECOM_API_BASE: sim.url,
+    ...wecomEnv(config, sim.url),
     ...env,
   }, { log });
   const driver = new WecomDriver({ botUrl: bot.url, ...config });

@@ -13,9 +13,9 @@ import { MIGRATIONS_DIR } from "../../../src/paths.ts";
 import { databaseUrl } from "../../support/db-template.ts";
 import type { SalesOrg } from "./sales-org.ts";
 import { startWecomApiSim, type WecomApiSim } from "../../simulators/wecom-api.ts";
-import { randomAesKey } from "../../simulators/wecom-driver.ts";
 import type { BotStats } from "./bot-process.ts";
 import { startChild, type Child } from "./child.ts";
+import { newWecomConfig, wecomEnv } from "../../support/platform-env.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export type DbKind = "postgres" | "pglite";
@@ -57,7 +57,7 @@ async function preloadPeople(db: { url?: string; pgliteDir?: string }, users: Sa
 }
 
 export async function startStack(kind: DbKind, postgresUrl: string | undefined, env: Record<string, string> = {}, nodeArgs: string[] = [], people?: SalesOrg["users"]): Promise<Stack> {
-  const config = { corpId: "ww0123456789abcdef", agentId: 1000002, secret: randomBytes(16).toString("hex"), token: "tok" + randomBytes(6).toString("hex"), encodingAesKey: randomAesKey() };
+  const config = newWecomConfig();
   const sim = await startWecomApiSim({ corpId: config.corpId, secret: config.secret, agentId: config.agentId });
   const deliveries: Stack["deliveries"] = [];
   // The simulator keeps what it accepted in `sent`; note when each arrived, for the lag from ack to reply.
@@ -99,12 +99,7 @@ export async function startStack(kind: DbKind, postgresUrl: string | undefined, 
       JOBS: "false",
       PLAYGROUND: "false",
       DATABASE_URL: undefined,
-      WECOM_CORP_ID: config.corpId,
-      WECOM_AGENT_ID: String(config.agentId),
-      WECOM_SECRET: config.secret,
-      WECOM_TOKEN: config.token,
-      WECOM_ENCODING_AES_KEY: config.encodingAesKey,
-      WECOM_API_BASE: sim.url,
+      ...wecomEnv(config, sim.url),
       ...dbEnv,
       ...env,
     }, { logFile: path.join(tmp, "bot.log"), nodeArgs });
