@@ -2,12 +2,13 @@
 // (matched or new), the contact, the activity, the follow-up task and the audit trail.
 import { z } from "zod";
 import { AppError } from "../../core/app-error.ts";
-import { moneyText, type MoneyInput } from "../../core/money.ts";
+import { Decimal, moneyText, type MoneyInput } from "../../core/money.ts";
 import { CustomerStage, type ActivityKind } from "../../generated/prisma/client.ts";
-import { audit } from "../audit/audit.repo.ts";
-import { createCustomer, getCustomer, removeAliasesTaughtBy } from "../customers/customer.repo.ts";
-import type { Prisma, Tx } from "../tx.ts";
+import { audit, type AuditEntry } from "../audit/audit.repo.ts";
+import { createCustomer, removeAliasesTaughtBy } from "../customers/customer.repo.ts";
+import type { Tx } from "../tx.ts";
 import type { UserInfo } from "../users/user.repo.ts";
+import { newRowId, readVisitTarget, writeVisit, type VisitTarget } from "./visit.repo.ts";
 
 /** What an undo restores on the customer (Activity.priorCustomer), read back through this schema. */
 const PriorCustomerSchema = z.object({ lastFollowUpAt: z.string().nullable().optional(), stage: z.enum(CustomerStage).optional() });
@@ -31,104 +32,95 @@ export interface VisitInput {
 }
 
 export async function recordVisit(tx: Tx, input: VisitInput, actor: UserInfo, eventId: string | null) {
-  let customer;
+  let target: VisitTarget;
   let createdCustomer = false;
   if ("id" in input.customer) {
-    customer = await getCustomer(tx, input.customer.id);
-    if (!customer) throw new AppError("customer_not_found", "没有找到这个客户，可能已被删除。");
-    if (customer.ownerId && customer.ownerId !== actor.id) {
-      throw new AppError("customer_not_yours", `「${customer.name}」不是你负责的客户，不能记录拜访。如需转交请联系经理。`);
+    const found = await readVisitTarget(tx, input.customer.id, actor.id, input.contactName || null);
+    if (!found) throw new AppError("customer_not_found", "没有找到这个客户，可能已被删除。");
+    if (found.customer.ownerId && found.customer.ownerId !== actor.id) {
+      throw new AppError("customer_not_yours", `「${found.customer.name}」不是你负责的客户，不能记录拜访。如需转交请联系经理。`);
     }
+    target = found;
   } else {
-    customer = await createCustomer(tx, {
+    const created = await createCustomer(tx, {
       name: input.customer.newName,
       normalizedName: input.customer.normalizedName,
       ownerId: actor.id,
       createdById: actor.id,
     });
     createdCustomer = true;
-    await audit(tx, { actorId: actor.id, action: "customer.create", entityType: "customer", entityId: customer.id, after: customer, eventId });
+    await audit(tx, { actorId: actor.id, action: "customer.create", entityType: "customer", entityId: created.id, after: created, eventId });
+    target = { customer: created, contactId: null, openTaskIds: [] };
   }
+  const customer = target.customer;
+  // Everything below is one statement (visit.repo.ts); the audit entries are the ones each change always had.
+  const now = new Date();
+  const entries: AuditEntry[] = [];
+  const contact = input.contactName && !target.contactId ? { id: newRowId(), customerId: customer.id, name: input.contactName, createdAt: now } : null;
+  if (contact) entries.push({ actorId: actor.id, action: "contact.create", entityType: "contact", entityId: contact.id, after: { ...contact, title: null, phone: null, deletedAt: null }, eventId });
+  const contactId = contact?.id ?? (input.contactName ? target.contactId : null);
 
-  let contactId: string | null = null;
-  let createdContact = false;
-  if (input.contactName) {
-    const existing = await tx.contact.findFirst({ where: { customerId: customer.id, name: input.contactName, deletedAt: null } });
-    if (existing) contactId = existing.id;
-    else {
-      const c = await tx.contact.create({ data: { customerId: customer.id, name: input.contactName } });
-      contactId = c.id;
-      createdContact = true;
-      await audit(tx, { actorId: actor.id, action: "contact.create", entityType: "contact", entityId: c.id, after: c, eventId });
-    }
-  }
-
-  const prior: PriorCustomer = { lastFollowUpAt: customer.lastFollowUpAt?.toISOString() ?? null, stage: customer.stage };
-  const activity = await tx.activity.create({
-    data: {
-      customerId: customer.id,
-      userId: actor.id,
-      contactId,
-      kind: input.kind,
-      summary: input.summary,
-      rawText: input.rawText,
-      occurredAt: input.occurredAt,
-      nextAction: input.nextAction ?? null,
-      dueAt: input.dueAt ?? null,
-      quantity: input.quantity ?? null,
-      amount: input.amount === undefined ? null : moneyText(input.amount),
-      sourceEventId: eventId,
-      createdCustomer,
-      createdContact,
-      priorCustomer: prior as Prisma.InputJsonValue,
-    },
-  });
-  await audit(tx, { actorId: actor.id, action: "activity.create", entityType: "activity", entityId: activity.id, after: activity, eventId });
+  const prior: PriorCustomer = { lastFollowUpAt: customer.lastFollowUpAt?.toISOString() ?? null, stage: customer.stage as CustomerStage };
+  const amount = input.amount === undefined ? null : moneyText(input.amount);
+  const activity = {
+    id: newRowId(),
+    customerId: customer.id,
+    userId: actor.id,
+    contactId,
+    kind: input.kind,
+    summary: input.summary,
+    rawText: input.rawText,
+    occurredAt: input.occurredAt,
+    nextAction: input.nextAction ?? null,
+    dueAt: input.dueAt ?? null,
+    quantity: input.quantity ?? null,
+    amount,
+    sourceEventId: eventId,
+    createdCustomer,
+    createdContact: contact !== null,
+    priorCustomer: prior,
+    createdAt: now,
+  };
+  // As Prisma returns it (and so as the audit entry always showed it): amount as its Decimal text, undoneAt null.
+  entries.push({ actorId: actor.id, action: "activity.create", entityType: "activity", entityId: activity.id, after: { ...activity, amount: amount === null ? null : new Decimal(amount).toString(), undoneAt: null }, eventId });
 
   const newStage = customer.stage === "lead" ? "contacted" : customer.stage;
-  const updated = await tx.customer.update({
-    where: { id: customer.id },
-    data: { lastFollowUpAt: input.occurredAt, stage: newStage, poolWarnedAt: null },
-  });
-  await audit(tx, { actorId: actor.id, action: "customer.follow_up", entityType: "customer", entityId: customer.id, before: prior, after: { lastFollowUpAt: updated.lastFollowUpAt, stage: updated.stage }, eventId });
+  const updated = { ...customer, lastFollowUpAt: input.occurredAt, stage: newStage };
+  entries.push({ actorId: actor.id, action: "customer.follow_up", entityType: "customer", entityId: customer.id, before: prior, after: { lastFollowUpAt: updated.lastFollowUpAt, stage: updated.stage }, eventId });
 
   let task = null;
-  let replaced = 0;
   if (input.dueAt) {
-    task = await tx.task.create({
-      data: {
-        ownerId: actor.id,
-        customerId: customer.id,
-        activityId: activity.id,
-        title: input.nextAction ?? `跟进${customer.name}`,
-        dueAt: input.dueAt,
-        source: "visit",
-      },
+    task = { id: newRowId(), ownerId: actor.id, customerId: customer.id, activityId: activity.id, title: input.nextAction ?? `跟进${customer.name}`, dueAt: input.dueAt, createdAt: now };
+    entries.push({
+      actorId: actor.id, action: "task.create", entityType: "task", entityId: task.id, eventId,
+      after: { ...task, status: "open", snoozedUntil: null, remindedAt: null, escalatedAt: null, source: "visit", completedAt: null, updatedAt: now },
     });
-    await audit(tx, { actorId: actor.id, action: "task.create", entityType: "task", entityId: task.id, after: task, eventId });
-    replaced = await replaceOpenFollowUps(tx, customer.id, task.id, activity.id, actor, eventId);
+    // A visit's next step replaces the person's other open follow-ups of that customer (see REPLACED_NOTE).
+    for (const id of target.openTaskIds) {
+      entries.push({
+        actorId: actor.id, action: "task.cancel", entityType: "task", entityId: id, before: { status: "open" },
+        after: { status: "cancelled", note: REPLACED_NOTE, replacedBy: task.id, replacedByActivity: activity.id }, eventId,
+      });
+    }
   }
-  return { activity, customer: updated, contactId, createdContact, createdCustomer, task, replaced };
+  const cancelTaskIds = task ? target.openTaskIds : [];
+  await writeVisit(tx, {
+    contact,
+    activity,
+    customerUpdate: { id: customer.id, lastFollowUpAt: input.occurredAt, stage: newStage, updatedAt: now },
+    task,
+    cancelTaskIds,
+    audit: entries,
+  });
+  return { activity, customer: updated, contactId, createdContact: contact !== null, createdCustomer, task, replaced: cancelTaskIds.length };
 }
-
-export const REPLACED_NOTE = "被新的拜访跟进替代";
 
 /**
  * A visit's next step replaces the person's other open follow-ups of that customer: they are closed (status
  * cancelled; the audit entry says which follow-up and which visit replaced them), so three visits in a day leave
  * one follow-up, not four. Undoing the visit opens them again (reopenReplaced).
  */
-async function replaceOpenFollowUps(tx: Tx, customerId: string, keepId: string, activityId: string, actor: UserInfo, eventId: string | null): Promise<number> {
-  const older = await tx.task.findMany({ where: { ownerId: actor.id, customerId, status: "open", id: { not: keepId } } });
-  for (const t of older) {
-    await tx.task.update({ where: { id: t.id }, data: { status: "cancelled" } });
-    await audit(tx, {
-      actorId: actor.id, action: "task.cancel", entityType: "task", entityId: t.id, before: { status: t.status },
-      after: { status: "cancelled", note: REPLACED_NOTE, replacedBy: keepId, replacedByActivity: activityId }, eventId,
-    });
-  }
-  return older.length;
-}
+export const REPLACED_NOTE = "被新的拜访跟进替代";
 
 /** Undoing a visit opens again the follow-ups its next step replaced (those still closed, of a customer not moved on). */
 async function reopenReplaced(tx: Tx, activityId: string, actor: UserInfo, eventId: string | null): Promise<number> {
