@@ -118,13 +118,30 @@ export function nameSimilarity(a: string, b: string): number {
 export interface CustomerCandidate { id: string; name: string; aliases: string[] }
 export interface RankedCustomer { id: string; name: string; score: number }
 
+/** The place a name starts with (杭州, 江苏), without 省/市; undefined when it names none (中国 is no place here). */
+function leadingRegion(cleaned: string): string | undefined {
+  const m = REGION_RE.exec(cleaned);
+  const place = m?.[0].replace(/(?:省|市|自治区)$/, "");
+  return place && place !== "中国" ? place : undefined;
+}
+
+/** Below EXACT_MIN: a name that could be another company is asked about, never taken. */
+const NEVER_SURE = EXACT_MIN - 0.05;
+
 export function rankCustomers(query: string, candidates: CustomerCandidate[]): RankedCustomer[] {
   const q = normalizeCompanyName(query);
   const qClean = cleanName(query);
+  const qRegion = leadingRegion(qClean);
   const ranked = candidates.map((c) => {
     let score = 0;
     for (const n of [c.name, ...c.aliases]) {
-      const s = Math.max(nameSimilarity(q, normalizeCompanyName(n)), nameSimilarity(qClean, cleanName(n)));
+      const nClean = cleanName(n);
+      let s = Math.max(nameSimilarity(q, normalizeCompanyName(n)), nameSimilarity(qClean, nClean));
+      // 杭州新锐科技 is not 无锡新锐自动化: two names that each say where they are, and say different places,
+      // are likely two companies (or a branch) — ask rather than log a visit against the wrong one. 浙江 vs
+      // 杭州 is asked about too: one quick question is cheaper than a record on the wrong customer.
+      const nRegion = leadingRegion(nClean);
+      if (qRegion && nRegion && qRegion !== nRegion) s = Math.min(s, NEVER_SURE);
       score = Math.max(score, s);
     }
     return { id: c.id, name: c.name, score: Math.round(score * 1000) / 1000 };

@@ -92,3 +92,22 @@ describe("finding companies and contacts in messages", () => {
     expect(findContacts("拜访徐工集团 汤工").map((c) => c.name)).toEqual(["汤工"]);
   });
 });
+
+describe("names that say different places", () => {
+  // Found in a playground try: 杭州新锐科技 was logged against the pool's 无锡新锐自动化科技有限公司 without asking.
+  const customers = [
+    { id: "wx", name: "无锡新锐自动化科技有限公司", aliases: [] },
+    { id: "hd", name: "华东机电设备有限公司", aliases: ["华东机电"] },
+  ];
+
+  it("asks instead of matching 杭州… to 无锡…", () => {
+    expect(decideMatch(rankCustomers("杭州新锐科技", customers))).toEqual({ kind: "ambiguous", ids: ["wx"] });
+    expect(decideMatch(rankCustomers("杭州市新锐自动化科技有限公司", customers))).toEqual({ kind: "ambiguous", ids: ["wx"] });
+  });
+
+  it("still matches when only one side names a place, or both name the same one", () => {
+    expect(decideMatch(rankCustomers("新锐自动化", customers))).toEqual({ kind: "exact", id: "wx" });
+    expect(decideMatch(rankCustomers("无锡市新锐自动化", customers))).toEqual({ kind: "exact", id: "wx" });
+    expect(decideMatch(rankCustomers("上海华东机电", customers))).toEqual({ kind: "exact", id: "hd" });
+  });
+});
