@@ -21,6 +21,8 @@ export interface VisitConfirmView {
   dueAt?: Date;
   /** How many older open follow-ups of this customer the new one replaced (closed). */
   replaced?: number;
+  /** Set when the message said the contact happened earlier (昨天下午…): shown so a misread is caught. */
+  occurredAt?: Date;
   timeZone: string;
 }
 
@@ -37,7 +39,7 @@ export function visitConfirmCard(v: VisitConfirmView): Card {
     ref: v.ref,
     purpose: visitConfirmSpec.purpose,
     title: "已记录拜访",
-    subtitle: v.dueAt ? "到时会提醒你跟进" : undefined,
+    subtitle: [v.occurredAt ? `发生在 ${formatLocal(v.occurredAt, v.timeZone)}` : "", v.dueAt ? "到时会提醒你跟进" : ""].filter(Boolean).join(" · ") || undefined,
     tone: "success",
     fields: fields.slice(0, 6),
     lines: lines(v),

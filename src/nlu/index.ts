@@ -8,5 +8,6 @@ export {
   type CustomerCandidate, type RankedCustomer, type MatchDecision,
 } from "./customer-match.ts";
 export { normalizeOrderNo } from "./rules/orders.ts";
+export { OCCURRED_MAX_DAYS } from "./rules/dates.ts";
 export { parseVisitCorrection, looksLikeVisitCorrection, gluedVisitCorrection, VisitCorrectionSchema, type VisitCorrection } from "./visit-correction.ts";
 export { parseOrderCorrection, looksLikeOrderCorrection, type OrderCorrection } from "./order-correction.ts";

@@ -36,6 +36,8 @@ export const LogVisitSchema = z.object({
   summary: text(1000),
   next_action: text(200).optional(),
   due: IsoDateTimeSchema.optional(),
+  /** When the visit or call happened, if the message says so (昨天下午, 上周五); absent means just now. */
+  occurred: IsoDateTimeSchema.optional(),
   quantity: positive.optional(),
   amount: money.optional(),
   kind: z.enum(["visit", "call", "message"]).optional(),

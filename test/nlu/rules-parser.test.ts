@@ -54,3 +54,32 @@ describe("rule parser", () => {
     expect(normalizeOrderNo("PO-20261123-001")).toBeUndefined();
   });
 });
+
+describe("when the visit happened (occurred)", () => {
+  // Saturday 2026-12-05 10:30: reps log yesterday's visit the next morning.
+  const sat = { now: new Date("2026-12-05T10:30:00+08:00"), timeZone: "Asia/Shanghai" };
+  it.each([
+    ["昨天下午打电话给杭州新锐科技 李工说想要50套plc 月底前给报价", "2026-12-04T14:00:00+08:00", "2026-12-31T09:00:00+08:00"],
+    ["前天去了华东机电 王经理说下周一给答复", "2026-12-03T09:00:00+08:00", "2026-12-07T09:00:00+08:00"],
+    ["周三拜访了华东机电", "2026-12-02T09:00:00+08:00", undefined],
+    ["上周五见了恒力液压的张总 明天再打电话", "2026-11-27T09:00:00+08:00", "2026-12-06T09:00:00+08:00"],
+    ["早上去了华东机电 聊得不错", "2026-12-05T08:00:00+08:00", undefined],
+    ["12月1号去的博远科技 周一带样品过去", "2026-12-01T09:00:00+08:00", "2026-12-07T09:00:00+08:00"],
+  ])("%s", async (text, occurred, due) => {
+    const r = await rules.parse(text, sat);
+    expect(r).toMatchObject({ intent: "log_visit", occurred });
+    expect(r.intent === "log_visit" && r.due).toBe(due ?? undefined);
+  });
+
+  it.each([
+    ["今天去宁波东方轴承 见了陈总 要20台变频器 下周三再跟"], // today: just now
+    ["上周拜访过的恒通物流今天回电话了 说下周签"], // 上周 is background, and names no day
+    ["华东机电王总说昨天的报价太高了 下周二再谈"], // 昨天 is about the quote, deep in the clause
+    ["下午三点去华东机电"], // a plan, not a report
+    ["10月20号拜访了华东机电 王总说下周一给答复"], // beyond 30 days: recorded as now rather than guessed
+  ])("%s has no occurred time", async (text) => {
+    const r = await rules.parse(text, sat);
+    expect(r.intent).toBe("log_visit");
+    expect(r.intent === "log_visit" && r.occurred).toBeUndefined();
+  });
+});

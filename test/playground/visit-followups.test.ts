@@ -46,3 +46,29 @@ describe("one open follow-up per customer after visits", () => {
     expect((await t.db.task.findUniqueOrThrow({ where: { id: theirs.id } })).status).toBe("open");
   });
 });
+
+describe("a visit reported the next day", () => {
+  const t = playgroundBot();
+
+  it("is recorded when it happened, shown on the card, and never moves the last follow-up back", async () => {
+    // The clock says Monday 2026-11-23 10:00; 上周五 is Friday 11-20, 昨天下午 Sunday 11-22 14:00.
+    const c = await makeCustomer(t.db, "宁波恒远机械", "zhangsan", { lastFollowUpAt: new Date("2026-11-21T03:00:00Z") });
+    const card = await answerCard(t.pg, "zhangsan", "昨天下午去了宁波恒远机械 见了刘总 下周三再联系");
+    expect(card.purpose).toBe("visit_confirm");
+    expect(card.subtitle).toContain("发生在 11月22日 周日 14:00");
+    const first = await t.db.activity.findFirstOrThrow({ where: { customerId: c.id } });
+    expect(first.occurredAt.toISOString()).toBe("2026-11-22T06:00:00.000Z");
+    expect((await t.db.customer.findUniqueOrThrow({ where: { id: c.id } })).lastFollowUpAt?.toISOString()).toBe("2026-11-22T06:00:00.000Z");
+
+    await answerCard(t.pg, "zhangsan", "上周五打电话给宁波恒远机械 刘总说要看样品");
+    const calls = await t.db.activity.findMany({ where: { customerId: c.id, kind: "call" } });
+    expect(calls.map((a) => a.occurredAt.toISOString())).toEqual(["2026-11-20T01:00:00.000Z"]);
+    // Friday's call is older than Sunday's visit: the customer's last follow-up stays Sunday.
+    expect((await t.db.customer.findUniqueOrThrow({ where: { id: c.id } })).lastFollowUpAt?.toISOString()).toBe("2026-11-22T06:00:00.000Z");
+  });
+
+  it("a visit with no time in the message is recorded now, with no 发生在 line", async () => {
+    const card = await answerCard(t.pg, "zhangsan", "去了宁波恒远机械 刘总不在");
+    expect(card.subtitle ?? "").not.toContain("发生在");
+  });
+});

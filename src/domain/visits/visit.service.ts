@@ -107,7 +107,9 @@ export async function recordVisit(tx: Tx, input: VisitInput, actor: UserInfo, ev
   await writeVisit(tx, {
     contact,
     activity,
-    customerUpdate: { id: customer.id, lastFollowUpAt: input.occurredAt, stage: newStage, updatedAt: now },
+    // A visit reported late (昨天…, 上周五…) never moves the last follow-up back: that would release the
+    // customer to the pool early.
+    customerUpdate: { id: customer.id, lastFollowUpAt: laterOf(customer.lastFollowUpAt, input.occurredAt), stage: newStage, updatedAt: now },
     task,
     cancelTaskIds,
     audit: entries,
@@ -120,6 +122,8 @@ export async function recordVisit(tx: Tx, input: VisitInput, actor: UserInfo, ev
  * cancelled; the audit entry says which follow-up and which visit replaced them), so three visits in a day leave
  * one follow-up, not four. Undoing the visit opens them again (reopenReplaced).
  */
+const laterOf = (a: Date | null, b: Date): Date => (a && a > b ? a : b);
+
 export const REPLACED_NOTE = "被新的拜访跟进替代";
 
 /** Undoing a visit opens again the follow-ups its next step replaced (those still closed, of a customer not moved on). */

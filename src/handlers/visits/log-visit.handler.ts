@@ -5,7 +5,7 @@ import { newCardRef } from "../../../cards/card-ref.ts";
 import { visitConfirmCard } from "../../../cards/visits/visit-confirm.card.ts";
 import { recordVisit, type CustomerRef } from "../../domain/visits/visit.service.ts";
 import { z } from "zod";
-import { LogVisitSchema, normalizeCompanyName, stripSpokenFiller, type Intent } from "../../nlu/index.ts";
+import { LogVisitSchema, normalizeCompanyName, OCCURRED_MAX_DAYS, stripSpokenFiller, type Intent } from "../../nlu/index.ts";
 import { askWhichCustomer, defineCustomerPick, PickBaseSchema, resolveCustomer, teachAlias } from "../customers/which-customer.ts";
 import { assertSalesSide } from "../../domain/users/roles.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
@@ -61,7 +61,7 @@ export async function recordAndConfirm(ctx: HandlerContext, intent: LogVisitInte
       kind: intent.kind ?? "visit",
       summary: intent.summary || rawText,
       rawText,
-      occurredAt: ctx.now,
+      occurredAt: occurredAt(intent, ctx.now),
       nextAction: intent.next_action,
       dueAt,
       quantity: intent.quantity,
@@ -82,9 +82,21 @@ export async function recordAndConfirm(ctx: HandlerContext, intent: LogVisitInte
     nextAction: intent.next_action,
     dueAt: visit.task?.dueAt,
     replaced: visit.replaced,
+    occurredAt: visit.activity.occurredAt.getTime() === ctx.now.getTime() ? undefined : visit.activity.occurredAt,
     timeZone: ctx.timeZone,
   });
   await ctx.out.replyCard(card, { subjectType: "activity", subjectId: visit.activity.id });
+}
+
+/**
+ * When the contact happened: the time the message gave (昨天下午…) if it lies within the last
+ * OCCURRED_MAX_DAYS and not in the future (a model may say anything), else now. Metrics count the visit
+ * on that day.
+ */
+function occurredAt(intent: LogVisitIntent, now: Date): Date {
+  const at = intent.occurred ? new Date(intent.occurred) : undefined;
+  if (!at || Number.isNaN(at.getTime()) || at > now || now.getTime() - at.getTime() > (OCCURRED_MAX_DAYS + 1) * 86_400_000) return now;
+  return at;
 }
 
 function parseDue(iso: string): Date {

@@ -4,7 +4,7 @@
  * A line: {"text": "...", "now": "2026-11-23T10:00:00+08:00", "expect": {"intent": "...", ...},
  *          "knownCustomers"?: ["..."]}. `expect` names only the fields that must match:
  *  - customer: equal after normalizeCompanyName
- *  - due / until: the local date "YYYY-MM-DD" in Asia/Shanghai, or "YYYY-MM-DDTHH:mm" to check the time too, or
+ *  - due / until / occurred: the local date "YYYY-MM-DD" in Asia/Shanghai, or "YYYY-MM-DDTHH:mm" to check the time too, or
  *    a full timestamp with its offset ("2027-05-14T15:00:00+08:00"): the same instant, to the minute
  *  - numbers: equal (1e-6); items: same length, each {product (case/space-insensitive), quantity, unit_price?}
  *  - free text (next_action, reason, task, summary): the actual text, without spaces and punctuation,
@@ -52,7 +52,7 @@ function localStamp(iso: string, withTime: boolean, timeZone: string): string {
 export function fieldMatches(field: string, expected: unknown, actual: unknown, timeZone = "Asia/Shanghai"): boolean {
   if (actual === undefined || actual === null) return false;
   if (field === "customer") return normalizeCompanyName(String(expected)) === normalizeCompanyName(String(actual));
-  if (field === "due" || field === "until") {
+  if (field === "due" || field === "until" || field === "occurred") {
     const e = String(expected);
     if (typeof actual !== "string") return false;
     if (/T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/.test(e)) {

@@ -21,7 +21,7 @@ export function systemPrompt(ctx: ParseContext, mode: "json_schema" | "json_obje
     `The rep's known customers: ${known.length ? known.join("、") : "(none given)"}.`,
     "",
     "Intents and fields (omit fields the message does not give; never invent values):",
-    "- log_visit {customer, contact?, summary, next_action?, due?, quantity?, amount?, kind?: visit|call|message} — a visit, call or chat with a customer was done or planned. summary: one short line. next_action: what the rep will do next. due: when.",
+    "- log_visit {customer, contact?, summary, next_action?, due?, occurred?, quantity?, amount?, kind?: visit|call|message} — a visit, call or chat with a customer was done or planned. summary: one short line. next_action: what the rep will do next. due: when. occurred: when this visit/call happened, only if the message says it was earlier (昨天下午, 周三, 上午去了…); omit for just now.",
     "- lookup_customer {customer} — 客户 华东机电 / 查一下华东机电",
     "- list_todos {} — 我的待办",
     "- complete_task {task?} — 完成 2 / 搞定了华东机电的跟进 (task: the list number as a string, or the words naming it)",

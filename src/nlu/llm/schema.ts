@@ -62,7 +62,7 @@ export function coerceModelOutput(raw: unknown, messageText: string, timeZone: s
   if (typeof o.intent === "string") o.intent = o.intent.trim().toLowerCase();
   if (typeof o.order === "string") o.order = normalizeOrderNo(o.order) ?? o.order;
   if (typeof o.tracking_no === "string") o.tracking_no = o.tracking_no.replace(/\s+/g, "").toUpperCase();
-  for (const k of ["due", "until"]) if (k in o) o[k] = fixDate(o[k], timeZone);
+  for (const k of ["due", "until", "occurred"]) if (k in o) o[k] = fixDate(o[k], timeZone);
   for (const k of NUMERIC) if (typeof o[k] === "string" && /^\d+(\.\d+)?$/.test(o[k] as string)) o[k] = Number(o[k]);
   if (typeof o.discount === "number" && o.discount >= 1 && o.discount < 100) o.discount = o.discount / 100; // 10 meaning 10%
   if (Array.isArray(o.items)) {

@@ -48,6 +48,14 @@ function mask(text: string): string {
     .replace(/[A-Za-z]+\d*-\d+/g, (s) => "#".repeat(s.length)); // S7-1200
 }
 
+const BARE_WEEKDAY = /^(?:周|星期|礼拜)[一二三四五六日天]$/;
+function shiftDays(l: LocalDateTime, days: number): void {
+  const d = new Date(Date.UTC(l.year, l.month - 1, l.day + days));
+  l.year = d.getUTCFullYear();
+  l.month = d.getUTCMonth() + 1;
+  l.day = d.getUTCDate();
+}
+
 export function findDateMentions(text: string, now: Date, timeZone: string): DateMention[] {
   zh ??= createZhChrono();
   const n = toLocal(now, timeZone);
@@ -66,8 +74,15 @@ export function findDateMentions(text: string, now: Date, timeZone: string): Dat
       year: s.get("year") ?? n.year, month: s.get("month") ?? n.month, day: s.get("day") ?? n.day,
       hour: DEFAULT_HOUR, minute: 0,
     };
-    // 11月30日 with no year: the next such day, never one in the past.
-    if (!s.isCertain("year") && s.isCertain("month") && compareDates(local, n) < 0) local.year += 1;
+    // What follows says it already happened (12月1号去的…, 周三拜访了…): the day is the past one.
+    const rest = text.slice(r.index + r.text.length);
+    const reportsPast = PAST_CLAUSE.test(rest) && !FUTURE_HINT.test(/^[^，,。；;\s]*/.exec(rest)?.[0] ?? "");
+    // 11月30日 with no year: the next such day, never one in the past — unless the clause reports it done.
+    if (!s.isCertain("year") && s.isCertain("month") && compareDates(local, n) < 0 && !reportsPast) local.year += 1;
+    // A bare weekday (周三) chrono reads forward; 周三拜访了 on a Saturday is three days ago.
+    if (reportsPast && BARE_WEEKDAY.test(r.text.trim()) && compareDates(local, n) > 0) shiftDays(local, -7);
+    // chrono's zh parser reads 12月1号 forward (next year, marked certain); reported done, it is this year's.
+    if (reportsPast && !/年/.test(r.text) && s.isCertain("month") && local.year > n.year && compareDates({ ...local, year: local.year - 1 }, n) <= 0) local.year -= 1;
     let hasTime = true;
     if (/小时|分钟|秒/.test(r.text)) {
       local.hour = s.get("hour") ?? n.hour;
@@ -121,6 +136,39 @@ export function pickFutureMention(text: string, mentions: DateMention[], now: Da
     return !(PAST_CLAUSE.test(after) && !FUTURE_HINT.test(clause));
   });
   return future.at(-1);
+}
+
+/** A day named, not just a span: 昨天, 前天, 周五, 上周三, 12月3号 (上周 or 上个月 alone says no day). */
+const NAMES_A_DAY = /[天日号]|周[一二三四五六日天]|(?:星期|礼拜)[一二三四五六日天]/;
+/** …过的 / …的时候 after the date: background (上周五见过的王总), not when this contact happened. */
+const BACKGROUND_AFTER = /^[^，,。；;\s]{0,10}?(?:过的|的时候)/;
+export const OCCURRED_MAX_DAYS = 30;
+
+/**
+ * When the reported contact happened (昨天下午打电话给…, 周三去了…, 上午见了…): a mention at the start of a
+ * clause that lies in the past — an earlier day within OCCURRED_MAX_DAYS, or a time earlier today in a clause
+ * that reports something done. Reps often log yesterday's visit the next morning; without this the visit
+ * would count for the wrong day.
+ */
+export function pickPastMention(text: string, mentions: DateMention[], now: Date, timeZone: string, due?: DateMention): DateMention | undefined {
+  const n = toLocal(now, timeZone);
+  const nowMinutes = n.hour * 60 + n.minute;
+  for (const m of mentions) {
+    if (m === due || (due && m.index >= due.index)) break;
+    const head = /[^，,。；;\s]*$/.exec(text.slice(0, m.index))?.[0] ?? "";
+    if (head.length > 6) continue; // 后来聊到昨天的事: deep in a clause, not when this contact happened
+    const after = text.slice(m.end);
+    if (BACKGROUND_AFTER.test(after)) continue;
+    const cmp = compareDates(m.local, n);
+    if (cmp < 0) {
+      if (!NAMES_A_DAY.test(m.text)) continue;
+      const days = (Date.UTC(n.year, n.month - 1, n.day) - Date.UTC(m.local.year, m.local.month - 1, m.local.day)) / 86_400_000;
+      if (days <= OCCURRED_MAX_DAYS) return m;
+      continue;
+    }
+    if (cmp === 0 && m.hasTime && m.local.hour * 60 + m.local.minute < nowMinutes && PAST_CLAUSE.test(after)) return m;
+  }
+  return undefined;
 }
 
 export function mentionToIso(m: DateMention, timeZone: string): string {

@@ -8,7 +8,7 @@ import type { IntentParser, ParseContext } from "../parser.ts";
 import { classify, type Facts } from "./classify.ts";
 import { findCompany, ORG_SUFFIX } from "./companies.ts";
 import { pickContact, findContacts } from "./contacts.ts";
-import { findDateMentions, pickFutureMention } from "./dates.ts";
+import { findDateMentions, pickFutureMention, pickPastMention } from "./dates.ts";
 import { findMoney, pickAmount } from "./money.ts";
 import { findCarrier, findOrders, findTrackingNo } from "./orders.ts";
 import { buildPlaceOrder, isOrderForm, readOrderForm } from "./order-items.ts";
@@ -93,6 +93,7 @@ export function parseWithRules(raw: string, ctx: ParseContext): Intent {
         customer: customer(company.name),
         contact: contact?.name,
         due,
+        occurred: pickPastMention(plain, mentions, ctx.now, tz, due),
         quantity: pickQuantity(quantities.filter((q) => !inCompany(q.index)))?.value,
         // A figure inside the name (万嘉物业, 三一重工) is part of the name, not money.
         amount: pickAmount(money.filter((m) => !inCompany(m.index))),

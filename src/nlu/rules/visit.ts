@@ -12,7 +12,12 @@ const KINDS: [RegExp, "visit" | "call" | "message"][] = [
 
 /** 上周拜访过的恒通物流…今天回电话了: a verb in a clause about an earlier contact does not say how this one happened. */
 function isBackground(text: string, index: number, end: number): boolean {
-  return /^过的/.test(text.slice(end)) || /(?:上次|上周|上回|之前|以前|上个月)\S{0,2}$/.test(text.slice(Math.max(0, index - 5), index));
+  const after = text.slice(end);
+  if (/^过的/.test(after)) return true;
+  if (!/(?:上次|上周|上回|之前|以前|上个月)\S{0,2}$/.test(text.slice(Math.max(0, index - 5), index))) return false;
+  // 上周五打电话给X / 上周三见了X opening the message: that is when this contact happened, not background.
+  const lead = /^(?:上周|上个?礼拜|上星期)[一二三四五六日天]/.exec(text);
+  return !(lead && index - lead[0].length <= 2 && !/^过/.test(after));
 }
 
 /** Kind of contact: the earliest telling word wins (电话回访 is a call, 微信聊…下周电话确认 a message). */
@@ -44,6 +49,7 @@ export interface VisitFacts {
   customer: string;
   contact?: string;
   due?: DateMention;
+  occurred?: DateMention;
   quantity?: number;
   amount?: number;
 }
@@ -56,6 +62,7 @@ export function buildLogVisit(text: string, f: VisitFacts, timeZone: string): In
     const action = nextActionAround(text, f.due);
     if (action) out.next_action = action;
   }
+  if (f.occurred) out.occurred = mentionToIso(f.occurred, timeZone);
   if (f.quantity !== undefined) out.quantity = f.quantity;
   if (f.amount !== undefined) out.amount = f.amount;
   const kind = detectKind(text, f.due?.index) ?? detectKind(text);
