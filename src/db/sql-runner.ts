@@ -3,8 +3,17 @@
 import type { PGlite } from "@electric-sql/pglite";
 import type { Pool, PoolClient } from "pg";
 
+export interface QueryOptions {
+  /**
+   * Prepare the statement under this name, once per connection, and only bind and run it after that (PostgreSQL;
+   * PGlite ignores it). For a hot statement whose planning costs more than its execution (the inbox's batch insert).
+   * One name, one text.
+   */
+  prepare?: string;
+}
+
 export interface SqlSession {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: QueryOptions): Promise<T[]>;
   /** Several statements, no parameters (migration files). */
   exec(sql: string): Promise<void>;
 }
@@ -28,8 +37,8 @@ export function pgliteRunner(db: PGlite): SqlRunner {
 
 export function pgRunner(pool: Pool): SqlRunner {
   const wrap = (c: Pool | PoolClient): SqlSession => ({
-    async query<T>(sql: string, params: unknown[] = []) {
-      return (await c.query(sql, params)).rows as T[];
+    async query<T>(sql: string, params: unknown[] = [], opts?: QueryOptions) {
+      return (await (opts?.prepare ? c.query({ name: opts.prepare, text: sql, values: params }) : c.query(sql, params))).rows as T[];
     },
     async exec(sql: string) {
       await c.query(sql);

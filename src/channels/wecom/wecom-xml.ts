@@ -27,6 +27,63 @@ const parser = new XMLParser({
 
 /** Parses `<xml>…</xml>` into its child elements; throws WecomInputError on anything suspicious. */
 export function parseXmlRoot(xml: string): Record<string, unknown> {
+  return parseFlatXml(xml) ?? parseXmlRootGeneral(xml);
+}
+
+const TAG_NAME = /^[A-Z][A-Za-z0-9_]{0,63}$/;
+const isWs = (c: number) => c === 32 || c === 9 || c === 10;
+function skipWs(s: string, i: number): number {
+  while (i < s.length && isWs(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/**
+ * The fast path, for the shape WeCom actually sends (every callback goes through it twice: the envelope and the
+ * decrypted message): `<xml>` holding distinct elements named like WeCom's fields (PascalCase), each one
+ * `<![CDATA[…]]>` or plain text without `&` or `<`, between whitespace. It gives exactly what parseXmlRootGeneral
+ * gives for such a document (checked by a property test, test/wecom/wecom-xml.test.ts), about ten times faster:
+ * one scan, no validator pass, no entity or declaration handling (none can occur in this shape). Anything else —
+ * a declaration, attributes, nesting, a repeated element, `&`, a carriage return (XML normalises line ends),
+ * several CDATA sections — returns null and goes through the general parser and its checks.
+ */
+export function parseFlatXml(xml: string): Record<string, string> | null {
+  if (xml.includes("\r")) return null;
+  let i = skipWs(xml, 0);
+  if (!xml.startsWith("<xml>", i)) return null;
+  i += 5;
+  const out: Record<string, string> = {};
+  let count = 0;
+  for (;;) {
+    i = skipWs(xml, i);
+    if (xml.startsWith("</xml>", i)) return count > 0 && skipWs(xml, i + 6) === xml.length ? out : null;
+    if (xml.charCodeAt(i) !== 60 /* < */) return null;
+    const gt = xml.indexOf(">", i + 1);
+    if (gt < 0) return null;
+    const name = xml.slice(i + 1, gt);
+    if (!TAG_NAME.test(name) || Object.hasOwn(out, name)) return null;
+    const close = `</${name}>`;
+    i = gt + 1;
+    let value: string;
+    if (xml.startsWith("<![CDATA[", i)) {
+      const end = xml.indexOf("]]>", i + 9);
+      if (end < 0 || !xml.startsWith(close, end + 3)) return null;
+      value = xml.slice(i + 9, end);
+      i = end + 3 + close.length;
+    } else {
+      const end = xml.indexOf("<", i);
+      if (end < 0 || !xml.startsWith(close, end)) return null;
+      const text = xml.slice(i, end);
+      if (text.includes("&")) return null;
+      value = text.trim();
+      i = end + close.length;
+    }
+    out[name] = value;
+    count++;
+  }
+}
+
+/** Any well-formed document without declarations, through fast-xml-parser after its validator. */
+export function parseXmlRootGeneral(xml: string): Record<string, unknown> {
   // Entity declarations are the XXE / billion-laughs vector: WeCom never sends them, so refuse outright.
   if (hasMarkupDeclaration(xml)) throw new WecomInputError(400, "DTDs and entities are not accepted");
   if (XMLValidator.validate(xml) !== true) throw new WecomInputError(400, "malformed XML");

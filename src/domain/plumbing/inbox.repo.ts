@@ -1,6 +1,8 @@
-// The inbox: every accepted platform event, written before the platform gets its ack. On the hot path
-// accepts are gathered for a couple of milliseconds and written with one multi-row insert
-// (ON CONFLICT DO NOTHING), which is what keeps the callback p99 low under load (README.md (data)).
+// The inbox: every accepted platform event, written before the platform gets its ack. On the hot path accepts are
+// gathered and written with one multi-row insert (ON CONFLICT DO NOTHING), which is what keeps the callback cheap
+// under load: a batch goes out as soon as a write slot is free (at most `maxInFlight` batch writes at a time), and
+// whatever arrives while the slots are busy forms the next batch. A lone callback on a quiet bot waits for no
+// timer (one round trip); at saturation the batches grow by themselves, so PostgreSQL sees fewer, larger commits.
 import { InboundEventSchema, withoutNul, type InboundEvent } from "../../core/inbound-event.ts";
 import type { AcceptOutcome, ClaimedInboxEvent, InboxStore } from "../../core/ports.ts";
 import { isConnectionError } from "../../db/pg-pool.ts";
@@ -11,12 +13,16 @@ import { refusalKey, refusalMessage } from "./refusal.ts";
 
 interface Pending {
   event: InboundEvent;
+  /** When it was queued (ms, monotonic): an accept not stored by then + acceptTimeoutMs is failed. */
+  at: number;
+  settled: boolean;
   resolve: (o: AcceptOutcome) => void;
   reject: (e: unknown) => void;
 }
 
 export interface InboxRepoOptions {
-  batchWindowMs?: number;
+  /** Batch writes in flight at once (default 2: one commits while the next one is sent). */
+  maxInFlight?: number;
   /** An accept not stored within this time fails (the receiver answers 503 and the platform retries). */
   acceptTimeoutMs?: number;
   maxBatch?: number;
@@ -33,9 +39,27 @@ export class InboxUnavailableError extends Error {
   }
 }
 
+/**
+ * One round trip per batch: keep the events of people the bot serves (an active user with that account), insert
+ * them, and answer only the exceptions — the input rows (their 1-based `n`) that were not inserted, each saying
+ * whether its sender is known (then it is a retry of a stored event) or not (a stranger). A batch of new events from
+ * known people, the usual case, answers no rows at all.
+ */
+const INSERT_BATCH = `WITH input AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(n int, platform text, "eventId" text, "senderId" text, payload jsonb)),
+  known AS (SELECT i.* FROM input i WHERE EXISTS (SELECT 1 FROM "Identity" d JOIN "User" u ON u.id = d."userId" AND u.active
+                                                 WHERE d.platform = i.platform AND d."externalId" = i."senderId")),
+  ins AS (INSERT INTO "InboxEvent" (platform, "eventId", "senderId", payload) SELECT platform, "eventId", "senderId", payload FROM known
+          ON CONFLICT (platform, "eventId") DO NOTHING RETURNING platform, "eventId")
+  SELECT i.n, EXISTS (SELECT 1 FROM known k WHERE k.n = i.n) AS known FROM input i
+   WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.platform = i.platform AND ins."eventId" = i."eventId")`;
+
 export class InboxRepo implements InboxStore {
   private queue: Pending[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private inFlight = 0;
+  private scheduled = false;
+  private sweeper: NodeJS.Timeout | null = null;
+  /** Batches handed to the database and not yet answered (or given up on). */
+  private readonly writing = new Set<Pending[]>();
 
   constructor(
     private readonly sql: SqlRunner,
@@ -44,79 +68,122 @@ export class InboxRepo implements InboxStore {
 
   accept(event: InboundEvent): Promise<AcceptOutcome> {
     return new Promise((resolve, reject) => {
-      // Answer well inside WeCom's 5 s even when the pool is exhausted. A write that lands after the timeout is
-      // harmless: the platform's retry is then a duplicate and is acknowledged.
-      const timeoutMs = this.opts.acceptTimeoutMs ?? 3000;
-      const timer = setTimeout(
-        () => reject(new InboxUnavailableError(`inbox write not stored within ${timeoutMs} ms (database busy or unreachable); the platform will retry`)),
-        timeoutMs,
-      );
-      const settle = () => clearTimeout(timer);
-      this.queue.push({
+      const p: Pending = {
         event: withoutNul(event),
-        resolve: (o) => (settle(), resolve(o)),
-        reject: (e) => (settle(), reject(e)),
-      });
-      if (this.queue.length >= (this.opts.maxBatch ?? 200)) this.flushSoon(0);
-      else this.flushSoon(this.opts.batchWindowMs ?? 2);
+        at: performance.now(),
+        settled: false,
+        resolve: (o) => {
+          if (p.settled) return;
+          p.settled = true;
+          resolve(o);
+        },
+        reject: (e) => {
+          if (p.settled) return;
+          p.settled = true;
+          reject(e);
+        },
+      };
+      this.queue.push(p);
+      this.sweepLater();
+      this.pump();
     });
   }
 
-  private flushSoon(ms: number): void {
-    if (this.timer && ms > 0) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      const batch = this.queue;
-      this.queue = [];
-      this.write(batch).catch((err: unknown) => {
-        // No connection: retrying row by row would only multiply the wait.
-        if (isConnectionError(err)) batch.forEach((p) => p.reject(new InboxUnavailableError(`inbox write failed: ${String(err)}`, { cause: err })));
-        else return this.writeOneByOne(batch);
-      });
-    }, ms);
+  /**
+   * Answer well inside WeCom's 5 s even when the database is slow or unreachable: an accept still unsettled after
+   * acceptTimeoutMs fails (503). A write that lands after that is harmless: the platform's retry is then a
+   * duplicate and is acknowledged. One timer for all waiting accepts, not one each.
+   */
+  private sweepLater(): void {
+    if (this.sweeper) return;
+    const timeoutMs = this.opts.acceptTimeoutMs ?? 3000;
+    this.sweeper = setTimeout(() => {
+      this.sweeper = null;
+      const now = performance.now();
+      const overdue = (p: Pending) => {
+        if (!p.settled && now - p.at >= timeoutMs) p.reject(new InboxUnavailableError(`inbox write not stored within ${timeoutMs} ms (database busy or unreachable); the platform will retry`));
+      };
+      this.queue.forEach(overdue);
+      for (const b of this.writing) b.forEach(overdue);
+      // Forget what timed out before it was sent; the others keep their place.
+      this.queue = this.queue.filter((p) => !p.settled);
+      if (this.queue.length || this.writing.size) this.sweepLater();
+    }, Math.max(50, Math.min(timeoutMs, 250)));
+    this.sweeper.unref?.();
+  }
+
+  /** Send the next batch if a write slot is free; after the current turn, so that accepts parsed together go together. */
+  private pump(): void {
+    if (this.scheduled || this.queue.length === 0 || this.inFlight >= (this.opts.maxInFlight ?? 2)) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    while (this.queue.length && this.inFlight < (this.opts.maxInFlight ?? 2)) {
+      const max = this.opts.maxBatch ?? 500;
+      const batch = this.queue.length <= max ? this.queue : this.queue.slice(0, max);
+      this.queue = this.queue.length <= max ? [] : this.queue.slice(max);
+      this.inFlight++;
+      this.writing.add(batch);
+      // A write that hangs (server paused) frees its slot after the accept timeout, so later batches still go out
+      // (on another connection) and the bot recovers by itself when the database returns.
+      let freed = false;
+      const free = () => {
+        if (freed) return;
+        freed = true;
+        clearTimeout(hang);
+        this.inFlight--;
+        this.writing.delete(batch);
+        this.pump();
+      };
+      const hang = setTimeout(free, this.opts.acceptTimeoutMs ?? 3000);
+      this.write(batch)
+        .catch((err: unknown) => {
+          // No connection: retrying row by row would only multiply the wait.
+          if (isConnectionError(err)) batch.forEach((p) => p.reject(new InboxUnavailableError(`inbox write failed: ${String(err)}`, { cause: err })));
+          else return this.writeOneByOne(batch);
+        })
+        .finally(free);
+    }
   }
 
   /** A batch failed (one bad row, a lost connection): try each alone so one event cannot sink the others. */
   private async writeOneByOne(batch: Pending[]): Promise<void> {
-    for (const p of batch) await this.write([p]).catch((err) => p.reject(err));
+    for (const p of batch) if (!p.settled) await this.write([p]).catch((err) => p.reject(err));
   }
 
-  private async write(batch: Pending[]): Promise<void> {
-    if (batch.length === 0) return;
-    // One round trip: keep the events of people the bot serves (an active user with that account), insert them,
-    // and say which senders were known and which events are new (a retry of a stored one is not).
-    const rows = await this.sql.query<{ what: "known" | "inserted"; platform: string; key: string }>(
-      `WITH input AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) AS t(platform, "eventId", "senderId", payload)),
-       known AS (SELECT i.* FROM input i WHERE EXISTS (SELECT 1 FROM "Identity" d JOIN "User" u ON u.id = d."userId" AND u.active
-                                                      WHERE d.platform = i.platform AND d."externalId" = i."senderId")),
-       ins AS (INSERT INTO "InboxEvent" (platform, "eventId", "senderId", payload) SELECT * FROM known
-               ON CONFLICT (platform, "eventId") DO NOTHING RETURNING platform, "eventId")
-       SELECT 'known' AS what, platform, "senderId" AS key FROM known UNION ALL SELECT 'inserted', platform, "eventId" FROM ins`,
-      [
-        batch.map((p) => p.event.platform),
-        batch.map((p) => p.event.eventId),
-        batch.map((p) => p.event.senderId),
-        batch.map((p) => JSON.stringify(p.event)),
-      ],
-    );
-    const knownSet = new Set(rows.filter((r) => r.what === "known").map((r) => `${r.platform}\u0000${r.key}`));
-    const inserted = new Set(rows.filter((r) => r.what === "inserted").map((r) => `${r.platform}\u0000${r.key}`));
-    const isKnown = (p: Pending) => knownSet.has(`${p.event.platform}\u0000${p.event.senderId}`);
-    const toStore = batch.filter(isKnown);
-    const strangers = batch.filter((p) => !isKnown(p));
-    if (strangers.length) await this.refuse(strangers.map((p) => p.event));
-
-    const claimed = new Set<string>(); // the first of several identical events in one batch wins
-    for (const p of toStore) {
+  private async write(all: Pending[]): Promise<void> {
+    // The same event twice in one batch (a platform retry racing the original) is sent once; the later copies are
+    // duplicates of it, or strangers like it.
+    const first = new Map<string, Pending>();
+    const copies: [Pending, Pending][] = [];
+    for (const p of all) {
+      if (p.settled) continue;
       const key = `${p.event.platform}\u0000${p.event.eventId}`;
-      if (inserted.has(key) && !claimed.has(key)) {
-        claimed.add(key);
-        p.resolve("accepted");
-      } else p.resolve("duplicate");
+      const f = first.get(key);
+      if (f) copies.push([p, f]);
+      else first.set(key, p);
     }
-    strangers.forEach((p) => p.resolve("unknown_sender"));
-    if (claimed.size) this.opts.onAccepted?.();
+    const batch = [...first.values()];
+    if (batch.length === 0) return;
+    // The batch as one JSON document (one native JSON.stringify, no text[] literal to escape row by row).
+    const input = JSON.stringify(batch.map((p, i) => ({ n: i + 1, platform: p.event.platform, eventId: p.event.eventId, senderId: p.event.senderId, payload: p.event })));
+    const rows = await this.sql.query<{ n: number; known: boolean }>(INSERT_BATCH, [input], { prepare: "inbox_accept_batch" });
+    const outcome = new Map<Pending, AcceptOutcome>(batch.map((p) => [p, "accepted"]));
+    for (const r of rows) outcome.set(batch[Number(r.n) - 1]!, r.known ? "duplicate" : "unknown_sender");
+    const strangers = batch.filter((p) => outcome.get(p) === "unknown_sender");
+    if (strangers.length) await this.refuse(strangers.map((p) => p.event));
+    let accepted = 0;
+    for (const [p, o] of outcome) {
+      if (o === "accepted") accepted++;
+      p.resolve(o);
+    }
+    for (const [p, f] of copies) p.resolve(outcome.get(f) === "unknown_sender" ? "unknown_sender" : "duplicate");
+    if (accepted) this.opts.onAccepted?.();
   }
 
   /** One polite refusal per stranger per hour, nothing else kept (the outbox prunes it after the hour). */
