@@ -22,6 +22,9 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 const positive = z.number().finite().positive();
 const money = z.number().finite().nonnegative().max(1e12).describe("amount in yuan");
 
+/** 同意 / 缺货 电机A只有10台 with no number: the one order waiting for this person is meant (asked when several). */
+const ImpliedOrder = OrderNoSchema.optional().describe("order number like SO-20261123-001; omit when the message names none");
+
 export const OrderItemSchema = z.object({
   product: text(100),
   quantity: positive,
@@ -58,15 +61,15 @@ export const IntentSchema = z.discriminatedUnion("intent", [
   }),
   z.object({
     intent: z.literal("confirm_shipment"),
-    order: OrderNoSchema,
+    order: ImpliedOrder,
     carrier: text(30).optional(),
     tracking_no: z.string().regex(/^[A-Z0-9-]{6,30}$/).optional(),
     quantity: positive.optional(),
   }),
-  z.object({ intent: z.literal("report_shipment_problem"), order: OrderNoSchema, reason: text(300) }),
+  z.object({ intent: z.literal("report_shipment_problem"), order: ImpliedOrder, reason: text(300) }),
   z.object({
     intent: z.literal("decide_approval"),
-    order: OrderNoSchema,
+    order: ImpliedOrder,
     decision: z.enum(["approve", "reject"]),
     reason: text(300).optional(),
   }),

@@ -56,6 +56,11 @@ describe("rule parser on the labelled sets", () => {
   // N% off, names with a number and a measure word — 四件套 / 六件套 / 二合一 / 两用 —, a price in words glued to the next
   // product, 追加一单 / 下个单啊 fillers, 商贸行 / 贸易行 / 电器行 glued after 下单, 不派送 / 不配送 as problems, 去X看了… as a
   // visit, 涨价了吗 asked about goods).
+  // blind17 (when a visit happened — 昨天下午 / 周三 / 12月30号 said in January / 上午十点半 said at 15:00 — with 40 lines that
+  // give no earlier time, some with a past day about something else) first ran at 0.975/0.875 (occurred 78.8%, 63/80);
+  // after one round on general causes (a day-only 15号, a weekday with a part of the day, a month-day read forward
+  // across the new year, an earlier time today with no plan word, 昨晚) 0.975/0.910 (occurred 95.0%), none of the 40
+  // given a time.
   // tuning.jsonl was written by the rules' author while generalising them: a regression guard, not a measure.
   // Minimum sizes where a set has one; every set found in the folder is asserted, so a new one is never forgotten.
   const minSize: Record<string, number> = {
@@ -84,6 +89,7 @@ describe("rule parser on the labelled sets", () => {
     "blind15.jsonl": 221,
     "blind15-classes.jsonl": 33,
     "blind16.jsonl": 218,
+    "blind17.jsonl": 120,
     "blind16-classes.jsonl": 34,
     "tuning.jsonl": 240,
     "classes.jsonl": 120,

@@ -83,3 +83,23 @@ describe("when the visit happened (occurred)", () => {
     expect(r.intent === "log_visit" && r.occurred).toBeUndefined();
   });
 });
+
+describe("an approver's or the warehouse's answer without the order number", () => {
+  it.each([
+    ["同意", { intent: "decide_approval", decision: "approve" }],
+    ["同意了", { intent: "decide_approval", decision: "approve" }],
+    ["驳回 价格太低了", { intent: "decide_approval", decision: "reject", reason: "价格太低了" }],
+    ["不同意，折扣太大", { intent: "decide_approval", decision: "reject" }],
+    ["缺货 电机a只有10台 下周到货", { intent: "report_shipment_problem" }],
+    ["发了 顺丰 SF1234567890123", { intent: "confirm_shipment", carrier: "顺丰", tracking_no: "SF1234567890123" }],
+  ])("%s", async (text, expected) => {
+    const r = await rules.parse(text, ctx);
+    expect(r).toMatchObject(expected);
+    expect("order" in r).toBe(false);
+  });
+
+  it.each([["华东机电王总同意下周签合同"], ["客户说缺货的话可以等"], ["今天拜访了华东机电 同意下周三再谈"]])("%s is not one", async (text) => {
+    const r = await rules.parse(text, ctx);
+    expect(["decide_approval", "report_shipment_problem", "confirm_shipment"]).not.toContain(r.intent);
+  });
+});

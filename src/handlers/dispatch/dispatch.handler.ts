@@ -143,8 +143,23 @@ export const dispatchNoticeKind = defineCardKind(dispatchNoticeSpec, {
 
 export async function handleConfirmShipment(ctx: HandlerContext, intent: IntentOf<"confirm_shipment">, text: string): Promise<void> {
   if (!isWarehouse(ctx.user)) throw new AppError("not_warehouse", "只有仓库同事可以确认发货。客户签收后请回复「已签收 单号」。");
-  await ship(ctx, intent.order, intent.tracking_no ? `${intent.carrier ?? ""} ${intent.tracking_no} ${text}` : text, intent.quantity);
-  await closeQuestionAbout(ctx, intent.order);
+  const n = intent.order ?? (await impliedDispatch(ctx, "发货"));
+  await ship(ctx, n, intent.tracking_no ? `${intent.carrier ?? ""} ${intent.tracking_no} ${text}` : text, intent.quantity);
+  await closeQuestionAbout(ctx, n);
+}
+
+/**
+ * 缺货 电机A只有10台 / 发了 顺丰 SF… typed without a number: the one order waiting to ship (without an open problem)
+ * is meant; with none or several, say so (listing them) and change nothing.
+ */
+async function impliedDispatch(ctx: HandlerContext, word: string): Promise<string> {
+  const open = (await openDispatches(ctx.tx)).filter((v) => !v.problem);
+  if (open.length === 1) return open[0]!.number;
+  if (!open.length) throw new AppError("no_open_dispatch", "现在没有待发货的订单。");
+  throw new AppError("which_dispatch", [
+    `有 ${open.length} 个订单待发货，请带上单号，例如「${word} ${open[0]!.number} …」：`,
+    ...open.slice(0, 10).map((v) => `· ${v.number} ${v.customerName}：${v.lines.filter((l) => l.remaining > 0).map((l) => `${l.name} ${l.remaining}${l.unit}`).join("、")}`),
+  ].join("\n"));
 }
 
 export async function handleShipmentProblem(ctx: HandlerContext, intent: IntentOf<"report_shipment_problem">, text: string): Promise<void> {
@@ -152,8 +167,9 @@ export async function handleShipmentProblem(ctx: HandlerContext, intent: IntentO
   // The whole message after the order number is the reason as the warehouse wrote it (缺货 变频器下周到), not only
   // the part the parser picked out.
   const written = text.replace(/SO-\d{8}-\d{3,4}/i, " ").replace(/^[\s,，:：]+|[\s。]+$/g, "").replace(/\s+/g, " ");
-  await problem(ctx, intent.order, written.length >= intent.reason.length ? written : intent.reason);
-  await closeQuestionAbout(ctx, intent.order);
+  const n = intent.order ?? (await impliedDispatch(ctx, "缺货"));
+  await problem(ctx, n, written.length >= intent.reason.length ? written : intent.reason);
+  await closeQuestionAbout(ctx, n);
 }
 
 const ORDER_NO = "(SO-\\d{8}-\\d{3,4})";

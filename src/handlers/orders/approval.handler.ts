@@ -6,10 +6,10 @@ import { newCardRef } from "../../../cards/card-ref.ts";
 import { approvalCard, approvalSpec } from "../../../cards/orders/approval.card.ts";
 import { AppError } from "../../core/app-error.ts";
 import { formatLocal } from "../../core/local-time.ts";
-import { formatDiscount } from "../../core/money.ts";
+import { formatCny, formatDiscount } from "../../core/money.ts";
 import type { CardRow } from "../../domain/cards/card.repo.ts";
 import { latestApproval } from "../../domain/orders/approval.repo.ts";
-import { customerHistory, decide, getOrder } from "../../domain/orders/order.service.ts";
+import { customerHistory, decide, getOrder, pendingApprovalsFor } from "../../domain/orders/order.service.ts";
 import type { DecisionResult, OrderView } from "../../domain/orders/order.types.ts";
 import type { IntentOf } from "../../nlu/index.ts";
 import { defineCardKind, type Guard } from "../engine/card-kind.ts";
@@ -122,12 +122,28 @@ export const approvalKind = defineCardKind(approvalSpec, {
 
 /** 同意 SO-… / 驳回 SO-… 理由, typed on any channel: the same guard as the buttons. */
 export async function handleDecideApproval(ctx: HandlerContext, intent: IntentOf<"decide_approval">): Promise<void> {
-  const order = await getOrder(ctx.tx, intent.order);
-  if (!order) throw new AppError("order_not_found", `没有找到订单 ${intent.order}，请检查单号。`);
+  const number = intent.order ?? (await impliedApproval(ctx, intent.decision));
+  const order = await getOrder(ctx.tx, number);
+  if (!order) throw new AppError("order_not_found", `没有找到订单 ${number}，请检查单号。`);
   await assertCurrentApprover(ctx, order.id, order.number);
   if (intent.decision === "approve") return approve(ctx, order.number);
   if (intent.reason) return reject(ctx, order.number, intent.reason);
   return askRejectReason(ctx, order.number);
+}
+
+/**
+ * 同意 / 驳回 价格太低 typed without a number: managers answer the card they just read. The one order waiting for
+ * this approver is meant; with none or several, say so (listing them) and change nothing.
+ */
+async function impliedApproval(ctx: HandlerContext, decision: "approve" | "reject"): Promise<string> {
+  const waiting = await pendingApprovalsFor(ctx.tx, ctx.user.id);
+  if (waiting.length === 1) return waiting[0]!.orderNumber;
+  if (!waiting.length) throw new AppError("no_pending_approval", "你现在没有待审批的订单。");
+  const word = decision === "approve" ? "同意" : "驳回";
+  throw new AppError("which_approval", [
+    `你有 ${waiting.length} 个订单待审批，请带上单号，例如「${word} ${waiting[0]!.orderNumber}」：`,
+    ...waiting.slice(0, 10).map((s) => `· ${s.orderNumber} ${s.customerName}（${s.repName}）${formatCny(s.total)}`),
+  ].join("\n"));
 }
 
 export { orderCardFor };

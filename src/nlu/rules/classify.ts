@@ -188,6 +188,13 @@ export function classify(f: Facts): IntentName {
     return "unknown";
   }
 
+  // An approver's or the warehouse's answer typed without the number, opening the message: 同意 / 驳回 价格太低 /
+  // 缺货 电机A只有10台 / 发了 顺丰 SF…. The handler takes the one order waiting for this person, or asks which.
+  const lead = t.trim();
+  if (/^(?:同意|批准|准了|驳回|不同意|不批|打回)(?:了|吧)?(?=$|[\s,，:：。!！])/.test(lead)) return "decide_approval";
+  if (/^(?:缺货|断货|没货了?|库存不足|库存不够|发不了货?|无法发货)(?=$|[\s,，:：。!！])/.test(lead)) return "report_shipment_problem";
+  if (f.hasCarrierOrTracking && /^(?:已发货|发货了?|已发|发了|已发出)/.test(lead)) return "confirm_shipment";
+
   const bare = !f.hasContact && !f.hasFutureDate && !f.hasQuantity;
   if ((HOW_TO.test(t) || ABOUT_BOT.test(t) || HOW_TO_TOPIC.test(t)) && bare && !f.hasMoney) return "help";
   if (FORM_ASK.test(t) && !f.hasContact && !f.hasMoney) return "help";

@@ -48,7 +48,17 @@ function mask(text: string): string {
     .replace(/[A-Za-z]+\d*-\d+/g, (s) => "#".repeat(s.length)); // S7-1200
 }
 
-const BARE_WEEKDAY = /^(?:周|星期|礼拜)[一二三四五六日天]$/;
+/** 周三, 星期二下午: a weekday without 下/上/这 before it. */
+const BARE_WEEKDAY = /^(?:周|星期|礼拜)[一二三四五六日天](?![一二三四五六日天])/;
+/** 15号, 3日, 十九号: a day of the month with no month. */
+const DAY_ONLY = /^(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[号日]/;
+function shiftMonths(l: LocalDateTime, months: number): void {
+  const d = new Date(Date.UTC(l.year, l.month - 1 + months, 1));
+  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  l.year = d.getUTCFullYear();
+  l.month = d.getUTCMonth() + 1;
+  l.day = Math.min(l.day, last);
+}
 function shiftDays(l: LocalDateTime, days: number): void {
   const d = new Date(Date.UTC(l.year, l.month - 1, l.day + days));
   l.year = d.getUTCFullYear();
@@ -75,14 +85,31 @@ export function findDateMentions(text: string, now: Date, timeZone: string): Dat
       hour: DEFAULT_HOUR, minute: 0,
     };
     // What follows says it already happened (12月1号去的…, 周三拜访了…): the day is the past one.
-    const rest = text.slice(r.index + r.text.length);
+    // (周四 下午 去了…: chrono gives 下午 as its own result, joined below; look past it.)
+    const rest = text.slice(r.index + r.text.length).replace(/^\s*(?:(?:早上|上午|中午|下午|傍晚|晚上)\s*|[\d一二三四五六七八九十两]+点(?:半|[\d一二三四五六七八九十]+分?)?\s*)*/, "");
     const reportsPast = PAST_CLAUSE.test(rest) && !FUTURE_HINT.test(/^[^，,。；;\s]*/.exec(rest)?.[0] ?? "");
+    const said = r.text.trim();
     // 11月30日 with no year: the next such day, never one in the past — unless the clause reports it done.
     if (!s.isCertain("year") && s.isCertain("month") && compareDates(local, n) < 0 && !reportsPast) local.year += 1;
-    // A bare weekday (周三) chrono reads forward; 周三拜访了 on a Saturday is three days ago.
-    if (reportsPast && BARE_WEEKDAY.test(r.text.trim()) && compareDates(local, n) > 0) shiftDays(local, -7);
-    // chrono's zh parser reads 12月1号 forward (next year, marked certain); reported done, it is this year's.
-    if (reportsPast && !/年/.test(r.text) && s.isCertain("month") && local.year > n.year && compareDates({ ...local, year: local.year - 1 }, n) <= 0) local.year -= 1;
+    // A bare weekday (周三, 周四下午) chrono reads forward; 周三拜访了 on a Saturday is three days ago.
+    if (reportsPast && BARE_WEEKDAY.test(said) && compareDates(local, n) > 0) shiftDays(local, -7);
+    // chrono's zh parser reads 12月1号 forward (next year, or this year's December in January, marked certain);
+    // reported done, it is the last such day.
+    // Read forward, 12月29号 on 6 January is almost a year away; read back it is last week: said without
+    // a plan word, it is the past one.
+    if (!/年/.test(said) && /月/.test(said) && compareDates(local, n) > 0) {
+      const back = { ...local, year: local.year - 1 };
+      const daysBack = (Date.UTC(n.year, n.month - 1, n.day) - Date.UTC(back.year, back.month - 1, back.day)) / 86_400_000;
+      const planned = FUTURE_HINT.test(/^[^，,。；;\s]*/.exec(rest)?.[0] ?? "");
+      if (daysBack >= 0 && (reportsPast || (!planned && daysBack <= OCCURRED_MAX_DAYS))) local.year -= 1;
+    }
+    // 15号 alone: this month's 15th — the coming one for a plan, the past one for a report.
+    if (DAY_ONLY.test(said)) {
+      const day = local.day;
+      Object.assign(local, { year: n.year, month: n.month, day });
+      if (reportsPast && compareDates(local, n) > 0) shiftMonths(local, -1);
+      else if (!reportsPast && compareDates(local, n) < 0) shiftMonths(local, 1);
+    }
     let hasTime = true;
     if (/小时|分钟|秒/.test(r.text)) {
       local.hour = s.get("hour") ?? n.hour;
@@ -116,7 +143,7 @@ export function findDateMentions(text: string, now: Date, timeZone: string): Dat
 }
 
 /** Words after a date that show the sentence reports the past: 今天下午去了…, 拜访过, 今天拜访的X. */
-const PAST_CLAUSE = /^[^，,。；;\s]{0,12}?(?:了|过(?![去来])|(?:拜访|见|去|聊|谈|来|打|约|碰|签)的)/;
+const PAST_CLAUSE = /^[^，,。；;\s]{0,16}?(?:了|过(?![去来])|(?:拜访|见|去|聊|谈|来|打|约|碰|签)的)/;
 const FUTURE_HINT = /约|再|要|将|准备|计划|安排|打算|得|需|之前|前/;
 
 /**
@@ -138,8 +165,8 @@ export function pickFutureMention(text: string, mentions: DateMention[], now: Da
   return future.at(-1);
 }
 
-/** A day named, not just a span: 昨天, 前天, 周五, 上周三, 12月3号 (上周 or 上个月 alone says no day). */
-const NAMES_A_DAY = /[天日号]|周[一二三四五六日天]|(?:星期|礼拜)[一二三四五六日天]/;
+/** 上周, 上个月, 上周末 alone name no day: the visit is not placed on a guessed one. */
+const VAGUE_SPAN = /^(?:上上?|这|本)?个?(?:周|礼拜|星期|月)(?:末|底|初)?$/;
 /** …过的 / …的时候 after the date: background (上周五见过的王总), not when this contact happened. */
 const BACKGROUND_AFTER = /^[^，,。；;\s]{0,10}?(?:过的|的时候)/;
 export const OCCURRED_MAX_DAYS = 30;
@@ -151,6 +178,8 @@ export const OCCURRED_MAX_DAYS = 30;
  * would count for the wrong day.
  */
 export function pickPastMention(text: string, mentions: DateMention[], now: Date, timeZone: string, due?: DateMention): DateMention | undefined {
+  // 刚跟X通完电话…昨天发的样品: a message that opens with 刚 reports a contact just now, whatever else it dates.
+  if (/^\s*(?:我|今天)?(?:刚刚?|刚才)/.test(text)) return undefined;
   const n = toLocal(now, timeZone);
   const nowMinutes = n.hour * 60 + n.minute;
   for (const m of mentions) {
@@ -161,12 +190,14 @@ export function pickPastMention(text: string, mentions: DateMention[], now: Date
     if (BACKGROUND_AFTER.test(after)) continue;
     const cmp = compareDates(m.local, n);
     if (cmp < 0) {
-      if (!NAMES_A_DAY.test(m.text)) continue;
+      if (VAGUE_SPAN.test(m.text.trim())) continue;
       const days = (Date.UTC(n.year, n.month - 1, n.day) - Date.UTC(m.local.year, m.local.month - 1, m.local.day)) / 86_400_000;
       if (days <= OCCURRED_MAX_DAYS) return m;
       continue;
     }
-    if (cmp === 0 && m.hasTime && m.local.hour * 60 + m.local.minute < nowMinutes && PAST_CLAUSE.test(after)) return m;
+    // 上午十点半在X…, 中午在客户那吃的饭 said at 15:00: an earlier time today reports, unless the clause plans.
+    const clause = /^[^，,。；;\s]*/.exec(after.replace(/^\s+/, ""))?.[0] ?? "";
+    if (cmp === 0 && m.hasTime && m.local.hour * 60 + m.local.minute < nowMinutes && !FUTURE_HINT.test(clause)) return m;
   }
   return undefined;
 }

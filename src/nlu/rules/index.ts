@@ -71,9 +71,10 @@ export function parseWithRules(raw: string, ctx: ParseContext): Intent {
   switch (classify(facts)) {
     case "help": return { intent: "help" };
     case "list_todos": return { intent: "list_todos" };
-    case "decide_approval": return order ? buildApproval(text, order) : { intent: "unknown" };
-    case "report_shipment_problem": return order ? buildProblem(text, order) : { intent: "unknown" };
-    case "confirm_shipment": return order ? buildShipment(text, order) : { intent: "unknown" };
+    // Without a number (同意 / 缺货 电机A只有10台) the handler takes the one order waiting for this person.
+    case "decide_approval": return buildApproval(text, order);
+    case "report_shipment_problem": return buildProblem(text, order);
+    case "confirm_shipment": return buildShipment(text, order);
     case "place_order": return buildPlaceOrder(text, customer) ?? { intent: "unknown" };
     case "complete_task": return buildCompleteTask(text);
     case "snooze_task": return buildSnoozeTask(text, ctx.now, tz);

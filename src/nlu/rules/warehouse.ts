@@ -5,8 +5,8 @@ import { carrierFromTrackingNo, findCarrier, findOrders, findTrackingNo } from "
 import { findQuantities, pickQuantity } from "./quantities.ts";
 import { blank, tokens } from "./text.ts";
 
-export function buildShipment(text: string, order: string): IntentOf<"confirm_shipment"> {
-  const out: IntentOf<"confirm_shipment"> = { intent: "confirm_shipment", order };
+export function buildShipment(text: string, order: string | undefined): IntentOf<"confirm_shipment"> {
+  const out: IntentOf<"confirm_shipment"> = { intent: "confirm_shipment", ...(order && { order }) };
   const noOrder = blank(text, findOrders(text));
   const tracking = findTrackingNo(noOrder);
   const rest = tracking ? blank(noOrder, [tracking]) : noOrder;
@@ -76,15 +76,15 @@ function problemClause(parts: string[]): string | undefined {
   return [...context, rest, ...after].join(" ");
 }
 
-export function buildProblem(text: string, order: string): IntentOf<"report_shipment_problem"> {
+export function buildProblem(text: string, order: string | undefined): IntentOf<"report_shipment_problem"> {
   const parts = tokens(blank(text, findOrders(text)));
   const clause = problemClause(parts);
-  if (clause) return { intent: "report_shipment_problem", order, reason: clause.slice(0, 300) };
+  if (clause) return { intent: "report_shipment_problem", ...(order && { order }), reason: clause.slice(0, 300) };
   // 缺货 before what the supplier said (缺货 离心机厂家要下周三才到) is part of the reason; 有问题 / 发不了 only flag it.
   const tellsShortage = parts.some((p) => /只有|只剩|仅有|就剩|不够/.test(p));
   const content = parts.filter((p) => !GENERIC_LABEL.test(p) && !CANNOT_SHIP.test(p) && !(tellsShortage && PROBLEM_LABEL.test(p)));
   const reason = (content.length ? content : parts).join(" ").replace(/^(?:原因|理由)\s*/, "").trim();
-  return { intent: "report_shipment_problem", order, reason: (reason || "未说明").slice(0, 300) };
+  return { intent: "report_shipment_problem", ...(order && { order }), reason: (reason || "未说明").slice(0, 300) };
 }
 
 const DECISION_WORDS = /不同意|批不了|不能批|批不下来|驳回|拒绝|拒(?:了|掉)|不批|打回(?:去|来)?|否决|不通过|不行|不予|不ok|同意|批准|通过|批了|准了|可以|\bok\b|okay|行了|没问题|准予|reject(?:ed)?|approved?|\bpass(?:ed)?\b|denied|declined?|(?:^|\s)NG(?=\s|[,，:：]|$)|(?:^|\s)批(?:一下|下)?(?=\s|$)/gi;
@@ -95,9 +95,9 @@ function stripDecision(word: string): string {
   return word.replace(DECISION_EDGE, "");
 }
 
-export function buildApproval(text: string, order: string): IntentOf<"decide_approval"> {
+export function buildApproval(text: string, order: string | undefined): IntentOf<"decide_approval"> {
   const decision = REJECT_WORDS.test(text) ? "reject" : "approve";
-  const out: IntentOf<"decide_approval"> = { intent: "decide_approval", order, decision };
+  const out: IntentOf<"decide_approval"> = { intent: "decide_approval", ...(order && { order }), decision };
   // 那个同意一下: the hesitation and the softener around the decision are not its reason. The decision goes
   // where it opens or closes a clause; inside one (量大可以给, 折扣超了) the words are the reason as written.
   const reason = tokens(blank(text, findOrders(text)))
