@@ -7,10 +7,14 @@
 //   so the figure is the callback path alone and not the handlers' work on the same two cores (the whole-path
 //   part measures that).
 // The load is autocannon in its own process (test/simulators/wecom-load.ts): distinct visit logs from 1,000 reps.
-import { mkdtempSync, rmSync } from "node:fs";
+// Besides the rates, the CPU each side spends per callback at saturation (the bot's process, the floor's, and the
+// PostgreSQL server processes serving the bot's database when the server is on this machine): on a shared 2-core
+// machine the rates swing with the neighbours' load, the CPU per callback much less.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
 import { runWecomLoad, type WecomLoadResult } from "../simulators/wecom-load.ts";
 import type { BenchPart } from "./bench-part.ts";
 import { startChild } from "./support/child.ts";
@@ -23,6 +27,29 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const AMOUNT = Number(process.env.BENCH_CALLBACKS ?? 10_000);
 const CONNECTIONS = 50;
 const STEADY_RATE = 1000;
+
+/**
+ * CPU ms used so far by the PostgreSQL backends serving `database`, read from /proc (so only for a server on this
+ * machine, as the bench's default is); null when they cannot be read. Backends that ended in between are missed.
+ */
+async function postgresCpuMs(postgresUrl: string, database: string): Promise<number | null> {
+  const c = new pg.Client({ connectionString: postgresUrl });
+  try {
+    await c.connect();
+    const { rows } = await c.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1`, [database]);
+    const tick = 1000 / 100; // USER_HZ
+    let ms = 0;
+    for (const { pid } of rows) {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      ms += (Number(fields[11]) + Number(fields[12])) * tick;
+    }
+    return ms;
+  } catch {
+    return null;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
 
 async function measure(print: Print, kind: DbKind, postgresUrl: string | undefined): Promise<void> {
   const db = dbLabel(kind);
@@ -45,8 +72,12 @@ async function measure(print: Print, kind: DbKind, postgresUrl: string | undefin
     await runWecomLoad({ ...target(floor.ready.url), messages: messages.slice(0, 2000), connections: CONNECTIONS });
     await runWecomLoad({ ...target(stack.bot.ready.url), messages: messages.slice(0, 2000).map((m) => ({ ...m, text: m.text + "。" })), connections: CONNECTIONS });
 
+    const floorCpu0 = (await floor.call<{ cpuMs: number }>("stats")).cpuMs;
     const floorSat = await run(floor.ready.url);
+    const floorCpu = (await floor.call<{ cpuMs: number }>("stats")).cpuMs - floorCpu0;
+    const [bot0, pg0] = [await stack.stats(), stack.dbName && postgresUrl ? await postgresCpuMs(postgresUrl, stack.dbName) : null];
     const botSat = await run(stack.bot.ready.url);
+    const [bot1, pg1] = [await stack.stats(), stack.dbName && postgresUrl ? await postgresCpuMs(postgresUrl, stack.dbName) : null];
     const floorSteady = await run(floor.ready.url, STEADY_RATE);
     // The same texts again would be new messages (new MsgIds) to the bot: the inbox stores them all.
     const botSteady = await run(stack.bot.ready.url, STEADY_RATE);
@@ -56,6 +87,12 @@ async function measure(print: Print, kind: DbKind, postgresUrl: string | undefin
     figure(print, `${db} ingest floor (verify + decrypt only) at saturation`, floorSat.throughput, "req/s");
     figure(print, `${db} ingest bot callback (verify, decrypt, parse, durable inbox) at saturation`, botSat.throughput, "req/s");
     figure(print, `${db} ingest ratio bot/floor at saturation`, botSat.throughput / floorSat.throughput, "×", 2);
+    figure(print, `${db} ingest floor CPU per callback at saturation`, floorCpu / floorSat.total, "ms", 3);
+    figure(print, `${db} ingest bot CPU per callback at saturation${kind === "pglite" ? " (the embedded database included)" : ""}`, (bot1.cpuMs - bot0.cpuMs) / botSat.total, "ms", 3);
+    if (kind === "postgres") {
+      figure(print, `${db} ingest PostgreSQL server CPU per callback at saturation`, pg0 !== null && pg1 !== null ? (pg1 - pg0) / botSat.total : NaN, "ms", 3);
+      figure(print, `${db} ingest bot SQL statements per callback at saturation`, (bot1.queries - bot0.queries) / botSat.total, "", 3);
+    }
     figure(print, `${db} ingest floor p99 at saturation`, floorSat.p99, "ms");
     figure(print, `${db} ingest bot p99 at saturation`, botSat.p99, "ms");
     figure(print, `${db} ingest floor p50 at ${STEADY_RATE}/s`, floorSteady.p50, "ms");

@@ -105,8 +105,10 @@ export class InboxRepo implements InboxStore {
       };
       this.queue.forEach(overdue);
       for (const b of this.writing) b.forEach(overdue);
-      // Forget what timed out before it was sent; the others keep their place.
+      // Forget what timed out before it was sent (the others keep their place), and batches whose write hangs
+      // once all of their accepts have been answered.
       this.queue = this.queue.filter((p) => !p.settled);
+      for (const b of this.writing) if (b.every((p) => p.settled)) this.writing.delete(b);
       if (this.queue.length || this.writing.size) this.sweepLater();
     }, Math.max(50, Math.min(timeoutMs, 250)));
     this.sweeper.unref?.();
@@ -137,7 +139,6 @@ export class InboxRepo implements InboxStore {
         freed = true;
         clearTimeout(hang);
         this.inFlight--;
-        this.writing.delete(batch);
         this.pump();
       };
       const hang = setTimeout(free, this.opts.acceptTimeoutMs ?? 3000);
@@ -147,7 +148,10 @@ export class InboxRepo implements InboxStore {
           if (isConnectionError(err)) batch.forEach((p) => p.reject(new InboxUnavailableError(`inbox write failed: ${String(err)}`, { cause: err })));
           else return this.writeOneByOne(batch);
         })
-        .finally(free);
+        .finally(() => {
+          this.writing.delete(batch);
+          free();
+        });
     }
   }
 

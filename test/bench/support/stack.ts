@@ -27,6 +27,8 @@ export interface Stack {
   /** When each accepted message/send reached the simulator (epoch ms) and to whom, in arrival order. */
   deliveries: { to: string; at: number; msgtype: string }[];
   config: { corpId: string; agentId: number; secret: string; token: string; encodingAesKey: string };
+  /** The PostgreSQL database made for this stack (undefined on PGlite). */
+  dbName?: string;
   stats(): Promise<BotStats>;
   backlog(): Promise<{ inbox: number; outbox: number }>;
   close(): Promise<void>;
@@ -69,10 +71,12 @@ export async function startStack(kind: DbKind, postgresUrl: string | undefined, 
   };
   const tmp = mkdtempSync(path.join(os.tmpdir(), "bench-"));
   let dropDb = async () => {};
+  let dbName: string | undefined;
   let dbEnv: Record<string, string>;
   if (kind === "postgres") {
     if (!postgresUrl) throw new Error("PostgreSQL unreachable");
     const name = `bench_${randomBytes(5).toString("hex")}`;
+    dbName = name;
     const admin = async (sql: string) => {
       const c = new pg.Client({ connectionString: postgresUrl });
       await c.connect();
@@ -109,7 +113,7 @@ export async function startStack(kind: DbKind, postgresUrl: string | undefined, 
     throw err;
   }
   return {
-    kind, bot, sim, deliveries, config,
+    kind, bot, sim, deliveries, config, dbName,
     stats: () => bot.call<BotStats>("stats"),
     backlog: () => bot.call("backlog"),
     async close() {
