@@ -54,6 +54,12 @@ const EnvSchema = z.object({
   PLAYGROUND_ALLOW_REMOTE: bool.default(false),
   /** Run cron jobs in this process (several instances may; each run happens once). */
   JOBS: bool.default(true),
+  /**
+   * Threads that draw the metrics cards' pictures (ECharts + resvg, tens of milliseconds of CPU each). Unset: one per
+   * core, at most 4 (none on one core); 0 draws on the main thread. Each thread holds its own copy of ECharts and the
+   * glyph cache (about 60–80 MB).
+   */
+  CHART_THREADS: z.coerce.number({ message: "expected a number of threads from 0 to 8" }).int().min(0).max(8).optional(),
   /** Members per page when reading DingTalk's address book (topapi/v2/user/list takes at most 100). */
   DIRECTORY_PAGE_SIZE: z.coerce.number({ message: "expected a page size from 1 to 100" }).int().min(1).max(100).default(100),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),

@@ -35,6 +35,7 @@ import { InboxRepo } from "./domain/plumbing/inbox.repo.ts";
 import { OutboxRepo } from "./domain/plumbing/outbox.repo.ts";
 import { listUsers } from "./domain/users/user.repo.ts";
 import { EnvError, loadDotEnv, parseEnv, productionProblems, type Env } from "./env.ts";
+import { configureChartThreads } from "./core/charts/chart-pool.ts";
 import type { AppDeps } from "./handlers/engine/app-deps.ts";
 import { createEventHandler, createGiveUpHandler } from "./handlers/engine/dispatch.ts";
 import { ALL_JOBS } from "../jobs/index.ts";
@@ -385,6 +386,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  configureChartThreads(env.CHART_THREADS);
   const missing = productionProblems(env);
   if (missing.length) {
     console.error(`Not starting in production (NODE_ENV=production):\n${missing.map((p) => `  - ${p}`).join("\n")}`);

@@ -3,7 +3,7 @@
 import { Resvg } from "@resvg/resvg-js";
 import { describe, expect, it } from "vitest";
 import { MAX_REP_BARS, metricsChart, metricsChartSvg, type MetricsChartData } from "../../cards/metrics/metrics.chart.ts";
-import { CHART_FONT_FAMILY, CHART_FONT_FILE, isPng, pngSize, svgToPng } from "../../src/core/charts/render-chart.ts";
+import { CHART_FONT_FAMILY, CHART_FONT_FILE, isPng, outlineText, pngSize, svgToPng, textOutlineStats } from "../../src/core/charts/render-chart.ts";
 
 const trend = Array.from({ length: 14 }, (_, i) => ({ day: `2026-11-${String(10 + i).padStart(2, "0")}`, visits: (i * 5) % 9, orders: i % 3 }));
 const funnel = [
@@ -15,14 +15,25 @@ const funnel = [
 ];
 const team: MetricsChartData = { periodLabel: "本周", trend, funnel, reps: [{ name: "张三", count: 9 }, { name: "李四", count: 4 }, { name: "王五", count: 0 }] };
 
+/** Pixels of two same-sized pictures whose red channel differs by more than a quarter of the range. */
+function differing(a: Uint8Array, b: Uint8Array): { n: number; of: number } {
+  const pa = Buffer.from(a);
+  const pb = Buffer.from(b);
+  expect(pa.length).toBe(pb.length);
+  let n = 0;
+  for (let i = 0; i < pa.length; i += 4) if (Math.abs(pa[i]! - pb[i]!) > 64) n++;
+  return { n, of: pa.length / 4 };
+}
+
 /** Dark pixels in a rasterised SVG (RGBA, white background). */
 function inked(svg: string, withFont: boolean): number {
   const img = new Resvg(svg, {
     background: "#ffffff",
     font: { loadSystemFonts: false, fontFiles: withFont ? [CHART_FONT_FILE] : [], defaultFontFamily: CHART_FONT_FAMILY },
   }).render();
+  const pixels = img.pixels; // a copy on every read of the property: read it once
   let n = 0;
-  for (let i = 0; i < img.pixels.length; i += 4) if (img.pixels[i]! < 128) n++;
+  for (let i = 0; i < pixels.length; i += 4) if (pixels[i]! < 128) n++;
   return n;
 }
 
@@ -51,6 +62,30 @@ describe("metrics chart", () => {
     // The chart's own labels, through the same rasteriser the cards use.
     const label = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="60"><text x="10" y="40" style="font-size:24px;font-family:${CHART_FONT_FAMILY};">本周拜访跟进</text></svg>`;
     expect(Buffer.from(svgToPng(label)).equals(Buffer.from(svgToPng(label, { font: false })))).toBe(false);
+  });
+
+  it("draws labels glyph by glyph as resvg lays them out (anchors, spaces, escaped names), from a cache", () => {
+    const svg = metricsChartSvg({ ...team, reps: [...team.reps!, { name: "欧阳&小明", count: 2 }] });
+    expect(svg).toContain("欧阳&amp;小明");
+    const outlined = outlineText(svg);
+    expect(outlined).not.toContain("<text");
+    // The same picture as resvg laying each label out in place, but for anti-aliasing at a few glyph edges.
+    const raster = (s: string, font: boolean) =>
+      new Resvg(s, { background: "#ffffff", fitTo: { mode: "zoom", value: 1.5 }, font: { loadSystemFonts: false, fontFiles: font ? [CHART_FONT_FILE] : [], defaultFontFamily: CHART_FONT_FAMILY } }).render().pixels;
+    const d = differing(raster(outlined, false), raster(svg, true));
+    expect(d.n / d.of).toBeLessThan(0.001);
+    // Characters are laid out once: a second team with the same characters in other names shapes nothing new.
+    const before = textOutlineStats();
+    outlineText(metricsChartSvg({ ...team, reps: [{ name: "李三", count: 9 }, { name: "张五", count: 4 }, { name: "王四", count: 0 }, { name: "小明&欧阳", count: 2 }] }));
+    const after = textOutlineStats();
+    expect(after.misses).toBe(before.misses);
+    expect(after.hits).toBeGreaterThan(before.hits);
+  });
+
+  it("leaves a label it cannot lay out as text, drawn by resvg", () => {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="60"><text x="10" y="40" letter-spacing="4" style="font-size:24px;font-family:${CHART_FONT_FAMILY};">本周拜访</text></svg>`;
+    expect(outlineText(svg)).toContain("<text");
+    expect(Buffer.from(svgToPng(svg)).equals(Buffer.from(svgToPng(svg, { font: false })))).toBe(false);
   });
 
   it("leaves the per-person bars out of a rep's own picture and caps a big team's bars", () => {

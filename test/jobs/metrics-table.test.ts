@@ -1,6 +1,6 @@
 // The evening job's numbers come from everyone's figures read once (metrics-source.ts) and summed per card; they
 // must be the numbers the live queries (本周业绩) give for the same scope, period and moment: checked figure by
-// figure for a person, a team and everyone, over data spread across the period's edges.
+// figure for a person, a team and everyone, over data spread across the period's edges (dispatch included).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadMetricsTable, liveMetrics, teamScopes } from "../../src/domain/metrics/metrics-source.ts";
 import type { Metrics } from "../../src/domain/metrics/metrics.service.ts";
@@ -36,6 +36,25 @@ describe("the metrics table against the live queries", () => {
         }
         await db.task.create({ data: { ownerId: owner, customerId: c.id, title: "回访", dueAt: at(`2026-11-${24 + (k % 3)}T10:00:00`), ...(k % 4 === 0 ? { snoozedUntil: at("2026-11-26T09:00:00") } : {}) } });
         await db.order.create({ data: { number: `SO-T-${k}`, customerId: c.id, repId: owner, status: k % 5 === 0 ? "cancelled" : "approved", listTotal: "10000.10", total: `${9000 + k}.05`, createdAt: at(`2026-11-${22 + (k % 4)}T11:00:00`) } });
+        // Dispatch: orders in dispatch (some with a problem, oldest notice first across people), shipped ones whose
+        // first shipment falls before, inside or after the period, approved per the audit log or only dispatched.
+        const d = await db.order.create({
+          data: {
+            number: `SO-D-${k}`,
+            customerId: c.id,
+            repId: owner,
+            status: k % 3 === 0 ? "shipped" : "dispatched",
+            listTotal: "100.00",
+            total: "100.00",
+            dispatchedAt: at(`2026-11-${20 + (k % 5)}T${String(8 + (k % 7)).padStart(2, "0")}:00:00`),
+            createdAt: at("2026-11-19T09:00:00"),
+            ...(k % 4 === 1 ? { problem: `缺货${k}`, problemAt: at(`2026-11-24T1${k % 10}:00:00`), problemById: "zhangsan" } : {}),
+          },
+        });
+        if (k % 2 === 0) await db.auditLog.create({ data: { action: "order.approve", entityType: "order", entityId: d.id, createdAt: at(`2026-11-${19 + (k % 4)}T09:30:00`) } });
+        for (const when of k % 3 === 0 ? ["2026-11-22T20:00:00", "2026-11-24T10:00:00"] : k % 3 === 1 ? ["2026-11-23T00:00:00", "2026-11-25T19:00:00"] : ["2026-11-25T18:00:00"]) {
+          await db.shipment.create({ data: { orderId: d.id, carrier: "顺丰", trackingNo: `SF${k}${when.slice(8, 10)}${when.slice(11, 13)}`, createdById: owner, createdAt: at(when) } });
+        }
       }
     }
   });
@@ -58,12 +77,25 @@ describe("the metrics table against the live queries", () => {
       const want = sorted(await live.collect(viewer, scope, RANGE, NOW));
       expect(sorted(await table.collect(viewer, scope, RANGE, NOW)), `${viewer.id} ${JSON.stringify(scope)}`).toEqual(want);
       expect(await table.trend(scope, NOW, SH)).toEqual(await live.trend(scope, NOW, SH));
+      const dispatch = await live.dispatch(scope, RANGE);
+      const tableDispatch = await table.dispatch(scope, RANGE);
+      expect({ ...tableDispatch, medianHours: tableDispatch.medianHours?.toFixed(6), maxHours: tableDispatch.maxHours?.toFixed(6) }, `dispatch ${viewer.id}`).toEqual({
+        ...dispatch,
+        medianHours: dispatch.medianHours?.toFixed(6),
+        maxHours: dispatch.maxHours?.toFixed(6),
+      });
+      expect(await table.problems(scope), `problems ${viewer.id}`).toEqual(await live.problems(scope));
     }
     // Not vacuous: the team card counts something in every figure it sums.
     const team = sorted(await table.collect(everyone.find((u) => u.id === "wangwu")!, teams.get("wangwu")!.userIds, RANGE, NOW));
     expect(team.visitsByKind.length).toBeGreaterThan(0);
     expect(team.orders.count).toBeGreaterThan(0);
     expect(team.overdue).toBeGreaterThan(0);
+    const teamDispatch = await table.dispatch(teams.get("wangwu")!.userIds, RANGE);
+    expect(teamDispatch.shipped).toBeGreaterThan(1);
+    expect(teamDispatch.open).toBeGreaterThan(0);
+    expect(teamDispatch.problems).toBeGreaterThan(0);
+    expect((await table.problems(null)).length).toBeGreaterThan(1);
     await expect(table.collect(zhangsan, ["zhangsan"], { from: RANGE.from, to: at("2026-11-25T20:00:00") }, NOW)).rejects.toThrow(/another period/);
   });
 });

@@ -2,6 +2,7 @@
 // evening job draws one per team lead, so they are spread over the machine's cores instead of queueing on the main
 // thread. Threads start on first use and never keep the process alive (unref). Where a thread cannot start (a
 // runner that cannot load the worker's source, CHART_THREADS=0, one core), pictures render inline, the same bytes.
+// How many: CHART_THREADS (src/env.ts, parsed at start-up and handed in with configureChartThreads).
 import os from "node:os";
 import { Worker } from "node:worker_threads";
 import type { ChartJob } from "./chart-worker.ts";
@@ -20,10 +21,19 @@ let slots: Slot[] | null = null;
 let broken = false;
 let nextId = 1;
 
-/** Threads to use: CHART_THREADS if set, else one per core up to 4 (none on a single core). */
+let configured: number | undefined;
+
+/**
+ * Sets the number of threads (CHART_THREADS from the environment; undefined: the default). Takes effect when the
+ * threads next start (after stopChartThreads, or at the first picture).
+ */
+export function configureChartThreads(threads: number | undefined): void {
+  configured = threads;
+}
+
+/** Threads to use: as configured, else one per core up to 4 (none on a single core). */
 export function chartThreads(): number {
-  const set = process.env.CHART_THREADS;
-  if (set !== undefined && /^\d+$/.test(set)) return Number(set);
+  if (configured !== undefined) return configured;
   const cores = os.availableParallelism();
   return cores > 1 ? Math.min(4, cores) : 0;
 }

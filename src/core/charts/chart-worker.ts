@@ -1,5 +1,5 @@
 // A chart-rendering thread (chart-pool.ts): an ECharts option in, PNG bytes out, so pictures render on every core
-// while the main thread goes on with the database. Each thread keeps its own label-outline cache.
+// while the main thread goes on with the database. Each thread keeps its own glyph cache (render-chart.ts).
 import { parentPort } from "node:worker_threads";
 import { renderChartPng, type ChartOption, type ChartSize } from "./render-chart.ts";
 

@@ -2,6 +2,8 @@
 // their scope. The evening and weekly jobs read everyone's figures once (metrics-table.repo.ts) and sum each card's
 // scope from them in memory: the same numbers, a dozen queries for a thousand cards instead of a dozen per card.
 import { Decimal } from "../../core/money.ts";
+import { dispatchLatency, openDispatches } from "../dispatch/dispatch.service.ts";
+import type { DispatchLatency } from "../dispatch/dispatch.types.ts";
 import type { Tx } from "../tx.ts";
 import type { UserInfo } from "../users/user.repo.ts";
 import type { Range, Scope } from "./metrics.repo.ts";
@@ -10,13 +12,37 @@ import { loadMetricsRows, type MetricsRows } from "./metrics-table.repo.ts";
 
 export type TrendDay = { day: string; visits: number; orders: number };
 
+/** An open dispatch problem of the scope's orders, as a team card lists it. */
+export interface DispatchProblem {
+  number: string;
+  customer: string;
+  rep: string;
+  reason: string;
+  since: Date;
+}
+
+/** Problems a team card lists at most (openDispatches reads as many). */
+const PROBLEMS_LISTED = 100;
+
 export interface MetricsSource {
   collect(viewer: UserInfo, scope: Scope, range: Range, now: Date): Promise<Metrics>;
   trend(scope: Scope, now: Date, timeZone: string): Promise<TrendDay[]>;
+  /** Dispatch of the scope's orders: approval → first shipment over the range, and what waits now. */
+  dispatch(scope: Scope, range: Range): Promise<DispatchLatency>;
+  /** The open dispatch problems of the scope's orders, oldest notice first. */
+  problems(scope: Scope): Promise<DispatchProblem[]>;
 }
 
 export function liveMetrics(tx: Tx): MetricsSource {
-  return { collect: (viewer, scope, range, now) => collectMetrics(tx, viewer, scope, range, now), trend: (scope, now, timeZone) => dailyTrend(tx, scope, now, timeZone) };
+  return {
+    collect: (viewer, scope, range, now) => collectMetrics(tx, viewer, scope, range, now),
+    trend: (scope, now, timeZone) => dailyTrend(tx, scope, now, timeZone),
+    dispatch: (scope, range) => dispatchLatency(tx, scope, range),
+    problems: async (scope) =>
+      (await openDispatches(tx, { repIds: scope, problemsOnly: true })).flatMap((p) =>
+        p.problem ? [{ number: p.number, customer: p.customerName, rep: p.repName, reason: p.problem.reason, since: p.problem.at }] : [],
+      ),
+  };
 }
 
 /** Median as percentile_cont(0.5) computes it (the mean of the middle two for an even count). */
@@ -48,7 +74,12 @@ export function metricsTable(rows: MetricsRows): MetricsSource {
     stages: byUser(rows.stages),
     trendVisits: byUser(rows.trendVisits),
     trendOrders: byUser(rows.trendOrders),
+    dispatchTimes: byUser(rows.dispatchTimes),
+    dispatchOpen: byUser(rows.dispatchOpen),
+    dispatchProblems: byUser(rows.dispatchProblems),
   };
+  /** Where each problem stands in the company-wide list (oldest notice first), to keep that order per scope. */
+  const problemRank = new Map(rows.dispatchProblems.map((p, i) => [p, i]));
   const pending = new Map(rows.pendingApprovals.map((r) => [r.userId, r.n]));
   /** The scope's rows of one list (null scope: everyone's). */
   const of = <R>(m: Map<string, R[]>, scope: Scope): R[] => (scope ? [...new Set(scope)].flatMap((id) => m.get(id) ?? []) : [...m.values()].flat());
@@ -89,6 +120,24 @@ export function metricsTable(rows: MetricsRows): MetricsSource {
       const visits = sumBy(of(index.trendVisits, scope), (r) => r.day, (r) => r.n);
       const orders = sumBy(of(index.trendOrders, scope), (r) => r.day, (r) => r.n);
       return trendDays(now, timeZone).map((day) => ({ day, visits: visits.get(day) ?? 0, orders: orders.get(day) ?? 0 }));
+    },
+    async dispatch(scope, range) {
+      checkPeriod(range, rows.now);
+      const hours = of(index.dispatchTimes, scope).map((r) => r.hours).sort((a, b) => a - b);
+      const open = of(index.dispatchOpen, scope);
+      return {
+        shipped: hours.length,
+        medianHours: median(hours),
+        maxHours: hours.length ? hours[hours.length - 1]! : null,
+        open: open.reduce((n, r) => n + r.open, 0),
+        problems: open.reduce((n, r) => n + r.problems, 0),
+      };
+    },
+    async problems(scope) {
+      return of(index.dispatchProblems, scope)
+        .sort((a, b) => problemRank.get(a)! - problemRank.get(b)!)
+        .slice(0, PROBLEMS_LISTED)
+        .map(({ number, customer, rep, reason, since }) => ({ number, customer, rep, reason, since }));
     },
   };
 }

@@ -18,9 +18,15 @@ export interface MetricsRows {
   stages: { userId: string; stage: string; n: number }[];
   trendVisits: { userId: string; day: string; n: number }[];
   trendOrders: { userId: string; day: string; n: number }[];
+  /** Orders whose first shipment fell in the period: the rep and the hours from approval to that shipment. */
+  dispatchTimes: { userId: string; hours: number }[];
+  /** Orders waiting in dispatch now, by rep, and how many of them have an open problem. */
+  dispatchOpen: { userId: string; open: number; problems: number }[];
+  /** Every open dispatch problem, oldest notice first (as openDispatches lists them). */
+  dispatchProblems: { userId: string; number: string; customer: string; rep: string; reason: string; since: Date }[];
 }
 
-/** Uses Activity(occurredAt), Customer(createdAt), Order(createdAt), Task(status, dueAt), Customer(ownerId, stage). */
+/** Uses Activity(occurredAt), Customer(createdAt), Order(createdAt), Order(status), Task(status, dueAt), Customer(ownerId, stage). */
 export async function loadMetricsRows(tx: Tx, range: Range, now: Date, trendRange: Range, timeZone: string): Promise<MetricsRows> {
   const activities = await tx.$queryRaw<{ userId: string; kind: string; n: number }[]>`
     SELECT "userId", kind::text AS kind, count(*)::int AS n FROM "Activity"
@@ -51,5 +57,44 @@ export async function loadMetricsRows(tx: Tx, range: Range, now: Date, trendRang
   const trendOrders = await tx.$queryRaw<{ userId: string; day: string; n: number }[]>`
     SELECT "repId" AS "userId", to_char("createdAt" AT TIME ZONE ${timeZone}, 'YYYY-MM-DD') AS day, count(*)::int AS n FROM "Order"
      WHERE status::text NOT IN ('cancelled', 'rejected') AND "createdAt" >= ${trendRange.from} AND "createdAt" < ${trendRange.to} GROUP BY 1, 2`;
-  return { range, now, trendRange, activities, newCustomers, orders, approvals, pendingApprovals, overdue, stages, trendVisits, trendOrders };
+  // Dispatch, as dispatchLatency and openDispatches read it for one scope (dispatch.repo.ts): approval → first
+  // shipment of the orders first shipped in the period (only orders with a shipment in the period can be).
+  const dispatchTimes = await tx.$queryRaw<{ userId: string; hours: number }[]>`
+    WITH firsts AS (
+      SELECT o.id, o."repId",
+             min(s."createdAt") AS shipped_at,
+             COALESCE((SELECT min(a."createdAt") FROM "AuditLog" a
+                        WHERE a."entityType" = 'order' AND a."entityId" = o.id AND a.action = 'order.approve'),
+                      o."dispatchedAt") AS approved_at
+        FROM "Order" o JOIN "Shipment" s ON s."orderId" = o.id
+       WHERE o.id IN (SELECT "orderId" FROM "Shipment" WHERE "createdAt" >= ${range.from} AND "createdAt" < ${range.to})
+       GROUP BY o.id)
+    SELECT "repId" AS "userId", EXTRACT(EPOCH FROM (shipped_at - approved_at))::float8 / 3600 AS hours
+      FROM firsts
+     WHERE shipped_at >= ${range.from} AND shipped_at < ${range.to} AND approved_at IS NOT NULL`;
+  const dispatchOpen = await tx.$queryRaw<{ userId: string; open: number; problems: number }[]>`
+    SELECT "repId" AS "userId", count(*)::int AS open, (count(*) FILTER (WHERE problem IS NOT NULL))::int AS problems
+      FROM "Order" WHERE status = 'dispatched' GROUP BY 1`;
+  const dispatchProblems = await tx.$queryRaw<{ userId: string; number: string; customer: string; rep: string; reason: string; since: Date }[]>`
+    SELECT o."repId" AS "userId", o.number, c.name AS customer, u.name AS rep, o.problem AS reason, o."problemAt" AS since
+      FROM "Order" o JOIN "Customer" c ON c.id = o."customerId" JOIN "User" u ON u.id = o."repId"
+     WHERE o.status = 'dispatched' AND o.problem IS NOT NULL AND o."problemAt" IS NOT NULL
+     ORDER BY o."dispatchedAt" ASC, o."createdAt" ASC, o.number ASC`;
+  return {
+    range,
+    now,
+    trendRange,
+    activities,
+    newCustomers,
+    orders,
+    approvals,
+    pendingApprovals,
+    overdue,
+    stages,
+    trendVisits,
+    trendOrders,
+    dispatchTimes,
+    dispatchOpen,
+    dispatchProblems: dispatchProblems.map((r) => ({ ...r, since: new Date(r.since) })),
+  };
 }

@@ -1,5 +1,6 @@
 // What the morning to-do cards of many people need, read with one query per kind of thing for the whole batch
 // (a few hundred people) instead of one per person: the job reaches 10,000 people in seconds this way.
+import { money } from "../../core/money.ts";
 import type { Tx } from "../tx.ts";
 
 export interface BatchOpenTask {
@@ -33,9 +34,38 @@ export async function openTasksOfMany(tx: Tx, ownerIds: readonly string[], limit
   return out;
 }
 
-/** Which of these people have an approval step waiting for them (only they need their approvals read). */
-export async function approversWithPendingSteps(tx: Tx, userIds: readonly string[]): Promise<Set<string>> {
-  const rows = await tx.$queryRaw<{ approverId: string }[]>`
-    SELECT DISTINCT "approverId" FROM "ApprovalStep" WHERE status = 'pending' AND "approverId" = ANY(${[...userIds]}::text[])`;
-  return new Set(rows.map((r) => r.approverId));
+export interface BatchApproval {
+  number: string;
+  customer: string;
+  rep: string;
+  /** Yuan, exact (two places). */
+  total: string;
+  /** Exact, four places (0.1000 = 10 %). */
+  discount: string;
+  /** When the step became the approver's turn. */
+  since: Date;
+}
+
+/**
+ * What waits for each of these approvers' decision, oldest turn first: what pendingApprovalsFor reads for one
+ * approver, in one query for the whole batch. Uses ApprovalStep(approverId, status).
+ */
+export async function pendingApprovalsOfMany(tx: Tx, approverIds: readonly string[]): Promise<Map<string, BatchApproval[]>> {
+  const out = new Map<string, BatchApproval[]>();
+  if (approverIds.length === 0) return out;
+  const rows = await tx.$queryRaw<{ approverId: string; number: string; customer: string; rep: string; total: string; discount: string; since: Date | null }[]>`
+    SELECT s."approverId", o.number, c.name AS customer, u.name AS rep, o.total::text AS total, o.discount::text AS discount,
+           COALESCE(s."activatedAt", s."decidedAt") AS since
+      FROM "ApprovalStep" s
+      JOIN "Approval" a ON a.id = s."approvalId"
+      JOIN "Order" o ON o.id = a."orderId"
+      JOIN "Customer" c ON c.id = o."customerId"
+      JOIN "User" u ON u.id = o."repId"
+     WHERE s.status = 'pending' AND s."approverId" = ANY(${[...approverIds]}::text[])
+     ORDER BY s."approverId", s."activatedAt" ASC, s.id`;
+  for (const r of rows) {
+    const a: BatchApproval = { number: r.number, customer: r.customer, rep: r.rep, total: money(r.total).toFixed(2), discount: money(r.discount).toFixed(4), since: r.since ? new Date(r.since) : new Date(0) };
+    (out.get(r.approverId) ?? out.set(r.approverId, []).get(r.approverId)!).push(a);
+  }
+  return out;
 }

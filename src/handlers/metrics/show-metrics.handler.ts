@@ -6,7 +6,6 @@ import { metricsChart, metricsChartAsync, type MetricsChartData } from "../../..
 import type { Card } from "../../core/card.ts";
 import type { Logger } from "../../core/logger.ts";
 import type { OutboundBody } from "../../core/outbound-message.ts";
-import { dispatchLatency, openDispatches } from "../../domain/dispatch/dispatch.service.ts";
 import type { Range } from "../../domain/metrics/metrics.repo.ts";
 import { liveMetrics, type MetricsSource } from "../../domain/metrics/metrics-source.ts";
 import { metricsScope, periodRange, personScope, visitRanking, type MetricsPeriod, type MetricsScope } from "../../domain/metrics/metrics.service.ts";
@@ -112,10 +111,11 @@ async function metricsViewOf(
   opts: { scope?: MetricsScope; pendingLabel?: string; source?: MetricsSource },
 ): Promise<{ view: MetricsView; scope: MetricsScope }> {
   const scope = opts.scope ?? (await metricsScope(tx, viewer));
-  const m = await (opts.source ?? liveMetrics(tx)).collect(viewer, scope.userIds, range, now);
+  const source = opts.source ?? liveMetrics(tx);
+  const m = await source.collect(viewer, scope.userIds, range, now);
   // Dispatch of the same people's orders: latency over the period, what waits now; a team lead also sees the problems.
-  const dispatch = await dispatchLatency(tx, scope.userIds, range);
-  const problems = scope.kind === "self" ? [] : await openDispatches(tx, { repIds: scope.userIds, problemsOnly: true });
+  const dispatch = await source.dispatch(scope.userIds, range);
+  const problems = scope.kind === "self" ? [] : await source.problems(scope.userIds);
   const scopeLabel = scope.kind === "all" ? "全公司" : scope.kind === "team" ? `${viewer.name}团队` : viewer.name;
   const view: MetricsView = {
     ref: newCardRef(),
@@ -134,7 +134,7 @@ async function metricsViewOf(
     dispatch,
     ...(scope.kind === "self"
       ? {}
-      : { problemsWaiting: problems.flatMap((p) => (p.problem ? [{ number: p.number, customer: p.customerName, rep: p.repName, reason: p.problem.reason, since: p.problem.at }] : [])) }),
+      : { problemsWaiting: problems }),
     ...(scope.kind === "self" ? {} : { topReps: visitRanking(scope, m.visitsByUser) }),
     ...(opts.pendingLabel ? { pendingLabel: opts.pendingLabel } : {}),
     timeZone,

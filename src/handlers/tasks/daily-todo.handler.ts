@@ -7,14 +7,14 @@ import { todoListCard } from "../../../cards/tasks/todo-list.card.ts";
 import type { Card } from "../../core/card.ts";
 import { atLocalHour } from "../../core/local-time.ts";
 import { effectiveDue } from "../../domain/tasks/task.service.ts";
-import { approversWithPendingSteps, openTasksOfMany, type BatchOpenTask } from "../../domain/tasks/todo-batch.repo.ts";
+import { openTasksOfMany, pendingApprovalsOfMany, type BatchApproval, type BatchOpenTask } from "../../domain/tasks/todo-batch.repo.ts";
 import { isWarehouse } from "../../domain/users/roles.ts";
 import { getUsers, listUsers, type UserInfo } from "../../domain/users/user.repo.ts";
 import type { AppDeps } from "../engine/app-deps.ts";
 import type { UnitContext } from "../engine/handler-context.ts";
 import { openPendingMany } from "../engine/pending.ts";
 import { runJobBatchUnit } from "../engine/unit-of-work.ts";
-import { approvalsFor, dispatchesFor } from "./list-todos.handler.ts";
+import { dispatchesFor } from "./list-todos.handler.ts";
 import { shownTodoListKind } from "./shown-list.ts";
 import { inBatches, type BatchCounts } from "../engine/batches.ts";
 
@@ -45,7 +45,7 @@ export async function sendDailyTodo(deps: AppDeps, userId: string, period: strin
 interface TodoContent {
   user: UserInfo;
   tasks: BatchOpenTask[];
-  approvals: Awaited<ReturnType<typeof approvalsFor>>;
+  approvals: BatchApproval[];
   dispatches: Awaited<ReturnType<typeof dispatchesFor>>;
 }
 
@@ -66,16 +66,18 @@ async function composeAndSend(ctx: UnitContext, userIds: string[], period: strin
   const users = await getUsers(ctx.tx, userIds);
   const ids = userIds.filter((id) => users.has(id));
   const tasksOf = await openTasksOfMany(ctx.tx, ids);
-  const approvers = await approversWithPendingSteps(ctx.tx, ids);
+  const approvalsOf = await pendingApprovalsOfMany(ctx.tx, ids);
+  // The open dispatch notices are everyone's in the warehouse: read once for the batch, if anyone needs them.
+  let openNotices: Awaited<ReturnType<typeof dispatchesFor>> | null = null;
   const endOfDay = atLocalHour(now, 23, ctx.timeZone, 59);
   const due: TodoContent[] = [];
   for (const id of ids) {
     const user = users.get(id)!;
     // Numbered as 我的待办 numbers them (so 完成 2 means the same thing): by when each is next due.
     const tasks = (tasksOf.get(id) ?? []).sort((a, b) => effectiveDue(a).getTime() - effectiveDue(b).getTime());
-    const approvals = approvers.has(id) ? await approvalsFor(ctx.tx, id) : [];
+    const approvals = approvalsOf.get(id) ?? [];
     // A warehouse person's open dispatch notices count too: they get the card while any is open, follow-ups or not.
-    const dispatches = isWarehouse(user) ? await dispatchesFor(ctx.tx, user) : [];
+    const dispatches = isWarehouse(user) ? (openNotices ??= await dispatchesFor(ctx.tx, user)) : [];
     // The card lists every open task but is only sent when something is due today or overdue.
     if (tasks.some((t) => effectiveDue(t) <= endOfDay) || approvals.length || dispatches.length) due.push({ user, tasks, approvals, dispatches });
   }
