@@ -3,7 +3,7 @@
 import { Resvg } from "@resvg/resvg-js";
 import { describe, expect, it } from "vitest";
 import { MAX_REP_BARS, metricsChart, metricsChartSvg, type MetricsChartData } from "../../cards/metrics/metrics.chart.ts";
-import { CHART_FONT_FAMILY, CHART_FONT_FILE, isPng, outlineText, pngSize, svgToPng, textOutlineStats } from "../../src/core/charts/render-chart.ts";
+import { CHART_FONT_FAMILY, CHART_FONT_FILE, encodePng, isPng, outlineText, pngSize, svgToPng, textOutlineStats } from "../../src/core/charts/render-chart.ts";
 
 const trend = Array.from({ length: 14 }, (_, i) => ({ day: `2026-11-${String(10 + i).padStart(2, "0")}`, visits: (i * 5) % 9, orders: i % 3 }));
 const funnel = [
@@ -80,6 +80,17 @@ describe("metrics chart", () => {
     const after = textOutlineStats();
     expect(after.misses).toBe(before.misses);
     expect(after.hits).toBeGreaterThan(before.hits);
+  });
+
+  it("writes a PNG that decodes to exactly the pixels drawn (RGB, deflated)", () => {
+    const drawn = new Resvg(outlineText(metricsChartSvg(team)), { background: "#ffffff", font: { loadSystemFonts: false } }).render();
+    const png = encodePng(drawn.pixels, drawn.width, drawn.height);
+    expect(isPng(png)).toBe(true);
+    expect(pngSize(png)).toEqual({ width: drawn.width, height: drawn.height });
+    const back = new Resvg(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${drawn.width}" height="${drawn.height}"><image width="${drawn.width}" height="${drawn.height}" href="data:image/png;base64,${Buffer.from(png).toString("base64")}"/></svg>`,
+    ).render();
+    expect(Buffer.from(back.pixels).equals(Buffer.from(drawn.pixels))).toBe(true);
   });
 
   it("leaves a label it cannot lay out as text, drawn by resvg", () => {
