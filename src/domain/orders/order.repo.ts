@@ -126,7 +126,7 @@ export async function customerOrderHistory(tx: Tx, customerId: string, excludeOr
     where: { customerId, undoneAt: null },
     orderBy: { occurredAt: "desc" },
     take: 3,
-    select: { occurredAt: true, summary: true, user: { select: { name: true } } },
+    select: { occurredAt: true, kind: true, summary: true, user: { select: { name: true } } },
   });
   const sums = await tx.order.aggregate({ where: { customerId, status: { in: GIVEN }, ...notThis }, _sum: { total: true, listTotal: true }, _count: true });
   return { orders, visits, sums: { total: sums._sum.total, listTotal: sums._sum.listTotal, count: sums._count } };

@@ -466,7 +466,7 @@ export async function customerHistory(tx: Tx, customerId: string, excludeOrderId
   const listTotal = h.sums.listTotal ? money(h.sums.listTotal) : null;
   return {
     orders: h.orders.map((o) => ({ number: o.number, createdAt: o.createdAt, status: o.status, total: money(o.total), discount: money(o.discount) })),
-    visits: h.visits.map((v) => ({ occurredAt: v.occurredAt, summary: v.summary, userName: v.user.name })),
+    visits: h.visits.map((v) => ({ occurredAt: v.occurredAt, kind: v.kind, summary: v.summary, userName: v.user.name })),
     averageDiscount: listTotal && listTotal.gt(0) && h.sums.total ? orderDiscountOf(money(h.sums.total), listTotal) : null,
   };
 }

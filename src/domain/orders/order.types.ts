@@ -185,7 +185,7 @@ export interface PendingStepInfo {
 /** What the approver's card shows about the customer. */
 export interface CustomerHistory {
   orders: { number: string; createdAt: Date; status: OrderStatus; total: Money; discount: Money }[];
-  visits: { occurredAt: Date; summary: string; userName: string }[];
+  visits: { occurredAt: Date; kind: "visit" | "call" | "message"; summary: string; userName: string }[];
   /** 1 − Σtotal/ΣlistTotal over the customer's approved (and later) orders; null when none. */
   averageDiscount: Money | null;
 }

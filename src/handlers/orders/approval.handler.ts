@@ -18,6 +18,9 @@ import { defineTextPending, openPending } from "../engine/pending.ts";
 import { dispatchWhenReady, nextAfterApproval } from "../dispatch/delivery-info.handler.ts";
 import { orderCardFor, renderDecided, threadOf, totalsOfPriced } from "./order-views.ts";
 
+/** How the approver's card names a past contact with the customer. */
+const CONTACT_WORD = { visit: "拜访", call: "电话", message: "消息" } as const;
+
 const STEP_LEVEL: Record<number, string> = { 1: "第一步", 2: "第二步", 3: "第三步" };
 
 /** Sends the approval card for one step to its approver, in the order's thread. */
@@ -26,7 +29,7 @@ export async function sendApprovalCard(ctx: UnitContext, order: OrderView, step:
   const history = [
     ...(h.orders.length ? [`近期订单：${h.orders.map((o) => `${o.number} ${formatDiscount(o.discount)}`).join("，")}`] : ["该客户此前没有订单。"]),
     ...(h.averageDiscount ? [`该客户平均折扣：${formatDiscount(h.averageDiscount)}`] : []),
-    ...h.visits.map((v) => `拜访 ${formatLocal(v.occurredAt, ctx.timeZone)} ${v.userName}：${v.summary.slice(0, 30)}`),
+    ...h.visits.map((v) => `${CONTACT_WORD[v.kind]} ${formatLocal(v.occurredAt, ctx.timeZone)} ${v.userName}：${v.summary.slice(0, 30)}`),
   ];
   const card = approvalCard({
     ref: newCardRef(),
