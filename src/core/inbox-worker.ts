@@ -16,15 +16,22 @@ export type EventHandler = (item: ClaimedInboxEvent) => Promise<void>;
 /** An inbox whose claims can be renewed (InboxRepo). */
 /** How long a claim lasts without renewal: how long a dead worker's events wait. */
 export const INBOX_LEASE_MS = 45_000;
+/**
+ * Events handed to the handler at once per unit of `concurrency`. The dispatcher handles events it is given at the
+ * same moment in one transaction, up to this many (dispatch.ts): each transaction then carries a few people's events
+ * (one begin, lock, done-mark and commit for them all) while `concurrency` transactions still run side by side.
+ */
+export const INBOX_EVENTS_PER_LANE = 4;
 /** Tries before an event is given up (and the person told). */
 export const INBOX_MAX_ATTEMPTS = 5;
 
 export interface InboxWorkerOptions {
   batchSize?: number;
   /**
-   * Events handled at once. A claim holds at most one event per person (their earliest pending one), so the
+   * Transactions at once. A claim holds at most one event per person (their earliest pending one), so the
    * events of a batch are always different people's and may run side by side; one person's stay in order.
-   * Each running event holds a database connection for its transaction: size it to the pool (main.ts).
+   * `concurrency` × INBOX_EVENTS_PER_LANE events are handed over at once and the dispatcher gathers them into
+   * about `concurrency` transactions, each holding a database connection: size it to the pool (main.ts).
    * Default 1 (the embedded database has one connection anyway).
    */
   concurrency?: number;
@@ -75,8 +82,8 @@ export class InboxWorker {
   async drainOnce(): Promise<number> {
     const lockMs = this.opts.lockMs ?? INBOX_LEASE_MS;
     await this.releaseLeftovers();
-    const concurrency = Math.max(1, this.opts.concurrency ?? 1);
-    const items = await this.store.claim(this.opts.batchSize ?? Math.max(5, 2 * concurrency), lockMs);
+    const inFlight = Math.max(1, this.opts.concurrency ?? 1) * INBOX_EVENTS_PER_LANE;
+    const items = await this.store.claim(this.opts.batchSize ?? Math.max(5, 2 * inFlight), lockMs);
     if (items.length === 0) return 0;
     const lease = new Lease(
       items,
@@ -86,7 +93,7 @@ export class InboxWorker {
       this.opts.timers,
     );
     try {
-      await eachLimited(items, concurrency, (item) => (this.stopping ? this.handBack(item, lease) : this.handleOne(item, lease)));
+      await eachLimited(items, inFlight, (item) => (this.stopping ? this.handBack(item, lease) : this.handleOne(item, lease)));
     } finally {
       lease.stop();
     }

@@ -93,6 +93,25 @@ export async function recentCustomerNames(tx: Tx, ownerId: string, limit = 30): 
   return rows.map((r) => r.name);
 }
 
+/**
+ * recentCustomerNames for several reps in one statement (the inbox worker understands a batch of people's messages
+ * at once), in the same order per rep.
+ */
+export async function recentCustomerNamesOf(tx: Tx, ownerIds: string[], limit = 30): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(ownerIds.map((id) => [id, []]));
+  if (ownerIds.length === 0) return out;
+  const rows = await tx.$queryRawUnsafe<{ ownerId: string; name: string }[]>(
+    `SELECT o AS "ownerId", c.name FROM unnest($1::text[]) WITH ORDINALITY AS u(o, n),
+            LATERAL (SELECT name, "lastFollowUpAt", "updatedAt" FROM "Customer" WHERE "ownerId" = u.o AND "deletedAt" IS NULL
+                     ORDER BY "lastFollowUpAt" DESC NULLS LAST, "updatedAt" DESC LIMIT $2::int) c
+     ORDER BY u.n, c."lastFollowUpAt" DESC NULLS LAST, c."updatedAt" DESC`,
+    [...new Set(ownerIds)],
+    limit,
+  );
+  for (const r of rows) out.get(r.ownerId)?.push(r.name);
+  return out;
+}
+
 export async function customerProfile(tx: Tx, id: string) {
   return tx.customer.findFirst({
     where: { id, deletedAt: null },

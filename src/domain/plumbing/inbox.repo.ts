@@ -264,3 +264,18 @@ export async function lockAndTakeInboxEvent(tx: Tx, lockKeys: string[], id: stri
 export async function takeLocks(tx: Tx, lockKeys: string[]): Promise<void> {
   if (lockKeys.length) await tx.$queryRawUnsafe(`SELECT count(pg_advisory_xact_lock(hashtext(k)))::int AS n FROM unnest($1::text[]) AS k`, lockKeys);
 }
+
+/**
+ * lockAndTakeInboxEvent for several people's events handled in one transaction: the advisory locks (sorted keys),
+ * then the events' rows locked in id order; returns the ids still pending (the others were finished meanwhile by a
+ * worker whose claim outlived ours, and must change nothing).
+ */
+export async function lockAndTakeInboxEvents(tx: Tx, lockKeys: string[], ids: string[]): Promise<Set<string>> {
+  const rows = await tx.$queryRawUnsafe<{ id: string; status: string }[]>(
+    `WITH l AS MATERIALIZED (SELECT count(pg_advisory_xact_lock(hashtext(k)))::int AS n FROM unnest($1::text[]) AS k)
+     SELECT e.id::text AS id, e.status::text AS status FROM "InboxEvent" e, l WHERE e.id = ANY($2::bigint[]) ORDER BY e.id FOR UPDATE OF e`,
+    lockKeys,
+    ids,
+  );
+  return new Set(rows.filter((r) => r.status === "pending").map((r) => String(r.id)));
+}

@@ -11,10 +11,11 @@ import { REFUSAL_KEEP_MS } from "./refusal.ts";
 
 /**
  * Messages into the outbox with one multi-row INSERT … ON CONFLICT DO NOTHING (a repeated dedupe key is skipped),
- * in the given order. With `inboxDone`, the same statement marks that inbox event done: the last statement of an
- * event's unit of work, one round trip instead of a Prisma call per table.
+ * in the given order. With `inboxDone`, the same statement marks that inbox event (or those events: several people's
+ * handled in one transaction) done: the last statement of a unit of work, one round trip instead of a Prisma call
+ * per table.
  */
-export async function enqueueMessages(tx: Tx, messages: OutboundMessage[], inboxDone?: { id: string; at: Date }): Promise<void> {
+export async function enqueueMessages(tx: Tx, messages: OutboundMessage[], inboxDone?: { id: string | string[]; at: Date }): Promise<void> {
   if (messages.length === 0 && !inboxDone) return;
   const rows = [
     messages.map((m) => m.platform),
@@ -31,9 +32,10 @@ export async function enqueueMessages(tx: Tx, messages: OutboundMessage[], inbox
     await tx.$executeRawUnsafe(insert, ...rows);
     return;
   }
-  const done = `UPDATE "InboxEvent" SET status = 'done', "processedAt" = $7::timestamptz, "lockedUntil" = NULL WHERE id = $8::bigint`;
-  if (messages.length === 0) await tx.$executeRawUnsafe(done.replace("$7", "$1").replace("$8", "$2"), inboxDone.at, inboxDone.id);
-  else await tx.$executeRawUnsafe(`WITH done AS (${done}) ${insert}`, ...rows, inboxDone.at, inboxDone.id);
+  const ids = Array.isArray(inboxDone.id) ? inboxDone.id : [inboxDone.id];
+  const done = `UPDATE "InboxEvent" SET status = 'done', "processedAt" = $7::timestamptz, "lockedUntil" = NULL WHERE id = ANY($8::bigint[])`;
+  if (messages.length === 0) await tx.$executeRawUnsafe(done.replace("$7", "$1").replace("$8", "$2"), inboxDone.at, ids);
+  else await tx.$executeRawUnsafe(`WITH done AS (${done}) ${insert}`, ...rows, inboxDone.at, ids);
 }
 
 /** A stored message read back through its schema (the driver may hand jsonb over as text). */

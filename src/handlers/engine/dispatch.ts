@@ -4,12 +4,12 @@
 import { parseActionKey } from "../../../cards/card-ref.ts";
 import { AppError } from "../../core/app-error.ts";
 import { MAX_UNDERSTOOD_TEXT_CHARS, type InboundEvent } from "../../core/inbound-event.ts";
-import type { EventHandler } from "../../core/inbox-worker.ts";
+import { INBOX_EVENTS_PER_LANE, type EventHandler } from "../../core/inbox-worker.ts";
 import { atLocalHour } from "../../core/local-time.ts";
 import type { Logger } from "../../core/logger.ts";
 import type { ClaimedInboxEvent } from "../../core/ports.ts";
 import { cardSentSince, findCard, latestActiveCard, setResponseCode, updateCardView, type CardRow } from "../../domain/cards/card.repo.ts";
-import { recentCustomerNames } from "../../domain/customers/customer.repo.ts";
+import { recentCustomerNamesOf } from "../../domain/customers/customer.repo.ts";
 import { refusalMessage } from "../../domain/plumbing/refusal.ts";
 import { findUserByIdentity, type UserInfo } from "../../domain/users/user.repo.ts";
 import type { Intent, IntentParser } from "../../nlu/index.ts";
@@ -21,31 +21,119 @@ import type { HandlerContext } from "./handler-context.ts";
 import { OutboxCollector } from "./outbox-collector.ts";
 import { answerOpenQuestion } from "./pending.ts";
 import type { Registry } from "./registry.ts";
-import { runEventUnit, runGiveUpUnit, runStrangerUnit } from "./unit-of-work.ts";
+import { runEventUnit, runEventUnits, runGiveUpUnit, runStrangerUnit } from "./unit-of-work.ts";
 
 export interface DispatcherDeps extends AppDeps {
   parser: IntentParser;
 }
 
+/** Events handled in one transaction at most (see runEventUnits): the worker hands over as many per transaction. */
+const MAX_BATCH = INBOX_EVENTS_PER_LANE;
+
+interface Prepared {
+  item: ClaimedInboxEvent;
+  user: UserInfo;
+  intent: Intent | null;
+}
+
+/**
+ * The inbox worker's handler. Events the worker hands over at the same moment (its claim holds one event per person,
+ * run side by side) are gathered and handled in one transaction (runEventUnits): a visit log then costs its own
+ * statements and a share of one begin, lock, done-mark and commit, not all four. When anything in that transaction
+ * fails (a refusal, a bug, a lost connection), it is rolled back whole and each event runs alone as before, so
+ * every event still succeeds or fails on its own: its own refusal reply, its own retry count, never the others'.
+ * Each caller's promise settles with its own event's outcome.
+ */
 export function createEventHandler(deps: DispatcherDeps, registry: Registry = REGISTRY): EventHandler {
-  return async (item: ClaimedInboxEvent) => {
-    const { event } = item;
-    const log = deps.log.child({ eventId: event.eventId, platform: event.platform });
-    const user = await findUserByIdentity(deps.db, event.platform, event.senderId);
-    if (!user) {
-      // Deactivated after the event was accepted: refuse, keep nothing else.
-      await runStrangerUnit(deps, item, async (ctx) => void ctx.out.reply(refusalMessage(event).body));
-      return;
-    }
-    const intent = event.kind === "message" ? await understand(deps, registry, user, event.text, log) : null;
-    try {
-      await runEventUnit(deps, item, user, (ctx) => route(ctx, registry, intent));
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err; // unexpected: the inbox worker retries, then apologises
-      log.info("refused", { code: err.code });
-      await runEventUnit(deps, item, user, async (ctx) => ctx.out.replyText(err.userMessage));
+  let queue: { item: ClaimedInboxEvent; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  const flush = () => {
+    const taken = queue;
+    queue = [];
+    for (let i = 0; i < taken.length; i += MAX_BATCH) {
+      const calls = taken.slice(i, i + MAX_BATCH);
+      // Every path below settles each call; this only guards against a bug leaving the worker waiting for ever.
+      handleBatch(deps, registry, calls).catch((err: unknown) => calls.forEach((c) => c.reject(err)));
     }
   };
+  return (item: ClaimedInboxEvent) =>
+    new Promise<void>((resolve, reject) => {
+      queue.push({ item, resolve, reject });
+      // The worker starts its side-by-side events in one go: the next turn of the event loop sees them all.
+      if (queue.length === 1) setImmediate(flush);
+    });
+}
+
+async function handleBatch(deps: DispatcherDeps, registry: Registry, calls: { item: ClaimedInboxEvent; resolve: () => void; reject: (e: unknown) => void }[]): Promise<void> {
+  const settle = (call: (typeof calls)[number], work: Promise<void>) => work.then(call.resolve, call.reject);
+  // Who is asking and what they mean, for every event at once (outside any transaction, as for one event).
+  const prepared = await prepareAll(deps, registry, calls);
+  const ready = prepared.filter((p): p is { call: (typeof calls)[number]; prep: Prepared } => p !== null && p.prep.user !== null);
+  // Strangers (deactivated since) are answered alone. One transaction at a time here: the embedded database has a
+  // single connection, and on PostgreSQL the other batches keep the pool busy.
+  for (const p of prepared) if (p && !p.prep.user) await settle(p.call, handlePrepared(deps, registry, p.prep));
+  if (ready.length > 1) {
+    try {
+      await runEventUnits(deps, ready.map(({ prep }) => ({ item: prep.item, user: prep.user, fn: (ctx) => route(ctx, registry, prep.intent) })));
+      ready.forEach((r) => r.call.resolve());
+      return;
+    } catch (err) {
+      // Rolled back whole: each event again on its own, with its own outcome.
+      deps.log.debug("batch of events rolled back; handling them one by one", { err, events: ready.length });
+    }
+  }
+  for (const r of ready) await settle(r.call, handlePrepared(deps, registry, r.prep));
+}
+
+/** Senders and intents of a batch: the senders' recent customer names (the parser's hints) in one query for all. */
+async function prepareAll<C extends { item: ClaimedInboxEvent; reject: (e: unknown) => void }>(deps: DispatcherDeps, registry: Registry, calls: C[]) {
+  const users = await Promise.all(
+    calls.map((call) =>
+      findUserByIdentity(deps.db, call.item.event.platform, call.item.event.senderId).catch((err: unknown) => {
+        call.reject(err);
+        return undefined;
+      }),
+    ),
+  );
+  const parse = calls.map((call, i) => {
+    const e = call.item.event;
+    return e.kind === "message" && users[i] && needsParser(registry, e.text) ? users[i] : null;
+  });
+  let names: Map<string, string[]>;
+  try {
+    names = await recentCustomerNamesOf(deps.db, parse.flatMap((u) => (u ? [u.id] : [])));
+  } catch (err) {
+    // As for one event: the parser then works without the hints.
+    deps.log.error("could not read recent customer names", { err });
+    names = new Map();
+  }
+  return Promise.all(
+    calls.map(async (call, i): Promise<{ call: C; prep: Omit<Prepared, "user"> & { user: UserInfo | null } } | null> => {
+      const user = users[i];
+      if (user === undefined) return null; // already rejected
+      const e = call.item.event;
+      const log = deps.log.child({ eventId: e.eventId, platform: e.platform });
+      const intent = !user || e.kind !== "message" ? null : parse[i] ? await understand(deps, e.text, names.get(user.id) ?? [], log) : { intent: "unknown" as const };
+      return { call, prep: { item: call.item, user, intent } };
+    }),
+  );
+}
+
+/** One event in its own unit of work. */
+async function handlePrepared(deps: DispatcherDeps, registry: Registry, prep: Omit<Prepared, "user"> & { user: UserInfo | null }): Promise<void> {
+  const { item, user, intent } = prep;
+  const { event } = item;
+  if (!user) {
+    // Deactivated after the event was accepted: refuse, keep nothing else.
+    await runStrangerUnit(deps, item, async (ctx) => void ctx.out.reply(refusalMessage(event).body));
+    return;
+  }
+  try {
+    await runEventUnit(deps, item, user, (ctx) => route(ctx, registry, intent));
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err; // unexpected: the inbox worker retries, then apologises
+    deps.log.child({ eventId: event.eventId, platform: event.platform }).info("refused", { code: err.code });
+    await runEventUnit(deps, item, user, async (ctx) => ctx.out.replyText(err.userMessage));
+  }
 }
 
 /** After the last retry of an unexpected failure: the user hears something, never silence. */
@@ -61,12 +149,15 @@ function recognisedWithoutParser(registry: Registry, text: string): boolean {
   return registry.typed.some(({ twin }) => twin.pattern.test(text)) || registry.commands.some((c) => c.matches(text));
 }
 
-async function understand(deps: DispatcherDeps, registry: Registry, user: UserInfo, text: string, log: Logger): Promise<Intent> {
+/** Whether a message goes to the parser: not too long, and not a typed twin or a command the dispatcher knows. */
+function needsParser(registry: Registry, text: string): boolean {
   const trimmed = text.trim();
-  if (trimmed.length > MAX_UNDERSTOOD_TEXT_CHARS || recognisedWithoutParser(registry, trimmed)) return { intent: "unknown" };
+  return trimmed.length <= MAX_UNDERSTOOD_TEXT_CHARS && !recognisedWithoutParser(registry, trimmed);
+}
+
+async function understand(deps: DispatcherDeps, text: string, knownCustomers: string[], log: Logger): Promise<Intent> {
   try {
-    const knownCustomers = await recentCustomerNames(deps.db, user.id);
-    return await deps.parser.parse(trimmed, { now: deps.clock.now(), timeZone: deps.timeZone, knownCustomers });
+    return await deps.parser.parse(text.trim(), { now: deps.clock.now(), timeZone: deps.timeZone, knownCustomers });
   } catch (err) {
     log.error("parser failed", { err });
     return { intent: "unknown" };

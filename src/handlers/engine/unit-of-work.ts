@@ -6,7 +6,7 @@
 import type { InboundEvent } from "../../core/inbound-event.ts";
 import type { ClaimedInboxEvent } from "../../core/ports.ts";
 import { claimJobRun, claimJobRuns, releaseJobRuns } from "../../domain/plumbing/job-run.repo.ts";
-import { lockAndTakeInboxEvent, takeLocks } from "../../domain/plumbing/inbox.repo.ts";
+import { lockAndTakeInboxEvent, lockAndTakeInboxEvents, takeLocks } from "../../domain/plumbing/inbox.repo.ts";
 import { enqueueMessages } from "../../domain/plumbing/outbox.repo.ts";
 import type { Tx } from "../../domain/tx.ts";
 import { userLockKey } from "../../domain/users/user-lock.repo.ts";
@@ -90,6 +90,41 @@ export function runEventUnit<T>(deps: AppDeps, item: ClaimedInboxEvent, user: Us
     (base) => ({ ...base, event: item.event, user }),
     fn,
   );
+}
+
+/** One person's event for runEventUnits. */
+export interface EventWork {
+  item: ClaimedInboxEvent;
+  user: UserInfo;
+  fn: (ctx: HandlerContext) => Promise<unknown>;
+}
+
+/**
+ * Several people's events in one transaction (the inbox worker's claim holds at most one event per person, so
+ * they are independent): the locks and the pending-checks of all of them in one statement, each handler with its
+ * own context and outbox, then every reply and every done-mark in one statement and one commit. What a unit costs
+ * beyond the handler's own statements (begin, locks, done-mark, commit) is paid once for the batch.
+ *
+ * All or nothing: when any handler throws, the whole transaction rolls back and the error is thrown; the caller
+ * then runs each event alone (runEventUnit), so a failing event never takes the others down and each keeps its own
+ * retry count. Returns, per work in order, "done" or "already" (finished meanwhile by another worker: untouched).
+ */
+export async function runEventUnits(deps: AppDeps, works: EventWork[]): Promise<("done" | "already")[]> {
+  return deps.db.$transaction(async (tx: Tx) => {
+    const lockKeys = [...new Set(works.map((w) => w.user.id))].sort().map(userLockKey);
+    const pending = await lockAndTakeInboxEvents(tx, lockKeys, works.map((w) => w.item.id));
+    const messages = [];
+    for (const w of works) {
+      if (!pending.has(w.item.id)) continue;
+      const eventId = eventIdOf(w.item.event);
+      const out = new OutboxCollector(tx, w.item.event, w.user, deps.enabledPlatforms());
+      const log = deps.log.child({ eventId });
+      await w.fn({ tx, eventId, now: deps.clock.now(), timeZone: deps.timeZone, rules: deps.rules, warehouseRoutes: deps.warehouseRoutes ?? [], out, log, event: w.item.event, user: w.user });
+      messages.push(...out.messages);
+    }
+    if (pending.size) await enqueueMessages(tx, messages, { id: [...pending], at: new Date() });
+    return works.map((w) => (pending.has(w.item.id) ? "done" : "already"));
+  }, TX_OPTIONS);
 }
 
 /** An event from someone no longer served (deactivated after it was accepted): answered, nothing else. */
