@@ -203,9 +203,7 @@ export function roleMatrix(make: (opts: SurfaceOptions) => Surface): void {
       audit: await db().auditLog.count(),
     });
 
-    // WeCom drops app messages beyond 30 a minute to one member, so the outbox holds the rest for a free slot
-    // (src/channels/wecom/rate-limiter.ts): 张三, in every row, may wait up to a minute for his answer there.
-    const reply = (who: string, from: number, re: RegExp) => expectReply((w) => s.said(w), who, from, re, s.name === "WeCom" ? 75_000 : undefined);
+    const reply = (who: string, from: number, re: RegExp) => expectReply((w) => s.said(w), who, from, re);
 
     for (const action of ACTIONS) {
       it(title(action), { timeout: 300_000 }, async () => {

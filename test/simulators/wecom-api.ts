@@ -34,6 +34,11 @@ export interface SimOptions {
   /** Group chats the app created (appchat/create); others get 86003. Default: any chatid exists. */
   chats?: string[];
   expiresIn?: number;
+  /**
+   * Messages one member may get in a minute before the rest are dropped silently: WeCom's 30 by default. Only a
+   * test whose bot's outbox is given the same number changes it (test/support/role-surfaces.ts).
+   */
+  memberPerMinute?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -48,7 +53,7 @@ export class WecomApiSim {
   readonly updates: Json[] = [];
   /** Files uploaded through media/upload, by media_id (multipart parsed for real). */
   readonly media = new Map<string, { type: string; filename: string; contentType: string; bytes: Buffer }>();
-  /** Messages beyond 30/min to one member: WeCom answers ok and drops them silently. */
+  /** Messages beyond 30/min (memberPerMinute) to one member: WeCom answers ok and drops them silently. */
   readonly dropped: Json[] = [];
   tokenFetches = 0;
   url = "";
@@ -318,7 +323,7 @@ export class WecomApiSim {
     const times = (this.perMember.get(user) ?? []).filter((t) => t > now - 60_000);
     times.push(now);
     this.perMember.set(user, times);
-    return times.length > 30;
+    return times.length > (this.opts.memberPerMinute ?? 30);
   }
 
   private takeInjected(path: string): number | null {

@@ -21,6 +21,25 @@ const USER_ID: Record<AnyMember, string> = { rep: "zhangsan", otherRep: "lisi", 
 /** Options of a surface: the organisation file to start with (default: the dispatch organisation). */
 export interface SurfaceOptions {
   orgFile?: () => string;
+  /**
+   * WeCom only: how many messages a minute one member may get, for this test's bot (its outbox) and the API
+   * simulator alike (default WeCom's 30, src/channels/wecom/rate-limiter.ts; the hourly 1000 stays). For a matrix
+   * that messages one person in every row, so the rows do not wait for WeCom's minute; the 30 itself is proven by
+   * test/wecom/wecom-limits.test.ts. The outbox still checks the windows before each send, and the simulator still
+   * drops what goes over.
+   */
+  wecomMemberPerMinute?: number;
+}
+
+/**
+ * The bot's WeCom sender, as the outbox sees it, with another per-minute window (WeCom's hourly 1000 kept): the
+ * same object (every send goes through the real WecomSender and the API simulator), only `recipientLimits` reads
+ * differently.
+ */
+function withMemberPerMinute(bot: TestBot, perMinute: number): void {
+  const sender = bot.channels.find((c) => c.platform === "wecom")!.sender;
+  const windows = (sender.recipientLimits ?? []).map((w) => (w.windowMs === 60_000 ? { ...w, limit: perMinute } : w));
+  bot.outboxWorker.addSender(new Proxy(sender, { get: (target, key, receiver) => (key === "recipientLimits" ? windows : Reflect.get(target, key, receiver)) }));
 }
 
 /** One surface, driven the same way: people by role, the warehouse's notice of an order by its number. */
@@ -85,10 +104,16 @@ export function wecom(opts: SurfaceOptions = {}): Surface {
   return {
     name: "WeCom",
     async start() {
-      h = await startWecomHarness({ ORG_FILE: (opts.orgFile ?? dispatchOrgFile)() });
+      const perMinute = opts.wecomMemberPerMinute;
+      h = await startWecomHarness({ ORG_FILE: (opts.orgFile ?? dispatchOrgFile)() }, perMinute ? { memberPerMinute: perMinute } : {});
+      if (perMinute) withMemberPerMinute(h.bot, perMinute);
       return h.bot;
     },
-    close: () => h?.close(),
+    async close() {
+      await h?.close();
+      // The outbox keeps to the member limit, so WeCom never silently drops a message.
+      if (h) expect(h.sim.dropped).toEqual([]);
+    },
     say: async (who, text) => void (await h.driver.deliver(h.driver.textXml(who, text))),
     async click(who, n, label) {
       const card = noticeCard(n)!;

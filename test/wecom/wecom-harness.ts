@@ -32,10 +32,10 @@ function capturingLogger(lines: LogLine[], print: Logger, bindings: Record<strin
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), child: (b) => capturingLogger(lines, print.child(b), { ...bindings, ...b }) };
 }
 
-/** `env`: more environment for the bot (an ORG_FILE, …). */
-export async function startWecomHarness(env: Record<string, string> = {}): Promise<WecomHarness> {
+/** `env`: more environment for the bot (an ORG_FILE, …); `simOpts`: the simulator's options beyond the app's. */
+export async function startWecomHarness(env: Record<string, string> = {}, simOpts: { memberPerMinute?: number } = {}): Promise<WecomHarness> {
   const config = newWecomConfig();
-  const sim = await startWecomApiSim({ corpId: config.corpId, secret: config.secret, agentId: config.agentId });
+  const sim = await startWecomApiSim({ corpId: config.corpId, secret: config.secret, agentId: config.agentId, ...simOpts });
   const logs: LogLine[] = [];
   const log = capturingLogger(logs, createLogger((process.env.TEST_LOG_LEVEL as Parameters<typeof createLogger>[0]) ?? "silent"));
   const bot = await startTestBot({
