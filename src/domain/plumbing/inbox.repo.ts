@@ -21,7 +21,7 @@ interface Pending {
 }
 
 export interface InboxRepoOptions {
-  /** Batch writes in flight at once (default 2: one commits while the next one is sent). */
+  /** Batch writes in flight at once (default 1: what arrives meanwhile forms the next batch). */
   maxInFlight?: number;
   /** An accept not stored within this time fails (the receiver answers 503 and the platform retries). */
   acceptTimeoutMs?: number;
@@ -43,12 +43,13 @@ export class InboxUnavailableError extends Error {
  * One round trip per batch: keep the events of people the bot serves (an active user with that account), insert
  * them, and answer only the exceptions — the input rows (their 1-based `n`) that were not inserted, each saying
  * whether its sender is known (then it is a retry of a stored event) or not (a stranger). A batch of new events from
- * known people, the usual case, answers no rows at all.
+ * known people, the usual case, answers no rows at all. Rows are inserted in arrival order (ORDER BY n: the semi-join
+ * may reorder them), so ids keep each person's events in the order they came.
  */
 const INSERT_BATCH = `WITH input AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(n int, platform text, "eventId" text, "senderId" text, payload jsonb)),
   known AS (SELECT i.* FROM input i WHERE EXISTS (SELECT 1 FROM "Identity" d JOIN "User" u ON u.id = d."userId" AND u.active
                                                  WHERE d.platform = i.platform AND d."externalId" = i."senderId")),
-  ins AS (INSERT INTO "InboxEvent" (platform, "eventId", "senderId", payload) SELECT platform, "eventId", "senderId", payload FROM known
+  ins AS (INSERT INTO "InboxEvent" (platform, "eventId", "senderId", payload) SELECT platform, "eventId", "senderId", payload FROM known ORDER BY n
           ON CONFLICT (platform, "eventId") DO NOTHING RETURNING platform, "eventId")
   SELECT i.n, EXISTS (SELECT 1 FROM known k WHERE k.n = i.n) AS known FROM input i
    WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.platform = i.platform AND ins."eventId" = i."eventId")`;
@@ -116,7 +117,7 @@ export class InboxRepo implements InboxStore {
 
   /** Send the next batch if a write slot is free; after the current turn, so that accepts parsed together go together. */
   private pump(): void {
-    if (this.scheduled || this.queue.length === 0 || this.inFlight >= (this.opts.maxInFlight ?? 2)) return;
+    if (this.scheduled || this.queue.length === 0 || this.inFlight >= (this.opts.maxInFlight ?? 1)) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -125,7 +126,7 @@ export class InboxRepo implements InboxStore {
   }
 
   private flush(): void {
-    while (this.queue.length && this.inFlight < (this.opts.maxInFlight ?? 2)) {
+    while (this.queue.length && this.inFlight < (this.opts.maxInFlight ?? 1)) {
       const max = this.opts.maxBatch ?? 500;
       const batch = this.queue.length <= max ? this.queue : this.queue.slice(0, max);
       this.queue = this.queue.length <= max ? [] : this.queue.slice(max);
