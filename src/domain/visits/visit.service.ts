@@ -85,7 +85,9 @@ export async function recordVisit(tx: Tx, input: VisitInput, actor: UserInfo, ev
   entries.push({ actorId: actor.id, action: "activity.create", entityType: "activity", entityId: activity.id, after: { ...activity, amount: amount === null ? null : new Decimal(amount).toString(), undoneAt: null }, eventId });
 
   const newStage = customer.stage === "lead" ? "contacted" : customer.stage;
-  const updated = { ...customer, lastFollowUpAt: input.occurredAt, stage: newStage };
+  // A visit reported late (昨天…, 上周五…) never moves the last follow-up back: that would release the customer to
+  // the pool early.
+  const updated = { ...customer, lastFollowUpAt: laterOf(customer.lastFollowUpAt, input.occurredAt), stage: newStage };
   entries.push({ actorId: actor.id, action: "customer.follow_up", entityType: "customer", entityId: customer.id, before: prior, after: { lastFollowUpAt: updated.lastFollowUpAt, stage: updated.stage }, eventId });
 
   let task = null;
@@ -107,9 +109,7 @@ export async function recordVisit(tx: Tx, input: VisitInput, actor: UserInfo, ev
   await writeVisit(tx, {
     contact,
     activity,
-    // A visit reported late (昨天…, 上周五…) never moves the last follow-up back: that would release the
-    // customer to the pool early.
-    customerUpdate: { id: customer.id, lastFollowUpAt: laterOf(customer.lastFollowUpAt, input.occurredAt), stage: newStage, updatedAt: now },
+    customerUpdate: { id: customer.id, lastFollowUpAt: updated.lastFollowUpAt, stage: newStage, updatedAt: now },
     task,
     cancelTaskIds,
     audit: entries,
