@@ -1,6 +1,6 @@
 // Vitest globalSetup: migrate one template database per run, before any test file starts (see
 // test/support/db-template.ts). Test files inherit TEMPLATE_ENV, since vitest starts its workers after this.
-import { createPgTemplate, dropPgTemplate, pgliteTemplate, TEMPLATE_ENV } from "./support/db-template.ts";
+import { createPgTemplate, dropPgTemplate, dropRunDatabases, pgliteTemplate, TEMPLATE_ENV } from "./support/db-template.ts";
 import { serverUrl } from "./support/fresh-database.ts";
 
 export default async function setup(): Promise<(() => Promise<void>) | void> {
@@ -15,6 +15,7 @@ export default async function setup(): Promise<(() => Promise<void>) | void> {
   process.env[TEMPLATE_ENV] = name;
   return async () => {
     delete process.env[TEMPLATE_ENV];
+    await dropRunDatabases(base, name);
     await dropPgTemplate(base, name);
   };
 }

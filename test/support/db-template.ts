@@ -142,3 +142,21 @@ export async function createPgTemplate(base: string): Promise<string> {
 export async function dropPgTemplate(base: string, name: string): Promise<void> {
   await withAdmin(base, (a) => a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
+
+/** A test database of the run whose template is `template` (t_template_<run> → t_<run>_<random>). */
+export function runDatabaseName(template: string): string {
+  return `${template.replace(/^t_template_/, "t_")}_${randomBytes(6).toString("hex")}`;
+}
+
+/**
+ * Drops what is left of a run's test databases (files drop theirs in the background; a worker may end first).
+ * Only names of this run's pattern: other runs share the server.
+ */
+export async function dropRunDatabases(base: string, template: string): Promise<void> {
+  const prefix = template.replace(/^t_template_/, "t_");
+  if (!/^t_[0-9a-f]{12}$/.test(prefix)) return;
+  await withAdmin(base, async (a) => {
+    const { rows } = await a.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${prefix}\\_%`]);
+    for (const { datname } of rows) await a.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => undefined);
+  });
+}

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { openDatabase, type Database } from "../../src/db/database.ts";
 import { migrate } from "../../src/db/migrator.ts";
 import { MIGRATIONS_DIR } from "../../src/paths.ts";
-import { databaseUrl, openPglite, pgliteTemplate, TEMPLATE_ENV, withAdmin } from "./db-template.ts";
+import { databaseUrl, openPglite, pgliteTemplate, runDatabaseName, TEMPLATE_ENV, withAdmin } from "./db-template.ts";
 
 export interface TestDatabase extends Database {
   name: string;
@@ -26,13 +26,18 @@ export async function freshDatabase(opts: { migrate?: boolean } = {}): Promise<T
   let drop = async () => {};
   let migrated = false;
   if (base) {
-    name = `t_${randomBytes(6).toString("hex")}`;
     // Without the globalSetup (e.g. `npm run bench`) there is no template: migrate this one as before.
-    const template = wantMigrated ? process.env[TEMPLATE_ENV] : undefined;
+    const runTemplate = process.env[TEMPLATE_ENV];
+    const template = wantMigrated ? runTemplate : undefined;
+    name = runTemplate ? runDatabaseName(runTemplate) : `t_${randomBytes(6).toString("hex")}`;
     await withAdmin(base, (a) => a.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`));
     migrated = Boolean(template);
     db = await openDatabase({ url: databaseUrl(base, name), poolSize: 5 });
-    drop = () => withAdmin(base, (a) => a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined);
+    const dropNow = () => withAdmin(base, (a) => a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined);
+    // DROP DATABASE takes a second or more on a busy server, and the next file need not wait for it: in a run
+    // (globalSetup) it goes on in the background, and the run's teardown drops whatever is left of this run's
+    // databases (dropRunDatabases). Outside a run it is awaited as before.
+    drop = runTemplate ? async () => void dropNow().catch(() => undefined) : dropNow;
   } else {
     db = await openPglite(await pgliteTemplate(wantMigrated ? "migrated" : "empty"));
     migrated = wantMigrated;
