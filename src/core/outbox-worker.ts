@@ -126,8 +126,25 @@ export class OutboxWorker {
       (err) => this.log.warn("outbox lease renewal failed; will retry", { err }),
       this.opts.timers,
     );
+    // Anything the database refuses between the claim and a message's own outcome hands the message back at the next
+    // tick (leftovers), never holds it — and every later message to that person — until the lease runs out.
+    const handBack = (item: ClaimedOutboxMessage, fn: (token: string) => Promise<unknown>) =>
+      lease.settle(item.id, async (token) => {
+        if (!token) return;
+        try {
+          await fn(token);
+        } catch {
+          this.leftovers.push({ item, token, sent: null });
+        }
+      });
     try {
-      const recent = await this.loadRecentSends(items);
+      let recent: Map<string, number[]>;
+      try {
+        recent = await this.loadRecentSends(items);
+      } catch (err) {
+        for (const item of items) await this.keepForLater(item, lease, err);
+        return items.length;
+      }
       // Normally one message per recipient (the claim's rule); should a store hand out more, a recipient's
       // messages still go one after another, and one that must wait holds back the ones behind it.
       const byRecipient = new Map<string, ClaimedOutboxMessage[]>();
@@ -140,12 +157,12 @@ export class OutboxWorker {
         for (const item of queue) {
           if (this.stopping) {
             // Shutting down: back at once (not after a lease), not counted as an attempt.
-            await lease.settle(item.id, async (t) => t && this.store.reschedule(item.id, t, "handed back at shutdown", new Date(), { notAnAttempt: true }));
+            await handBack(item, (t) => this.store.reschedule(item.id, t, "handed back at shutdown", new Date(), { notAnAttempt: true }));
             continue;
           }
           if (after) {
             const at: Date = after;
-            await lease.settle(item.id, async (t) => t && this.store.reschedule(item.id, t, "waiting for an earlier message to the same recipient", at, { notAnAttempt: true }));
+            await handBack(item, (t) => this.store.reschedule(item.id, t, "waiting for an earlier message to the same recipient", at, { notAnAttempt: true }));
             continue;
           }
           after = await this.deliver(item, lease, recent).catch((err: unknown) => this.keepForLater(item, lease, err));

@@ -149,3 +149,34 @@ it("deletes a stranger's refusal once the hour it throttles is over", async () =
   await fresh.drainOnce(); // housekeeping runs with the worker's first batch, then every 10 minutes
   expect((await db.prisma.outboxMessage.findMany({ orderBy: { id: "asc" } })).map((m) => `${m.recipient}:${m.status}`)).toEqual(["a:sent", "Other:pending"]);
 });
+
+it("hands the batch back at the next tick when the database fails between the claim and the sends (not after a lease)", async () => {
+  // Found in CI (backends killed every 300 ms): the per-recipient read failed after the claim, the claimed messages
+  // kept their lease, and every later message to those people waited behind them for the whole lease.
+  const limited = new FlakyPlatform();
+  Object.assign(limited, { recipientLimits: [{ limit: 30, windowMs: 60_000 }] });
+  const store = new OutboxRepo(db.sql);
+  let failNext = true;
+  const flaky = Object.assign(Object.create(store) as OutboxRepo, {
+    recentSends: (...args: Parameters<OutboxRepo["recentSends"]>) => {
+      if (failNext) {
+        failNext = false;
+        return Promise.reject(new Error("Connection terminated unexpectedly"));
+      }
+      return store.recentSends(...args);
+    },
+  });
+  const w = new OutboxWorker(flaky, [limited], createLogger("silent"), { lockMs: 600_000 });
+  await enqueueMessages(db.prisma, [text("p", "p1"), text("p", "p2"), text("q", "q1")]);
+  expect(await w.drainOnce()).toBe(2); // claimed p1 and q1, then the read failed: nothing sent
+  expect(limited.delivered).toEqual([]);
+  // Next ticks (well within the 10-minute lease): handed back, then delivered in order.
+  for (let i = 0; i < 5 && limited.delivered.length < 3; i++) {
+    await makeDue();
+    await w.drainOnce();
+  }
+  expect(limited.delivered).toEqual(["p1", "q1", "p2"]);
+  expect(await db.prisma.outboxMessage.count({ where: { status: "sent" } })).toBe(3);
+  // One attempt each: the send; being handed back is not an attempt.
+  expect((await db.prisma.outboxMessage.findMany()).map((m) => m.attempts)).toEqual([1, 1, 1]);
+});
