@@ -2,6 +2,7 @@
 // card share a `thread`, so a decision can update every copy. Views are read back through CardSchema.
 import { toJsonValue } from "../json.ts";
 import { CardSchema, type Card } from "../../core/card.ts";
+import { newRowId } from "../row-id.ts";
 import type { Tx } from "../tx.ts";
 
 export type CardStatus = "active" | "decided" | "expired";
@@ -39,10 +40,20 @@ export async function saveCard(tx: Tx, card: Card, meta: CardMetaInput): Promise
   await tx.card.create({ data: cardRow(card, meta) });
 }
 
-/** Many deliveries in one statement (a job's batch of cards). */
+/**
+ * Many deliveries in one statement (a job's batch of cards): the batch goes as one JSON document, so the cost does
+ * not grow with Prisma's per-row query building (about two thirds of the morning job's CPU with createMany).
+ */
 export async function saveCards(tx: Tx, items: { card: Card; meta: CardMetaInput }[]): Promise<void> {
   if (items.length === 0) return;
-  await tx.card.createMany({ data: items.map(({ card, meta }) => cardRow(card, meta)) });
+  const rows = items.map(({ card, meta }) => ({ id: newRowId(), ...cardRow(card, meta), conversation: meta.conversation ? toJson(meta.conversation) : null }));
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "Card" (id, ref, purpose, thread, "recipientId", platform, "subjectType", "subjectId", "expiresAt", view, conversation, "updatedAt")
+     SELECT r.id, r.ref, r.purpose, r.thread, r."recipientId", r.platform, r."subjectType", r."subjectId", r."expiresAt", r.view, r.conversation, now()
+     FROM jsonb_to_recordset($1::jsonb) AS r(id text, ref text, purpose text, thread text, "recipientId" text, platform text,
+          "subjectType" text, "subjectId" text, "expiresAt" timestamptz, view jsonb, conversation jsonb)`,
+    JSON.stringify(rows),
+  );
 }
 
 type RawCard = NonNullable<Awaited<ReturnType<Tx["card"]["findUnique"]>>>;

@@ -3,6 +3,7 @@
 // "claim_customer" (take it from the public pool).
 import { toJsonValue } from "../json.ts";
 import type { PendingAction, PendingActionStatus } from "../../generated/prisma/client.ts";
+import { newRowId } from "../row-id.ts";
 import type { Tx } from "../tx.ts";
 
 /** A stored request. Its payload is unchecked JSON: the caller reads it through its kind's own schema. */
@@ -17,10 +18,14 @@ export async function createPendingAction(tx: Tx, userId: string, kind: string, 
 /** Many questions at once (a job's batch); returns their ids in the order given. */
 export async function createPendingActions(tx: Tx, items: { userId: string; kind: string; payload: unknown; expiresAt: Date }[]): Promise<string[]> {
   if (items.length === 0) return [];
-  const rows = await tx.pendingAction.createManyAndReturn({
-    data: items.map((i) => ({ userId: i.userId, kind: i.kind, payload: toJsonValue(i.payload), expiresAt: i.expiresAt })),
-    select: { id: true },
-  });
+  // One statement with the batch as one JSON document (a job's batch of to-do lists), ids made here as Prisma would.
+  const rows = items.map((i) => ({ id: newRowId(), userId: i.userId, kind: i.kind, payload: toJsonValue(i.payload), expiresAt: i.expiresAt }));
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "PendingAction" (id, "userId", kind, payload, "expiresAt")
+     SELECT r.id, r."userId", r.kind, r.payload, r."expiresAt"
+     FROM jsonb_to_recordset($1::jsonb) AS r(id text, "userId" text, kind text, payload jsonb, "expiresAt" timestamptz)`,
+    JSON.stringify(rows),
+  );
   return rows.map((r) => r.id);
 }
 

@@ -4,9 +4,9 @@
 // CTEs of one statement; foreign keys are checked at the end of the statement, so the activity may point at the
 // contact inserted beside it). Ids and timestamps are made here, as Prisma makes them in the client, so the rows
 // and their audit entries are the same as Prisma's would be.
-import { randomBytes } from "node:crypto";
 import { auditRowsSql, type AuditEntry } from "../audit/audit.repo.ts";
 import type { Tx } from "../tx.ts";
+
 
 export interface VisitTarget {
   customer: { id: string; name: string; ownerId: string | null; stage: string; lastFollowUpAt: Date | null };
@@ -84,16 +84,3 @@ export async function writeVisit(tx: Tx, v: VisitRows): Promise<void> {
   );
 }
 
-let counter = Math.floor(Math.random() * 36 ** 4);
-const FINGERPRINT = randomBytes(3).readUIntBE(0, 3).toString(36).padStart(4, "0").slice(-4);
-
-/**
- * A new row id in the shape of Prisma's cuid() (c + time + counter + process + random, 25 characters), so rows
- * written here sort and look like the ones Prisma creates.
- */
-export function newRowId(): string {
-  counter = (counter + 1) % 36 ** 4;
-  const time = Date.now().toString(36).padStart(8, "0").slice(-8);
-  const rand = randomBytes(6).readUIntBE(0, 6).toString(36).padStart(8, "0").slice(-8);
-  return `c${time}${counter.toString(36).padStart(4, "0")}${FINGERPRINT}${rand}`;
-}

@@ -8,7 +8,8 @@ import { audit, type AuditEntry } from "../audit/audit.repo.ts";
 import { createCustomer, removeAliasesTaughtBy } from "../customers/customer.repo.ts";
 import type { Tx } from "../tx.ts";
 import type { UserInfo } from "../users/user.repo.ts";
-import { newRowId, readVisitTarget, writeVisit, type VisitTarget } from "./visit.repo.ts";
+import { newRowId } from "../row-id.ts";
+import { readVisitTarget, writeVisit, type VisitTarget } from "./visit.repo.ts";
 
 /** What an undo restores on the customer (Activity.priorCustomer), read back through this schema. */
 const PriorCustomerSchema = z.object({ lastFollowUpAt: z.string().nullable().optional(), stage: z.enum(CustomerStage).optional() });
