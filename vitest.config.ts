@@ -1,8 +1,16 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+// These files start their own server or CLI processes with database settings of their own (an embedded data
+// folder; a DATABASE_URL they set themselves), whatever database the suite runs on: a second pass on PostgreSQL
+// (CI runs the suite on PGlite, then with DATABASE_URL) would prove exactly the same thing again, for about a
+// minute and a half of CPU. They run in the embedded-database pass only.
+const SAME_ON_EVERY_DATABASE = ["test/ops/build.test.ts", "test/foundation/backup.test.ts", "test/foundation/data-dir-lock.test.ts"];
+const onServerDatabase = !!(process.env.TEST_DATABASE_URL || process.env.DATABASE_URL);
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    exclude: [...configDefaults.exclude, ...(onServerDatabase ? SAME_ON_EVERY_DATABASE : [])],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,
