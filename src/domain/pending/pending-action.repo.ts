@@ -3,6 +3,7 @@
 // "claim_customer" (take it from the public pool).
 import { toJsonValue } from "../json.ts";
 import type { PendingAction, PendingActionStatus } from "../../generated/prisma/client.ts";
+import { insertJsonRows } from "../plumbing/json-rows.repo.ts";
 import { newRowId } from "../row-id.ts";
 import type { Tx } from "../tx.ts";
 
@@ -18,14 +19,8 @@ export async function createPendingAction(tx: Tx, userId: string, kind: string, 
 /** Many questions at once (a job's batch); returns their ids in the order given. */
 export async function createPendingActions(tx: Tx, items: { userId: string; kind: string; payload: unknown; expiresAt: Date }[]): Promise<string[]> {
   if (items.length === 0) return [];
-  // One statement with the batch as one JSON document (a job's batch of to-do lists), ids made here as Prisma would.
-  const rows = items.map((i) => ({ id: newRowId(), userId: i.userId, kind: i.kind, payload: toJsonValue(i.payload), expiresAt: i.expiresAt }));
-  await tx.$executeRawUnsafe(
-    `INSERT INTO "PendingAction" (id, "userId", kind, payload, "expiresAt")
-     SELECT r.id, r."userId", r.kind, r.payload, r."expiresAt"
-     FROM jsonb_to_recordset($1::jsonb) AS r(id text, "userId" text, kind text, payload jsonb, "expiresAt" timestamptz)`,
-    JSON.stringify(rows),
-  );
+  const rows = items.map((i) => ({ id: newRowId(), userId: i.userId, kind: i.kind, payload: i.payload, expiresAt: i.expiresAt }));
+  await insertJsonRows(tx, "PendingAction", { id: "text", userId: "text", kind: "text", payload: "jsonb", expiresAt: "timestamptz" }, rows);
   return rows.map((r) => r.id);
 }
 
