@@ -27,7 +27,7 @@ export const HELP_EXAMPLES: HelpExample[] = [
 
 /** What a manager, director or admin can look at besides (scoped: a manager's team, all levels below; the rest everyone). */
 export const MANAGER_HELP_EXAMPLES: HelpExample[] = [
-  { what: "团队客户（10条一页，下一页继续）", example: "团队客户 / 我的客户" },
+  { what: "团队客户（10条一页，下一页继续）", example: "团队客户 / 我的客户 / 张三的客户" },
   { what: "按阶段看客户", example: "客户列表 阶段=报价" },
   { what: "久未跟进的客户", example: "超过7天没跟进的客户" },
   { what: "团队待办", example: "团队待办 / 张三的待办 / 逾期跟进" },

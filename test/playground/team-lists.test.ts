@@ -135,6 +135,25 @@ describe("managers' lists", () => {
     expect(names(mine)).toEqual(["王五客户"]);
   });
 
+  it("shows one colleague's customers to those who may see them, paged", async () => {
+    const mgr = await card("wangwu", "张三的客户");
+    expect(mgr.title).toBe("张三的客户");
+    expect(mgr.subtitle).toBe("共 12 条，第 1–10 条");
+    expect(names(mgr)).toEqual(["张三客户12", "张三客户11", "张三客户10", "张三客户09", "张三客户08", "张三客户07", "张三客户06", "张三客户05", "张三客户04", "张三客户03"]);
+    expect(names((await click("wangwu", mgr, "下一页")).card!)).toEqual(["张三客户02", "张三客户01"]);
+    expect(names(await card("wangwu", "看下小马的客户"))).toEqual(["小马客户"]); // two levels down
+    expect((await card("wangwu", "李四 的客户有哪些")).subtitle).toBe("共 2 条，第 1–2 条");
+    expect((await card("zhangsan", "张三的客户")).subtitle).toBe("共 12 条，第 1–10 条"); // one's own
+    expect(names(await card("zhaoliu", "孙八的客户"))).toEqual(["孙八客户"]);
+
+    expect(await reply("lisi", "张三的客户")).toBe("张三不在你的团队里，不能查看张三的客户。你可以发送「我的客户」查看自己的。");
+    expect(await reply("wangwu", "孙八的客户")).toContain("孙八不在你的团队里，不能查看孙八的客户。");
+    expect(await reply("wangwu", "钱九的客户")).toBe("没有找到叫「钱九」的同事。查看自己的客户请发送「我的客户」。查看客户资料请发送「客户 钱九」。");
+    // A stage or the team is not a person: those lists as before.
+    expect((await card("wangwu", "报价的客户")).title).toContain("报价阶段的客户");
+    expect((await card("wangwu", "团队的客户")).title).toBe("团队客户 · 王五团队");
+  });
+
   it("shows a director and an admin everyone's customers", async () => {
     for (const u of ["zhaoliu", "admin"]) {
       const c = await card(u, "团队客户");

@@ -1,5 +1,5 @@
 // Who may do what with the team's lists, reassignment, edits and the pool, on each surface (issue 12): 我的客户,
-// 团队客户, 客户列表 阶段=报价, 超过7天没跟进的客户, 团队待办, 张三的待办, 逾期跟进, 李四本周业绩, 转交 X 给 张三,
+// 团队客户, 客户列表 阶段=报价, 超过7天没跟进的客户, 团队待办, 张三的待办, 张三的客户, 逾期跟进, 李四本周业绩, 转交 X 给 张三,
 // 改 客户 X 阶段 报价, 公海客户 and 领取 X, each by a rep (张三), another rep (李四), the manager (王五), the director
 // (赵六), the warehouse (陈七), an admin and a stranger. The lists are for the whole sales side, each scoped by role
 // (a rep's 团队客户 is their own); one colleague's to-dos and figures for themselves and the people above them;
@@ -54,6 +54,12 @@ const ACTIONS: Action[] = [
     name: "张三的待办", allowed: ["rep", "manager", "director", "admin"], text: () => "张三的待办",
     refused: /张三不在你的团队里，不能查看张三的待办。你可以发送「我的待办」查看自己的。|仓库同事不能/,
     done: /张三的待办[\s\S]*共 1 条[\s\S]*带报价回访周经理/,
+  },
+  {
+    name: "张三的客户", allowed: ["rep", "manager", "director", "admin"], text: () => "张三的客户",
+    refused: /张三不在你的团队里，不能查看张三的客户。你可以发送「我的客户」查看自己的。|仓库同事不能/,
+    done: /张三的客户[\s\S]*共 \d+ 条[\s\S]*张三客户/,
+    hidden: () => /杭州恒力泵业|苏州精工机械|无锡新达电机/, // 李四's (转交'd to 张三 only further down)
   },
   list("逾期跟进", "逾期跟进"),
   {

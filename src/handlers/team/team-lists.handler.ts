@@ -43,10 +43,10 @@ export async function handleTeamList(ctx: HandlerContext, query: TeamQuery): Pro
  * A colleague named in a command, if the asker may see their records: themselves always; a manager the people
  * below them; a director or admin anyone. Otherwise refused, saying what the asker can look at instead.
  */
-export async function personInScope(ctx: HandlerContext, name: string, what: string, instead: string): Promise<UserInfo> {
+export async function personInScope(ctx: HandlerContext, name: string, what: string, instead: string, unknownHint = ""): Promise<UserInfo> {
   assertSalesSide(ctx.user, `查看${what}`);
   const named = await usersNamed(ctx.tx, name);
-  if (!named.length) throw new AppError("person_unknown", `没有找到叫「${name}」的同事。查看自己的${what}请发送「${instead}」。`);
+  if (!named.length) throw new AppError("person_unknown", `没有找到叫「${name}」的同事。查看自己的${what}请发送「${instead}」。${unknownHint}`);
   const scope = await listScope(ctx.tx, ctx.user);
   const visible = named.filter((u) => u.id === ctx.user.id || inScope(scope, u.id));
   if (!visible.length) {
@@ -62,6 +62,11 @@ export async function handlePersonTodos(ctx: HandlerContext, name: string): Prom
   await replyPage(ctx, { list: "todos", personId: person.id }, 0);
 }
 
+export async function handlePersonCustomers(ctx: HandlerContext, name: string): Promise<void> {
+  const person = await personInScope(ctx, name, "客户", "我的客户", `查看客户资料请发送「客户 ${name}」。`);
+  await replyPage(ctx, { list: "customers", own: false, personId: person.id }, 0);
+}
+
 async function replyPage(ctx: HandlerContext, query: TeamQuery, offset: number): Promise<void> {
   const page = await loadPage(ctx, query, offset);
   const more = offset + page.shown < page.view.total;
@@ -74,21 +79,29 @@ async function replyPage(ctx: HandlerContext, query: TeamQuery, offset: number):
   );
 }
 
+/** One colleague's records, checked again on every page (they may have left the asker's team since page one). */
+async function personScope(ctx: HandlerContext, personId: string, what: string): Promise<ListScope> {
+  const person = await getUser(ctx.tx, personId);
+  const mine = await listScope(ctx.tx, ctx.user);
+  if (!person || (person.id !== ctx.user.id && !inScope(mine, person.id))) throw new AppError("person_out_of_scope", `这份${what}已不在你能查看的范围内。`);
+  return ownScope(person);
+}
+
 const scopeLabel = (s: ListScope) => (s.kind === "self" ? `${s.label}（自己的）` : s.label);
 
 async function loadPage(ctx: HandlerContext, query: TeamQuery, offset: number): Promise<{ shown: number; view: Omit<TeamListView, "ref" | "offset" | "more" | "timeZone"> }> {
   switch (query.list) {
     case "customers": {
-      const scope = query.own ? ownScope(ctx.user) : await listScope(ctx.tx, ctx.user);
+      const scope = query.personId ? await personScope(ctx, query.personId, "客户") : query.own ? ownScope(ctx.user) : await listScope(ctx.tx, ctx.user);
       const idleBefore = query.idleDays ? new Date(ctx.now.getTime() - query.idleDays * DAY_MS) : undefined;
       const { total, rows } = await customerPage(ctx.tx, { ownerIds: scope.userIds, ...(query.stage ? { stage: query.stage } : {}), ...(idleBefore ? { idleBefore } : {}) }, ctx.now, offset, PAGE_SIZE);
-      const what = query.idleDays ? `超过${query.idleDays}天没跟进的客户` : query.stage ? `${STAGES[query.stage]}阶段的客户` : query.own ? "我的客户" : "团队客户";
+      const what = query.idleDays ? `超过${query.idleDays}天没跟进的客户` : query.stage ? `${STAGES[query.stage]}阶段的客户` : query.own ? "我的客户" : query.personId ? `${scope.label}的客户` : "团队客户";
       return {
         shown: rows.length,
         view: {
-          title: query.own && !query.idleDays && !query.stage ? `我的客户 · ${ctx.user.name}` : `${what} · ${query.own ? ctx.user.name : scopeLabel(scope)}`,
+          title: query.own && !query.idleDays && !query.stage ? `我的客户 · ${ctx.user.name}` : query.personId ? what : `${what} · ${query.own ? ctx.user.name : scopeLabel(scope)}`,
           total,
-          empty: query.idleDays ? `没有超过${query.idleDays}天没跟进的客户。` : query.stage ? `没有处于「${STAGES[query.stage]}」阶段的客户。` : "还没有客户。记录一次拜访就会自动建档。",
+          empty: query.idleDays ? `没有超过${query.idleDays}天没跟进的客户。` : query.stage ? `没有处于「${STAGES[query.stage]}」阶段的客户。` : query.personId ? `${scope.label}名下还没有客户。` : "还没有客户。记录一次拜访就会自动建档。",
           rows: { kind: "customers", items: rows.map((r) => ({ name: r.name, idleDays: r.idleDays, stage: r.stage, level: r.level, owner: r.ownerName })) },
         },
       };
@@ -97,11 +110,8 @@ async function loadPage(ctx: HandlerContext, query: TeamQuery, offset: number): 
       let scope: ListScope;
       let title: string;
       if (query.personId) {
-        const person = await getUser(ctx.tx, query.personId);
-        const mine = await listScope(ctx.tx, ctx.user);
-        if (!person || (person.id !== ctx.user.id && !inScope(mine, person.id))) throw new AppError("person_out_of_scope", "这份待办已不在你能查看的范围内。");
-        scope = ownScope(person);
-        title = `${person.name}的待办`;
+        scope = await personScope(ctx, query.personId, "待办");
+        title = `${scope.label}的待办`;
       } else {
         scope = await listScope(ctx.tx, ctx.user);
         title = `团队待办 · ${scopeLabel(scope)}`;

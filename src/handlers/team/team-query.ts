@@ -36,6 +36,8 @@ export const TeamQuerySchema = z.discriminatedUnion("list", [
     own: z.boolean(),
     stage: z.enum(STAGE_VALUES).optional(),
     idleDays: z.number().int().positive().optional(),
+    /** One colleague's customers (张三的客户); checked against the asker's scope on every page. */
+    personId: z.string().optional(),
   }),
   /** personId: one person's to-dos; none: the asker's scope. */
   z.object({ list: z.literal("todos"), personId: z.string().optional() }),
@@ -48,6 +50,7 @@ export type TeamRequest =
   | { kind: "list"; query: TeamQuery }
   | { kind: "bad_stage"; word: string }
   | { kind: "person_todos"; name: string }
+  | { kind: "person_customers"; name: string }
   | { kind: "person_metrics"; name: string; period: MetricsPeriod };
 
 /** Spaces, punctuation, polite openings (看下, 帮我查一下) and trailing particles do not change the meaning. */
@@ -95,6 +98,7 @@ const RE = {
   teamTodos: new RegExp(`^${TEAM}${ALL}(?:待办|任务|跟进)(?:事项)?$`),
   overdue: new RegExp(`^${SCOPE}(?:逾期|过期|超期)(?:未完成)?的?(?:跟进|待办|任务)(?:事项)?$`),
   personTodos: new RegExp(`^${NAME}的?(?:待办|任务)(?:事项)?$`),
+  personCustomers: new RegExp(`^${NAME}的?(?:所有的?|全部的?)?客户(?:都?有哪些|有几个|名单)?$`),
   personMetrics: new RegExp(`^${PERIOD}?${NAME}的?${PERIOD}?的?业绩(?:怎么样|如何|情况)?$`),
 };
 
@@ -128,6 +132,8 @@ export function readTeamRequest(text: string): TeamRequest | null {
   if (m) return { kind: "list", query: { list: "overdue", own: isOwn(m[1]) } };
   m = RE.personTodos.exec(s);
   if (m && !NOT_A_NAME.test(m[1]!)) return { kind: "person_todos", name: m[1]! };
+  m = RE.personCustomers.exec(s);
+  if (m && !NOT_A_NAME.test(m[1]!) && !stageOf(m[1]!)) return { kind: "person_customers", name: m[1]! };
   m = RE.personMetrics.exec(s);
   if (m && !NOT_A_NAME.test(m[2]!) && !(m[1] && m[3])) return { kind: "person_metrics", name: m[2]!, period: PERIODS[m[1] ?? m[3] ?? "本周"]! };
   return null;

@@ -1,11 +1,11 @@
 // The managers' lists: customers (我的客户, 团队客户, 客户列表 阶段=报价, 超过7天没跟进的客户), to-dos (团队待办,
-// 张三的待办, 逾期跟进) and one colleague's numbers (李四本周业绩), recognised before the parser, scoped by role,
+// 张三的待办, 逾期跟进), one colleague's customers (张三的客户) and one colleague's numbers (李四本周业绩), recognised before the parser, scoped by role,
 // paged with 下一页.
 import { AppError } from "../../core/app-error.ts";
 import { assertSalesSide } from "../../domain/users/roles.ts";
 import type { Feature } from "../engine/feature.ts";
 import { handlePersonMetrics } from "./person-metrics.handler.ts";
-import { handlePersonTodos, handleTeamList, teamListKind, teamPageKind } from "./team-lists.handler.ts";
+import { handlePersonCustomers, handlePersonTodos, handleTeamList, teamListKind, teamPageKind } from "./team-lists.handler.ts";
 import { readTeamRequest, STAGE_HINT } from "./team-query.ts";
 
 export const teamFeature: Feature = {
@@ -26,6 +26,8 @@ export const teamFeature: Feature = {
             throw new AppError("stage_unknown", `没有「${r.word}」这个阶段。可以按这些阶段查看：${STAGE_HINT}，例如「客户列表 阶段=报价」。`);
           case "person_todos":
             return handlePersonTodos(ctx, r.name);
+          case "person_customers":
+            return handlePersonCustomers(ctx, r.name);
           case "person_metrics":
             return handlePersonMetrics(ctx, r.name, r.period);
         }
