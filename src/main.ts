@@ -27,7 +27,6 @@ import { fromLocalCli } from "./cli/local-admin.ts";
 import { openDatabase, redact, type Database } from "./db/database.ts";
 import { migrate } from "./db/migrator.ts";
 import { isDatabaseUnreachable } from "./db/pg-pool.ts";
-import { recordCardDelivery } from "./domain/cards/card.repo.ts";
 import { loadOrgFile, type OrgFile } from "./domain/org/org-file.ts";
 import { syncOrg } from "./domain/org/org.repo.ts";
 import { seedDemoCustomers } from "./domain/org/demo-seed.repo.ts";
@@ -106,10 +105,8 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
 
   const outboxRepo = new OutboxRepo(db.sql);
   const outboxWorker = new OutboxWorker(outboxRepo, senders, log.child({ worker: "outbox" }), {
+    // A delivered card's platform ids are recorded by markSent itself (outbox.repo.ts), in the same statement.
     concurrency: OUTBOX_CONCURRENCY,
-    onSent: async (item, result) => {
-      if (item.message.body.type === "card") await recordCardDelivery(db.prisma, item.message.body.card.ref, result.externalId, result.responseCode);
-    },
   });
   const directory = directorySources(env, log, clock, metrics);
   const dispatchDeps = { db: db.prisma, parser, rules: org.rules, warehouseRoutes: org.warehouse.routes, timeZone: env.BOT_TIMEZONE, clock, enabledPlatforms, log, directory };

@@ -7,6 +7,7 @@ import { PrismaClient } from "../generated/prisma/client.ts";
 import { acquireDataDirLock, type DataDirLock, type LockRole } from "./data-dir-lock.ts";
 import { ResilientPool, withReleasingTransactions } from "./pg-pool.ts";
 import { pgliteRunner, pgRunner, type SqlRunner } from "./sql-runner.ts";
+import { bindPool } from "./tx-sql.ts";
 
 export type Db = PrismaClient;
 
@@ -53,6 +54,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       throw new Error(`Cannot connect to DATABASE_URL (${redact(opts.url!)}): ${err.message}`);
     });
     const prisma = new PrismaClient({ adapter: withReleasingTransactions(new PrismaPg(pool)) });
+    // sql(prisma) outside a transaction (tx-sql.ts) goes to the pool directly.
+    bindPool(prisma, pool);
     return {
       kind: "postgres",
       prisma,

@@ -8,6 +8,7 @@
 // connection level (or while ending a transaction) is destroyed on release instead of going back to the pool.
 import type { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { flushDeferred, noteMarkedStatement, type TxConnection } from "./tx-sql.ts";
 
 type Adapter = Awaited<ReturnType<PrismaPg["connect"]>>;
 type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
@@ -127,15 +128,37 @@ function wrapAdapter(adapter: Adapter): Adapter {
 }
 
 function wrapTransaction(tx: Transaction): Transaction {
+  // adapter-pg's transaction keeps its pooled client as `client`: handed to tx-sql.ts for statements that skip Prisma.
+  const client = (tx as unknown as { client?: pg.PoolClient }).client;
+  const conn: TxConnection | null = client && typeof client.query === "function" ? { client, closed: false, deferred: [] } : null;
   let ended = false;
   const end = async (how: "commit" | "rollback") => {
+    if (conn) conn.closed = true;
     if (ended) return;
     ended = true;
     await (how === "commit" ? tx.commit() : tx.rollback());
   };
+  /** Before the statement: rows deferred by tx-sql.ts go first (and before COMMIT); ROLLBACK drops them. */
+  const before = async (query: Query) => {
+    if (!conn) return;
+    if (query.sql.startsWith("/*tx:")) noteMarkedStatement(query.sql, conn);
+    const ending = ENDS_TRANSACTION.test(query.sql);
+    if (ending && /^\s*ROLLBACK/i.test(query.sql)) conn.deferred = [];
+    if (conn.deferred.length) {
+      try {
+        await flushDeferred(conn);
+      } catch (err) {
+        // The transaction is aborted: end it here, so the connection goes back clean (Prisma's COMMIT never runs).
+        if (ending) await conn.client.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      }
+    }
+    if (ending) conn.closed = true;
+  };
   const run = <T>(fn: (q: Query) => Promise<T>) =>
     async (query: Query): Promise<T> => {
       try {
+        await before(query);
         return await fn(query);
       } catch (err) {
         // Prisma will not call commit()/rollback() after its COMMIT/ROLLBACK statement failed: release here.

@@ -2,7 +2,7 @@
 // card share a `thread`, so a decision can update every copy. Views are read back through CardSchema.
 import { toJsonValue } from "../json.ts";
 import { CardSchema, type Card } from "../../core/card.ts";
-import { insertJsonRows } from "../plumbing/json-rows.repo.ts";
+import { insertJsonRows, insertJsonRowsSoon } from "../plumbing/json-rows.repo.ts";
 import { newRowId } from "../row-id.ts";
 import type { Tx } from "../tx.ts";
 
@@ -37,8 +37,12 @@ function cardRow(card: Card, meta: CardMetaInput) {
   };
 }
 
+/** Written with the unit's last statement where the database allows (json-rows.repo.ts), not on a round trip of its own. */
 export async function saveCard(tx: Tx, card: Card, meta: CardMetaInput): Promise<void> {
-  await tx.card.create({ data: cardRow(card, meta) });
+  const at = new Date();
+  await insertJsonRowsSoon(tx, "Card", { ...CARD_COLUMNS, createdAt: "timestamptz", updatedAt: "timestamptz" }, [
+    { id: newRowId(), ...cardRow(card, meta), conversation: meta.conversation ?? null, createdAt: at, updatedAt: at },
+  ]);
 }
 
 /** Many deliveries in one statement (a job's batch of cards). */
@@ -78,13 +82,6 @@ export async function updateCardView(tx: Tx, ref: string, card: Card, status: Ca
 /** A one-shot update code is used up once an update has been queued with it. */
 export async function setResponseCode(tx: Tx, ref: string, responseCode: string | null): Promise<void> {
   await tx.card.update({ where: { ref }, data: { responseCode } });
-}
-
-/** Called when a card was delivered: remember how the platform knows it. */
-export async function recordCardDelivery(tx: Tx, ref: string, externalId: string | undefined, responseCode: string | undefined): Promise<void> {
-  if (!externalId && !responseCode) return;
-  // One statement after every card sent (Prisma's updateMany wraps itself in BEGIN … COMMIT: three round trips).
-  await tx.$executeRaw`UPDATE "Card" SET "externalId" = coalesce(${externalId ?? null}, "externalId"), "responseCode" = coalesce(${responseCode ?? null}, "responseCode"), "updatedAt" = now() WHERE ref = ${ref}`;
 }
 
 export async function latestActiveCard(tx: Tx, recipientId: string, purpose: string): Promise<CardRow | null> {

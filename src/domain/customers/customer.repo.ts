@@ -1,4 +1,5 @@
 import { audit } from "../audit/audit.repo.ts";
+import { sql } from "../../db/tx-sql.ts";
 import type { Tx } from "../tx.ts";
 
 export interface CustomerCandidate {
@@ -22,14 +23,18 @@ export async function findCustomerCandidates(tx: Tx, normalizedQuery: string, li
   for (let i = 0; i + 2 <= chars.length && grams.size < 12; i++) grams.add(chars[i]! + chars[i + 1]!);
   const patterns = [...grams].map((g) => `%${g.replace(/[\\%_]/g, (c) => "\\" + c)}%`);
   // Aliases are stored normalised; joined with a separator no normalised name contains.
-  return tx.$queryRaw<CustomerCandidate[]>`
-    SELECT c.id, c.name, c.aliases, c."ownerId"
+  // On the transaction's own connection where it has one (tx-sql.ts): this runs for every message naming a customer.
+  const rows = await sql(tx).query<CustomerCandidate>(
+    `SELECT c.id, c.name, c.aliases, c."ownerId"
     FROM "Customer" c,
          LATERAL (SELECT c."normalizedName" || '|' || coalesce(array_to_string(c.aliases, '|'), '') AS hay) h,
-         LATERAL (SELECT count(*) AS hits FROM unnest(${patterns}::text[]) p WHERE h.hay LIKE p) m
+         LATERAL (SELECT count(*) AS hits FROM unnest($1::text[]) p WHERE h.hay LIKE p) m
     WHERE c."deletedAt" IS NULL AND m.hits > 0
     ORDER BY m.hits DESC, c."updatedAt" DESC
-    LIMIT ${limit}`.then((rows) => rows.map((r) => ({ ...r, aliases: r.aliases ?? [] })));
+    LIMIT $2::int`,
+    [patterns, limit],
+  );
+  return rows.map((r) => ({ ...r, aliases: r.aliases ?? [] }));
 }
 
 /**
@@ -100,13 +105,12 @@ export async function recentCustomerNames(tx: Tx, ownerId: string, limit = 30): 
 export async function recentCustomerNamesOf(tx: Tx, ownerIds: string[], limit = 30): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>(ownerIds.map((id) => [id, []]));
   if (ownerIds.length === 0) return out;
-  const rows = await tx.$queryRawUnsafe<{ ownerId: string; name: string }[]>(
+  const rows = await sql(tx).query<{ ownerId: string; name: string }>(
     `SELECT o AS "ownerId", c.name FROM unnest($1::text[]) WITH ORDINALITY AS u(o, n),
             LATERAL (SELECT name, "lastFollowUpAt", "updatedAt" FROM "Customer" WHERE "ownerId" = u.o AND "deletedAt" IS NULL
                      ORDER BY "lastFollowUpAt" DESC NULLS LAST, "updatedAt" DESC LIMIT $2::int) c
      ORDER BY u.n, c."lastFollowUpAt" DESC NULLS LAST, c."updatedAt" DESC`,
-    [...new Set(ownerIds)],
-    limit,
+    [[...new Set(ownerIds)], limit],
   );
   for (const r of rows) out.get(r.ownerId)?.push(r.name);
   return out;

@@ -3,6 +3,7 @@
 // "claim_customer" (take it from the public pool).
 import { toJsonValue } from "../json.ts";
 import type { PendingAction, PendingActionStatus } from "../../generated/prisma/client.ts";
+import { sql } from "../../db/tx-sql.ts";
 import { insertJsonRows } from "../plumbing/json-rows.repo.ts";
 import { newRowId } from "../row-id.ts";
 import type { Tx } from "../tx.ts";
@@ -37,4 +38,24 @@ export async function resolvePendingAction(tx: Tx, id: string, status: Exclude<P
 export async function latestOpenPending(tx: Tx, userId: string, kinds: string[], now: Date): Promise<PendingActionRow | null> {
   if (!kinds.length) return null;
   return tx.pendingAction.findFirst({ where: { userId, status: "pending", kind: { in: kinds }, expiresAt: { gt: now } }, orderBy: { createdAt: "desc" } });
+}
+
+/**
+ * latestOpenPending for several people at once (the events of one transaction): one statement; people with nothing
+ * open are absent.
+ */
+export async function latestOpenPendingOf(tx: Tx, userIds: string[], kinds: string[], now: Date): Promise<Map<string, PendingActionRow>> {
+  const out = new Map<string, PendingActionRow>();
+  if (!kinds.length || !userIds.length) return out;
+  const rows = await sql(tx).query<PendingActionRow>(
+    `SELECT DISTINCT ON ("userId") id, "userId", kind, payload, status::text AS status, "expiresAt", "createdAt", "decidedAt"
+     FROM "PendingAction" WHERE "userId" = ANY($1::text[]) AND status = 'pending' AND kind = ANY($2::text[]) AND "expiresAt" > $3::timestamptz
+     ORDER BY "userId", "createdAt" DESC`,
+    [[...new Set(userIds)], kinds, now],
+  );
+  for (const r of rows) {
+    const d = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+    out.set(r.userId, { ...r, expiresAt: d(r.expiresAt)!, createdAt: d(r.createdAt)!, decidedAt: d(r.decidedAt) });
+  }
+  return out;
 }

@@ -7,6 +7,7 @@ import { InboundEventSchema, withoutNul, type InboundEvent } from "../../core/in
 import type { AcceptOutcome, ClaimedInboxEvent, InboxStore } from "../../core/ports.ts";
 import { isConnectionError } from "../../db/pg-pool.ts";
 import type { SqlRunner } from "../../db/sql-runner.ts";
+import { firstStatement } from "../../db/tx-sql.ts";
 import { renewLease } from "./lease.repo.ts";
 import type { Tx } from "../tx.ts";
 import { refusalKey, refusalMessage } from "./refusal.ts";
@@ -250,20 +251,21 @@ export class InboxRepo implements InboxStore {
  * The first statement of an event's unit of work: take the advisory locks (keys in the order given, e.g. the people
  * concerned, sorted), then lock the event's row and say whether it is still pending. A worker whose claim expired
  * while another finished the event gets false and must change nothing. One round trip instead of one per lock.
+ * It also binds the transaction to its connection (tx-sql.ts): the unit's later statements skip Prisma.
  */
 export async function lockAndTakeInboxEvent(tx: Tx, lockKeys: string[], id: string): Promise<boolean> {
-  const rows = await tx.$queryRawUnsafe<{ status: string }[]>(
+  const rows = await firstStatement<{ status: string }>(
+    tx,
     `WITH l AS MATERIALIZED (SELECT count(pg_advisory_xact_lock(hashtext(k)))::int AS n FROM unnest($1::text[]) AS k)
      SELECT e.status::text AS status FROM "InboxEvent" e, l WHERE e.id = $2::bigint FOR UPDATE OF e`,
-    lockKeys,
-    id,
+    [lockKeys, id],
   );
   return rows[0]?.status === "pending";
 }
 
-/** Advisory locks for the rest of the transaction, in the order given, in one statement. */
+/** Advisory locks for the rest of the transaction, in the order given, in one statement (binding it, as above). */
 export async function takeLocks(tx: Tx, lockKeys: string[]): Promise<void> {
-  if (lockKeys.length) await tx.$queryRawUnsafe(`SELECT count(pg_advisory_xact_lock(hashtext(k)))::int AS n FROM unnest($1::text[]) AS k`, lockKeys);
+  if (lockKeys.length) await firstStatement(tx, `SELECT count(pg_advisory_xact_lock(hashtext(k)))::int AS n FROM unnest($1::text[]) AS k`, [lockKeys]);
 }
 
 /**
@@ -272,11 +274,11 @@ export async function takeLocks(tx: Tx, lockKeys: string[]): Promise<void> {
  * worker whose claim outlived ours, and must change nothing).
  */
 export async function lockAndTakeInboxEvents(tx: Tx, lockKeys: string[], ids: string[]): Promise<Set<string>> {
-  const rows = await tx.$queryRawUnsafe<{ id: string; status: string }[]>(
+  const rows = await firstStatement<{ id: string; status: string }>(
+    tx,
     `WITH l AS MATERIALIZED (SELECT count(pg_advisory_xact_lock(hashtext(k)))::int AS n FROM unnest($1::text[]) AS k)
      SELECT e.id::text AS id, e.status::text AS status FROM "InboxEvent" e, l WHERE e.id = ANY($2::bigint[]) ORDER BY e.id FOR UPDATE OF e`,
-    lockKeys,
-    ids,
+    [lockKeys, ids],
   );
   return new Set(rows.filter((r) => r.status === "pending").map((r) => String(r.id)));
 }

@@ -2,18 +2,22 @@
 // jsonb_to_recordset, so the cost does not grow with Prisma's per-row query building (createMany of a job's batch of
 // cards and pending questions was about two thirds of the morning job's CPU). Values become JSON as JSON.stringify
 // makes them (Dates → ISO strings, undefined properties dropped), as a Json column stores them.
+import { deferInsert, jsonRowsInsertSql, sql } from "../../db/tx-sql.ts";
 import type { Tx } from "../tx.ts";
 
 /** Column name → PostgreSQL type, in the order written; `extra` adds columns computed in SQL (`"updatedAt": "now()"`). */
 export async function insertJsonRows(tx: Tx, table: string, columns: Record<string, string>, rows: object[], extra: Record<string, string> = {}): Promise<void> {
   if (rows.length === 0) return;
-  const q = (name: string) => `"${name}"`;
-  const names = Object.keys(columns);
-  const extras = Object.keys(extra);
-  await tx.$executeRawUnsafe(
-    `INSERT INTO ${q(table)} (${[...names, ...extras].map(q).join(", ")})
-     SELECT ${[...names.map((n) => `r.${q(n)}`), ...extras.map((n) => extra[n]!)].join(", ")}
-     FROM jsonb_to_recordset($1::jsonb) AS r(${names.map((n) => `${q(n)} ${columns[n]}`).join(", ")})`,
-    JSON.stringify(rows),
-  );
+  await sql(tx).execute(jsonRowsInsertSql(table, columns, extra, 1), [JSON.stringify(rows)]);
+}
+
+/**
+ * insertJsonRows without a round trip of its own where the transaction allows it (PostgreSQL): the rows are written
+ * by the transaction's next statement (the unit of work's last one takes them into its outbox insert), and before
+ * anything else reads the table, so nothing in the transaction can miss them. On PGlite, written now.
+ */
+export async function insertJsonRowsSoon(tx: Tx, table: string, columns: Record<string, string>, rows: object[], extra: Record<string, string> = {}): Promise<void> {
+  if (rows.length === 0) return;
+  // Serialised now, as insertJsonRows would: a row changed by the caller afterwards is written as it was.
+  if (!deferInsert(tx, { table, columns, extra, rows: rows.map((r) => JSON.stringify(r)) })) await insertJsonRows(tx, table, columns, rows, extra);
 }

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { OutboundMessageSchema, type OutboundMessage, type SendResult } from "../../core/outbound-message.ts";
 import type { ClaimedOutboxMessage, OutboxStore } from "../../core/ports.ts";
 import type { SqlRunner } from "../../db/sql-runner.ts";
+import { deferredJson, jsonRowsInsertSql, sql, takeDeferred } from "../../db/tx-sql.ts";
 import { renewLease } from "./lease.repo.ts";
 import type { Tx } from "../tx.ts";
 import { REFUSAL_KEEP_MS } from "./refusal.ts";
@@ -12,30 +13,38 @@ import { REFUSAL_KEEP_MS } from "./refusal.ts";
 /**
  * Messages into the outbox with one multi-row INSERT … ON CONFLICT DO NOTHING (a repeated dedupe key is skipped),
  * in the given order. With `inboxDone`, the same statement marks that inbox event (or those events: several people's
- * handled in one transaction) done: the last statement of a unit of work, one round trip instead of a Prisma call
- * per table.
+ * handled in one transaction) done. Either way it also writes the rows the unit deferred (the cards it sent,
+ * json-rows.repo.ts): the last statement of a unit of work, one round trip instead of one per table.
  */
 export async function enqueueMessages(tx: Tx, messages: OutboundMessage[], inboxDone?: { id: string | string[]; at: Date }): Promise<void> {
   if (messages.length === 0 && !inboxDone) return;
-  const rows = [
-    messages.map((m) => m.platform),
-    messages.map((m) => m.recipient),
-    messages.map((m) => m.userId ?? null),
-    messages.map((m) => m.body.type),
-    messages.map((m) => JSON.stringify(toJsonValue(m))),
-    messages.map((m) => m.dedupeKey ?? null),
-  ];
-  const insert = `INSERT INTO "OutboxMessage" (platform, recipient, "userId", kind, payload, "dedupeKey")
-    SELECT p, r, u, k, j::jsonb, d FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(p, r, u, k, j, d)
-    ON CONFLICT DO NOTHING`;
-  if (!inboxDone) {
-    await tx.$executeRawUnsafe(insert, ...rows);
-    return;
+  const params: unknown[] = [];
+  const ctes: string[] = [];
+  if (inboxDone) {
+    params.push(inboxDone.at, Array.isArray(inboxDone.id) ? inboxDone.id : [inboxDone.id]);
+    ctes.push(`done AS (UPDATE "InboxEvent" SET status = 'done', "processedAt" = $1::timestamptz, "lockedUntil" = NULL WHERE id = ANY($2::bigint[]))`);
   }
-  const ids = Array.isArray(inboxDone.id) ? inboxDone.id : [inboxDone.id];
-  const done = `UPDATE "InboxEvent" SET status = 'done', "processedAt" = $7::timestamptz, "lockedUntil" = NULL WHERE id = ANY($8::bigint[])`;
-  if (messages.length === 0) await tx.$executeRawUnsafe(done.replace("$7", "$1").replace("$8", "$2"), inboxDone.at, ids);
-  else await tx.$executeRawUnsafe(`WITH done AS (${done}) ${insert}`, ...rows, inboxDone.at, ids);
+  for (const d of takeDeferred(tx)) {
+    params.push(deferredJson(d));
+    ctes.push(`w${ctes.length} AS (${jsonRowsInsertSql(d.table, d.columns, d.extra, params.length)})`);
+  }
+  let main = "SELECT 1";
+  if (messages.length) {
+    const first = params.length + 1;
+    params.push(
+      messages.map((m) => m.platform),
+      messages.map((m) => m.recipient),
+      messages.map((m) => m.userId ?? null),
+      messages.map((m) => m.body.type),
+      messages.map((m) => JSON.stringify(toJsonValue(m))),
+      messages.map((m) => m.dedupeKey ?? null),
+    );
+    const p = (i: number) => `$${first + i}::text[]`;
+    main = `INSERT INTO "OutboxMessage" (platform, recipient, "userId", kind, payload, "dedupeKey")
+    SELECT p, r, u, k, j::jsonb, d FROM unnest(${[0, 1, 2, 3, 4, 5].map(p).join(", ")}) AS t(p, r, u, k, j, d)
+    ON CONFLICT DO NOTHING`;
+  }
+  await sql(tx).execute(ctes.length ? `WITH ${ctes.join(",\n  ")}\n${main}` : main, params);
 }
 
 /** A stored message read back through its schema (the driver may hand jsonb over as text). */
@@ -107,13 +116,20 @@ export class OutboxRepo implements OutboxStore {
   }
 
   // The updates below apply only while the caller's claim holds, so a worker that lost it changes nothing.
-  async markSent(id: string, lockToken: string, _result: SendResult): Promise<void> {
+  /**
+   * A delivered card also keeps how the platform knows it (its id, WeCom's one-shot update code) in the same
+   * statement: one round trip per message sent.
+   */
+  async markSent(id: string, lockToken: string, result: SendResult): Promise<void> {
     await this.sql.query(
       // A delivered picture's bytes are not kept: the row stays small once sent (its alt text stays).
-      `UPDATE "OutboxMessage" SET status = 'sent', "sentAt" = now(), "lockedUntil" = NULL,
-              payload = CASE WHEN kind = 'image' THEN jsonb_set(payload, '{body,png}', '""'::jsonb) ELSE payload END
-        WHERE id = $1::bigint AND "lockedUntil"::text = $2`,
-      [id, lockToken],
+      `WITH m AS (UPDATE "OutboxMessage" SET status = 'sent', "sentAt" = now(), "lockedUntil" = NULL,
+                         payload = CASE WHEN kind = 'image' THEN jsonb_set(payload, '{body,png}', '""'::jsonb) ELSE payload END
+                   WHERE id = $1::bigint AND "lockedUntil"::text = $2
+                   RETURNING CASE WHEN kind = 'card' THEN payload #>> '{body,card,ref}' END AS ref)
+       UPDATE "Card" SET "externalId" = coalesce($3, "externalId"), "responseCode" = coalesce($4, "responseCode"), "updatedAt" = now()
+        WHERE ref = (SELECT ref FROM m) AND ($3::text IS NOT NULL OR $4::text IS NOT NULL)`,
+      [id, lockToken, result.externalId ?? null, result.responseCode ?? null],
     );
   }
 

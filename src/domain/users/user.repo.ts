@@ -1,3 +1,4 @@
+import { sql } from "../../db/tx-sql.ts";
 import type { Tx } from "../tx.ts";
 
 export interface UserInfo {
@@ -13,6 +14,24 @@ const select = { id: true, name: true, roles: true, managerId: true } as const;
 export async function findUserByIdentity(tx: Tx, platform: string, externalId: string): Promise<UserInfo | null> {
   // One statement (a join), not an identity lookup followed by a user lookup: this runs for every event.
   return tx.user.findFirst({ where: { active: true, identities: { some: { platform, externalId } } }, select });
+}
+
+/**
+ * findUserByIdentity for many accounts at once (the events the inbox worker hands over together): one statement.
+ * Keyed by `platform + "\u0000" + externalId`; strangers are absent.
+ */
+export async function findUsersByIdentities(tx: Tx, accounts: { platform: string; externalId: string }[]): Promise<Map<string, UserInfo>> {
+  const out = new Map<string, UserInfo>();
+  if (accounts.length === 0) return out;
+  const rows = await sql(tx).query<UserInfo & { platform: string; externalId: string }>(
+    `SELECT d.platform, d."externalId", u.id, u.name, u.roles, u."managerId"
+     FROM unnest($1::text[], $2::text[]) AS a(platform, "externalId")
+     JOIN "Identity" d ON d.platform = a.platform AND d."externalId" = a."externalId"
+     JOIN "User" u ON u.id = d."userId" AND u.active`,
+    [accounts.map((a) => a.platform), accounts.map((a) => a.externalId)],
+  );
+  for (const r of rows) out.set(`${r.platform}\u0000${r.externalId}`, { id: r.id, name: r.name, roles: r.roles ?? [], managerId: r.managerId ?? null });
+  return out;
 }
 
 export async function getUser(tx: Tx, id: string): Promise<UserInfo | null> {

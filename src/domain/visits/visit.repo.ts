@@ -5,6 +5,7 @@
 // contact inserted beside it). Ids and timestamps are made here, as Prisma makes them in the client, so the rows
 // and their audit entries are the same as Prisma's would be.
 import { auditRowsSql, type AuditEntry } from "../audit/audit.repo.ts";
+import { sql } from "../../db/tx-sql.ts";
 import type { Tx } from "../tx.ts";
 
 
@@ -18,14 +19,12 @@ export interface VisitTarget {
 
 /** Null when the customer does not exist (or was deleted). */
 export async function readVisitTarget(tx: Tx, customerId: string, ownerId: string, contactName: string | null): Promise<VisitTarget | null> {
-  const rows = await tx.$queryRawUnsafe<{ id: string; name: string; ownerId: string | null; stage: string; lastFollowUpAt: string | null; contactId: string | null; openTaskIds: string[] | null }[]>(
+  const rows = await sql(tx).query<{ id: string; name: string; ownerId: string | null; stage: string; lastFollowUpAt: string | null; contactId: string | null; openTaskIds: string[] | null }>(
     `SELECT c.id, c.name, c."ownerId", c.stage::text AS stage, to_char(c."lastFollowUpAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "lastFollowUpAt",
             (SELECT k.id FROM "Contact" k WHERE k."customerId" = c.id AND k.name = $3 AND k."deletedAt" IS NULL LIMIT 1) AS "contactId",
             ARRAY(SELECT t.id FROM "Task" t WHERE t."ownerId" = $2 AND t."customerId" = c.id AND t.status = 'open' ORDER BY t.id) AS "openTaskIds"
      FROM "Customer" c WHERE c.id = $1 AND c."deletedAt" IS NULL`,
-    customerId,
-    ownerId,
-    contactName,
+    [customerId, ownerId, contactName],
   );
   const r = rows[0];
   if (!r) return null;
@@ -57,7 +56,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 export async function writeVisit(tx: Tx, v: VisitRows): Promise<void> {
   const a = v.activity;
   const audit = auditRowsSql(v.audit, 28);
-  await tx.$executeRawUnsafe(
+  await sql(tx).execute(
     `WITH ct AS (INSERT INTO "Contact" (id, "customerId", name, "createdAt")
                  SELECT $1::text, $2::text, $3::text, $4::timestamptz WHERE $1::text IS NOT NULL),
      act AS (INSERT INTO "Activity" (id, "customerId", "userId", "contactId", kind, summary, "rawText", "occurredAt", "nextAction", "dueAt",
@@ -71,16 +70,18 @@ export async function writeVisit(tx: Tx, v: VisitRows): Promise<void> {
             FROM (SELECT $26::text[] AS t) x WHERE cardinality(t) > 0),
      cancel AS (UPDATE "Task" SET status = 'cancelled', "updatedAt" = $25::timestamptz WHERE id = ANY($27::text[]))
      ${audit.sql}`,
-    v.contact?.id ?? null,
-    v.contact?.customerId ?? null,
-    v.contact?.name ?? null,
-    iso(v.contact?.createdAt ?? null),
-    a.id, a.customerId, a.userId, a.contactId, a.kind, a.summary, a.rawText, iso(a.occurredAt), a.nextAction, iso(a.dueAt),
-    a.quantity, a.amount, a.sourceEventId, a.createdCustomer, a.createdContact, JSON.stringify(a.priorCustomer), iso(a.createdAt),
-    v.customerUpdate.id, iso(v.customerUpdate.lastFollowUpAt), v.customerUpdate.stage, iso(v.customerUpdate.updatedAt),
-    v.task ? [v.task.id, v.task.ownerId, v.task.customerId, v.task.activityId, v.task.title, iso(v.task.dueAt), iso(v.task.createdAt)] : [],
-    v.cancelTaskIds,
-    ...audit.params,
+    [
+      v.contact?.id ?? null,
+      v.contact?.customerId ?? null,
+      v.contact?.name ?? null,
+      iso(v.contact?.createdAt ?? null),
+      a.id, a.customerId, a.userId, a.contactId, a.kind, a.summary, a.rawText, iso(a.occurredAt), a.nextAction, iso(a.dueAt),
+      a.quantity, a.amount, a.sourceEventId, a.createdCustomer, a.createdContact, JSON.stringify(a.priorCustomer), iso(a.createdAt),
+      v.customerUpdate.id, iso(v.customerUpdate.lastFollowUpAt), v.customerUpdate.stage, iso(v.customerUpdate.updatedAt),
+      v.task ? [v.task.id, v.task.ownerId, v.task.customerId, v.task.activityId, v.task.title, iso(v.task.dueAt), iso(v.task.createdAt)] : [],
+      v.cancelTaskIds,
+      ...audit.params,
+    ],
   );
 }
 

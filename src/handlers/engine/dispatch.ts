@@ -11,7 +11,7 @@ import type { ClaimedInboxEvent } from "../../core/ports.ts";
 import { cardSentSince, findCard, latestActiveCard, setResponseCode, updateCardView, type CardRow } from "../../domain/cards/card.repo.ts";
 import { recentCustomerNamesOf } from "../../domain/customers/customer.repo.ts";
 import { refusalMessage } from "../../domain/plumbing/refusal.ts";
-import { findUserByIdentity, type UserInfo } from "../../domain/users/user.repo.ts";
+import { findUserByIdentity, findUsersByIdentities, type UserInfo } from "../../domain/users/user.repo.ts";
 import type { Intent, IntentParser } from "../../nlu/index.ts";
 import { REGISTRY } from "../features.ts";
 import { handleHelp, handleUnsupported } from "../help/help.handler.ts";
@@ -73,7 +73,8 @@ async function handleBatch(deps: DispatcherDeps, registry: Registry, calls: { it
   for (const p of prepared) if (p && !p.prep.user) await settle(p.call, handlePrepared(deps, registry, p.prep));
   if (ready.length > 1) {
     try {
-      await runEventUnits(deps, ready.map(({ prep }) => ({ item: prep.item, user: prep.user, fn: (ctx) => route(ctx, registry, prep.intent) })));
+      const questionKinds = registry.questions.map((k) => k.kind);
+      await runEventUnits(deps, ready.map(({ prep }) => ({ item: prep.item, user: prep.user, fn: (ctx) => route(ctx, registry, prep.intent) })), { questionKinds });
       ready.forEach((r) => r.call.resolve());
       return;
     } catch (err) {
@@ -86,14 +87,15 @@ async function handleBatch(deps: DispatcherDeps, registry: Registry, calls: { it
 
 /** Senders and intents of a batch: the senders' recent customer names (the parser's hints) in one query for all. */
 async function prepareAll<C extends { item: ClaimedInboxEvent; reject: (e: unknown) => void }>(deps: DispatcherDeps, registry: Registry, calls: C[]) {
-  const users = await Promise.all(
-    calls.map((call) =>
-      findUserByIdentity(deps.db, call.item.event.platform, call.item.event.senderId).catch((err: unknown) => {
-        call.reject(err);
-        return undefined;
-      }),
-    ),
-  );
+  // Every sender in one statement; when it fails, every event of the batch fails with it (and is retried).
+  let found: Map<string, UserInfo>;
+  try {
+    found = await findUsersByIdentities(deps.db, calls.map((c) => ({ platform: c.item.event.platform, externalId: c.item.event.senderId })));
+  } catch (err) {
+    calls.forEach((c) => c.reject(err));
+    return [];
+  }
+  const users = calls.map((c) => found.get(`${c.item.event.platform}\u0000${c.item.event.senderId}`) ?? null);
   const parse = calls.map((call, i) => {
     const e = call.item.event;
     return e.kind === "message" && users[i] && needsParser(registry, e.text) ? users[i] : null;

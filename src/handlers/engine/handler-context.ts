@@ -4,6 +4,7 @@
 import type { InboundEvent } from "../../core/inbound-event.ts";
 import type { Logger } from "../../core/logger.ts";
 import type { Rules, WarehouseRoute } from "../../domain/org/org-file.ts";
+import type { PendingActionRow } from "../../domain/pending/pending-action.repo.ts";
 import type { Tx } from "../../domain/tx.ts";
 import type { UserInfo } from "../../domain/users/user.repo.ts";
 import type { OutboxCollector } from "./outbox-collector.ts";
@@ -26,4 +27,9 @@ export interface UnitContext {
 export interface HandlerContext extends UnitContext {
   event: InboundEvent;
   user: UserInfo;
+  /**
+   * The person's open text question, read for the whole batch in one statement after its locks (runEventUnits):
+   * `kinds` it was read for, `row` null when none. Absent: answerOpenQuestion reads it itself. Used once.
+   */
+  openQuestion?: { kinds: string[]; row: PendingActionRow | null };
 }

@@ -82,7 +82,12 @@ const CANCEL_WORDS = /^(取消|算了|不用了|放弃)$/;
  * Otherwise returns false and the message is understood as usual.
  */
 export async function answerOpenQuestion(ctx: HandlerContext, kinds: readonly TextPendingKind<unknown>[], text: string): Promise<boolean> {
-  const row = await latestOpenPending(ctx.tx, ctx.user.id, kinds.map((k) => k.kind), ctx.now);
+  const names = kinds.map((k) => k.kind);
+  const pre = ctx.openQuestion;
+  delete ctx.openQuestion;
+  const row = pre && pre.kinds.join("\u0000") === names.join("\u0000")
+    ? (pre.row && pre.row.expiresAt > ctx.now ? pre.row : null)
+    : await latestOpenPending(ctx.tx, ctx.user.id, names, ctx.now);
   if (!row) return false;
   const kind = kinds.find((k) => k.kind === row.kind)!;
   const cancelled = CANCEL_WORDS.test(text.trim());

@@ -8,6 +8,7 @@ import type { ClaimedInboxEvent } from "../../core/ports.ts";
 import { claimJobRun, claimJobRuns, releaseJobRuns } from "../../domain/plumbing/job-run.repo.ts";
 import { lockAndTakeInboxEvent, lockAndTakeInboxEvents, takeLocks } from "../../domain/plumbing/inbox.repo.ts";
 import { enqueueMessages } from "../../domain/plumbing/outbox.repo.ts";
+import { latestOpenPendingOf } from "../../domain/pending/pending-action.repo.ts";
 import type { Tx } from "../../domain/tx.ts";
 import { userLockKey } from "../../domain/users/user-lock.repo.ts";
 import type { UserInfo } from "../../domain/users/user.repo.ts";
@@ -109,17 +110,23 @@ export interface EventWork {
  * then runs each event alone (runEventUnit), so a failing event never takes the others down and each keeps its own
  * retry count. Returns, per work in order, "done" or "already" (finished meanwhile by another worker: untouched).
  */
-export async function runEventUnits(deps: AppDeps, works: EventWork[]): Promise<("done" | "already")[]> {
+export async function runEventUnits(deps: AppDeps, works: EventWork[], opts: { questionKinds?: string[] } = {}): Promise<("done" | "already")[]> {
   return deps.db.$transaction(async (tx: Tx) => {
     const lockKeys = [...new Set(works.map((w) => w.user.id))].sort().map(userLockKey);
     const pending = await lockAndTakeInboxEvents(tx, lockKeys, works.map((w) => w.item.id));
+    const now = deps.clock.now();
+    // Everyone's open question in one statement, after the locks (answerOpenQuestion would read each one alone).
+    const kinds = opts.questionKinds;
+    const live = works.filter((w) => pending.has(w.item.id));
+    const open = kinds && live.length ? await latestOpenPendingOf(tx, live.map((w) => w.user.id), kinds, now) : null;
     const messages = [];
-    for (const w of works) {
-      if (!pending.has(w.item.id)) continue;
+    for (const w of live) {
       const eventId = eventIdOf(w.item.event);
       const out = new OutboxCollector(tx, w.item.event, w.user, deps.enabledPlatforms());
       const log = deps.log.child({ eventId });
-      await w.fn({ tx, eventId, now: deps.clock.now(), timeZone: deps.timeZone, rules: deps.rules, warehouseRoutes: deps.warehouseRoutes ?? [], out, log, event: w.item.event, user: w.user });
+      const ctx: HandlerContext = { tx, eventId, now: deps.clock.now(), timeZone: deps.timeZone, rules: deps.rules, warehouseRoutes: deps.warehouseRoutes ?? [], out, log, event: w.item.event, user: w.user };
+      if (open && kinds) ctx.openQuestion = { kinds, row: open.get(w.user.id) ?? null };
+      await w.fn(ctx);
       messages.push(...out.messages);
     }
     if (pending.size) await enqueueMessages(tx, messages, { id: [...pending], at: new Date() });
