@@ -21,10 +21,15 @@ export interface VisitConfirmView {
   dueAt?: Date;
   /** How many older open follow-ups of this customer the new one replaced (closed). */
   replaced?: number;
+  /** How the contact happened (the title says 拜访, 电话 or 消息); a visit when not said. */
+  kind?: "visit" | "call" | "message";
   /** Set when the message said the contact happened earlier (昨天下午…): shown so a misread is caught. */
   occurredAt?: Date;
   timeZone: string;
 }
+
+/** A call logged as 已记录拜访 reads as a misunderstanding: the title names the kind the parser read. */
+const KIND_WORD = { visit: "拜访", call: "电话", message: "消息" } as const;
 
 export function visitConfirmCard(v: VisitConfirmView): Card {
   const fields = [
@@ -38,7 +43,7 @@ export function visitConfirmCard(v: VisitConfirmView): Card {
   return {
     ref: v.ref,
     purpose: visitConfirmSpec.purpose,
-    title: "已记录拜访",
+    title: `已记录${KIND_WORD[v.kind ?? "visit"]}`,
     subtitle: [v.occurredAt ? `发生在 ${formatLocal(v.occurredAt, v.timeZone)}` : "", v.dueAt ? "到时会提醒你跟进" : ""].filter(Boolean).join(" · ") || undefined,
     tone: "success",
     fields: fields.slice(0, 6),

@@ -91,8 +91,10 @@ describe("visit log through the playground", () => {
     await pg.say("zhangsan", "刚给恒通精密打了电话，张总说月底前定方案，明天下午三点再联系");
     const confirm = await pg.nthCard("zhangsan", 2, "visit_confirm");
     expect(confirm.fields.find((f) => f.label === "客户")?.value).toBe("苏州恒通精密机械有限公司");
+    expect(confirm.title).toBe("已记录电话"); // a call is not confirmed as a visit
     const activity = await db().activity.findFirstOrThrow({ where: { customerId: lisiCustomer.id } });
     expect(activity.userId).toBe("zhangsan");
+    expect(activity.kind).toBe("call");
     const task = await db().task.findFirstOrThrow({ where: { activityId: activity.id } });
     expect(task.dueAt.toISOString()).toBe("2026-11-24T07:00:00.000Z"); // tomorrow 15:00 Shanghai
   });

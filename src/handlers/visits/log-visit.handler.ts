@@ -73,6 +73,7 @@ export async function recordAndConfirm(ctx: HandlerContext, intent: LogVisitInte
   const card = visitConfirmCard({
     ref: newCardRef(),
     customerName: visit.customer.name,
+    kind: intent.kind ?? "visit",
     newCustomer: visit.createdCustomer,
     inPool: visit.customer.ownerId === null,
     contact: intent.contact,

@@ -81,6 +81,7 @@ export async function handleCorrectVisit(ctx: HandlerContext, text: string): Pro
       amount: v.amount ?? undefined, // the Decimal itself: never through a float
       nextAction: v.nextAction ?? undefined,
       dueAt: v.tasks[0]?.dueAt,
+      kind: v.kind,
       timeZone: ctx.timeZone,
     });
   ctx.out.replyText(`已修改「${v.customer.name}」的记录：${describe(c, ctx.timeZone)}`);
