@@ -61,7 +61,32 @@ function readPayload(payload: unknown): { success: true; data: OutboundMessage }
   return r.success ? { success: true, data: r.data } : { success: false, error: z.prettifyError(r.error) };
 }
 
+interface Mark {
+  id: string;
+  token: string;
+  result: SendResult;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Marks the delivered messages sent; a delivered card also keeps how the platform knows it (its id, WeCom's one-shot
+ * update code). Several messages in one statement (see markSent). A message's row changes only while the caller's
+ * claim holds (`lockedUntil` is its token), so a worker that lost the claim changes nothing.
+ */
+const MARK_SENT = `WITH i AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS t(id, token, ext, code)),
+  m AS (UPDATE "OutboxMessage" o SET status = 'sent', "sentAt" = now(), "lockedUntil" = NULL,
+               -- A delivered picture's bytes are not kept: the row stays small once sent (its alt text stays).
+               payload = CASE WHEN o.kind = 'image' THEN jsonb_set(o.payload, '{body,png}', '""'::jsonb) ELSE o.payload END
+          FROM i WHERE o.id = i.id AND o."lockedUntil"::text = i.token
+          RETURNING CASE WHEN o.kind = 'card' THEN o.payload #>> '{body,card,ref}' END AS ref, i.ext, i.code)
+  UPDATE "Card" c SET "externalId" = coalesce(m.ext, c."externalId"), "responseCode" = coalesce(m.code, c."responseCode"), "updatedAt" = now()
+    FROM m WHERE c.ref = m.ref AND (m.ext IS NOT NULL OR m.code IS NOT NULL)`;
+
 export class OutboxRepo implements OutboxStore {
+  /** markSent calls waiting for the statement that records them together. */
+  private marks: Mark[] = [];
+
   constructor(private readonly sql: SqlRunner) {}
 
   async claim(limit: number, lockMs: number, platforms: string[]): Promise<ClaimedOutboxMessage[]> {
@@ -117,20 +142,26 @@ export class OutboxRepo implements OutboxStore {
 
   // The updates below apply only while the caller's claim holds, so a worker that lost it changes nothing.
   /**
-   * A delivered card also keeps how the platform knows it (its id, WeCom's one-shot update code) in the same
-   * statement: one round trip per message sent.
+   * Sends that complete at about the same moment (the worker's side-by-side lanes) are recorded by one statement,
+   * sent on the next turn of the event loop: one round trip for them all instead of one each. Each caller's promise
+   * settles with that statement (when it fails, every caller hears so and keeps its outcome for later).
    */
-  async markSent(id: string, lockToken: string, result: SendResult): Promise<void> {
-    await this.sql.query(
-      // A delivered picture's bytes are not kept: the row stays small once sent (its alt text stays).
-      `WITH m AS (UPDATE "OutboxMessage" SET status = 'sent', "sentAt" = now(), "lockedUntil" = NULL,
-                         payload = CASE WHEN kind = 'image' THEN jsonb_set(payload, '{body,png}', '""'::jsonb) ELSE payload END
-                   WHERE id = $1::bigint AND "lockedUntil"::text = $2
-                   RETURNING CASE WHEN kind = 'card' THEN payload #>> '{body,card,ref}' END AS ref)
-       UPDATE "Card" SET "externalId" = coalesce($3, "externalId"), "responseCode" = coalesce($4, "responseCode"), "updatedAt" = now()
-        WHERE ref = (SELECT ref FROM m) AND ($3::text IS NOT NULL OR $4::text IS NOT NULL)`,
-      [id, lockToken, result.externalId ?? null, result.responseCode ?? null],
-    );
+  markSent(id: string, lockToken: string, result: SendResult): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.marks.push({ id, token: lockToken, result, resolve, reject });
+      if (this.marks.length === 1) setImmediate(() => void this.flushMarks());
+    });
+  }
+
+  private async flushMarks(): Promise<void> {
+    const batch = this.marks;
+    this.marks = [];
+    try {
+      await this.sql.query(MARK_SENT, [batch.map((m) => m.id), batch.map((m) => m.token), batch.map((m) => m.result.externalId ?? null), batch.map((m) => m.result.responseCode ?? null)]);
+      for (const m of batch) m.resolve();
+    } catch (err) {
+      for (const m of batch) m.reject(err);
+    }
   }
 
   async reschedule(id: string, lockToken: string, error: string, nextAttemptAt: Date, opts: { notAnAttempt?: boolean } = {}): Promise<void> {
