@@ -61,6 +61,11 @@ describe("rule parser on the labelled sets", () => {
   // after one round on general causes (a day-only 15号, a weekday with a part of the day, a month-day read forward
   // across the new year, an earlier time today with no plan word, 昨晚) 0.975/0.910 (occurred 95.0%), none of the 40
   // given a time.
+  // blind18 (the follow-up a visit log asks for: the action after, before or around the date, what the customer said
+  // with a date, 让我们…, calls and messages, 10 lines with no follow-up) first ran at 1.000/0.911 (next_action 63.3%,
+  // 57/90; customer 96.0%); after one round on general causes (the action in the clause before a bare date or a bare
+  // verb, the date inside the action, who said it cut off, 让我们 …, 语音跟 / 看了下 / 通知了 / 客户来电 before a name)
+  // 1.000/0.985 (next_action 97.8%).
   // tuning.jsonl was written by the rules' author while generalising them: a regression guard, not a measure.
   // Minimum sizes where a set has one; every set found in the folder is asserted, so a new one is never forgotten.
   const minSize: Record<string, number> = {
@@ -90,6 +95,7 @@ describe("rule parser on the labelled sets", () => {
     "blind15-classes.jsonl": 33,
     "blind16.jsonl": 218,
     "blind17.jsonl": 120,
+    "blind18.jsonl": 100,
     "blind16-classes.jsonl": 34,
     "tuning.jsonl": 240,
     "classes.jsonl": 120,

@@ -33,17 +33,63 @@ export function detectKind(text: string, until = text.length): "visit" | "call" 
 
 const CLAUSE_END = new RegExp(`[${SEPARATOR_CLASS}]`);
 
-/** The clause holding the due date, minus the date itself: "下周三带报价再去" → "带报价再去". */
-export function nextActionAround(text: string, m: DateMention): string | undefined {
-  let start = m.index;
+/** 王总说 / 对方要求 / 客户反馈: who said it, cut off the front of a clause so the to-do says what must happen. */
+const SPEAKER = /^.*(?:说(?!明|服)|讲(?!解|座)|表示|提到|反馈|要求|希望)了?/;
+/** A bare verb for a thing named just before (报价表更新一下 周五发给他): the to-do needs that thing. */
+const BARE_VERB = /^(?:再|就)?(?:发|给|回|交|寄|送|安排|确认|答复|回复|落实|出|定)(?:给|过去|回来|一下|下)?(?:他|她|他们|她们|对方|客户|我们)?$/;
+/** A clause that is only a person (王工, 采购部李姐, 老周): never a to-do. */
+const PERSON_ONLY = /^(?:[\u4e00-\u9fff]{0,4}(?:总|工|经理|姐|哥|主任|老板|老师|主管|厂长|科长|处长|部长|总监|助理|会计|秘书)|[老小][\u4e00-\u9fff])$/;
+/** 让我们派人去接: the customer asks the rep to do something, in the clause after what they said. */
+const ASKED = /^(?:让|叫|要|请)(?:我们|我|咱们|咱)(?:过去)?/;
+
+function clauseAt(text: string, from: number, to: number): { start: number; end: number } {
+  let start = from;
   while (start > 0 && !CLAUSE_END.test(text[start - 1]!)) start--;
-  let end = m.end;
+  let end = to;
   while (end < text.length && !CLAUSE_END.test(text[end]!)) end++;
-  const after = text.slice(m.end, end).replace(/^(?:之前|以前|之内|以内|前|左右|的时候)/, "");
-  const before = text.slice(start, m.index).replace(/(?:说|要求|需要我们|需要|让我们|让)$/, "");
-  const pick = trimSeparators(after) || trimSeparators(before);
-  return pick.length >= 2 ? pick.slice(0, 200) : undefined;
+  return { start, end };
 }
+
+/**
+ * The to-do a visit log asks for, from the clause holding the due date: "下周三带报价再去" → "带报价再去";
+ * "合同要在月底前签" → the whole clause (the date is inside the action); "王总说货要提前到下周一" → "货要提前到下周一"
+ * (not who said it); "报价表更新一下 周五发给他" and "样品寄过去 下周一之前" → the clause before, which names the thing;
+ * "张工说设备明天到现场 让我们派人去接" → what the rep was asked to do. Never a clause that is only the customer or a
+ * person (`names`: the customer and contact as found).
+ */
+export function nextActionAround(text: string, m: DateMention, names: string[] = []): string | undefined {
+  const { start, end } = clauseAt(text, m.index, m.end);
+  const rawAfter = text.slice(m.end, end);
+  const deadline = /^(?:之前|以前|前)/.test(rawAfter);
+  const after = trimSeparators(rawAfter.replace(/^(?:之前|以前|之内|以内|前|左右|的时候)/, ""));
+  const named = (s: string) => names.some((n) => n.length >= 2 && s.includes(n));
+  let before = trimSeparators(text.slice(start, m.index).replace(SPEAKER, "").replace(/(?:需要我们|需要|让我们|让)$/, ""));
+  if (named(before)) before = "";
+
+  const next = clauseAt(text, Math.min(text.length, end + 1), Math.min(text.length, end + 1));
+  const asked = end < text.length ? ASKED.exec(text.slice(next.start, next.end)) : null;
+  const task = asked ? trimSeparators(text.slice(next.start + asked[0].length, next.end)) : "";
+  // 叫我一起 asks for company, not a task: then the clause itself says what happens.
+  if (task.length >= 3 && SPEAKER.test(text.slice(start, m.index))) return fit(task);
+
+  if (after.length >= 5) return fit(after);
+  // The date sits inside the action (合同要在月底前签, 新报价下周一发, 货要提前到下周一): the clause as written.
+  if (before.length >= 2) return fit(`${before}${text.slice(m.index, m.end)}${deadline ? "前" : ""}${after}`);
+  // A bare verb or nothing but the date: the thing to do is named in the clause before.
+  if (!after || BARE_VERB.test(after)) {
+    const prev = start > 1 ? clauseAt(text, start - 1, start - 1) : null;
+    const p = prev ? trimSeparators(text.slice(prev.start, prev.end)) : "";
+    if (p.length >= 2 && !named(p) && !PERSON_ONLY.test(p)) return fit(after ? `${p} ${after}` : p);
+  }
+  // 15号前到货, 月底前定方案: a short deadline reads better with its date.
+  if (after && deadline && after.length <= 4) return fit(`${text.slice(m.index, m.end)}前${after}`);
+  return fit(after);
+}
+
+const fit = (s: string): string | undefined => {
+  const t = trimSeparators(s);
+  return t.length >= 2 ? t.slice(0, 200) : undefined;
+};
 
 export interface VisitFacts {
   customer: string;
@@ -59,7 +105,7 @@ export function buildLogVisit(text: string, f: VisitFacts, timeZone: string): In
   if (f.contact) out.contact = f.contact;
   if (f.due) {
     out.due = mentionToIso(f.due, timeZone);
-    const action = nextActionAround(text, f.due);
+    const action = nextActionAround(text, f.due, [f.customer, f.contact ?? ""]);
     if (action) out.next_action = action;
   }
   if (f.occurred) out.occurred = mentionToIso(f.occurred, timeZone);
