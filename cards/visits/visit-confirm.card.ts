@@ -29,7 +29,7 @@ export interface VisitConfirmView {
 }
 
 /** A call logged as 已记录拜访 reads as a misunderstanding: the title names the kind the parser read. */
-const KIND_WORD = { visit: "拜访", call: "电话", message: "消息" } as const;
+export const KIND_WORD = { visit: "拜访", call: "电话", message: "消息" } as const;
 
 export function visitConfirmCard(v: VisitConfirmView): Card {
   const fields = [

@@ -23,6 +23,7 @@ describe("visit log through the playground", () => {
     const pick = await pg.nthCard("zhangsan", 1);
     expect(pick.purpose).toBe("pick_customer");
     expect(pick.title).toContain("华东机电");
+    expect(pick.subtitle).toBe("确认后会新建客户并记录拜访");
     expect(await db().customer.count()).toBe(0); // nothing recorded before the rep confirms
 
     await pg.click("zhangsan", pick, "新建");
@@ -95,6 +96,10 @@ describe("visit log through the playground", () => {
     const activity = await db().activity.findFirstOrThrow({ where: { customerId: lisiCustomer.id } });
     expect(activity.userId).toBe("zhangsan");
     expect(activity.kind).toBe("call");
+
+    await pg.say("zhangsan", "微信上跟常州新起点电子的周工聊了下 规格书周四前发他");
+    const pick = await pg.nthCard("zhangsan", 2, "pick_customer");
+    expect(pick.subtitle).toBe("确认后会新建客户并记录消息"); // the question names the kind too
     const task = await db().task.findFirstOrThrow({ where: { activityId: activity.id } });
     expect(task.dueAt.toISOString()).toBe("2026-11-24T07:00:00.000Z"); // tomorrow 15:00 Shanghai
   });

@@ -69,8 +69,8 @@ export const PickBaseSchema = z.object({ query: z.string(), candidates: z.array(
 export interface CustomerPickKind<D extends z.infer<typeof PickBaseSchema>> extends PendingKind<D, CustomerChoice> {
   /** Whether "create a new customer with this name" is offered. */
   allowNew: boolean;
-  /** 记录拜访 / 查看 / 领取: what happens once chosen. */
-  what: string;
+  /** 记录拜访 / 查看 / 领取: what happens once chosen (by what is waiting: a call is 记录电话). */
+  what: string | ((data: D) => string);
   resume: (ctx: HandlerContext, data: D, choice: CustomerChoice) => Promise<void>;
   done: (choice: CustomerChoice) => string;
 }
@@ -84,7 +84,7 @@ export function defineCustomerPick<D extends z.infer<typeof PickBaseSchema>>(k: 
 /** `closestOnly`: nothing matched; the candidates are only the nearest existing names, offered beside 新建. */
 export async function askWhichCustomer<D extends z.infer<typeof PickBaseSchema>>(ctx: HandlerContext, kind: CustomerPickKind<D>, data: D, note?: string, closestOnly = false): Promise<void> {
   const pending = await openPending(ctx, kind, data);
-  const card = pickCustomerCard({ ref: newCardRef(), query: data.query, candidates: data.candidates, allowNew: kind.allowNew, what: kind.what, ...(note ? { note } : {}), ...(closestOnly ? { closestOnly } : {}) });
+  const card = pickCustomerCard({ ref: newCardRef(), query: data.query, candidates: data.candidates, allowNew: kind.allowNew, what: typeof kind.what === "function" ? kind.what(data) : kind.what, ...(note ? { note } : {}), ...(closestOnly ? { closestOnly } : {}) });
   await ctx.out.replyCard(card, { subjectType: "pending_action", subjectId: pending.id, expiresAt: pending.expiresAt });
 }
 

@@ -2,7 +2,7 @@
 import { AppError } from "../../core/app-error.ts";
 import { addLocalDays } from "../../core/local-time.ts";
 import { newCardRef } from "../../../cards/card-ref.ts";
-import { visitConfirmCard } from "../../../cards/visits/visit-confirm.card.ts";
+import { KIND_WORD, visitConfirmCard } from "../../../cards/visits/visit-confirm.card.ts";
 import { recordVisit, type CustomerRef } from "../../domain/visits/visit.service.ts";
 import { z } from "zod";
 import { LogVisitSchema, normalizeCompanyName, OCCURRED_MAX_DAYS, stripSpokenFiller, type Intent } from "../../nlu/index.ts";
@@ -17,7 +17,7 @@ export const visitPick = defineCustomerPick({
   kind: "log_visit",
   schema: PickBaseSchema.extend({ intent: LogVisitSchema, rawText: z.string() }),
   allowNew: true,
-  what: "记录拜访",
+  what: (data) => `记录${KIND_WORD[data.intent.kind ?? "visit"]}`,
   resume: async (ctx, data, choice) => {
     if (choice.kind === "new") {
       await recordAndConfirm(ctx, data.intent, data.rawText, { newName: choice.name, normalizedName: normalizeCompanyName(choice.name) });
