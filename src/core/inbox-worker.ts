@@ -21,7 +21,7 @@ export const INBOX_LEASE_MS = 45_000;
  * same moment in one transaction, up to this many (dispatch.ts): each transaction then carries a few people's events
  * (one begin, lock, done-mark and commit for them all) while `concurrency` transactions still run side by side.
  */
-export const INBOX_EVENTS_PER_LANE = 4;
+export const INBOX_EVENTS_PER_LANE = 8;
 /** Tries before an event is given up (and the person told). */
 export const INBOX_MAX_ATTEMPTS = 5;
 

@@ -110,13 +110,18 @@ export class Lease {
     });
   }
 
-  /** Stop renewing `id` and run `fn` with its current token (null when the claim was lost). */
+  /**
+   * Stop renewing `id` and run `fn` with its current token (null when the claim was lost). Only taking the token
+   * waits for a renewal in progress; `fn` itself runs beside the other claims' settles (no renewal touches `id` any
+   * more), so the outcomes of side-by-side work are not recorded one after another.
+   */
   settle<T>(id: string, fn: (token: string | null) => Promise<T>): Promise<T> {
-    return this.serial(() => {
+    const taken = this.serial(async () => {
       const token = this.tokens.get(id) ?? null;
       this.tokens.delete(id);
-      return fn(token);
+      return token;
     });
+    return taken.then(fn);
   }
 
   stop(): void {

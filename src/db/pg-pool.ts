@@ -8,7 +8,7 @@
 // connection level (or while ending a transaction) is destroyed on release instead of going back to the pool.
 import type { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { flushDeferred, noteMarkedStatement, type TxConnection } from "./tx-sql.ts";
+import { flushDeferred, needsDeferred, noteMarkedStatement, type TxConnection } from "./tx-sql.ts";
 
 type Adapter = Awaited<ReturnType<PrismaPg["connect"]>>;
 type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
@@ -138,13 +138,13 @@ function wrapTransaction(tx: Transaction): Transaction {
     ended = true;
     await (how === "commit" ? tx.commit() : tx.rollback());
   };
-  /** Before the statement: rows deferred by tx-sql.ts go first (and before COMMIT); ROLLBACK drops them. */
+  /** Before the statement: rows deferred by tx-sql.ts go first if it may see them (and before COMMIT); ROLLBACK drops them. */
   const before = async (query: Query) => {
     if (!conn) return;
     if (query.sql.startsWith("/*tx:")) noteMarkedStatement(query.sql, conn);
     const ending = ENDS_TRANSACTION.test(query.sql);
     if (ending && /^\s*ROLLBACK/i.test(query.sql)) conn.deferred = [];
-    if (conn.deferred.length) {
+    if (ending ? conn.deferred.length : needsDeferred(conn, query.sql)) {
       try {
         await flushDeferred(conn);
       } catch (err) {

@@ -21,6 +21,11 @@ export interface DeferredInsert {
   extra: Record<string, string>;
   /** Each row as JSON, serialised when it was deferred. */
   rows: string[];
+  /**
+   * Tables whose mention in a statement makes the rows be written before it: the table itself and the tables its
+   * foreign keys refer to (a statement that names none of them can neither see the rows nor conflict with them).
+   */
+  flushOn: string[];
 }
 
 /** A Prisma transaction's connection, as the adapter wrapper sees it. */
@@ -81,9 +86,14 @@ function closedError(): Error {
   return new Error("Transaction already closed: the transaction ended (timeout, rollback or lost connection) before this statement");
 }
 
+/** Whether `text` might see or conflict with the deferred rows (it names one of their tables: quoted, as it must). */
+export function needsDeferred(conn: TxConnection, text: string): boolean {
+  return conn.deferred.some((d) => d.flushOn.some((t) => text.includes(`"${t}"`)));
+}
+
 async function run(conn: TxConnection, text: string, params: unknown[]): Promise<pg.QueryResult> {
   if (conn.closed) throw closedError();
-  if (conn.deferred.length) await flushDeferred(conn);
+  if (needsDeferred(conn, text)) await flushDeferred(conn);
   if (conn.closed) throw closedError();
   return conn.client.query(text, params);
 }
@@ -126,15 +136,15 @@ export function jsonRowsInsertSql(table: string, columns: Record<string, string>
 }
 
 /**
- * Rows to insert as part of the transaction's next statement rather than with a round trip of their own (a card sent
- * with a reply: the unit's last statement writes it with the outbox rows). Whatever runs next on the transaction
- * first writes them, so no statement can miss them (and COMMIT writes what is left). False when `tx` is not bound:
- * the caller writes them now.
+ * Rows to insert as part of a later statement rather than with a round trip of their own (a card sent with a reply:
+ * the unit's last statement writes it with the outbox rows). A statement that names one of `flushOn`'s tables first
+ * writes them, so none can miss them (and COMMIT writes what is left). False when `tx` is not bound: the caller
+ * writes them now.
  */
 export function deferInsert(tx: object, insert: DeferredInsert): boolean {
   const conn = bound.get(tx);
   if (!conn || conn.closed) return false;
-  const same = conn.deferred.find((d) => d.table === insert.table && sameKeys(d.columns, insert.columns) && sameKeys(d.extra, insert.extra));
+  const same = conn.deferred.find((d) => d.table === insert.table && sameKeys(d.columns, insert.columns) && sameKeys(d.extra, insert.extra) && d.flushOn.join() === insert.flushOn.join());
   if (same) same.rows.push(...insert.rows);
   else conn.deferred.push({ ...insert, rows: [...insert.rows] });
   return true;

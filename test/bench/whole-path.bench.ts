@@ -58,6 +58,16 @@ function lags(stack: Stack, from: number, messages: { from: string }[], load: We
   return out.sort((x, y) => x - y);
 }
 
+/** Statements sent during the burst, grouped by their first words, per event. */
+function printTrace(print: Print, db: string, statements: string[], events: number): void {
+  const counts = new Map<string, number>();
+  for (const s of statements) {
+    const key = s.replace(/\/\*tx:\d+\*\/ /, "").slice(0, 90);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  for (const [k, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 25)) print(`${db} trace ${(n / events).toFixed(2)}/event: ${k}`);
+}
+
 async function measure(print: Print, kind: DbKind, postgresUrl: string | undefined): Promise<void> {
   const db = dbLabel(kind);
   const tmp = mkdtempSync(path.join(os.tmpdir(), "bench-org-"));
@@ -90,10 +100,13 @@ async function measure(print: Print, kind: DbKind, postgresUrl: string | undefin
         await sleep(500);
       }
     })();
+    // BENCH_TRACE=1: which statements the burst sent, per event (to see where the round trips go).
+    if (process.env.BENCH_TRACE) await stack.bot.call("trace", true);
     const load = await runWecomLoad({ ...drive, messages: burst, connections: 32, recordAcks: true });
     const acked = load.ackAt!.filter(Boolean).length;
     const last = await waitForReplies(stack, d0, acked, isRep);
     const after = await stack.stats();
+    if (process.env.BENCH_TRACE) printTrace(print, db, await stack.bot.call<string[]>("trace", false), load.ackAt!.filter(Boolean).length);
     sampling = false;
     await sampler;
     const secs = (last - load.startedAt) / 1000;

@@ -18,7 +18,7 @@ beforeEach(async () => {
 });
 
 const jobRows = (subjects: string[]) => subjects.map((s) => JSON.stringify({ job: "t", period: "p", subject: s }));
-const insertJob = { table: "JobRun", columns: { job: "text", period: "text", subject: "text" }, extra: {} };
+const insertJob = { table: "JobRun", columns: { job: "text", period: "text", subject: "text" }, extra: {}, flushOn: ["JobRun"] };
 const subjects = async () => (await db.sql.query<{ subject: string }>(`SELECT subject FROM "JobRun" ORDER BY subject`)).map((r) => r.subject);
 
 it("binds a transaction to its connection on PostgreSQL (not on PGlite), and its statements are the transaction's", async () => {
@@ -59,6 +59,8 @@ it("hands deferred rows to the statement that takes them, once, and drops them o
   await db.prisma.$transaction(async (tx) => {
     await firstStatement(tx, "SELECT 1 AS one", []);
     deferInsert(tx, { ...insertJob, rows: jobRows(["a"]) });
+    // A statement that names none of its tables leaves them waiting.
+    await sql(tx).query(`SELECT count(*) FROM "User"`);
     deferInsert(tx, { ...insertJob, rows: jobRows(["b"]) });
     const taken = takeDeferred(tx);
     expect(taken.map((d) => d.rows.length)).toEqual(onServer() ? [2] : []);

@@ -42,7 +42,7 @@ export async function saveCard(tx: Tx, card: Card, meta: CardMetaInput): Promise
   const at = new Date();
   await insertJsonRowsSoon(tx, "Card", { ...CARD_COLUMNS, createdAt: "timestamptz", updatedAt: "timestamptz" }, [
     { id: newRowId(), ...cardRow(card, meta), conversation: meta.conversation ?? null, createdAt: at, updatedAt: at },
-  ]);
+  ], { references: ["User"] });
 }
 
 /** Many deliveries in one statement (a job's batch of cards). */

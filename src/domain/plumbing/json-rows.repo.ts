@@ -13,11 +13,14 @@ export async function insertJsonRows(tx: Tx, table: string, columns: Record<stri
 
 /**
  * insertJsonRows without a round trip of its own where the transaction allows it (PostgreSQL): the rows are written
- * by the transaction's next statement (the unit of work's last one takes them into its outbox insert), and before
- * anything else reads the table, so nothing in the transaction can miss them. On PGlite, written now.
+ * by a later statement (the unit of work's last one takes them into its outbox insert), and before any statement
+ * that names the table or one of `references` (the tables its foreign keys point to), so nothing in the
+ * transaction can miss them or slip past their constraints. On PGlite, written now.
  */
-export async function insertJsonRowsSoon(tx: Tx, table: string, columns: Record<string, string>, rows: object[], extra: Record<string, string> = {}): Promise<void> {
+export async function insertJsonRowsSoon(tx: Tx, table: string, columns: Record<string, string>, rows: object[], opts: { extra?: Record<string, string>; references: string[] }): Promise<void> {
   if (rows.length === 0) return;
+  const extra = opts.extra ?? {};
   // Serialised now, as insertJsonRows would: a row changed by the caller afterwards is written as it was.
-  if (!deferInsert(tx, { table, columns, extra, rows: rows.map((r) => JSON.stringify(r)) })) await insertJsonRows(tx, table, columns, rows, extra);
+  const deferred = deferInsert(tx, { table, columns, extra, rows: rows.map((r) => JSON.stringify(r)), flushOn: [table, ...opts.references] });
+  if (!deferred) await insertJsonRows(tx, table, columns, rows, extra);
 }

@@ -83,6 +83,12 @@ const MARK_SENT = `WITH i AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3:
   UPDATE "Card" c SET "externalId" = coalesce(m.ext, c."externalId"), "responseCode" = coalesce(m.code, c."responseCode"), "updatedAt" = now()
     FROM m WHERE c.ref = m.ref AND (m.ext IS NOT NULL OR m.code IS NOT NULL)`;
 
+/**
+ * How long a send's mark waits for others to share its statement. Each answer from the platform arrives on its own,
+ * so without a wait nearly every mark went alone; a lane waits this long more per message.
+ */
+const MARK_WINDOW_MS = 3;
+
 export class OutboxRepo implements OutboxStore {
   /** markSent calls waiting for the statement that records them together. */
   private marks: Mark[] = [];
@@ -142,14 +148,14 @@ export class OutboxRepo implements OutboxStore {
 
   // The updates below apply only while the caller's claim holds, so a worker that lost it changes nothing.
   /**
-   * Sends that complete at about the same moment (the worker's side-by-side lanes) are recorded by one statement,
-   * sent on the next turn of the event loop: one round trip for them all instead of one each. Each caller's promise
+   * Sends that complete within MARK_WINDOW_MS of each other (the worker's side-by-side lanes) are recorded by one
+   * statement: one round trip for them all instead of one each. Each caller's promise
    * settles with that statement (when it fails, every caller hears so and keeps its outcome for later).
    */
   markSent(id: string, lockToken: string, result: SendResult): Promise<void> {
     return new Promise((resolve, reject) => {
       this.marks.push({ id, token: lockToken, result, resolve, reject });
-      if (this.marks.length === 1) setImmediate(() => void this.flushMarks());
+      if (this.marks.length === 1) setTimeout(() => void this.flushMarks(), MARK_WINDOW_MS);
     });
   }
 
