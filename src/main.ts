@@ -117,6 +117,8 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
     onGiveUp: createGiveUpHandler(dispatchDeps),
     isTransient: isDatabaseUnreachable,
     concurrency: inboxConcurrency(db, env),
+    // Bigger transactions on PostgreSQL (fewer statements per event); PGlite's one connection also takes the inbox writes.
+    eventsPerLane: db.kind === "postgres" ? 8 : 4,
   });
 
   const inbox = countingInbox(inboxRepo, metrics);

@@ -17,9 +17,10 @@ export type EventHandler = (item: ClaimedInboxEvent) => Promise<void>;
 /** How long a claim lasts without renewal: how long a dead worker's events wait. */
 export const INBOX_LEASE_MS = 45_000;
 /**
- * Events handed to the handler at once per unit of `concurrency`. The dispatcher handles events it is given at the
- * same moment in one transaction, up to this many (dispatch.ts): each transaction then carries a few people's events
- * (one begin, lock, done-mark and commit for them all) while `concurrency` transactions still run side by side.
+ * At most this many events are handed to the handler at once per unit of `concurrency` (`eventsPerLane` chooses
+ * fewer). The dispatcher handles events it is given at the same moment in one transaction, up to this many
+ * (dispatch.ts): each transaction then carries a few people's events (one begin, lock, done-mark and commit for them
+ * all) while `concurrency` transactions still run side by side.
  */
 export const INBOX_EVENTS_PER_LANE = 8;
 /** Tries before an event is given up (and the person told). */
@@ -30,11 +31,16 @@ export interface InboxWorkerOptions {
   /**
    * Transactions at once. A claim holds at most one event per person (their earliest pending one), so the
    * events of a batch are always different people's and may run side by side; one person's stay in order.
-   * `concurrency` × INBOX_EVENTS_PER_LANE events are handed over at once and the dispatcher gathers them into
+   * `concurrency` × `eventsPerLane` events are handed over at once and the dispatcher gathers them into
    * about `concurrency` transactions, each holding a database connection: size it to the pool (main.ts).
    * Default 1 (the embedded database has one connection anyway).
    */
   concurrency?: number;
+  /**
+   * Events per transaction (at most INBOX_EVENTS_PER_LANE, the default). Fewer on the embedded database: its one
+   * connection also takes the inbox writes, which must not wait long behind a big transaction.
+   */
+  eventsPerLane?: number;
   /** Lease length; renewed every third of it while the batch is worked on. */
   lockMs?: number;
   idleMs?: number;
@@ -82,7 +88,8 @@ export class InboxWorker {
   async drainOnce(): Promise<number> {
     const lockMs = this.opts.lockMs ?? INBOX_LEASE_MS;
     await this.releaseLeftovers();
-    const inFlight = Math.max(1, this.opts.concurrency ?? 1) * INBOX_EVENTS_PER_LANE;
+    const perLane = Math.min(INBOX_EVENTS_PER_LANE, Math.max(1, this.opts.eventsPerLane ?? INBOX_EVENTS_PER_LANE));
+    const inFlight = Math.max(1, this.opts.concurrency ?? 1) * perLane;
     const items = await this.store.claim(this.opts.batchSize ?? Math.max(5, 2 * inFlight), lockMs);
     if (items.length === 0) return 0;
     const lease = new Lease(
