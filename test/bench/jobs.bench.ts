@@ -19,7 +19,7 @@ import { pgRunner } from "../../src/db/sql-runner.ts";
 import { RulesSchema } from "../../src/domain/org/org-file.ts";
 import type { AppDeps } from "../../src/handlers/engine/app-deps.ts";
 import { MIGRATIONS_DIR } from "../../src/paths.ts";
-import { chartThreads, configureChartThreads } from "../../src/core/charts/chart-pool.ts";
+import { chartPoolStats, chartThreads, configureChartThreads } from "../../src/core/charts/chart-pool.ts";
 import { parseEnv } from "../../src/env.ts";
 import type { BenchPart } from "./bench-part.ts";
 import { explain } from "./jobs/explain.ts";
@@ -137,7 +137,8 @@ async function run(print: (line: string) => void, base: string): Promise<void> {
       const l2 = load();
       const metrics = await runJob(deps, metricsEveningJob, EVENING);
       const metricsMs = performance.now() - t2;
-      print(`jobs metrics-evening (every lead's card with its chart, ${chartThreads()} chart threads): ${sec(metricsMs)} s (this process's CPU ${cpuSince(c2)} s; load average ${l2} → ${load()}) ${JSON.stringify(metrics.result ?? metrics)}; enqueued ${fmt(await outbox("job:metrics-evening:"))} — target < ${TARGET_S} s: ${metricsMs / 1000 < TARGET_S ? "met" : "NOT met"}`);
+      const pics = chartPoolStats();
+      print(`jobs metrics-evening (every lead's card with its chart, ${chartThreads()} chart threads: ${pics.threaded} pictures drawn on them, ${pics.inline} inline, ${pics.threadsStarted} threads started): ${sec(metricsMs)} s (this process's CPU ${cpuSince(c2)} s; load average ${l2} → ${load()}) ${JSON.stringify(metrics.result ?? metrics)}; enqueued ${fmt(await outbox("job:metrics-evening:"))} — target < ${TARGET_S} s: ${metricsMs / 1000 < TARGET_S ? "met" : "NOT met"}`);
     }
     const rss = peakRssMb();
     print(`jobs peak memory (RSS high-water mark of this process, seed included): ${rss.toFixed(0)} MB — target < ${TARGET_MB} MB: ${rss < TARGET_MB ? "met" : "NOT met"}`);

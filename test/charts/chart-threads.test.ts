@@ -1,11 +1,16 @@
 // CHART_THREADS is read with the rest of the environment (src/env.ts), not by the chart pool itself: a wrong value
 // stops start-up naming the variable, and the parsed number is what the pool uses.
 import { afterEach, describe, expect, it } from "vitest";
-import { chartThreads, configureChartThreads } from "../../src/core/charts/chart-pool.ts";
+import { metricsChartOption } from "../../cards/metrics/metrics.chart.ts";
+import { chartPoolStats, chartThreads, configureChartThreads, renderChartPngAsync, stopChartThreads } from "../../src/core/charts/chart-pool.ts";
+import { renderChartPng } from "../../src/core/charts/render-chart.ts";
 import { EnvError, parseEnv } from "../../src/env.ts";
 
 describe("CHART_THREADS", () => {
-  afterEach(() => configureChartThreads(undefined));
+  afterEach(async () => {
+    await stopChartThreads();
+    configureChartThreads(undefined);
+  });
 
   it("is parsed with the environment: a number of threads, or unset for the default", () => {
     expect(parseEnv({ CHART_THREADS: "0" }).CHART_THREADS).toBe(0);
@@ -26,4 +31,22 @@ describe("CHART_THREADS", () => {
     expect(chartThreads()).toBeGreaterThanOrEqual(0);
     expect(chartThreads()).toBeLessThanOrEqual(4);
   });
+
+  it("draws on worker threads, run from source too, the same bytes as inline; a thread is replaced after its share", async () => {
+    // From source the worker must register the TypeScript loader itself: before it did, every picture silently
+    // fell back to the main thread.
+    configureChartThreads(2, 3);
+    const charts = Array.from({ length: 8 }, (_, i) =>
+      metricsChartOption({ periodLabel: "今天", trend: [{ day: "2026-11-23", visits: i, orders: 1 }], funnel: [{ stage: "lead", count: i + 1 }], reps: [{ name: `张${i}`, count: i }] }),
+    );
+    const before = chartPoolStats();
+    const pngs = await Promise.all(charts.map((c) => renderChartPngAsync(c.option, c.size, 1)));
+    const after = chartPoolStats();
+    expect(after.threaded - before.threaded).toBe(8);
+    expect(after.inline - before.inline).toBe(0);
+    // 8 pictures, 3 a thread: the first two threads and at least two replacements.
+    expect(after.threadsStarted - before.threadsStarted).toBeGreaterThanOrEqual(4);
+    pngs.forEach((png, i) => expect(Buffer.from(png).equals(Buffer.from(renderChartPng(charts[i]!.option, charts[i]!.size, 1))), `picture ${i}`).toBe(true));
+    expect(Buffer.from(pngs[0]!).equals(Buffer.from(pngs[1]!))).toBe(false);
+  }, 60_000);
 });

@@ -3,7 +3,7 @@
 import { Resvg } from "@resvg/resvg-js";
 import { describe, expect, it } from "vitest";
 import { MAX_REP_BARS, metricsChart, metricsChartSvg, type MetricsChartData } from "../../cards/metrics/metrics.chart.ts";
-import { CHART_FONT_FAMILY, CHART_FONT_FILE, encodePng, isPng, outlineText, pngSize, svgToPng, textOutlineStats } from "../../src/core/charts/render-chart.ts";
+import { CHART_FONT_FAMILY, CHART_FONT_FILE, isPng, outlineText, pngSize, svgToPng, textOutlineStats } from "../../src/core/charts/render-chart.ts";
 
 const trend = Array.from({ length: 14 }, (_, i) => ({ day: `2026-11-${String(10 + i).padStart(2, "0")}`, visits: (i * 5) % 9, orders: i % 3 }));
 const funnel = [
@@ -41,8 +41,8 @@ describe("metrics chart", () => {
   it("is a PNG of the expected size, a few tens of KB", () => {
     const c = metricsChart(team);
     expect(isPng(c.png)).toBe(true);
-    expect(pngSize(c.png)).toEqual({ width: 1080, height: 735 });
-    expect(c.size).toEqual({ width: 1080, height: 735 });
+    expect(pngSize(c.png)).toEqual({ width: 900, height: 613 });
+    expect(c.size).toEqual({ width: 900, height: 613 });
     expect(c.png.length).toBeGreaterThan(15_000);
     expect(c.png.length).toBeLessThan(150_000);
   });
@@ -82,15 +82,19 @@ describe("metrics chart", () => {
     expect(after.hits).toBeGreaterThan(before.hits);
   });
 
-  it("writes a PNG that decodes to exactly the pixels drawn (RGB, deflated)", () => {
-    const drawn = new Resvg(outlineText(metricsChartSvg(team)), { background: "#ffffff", font: { loadSystemFonts: false } }).render();
-    const png = encodePng(drawn.pixels, drawn.width, drawn.height);
+  it("writes a PNG that decodes to exactly the pixels drawn, on white", () => {
+    const svg = metricsChartSvg(team);
+    const drawn = new Resvg(outlineText(svg), { background: "#ffffff", font: { loadSystemFonts: false } }).render();
+    const png = svgToPng(svg);
     expect(isPng(png)).toBe(true);
     expect(pngSize(png)).toEqual({ width: drawn.width, height: drawn.height });
     const back = new Resvg(
       `<svg xmlns="http://www.w3.org/2000/svg" width="${drawn.width}" height="${drawn.height}"><image width="${drawn.width}" height="${drawn.height}" href="data:image/png;base64,${Buffer.from(png).toString("base64")}"/></svg>`,
     ).render();
     expect(Buffer.from(back.pixels).equals(Buffer.from(drawn.pixels))).toBe(true);
+    // Not trivially so: another picture decodes to other pixels.
+    const other = new Resvg(outlineText(metricsChartSvg({ ...team, reps: [{ name: "赵六", count: 1 }] })), { background: "#ffffff", font: { loadSystemFonts: false } }).render();
+    expect(Buffer.from(back.pixels).equals(Buffer.from(other.pixels))).toBe(false);
   });
 
   it("leaves a label it cannot lay out as text, drawn by resvg", () => {
@@ -102,7 +106,7 @@ describe("metrics chart", () => {
   it("leaves the per-person bars out of a rep's own picture and caps a big team's bars", () => {
     const own = metricsChartSvg({ periodLabel: "本周", trend, funnel });
     expect(own).not.toContain("按人");
-    expect(pngSize(metricsChart({ periodLabel: "本周", trend, funnel }).png)).toEqual({ width: 1080, height: 735 });
+    expect(pngSize(metricsChart({ periodLabel: "本周", trend, funnel }).png)).toEqual({ width: 900, height: 613 });
     const many = Array.from({ length: 30 }, (_, i) => ({ name: `销售${i + 1}`, count: 30 - i }));
     const svg = metricsChartSvg({ periodLabel: "本月", trend, funnel, reps: many });
     expect(svg).toContain(`销售${MAX_REP_BARS}`);

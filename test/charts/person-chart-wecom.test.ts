@@ -26,7 +26,7 @@ describe("WeCom: 李四本周业绩 with its picture", () => {
     const stored = h.sim.media.get(image.image!.media_id)!;
     expect(stored).toMatchObject({ type: "image", contentType: "image/png" });
     expect(isPng(stored.bytes)).toBe(true);
-    expect(pngSize(stored.bytes)).toEqual({ width: 1080, height: 735 });
+    expect(pngSize(stored.bytes)).toEqual({ width: 900, height: 613 });
   });
 
   it("a failing upload drops the picture only: the card arrives", async () => {

@@ -28,7 +28,7 @@ describe("metrics chart on the playground", () => {
     expect(res.headers.get("content-type")).toContain("image/png");
     const png = new Uint8Array(await res.arrayBuffer());
     expect(isPng(png)).toBe(true);
-    expect(pngSize(png).width).toBe(1080);
+    expect(pngSize(png).width).toBe(900);
     expect((await fetch(`${t.bot.url}/playground/media/unknown`)).status).toBe(404);
     // Delivered: the outbox row keeps the alt text, not the bytes.
     const row = await eventually(async () => (await t.db.outboxMessage.findMany({ where: { kind: "image", recipient: "wangwu", status: "sent" } }))[0], "the sent picture row");
@@ -52,7 +52,7 @@ describe("metrics chart on the playground", () => {
     expect(picture.alt).not.toContain("本周拜访 "); // a person's picture has no bars per person
     const png = new Uint8Array(await (await fetch(`${t.bot.url}${picture.src}`)).arrayBuffer());
     expect(isPng(png)).toBe(true);
-    expect(pngSize(png)).toEqual({ width: 1080, height: 735 });
+    expect(pngSize(png)).toEqual({ width: 900, height: 613 });
   });
 
   it("a picture that cannot be drawn is left out and logged; the card is built all the same", async () => {

@@ -1,34 +1,48 @@
 // Charts rendered on worker threads: a picture takes tens of milliseconds of CPU (ECharts SVG, then resvg), and the
 // evening job draws one per team lead, so they are spread over the machine's cores instead of queueing on the main
 // thread. Threads start on first use and never keep the process alive (unref). Where a thread cannot start (a
-// runner that cannot load the worker's source, CHART_THREADS=0, one core), pictures render inline, the same bytes.
+// runner that cannot load the worker's source, CHART_THREADS=0, one core), pictures render inline, the same bytes;
+// chartPoolStats() tells which happened (the benchmark prints it).
+// Memory: each thread collects its garbage every few pictures (chart-worker.ts: resvg's pixels are native memory that
+// V8 does not count), and is replaced after RECYCLE_AFTER pictures anyway, which gives back whatever that missed
+// (a new thread lays its glyphs out afresh, about a second of CPU, so not often).
 // How many: CHART_THREADS (src/env.ts, parsed at start-up and handed in with configureChartThreads).
+import { createRequire } from "node:module";
 import os from "node:os";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ChartJob } from "./chart-worker.ts";
 import { renderChartPng, type ChartOption, type ChartSize } from "./render-chart.ts";
 
 type Reply = { id: number; png?: Uint8Array; error?: string } | { ready: true };
 
+/** Pictures a thread draws before it is replaced: its memory given back, whatever the collections above missed. */
+export const RECYCLE_AFTER = 500;
+
 interface Slot {
   worker: Worker;
-  ready: boolean;
   busy: number;
+  /** Pictures handed to this thread so far. */
+  taken: number;
 }
 
 const pending = new Map<number, { resolve: (png: Uint8Array) => void; reject: (err: Error) => void; job: ChartJob; slot: Slot }>();
 let slots: Slot[] | null = null;
 let broken = false;
 let nextId = 1;
+const stats = { threaded: 0, inline: 0, threadsStarted: 0 };
 
 let configured: number | undefined;
+let recycleAfter = RECYCLE_AFTER;
 
 /**
- * Sets the number of threads (CHART_THREADS from the environment; undefined: the default). Takes effect when the
- * threads next start (after stopChartThreads, or at the first picture).
+ * Sets the number of threads (CHART_THREADS from the environment; undefined: the default) and the pictures a thread
+ * draws before it is replaced (tests lower it). Takes effect when the threads next start (after stopChartThreads,
+ * or at the first picture).
  */
-export function configureChartThreads(threads: number | undefined): void {
+export function configureChartThreads(threads: number | undefined, picturesPerThread = RECYCLE_AFTER): void {
   configured = threads;
+  recycleAfter = picturesPerThread;
 }
 
 /** Threads to use: as configured, else one per core up to 4 (none on a single core). */
@@ -38,9 +52,32 @@ export function chartThreads(): number {
   return cores > 1 ? Math.min(4, cores) : 0;
 }
 
-function workerUrl(): URL {
-  // Built (dist/…/chart-pool.js) the worker is .js beside it; from source (tsx) it is .ts.
-  return new URL(import.meta.url.endsWith(".ts") ? "./chart-worker.ts" : "./chart-worker.js", import.meta.url);
+/** Pictures drawn on threads and inline since start, and threads started (recycled ones included). */
+export function chartPoolStats(): { threaded: number; inline: number; threadsStarted: number } {
+  return { ...stats };
+}
+
+function newWorker(): Worker {
+  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./chart-worker.js", import.meta.url), { execArgv: process.execArgv });
+  // From source (tsx, vitest) a worker does not inherit the parent's TypeScript loader (Node 20 starts its entry
+  // before --import hooks apply), so the thread registers tsx itself, then loads the worker's source.
+  const tsx = tsxApi();
+  const entry = new URL("./chart-worker.ts", import.meta.url).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, {
+    eval: true,
+    execArgv: process.execArgv,
+  });
+}
+
+/** tsx's ESM entry (its CommonJS one cannot register the ESM hooks). */
+function tsxApi(): string {
+  if (typeof import.meta.resolve === "function") return import.meta.resolve("tsx/esm/api");
+  return pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
+}
+
+function inline(job: ChartJob): Uint8Array {
+  stats.inline++;
+  return renderChartPng(job.option, job.size, job.scale);
 }
 
 /** A thread died or never started: everything it held renders inline, and so does everything after. */
@@ -49,7 +86,7 @@ function giveUp(): void {
   for (const [id, p] of pending) {
     pending.delete(id);
     try {
-      p.resolve(renderChartPng(p.job.option, p.job.size, p.job.scale));
+      p.resolve(inline(p.job));
     } catch (err) {
       p.reject(err as Error);
     }
@@ -58,45 +95,61 @@ function giveUp(): void {
   slots = [];
 }
 
-function start(n: number): Slot[] {
-  const out: Slot[] = [];
-  for (let i = 0; i < n; i++) {
-    let worker: Worker;
-    try {
-      worker = new Worker(workerUrl(), { execArgv: process.execArgv });
-    } catch {
-      giveUp();
-      return [];
-    }
-    worker.unref();
-    const slot: Slot = { worker, ready: false, busy: 0 };
-    worker.on("message", (m: Reply) => {
-      if ("ready" in m) {
-        slot.ready = true;
-        return;
-      }
-      const p = pending.get(m.id);
-      if (!p) return;
-      pending.delete(m.id);
-      slot.busy--;
-      if (m.png) p.resolve(new Uint8Array(m.png));
-      else p.reject(new Error(m.error ?? "chart thread failed"));
-    });
-    worker.on("error", giveUp);
-    worker.on("exit", (code) => {
-      if (code !== 0 && !broken) giveUp();
-    });
-    out.push(slot);
+function startOne(): Slot | null {
+  let worker: Worker;
+  try {
+    worker = newWorker();
+  } catch {
+    giveUp();
+    return null;
   }
-  return out;
+  stats.threadsStarted++;
+  worker.unref();
+  const slot: Slot = { worker, busy: 0, taken: 0 };
+  let retiring = false;
+  worker.on("message", (m: Reply) => {
+    if ("ready" in m) return;
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    slot.busy--;
+    if (m.png) {
+      stats.threaded++;
+      p.resolve(new Uint8Array(m.png));
+    } else p.reject(new Error(m.error ?? "chart thread failed"));
+    // A retired thread (replaced in the pool) ends once its last picture is back.
+    if (slot.busy === 0 && slot.taken >= recycleAfter) {
+      retiring = true;
+      void worker.terminate();
+    }
+  });
+  worker.on("error", giveUp);
+  worker.on("exit", (code) => {
+    if (!retiring && code !== 0 && !broken) giveUp();
+  });
+  return slot;
 }
 
 /** The PNG, rendered on the least busy thread (or inline when there are none). */
 export function renderChartPngAsync(option: ChartOption, size: ChartSize, scale = 1): Promise<Uint8Array> {
-  if (slots === null && !broken) slots = chartThreads() > 0 ? start(chartThreads()) : [];
-  if (broken || !slots || slots.length === 0) return Promise.resolve().then(() => renderChartPng(option, size, scale));
-  const slot = slots.reduce((a, b) => (b.busy < a.busy ? b : a));
   const job: ChartJob = { id: nextId++, option, size, scale };
+  if (slots === null && !broken) {
+    slots = [];
+    for (let i = 0; i < chartThreads() && !broken; i++) {
+      const s = startOne();
+      if (s) slots.push(s);
+    }
+  }
+  if (broken || !slots || slots.length === 0) return Promise.resolve().then(() => inline(job));
+  const at = slots.reduce((a, b, i) => (b.busy < slots![a]!.busy ? i : a), 0);
+  const slot = slots[at]!;
+  slot.taken++;
+  if (slot.taken >= recycleAfter) {
+    // Its last picture: a fresh thread takes its place for the next ones.
+    const fresh = startOne();
+    if (broken || !fresh) return Promise.resolve().then(() => inline(job));
+    slots[at] = fresh;
+  }
   return new Promise((resolve, reject) => {
     pending.set(job.id, { resolve, reject, job, slot });
     slot.busy++;
