@@ -1,10 +1,12 @@
 // The receiver's pure parts against real payload shapes (test/fixtures/wecom, copied from the WeCom docs).
 import { readFileSync } from "node:fs";
 import { encrypt, getSignature } from "@wecom/crypto";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { InboundEventSchema, MAX_INBOUND_TEXT_CHARS } from "../../src/core/inbound-event.ts";
 import { callbackParams, openEncrypted, rawQuery, verifySignature } from "../../src/channels/wecom/wecom-crypto.ts";
 import { toInboundEvent } from "../../src/channels/wecom/wecom-to-event.ts";
-import { parseEnvelope, parseWecomMessage, WecomInputError } from "../../src/channels/wecom/wecom-xml.ts";
+import { parseEnvelope, parseWecomMessage, WecomInputError, WecomMessageSchema } from "../../src/channels/wecom/wecom-xml.ts";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/wecom/${name}`, import.meta.url), "utf8");
 const vector = JSON.parse(fixture("official-vector.json")) as Record<string, string>;
@@ -104,5 +106,58 @@ describe("toInboundEvent", () => {
     const a = toInboundEvent(parseWecomMessage(xml));
     expect(a?.eventId).toMatch(/^evt:sha256:[0-9a-f]{64}$/);
     expect(toInboundEvent(parseWecomMessage(xml))?.eventId).toBe(a?.eventId);
+  });
+});
+
+// toInboundEvent does not parse its result again (every callback passes there): WecomMessageSchema's bounds must keep
+// every event it builds valid. Loosening a bound there (or building a field differently) fails these.
+describe("toInboundEvent builds valid events only", () => {
+  const fits = (m: Record<string, string>) => {
+    const event = toInboundEvent(WecomMessageSchema.parse(m));
+    if (event) expect(InboundEventSchema.parse(event)).toEqual(event);
+    return event;
+  };
+  // The schema's own limits, so that raising one there is tested here.
+  const shape = WecomMessageSchema.shape as Record<string, { maxLength?: number | null; unwrap?: () => { maxLength: number | null } }>;
+  const limit = (k: keyof typeof WecomMessageSchema.shape) => (shape[k]!.unwrap?.() ?? shape[k]!).maxLength!;
+  const max = (k: keyof typeof WecomMessageSchema.shape, c = "x") => c.repeat(limit(k));
+
+  it("at the message schema's limits, for each kind", () => {
+    expect(limit("Content")).toBe(MAX_INBOUND_TEXT_CHARS);
+    const base = { ToUserName: max("ToUserName"), FromUserName: max("FromUserName"), CreateTime: "999999999999" };
+    expect(fits({ ...base, MsgType: "text", Content: max("Content", "字") })?.kind).toBe("message");
+    expect(fits({ ...base, MsgType: "text", Content: "" })?.kind).toBe("message");
+    expect(fits({ ...base, MsgType: "text", Content: "hi", MsgId: "9".repeat(24) })?.kind).toBe("message");
+    expect(fits({ ...base, MsgType: max("MsgType", "z") })).toBeNull();
+    for (const MsgType of ["image", "voice", "video", "location", "file", "link"]) expect(fits({ ...base, MsgType })?.kind).toBe("unsupported");
+    expect(fits({ ...base, MsgType: "event", Event: "enter_agent" })?.kind).toBe("enter");
+    const click = fits({ ...base, MsgType: "event", Event: "template_card_event", EventKey: max("EventKey"), TaskId: max("TaskId"), ResponseCode: max("ResponseCode") });
+    expect(click).toMatchObject({ kind: "action", cardRef: max("TaskId"), responseCode: max("ResponseCode") });
+  });
+
+  it("for any message the schema accepts", () => {
+    const text = (maxLength: number) => fc.string({ maxLength, unit: "grapheme" });
+    const message = fc.record(
+      {
+        ToUserName: fc.string({ minLength: 1, maxLength: 128 }),
+        FromUserName: fc.string({ minLength: 1, maxLength: 256 }),
+        CreateTime: fc.stringMatching(/^\d{1,12}$/),
+        MsgType: fc.constantFrom("text", "image", "voice", "file", "event", "news"),
+        MsgId: fc.stringMatching(/^\d{1,24}$/),
+        Content: text(300),
+        Event: fc.constantFrom("enter_agent", "template_card_event", "template_card_menu_event", "subscribe"),
+        EventKey: text(1024),
+        TaskId: text(128),
+        ResponseCode: text(512),
+      },
+      { requiredKeys: ["ToUserName", "FromUserName", "CreateTime", "MsgType"] },
+    );
+    fc.assert(
+      fc.property(message, (m) => {
+        if (m.MsgType === "text" && m.Content === undefined) return;
+        fits(m);
+      }),
+      { seed: 14, numRuns: 500 },
+    );
   });
 });

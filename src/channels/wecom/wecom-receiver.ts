@@ -1,6 +1,6 @@
 // The callback URL: verify, decrypt, parse, translate, put into the inbox, ack. Nothing else happens here;
 // replies go through the outbox. Bad input gets a short plain-text 4xx and is never stored.
-import express, { type NextFunction, type Request, type Response } from "express";
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import type { Logger } from "../../core/logger.ts";
 import type { InboxPort } from "../../core/ports.ts";
 import { RefusalLog } from "../../core/refusal-log.ts";
@@ -22,12 +22,18 @@ export interface ReceiverDeps {
   nowMs?: () => number;
 }
 
-export function wecomRouter(config: ReceiverConfig, deps: ReceiverDeps): express.Router {
-  const router = express.Router();
+/**
+ * The handler mounted at the channel's path (main.ts: /wecom): GET and POST /callback; anything else goes on to the
+ * app (its 404). A plain function rather than a nested express.Router: every callback passes here, and the nested
+ * router's matching, prefix trimming and per-request closures cost more CPU and garbage than the rest of this route.
+ */
+export function wecomRouter(config: ReceiverConfig, deps: ReceiverDeps): RequestHandler {
   const now = deps.nowMs ?? Date.now;
   const log = deps.log.child({ channel: "wecom" });
+  const readBody = express.raw({ type: () => true, limit: deps.maxBodyBytes });
+  const onError = errorHandler(log, new RefusalLog(log));
 
-  router.get("/callback", (req, res) => {
+  const verifyUrl = (req: Request, res: Response): void => {
     const query = rawQuery(req.originalUrl);
     const params = callbackParams(query, now());
     const echostr = query.get("echostr");
@@ -37,9 +43,9 @@ export function wecomRouter(config: ReceiverConfig, deps: ReceiverDeps): express
     log.info("callback URL verified");
     // Exactly the plaintext: no quotes, no newline (WeCom compares byte for byte).
     res.status(200).type("text/plain").send(plain);
-  });
+  };
 
-  router.post("/callback", express.raw({ type: () => true, limit: deps.maxBodyBytes }), async (req, res) => {
+  const receive = async (req: Request, res: Response): Promise<void> => {
     const params = callbackParams(rawQuery(req.originalUrl), now());
     const body = Buffer.isBuffer(req.body) ? req.body.toString("utf8") : "";
     if (!body) throw new WecomInputError(400, "empty body");
@@ -49,7 +55,8 @@ export function wecomRouter(config: ReceiverConfig, deps: ReceiverDeps): express
     const event = toInboundEvent(message);
     if (!event) {
       log.debug("callback ignored", { msgType: message.MsgType, event: message.Event });
-      res.status(200).end();
+      res.statusCode = 200;
+      res.end();
       return;
     }
     let outcome: string;
@@ -62,11 +69,32 @@ export function wecomRouter(config: ReceiverConfig, deps: ReceiverDeps): express
       return;
     }
     log.debug("callback accepted", { eventId: event.eventId, outcome });
-    res.status(200).end(); // empty body: nothing is replied passively
-  });
+    res.statusCode = 200;
+    res.end(); // empty body: nothing is replied passively
+  };
 
-  router.use(errorHandler(log, new RefusalLog(log)));
-  return router;
+  return (req, res, next) => {
+    if (!isCallbackPath(req.url)) return next();
+    const fail = (err: unknown) => onError(err, req, res, next);
+    if (req.method === "POST") {
+      readBody(req, res, (err?: unknown) => (err ? fail(err) : receive(req, res).catch(fail)));
+    } else if (req.method === "GET" || req.method === "HEAD") {
+      try {
+        verifyUrl(req, res);
+      } catch (err) {
+        fail(err);
+      }
+    } else {
+      next();
+    }
+  };
+}
+
+/** `/callback` (the path below the mount point), as express routes match it: any case, one trailing slash allowed. */
+function isCallbackPath(url: string): boolean {
+  const q = url.indexOf("?");
+  const path = q < 0 ? url : url.slice(0, q);
+  return /^\/callback\/?$/i.test(path);
 }
 
 /** Every failure on these routes is a short plain-text 4xx; no stack traces, nothing reaches the app's 500. */

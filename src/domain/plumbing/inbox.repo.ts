@@ -21,6 +21,19 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/** Each accept is answered once (a write that lands after the timeout's 503 changes nothing). */
+function settle(p: Pending, o: AcceptOutcome): void {
+  if (p.settled) return;
+  p.settled = true;
+  p.resolve(o);
+}
+
+function fail(p: Pending, e: unknown): void {
+  if (p.settled) return;
+  p.settled = true;
+  p.reject(e);
+}
+
 export interface InboxRepoOptions {
   /** Batch writes in flight at once (default 1: what arrives meanwhile forms the next batch). */
   maxInFlight?: number;
@@ -45,11 +58,13 @@ export class InboxUnavailableError extends Error {
  * them, and answer only the exceptions — the input rows (their 1-based `n`) that were not inserted, each saying
  * whether its sender is known (then it is a retry of a stored event) or not (a stranger). A batch of new events from
  * known people, the usual case, answers no rows at all. Rows are inserted in arrival order (ORDER BY n: the semi-join
- * may reorder them), so ids keep each person's events in the order they came.
+ * may reorder them), so ids keep each person's events in the order they came. A sender is looked up with a correlated
+ * subquery, one probe of Identity's primary key per row: written as EXISTS, the planner (which expects 100 rows from
+ * any JSON document) hashed the whole Identity and User tables for every batch, most of the statement's time.
  */
 const INSERT_BATCH = `WITH input AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(n int, platform text, "eventId" text, "senderId" text, payload jsonb)),
-  known AS (SELECT i.* FROM input i WHERE EXISTS (SELECT 1 FROM "Identity" d JOIN "User" u ON u.id = d."userId" AND u.active
-                                                 WHERE d.platform = i.platform AND d."externalId" = i."senderId")),
+  known AS (SELECT i.* FROM input i WHERE (SELECT u.active FROM "Identity" d JOIN "User" u ON u.id = d."userId"
+                                           WHERE d.platform = i.platform AND d."externalId" = i."senderId")),
   ins AS (INSERT INTO "InboxEvent" (platform, "eventId", "senderId", payload) SELECT platform, "eventId", "senderId", payload FROM known ORDER BY n
           ON CONFLICT (platform, "eventId") DO NOTHING RETURNING platform, "eventId")
   SELECT i.n, EXISTS (SELECT 1 FROM known k WHERE k.n = i.n) AS known FROM input i
@@ -70,22 +85,7 @@ export class InboxRepo implements InboxStore {
 
   accept(event: InboundEvent): Promise<AcceptOutcome> {
     return new Promise((resolve, reject) => {
-      const p: Pending = {
-        event: withoutNul(event),
-        at: performance.now(),
-        settled: false,
-        resolve: (o) => {
-          if (p.settled) return;
-          p.settled = true;
-          resolve(o);
-        },
-        reject: (e) => {
-          if (p.settled) return;
-          p.settled = true;
-          reject(e);
-        },
-      };
-      this.queue.push(p);
+      this.queue.push({ event: withoutNul(event), at: performance.now(), settled: false, resolve, reject });
       this.sweepLater();
       this.pump();
     });
@@ -103,7 +103,7 @@ export class InboxRepo implements InboxStore {
       this.sweeper = null;
       const now = performance.now();
       const overdue = (p: Pending) => {
-        if (!p.settled && now - p.at >= timeoutMs) p.reject(new InboxUnavailableError(`inbox write not stored within ${timeoutMs} ms (database busy or unreachable); the platform will retry`));
+        if (!p.settled && now - p.at >= timeoutMs) fail(p, new InboxUnavailableError(`inbox write not stored within ${timeoutMs} ms (database busy or unreachable); the platform will retry`));
       };
       this.queue.forEach(overdue);
       for (const b of this.writing) b.forEach(overdue);
@@ -147,7 +147,7 @@ export class InboxRepo implements InboxStore {
       this.write(batch)
         .catch((err: unknown) => {
           // No connection: retrying row by row would only multiply the wait.
-          if (isConnectionError(err)) batch.forEach((p) => p.reject(new InboxUnavailableError(`inbox write failed: ${String(err)}`, { cause: err })));
+          if (isConnectionError(err)) batch.forEach((p) => fail(p, new InboxUnavailableError(`inbox write failed: ${String(err)}`, { cause: err })));
           else return this.writeOneByOne(batch);
         })
         .finally(() => {
@@ -159,7 +159,7 @@ export class InboxRepo implements InboxStore {
 
   /** A batch failed (one bad row, a lost connection): try each alone so one event cannot sink the others. */
   private async writeOneByOne(batch: Pending[]): Promise<void> {
-    for (const p of batch) if (!p.settled) await this.write([p]).catch((err) => p.reject(err));
+    for (const p of batch) if (!p.settled) await this.write([p]).catch((err) => fail(p, err));
   }
 
   private async write(all: Pending[]): Promise<void> {
@@ -186,9 +186,9 @@ export class InboxRepo implements InboxStore {
     let accepted = 0;
     for (const [p, o] of outcome) {
       if (o === "accepted") accepted++;
-      p.resolve(o);
+      settle(p, o);
     }
-    for (const [p, f] of copies) p.resolve(outcome.get(f) === "unknown_sender" ? "unknown_sender" : "duplicate");
+    for (const [p, f] of copies) settle(p, outcome.get(f) === "unknown_sender" ? "unknown_sender" : "duplicate");
     if (accepted) this.opts.onAccepted?.();
   }
 
