@@ -29,6 +29,7 @@ let driver: WecomDriver;
 beforeAll(async () => {
   const app = express();
   app.use("/wecom", wecomRouter(config, { inbox, log: createLogger("silent"), maxBodyBytes: 64 * 1024 }));
+  app.use((_req, res) => res.status(404).end());
   server = await new Promise((r) => {
     const s = app.listen(0, "127.0.0.1", () => r(s));
   });
@@ -85,5 +86,20 @@ describe("wecom callback router", () => {
     expect(r).toMatchObject({ status: 200, text: "hello-wecom" });
     const bad = await driver.verifyUrl("x", { corpId: "wwother" });
     expect(bad.status).toBe(400);
+  });
+
+  it("serves /callback only (any case, one trailing slash), GET, HEAD and POST only; the rest goes on to the app", async () => {
+    const base = driver.callbackUrl.replace(/\/callback$/, "");
+    const signed = driver.prepare(driver.textXml("ZhangSan", "hi", "77"));
+    const post = (path: string, method = "POST") => fetch(`${base}${path}?${signed.query}`, { method, headers: { "content-type": "text/xml" }, body: signed.body });
+    expect((await post("/other")).status).toBe(404);
+    expect((await post("/callbackx")).status).toBe(404);
+    expect((await post("/callback", "PUT")).status).toBe(404);
+    expect((await post("/callback", "DELETE")).status).toBe(404);
+    expect(inbox.events).toHaveLength(0);
+    expect((await post("/CallBack/")).status).toBe(200);
+    expect(inbox.events.map((e) => e.eventId)).toEqual(["msg:77"]);
+    const head = await fetch(`${base}/callback`, { method: "HEAD" });
+    expect(head.status).toBe(400); // a URL check without its parameters
   });
 });
