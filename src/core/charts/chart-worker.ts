@@ -24,7 +24,14 @@ setFlagsFromString("--expose-gc");
 const collect = runInNewContext("gc") as () => void;
 let drawn = 0;
 
-parentPort?.on("message", (job: ChartJob) => {
+/**
+ * One picture a turn of the event loop: a port hands over every queued message in one go, and resvg's finalisers
+ * (which free the pixels of collected pictures) only run between turns, so a batch drawn in one go held them all.
+ */
+const queue: ChartJob[] = [];
+function drawNext(): void {
+  const job = queue.shift();
+  if (!job) return;
   try {
     // A copy of its own: resvg's Buffer is native memory, which may not be transferred.
     const png = new Uint8Array(renderChartPng(job.option, job.size, job.scale));
@@ -33,5 +40,10 @@ parentPort?.on("message", (job: ChartJob) => {
     parentPort!.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err) });
   }
   if (++drawn % COLLECT_EVERY === 0) collect();
+  if (queue.length) setImmediate(drawNext);
+}
+
+parentPort?.on("message", (job: ChartJob) => {
+  if (queue.push(job) === 1) setImmediate(drawNext);
 });
 parentPort?.postMessage({ ready: true });

@@ -5,7 +5,7 @@
 import type { Range } from "../../domain/metrics/metrics.repo.ts";
 import { isTeamLead, type MetricsScope } from "../../domain/metrics/metrics.service.ts";
 import { loadMetricsTable, teamScopes, type MetricsSource } from "../../domain/metrics/metrics-source.ts";
-import { getUsers, listUsers } from "../../domain/users/user.repo.ts";
+import { getUsers, listUsers, type UserInfo } from "../../domain/users/user.repo.ts";
 import type { OutboundBody } from "../../core/outbound-message.ts";
 import type { Card } from "../../core/card.ts";
 import type { AppDeps } from "../engine/app-deps.ts";
@@ -30,6 +30,17 @@ interface RunInput {
   now: Date;
   source: MetricsSource;
   scopes: Map<string, MetricsScope>;
+  /** The leads in run order, and everyone as read at the start: what the next batch is drawn ahead from. */
+  leads: string[];
+  known: Map<string, UserInfo>;
+  batchSize: number;
+  /** Cards composed and pictures being drawn ahead of their batch, by lead (taken when the batch comes). */
+  ahead: Map<string, { user: UserInfo; drawn: Promise<Drawn> }>;
+}
+
+interface Drawn {
+  p: PreparedMetricsCard;
+  chart: Promise<OutboundBody | null>;
 }
 
 type Counts = BatchCounts;
@@ -37,9 +48,37 @@ type Counts = BatchCounts;
 /** One card per team lead; a failed batch is retried lead by lead, so one failure does not stop the rest. */
 export async function sendMetricsCards(deps: AppDeps, job: string, period: string, periodLabel: string, range: Range, now: Date, batchSize = METRICS_BATCH_SIZE): Promise<Counts> {
   const everyone = await listUsers(deps.db);
-  const input: RunInput = { job, period, periodLabel, range, now, source: await loadMetricsTable(deps.db, range, now, deps.timeZone), scopes: teamScopes(everyone) };
   const leads = everyone.filter(isTeamLead).map((u) => u.id);
+  const input: RunInput = {
+    ...{ job, period, periodLabel, range, now, source: await loadMetricsTable(deps.db, range, now, deps.timeZone), scopes: teamScopes(everyone) },
+    ...{ leads, known: new Map(everyone.map((u) => [u.id, u])), batchSize, ahead: new Map() },
+  };
   return inBatches(leads, batchSize, (batch) => sendMetricsBatch(deps, input, batch), deps.log, "metrics card", { job });
+}
+
+function compose(deps: AppDeps, input: RunInput, user: UserInfo, scope: MetricsScope): Promise<Drawn> {
+  return prepareMetricsCard(deps.db, user, input.periodLabel, input.range, input.now, deps.timeZone, deps.log, { scope, source: input.source }).then((p) => ({
+    p,
+    chart: renderMetricsChart(p, deps.log, true),
+  }));
+}
+
+/**
+ * The batch after `batch` is composed and its pictures started on the chart threads now, so the threads draw while
+ * this batch's unit of work writes (they were idle then, and the picture threads are what the job waits on). Drawn
+ * from the people as read at the start; a lead changed since is composed again when the batch comes.
+ */
+function drawNextAhead(deps: AppDeps, input: RunInput, batch: string[]): void {
+  const at = input.leads.indexOf(batch[batch.length - 1]!);
+  if (at < 0) return;
+  for (const id of input.leads.slice(at + 1, at + 1 + input.batchSize)) {
+    const user = input.known.get(id);
+    const scope = input.scopes.get(id);
+    if (!user || !scope || input.ahead.has(id)) continue;
+    const drawn = compose(deps, input, user, scope);
+    drawn.catch(() => {}); // awaited (and its failure met) when its batch comes; never an unhandled rejection
+    input.ahead.set(id, { user, drawn });
+  }
 }
 
 /**
@@ -52,15 +91,20 @@ async function sendMetricsBatch(deps: AppDeps, input: RunInput, userIds: string[
   const todo = await subjectsNotDone(deps, input.job, input.period, userIds);
   if (todo.length === 0) return { sent: 0, nothing: 0, already: userIds.length };
   const users = await getUsers(deps.db, todo);
-  const prepared: { userId: string; p: PreparedMetricsCard }[] = [];
+  const started: { userId: string; drawn: Promise<Drawn> }[] = [];
   for (const id of todo) {
     const user = users.get(id);
     const scope = input.scopes.get(id);
+    const early = input.ahead.get(id);
+    input.ahead.delete(id);
     if (!user || !isTeamLead(user) || !scope) continue; // gone or no longer a lead since the run began
-    prepared.push({ userId: id, p: await prepareMetricsCard(deps.db, user, input.periodLabel, input.range, input.now, deps.timeZone, deps.log, { scope, source: input.source }) });
+    const same = early && JSON.stringify(early.user) === JSON.stringify(user);
+    started.push({ userId: id, drawn: same ? early.drawn : compose(deps, input, user, scope) });
   }
+  drawNextAhead(deps, input, userIds);
   // The batch's pictures all at once, on the chart threads.
-  const charts = await Promise.all(prepared.map(({ p }) => renderMetricsChart(p, deps.log, true)));
+  const prepared = await Promise.all(started.map(async ({ userId, drawn }) => ({ userId, ...(await drawn) })));
+  const charts = await Promise.all(prepared.map(({ chart }) => chart));
   const ready = new Map(
     prepared.map(({ userId, p }, i) => {
       const key = `job:${input.job}:${input.period}:${userId}`;
