@@ -31,6 +31,12 @@ let slots: Slot[] | null = null;
 let broken = false;
 let nextId = 1;
 const stats = { threaded: 0, inline: 0, threadsStarted: 0 };
+/**
+ * Threads idle this long are stopped (the next picture starts them again): a thread started from source (tsx's
+ * loader registered in it) keeps the process alive even unref'd, so a job run from the command line never exited.
+ */
+const IDLE_MS = 2000;
+let idleTimer: NodeJS.Timeout | null = null;
 
 let configured: number | undefined;
 let recycleAfter = RECYCLE_AFTER;
@@ -113,6 +119,13 @@ function startOne(): Slot | null {
     if (!p) return;
     pending.delete(m.id);
     slot.busy--;
+    if (pending.size === 0) {
+      idleTimer = setTimeout(() => {
+        idleTimer = null;
+        if (pending.size === 0) void stopChartThreads();
+      }, IDLE_MS);
+      idleTimer.unref();
+    }
     if (m.png) {
       stats.threaded++;
       p.resolve(new Uint8Array(m.png));
@@ -133,6 +146,8 @@ function startOne(): Slot | null {
 /** The PNG, rendered on the least busy thread (or inline when there are none). */
 export function renderChartPngAsync(option: ChartOption, size: ChartSize, scale = 1): Promise<Uint8Array> {
   const job: ChartJob = { id: nextId++, option, size, scale };
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = null;
   if (slots === null && !broken) {
     slots = [];
     for (let i = 0; i < chartThreads() && !broken; i++) {
