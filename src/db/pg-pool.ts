@@ -155,16 +155,25 @@ function wrapTransaction(tx: Transaction): Transaction {
     }
     if (ending) conn.closed = true;
   };
+  // One statement at a time: Prisma runs a nested read's queries with Promise.all on the transaction's one
+  // connection, which pg only queues (warning that it will stop doing so) and which would let a deferred flush
+  // (before) interleave with another statement.
+  let queue: Promise<unknown> = Promise.resolve();
   const run = <T>(fn: (q: Query) => Promise<T>) =>
-    async (query: Query): Promise<T> => {
-      try {
-        await before(query);
-        return await fn(query);
-      } catch (err) {
-        // Prisma will not call commit()/rollback() after its COMMIT/ROLLBACK statement failed: release here.
-        if (ENDS_TRANSACTION.test(query.sql)) await end("rollback").catch(() => undefined);
-        throw err;
-      }
+    (query: Query): Promise<T> => {
+      const go = async (): Promise<T> => {
+        try {
+          await before(query);
+          return await fn(query);
+        } catch (err) {
+          // Prisma will not call commit()/rollback() after its COMMIT/ROLLBACK statement failed: release here.
+          if (ENDS_TRANSACTION.test(query.sql)) await end("rollback").catch(() => undefined);
+          throw err;
+        }
+      };
+      const result = queue.then(go, go);
+      queue = result.catch(() => undefined);
+      return result;
     };
   const queryRaw = run((q) => tx.queryRaw(q));
   const executeRaw = run((q) => tx.executeRaw(q));
