@@ -4,7 +4,8 @@ import { configDefaults, defineConfig } from "vitest/config";
 // folder; a DATABASE_URL they set themselves), whatever database the suite runs on: a second pass on PostgreSQL
 // (CI runs the suite on PGlite, then with DATABASE_URL) would prove exactly the same thing again, for about a
 // minute and a half of CPU. They run in the embedded-database pass only.
-const SAME_ON_EVERY_DATABASE = ["test/ops/build.test.ts", "test/foundation/backup.test.ts", "test/foundation/data-dir-lock.test.ts"];
+// chart-threads.test.ts draws pictures on worker threads and touches no database at all.
+const SAME_ON_EVERY_DATABASE = ["test/ops/build.test.ts", "test/foundation/backup.test.ts", "test/foundation/data-dir-lock.test.ts", "test/charts/chart-threads.test.ts"];
 const onServerDatabase = !!(process.env.TEST_DATABASE_URL || process.env.DATABASE_URL);
 
 export default defineConfig({
