@@ -13,7 +13,8 @@ export interface DeliveryInfo {
 const PHONE = /(?<![\d])(1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}|0\d{2,3}[\s-]?\d{7,8})(?![\d])/;
 const LABELS = /(?:收货地址|送货地址|地址|收货人|联系人|联系电话|手机号?|电话|收货信息)\s*[：:是为]?\s*/g;
 // A person as reps write them: a surname and a title (王经理, 李工, 张总, 陈小姐), or a name after 联系人/收货人.
-const TITLED = /([\u4e00-\u9fa5](?:经理|总监|总|工|主任|老师|先生|小姐|女士|师傅|科长|部长|厂长))/;
+// Only in a piece of the message that is not (part of) the address: 苏州工业园区 holds 州工, which is no person.
+const TITLED = /([\u4e00-\u9fa5](?:经理|总监|总|工|主任|老师|先生|小姐|女士|师傅|科长|部长|厂长|姐|哥))/;
 const LABELLED = /(?:联系人|收货人)\s*[：:是为]?\s*([\u4e00-\u9fa5]{2,4}?)(?=[\s,，;；。]|电话|手机|1[3-9]\d|0\d{2,3}|$)/;
 // An address names a place: a province/city/district and a street or number.
 const ADDRESS_HINT = /(省|市|区|县|镇|乡|路|街|道|号|弄|村|园区|开发区|大厦|工业园|仓库|厂)/;
@@ -27,11 +28,17 @@ export function readDeliveryInfo(text: string): DeliveryInfo {
     rest = rest.replace(phone[0], " ");
   }
   const labelled = LABELLED.exec(rest);
-  const titled = TITLED.exec(rest);
-  const contact = labelled?.[1] ?? titled?.[1];
-  if (contact) {
-    out.contact = contact;
-    rest = rest.replace(labelled?.[0] ?? contact, " ");
+  if (labelled) {
+    out.contact = labelled[1]!;
+    rest = rest.replace(labelled[0], " ");
+  } else {
+    for (const piece of rest.split(/[,，;；。\s]+/)) {
+      const titled = TITLED.exec(piece);
+      if (!titled || ADDRESS_HINT.test(piece.replace(titled[1]!, ""))) continue;
+      out.contact = titled[1]!;
+      rest = rest.replace(piece, " ");
+      break;
+    }
   }
   const address = rest
     .replace(LABELS, " ")

@@ -9,6 +9,10 @@ describe("reading delivery info", () => {
     ["收货人 张三 139 1234 5678 杭州市余杭区文一西路969号", { address: "杭州市余杭区文一西路969号", contact: "张三", phone: "13912345678" }],
     ["送到宁波北仑区新碶街道明州路8号仓库 找陈师傅", { address: "宁波北仑区新碶街道明州路8号仓库", contact: "陈师傅" }],
     ["收货人刘洋电话15900001111", { contact: "刘洋", phone: "15900001111" }],
+    // A title inside the address (苏州工业园区 holds 州工) is no person: the address stays whole (found in the playground).
+    ["苏州工业园区星湖街328号 周姐 13912340000", { address: "苏州工业园区星湖街328号", contact: "周姐", phone: "13912340000" }],
+    ["无锡新吴区旺庄工业园长江路21号 刘厂长 0510-85201234", { address: "无锡新吴区旺庄工业园长江路21号", contact: "刘厂长", phone: "0510-85201234" }],
+    ["常州武进区湖塘镇人民路9号 13861110000", { address: "常州武进区湖塘镇人民路9号", phone: "13861110000" }],
   ])("%s", (text, want) => {
     expect(readDeliveryInfo(text)).toEqual(want);
     expect(looksLikeDeliveryInfo(text)).toBe(true);

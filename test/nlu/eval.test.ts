@@ -65,7 +65,8 @@ describe("rule parser on the labelled sets", () => {
   // with a date, 让我们…, calls and messages, 10 lines with no follow-up) first ran at 1.000/0.911 (next_action 63.3%,
   // 57/90; customer 96.0%); after one round on general causes (the action in the clause before a bare date or a bare
   // verb, the date inside the action, who said it cut off, 让我们 …, 语音跟 / 看了下 / 通知了 / 客户来电 before a name)
-  // 1.000/0.985 (next_action 97.8%).
+  // 1.000/0.985 (next_action 97.8%); then 0.983 (96.7%) once a relative day inside the action (新报价下周一发) was left
+  // out of the title on purpose (it reads wrong on the due day).
   // tuning.jsonl was written by the rules' author while generalising them: a regression guard, not a measure.
   // Minimum sizes where a set has one; every set found in the folder is asserted, so a new one is never forgotten.
   const minSize: Record<string, number> = {

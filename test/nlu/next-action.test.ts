@@ -21,6 +21,9 @@ describe("the follow-up's title", () => {
   it("keeps the date when it sits inside the action", async () => {
     expect(await nextAction("去了苏州恒力泵业 刘工 方案书周四前交")).toBe("方案书周四前交");
     expect(await nextAction("拜访常州恒远电机 吴总 合同要在月底前签")).toBe("合同要在月底前签");
+    // …but not a relative day that only says when: on the due day "明天" would be wrong.
+    expect(await nextAction("去了苏州新达精密 周姐 报价单明天发她")).toBe("报价单发她");
+    expect(await nextAction("去了苏州新达精密 周姐 样品下周一寄")).toBe("样品寄");
   });
 
   it("drops who said it", async () => {

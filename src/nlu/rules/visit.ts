@@ -39,6 +39,8 @@ const SPEAKER = /^.*(?:说(?!明|服)|讲(?!解|座)|表示|提到|反馈|要求
 const BARE_VERB = /^(?:再|就)?(?:发|给|回|交|寄|送|安排|确认|答复|回复|落实|出|定)(?:给|过去|回来|一下|下)?(?:他|她|他们|她们|对方|客户|我们)?$/;
 /** A clause that is only a person (王工, 采购部李姐, 老周): never a to-do. */
 const PERSON_ONLY = /^(?:[\u4e00-\u9fff]{0,4}(?:总|工|经理|姐|哥|主任|老板|老师|主管|厂长|科长|处长|部长|总监|助理|会计|秘书)|[老小][\u4e00-\u9fff])$/;
+/** 明天, 后天下午, 下周一, 这周五, 星期三: a day counted from the day the message was written. */
+const RELATIVE_DAY = /^(?:今|明|后|大后)天|^(?:今|明)[早晚]|^(?:下+个?|这|本)?(?:周|星期|礼拜)[一二三四五六日天1-7]/;
 /** 让我们派人去接: the customer asks the rep to do something, in the clause after what they said. */
 const ASKED = /^(?:让|叫|要|请)(?:我们|我|咱们|咱)(?:过去)?/;
 
@@ -73,8 +75,14 @@ export function nextActionAround(text: string, m: DateMention, names: string[] =
   if (task.length >= 3 && SPEAKER.test(text.slice(start, m.index))) return fit(task);
 
   if (after.length >= 5) return fit(after);
-  // The date sits inside the action (合同要在月底前签, 新报价下周一发, 货要提前到下周一): the clause as written.
-  if (before.length >= 2) return fit(`${before}${text.slice(m.index, m.end)}${deadline ? "前" : ""}${after}`);
+  // The date sits inside the action (合同要在月底前签, 货要提前到下周一, 报价单明天发她): the clause as written, except a
+  // relative day that only says when (明天, 下周一): read in a to-do list on another day it is wrong, and the due
+  // date stands beside the title anyway. A bound (周三前交) or an object (提前到下周一) stays.
+  if (before.length >= 2) {
+    const when = text.slice(m.index, m.end);
+    const keep = deadline || /[到在于]$/.test(before) || !RELATIVE_DAY.test(when);
+    return fit(`${before}${keep ? when : ""}${deadline ? "前" : ""}${after}`);
+  }
   // A bare verb or nothing but the date: the thing to do is named in the clause before.
   if (!after || BARE_VERB.test(after)) {
     const prev = start > 1 ? clauseAt(text, start - 1, start - 1) : null;
