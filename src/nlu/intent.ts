@@ -28,6 +28,8 @@ const ImpliedOrder = OrderNoSchema.optional().describe("order number like SO-202
 export const OrderItemSchema = z.object({
   product: text(100),
   quantity: positive,
+  /** The measure word as typed (200米 → 米); the order engine refuses one that is not the price list's unit. */
+  unit: text(10).optional().describe("the unit the quantity was written in, as typed (台, 米, 卷, kg); omit when none was written"),
   unit_price: money.optional(),
 });
 export type OrderItem = z.infer<typeof OrderItemSchema>;

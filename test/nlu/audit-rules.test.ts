@@ -114,15 +114,15 @@ describe("intents", () => {
 
 describe("order items with model codes and prices as reps write them", () => {
   it.each([
-    ["减速机R57 30台 单价3200", [{ product: "减速机R57", quantity: 30, unit_price: 3200 }]],
-    ["伺服电机SV200 50套 每套¥12,800", [{ product: "伺服电机SV200", quantity: 50, unit_price: 12800 }]],
-    ["轴承6205 2000件 单价18元", [{ product: "轴承6205", quantity: 2000, unit_price: 18 }]],
-    ["注塑机HT800 8台 单价26万", [{ product: "注塑机HT800", quantity: 8, unit_price: 260000 }]],
-    ["变频器B2 100台 单价4.5k", [{ product: "变频器B2", quantity: 100, unit_price: 4500 }]],
-    ["化工泵P100 20台 1.8万一台", [{ product: "化工泵P100", quantity: 20, unit_price: 18000 }]],
-    ["西门子PLC 10套 单价6800", [{ product: "西门子PLC", quantity: 10, unit_price: 6800 }]],
-    ["衬板 30吨 单价1.2万", [{ product: "衬板", quantity: 30, unit_price: 12000 }]],
-    ["液压站H3 5台 单价三万五 油缸C60 20件 单价2800", [{ product: "液压站H3", quantity: 5, unit_price: 35000 }, { product: "油缸C60", quantity: 20, unit_price: 2800 }]],
+    ["减速机R57 30台 单价3200", [{ product: "减速机R57", quantity: 30, unit: "台", unit_price: 3200 }]],
+    ["伺服电机SV200 50套 每套¥12,800", [{ product: "伺服电机SV200", quantity: 50, unit: "套", unit_price: 12800 }]],
+    ["轴承6205 2000件 单价18元", [{ product: "轴承6205", quantity: 2000, unit: "件", unit_price: 18 }]],
+    ["注塑机HT800 8台 单价26万", [{ product: "注塑机HT800", quantity: 8, unit: "台", unit_price: 260000 }]],
+    ["变频器B2 100台 单价4.5k", [{ product: "变频器B2", quantity: 100, unit: "台", unit_price: 4500 }]],
+    ["化工泵P100 20台 1.8万一台", [{ product: "化工泵P100", quantity: 20, unit: "台", unit_price: 18000 }]],
+    ["西门子PLC 10套 单价6800", [{ product: "西门子PLC", quantity: 10, unit: "套", unit_price: 6800 }]],
+    ["衬板 30吨 单价1.2万", [{ product: "衬板", quantity: 30, unit: "吨", unit_price: 12000 }]],
+    ["液压站H3 5台 单价三万五 油缸C60 20件 单价2800", [{ product: "液压站H3", quantity: 5, unit: "台", unit_price: 35000 }, { product: "油缸C60", quantity: 20, unit: "件", unit_price: 2800 }]],
   ])("%s", (t, items) => expect(parseItems(t)).toEqual(items));
   it("the trailing X的 names the customer when the first field is a product", () =>
     expect(splitOrder("下单 连接器D8 300个 单价3.5元 远航电子的")).toMatchObject({ customer: "远航电子" }));

@@ -43,9 +43,9 @@ describe("task references by label", () => {
 
 describe("classifiers for prices and counts", () => {
   it("0.45元一颗 is 0.45 per piece, not 0.45 + 一 jiao, next to a discount", () =>
-    expect(parseItems("灯珠 10万颗 0.45元一颗 打个9折")).toEqual([{ product: "灯珠", quantity: 100000, unit_price: 0.45 }]));
+    expect(parseItems("灯珠 10万颗 0.45元一颗 打个9折")).toEqual([{ product: "灯珠", quantity: 100000, unit: "颗", unit_price: 0.45 }]));
   it.each(["把", "本", "卷", "桶", "副", "瓶", "袋", "颗"])("bare price before 一%s", (u) =>
-    expect(parseItems(`扳手 300${u} 420一${u}`)).toEqual([{ product: "扳手", quantity: 300, unit_price: 420 }]));
+    expect(parseItems(`扳手 300${u} 420一${u}`)).toEqual([{ product: "扳手", quantity: 300, unit: u, unit_price: 420 }]));
   it("五千本 is a count, 本周 is not", () => {
     expect(findQuantities("样册印刷五千本").map((q) => q.value)).toEqual([5000]);
     expect(findQuantities("两本周报")).toEqual([]);

@@ -16,9 +16,9 @@ const ctx = { now: new Date("2027-04-12T10:00:00+08:00"), timeZone: "Asia/Shangh
 const parse = (t: string) => rules.parse(t, ctx) as Promise<Record<string, unknown>>;
 
 describe("an order dictated as a form (客户：/产品：/数量：/单价：)", () => {
-  it("drops the labels, keeps 客户 as the word before the name, gives a bare count a unit", () => {
-    expect(readOrderForm("客户：海川食品 品名：储罐 数量：3 单价：4.2万")).toBe("客户 海川食品  储罐 3个 单价4.2万");
-    expect(readOrderForm("数量：1,000 单价：12")).toBe("1,000个 单价12");
+  it("drops the labels, keeps 客户 as the word before the name, marks a bare count as one with no unit typed", () => {
+    expect(readOrderForm("客户：海川食品 品名：储罐 数量：3 单价：4.2万")).toBe("客户 海川食品  储罐  ×3 单价4.2万");
+    expect(readOrderForm("数量：1,000 单价：12")).toBe(" ×1000 单价12");
     expect(readOrderForm("产品:阀门 数量:20台")).toBe(" 阀门  20台");
   });
 

@@ -84,7 +84,7 @@ describe("contacts with a surname outside the list", () => {
 describe("orders", () => {
   it("百分之十 is a 10% discount", () => expect(findDiscount("潜水泵 8台 单价1.2万 让利百分之十")?.value).toBe(0.1));
   it("after a price word, 80块 is yuan", () =>
-    expect(parseItems("传感器C 2000个 每个80块")).toEqual([{ product: "传感器C", quantity: 2000, unit_price: 80 }]));
+    expect(parseItems("传感器C 2000个 每个80块")).toEqual([{ product: "传感器C", quantity: 2000, unit: "个", unit_price: 80 }]));
   it("the object of 把 is the task number", () => expect(taskNumber("把2推迟到下周二")).toBe("2"));
 });
 

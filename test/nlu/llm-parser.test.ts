@@ -96,6 +96,22 @@ describe("LLM parser against an OpenAI-compatible server", () => {
     expect(userText(req)).toBe(VISIT);
   });
 
+  it("an order item carries the unit the model read (电缆 200米), the same structure as the rule parser's", async () => {
+    const text = "下单 东方轴承 电缆 200米 单价12";
+    const answer = { intent: "place_order", customer: "东方轴承", items: [{ product: "电缆", quantity: 200, unit: "米", unit_price: 12 }] };
+    sim.enqueue({ kind: "intent", value: answer });
+    const r = await parser("json_schema").parse(text, ctx);
+    expect(r).toEqual(answer);
+    expect(r).toEqual(await rules.parse(text, ctx));
+    const schema = JSON.stringify(sim.requests[0]!.body!.response_format?.json_schema?.schema);
+    expect(schema).toContain('"unit":{"description":"the unit the quantity was written in, as typed');
+    expect(systemText(sim.requests[0]!)).toContain("Never convert between units");
+    // A unit the schema refuses (too long to be one) is an invalid answer: the rules take over.
+    sim.enqueue({ kind: "intent", value: { ...answer, items: [{ product: "电缆", quantity: 200, unit: "米按卷报价请换算成卷的数量" }] } });
+    expect(await parser("json_schema").parse(text, ctx)).toEqual(await rules.parse(text, ctx));
+    expect(logs[0]?.msg).toMatch(/schema/);
+  });
+
   it("derives answers from the request: the simulator can reply based on the user's message", async () => {
     sim.setDefault((req) => ({ kind: "intent", value: { intent: "lookup_customer", customer: userText(req).replace(/^客户\s*/, "") } }));
     const p = parser("tools");

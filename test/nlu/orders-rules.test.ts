@@ -34,18 +34,18 @@ describe("items and prices", () => {
   it.each([
     ["电机 200台 4500", 4500], ["电机 200台 4.5千", 4500], ["电机 200台 3k", 3000], ["电机 200台 1.5w", 15000],
     ["电机 200台 @4500", 4500], ["电机 两百台 七千五", 7500], ["电机 200套 一万二一套", 12000], ["电机 200台 4500元", 4500],
-  ])("%s", (text, price) => expect(parseItems(text)).toEqual([{ product: "电机", quantity: expect.any(Number), unit_price: price }]));
+  ])("%s", (text, price) => expect(parseItems(text)).toEqual([{ product: "电机", quantity: expect.any(Number), unit: text.includes("套") ? "套" : "台", unit_price: price }]));
 
   it("reads several items, with bare and spaced prices", () => {
     expect(parseItems("裁断机 3台 4.2万 片皮机 2台 3.6万")).toEqual([
-      { product: "裁断机", quantity: 3, unit_price: 42000 }, { product: "片皮机", quantity: 2, unit_price: 36000 },
+      { product: "裁断机", quantity: 3, unit: "台", unit_price: 42000 }, { product: "片皮机", quantity: 2, unit: "台", unit_price: 36000 },
     ]);
     expect(parseItems("电机A 200台 单价4500 变频器 20台 每台3000")).toHaveLength(2);
   });
 
   it("keeps 和 at the start of the first product, and finds a product in the next field", () => {
     expect(parseItems("和面机 6台 单价1.08万")[0]?.product).toBe("和面机");
-    expect(parseItems("要3000卷 牛皮纸 单价210")).toEqual([{ product: "牛皮纸", quantity: 3000, unit_price: 210 }]);
+    expect(parseItems("要3000卷 牛皮纸 单价210")).toEqual([{ product: "牛皮纸", quantity: 3000, unit: "卷", unit_price: 210 }]);
   });
 });
 

@@ -6,7 +6,9 @@
  *  - customer: equal after normalizeCompanyName
  *  - due / until / occurred: the local date "YYYY-MM-DD" in Asia/Shanghai, or "YYYY-MM-DDTHH:mm" to check the time too, or
  *    a full timestamp with its offset ("2027-05-14T15:00:00+08:00"): the same instant, to the minute
- *  - numbers: equal (1e-6); items: same length, each {product (case/space-insensitive), quantity, unit_price?}
+ *  - numbers: equal (1e-6); items: same length, each {product (case/space-insensitive), quantity, unit?, unit_price?};
+ *    an expected unit is the unit as typed, equal in one spelling (公斤 = kg, 米 = m: core/units.ts), and when
+ *    expected it must be there; an item without one in `expect` is not judged on it
  *  - free text (next_action, reason, task, summary): the actual text, without spaces and punctuation,
  *    contains the expected one and is at most 2×its length + 4 characters (so a whole message does not pass)
  *  - carrier: equal in canonical form, the trade suffix (物流/快递/速运/快运/速递) dropped on both sides. The
@@ -19,6 +21,7 @@
 import { normalizeCompanyName } from "../customer-match.ts";
 import type { Intent } from "../intent.ts";
 import { toLocal } from "../../core/local-time.ts";
+import { canonicalUnit } from "../../core/units.ts";
 
 export interface EvalLine {
   text: string;
@@ -67,6 +70,7 @@ export function fieldMatches(field: string, expected: unknown, actual: unknown, 
       const a = actual[i] as Record<string, unknown>;
       if (squash(String(e.product)) !== squash(String(a.product))) return false;
       if (e.quantity !== a.quantity) return false;
+      if (e.unit !== undefined && (typeof a.unit !== "string" || canonicalUnit(String(e.unit)) !== canonicalUnit(a.unit))) return false;
       return e.unit_price === undefined || (typeof a.unit_price === "number" && Math.abs(Number(e.unit_price) - a.unit_price) < 1e-6);
     });
   }

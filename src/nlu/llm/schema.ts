@@ -66,7 +66,10 @@ export function coerceModelOutput(raw: unknown, messageText: string, timeZone: s
   for (const k of NUMERIC) if (typeof o[k] === "string" && /^\d+(\.\d+)?$/.test(o[k] as string)) o[k] = Number(o[k]);
   if (typeof o.discount === "number" && o.discount >= 1 && o.discount < 100) o.discount = o.discount / 100; // 10 meaning 10%
   if (Array.isArray(o.items)) {
-    for (const it of o.items as Json[]) for (const k of NUMERIC) if (typeof it[k] === "string" && /^\d+(\.\d+)?$/.test(it[k] as string)) it[k] = Number(it[k]);
+    for (const it of o.items as Json[]) {
+      for (const k of NUMERIC) if (typeof it[k] === "string" && /^\d+(\.\d+)?$/.test(it[k] as string)) it[k] = Number(it[k]);
+      if (typeof it.unit === "string" && !it.unit.trim()) delete it.unit; // " " for no unit
+    }
   }
   if (o.intent === "log_visit" && o.summary === undefined) o.summary = messageText.slice(0, 1000);
   return o;

@@ -75,7 +75,7 @@ export function parseWithRules(raw: string, ctx: ParseContext): Intent {
     case "decide_approval": return buildApproval(text, order);
     case "report_shipment_problem": return buildProblem(text, order);
     case "confirm_shipment": return buildShipment(text, order);
-    case "place_order": return buildPlaceOrder(text, customer) ?? { intent: "unknown" };
+    case "place_order": return buildPlaceOrder(text, customer, ctx.knownCustomers) ?? { intent: "unknown" };
     case "complete_task": return buildCompleteTask(text);
     case "snooze_task": return buildSnoozeTask(text, ctx.now, tz);
     case "show_metrics": {

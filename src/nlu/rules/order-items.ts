@@ -7,6 +7,7 @@ import { CLASSIFIER_CLASS, MULT_SRC, NUM_SRC, parseNumber, PER_UNIT_SRC } from "
 import { findQuantities } from "./quantities.ts";
 import { blank, SEPARATOR_CLASS, trimSeparators } from "./text.ts";
 import { ORG_SUFFIX } from "./company-words.ts";
+import { normalizeCompanyName } from "../customer-match.ts";
 
 /** An organisation's ending without its anchor, to find 订 glued to a name (海川船舶订液压软管). */
 const SUFFIX_SRC = ORG_SUFFIX.source.replace(/\$$/, "");
@@ -129,7 +130,7 @@ const SKIP_AFTER_TRIGGER = /^(?:客户|客户名称?|客户是|买方|甲方)$|^
 /**
  * 客户：青山纸业；产品：电机A；数量：100台；单价：4800元 — an order dictated as a form. The labels are no
  * part of a name or a product: 客户 stays as the word that introduces the name, the others go, and a count
- * given without a unit (数量：100) gets one so it reads as a count.
+ * given without a unit (数量：100) is marked as one (×100) so it reads as a count with no unit typed.
  */
 const FORM_LABEL = /(?:客户(?:名称|名)?|公司(?:名称)?|产品(?:名称)?|品名|货品|商品|型号|规格型号|物料|数量|单价|价格|折扣)\s*[:：]/g;
 
@@ -142,7 +143,11 @@ export function readOrderForm(text: string): string {
   if (!isOrderForm(text)) return text;
   return text
     .replace(/(?:客户|公司)(?:名称|名)?\s*[:：]\s*/g, "客户 ")
-    .replace(new RegExp(`数量\\s*[:：]\\s*(${NUM_SRC})(?!\\d|[.,]\\d|(?:${MULT_SRC})?[\\u4e00-\\u9fa5A-Za-z])`, "g"), "$1个")
+    // …written as ×N (a count with no unit), not N个: the rep typed no unit, so the list's unit stands.
+    .replace(new RegExp(`数量\\s*[:：]\\s*(${NUM_SRC})(?!\\d|[.,]\\d|(?:${MULT_SRC})?[\\u4e00-\\u9fa5A-Za-z])`, "g"), (_, n: string) => {
+      const v = parseNumber(n);
+      return Number.isSafeInteger(v) && v > 0 && v < 1e7 ? ` ×${v}` : `${n}个`;
+    })
     .replace(/(?:产品(?:名称)?|品名|货品|商品|型号|规格型号|物料|数量)\s*[:：]\s*/g, " ")
     .replace(/(单价|价格|折扣)\s*[:：]\s*/g, "$1");
 }
@@ -195,6 +200,9 @@ function dropPlace(product: string): string {
   return i > 0 ? parts.slice(i).join(" ") : product;
 }
 
+/** Units that also give a product's size (6米的钢管, 4平方的电缆). */
+const SIZE_UNITS = new Set(["米", "m", "平方", "平方米", "平米", "平"]);
+
 export function parseItems(itemsText: string): OrderItem[] {
   const discount = findDiscount(itemsText);
   const clean = discount ? blank(itemsText, [discount]) : itemsText;
@@ -211,6 +219,13 @@ export function parseItems(itemsText: string): OrderItem[] {
     const perPiece = /[十百千万][一二两三四五六七八九]?一\s*\S$/.test(clean.slice(q.index, q.end)) && !/\d/.test(clean.slice(q.index, q.end));
     return !(prev && (/\s/.test(clean.slice(q.index, q.end)) || q.unit === "块" || perPiece) && /^[\s,，、]*$/.test(clean.slice(prev.end, q.index)));
   });
+  // 钢管 6米 50根, 电缆4平方 200米: a length or cross-section right before a count in another unit is the goods' size,
+  // part of the product, not a count of its own.
+  for (let i = quantities.length - 2; i >= 0; i--) {
+    const q = quantities[i]!;
+    const next = quantities[i + 1]!;
+    if (SIZE_UNITS.has(q.unit) && next.unit && next.unit !== q.unit && /^[\s,，、]*的?\s*$/.test(clean.slice(q.end, next.index))) quantities.splice(i, 1);
+  }
   const prices = money.filter((p) => !quantities.some((q) => overlap(p, q)));
   const items: OrderItem[] = [];
   let cursor = 0;
@@ -236,6 +251,8 @@ export function parseItems(itemsText: string): OrderItem[] {
     // 他们一次拿30台 after the goods: a remark on how the customer buys, not another item.
     if (items.length > 0 && REMARK_SUBJECT.test(product)) return;
     const item: OrderItem = { product: product || "未注明", quantity: q.value };
+    // The unit as typed (200米 → 米), so the order engine can refuse one that is not the list's; ×5 has none.
+    if (q.unit) item.unit = q.unit;
     if (price) item.unit_price = price.value;
     items.push(item);
     cursor = Math.max(end, price && price.index >= end ? price.end : end);
@@ -249,7 +266,21 @@ export function parseItems(itemsText: string): OrderItem[] {
 
 const REQUEST = /申请(?:个)?(?:特价|特批)?|特价申请|特批申请|请(?:领导)?(?:批|审批)(?:一下)?|求批|帮忙批/g;
 
-export function buildPlaceOrder(text: string, resolveCustomer: (name: string) => string): IntentOf<"place_order"> | undefined {
+/**
+ * 下单东方轴承电缆200米 with 东方轴承(有限公司) among the rep's customers: the name as read ran into the goods; cut it
+ * where the known customer's name ends, and the rest opens the goods. Only when the goods came out nameless.
+ */
+function knownNameGluedToGoods(name: string, known: readonly string[]): { name: string; rest: string } | undefined {
+  let best = "";
+  for (const k of known) {
+    for (const c of [k, k.replace(/(?:股份)?有限(?:责任)?公司$|集团$|公司$/, ""), normalizeCompanyName(k)]) {
+      if ([...c].length >= 2 && c.length > best.length && name.startsWith(c) && name.length > c.length) best = c;
+    }
+  }
+  return best ? { name: best, rest: name.slice(best.length) } : undefined;
+}
+
+export function buildPlaceOrder(text: string, resolveCustomer: (name: string) => string, known: readonly string[] = []): IntentOf<"place_order"> | undefined {
   // The reason (客户量大，竞品报价4300) is read first and kept out of the items: its figures are not prices.
   const reason = findReason(text);
   const orderText = reason ? blank(text, reason.spans) : text;
@@ -257,9 +288,15 @@ export function buildPlaceOrder(text: string, resolveCustomer: (name: string) =>
   // 申请9折 before the customer is no name: the discount and the request words are read apart.
   const { customer, itemsText } = splitOrder(blank(orderText, [...(discount ? [discount] : []), ...[...orderText.matchAll(REQUEST)].map((m) => ({ index: m.index, end: m.index + m[0].length }))]));
   if (!customer) return undefined;
-  const items = parseItems(itemsText);
+  let name = customer;
+  let items = parseItems(itemsText);
+  const glued = items[0]?.product === "未注明" ? knownNameGluedToGoods(customer, known) : undefined;
+  if (glued) {
+    name = glued.name;
+    items = parseItems(glued.rest + itemsText);
+  }
   if (items.length === 0) return undefined;
-  const out: IntentOf<"place_order"> = { intent: "place_order", customer: resolveCustomer(customer), items };
+  const out: IntentOf<"place_order"> = { intent: "place_order", customer: resolveCustomer(name), items };
   if (discount) out.discount = discount.value;
   if (reason) out.reason = reason.text;
   return out;

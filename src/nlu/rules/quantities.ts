@@ -11,7 +11,7 @@ export const UNITS = [
   "平方米", "立方米", "公斤", "千克", "公里", "千米", "延米", "毫升", "公升", "平米", "平方", "立方", "平", "面", "台", "套", "件", "个",
   "只", "箱", "吨", "米", "卷", "把", "瓶", "桶", "包", "袋", "盒", "片", "块", "根", "条", "支", "组", "托", "柜", "辆", "张", "副",
   "对", "双", "颗", "粒", "份", "樘", "扇", "部", "方", "升", "本", "册", "捆", "枚", "罐", "筒", "打", "盏", "位", "架", "盘", "株",
-  "棵", "幅", "顶", "扎", "斤", "克", "kg", "KG", "pcs", "PCS", "Pcs",
+  "棵", "幅", "顶", "扎", "斤", "克", "kg", "KG", "pcs", "PCS", "Pcs", "㎡", "m",
 ];
 /** What may follow a unit without turning it into something else (个月, 个点, 块钱, 台风 …). */
 const NOT_AFTER_UNIT = /^(?:分|门|月|项目|人|点|工作日|小时|星期|礼拜|多月|方面|问题|客户|供应商|时间|钱|式|案|面(?![粉条包膜料板漆砖])|便|向|法|批准|左右的人)/;
@@ -23,6 +23,8 @@ const NOT_AFTER_DA = /^(?:\s*[\d一二三四五六七八九.]+\s*折|折|电话|
 const NOT_AFTER_WEI = /^(?![单每一价])[\u4e00-\u9fa5A-Za-z]/;
 /** 500克装, 12瓶装: a pack size, not a count; 3克拉 is a carat. */
 const NOT_AFTER_PACK = /^(?:装|拉)/;
+/** 200m is metres only standing alone or before a price (200m 单价12): 10mm, 5m卷尺, 3m胶带 are sizes and names. */
+const M_ENDS = /^(?:$|[\s,，、;；。!！?？@×*]|单价|价格|每|的)/;
 /** 四件套, 三件套: a set's name (床品四件套), not four pieces. */
 const NOT_AFTER_JIAN = /^套/;
 /** 本 also means "this/own" (一本正经, 两本地仓): a count only when no such word follows. */
@@ -68,6 +70,7 @@ export function findQuantities(text: string): QuantityMention[] {
     } else if (unit === "克" && num === "千") continue;
     if (NOT_AFTER_UNIT.test(text.slice(end)) || (unit === "本" && NOT_AFTER_BEN.test(text.slice(end)))) continue;
     if (unit === "打" && NOT_AFTER_DA.test(text.slice(end))) continue;
+    if (unit === "m" && (!M_ENDS.test(text.slice(end)) || m[2])) continue; // 5km is no 5000m
     if (unit === "件" && NOT_AFTER_JIAN.test(text.slice(end))) continue;
     if ((unit === "位" && NOT_AFTER_WEI.test(text.slice(end))) || NOT_AFTER_PACK.test(text.slice(end))) continue;
     // A lone 千/百/万 opens a word (千斤顶, 万向轮, 百叶窗), it counts nothing.
@@ -90,7 +93,11 @@ export function findQuantities(text: string): QuantityMention[] {
     let value = parseNumber(num, m[2]);
     if (!Number.isFinite(value) || value <= 0) continue;
     // 两打 said in words is 24 pieces; 150打 (or a price per 打 after it) sells by the dozen.
-    if (unit === "打" && !/\d/.test(num) && !m[2] && !/[每一/]\s*打/.test(text.slice(end))) value *= 12;
+    // …so its unit is the piece (个), not 打: the count was converted, the unit with it.
+    if (unit === "打" && !/\d/.test(num) && !m[2] && !/[每一/]\s*打/.test(text.slice(end))) {
+      value *= 12;
+      unit = "个";
+    }
     out.push({ value, unit, index: m.index, end, ...(num === "一" && !m[2] && { weak: true }) });
   }
   for (const q of findEnglishQuantities(text)) {
