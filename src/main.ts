@@ -1,5 +1,5 @@
 // Composition root: the only place that wires env, database, channels, workers and jobs together.
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { DEMO_ORG_FILE, MIGRATIONS_DIR } from "./paths.ts";
@@ -183,9 +183,18 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Bot> 
     res.status(status).json({ error: status === 500 ? "internal_error" : (err.type ?? "bad_request"), message: status === 500 ? "internal error" : err.message });
   });
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(env.PORT, env.host, () => resolve(s));
-    s.once("error", reject);
+  // The channels' hot callbacks are answered ahead of Express (Channel.listener); everything else goes to the app.
+  const listeners = channels.flatMap((c) => (c.listener ? [c.listener] : []));
+  const server: Server = createServer((req, res) => {
+    for (const l of listeners) if (l(req, res)) return;
+    app(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.PORT, env.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
