@@ -116,6 +116,18 @@ describe("placing", () => {
     expect(await db.prisma.order.count()).toBe(before);
   });
 
+  it("refuses a typed unit that is not the list's (电缆 200米, sold by the 卷) before anything is stored; the list's own or a piece word passes", async () => {
+    const before = { orders: await db.prisma.order.count(), audits: await db.prisma.auditLog.count(), approvals: await db.prisma.approval.count() };
+    const e = await fails(place([{ sku: "CABLE-10", quantity: 200, unit: "米" }, motorA(2)], { customer: "华东机电" }));
+    expect(e.code).toBe("unit_mismatch");
+    expect(e.userMessage).toBe("电缆 按「卷」报价，您写的是「米」。请按卷下单，例如：下单 华东机电 电缆 2卷");
+    // Also when the order would have needed approval (a deep discount): refused first, nobody asked.
+    expect((await fails(place([{ sku: "PLC-S7", quantity: 50, unit: "台", unitPrice: money("9000") }]))).userMessage).toContain("PLC控制器 按「套」报价，您写的是「台」");
+    expect({ orders: await db.prisma.order.count(), audits: await db.prisma.auditLog.count(), approvals: await db.prisma.approval.count() }).toEqual(before);
+    const ok = placed(await place([{ sku: "CABLE-10", quantity: 3, unit: "卷" }, { sku: "MOTOR-A", quantity: 2, unit: "个" }]));
+    expect(ok.order.lines.map((l) => `${l.name} ${l.quantity}${l.unit}`)).toEqual(["电缆 3卷", "电机A 2台"]);
+  });
+
   it("an allowed above-list price is flagged on the order", async () => {
     const r = placed(await place([motorA(2, "5200")], { rules: { ...rules, allowAboveList: true } }));
     expect(r.order.flags).toEqual(["above_list"]);

@@ -5,6 +5,7 @@
 import { formatCny, formatDiscount, hasAtMostDecimals, money } from "../../core/money.ts";
 import type { Rules } from "../org/org-file.ts";
 import type { ComplianceFinding, OrderRequest, PricedOrder } from "./order.types.ts";
+import { unitAgrees, unitMismatchText } from "./units.ts";
 
 export type ApprovalRules = Rules["approval"];
 
@@ -28,6 +29,21 @@ export function checkRequest(request: OrderRequest, names: ReadonlyMap<string, s
   if (request.discount !== undefined) {
     const d = money(request.discount);
     if (d.lt(0) || d.gte(1)) out.push({ code: "bad_discount", severity: "refuse", message: `整单折扣 ${d.times(100).toString()}% 不对：折扣必须在0到100%之间。` });
+  }
+  return out;
+}
+
+/**
+ * A typed unit against the list's unit in force (200米 of a product sold by the 卷 is refused, never booked as 200卷;
+ * nothing is converted). `list` holds the products with their unit; `customer` names the order in the example.
+ */
+export function checkUnits(request: OrderRequest, list: readonly { sku: string; name: string; unit: string }[], customer?: string): Finding[] {
+  const bySku = new Map(list.map((p) => [p.sku, p]));
+  const out: Finding[] = [];
+  for (const l of request.lines) {
+    const p = bySku.get(l.sku);
+    if (!p || l.unit === undefined || unitAgrees(l.unit, p.unit)) continue;
+    out.push({ code: "unit_mismatch", severity: "refuse", sku: l.sku, message: unitMismatchText(p.name, p.unit, l.unit, customer) });
   }
   return out;
 }

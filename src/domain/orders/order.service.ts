@@ -30,7 +30,7 @@ import {
   type PendingStepRow,
   type StepRow,
 } from "./approval.repo.ts";
-import { checkPriced, checkRequest, flags, refusals, type ApprovalRules } from "./compliance.ts";
+import { checkPriced, checkRequest, checkUnits, flags, refusals, type ApprovalRules } from "./compliance.ts";
 import { assertTransition, ORDER_STATUS_LABELS } from "./order-state.ts";
 import {
   createOrder,
@@ -159,7 +159,7 @@ export async function placeOrder(tx: Tx, input: PlaceOrderInput): Promise<PlaceO
       customer.ownerId === null ? `「${customer.name}」在公海，请先「领取 ${customer.name}」再下单。` : `「${customer.name}」不是你的客户，只能给自己负责的客户下单。`,
     );
   }
-  const { priced, findings } = await priceChecked(tx, request, now, rules);
+  const { priced, findings } = await priceChecked(tx, request, now, rules, customer.name);
   const skus = [...new Set(request.lines.map((l) => l.sku))];
 
   const chainIds = await managementChain(tx, rep.id);
@@ -231,7 +231,7 @@ export async function placeOrder(tx: Tx, input: PlaceOrderInput): Promise<PlaceO
 export const approvalRules = (rules: Rules | ApprovalRules): ApprovalRules => ("approval" in rules ? rules.approval : rules);
 
 /** Prices a request by the list in force at `now` and runs the compliance rules; refusals throw AppError. */
-async function priceChecked(tx: Tx, request: OrderRequest, now: Date, rules: ApprovalRules | null) {
+async function priceChecked(tx: Tx, request: OrderRequest, now: Date, rules: ApprovalRules | null, customerName?: string) {
   const skus = [...new Set(request.lines.map((l) => l.sku))];
   const list = await priceListAt(tx, skus, now);
   const names = new Map(list.map((p) => [p.sku, p.name]));
@@ -240,6 +240,7 @@ async function priceChecked(tx: Tx, request: OrderRequest, now: Date, rules: App
   const inactive = list.filter((p) => !p.active);
   if (inactive.length) throw new AppError("product_inactive", `${inactive.map((p) => p.name).join("、")} 已停售，不能下单。`);
   throwRefusals(checkRequest(request, names));
+  throwRefusals(checkUnits(request, list, customerName));
   const entries: PriceListEntry[] = list.map((p) => ({ sku: p.sku, name: p.name, unit: p.unit, listPrice: money(p.price) }));
   const priced = priceOrder(entries, request);
   const findings = rules ? checkPriced(priced, rules) : [];
@@ -252,7 +253,8 @@ async function priceChecked(tx: Tx, request: OrderRequest, now: Date, rules: App
  * above-list price is refused here already); without, only the request checks.
  */
 export async function previewOrder(tx: Tx, request: OrderRequest, now: Date, rules?: Rules | ApprovalRules): Promise<PricedOrder> {
-  return (await priceChecked(tx, request, now, rules ? approvalRules(rules) : null)).priced;
+  const customer = await getCustomer(tx, request.customerId);
+  return (await priceChecked(tx, request, now, rules ? approvalRules(rules) : null, customer?.name)).priced;
 }
 
 /** The active products with name, aliases, sku and unit: what matchProduct (product-match.ts) matches against. */

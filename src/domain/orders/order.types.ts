@@ -10,6 +10,8 @@ export interface OrderLineRequest {
   quantity: number;
   /** The asked unit price; absent = list price (less the order-wide discount, if any). */
   unitPrice?: Money;
+  /** The unit the rep typed (200米); absent = the list's unit. A unit that is not the list's is refused (units.ts). */
+  unit?: string;
 }
 
 export interface OrderRequest {
@@ -69,7 +71,7 @@ export type DecisionOutcome =
 
 /** A compliance finding: "refuse" stops the order with its message, "flag" is kept on the order (Order.flags). */
 export interface ComplianceFinding {
-  code: "bad_quantity" | "bad_price" | "bad_discount" | "above_list" | "big_order" | "empty_order";
+  code: "bad_quantity" | "bad_price" | "bad_discount" | "unit_mismatch" | "above_list" | "big_order" | "empty_order";
   severity: "refuse" | "flag";
   message: string;
   sku?: string;

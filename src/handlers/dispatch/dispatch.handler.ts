@@ -7,6 +7,7 @@ import { AppError } from "../../core/app-error.ts";
 import { formatLocal } from "../../core/local-time.ts";
 import { findCarrierIn, normalizeTrackingNo, OWN_DELIVERY_WORDS } from "../../domain/dispatch/carriers.ts";
 import { cancelBeforeShipment, confirmDelivery, confirmShipment, dispatchView, openDispatches, reportProblem, resume } from "../../domain/dispatch/dispatch.service.ts";
+import { unitAgrees } from "../../domain/orders/units.ts";
 import { matchProduct } from "../../domain/orders/product-match.ts";
 import { latestOpenPending, resolvePendingAction } from "../../domain/pending/pending-action.repo.ts";
 import { isWarehouse } from "../../domain/users/roles.ts";
@@ -46,9 +47,13 @@ async function ship(ctx: HandlerContext, orderNumber: string, written: string, q
   const lines: { sku: string; quantity: number }[] = [];
   // Quantities in the order's own units (盏, 把, 桶 … as the price list says) and the usual ones.
   const units = [...new Set([...view.lines.map((l) => l.unit), "台", "个", "套", "卷", "件", "箱", "只", "吨", "米"])].map((u) => u.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  for (const m of text.matchAll(new RegExp(`(\\S+?)\\s*(\\d+)\\s*(?:${units.join("|")})`, "g"))) {
+  for (const m of text.matchAll(new RegExp(`(\\S+?)\\s*(\\d+)\\s*(${units.join("|")})`, "g"))) {
     const hit = matchProduct(m[1]!, view.lines.map((l) => ({ sku: l.sku, name: l.name, aliases: [] })));
-    if (hit.kind === "exact") lines.push({ sku: hit.product.sku, quantity: Number(m[2]) });
+    if (hit.kind !== "exact") continue;
+    // 电缆 60米 of a line ordered in 卷 is not 60卷: refused, as when the order was placed (nothing converted).
+    const unit = view.lines.find((l) => l.sku === hit.product.sku)!.unit;
+    if (!unitAgrees(m[3], unit)) throw new AppError("unit_mismatch", `${hit.product.name} 按「${unit}」下单，您写的是「${m[3]!}」。请按${unit}写发货数量，例如：${hit.product.name} 2${unit} 德邦 DPK300123456789`);
+    lines.push({ sku: hit.product.sku, quantity: Number(m[2]) });
   }
   const qty = quantity ?? (Number(/数量\s*(\d+)/.exec(text)?.[1]) || undefined);
   if (!lines.length && qty !== undefined) {

@@ -14,6 +14,7 @@ import { audit } from "../../domain/audit/audit.repo.ts";
 import { createCustomer, customerOwners, getCustomer } from "../../domain/customers/customer.repo.ts";
 import { listProducts, previewOrder } from "../../domain/orders/order.service.ts";
 import { matchProduct } from "../../domain/orders/product-match.ts";
+import { unitAgrees, unitMismatchText } from "../../domain/orders/units.ts";
 import { latestActiveCard } from "../../domain/cards/card.repo.ts";
 import { normalizeCompanyName, parseOrderCorrection, type IntentOf } from "../../nlu/index.ts";
 import { askWhichCustomer, defineCustomerPick, PickBaseSchema, resolveCustomer, teachAlias } from "../customers/which-customer.ts";
@@ -26,7 +27,8 @@ import { requestOf, submitOrder } from "./submit-order.ts";
 /** Words that make a message an explicit order: submitted at once when everything is resolved. */
 const EXPLICIT = /^(?:请|麻烦)?(?:帮我)?(?:下单|下个单|下一单|报单|报个单|新单|补单|下但)/;
 
-const ItemSchema = z.object({ sku: z.string(), name: z.string(), quantity: z.number().int().positive(), unitPrice: z.string().optional() });
+// unit: as the rep typed it (200米), checked against the list's by the order engine; absent = the list's unit.
+const ItemSchema = z.object({ sku: z.string(), name: z.string(), quantity: z.number().int().positive(), unit: z.string().optional(), unitPrice: z.string().optional() });
 export const OrderDraftSchema = z.object({
   items: z.array(ItemSchema).min(1),
   discount: z.string().optional(),
@@ -42,7 +44,7 @@ export function mayOrder(roles: readonly string[]): boolean {
 /** The order as understood, before its products and customer are resolved (kept while a product is asked). */
 const RequestedSchema = z.object({
   customer: z.string(),
-  items: z.array(z.object({ product: z.string(), sku: z.string().optional(), quantity: z.number(), unitPrice: z.string().optional() })).min(1),
+  items: z.array(z.object({ product: z.string(), sku: z.string().optional(), quantity: z.number(), unit: z.string().optional(), unitPrice: z.string().optional() })).min(1),
   discount: z.string().optional(),
   reason: z.string().optional(),
   explicit: z.boolean(),
@@ -53,7 +55,7 @@ export async function handlePlaceOrder(ctx: HandlerContext, intent: IntentOf<"pl
   if (!mayOrder(ctx.user.roles)) throw new AppError("order_not_allowed", "只有销售、经理和总监可以下单，这条消息没有记录任何内容。");
   await continueOrder(ctx, {
     customer: intent.customer.trim(),
-    items: intent.items.map((i) => ({ product: i.product, quantity: i.quantity, ...(i.unit_price !== undefined ? { unitPrice: moneyText(i.unit_price) } : {}) })),
+    items: intent.items.map((i) => ({ product: i.product, quantity: i.quantity, ...(i.unit ? { unit: i.unit } : {}), ...(i.unit_price !== undefined ? { unitPrice: moneyText(i.unit_price) } : {}) })),
     ...(intent.discount !== undefined ? { discount: money(intent.discount).toFixed(4) } : {}),
     ...(intent.reason ? { reason: intent.reason } : {}),
     explicit: EXPLICIT.test(text.trim()),
@@ -82,7 +84,9 @@ async function continueOrder(ctx: HandlerContext, req: Requested): Promise<void>
 
 /**
  * Every item against the price list: unknown → refused with the closest names; several close products → the
- * first unclear one is asked on a card (returns null), and the order goes on once the rep has picked.
+ * first unclear one is asked on a card (returns null), and the order goes on once the rep has picked; a typed unit
+ * that is not the product's (电缆 200米, sold by the 卷) → refused at once, before the customer is asked about (the
+ * order engine refuses it again at placing, whatever path the order took).
  */
 async function matchItems(ctx: HandlerContext, req: Requested): Promise<OrderDraft["items"] | null> {
   const products = await listProducts(ctx.tx);
@@ -102,7 +106,8 @@ async function matchItems(ctx: HandlerContext, req: Requested): Promise<OrderDra
       await ctx.out.replyCard(pickProductCard({ ref: newCardRef(), written: item.product, candidates }), { subjectType: "pending_action", subjectId: pending.id, expiresAt: pending.expiresAt });
       return null;
     }
-    out.push({ sku: m.product.sku, name: m.product.name, quantity: item.quantity, ...(item.unitPrice !== undefined ? { unitPrice: item.unitPrice } : {}) });
+    if (!unitAgrees(item.unit, m.product.unit)) throw new AppError("unit_mismatch", unitMismatchText(m.product.name, m.product.unit, item.unit!, req.customer));
+    out.push({ sku: m.product.sku, name: m.product.name, quantity: item.quantity, ...(item.unit ? { unit: item.unit } : {}), ...(item.unitPrice !== undefined ? { unitPrice: item.unitPrice } : {}) });
   }
   return out;
 }
@@ -251,7 +256,8 @@ export async function correctDraft(ctx: HandlerContext, text: string): Promise<v
     if (c.product && target?.kind !== "exact") throw new AppError("bad_order_correction", `草稿里没有「${c.product}」，请写草稿里的产品名。`);
     const index = target?.kind === "exact" ? items.findIndex((i) => i.sku === target.product.sku) : items.length === 1 ? 0 : -1;
     if (index < 0) throw new AppError("bad_order_correction", `草稿里有 ${items.length} 个产品，请写明改哪一个，例如：改 ${items[0]!.name} 数量 300`);
-    items = items.map((it, i) => (i !== index ? it : c.field === "quantity" ? { ...it, quantity: c.value } : { ...it, unitPrice: moneyText(c.value) }));
+    // 改 数量 300米: the unit typed with it replaces the line's (the order engine refuses one that is not the list's).
+    items = items.map((it, i) => (i !== index ? it : c.field === "quantity" ? { ...it, quantity: c.value, ...(c.unit ? { unit: c.unit } : {}) } : { ...it, unitPrice: moneyText(c.value) }));
   }
   const next: OrderDraft = { ...draft, items, ...(c.field === "discount" ? { discount: money(c.value).toFixed(4) } : {}) };
   await ctx.out.updateCard(card, decidedCard(card.view, "已修改，见新的草稿", "info"), "decided");

@@ -13,7 +13,7 @@ import type { OrderDraft } from "./place-order.handler.ts";
 export function requestOf(customerId: string, draft: OrderDraft, eventId: string): OrderRequest {
   return {
     customerId,
-    lines: draft.items.map((i) => ({ sku: i.sku, quantity: i.quantity, ...(i.unitPrice !== undefined ? { unitPrice: money(i.unitPrice) } : {}) })),
+    lines: draft.items.map((i) => ({ sku: i.sku, quantity: i.quantity, ...(i.unit ? { unit: i.unit } : {}), ...(i.unitPrice !== undefined ? { unitPrice: money(i.unitPrice) } : {}) })),
     ...(draft.discount !== undefined ? { discount: money(draft.discount) } : {}),
     ...(draft.reason ? { reason: draft.reason } : {}),
     sourceEventId: eventId,
