@@ -1,23 +1,13 @@
-// What the managers' list commands mean, read from the whole trimmed message before the parser runs (so no
-// parser change and no LLM call). Tolerant of what people type: 团队的客户, 我团队待办, 张三待办, 看下李四本周业绩,
-// with or without spaces and punctuation. The query is kept (zod-typed) with the card so 下一页 continues it.
+// What the managers' list commands mean, read from the whole message before the parser runs (so no parser change
+// and no LLM call): the message is split into the words of team-words.ts (谁的跟进逾期了, 大家手上的客户都列一下,
+// 孙磊 KPI 这周, 客户 超过 14 天 没跟进), and a reading that makes one question is the answer. The query is kept
+// (zod-typed) with the card so 下一页 continues it.
 import { z } from "zod";
 import { parseFieldValue } from "../../domain/customers/customer-fields.ts";
 import type { MetricsPeriod } from "../../domain/metrics/metrics.service.ts";
+import { idleDays, looksLikePersonName, normalise, PERIOD_WORDS, readings, STAGE_VALUES, STAGE_WORDS, type Stage, type Token, type TokenKind } from "./team-words.ts";
 
-export const STAGE_VALUES = ["lead", "contacted", "qualified", "proposal", "negotiation", "won", "lost"] as const;
-export type Stage = (typeof STAGE_VALUES)[number];
-
-/** More words people use for a stage, beyond those 改 客户 … 阶段 reads (customer-fields.ts). */
-const STAGE_WORDS: Record<Stage, string[]> = {
-  lead: ["线索", "潜在", "潜在客户", "新线索"],
-  contacted: ["已接触", "已联系", "接触", "联系", "初步接触"],
-  qualified: ["已确认需求", "确认需求", "需求确认", "有需求", "需求明确"],
-  proposal: ["方案报价", "报价", "已报价", "方案"],
-  negotiation: ["商务谈判", "谈判", "谈判中", "商谈"],
-  won: ["成交", "已成交", "赢单", "签约", "已签约"],
-  lost: ["输单", "丢单", "流失", "已丢单", "失败"],
-};
+export { STAGE_VALUES, type Stage } from "./team-words.ts";
 
 /** A stage word as 改 客户 … 阶段 reads it (方案报价, 报价, 谈判, 丢单 …), or one of the extra words here (已联系). */
 export function stageOf(word: string): Stage | null {
@@ -51,90 +41,88 @@ export type TeamRequest =
   | { kind: "bad_stage"; word: string }
   | { kind: "person_todos"; name: string }
   | { kind: "person_customers"; name: string }
-  | { kind: "person_metrics"; name: string; period: MetricsPeriod };
+  | { kind: "person_metrics"; name: string; period: MetricsPeriod }
+  /** 团队这周业绩怎么样, 这个月大家干得咋样: the asker's scope's card, as 本周业绩 gives it. */
+  | { kind: "team_metrics"; period: MetricsPeriod };
 
-/** Spaces, punctuation, polite openings (看下, 帮我查一下) and trailing particles do not change the meaning. */
-export function normalise(text: string): string {
-  let s = text.replace(/[\s，。！？!?,.、~～…；;“”"'‘’（）()【】]+/g, "");
-  s = s.replace(/^(?:请|麻烦)?你?(?:帮我|给我|帮忙)?(?:看一?下|看看|查一?下|查查|查看|列一?下|列出|显示|看)?/, "");
-  s = s.replace(/(?:吧|呢|啊|呀|一下|列表)+$/, "");
-  return s;
-}
-
-const CN_DIGITS: Record<string, number> = { 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
-
-/** 7, 十, 十五, 二十, 三十五, 一百. */
-export function readCount(s: string): number | null {
-  if (/^\d+$/.test(s)) return Number(s);
-  let total = 0;
-  let digit = 0;
-  for (const ch of s) {
-    if (ch in CN_DIGITS) digit = CN_DIGITS[ch]!;
-    else if (ch === "十") { total += (digit || 1) * 10; digit = 0; }
-    else if (ch === "百") { total += (digit || 1) * 100; digit = 0; }
-    else return null;
+/** What one reading of the message asks, or null when these words do not make one of the questions. */
+function interpret(tokens: Token[]): TeamRequest | null {
+  const has = (k: TokenKind) => tokens.some((t) => t.kind === k);
+  const first = (k: TokenKind) => tokens.find((t) => t.kind === k);
+  const nameAt = tokens.findIndex((t) => t.kind === "name");
+  const name = nameAt >= 0 ? tokens[nameAt]!.text : undefined;
+  if (name) {
+    // 李四客户, 孙磊 KPI: glued to what follows, only a name that starts like a person's.
+    const next = tokens[nameAt + 1];
+    if (!next) return null;
+    if (!(next.kind === "mod" || (next.kind === "filler" && next.text === "的")) && !looksLikePersonName(name)) return null;
   }
-  return total + digit;
+  const scopes = [name ? "name" : null, has("own") ? "own" : null, has("team") ? "team" : null].filter(Boolean);
+  if (scopes.length > 1) return null;
+  const scope = scopes[0] as "name" | "own" | "team" | undefined;
+  // 名下 / 负责 / 手上 say whose: right after a name, 我 or the team only.
+  if (tokens.some((t, i) => t.kind === "mod" && !["name", "team", "own"].includes(tokens[i - 1]?.kind ?? ""))) return null;
+  const periodWord = first("period")?.text;
+  const period = periodWord ? PERIOD_WORDS[periodWord]! : undefined;
+  if (tokens.filter((t) => t.kind === "period").length > 1 || tokens.filter((t) => t.kind === "stage").length > 1) return null;
+  const own = scope === "own";
+
+  if (has("metric")) {
+    if (["customers", "list", "todos", "notdone", "overdue", "idle", "stage", "stageMark"].some((k) => has(k as TokenKind))) return null;
+    if (scope === "name") return { kind: "person_metrics", name: name!, period: period ?? "week" };
+    // Without a name or the team, 本周业绩 is the parser's (the asker's own card or their team's alike).
+    return scope === "team" ? { kind: "team_metrics", period: period ?? "week" } : null;
+  }
+  if (period) return null; // 这周要跟的客户, 今日待办: not these lists
+  if (has("overdue")) {
+    if (["customers", "idle", "stage", "stageMark"].some((k) => has(k as TokenKind))) return null;
+    // 张三逾期的跟进: that person's to-dos, each marked with how overdue it is.
+    if (scope === "name") return { kind: "person_todos", name: name! };
+    return { kind: "list", query: { list: "overdue", own } };
+  }
+  if (has("notdone") && !has("todos")) return null;
+  if (has("idle")) {
+    if (!has("customers") || has("stage") || has("todos") || scope === "name") return null;
+    const days = idleDays(first("idle")!.text);
+    return days ? { kind: "list", query: { list: "customers", own, idleDays: days } } : null;
+  }
+  if (has("stage")) {
+    if (!has("customers") || has("todos") || scope === "name") return null;
+    const stage = stageOf(first("stage")!.text.replace(/中$/, "")) ?? stageOf(first("stage")!.text);
+    return stage ? { kind: "list", query: { list: "customers", own, stage } } : null;
+  }
+  if (has("stageMark")) return null;
+  if (has("todos")) {
+    if (has("customers")) return null;
+    if (scope === "name") return { kind: "person_todos", name: name! };
+    // 我的待办 and a bare 待办 are the to-do feature's.
+    return scope === "team" ? { kind: "list", query: { list: "todos" } } : null;
+  }
+  if (has("customers")) {
+    if (scope === "name") return { kind: "person_customers", name: name! };
+    if (scope) return { kind: "list", query: { list: "customers", own } };
+    // 客户列表 alone is the scope's list; a bare 客户 is not a question.
+    return has("list") ? { kind: "list", query: { list: "customers", own: false } } : null;
+  }
+  return null;
 }
 
-const MINE = "我的?";
-const TEAM = "(?:我的?)?(?:团队|下属|手下|组里|部门)(?:的|里的|里)?";
-const SCOPE = `(${MINE}|${TEAM})?`;
-const ALL = "(?:所有的?|全部的?)?";
-const PERIODS: Record<string, MetricsPeriod> = {
-  今天: "today", 今日: "today", 本周: "week", 这周: "week", 这星期: "week", 本星期: "week", 这个星期: "week", 本月: "month", 这个月: "month", 这月: "month",
-};
-const PERIOD = `(${Object.keys(PERIODS).join("|")})`;
-const NAME = "([\\u4e00-\\u9fff]{2,4}?)";
-/** Words that are not a colleague's name (我的待办 and 本周业绩 belong to other features). */
-const NOT_A_NAME = /我|团队|下属|手下|今|明天|后天|周|星期|月|逾期|过期|超期|完成|所有|全部|最近|现在|当前|客户|公海|订单|发货|审批|业绩|待办|大家|全员|公司|整体|个人|怎|么|如何|什么|没|哪|多少|推迟|查|看|要|新增|添加|删除|修改/;
-
-const RE = {
-  myCustomers: new RegExp(`^${MINE}${ALL}客户$`),
-  teamCustomers: new RegExp(`^${TEAM}${ALL}客户$`),
-  stageList: new RegExp(`^${SCOPE}(?:客户(?:列表)?)?阶段(?:[=＝:：]|是|为)?([\\u4e00-\\u9fff]{1,6}?)(?:的客户)?$`),
-  stageCustomers: new RegExp(`^${SCOPE}([\\u4e00-\\u9fff]{1,6}?)(?:阶段)?的?客户$`),
-  idle: new RegExp(`^${SCOPE}(?:超过|超|大于|多于|已经|有)?(\\d+|[零一二两三四五六七八九十百]+)天(?:以上|多|了)?(?:都|还)?(?:没有?|未)(?:再|有)?(?:跟进|联系|拜访|跟)(?:过)?的?客户$`),
-  teamTodos: new RegExp(`^${TEAM}${ALL}(?:待办|任务|跟进)(?:事项)?$`),
-  overdue: new RegExp(`^${SCOPE}(?:逾期|过期|超期)(?:未完成)?的?(?:跟进|待办|任务)(?:事项)?$`),
-  personTodos: new RegExp(`^${NAME}的?(?:待办|任务)(?:事项)?$`),
-  personCustomers: new RegExp(`^${NAME}的?(?:所有的?|全部的?)?客户(?:都?有哪些|有几个|名单)?$`),
-  personMetrics: new RegExp(`^${PERIOD}?${NAME}的?${PERIOD}?的?业绩(?:怎么样|如何|情况)?$`),
-};
-
-const isOwn = (scope: string | undefined) => !!scope && /^我的?$/.test(scope);
+/** The dispatcher asks twice for one message (does it match, then run): the last answer is kept. */
+let last: { text: string; request: TeamRequest | null } | null = null;
 
 /** The request a message makes, or null when it is not one of these commands. */
 export function readTeamRequest(text: string): TeamRequest | null {
+  if (last?.text !== text) last = { text, request: read(text) };
+  return last.request;
+}
+
+function read(text: string): TeamRequest | null {
   const s = normalise(text);
-  if (!s) return null;
-  if (/^(?:全部|所有)?客户列表$/.test(text.replace(/[\s，。！？!?,.]+/g, ""))) return { kind: "list", query: { list: "customers", own: false } };
-  if (RE.myCustomers.test(s)) return { kind: "list", query: { list: "customers", own: true } };
-  if (RE.teamCustomers.test(s)) return { kind: "list", query: { list: "customers", own: false } };
-  let m = RE.idle.exec(s);
-  if (m) {
-    const days = readCount(m[2]!);
-    if (days && days > 0) return { kind: "list", query: { list: "customers", own: isOwn(m[1]), idleDays: days } };
+  for (const tokens of readings(s)) {
+    const r = interpret(tokens);
+    if (r) return r;
   }
-  m = RE.stageList.exec(s);
-  if (m) {
-    const stage = stageOf(m[2]!);
-    return stage ? { kind: "list", query: { list: "customers", own: isOwn(m[1]), stage } } : { kind: "bad_stage", word: m[2]! };
-  }
-  if (/^(?:我的?|团队的?)?客户列表?阶段/.test(s)) return { kind: "bad_stage", word: s.replace(/^.*阶段[=＝:：]?/, "") };
-  m = RE.stageCustomers.exec(s);
-  if (m) {
-    const stage = stageOf(m[2]!);
-    if (stage) return { kind: "list", query: { list: "customers", own: isOwn(m[1]), stage } };
-  }
-  if (RE.teamTodos.test(s)) return { kind: "list", query: { list: "todos" } };
-  m = RE.overdue.exec(s);
-  if (m) return { kind: "list", query: { list: "overdue", own: isOwn(m[1]) } };
-  m = RE.personTodos.exec(s);
-  if (m && !NOT_A_NAME.test(m[1]!)) return { kind: "person_todos", name: m[1]! };
-  m = RE.personCustomers.exec(s);
-  if (m && !NOT_A_NAME.test(m[1]!) && !stageOf(m[1]!)) return { kind: "person_customers", name: m[1]! };
-  m = RE.personMetrics.exec(s);
-  if (m && !NOT_A_NAME.test(m[2]!) && !(m[1] && m[3])) return { kind: "person_metrics", name: m[2]!, period: PERIODS[m[1] ?? m[3] ?? "本周"]! };
-  return null;
+  // 客户列表 阶段=随便: name the stages there are.
+  const bad = /^(?:我的?|团队的?)?客户(?:列表)?阶段(?:是|为)?(.+?)(?:的客户)?$/.exec(s);
+  return bad ? { kind: "bad_stage", word: bad[1]! } : null;
 }

@@ -1,9 +1,10 @@
 // The managers' lists: customers (我的客户, 团队客户, 客户列表 阶段=报价, 超过7天没跟进的客户), to-dos (团队待办,
-// 张三的待办, 逾期跟进), one colleague's customers (张三的客户) and one colleague's numbers (李四本周业绩), recognised before the parser, scoped by role,
-// paged with 下一页.
+// 张三的待办, 逾期跟进), one colleague's customers (张三的客户), one colleague's numbers (李四本周业绩) and the team's
+// (团队这周业绩怎么样: the same card as 本周业绩), recognised before the parser, scoped by role, paged with 下一页.
 import { AppError } from "../../core/app-error.ts";
 import { assertSalesSide } from "../../domain/users/roles.ts";
 import type { Feature } from "../engine/feature.ts";
+import { handleShowMetrics } from "../metrics/show-metrics.handler.ts";
 import { handlePersonMetrics } from "./person-metrics.handler.ts";
 import { handlePersonCustomers, handlePersonTodos, handleTeamList, teamListKind, teamPageKind } from "./team-lists.handler.ts";
 import { readTeamRequest, STAGE_HINT } from "./team-query.ts";
@@ -30,6 +31,8 @@ export const teamFeature: Feature = {
             return handlePersonCustomers(ctx, r.name);
           case "person_metrics":
             return handlePersonMetrics(ctx, r.name, r.period);
+          case "team_metrics":
+            return handleShowMetrics(ctx, { period: r.period });
         }
       },
     },
