@@ -11,7 +11,8 @@ const SPELLINGS: readonly (readonly string[])[] = [
   ["升", "公升", "L", "l"],
   ["毫升", "ml", "mL", "ML"],
   ["吨", "t", "T"],
-  ["个", "pcs", "PCS", "Pcs", "pc", "PC"],
+  // pcs is written 件 on Chinese invoices (PCS/件); the rule parser reads 3000pcs as 3000件.
+  ["件", "pcs", "PCS", "Pcs", "pc", "PC"],
 ];
 const CANONICAL = new Map(SPELLINGS.flatMap((row) => row.map((s) => [s.toLowerCase(), row[0]!] as const)));
 

@@ -67,6 +67,11 @@ describe("rule parser on the labelled sets", () => {
   // verb, the date inside the action, who said it cut off, 让我们 …, 语音跟 / 看了下 / 通知了 / 客户来电 before a name)
   // 1.000/0.985 (next_action 97.8%); then 0.983 (96.7%) once a relative day inside the action (新报价下周一发) was left
   // out of the title on purpose (it reads wrong on the due day).
+  // blind19 (orders with the unit typed — 电缆 200米 vs 3卷, 450m, 3000pcs, 500kg —, several items, a name glued to its goods)
+  // first ran at 0.925/0.800 (items 76.3%, customer 83.8%); after one round on general causes 1.000/1.000.
+  // blind19-classes.jsonl holds sentences per class of its misses (a trade word as goods glued between the name and the
+  // count — 东方轴承电缆200米 —, 农资 / 十局 / 电力局 names, 下个订单 / 订但 / 单家, 含税 / 不含税 prices, 提 as a pack, a
+  // bare 数量 N / 共 N count, a size before the count — 200*200, 灭火器4kg 30个 —, pcs written 件).
   // tuning.jsonl was written by the rules' author while generalising them: a regression guard, not a measure.
   // Minimum sizes where a set has one; every set found in the folder is asserted, so a new one is never forgotten.
   const minSize: Record<string, number> = {
@@ -98,6 +103,8 @@ describe("rule parser on the labelled sets", () => {
     "blind17.jsonl": 120,
     "blind18.jsonl": 100,
     "blind16-classes.jsonl": 34,
+    "blind19.jsonl": 80,
+    "blind19-classes.jsonl": 24,
     "tuning.jsonl": 240,
     "classes.jsonl": 120,
     // fillers-classes.jsonl: voice fillers stuck to a name (杭州恒力泵业啊, 华东机电呀, 无锡宏达机械那个; 娃哈哈 kept).

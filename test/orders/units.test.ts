@@ -7,7 +7,7 @@ import { unitAgrees, unitMismatchText } from "../../src/domain/orders/units.ts";
 describe("units", () => {
   it.each([
     ["公斤", "千克"], ["kg", "千克"], ["KG", "千克"], ["㎏", "千克"], ["m", "米"], ["平米", "平方米"], ["㎡", "平方米"], ["m²", "平方米"],
-    ["方", "立方米"], ["m³", "立方米"], ["公里", "千米"], ["pcs", "个"], [" 卷 ", "卷"], ["台", "台"],
+    ["方", "立方米"], ["m³", "立方米"], ["公里", "千米"], ["pcs", "件"], [" 卷 ", "卷"], ["台", "台"],
   ])("%s is written %s", (typed, canonical) => expect(canonicalUnit(typed)).toBe(canonical));
 
   it.each([

@@ -25,7 +25,7 @@ import { totalsOfPriced } from "./order-views.ts";
 import { requestOf, submitOrder } from "./submit-order.ts";
 
 /** Words that make a message an explicit order: submitted at once when everything is resolved. */
-const EXPLICIT = /^(?:请|麻烦)?(?:帮我)?(?:下单|下个单|下一单|报单|报个单|新单|补单|下但)/;
+const EXPLICIT = /^(?:请|麻烦)?(?:帮我)?(?:下单|下个单|下个订单|下一单|报单|报个单|新单|补单|下但)/;
 
 // unit: as the rep typed it (200米), checked against the list's by the order engine; absent = the list's unit.
 const ItemSchema = z.object({ sku: z.string(), name: z.string(), quantity: z.number().int().positive(), unit: z.string().optional(), unitPrice: z.string().optional() });

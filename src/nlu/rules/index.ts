@@ -11,7 +11,7 @@ import { pickContact, findContacts } from "./contacts.ts";
 import { findDateMentions, pickFutureMention, pickPastMention } from "./dates.ts";
 import { findMoney, pickAmount } from "./money.ts";
 import { findCarrier, findOrders, findTrackingNo } from "./orders.ts";
-import { buildPlaceOrder, isOrderForm, readOrderForm } from "./order-items.ts";
+import { buildPlaceOrder, isOrderForm, markBareCounts, readOrderForm } from "./order-items.ts";
 import { findQuantities, pickQuantity } from "./quantities.ts";
 import { buildCompleteTask, buildSnoozeTask } from "./tasks.ts";
 import { translateCodeSwitch } from "./code-switch.ts";
@@ -39,7 +39,7 @@ export function parseWithRules(raw: string, ctx: ParseContext): Intent {
   // labels; the summary keeps what was typed (full-width punctuation and all).
   const spoken = cleanSpeech(translateCodeSwitch(typed));
   const orderForm = isOrderForm(spoken);
-  const text = spokenThousands(readOrderForm(spoken));
+  const text = markBareCounts(spokenThousands(readOrderForm(spoken)));
   const tz = ctx.timeZone;
   const orders = findOrders(text);
   const noOrders = blank(text, orders);

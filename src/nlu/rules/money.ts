@@ -8,7 +8,8 @@ import { MULT_SRC, multiplierValue, NUM_SRC, parseChineseNumeral, parseNumber, P
 
 export interface MoneyMention { value: number; kind: "unit" | "total" | "plain"; index: number; end: number }
 
-const UNIT_KEY = `单价|价格|报价|售价|每${PER_UNIT_SRC}|一${PER_UNIT_SRC}|@`;
+// 含税2350, 不含税价3400: the price with or without VAT is a unit price all the same.
+const UNIT_KEY = `单价|价格|报价|售价|不?含税价?|未税价?|每${PER_UNIT_SRC}|一${PER_UNIT_SRC}|@`;
 const TOTAL_KEY = "预算|金额|总价|总额|合同额|合同金额|采购额|额度|总共|一共|总计|合计|货款|大概|大约|约";
 const LINK = "(?:(?:就|都|还)?(?:按照?|是)|是|为|在|大概|大约|约|压到|降到|给到|报到|谈到|要|了|还剩|剩下?|还有|只有|有|不到|超过|差不多|控制在)?";
 const CURRENCY = "(?:¥|￥|RMB|rmb|人民币)";

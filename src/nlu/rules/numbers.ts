@@ -90,7 +90,7 @@ export function roundTidy(n: number): number {
  * One-character classifiers that count goods (台, 把, 颗, 本 …). Prices and counts share them: "420一把"
  * is a unit price and "0.45元一颗" is 0.45 per piece, not 0.45 + 一 jiao, whatever the classifier.
  */
-export const CLASSIFIER_CHARS = "台套个件吨只箱条片组辆米块根支卷包桶盒袋瓶把颗粒本册副双张份捆枚罐筒打盏位架盘株棵幅顶扎樘扇斤";
+export const CLASSIFIER_CHARS = "台套个件吨只箱条片组辆米块根支卷包桶盒袋瓶把颗粒本册副双张份捆枚罐筒打盏位架盘株棵幅顶扎樘扇斤提";
 export const CLASSIFIER_CLASS = `[${CLASSIFIER_CHARS}]`;
 /**
  * Measures written with more than one character (公斤, 平米, 立方): with the classifiers, what may follow a

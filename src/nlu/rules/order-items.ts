@@ -117,6 +117,12 @@ export function splitOrder(text: string): { customer?: string; itemsText: string
   // 下单华东机电电机A200台: the name runs into the product, cut it after its organisation suffix.
   // …or the whole run (下单博远日产4S店雨刮片一百五十对九五折) was read as the name: the count inside it ends the goods.
   if (!ORG_SUFFIX.test(name) && (/^\s*[\d一二两三四五六七八九十]/.test(text.slice(at + name.length)) || findQuantities(name).length > 0)) name = splitGluedName(name);
+  // 下单东方轴承电缆200米, 中铁十局电缆YJV22: goods that are a trade word themselves (电缆, 轴承) glued between the name and
+  // the count or model code: the name ends at the first organisation word, the goods keep theirs.
+  else if (ORG_SUFFIX.test(name) && /^[\d一二两三四五六七八九十A-Za-z]/.test(text.slice(at + name.length))) {
+    const cut = splitGluedName(name);
+    if ([...name.slice(cut.length)].length >= 2) name = cut;
+  }
   const end = at + name.length;
   return { customer: name, itemsText: text.slice(end), itemsOffset: end };
 }
@@ -150,6 +156,17 @@ export function readOrderForm(text: string): string {
     })
     .replace(/(?:产品(?:名称)?|品名|货品|商品|型号|规格型号|物料|数量)\s*[:：]\s*/g, " ")
     .replace(/(单价|价格|折扣)\s*[:：]\s*/g, "$1");
+}
+
+/**
+ * 球阀DN50 数量40, 托盘1210 共300, 轴承6205 数量 500: a count labelled 数量 (without a colon, outside a form) or
+ * closing the goods with 共, no unit after it, is a count with no unit typed (×N), as in a form.
+ */
+export function markBareCounts(text: string): string {
+  return text.replace(new RegExp(`(数量\\s*[:：]?|(?<=[\\u4e00-\\u9fa5A-Za-z0-9\\s])共)\\s*(${NUM_SRC})(?=[${SEPARATOR_CLASS}@]|单价|$)`, "g"), (all, _label: string, n: string) => {
+    const v = parseNumber(n);
+    return Number.isSafeInteger(v) && v > 0 && v < 1e7 ? ` ×${v}` : all;
+  });
 }
 
 /** 客户鑫源化工要2000个密封圈 单价3.5元: no order word, the customer is the message's company. */
@@ -200,8 +217,8 @@ function dropPlace(product: string): string {
   return i > 0 ? parts.slice(i).join(" ") : product;
 }
 
-/** Units that also give a product's size (6米的钢管, 4平方的电缆). */
-const SIZE_UNITS = new Set(["米", "m", "平方", "平方米", "平米", "平"]);
+/** Units that also give a product's size (6米的钢管, 4平方的电缆, 灭火器4kg, 大米50斤 20袋). */
+const SIZE_UNITS = new Set(["米", "m", "平方", "平方米", "平米", "平", "kg", "KG", "公斤", "千克", "克", "斤", "升", "毫升"]);
 
 export function parseItems(itemsText: string): OrderItem[] {
   const discount = findDiscount(itemsText);
@@ -219,7 +236,7 @@ export function parseItems(itemsText: string): OrderItem[] {
     const perPiece = /[十百千万][一二两三四五六七八九]?一\s*\S$/.test(clean.slice(q.index, q.end)) && !/\d/.test(clean.slice(q.index, q.end));
     return !(prev && (/\s/.test(clean.slice(q.index, q.end)) || q.unit === "块" || perPiece) && /^[\s,，、]*$/.test(clean.slice(prev.end, q.index)));
   });
-  // 钢管 6米 50根, 电缆4平方 200米: a length or cross-section right before a count in another unit is the goods' size,
+  // 钢管 6米 50根, 电缆4平方 200米, 灭火器4kg 30个: a length, cross-section or weight right before a count in another unit is the goods' size,
   // part of the product, not a count of its own.
   for (let i = quantities.length - 2; i >= 0; i--) {
     const q = quantities[i]!;

@@ -11,7 +11,7 @@ export const UNITS = [
   "平方米", "立方米", "公斤", "千克", "公里", "千米", "延米", "毫升", "公升", "平米", "平方", "立方", "平", "面", "台", "套", "件", "个",
   "只", "箱", "吨", "米", "卷", "把", "瓶", "桶", "包", "袋", "盒", "片", "块", "根", "条", "支", "组", "托", "柜", "辆", "张", "副",
   "对", "双", "颗", "粒", "份", "樘", "扇", "部", "方", "升", "本", "册", "捆", "枚", "罐", "筒", "打", "盏", "位", "架", "盘", "株",
-  "棵", "幅", "顶", "扎", "斤", "克", "kg", "KG", "pcs", "PCS", "Pcs", "㎡", "m",
+  "棵", "幅", "顶", "扎", "斤", "克", "提", "kg", "KG", "pcs", "PCS", "Pcs", "㎡", "m",
 ];
 /** What may follow a unit without turning it into something else (个月, 个点, 块钱, 台风 …). */
 const NOT_AFTER_UNIT = /^(?:分|门|月|项目|人|点|工作日|小时|星期|礼拜|多月|方面|问题|客户|供应商|时间|钱|式|案|面(?![粉条包膜料板漆砖])|便|向|法|批准|左右的人)/;
@@ -25,6 +25,8 @@ const NOT_AFTER_WEI = /^(?![单每一价])[\u4e00-\u9fa5A-Za-z]/;
 const NOT_AFTER_PACK = /^(?:装|拉)/;
 /** 200m is metres only standing alone or before a price (200m 单价12): 10mm, 5m卷尺, 3m胶带 are sizes and names. */
 const M_ENDS = /^(?:$|[\s,，、;；。!！?？@×*]|单价|价格|每|的)/;
+/** 提 counts packs (卫生纸 120提) but is also a verb (提货, 提价, 两提一下): a count only when no such word follows. */
+const NOT_AFTER_TI = /^(?:货|价|前|出|醒|交|供|高|升|到|了|过|成|议|案|单|现|款|取|示|问|起|速|一下|及|拔|名|意|请|炼|纯|倡|携|心|成)/;
 /** 四件套, 三件套: a set's name (床品四件套), not four pieces. */
 const NOT_AFTER_JIAN = /^套/;
 /** 本 also means "this/own" (一本正经, 两本地仓): a count only when no such word follows. */
@@ -54,6 +56,7 @@ export function findQuantities(text: string): QuantityMention[] {
   const out: QuantityMention[] = [];
   for (const m of text.matchAll(TIMES_RE)) {
     if (/[A-Za-z]/.test(text[m.index - 1] ?? "") && /[xX]/.test(m[0][0]!)) continue; // "max5", "S7x2"
+    if (/\d/.test(text[m.index - 1] ?? "")) continue; // H型钢200*200, 4×25: a size, not "× count"
     // A letter glued to the product and a number (控制器X200, YGC-3x2.5, 4x25) is a model code or a
     // dimension, not "× count": only a spaced x (R57 x 60) or ×/* counts.
     if (/[xX]/.test(m[0][0]!) && !/\s/.test(text[m.index - 1] ?? " ") && !/^[xX]\s/.test(m[0])) continue;
@@ -71,6 +74,7 @@ export function findQuantities(text: string): QuantityMention[] {
     if (NOT_AFTER_UNIT.test(text.slice(end)) || (unit === "本" && NOT_AFTER_BEN.test(text.slice(end)))) continue;
     if (unit === "打" && NOT_AFTER_DA.test(text.slice(end))) continue;
     if (unit === "m" && (!M_ENDS.test(text.slice(end)) || m[2])) continue; // 5km is no 5000m
+    if (unit === "提" && NOT_AFTER_TI.test(text.slice(end))) continue;
     if (unit === "件" && NOT_AFTER_JIAN.test(text.slice(end))) continue;
     if ((unit === "位" && NOT_AFTER_WEI.test(text.slice(end))) || NOT_AFTER_PACK.test(text.slice(end))) continue;
     // A lone 千/百/万 opens a word (千斤顶, 万向轮, 百叶窗), it counts nothing.

@@ -61,6 +61,10 @@ const ORDER_SLIPS: [RegExp, string][] = [
   [/(?<=[要想再])定(?=\s)/g, "订"],
   [/下个蛋|下个但/g, "下个单"],
   [/定单/g, "订单"],
+  // 订但 for 订单 (not 订但是), 单家 before a figure for 单价; 下个订单 asks for one (给X下个订单 …).
+  [/订但(?![是凡])/g, "订单"],
+  [/单家(?=\s*[\d一二两三四五六七八九十¥￥@])/g, "单价"],
+  [/下个订单/g, "下个单"],
   // 帮我下一单 / 报个单: an order asked for with 一 or 个 in the middle (下一单 alone may be "the next order").
   [/(?<=帮我|帮忙|给我|麻烦|请|再)下一个?单/g, "下个单"],
   // 帮我下一下单, 帮我下下单: the same request.
