@@ -56,6 +56,19 @@ describe("flows driven by the LLM parser", () => {
     expect(await db().task.count({ where: { ownerId: "zhangsan", status: "open" } })).toBe(1);
   });
 
+  it("an order the model reads with a unit that is not the list's (电缆 200米, sold by the 卷) is refused; nothing stored", async () => {
+    llm.enqueue({ kind: "intent", value: { intent: "place_order", customer: "恒通精密", items: [{ product: "电缆", quantity: 200, unit: "米", unit_price: 12 }] } });
+    await pg.say("zhangsan", "恒通那边下单 电缆二百米 十二块一米");
+    expect(await pg.lastText("zhangsan", 1)).toBe("电缆 按「卷」报价，您写的是「米」。请按卷下单，例如：下单 恒通精密 电缆 2卷");
+    expect(await db().order.count()).toBe(0);
+    expect(userText(llm.requests.at(-1)!)).toBe("恒通那边下单 电缆二百米 十二块一米"); // the model's answer, not the rules', was used
+    // The same answer in the list's unit is an order of that many 卷.
+    llm.enqueue({ kind: "intent", value: { intent: "place_order", customer: "恒通精密", items: [{ product: "电缆", quantity: 2, unit: "卷" }] } });
+    await pg.say("zhangsan", "下单 恒通精密 电缆 两卷");
+    const card = await pg.nthCard("zhangsan", 1, "order");
+    expect(card.lines?.join("\n")).toContain("电缆 2卷");
+  });
+
   it("falls back to the rule parser when the model fails, and the rep still gets an answer", async () => {
     llm.enqueue({ kind: "http_error", status: 500 }, { kind: "http_error", status: 500 });
     await pg.say("zhangsan", "客户 恒通精密");

@@ -78,6 +78,16 @@ describe("the unit typed is the unit ordered", () => {
     await eventually(async () => ((await t.db.order.count()) === orders + 1 ? true : undefined), "the corrected draft placed");
   });
 
+  it("a product asked about on a card keeps the unit typed: picking 电机A for 电机 2套 is refused, nothing stored", async () => {
+    const before = await stored();
+    await t.pg.say("zhangsan", "下单 宁波东方轴承 电机 2套");
+    const pick = await waitCard(t, "zhangsan", "pick_product", 1);
+    const n = (await texts(t, "zhangsan")).length;
+    await t.pg.click("zhangsan", pick, "电机A");
+    expect(await nthText(t, "zhangsan", n + 1)).toBe("电机A 按「台」报价，您写的是「套」。请按台下单，例如：下单 宁波东方轴承 电机A 2台");
+    expect({ ...(await stored()), drafts: before.drafts }).toEqual(before);
+  });
+
   it("the warehouse's partial shipment in another unit is refused; nothing ships", async () => {
     const order = await t.db.order.findFirstOrThrow({ where: { lines: { some: { sku: "CABLE-10" } } } });
     await eventually(async () => ((await cardsOf(t, "chenqi", "dispatch_notice")).length > 0 ? true : undefined), "the notice to the warehouse");
