@@ -16,6 +16,7 @@ describe("suggestHelp", () => {
   it("points prices to ordering, overdue to the to-dos, 转交 words to 转交, by role", () => {
     expect(examples("电机A多少钱", ["rep"])[0]).toMatch(/^下单 /);
     expect(examples("有逾期的吗", ["rep"])).toEqual(["我的待办"]);
+    expect(examples("我的带办", ["rep"])).toEqual(["我的待办"]); // a typing slip the managers' questions fix too
     expect(examples("有逾期的吗", ["manager"])).toEqual(["逾期跟进", "我的待办"]);
     expect(examples("李四离职了他的客户怎么办", ["manager"])[0]).toMatch(/^转交 /);
     expect(examples("李四离职了他的客户怎么办", ["rep"]).join()).not.toMatch(/转交/);

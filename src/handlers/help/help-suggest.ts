@@ -4,6 +4,7 @@
 // several, "团队待办 / 张三的待办 / 逾期跟进") that is closest. An order number typed is put into the examples
 // (订单 SO-20261205-002). Deterministic: the same message and roles always get the same lines.
 import { ADMIN_HELP_EXAMPLES } from "../../../cards/admin/admin-help.ts";
+import { fixSlips } from "../team/team-words.ts";
 import { helpExamplesFor, MANAGER_HELP_EXAMPLES, WAREHOUSE_HELP_EXAMPLES, type HelpExample } from "../../../cards/help/help.card.ts";
 
 /** The admin's lines (cards/admin/admin-help.ts) have no cue words of their own: these, by what the line does. */
@@ -63,7 +64,9 @@ const shared = (typed: Set<string>, line: Set<string>, df: Map<string, number>) 
 export interface Suggestion { what: string; example: string; score: number }
 
 /** The lines closest to `text`, best first (at most three); empty when none is close. */
-export function suggestHelp(text: string, roles: readonly string[]): Suggestion[] {
+export function suggestHelp(typedText: string, roles: readonly string[]): Suggestion[] {
+  // 我的带办 points to 我的待办 (the managers' questions' small set of typing slips).
+  const text = fixSlips(typedText);
   const typed = grams(text);
   const orderNo = ORDER_NO.exec(text)?.[0].toUpperCase();
   const lines = helpEntriesFor(roles).map((e, index) => {

@@ -13,6 +13,11 @@ const CONFUSIONS: [RegExp, string][] = [
   [/根进|跟近/g, "跟进"],
 ];
 
+/** The typing slips above fixed (客护 → 客户); nothing else changed. */
+export function fixSlips(text: string): string {
+  return CONFUSIONS.reduce((s, [re, to]) => s.replace(re, to), text);
+}
+
 /** English words people mix in (team 客户 list, 孙磊 KPI 这周, overdue 跟进). */
 const ENGLISH: [RegExp, string][] = [
   [/\bteam\b/g, "团队"], [/\bmy\b/g, "我的"], [/\b(?:list|lists)\b/g, "列表"], [/\bto-?dos?\b/g, "待办"],
@@ -24,8 +29,7 @@ export function normalise(text: string): string {
   let s = text.normalize("NFKC").toLowerCase();
   for (const [re, to] of ENGLISH) s = s.replace(re, to);
   s = s.replace(/[\s，。！？!?,.、~～…；;“”"'‘’（）()【】:：=＝]+/g, "");
-  for (const [re, to] of CONFUSIONS) s = s.replace(re, to);
-  return s;
+  return fixSlips(s);
 }
 
 export type TokenKind =
