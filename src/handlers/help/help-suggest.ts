@@ -34,7 +34,7 @@ export function helpEntriesFor(roles: readonly string[]): HelpExample[] {
 }
 
 /** Characters that say nothing about what is asked. */
-const STOP = new Set("的了是我你他她它在和与及把给被请帮一下吗呢吧啊呀么个这那有没不就都也还要想能会可以再又很太多少几点号月日天周年上下中里");
+const STOP = new Set("的了是我你他她它在和与及把给被请帮一下吗呢吧啊呀么个这那有没不就都也还要想能会可以再又很太多少几点号月日天周年上下中里哪些怎样谁啥什");
 const CUE_WEIGHT = 4;
 const PAIR_WEIGHT = 2;
 /** Below this nothing is close enough, and the usual examples are shown. */
