@@ -5,6 +5,11 @@
 // 谁/哪些/有没有/几个/是不是, 名下/负责/手上, N周/N个月/半个月, a small set of typing slips 客护/带办/代办, English words,
 // 大家/组里/各位 for the team, family names for a name glued to what follows) 99.2% (119/120) — no longer held out
 // once read. Its one miss is the parser's: 本周业绩目标定为50万 is read as 本周业绩 (show_metrics).
+// blind-team2.jsonl (70 lines) was written by someone who never saw the code, after that round: first run 74.3%
+// (52/70) — the real generalisation figure. Misses were group words (我们组/咱们部门), 郑强现在跟的客户, request fillers
+// (给我来一份, 拉个清单, 瞅瞅), 木有/团对/follow, 指标 with a period, 卡在…这步/还是线索的, 接下来要跟进些啥. After one round
+// on those causes 97.1% (68/70); both misses are the rule parser's show_metrics (这系统太卡了 数据老是刷新不出来,
+// 本周业绩目标定为50万 每人至少拜访10个客户), not the team reader's.
 // team-classes.jsonl was written afterwards by the same author as the rules: 5+ new sentences per class and 24
 // that must stay out — a regression guard, not a measure.
 import { readFileSync } from "node:fs";
@@ -16,6 +21,7 @@ const load = (name: string) => parseTeamJsonl(readFileSync(new URL(`../fixtures/
 describe("managers' questions on the labelled sets", () => {
   const floors: Record<string, { lines: number; ok: number; other: number }> = {
     "blind-team.jsonl": { lines: 120, ok: 119, other: 23 },
+    "blind-team2.jsonl": { lines: 70, ok: 68, other: 13 },
     "team-classes.jsonl": { lines: 80, ok: 79, other: 23 },
   };
 

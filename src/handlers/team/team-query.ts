@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { parseFieldValue } from "../../domain/customers/customer-fields.ts";
 import type { MetricsPeriod } from "../../domain/metrics/metrics.service.ts";
-import { idleDays, looksLikePersonName, normalise, PERIOD_WORDS, readings, STAGE_VALUES, STAGE_WORDS, type Stage, type Token, type TokenKind } from "./team-words.ts";
+import { idleDays, looksLikePersonName, mayBeAPerson, normalise, PERIOD_WORDS, readings, STAGE_VALUES, STAGE_WORDS, type Stage, type Token, type TokenKind } from "./team-words.ts";
 
 export { STAGE_VALUES, type Stage } from "./team-words.ts";
 
@@ -55,19 +55,23 @@ function interpret(tokens: Token[]): TeamRequest | null {
     // 李四客户, 孙磊 KPI: glued to what follows, only a name that starts like a person's.
     const next = tokens[nameAt + 1];
     if (!next) return null;
+    // Four characters are a name only with a compound family name (欧阳娜娜); 华南泵业负责的客户 is the parser's.
+    if (name.length > 3 && !mayBeAPerson(name)) return null;
     if (!(next.kind === "mod" || (next.kind === "filler" && next.text === "的")) && !looksLikePersonName(name)) return null;
   }
   const scopes = [name ? "name" : null, has("own") ? "own" : null, has("team") ? "team" : null].filter(Boolean);
   if (scopes.length > 1) return null;
   const scope = scopes[0] as "name" | "own" | "team" | undefined;
-  // 名下 / 负责 / 手上 say whose: right after a name, 我 or the team only.
-  if (tokens.some((t, i) => t.kind === "mod" && !["name", "team", "own"].includes(tokens[i - 1]?.kind ?? ""))) return null;
+  // 名下 / 负责 / 手上 / 跟 say whose: after a name, 我 or the team (郑强现在跟的客户), never on their own.
+  if (tokens.some((t, i) => t.kind === "mod" && !tokens.slice(0, i).some((b) => ["name", "team", "own"].includes(b.kind)))) return null;
   const periodWord = first("period")?.text;
   const period = periodWord ? PERIOD_WORDS[periodWord]! : undefined;
   if (tokens.filter((t) => t.kind === "period").length > 1 || tokens.filter((t) => t.kind === "stage").length > 1) return null;
   const own = scope === "own";
 
-  if (has("metric")) {
+  // 指标 / 数据 count as figures only with a period (这个月团队指标; 数据已经发给客户了 is not a question).
+  if (has("periodMetric") && !period) return null;
+  if (has("metric") || has("periodMetric")) {
     if (["customers", "list", "todos", "notdone", "overdue", "idle", "stage", "stageMark"].some((k) => has(k as TokenKind))) return null;
     if (scope === "name") return { kind: "person_metrics", name: name!, period: period ?? "week" };
     // Without a name or the team, 本周业绩 is the parser's (the asker's own card or their team's alike).

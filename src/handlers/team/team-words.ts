@@ -11,6 +11,9 @@ const CONFUSIONS: [RegExp, string][] = [
   [/逾其|预期未/g, "逾期"],
   [/业积|业级|页绩/g, "业绩"],
   [/根进|跟近/g, "跟进"],
+  [/团对/g, "团队"],
+  // Spoken forms written down: 木有 for 没有.
+  [/木有/g, "没有"],
 ];
 
 /** The typing slips above fixed (客护 → 客户); nothing else changed. */
@@ -22,6 +25,7 @@ export function fixSlips(text: string): string {
 const ENGLISH: [RegExp, string][] = [
   [/\bteam\b/g, "团队"], [/\bmy\b/g, "我的"], [/\b(?:list|lists)\b/g, "列表"], [/\bto-?dos?\b/g, "待办"],
   [/\boverdue\b/g, "逾期"], [/\bkpis?\b/g, "业绩"], [/\bstage\b/g, "阶段"], [/\bcustomers?\b/g, "客户"],
+  [/\bfollow(?:-?ups?|ing|ed)?\b/g, "跟进"],
 ];
 
 /** Lower case, English words in Chinese, spaces and punctuation gone (阶段=报价 → 阶段报价), typing slips fixed. */
@@ -33,7 +37,7 @@ export function normalise(text: string): string {
 }
 
 export type TokenKind =
-  | "own" | "team" | "mod" | "customers" | "list" | "todos" | "notdone" | "overdue" | "metric" | "period" | "stage" | "stageMark" | "idle" | "filler" | "name";
+  | "own" | "team" | "mod" | "customers" | "list" | "todos" | "notdone" | "overdue" | "metric" | "periodMetric" | "period" | "stage" | "stageMark" | "idle" | "filler" | "name";
 export interface Token { kind: TokenKind; text: string }
 
 export const PERIOD_WORDS: Record<string, "today" | "week" | "month"> = {
@@ -68,12 +72,15 @@ const STAGE_WORD_LIST = Object.values(STAGE_WORDS).flat().sort((a, b) => b.lengt
 const FILLERS = [
   // asking and showing: 帮我拉一下, 给我看下, 调出来, 发我
   "请", "麻烦", "你", "帮我", "帮忙", "帮", "给我", "把",
-  "(?:看|查|列|拉|调|找|显示|查看|统计|汇总)(?:一下|一?下|看|查|出来|出|给我)?", "瞧瞧", "发我", "发给我", "我看", "我看看",
+  "(?:看|查|列|拉|调|找|显示|查看|统计|汇总)(?:一下|一?下|看|查|出来|出|给我)?", "瞧瞧", "瞅瞅", "瞅一?下", "发我", "发给我", "发过来", "我看", "我看看",
+  "(?:来|拉|列|出|整)(?:一份|一个|一下|份|个)", "拉出来", "呗",
   // question forms: 有哪些, 都有谁, 有没有, 几个, 谁的
-  "都?有哪些", "哪些", "还有", "有", "哪几个", "有哪几个", "都?有啥", "还有啥", "都?有什么", "还有什么", "什么", "啥", "都?有谁", "谁的", "谁",
+  "都?有哪些", "哪些", "还有", "有", "哪几个", "有哪几个", "都?有啥", "还有啥", "都?有什么", "还有什么", "什么", "啥", "都?有谁", "都是谁", "都谁", "谁的", "谁", "些啥", "些什么", "那些", "那个", "这些",
   "有几个", "几个", "有多少", "多少", "有没有", "是不是", "是否", "是哪些", "是什么",
   // degree, time and particles
-  "的", "了", "都", "还", "也", "现在", "目前", "当前", "已经", "在", "处于", "全部", "所有", "全", "一下",
+  "的", "了", "都", "还", "也", "现在", "目前", "当前", "已经", "在", "处于", "全部", "所有", "全", "一共", "总共", "一下", "接下来", "下一步",
+  // stage forms: 卡在商务谈判这步, 还是线索的, 停在报价
+  "卡在", "停在", "还是", "仍是", "仍然是", "还处在",
   "情况", "怎么样", "如何", "咋样", "怎样", "事项", "事情", "事", "吗", "么", "呀", "呢", "吧", "啊", "哦", "嘛", "哈",
 ];
 
@@ -81,18 +88,20 @@ const ALT = (words: readonly string[]) => words.join("|");
 
 /** Every word, by kind; tried at each position, longer matches first. */
 const WORDS: [TokenKind, string][] = [
-  ["team", "(?:我的?|我们的?)?(?:团队|小组|部门|下属|手下)(?:成员)?(?:里面|里|内)?|(?:我们|我的?|全|本)组(?:里面|里|内)?|组(?:里面|里|内)|大家|大伙儿?|所有人|全员|全体|各位"],
+  ["team", "(?:我的?|我们的?|咱们的?|咱的?|俺们的?)?(?:团队|小组|部门|下属|手下)(?:成员)?(?:里面|里|内)?|(?:我们|咱们|咱|俺们|我的?|全|本|整个)组(?:里面|里|内)?|组(?:里面|里|内)|大家|大伙儿?|所有人|全员|全体|各位"],
   ["own", "我自己|我(?:名下|负责|跟进|跟|手上|手里|手头|这边)|我"],
-  ["mod", "名下|负责|手上|手里|手头|跟进|跟|这边"],
+  ["mod", "名下|负责|手上|手里|手头|跟进|跟着|跟|管着|管|这边"],
   ["customers", "客户们?"],
   ["list", "列表|清单|名单|一览"],
   ["todos", "待办|任务|待跟进|要跟进|需要跟进|跟进"],
   ["notdone", "没有?(?:做完|做|完成|处理|跟进|跟)|未(?:完成|处理|跟进)|还没做"],
   ["overdue", "逾期|过期|超期|超时|过了?截止(?:日期|时间)?|到期没(?:做|完成)"],
-  ["metric", "业绩|数据|绩效|表现|战报|报表|销售额|成交额|拜访量|拜访数|(?:干|做)得(?:咋样|怎么样|如何|怎样|好不好)|(?:拜访|跟进|见)了?(?:多少|几个|几家|几次)(?:家|个|次)?(?:客户)?|签了多少|成交了?多少"],
+  // 指标 and 数据 are figures only in a question about a period (这个月团队指标, 今天的数据): 数据已经发给客户了 is not.
+  ["periodMetric", "指标|数据"],
+  ["metric", "业绩|绩效|表现|战报|报表|销售额|成交额|拜访量|拜访数|(?:干|做)得(?:咋样|怎么样|如何|怎样|好不好)|(?:拜访|跟进|见)了?(?:多少|几个|几家|几次)(?:家|个|次)?(?:客户)?|签了多少|成交了?多少"],
   ["period", ALT(Object.keys(PERIOD_WORDS).sort((a, b) => b.length - a.length))],
   ["stage", `(?:${ALT(STAGE_WORD_LIST)})中?`],
-  ["stageMark", "阶段(?:是|为)?"],
+  ["stageMark", "阶段(?:是|为)?|(?:这|那)一?步|(?:这个|这|那个)阶段"],
   ["filler", ALT(FILLERS)],
 ];
 
@@ -120,7 +129,7 @@ const TOKENS: [TokenKind, RegExp][] = WORDS.flatMap(([k, src]) => alternatives(s
 const VOCABULARY = new Set([...WORDS.map(([, src]) => src).join(""), ...IDLE.source, ..."0123456789"].filter((c) => /[\u4e00-\u9fff\d]/.test(c)));
 
 /** Words that are not a colleague's name (我的待办 and 本周业绩 belong to other features; 王经理 is a contact). */
-export const NOT_A_NAME = /我|团队|下属|手下|[今明后昨前]天|今日|[本这下上]个?(?:周|星期|礼拜|月)|周[一二三四五六日天末]|星期|礼拜|月[底初中]|逾期|过期|超期|完成|所有|全部|最近|现在|当前|客户|公海|订单|发货|审批|业绩|待办|大家|大伙|全员|全组|组里|公司|整体|个人|怎|么|如何|什么|没|哪|谁|多少|推迟|查|看|要|新增|添加|删除|修改|跟进|名下|负责|手上|手里|经理|总监|老板|主任|老师|师傅|总$|阶段|线索|报价|谈判|成交|输单|丢单/;
+export const NOT_A_NAME = /我|团队|下属|手下|[今明后昨前]天|今日|[本这下上]个?(?:周|星期|礼拜|月)|周[一二三四五六日天末]|星期|礼拜|月[底初中]|逾期|过期|超期|完成|所有|全部|最近|现在|当前|客户|公海|订单|发货|审批|业绩|待办|大家|大伙|全员|全组|组里|公司|整体|个人|怎|么|如何|什么|没|哪|谁|多少|推迟|查|看|要|新增|添加|删除|修改|跟进|名下|负责|手上|手里|经理|总监|老板|主任|老师|师傅|总$|阶段|线索|报价|谈判|成交|输单|丢单|部门|小组|团|组|咱|俺|那个|那些|这些|接下来|指标|数据/;
 
 /**
  * Family names for a name glued to what follows (李四客户, 孙磊 KPI 这周, 张三待办): without 的 or 名下 after it, only
@@ -134,10 +143,19 @@ export function looksLikePersonName(name: string): boolean {
   return COMPOUND_FAMILY.test(bare) || (bare.length >= 1 && FAMILY.includes(bare[0]!) && (bare !== name ? bare.length === 1 : true));
 }
 
+/**
+ * A name that may be someone's though no colleague has it (a typo of 张三, someone not in the org file): two or three
+ * characters like a person's, or four with a compound family name. 华南泵业负责的客户 names no one: such a message
+ * is left to the parser instead of answering 找不到 华南泵业.
+ */
+export function mayBeAPerson(name: string): boolean {
+  return looksLikePersonName(name) && (name.length <= 3 || COMPOUND_FAMILY.test(name));
+}
+
 /** A message longer than this is no list question (and is not searched). */
 const MAX_CHARS = 40;
 /** One of these must be in a question about the team's customers, to-dos or numbers. */
-const CORE = /客户|待办|任务|跟|逾期|过期|超期|超时|截止|业绩|数据|绩效|表现|战报|报表|销售额|成交额|拜访|干得|做得/;
+const CORE = /客户|待办|任务|跟|逾期|过期|超期|超时|截止|业绩|数据|指标|绩效|表现|战报|报表|销售额|成交额|拜访|干得|做得/;
 /** Enough for every short message; the search stops here whatever happens. */
 const MAX_STEPS = 4000;
 

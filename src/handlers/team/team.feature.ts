@@ -4,10 +4,21 @@
 import { AppError } from "../../core/app-error.ts";
 import { assertSalesSide } from "../../domain/users/roles.ts";
 import type { Feature } from "../engine/feature.ts";
+import { usersNamed } from "../../domain/team/team-scope.service.ts";
+import type { HandlerContext } from "../engine/handler-context.ts";
 import { handleShowMetrics } from "../metrics/show-metrics.handler.ts";
 import { handlePersonMetrics } from "./person-metrics.handler.ts";
 import { handlePersonCustomers, handlePersonTodos, handleTeamList, teamListKind, teamPageKind } from "./team-lists.handler.ts";
 import { readTeamRequest, STAGE_HINT } from "./team-query.ts";
+import { mayBeAPerson } from "./team-words.ts";
+
+/**
+ * A name read as a colleague's that no colleague has and that looks like no one's (重点的客户): not this feature's,
+ * so the not-understood answer (closest commands) comes instead of 没有找到叫「重点」的同事.
+ */
+async function namesNoOne(ctx: HandlerContext, name: string): Promise<boolean> {
+  return !mayBeAPerson(name) && (await usersNamed(ctx.tx, name)).length === 0;
+}
 
 export const teamFeature: Feature = {
   name: "team",
@@ -19,6 +30,7 @@ export const teamFeature: Feature = {
       run: async (ctx, text) => {
         const r = readTeamRequest(text);
         if (!r) return "pass";
+        if ((r.kind === "person_todos" || r.kind === "person_customers" || r.kind === "person_metrics") && (await namesNoOne(ctx, r.name))) return "pass";
         switch (r.kind) {
           case "list":
             return handleTeamList(ctx, r.query);
