@@ -1,7 +1,8 @@
 // Ingest part of `npm run bench` (issue 14): the bot's real WeCom callback against the floor for this protocol on
 // this machine, on PostgreSQL and on the embedded database, in the same run.
-// - floor: a separate minimal Express server (support/floor-process.ts) that only parses the envelope, checks the
-//   signature and decrypts with @wecom/crypto, then answers 200;
+// - floor: a separate minimal node:http server (support/floor-process.ts) that only reads the body, parses the
+//   envelope, checks the signature and decrypts with @wecom/crypto, then answers 200 (the same route in Express, the
+//   floor of runs before the bot answered callbacks ahead of Express, is measured at saturation beside it);
 // - bot: the real bot in its own process (support/bot-process.ts): verify, decrypt, parse, durable inbox insert
 //   (batched, one multi-row INSERT … ON CONFLICT DO NOTHING a few milliseconds), then 200. Its workers are paused,
 //   so the figure is the callback path alone and not the handlers' work on the same two cores (the whole-path
@@ -59,22 +60,24 @@ async function measure(print: Print, kind: DbKind, postgresUrl: string | undefin
   const messages = visitLogs({ ...org, customers: org.reps.map((r) => ({ owner: `rep${r.slice(3)}`, name: "", short: "华东机电" })) }, Math.ceil(AMOUNT / 1000)).slice(0, AMOUNT);
   const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const stack = await startStack(kind, postgresUrl, { ORG_FILE: orgFile }, prof, org.users);
-  const floor = await startChild<{ url: string }>(path.join(here, "support/floor-process.ts"), {
-    FLOOR_TOKEN: stack.config.token,
-    FLOOR_AES_KEY: stack.config.encodingAesKey,
-    FLOOR_CORP_ID: stack.config.corpId,
-  });
+  const floorEnv = { FLOOR_TOKEN: stack.config.token, FLOOR_AES_KEY: stack.config.encodingAesKey, FLOOR_CORP_ID: stack.config.corpId };
+  const floor = await startChild<{ url: string }>(path.join(here, "support/floor-process.ts"), { ...floorEnv, FLOOR_HTTP: "node" });
+  const expressFloor = await startChild<{ url: string }>(path.join(here, "support/floor-process.ts"), { ...floorEnv, FLOOR_HTTP: "express" });
   try {
     await stack.bot.call("workers", false);
     const target = (url: string) => ({ ...stack.config, botUrl: url });
     const run = (url: string, rate?: number): Promise<WecomLoadResult> => runWecomLoad({ ...target(url), messages, connections: CONNECTIONS, ...(rate ? { rate } : {}) });
     // Warm-up of both (JIT, pools).
     await runWecomLoad({ ...target(floor.ready.url), messages: messages.slice(0, 2000), connections: CONNECTIONS });
+    await runWecomLoad({ ...target(expressFloor.ready.url), messages: messages.slice(0, 2000), connections: CONNECTIONS });
     await runWecomLoad({ ...target(stack.bot.ready.url), messages: messages.slice(0, 2000).map((m) => ({ ...m, text: m.text + "。" })), connections: CONNECTIONS });
 
     const floorCpu0 = (await floor.call<{ cpuMs: number }>("stats")).cpuMs;
     const floorSat = await run(floor.ready.url);
     const floorCpu = (await floor.call<{ cpuMs: number }>("stats")).cpuMs - floorCpu0;
+    const expressCpu0 = (await expressFloor.call<{ cpuMs: number }>("stats")).cpuMs;
+    const expressSat = await run(expressFloor.ready.url);
+    const expressCpu = (await expressFloor.call<{ cpuMs: number }>("stats")).cpuMs - expressCpu0;
     const [bot0, pg0] = [await stack.stats(), stack.dbName && postgresUrl ? await postgresCpuMs(postgresUrl, stack.dbName) : null];
     const botSat = await run(stack.bot.ready.url);
     const [bot1, pg1] = [await stack.stats(), stack.dbName && postgresUrl ? await postgresCpuMs(postgresUrl, stack.dbName) : null];
@@ -83,11 +86,13 @@ async function measure(print: Print, kind: DbKind, postgresUrl: string | undefin
     const botSteady = await run(stack.bot.ready.url, STEADY_RATE);
     const { inbox } = await stack.backlog();
     const bad = (r: WecomLoadResult) => r.non2xx + r.errors + r.timeouts;
-    print(`${db} ingest: ${AMOUNT} callbacks per run, ${CONNECTIONS} connections; non-2xx/errors floor ${bad(floorSat)}+${bad(floorSteady)}, bot ${bad(botSat)}+${bad(botSteady)}; ${inbox} events stored in the inbox`);
+    print(`${db} ingest: ${AMOUNT} callbacks per run, ${CONNECTIONS} connections; non-2xx/errors floor ${bad(floorSat)}+${bad(floorSteady)} (on Express ${bad(expressSat)}), bot ${bad(botSat)}+${bad(botSteady)}; ${inbox} events stored in the inbox`);
     figure(print, `${db} ingest floor (verify + decrypt only) at saturation`, floorSat.throughput, "req/s");
+    figure(print, `${db} ingest floor on Express (the earlier floor) at saturation`, expressSat.throughput, "req/s");
     figure(print, `${db} ingest bot callback (verify, decrypt, parse, durable inbox) at saturation`, botSat.throughput, "req/s");
     figure(print, `${db} ingest ratio bot/floor at saturation`, botSat.throughput / floorSat.throughput, "×", 2);
     figure(print, `${db} ingest floor CPU per callback at saturation`, floorCpu / floorSat.total, "ms", 3);
+    figure(print, `${db} ingest floor on Express CPU per callback at saturation`, expressCpu / expressSat.total, "ms", 3);
     figure(print, `${db} ingest bot CPU per callback at saturation${kind === "pglite" ? " (the embedded database included)" : ""}`, (bot1.cpuMs - bot0.cpuMs) / botSat.total, "ms", 3);
     if (kind === "postgres") {
       figure(print, `${db} ingest PostgreSQL server CPU per callback at saturation`, pg0 !== null && pg1 !== null ? (pg1 - pg0) / botSat.total : NaN, "ms", 3);
@@ -104,6 +109,7 @@ async function measure(print: Print, kind: DbKind, postgresUrl: string | undefin
     print(`${db} target p99 ≤ 1.25× floor at ${STEADY_RATE}/s: ${verdict(botSteady.p99 <= 1.25 * floorSteady.p99, `${botSteady.p99} vs ${floorSteady.p99} ms`)}`);
   } finally {
     await floor.close();
+    await expressFloor.close();
     await stack.close();
     rmSync(tmp, { recursive: true, force: true });
   }
