@@ -10,8 +10,8 @@ import { backupEmbedded, defaultBackupName } from "../../src/db/cli/backup.ts";
 import { restoreEmbedded } from "../../src/db/cli/restore.ts";
 import { DataDirLockedError, lockFileFor } from "../../src/db/data-dir-lock.ts";
 import { openDatabase } from "../../src/db/database.ts";
-import { migrate } from "../../src/db/migrator.ts";
-import { MIGRATIONS_DIR, ROOT } from "../../src/paths.ts";
+import { ROOT } from "../../src/paths.ts";
+import { migratedDataFolder } from "../support/db-template.ts";
 
 interface Run {
   code: number | null;
@@ -51,9 +51,9 @@ describe("backup and restore of the embedded database", () => {
     dataDir = path.join(root, "data");
     pgliteDir = path.join(dataDir, "pglite");
     backupFile = path.join(root, "nightly.tar.gz");
+    await migratedDataFolder(pgliteDir);
     const db = await openDatabase({ pgliteDir });
     try {
-      await migrate(db.sql, MIGRATIONS_DIR);
       await db.prisma.customer.create({ data: { name: "华东机电", normalizedName: "华东机电" } });
     } finally {
       await db.close();
@@ -76,9 +76,9 @@ describe("backup and restore of the embedded database", () => {
 
   it("refuses an existing database without --force, and keeps it aside with it", { timeout: 120_000 }, async () => {
     const target = path.join(root, "existing", "pglite");
+    await migratedDataFolder(target);
     const db = await openDatabase({ pgliteDir: target });
     try {
-      await migrate(db.sql, MIGRATIONS_DIR);
       await db.prisma.customer.create({ data: { name: "西南重工", normalizedName: "西南重工" } });
     } finally {
       await db.close();

@@ -8,10 +8,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquireDataDirLock, DataDirLockedError, lockFileFor, LockInfoSchema } from "../../src/db/data-dir-lock.ts";
 import { openDatabase } from "../../src/db/database.ts";
-import { migrate } from "../../src/db/migrator.ts";
 import { loadOrgFile } from "../../src/domain/org/org-file.ts";
 import { syncOrg } from "../../src/domain/org/org.repo.ts";
-import { DEMO_ORG_FILE, MIGRATIONS_DIR, ROOT } from "../../src/paths.ts";
+import { DEMO_ORG_FILE, ROOT } from "../../src/paths.ts";
+import { migratedDataFolder } from "../support/db-template.ts";
 import { demoOrgWith } from "../support/demo-org.ts";
 
 const AT = "2026-12-07T08:00:00+08:00"; // a Monday morning; the seeded follow-up is due at 10:00 that day
@@ -81,8 +81,8 @@ describe("the embedded database's data directory", () => {
   it("lets `npm run job` ask the running server, refuses a second server, and loses or repeats nothing", { timeout: 180_000 }, async () => {
     const dir = path.join(dataDir, "pglite");
     // Seed: the organisation and one follow-up due on the job's day.
+    await migratedDataFolder(dir);
     const seed = await openDatabase({ pgliteDir: dir });
-    await migrate(seed.sql, MIGRATIONS_DIR);
     await syncOrg(seed.prisma, loadOrgFile(DEMO_ORG_FILE));
     await seed.prisma.task.create({ data: { ownerId: "zhangsan", title: "带报价去华东机电", dueAt: new Date("2026-12-07T10:00:00+08:00") } });
     await seed.close();

@@ -5,7 +5,7 @@
 // - PostgreSQL: a database migrated once by the vitest globalSetup (test/global-setup.ts), named in
 //   TEMPLATE_ENV; each file runs `CREATE DATABASE … TEMPLATE` from it. No connection to it may stay open.
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -112,6 +112,17 @@ export async function openPglite(data: Blob): Promise<Database> {
       await lite.close();
     },
   };
+}
+
+/**
+ * An embedded data folder at `dir` (as the server keeps in $DATA_DIR/pglite) holding the migrated template: what
+ * initdb and the migrations would make, without their seconds of CPU. For tests whose processes open a real folder.
+ */
+export async function migratedDataFolder(dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const lite = new PGlite(dir, { loadDataDir: await pgliteTemplate("migrated") });
+  await lite.waitReady;
+  await lite.close();
 }
 
 /** Runs `fn` on a short-lived connection to the server's base database (never to a template). */
