@@ -82,6 +82,7 @@ async function measure(print: Print, kind: DbKind, postgresUrl: string | undefin
     const botSat = await run(stack.bot.ready.url);
     const [bot1, pg1] = [await stack.stats(), stack.dbName && postgresUrl ? await postgresCpuMs(postgresUrl, stack.dbName) : null];
     const floorSteady = await run(floor.ready.url, STEADY_RATE);
+    const expressSteady = await run(expressFloor.ready.url, STEADY_RATE);
     // The same texts again would be new messages (new MsgIds) to the bot: the inbox stores them all.
     const botSteady = await run(stack.bot.ready.url, STEADY_RATE);
     const { inbox } = await stack.backlog();
@@ -105,8 +106,14 @@ async function measure(print: Print, kind: DbKind, postgresUrl: string | undefin
     figure(print, `${db} ingest floor p99 at ${STEADY_RATE}/s`, floorSteady.p99, "ms");
     figure(print, `${db} ingest bot p99 at ${STEADY_RATE}/s`, botSteady.p99, "ms");
     figure(print, `${db} ingest ratio bot/floor p99 at ${STEADY_RATE}/s`, botSteady.p99 / floorSteady.p99, "×", 2);
-    print(`${db} target ack rate ≥ 0.8× floor at saturation: ${verdict(botSat.throughput >= 0.8 * floorSat.throughput, `${(botSat.throughput / floorSat.throughput).toFixed(2)}×`)}`);
-    print(`${db} target p99 ≤ 1.25× floor at ${STEADY_RATE}/s: ${verdict(botSteady.p99 <= 1.25 * floorSteady.p99, `${botSteady.p99} vs ${floorSteady.p99} ms`)}`);
+    figure(print, `${db} ingest floor on Express p99 at ${STEADY_RATE}/s`, expressSteady.p99, "ms");
+    // The issue's floor is "a bare route in a minimal server" (a bare Express route in the data-layer measurements);
+    // the node:http floor is stricter. Both verdicts are printed so a reader can see each.
+    const floors = [["bare Express route", expressSat, expressSteady], ["bare node:http", floorSat, floorSteady]] as const;
+    for (const [name, sat, steady] of floors) {
+      print(`${db} target ack rate ≥ 0.8× floor (${name}) at saturation: ${verdict(botSat.throughput >= 0.8 * sat.throughput, `${(botSat.throughput / sat.throughput).toFixed(2)}×`)}`);
+      print(`${db} target p99 ≤ 1.25× floor (${name}) at ${STEADY_RATE}/s: ${verdict(botSteady.p99 <= 1.25 * steady.p99, `${botSteady.p99} vs ${steady.p99} ms`)}`);
+    }
   } finally {
     await floor.close();
     await expressFloor.close();
