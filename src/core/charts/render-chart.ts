@@ -3,6 +3,7 @@
 // reading the font file: no network, no database. Every chart instance is disposed before returning.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import "./native-memory.ts"; // before resvg loads: its allocator reads the setting once
 import { Resvg } from "@resvg/resvg-js";
 import { BarChart, FunnelChart, LineChart } from "echarts/charts";
 import { GridComponent, LegendComponent, TitleComponent } from "echarts/components";
