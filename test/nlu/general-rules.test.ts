@@ -99,3 +99,10 @@ describe("加 between order items is a connector, at the start of a product it i
     ["下单 宏泰水务 电机A 10台 加上变频器 2台", ["电机A", "变频器"]],
   ])("%s", async (t, want) => expect(await items(t)).toEqual(want));
 });
+
+describe("figures talked about are not figures asked for (found by the managers' held-out sets)", () => {
+  it.each(["本周业绩目标定为50万 每人至少拜访10个客户", "这系统太卡了 数据老是刷新不出来", "数据已经发给客户了", "这个月业绩目标100万"])("%s", async (t) =>
+    expect(await intentOf(t)).not.toBe("show_metrics"));
+  it.each(["本周业绩", "这周数据发我", "本月业绩怎么样", "今天拜访量多少", "业绩排名", "看下这个月的报表"])("%s is still asked", async (t) =>
+    expect(await intentOf(t)).toBe("show_metrics"));
+});
