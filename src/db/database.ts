@@ -7,7 +7,7 @@ import { PrismaClient } from "../generated/prisma/client.ts";
 import { acquireDataDirLock, type DataDirLock, type LockRole } from "./data-dir-lock.ts";
 import { ResilientPool, withReleasingTransactions } from "./pg-pool.ts";
 import { pgliteRunner, pgRunner, type SqlRunner } from "./sql-runner.ts";
-import { bindPool } from "./tx-sql.ts";
+import { bindOpened, bindPool, openBound } from "./tx-sql.ts";
 
 export type Db = PrismaClient;
 
@@ -56,6 +56,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const prisma = new PrismaClient({ adapter: withReleasingTransactions(new PrismaPg(pool)) });
     // sql(prisma) outside a transaction (tx-sql.ts) goes to the pool directly.
     bindPool(prisma, pool);
+    bindTransactions(prisma);
     return {
       kind: "postgres",
       prisma,
@@ -95,6 +96,22 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       }
     },
   };
+}
+
+/**
+ * Every interactive transaction is bound to its connection from the start (tx-sql.ts, openBound): `sql(tx)`, and
+ * the unit of work's first statement with it, go straight to the connection instead of through Prisma.
+ */
+function bindTransactions(prisma: PrismaClient): void {
+  const original = prisma.$transaction.bind(prisma) as (arg: unknown, opts?: unknown) => Promise<unknown>;
+  const bound = (arg: unknown, opts?: unknown) =>
+    typeof arg === "function"
+      ? openBound(() => original(async (tx: object) => {
+        bindOpened(tx);
+        return (arg as (tx: object) => Promise<unknown>)(tx);
+      }, opts))
+      : original(arg, opts);
+  (prisma as unknown as { $transaction: typeof bound }).$transaction = bound;
 }
 
 export function redact(url: string): string {

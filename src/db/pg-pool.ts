@@ -8,7 +8,7 @@
 // connection level (or while ending a transaction) is destroyed on release instead of going back to the pool.
 import type { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { flushDeferred, needsDeferred, noteMarkedStatement, type TxConnection } from "./tx-sql.ts";
+import { flushDeferred, needsDeferred, noteMarkedStatement, noteTransactionStart, type TxConnection } from "./tx-sql.ts";
 
 type Adapter = Awaited<ReturnType<PrismaPg["connect"]>>;
 type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
@@ -131,6 +131,7 @@ function wrapTransaction(tx: Transaction): Transaction {
   // adapter-pg's transaction keeps its pooled client as `client`: handed to tx-sql.ts for statements that skip Prisma.
   const client = (tx as unknown as { client?: pg.PoolClient }).client;
   const conn: TxConnection | null = client && typeof client.query === "function" ? { client, closed: false, deferred: [] } : null;
+  if (conn) noteTransactionStart(conn);
   let ended = false;
   const end = async (how: "commit" | "rollback") => {
     if (conn) conn.closed = true;

@@ -14,6 +14,7 @@ import { runWecomLoad, type WecomLoadResult } from "../simulators/wecom-load.ts"
 import type { BenchPart } from "./bench-part.ts";
 import { dbLabel, figure, verdict, type Print } from "./support/figures.ts";
 import { makeSalesOrg, visitLogs, type SalesOrg } from "./support/sales-org.ts";
+import { postgresCpuMs } from "./support/pg-cpu.ts";
 import { percentile, sleep, startStack, type DbKind, type Stack } from "./support/stack.ts";
 
 const REPS = Number(process.env.BENCH_REPS ?? 1000);
@@ -92,6 +93,8 @@ async function measure(print: Print, kind: DbKind, postgresUrl: string | undefin
     const burst = visitLogs(org, PER_REP[kind]);
     const d0 = stack.deliveries.length;
     const before = await stack.stats();
+    const pgCpu = () => (kind === "postgres" && postgresUrl && stack.dbName ? postgresCpuMs(postgresUrl, stack.dbName) : Promise.resolve(null));
+    const pg0 = await pgCpu();
     let peakRss = before.rssMiB;
     let sampling = true;
     const sampler = (async () => {
@@ -106,6 +109,7 @@ async function measure(print: Print, kind: DbKind, postgresUrl: string | undefin
     const acked = load.ackAt!.filter(Boolean).length;
     const last = await waitForReplies(stack, d0, acked, isRep);
     const after = await stack.stats();
+    const pg1 = await pgCpu();
     if (process.env.BENCH_TRACE) printTrace(print, db, await stack.bot.call<string[]>("trace", false), load.ackAt!.filter(Boolean).length);
     sampling = false;
     await sampler;
@@ -122,6 +126,7 @@ async function measure(print: Print, kind: DbKind, postgresUrl: string | undefin
     figure(print, `${db} whole path lag ack→reply p99`, percentile(lag, 99), "ms");
     figure(print, `${db} whole path lag ack→reply max`, lag[lag.length - 1] ?? NaN, "ms");
     figure(print, `${db} whole path bot CPU per event`, (after.cpuMs - before.cpuMs) / acked, "ms", 2);
+    if (kind === "postgres") figure(print, `${db} whole path PostgreSQL server CPU per event`, pg0 !== null && pg1 !== null ? (pg1 - pg0) / acked : NaN, "ms", 2);
     if (kind === "postgres") figure(print, `${db} whole path SQL statements per event`, (after.queries - before.queries) / acked, "statements", 1);
     figure(print, `${db} bot RSS idle (after warm-up)`, idle.rssMiB, "MiB");
     figure(print, `${db} bot RSS under load (peak)`, peakRss, "MiB");

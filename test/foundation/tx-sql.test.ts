@@ -3,7 +3,7 @@
 // read in between and are written by COMMIT when nothing took them, and once Prisma has ended the transaction
 // (timeout) a statement fails instead of running outside it. On PGlite the same calls go through Prisma.
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { deferInsert, firstStatement, isBound, sql, takeDeferred } from "../../src/db/tx-sql.ts";
+import { deferInsert, firstStatement, isBound, prepared, sql, takeDeferred } from "../../src/db/tx-sql.ts";
 import { freshDatabase, type TestDatabase } from "../support/fresh-database.ts";
 
 let db: TestDatabase;
@@ -92,4 +92,30 @@ it("never runs a statement outside the transaction once Prisma ended it (timeout
   ).rejects.toThrow();
   await expect(late).rejects.toThrow(onServer() ? /Transaction already closed/ : /./);
   expect(await subjects()).toEqual([]);
+});
+
+it("binds every transaction from its start on PostgreSQL (no statement through Prisma needed), and only its own", async () => {
+  const inner: boolean[] = [];
+  const one = (s: string) =>
+    db.prisma.$transaction(async (tx) => {
+      inner.push(isBound(tx));
+      // The first statement then goes straight to the connection, still inside this transaction.
+      await firstStatement(tx, `INSERT INTO "JobRun" (job, period, subject) VALUES ('t', 'p', $1)`, [s]);
+      const mine = `SELECT count(*)::int AS n FROM "JobRun" WHERE subject = '${s}'`;
+      if (onServer()) expect(await db.sql.query(mine)).toEqual([{ n: 0 }]);
+      expect(await tx.$queryRawUnsafe(mine)).toEqual([{ n: 1 }]);
+      if (s === "b") throw new Error("roll back b");
+    }).catch((err: Error) => expect(err.message).toBe("roll back b"));
+  // Side by side on PostgreSQL (each on its own connection); one after another on PGlite's one connection.
+  if (onServer()) await Promise.all(["a", "b", "c"].map(one));
+  else for (const s of ["a", "b", "c"]) await one(s);
+  expect(inner).toEqual([onServer(), onServer(), onServer()]);
+  expect(await subjects()).toEqual(["a", "c"]);
+});
+
+it("prepares hot statements once per connection, and the same text always gets the same name", () => {
+  const a = prepared(`SELECT 1 AS one WHERE $1::int > 0`, [1]);
+  expect(a.name).toMatch(/^txsql_\d+$/);
+  expect(prepared(`SELECT 1 AS one WHERE $1::int > 0`, [2])).toEqual({ name: a.name, text: a.text, values: [2] });
+  expect(prepared(`SELECT 2 AS two`, []).name).not.toBe(a.name);
 });

@@ -13,18 +13,39 @@ export interface CustomerCandidate {
  * Customers whose normalised name or an alias shares a two-character piece with the query: a cheap pre-filter
  * that the matcher in nlu then ranks. Chinese company short names rarely share no bigram with the full name.
  * Ordered by how many pieces they share, so the best matches survive the limit however many customers there are.
+ *
+ * The pieces of every customer's names are kept in `nameGrams` (by a trigger, see the customer_name_grams migration)
+ * under a GIN index, so only customers sharing a piece are read, not every row with a LIKE per piece. A query of one
+ * character has no piece: it alone still scans with LIKE. Both give the candidates the scan over
+ * `normalizedName|alias|…` gave (a query is normalised, so it holds no `|` to match across two names; property-tested).
  */
 export async function findCustomerCandidates(tx: Tx, normalizedQuery: string, limit = 50): Promise<CustomerCandidate[]> {
   const q = normalizedQuery.trim();
   if (!q) return [];
-  const grams = new Set<string>();
-  if ([...q].length <= 2) grams.add(q);
   const chars = [...q];
+  const grams = new Set<string>();
+  if (chars.length <= 2) grams.add(q);
   for (let i = 0; i + 2 <= chars.length && grams.size < 12; i++) grams.add(chars[i]! + chars[i + 1]!);
-  const patterns = [...grams].map((g) => `%${g.replace(/[\\%_]/g, (c) => "\\" + c)}%`);
-  // Aliases are stored normalised; joined with a separator no normalised name contains.
   // On the transaction's own connection where it has one (tx-sql.ts): this runs for every message naming a customer.
-  const rows = await sql(tx).query<CustomerCandidate>(
+  const rows = chars.length >= 2
+    ? await sql(tx).query<CustomerCandidate>(
+      `SELECT c.id, c.name, c.aliases, c."ownerId"
+      FROM "Customer" c,
+           LATERAL (SELECT count(*) AS hits FROM unnest($1::text[]) p WHERE p = ANY (c."nameGrams")) m
+      WHERE c."nameGrams" && $1::text[] AND c."deletedAt" IS NULL
+      ORDER BY m.hits DESC, c."updatedAt" DESC
+      LIMIT $2::int`,
+      [[...grams], limit],
+    )
+    : await likeScan(tx, [...grams], limit);
+  return rows.map((r) => ({ ...r, aliases: r.aliases ?? [] }));
+}
+
+/** The scan for a one-character query (and what the index must agree with: customer-candidates test). */
+export function likeScan(tx: Tx, grams: string[], limit: number): Promise<CustomerCandidate[]> {
+  const patterns = grams.map((g) => `%${g.replace(/[\\%_]/g, (c) => "\\" + c)}%`);
+  // Aliases are stored normalised; joined with a separator no normalised name contains.
+  return sql(tx).query<CustomerCandidate>(
     `SELECT c.id, c.name, c.aliases, c."ownerId"
     FROM "Customer" c,
          LATERAL (SELECT c."normalizedName" || '|' || coalesce(array_to_string(c.aliases, '|'), '') AS hay) h,
@@ -34,7 +55,6 @@ export async function findCustomerCandidates(tx: Tx, normalizedQuery: string, li
     LIMIT $2::int`,
     [patterns, limit],
   );
-  return rows.map((r) => ({ ...r, aliases: r.aliases ?? [] }));
 }
 
 /**
@@ -84,7 +104,8 @@ export async function createCustomer(
   tx: Tx,
   data: { name: string; normalizedName: string; ownerId: string | null; createdById: string },
 ) {
-  return tx.customer.create({ data: { ...data, aliases: [], tags: [] } });
+  // nameGrams is the search index's (kept by the database), not part of the customer as the audit shows it.
+  return tx.customer.create({ data: { ...data, aliases: [], tags: [] }, omit: { nameGrams: true } });
 }
 
 /** Names of the customers a rep is most likely to mention: their own, most recently touched first. */

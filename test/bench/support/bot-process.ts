@@ -2,6 +2,7 @@
 // on the database the bench chose: DATABASE_URL for PostgreSQL, otherwise PGlite in DATA_DIR/pglite. The bench
 // talks to it over IPC (child.ts) for what only the process itself can tell: its CPU time, its memory, how many
 // SQL statements it sent, and whether the inbox and outbox are empty.
+import { writeFileSync } from "node:fs";
 import pg from "pg";
 import { parseEnv } from "../../../src/env.ts";
 import { startBot } from "../../../src/main.ts";
@@ -12,12 +13,15 @@ import { serveParent } from "./child.ts";
 let queries = 0;
 /** While set, the text of every statement sent (op "trace"), to see what one event costs. */
 let trace: string[] | null = null;
+/** BENCH_TRACE_FILE: the traced statements are also written there in full, with their values (to replay them). */
+let full: { text: string; values: unknown }[] = [];
 const clientQuery = pg.Client.prototype.query as (...a: unknown[]) => unknown;
 (pg.Client.prototype as { query: unknown }).query = function (this: pg.Client, ...args: unknown[]) {
   queries++;
   if (trace) {
     const q = args[0] as string | { text?: string };
     trace.push((typeof q === "string" ? q : String(q?.text)).replace(/\s+/g, " ").slice(0, 160));
+    if (process.env.BENCH_TRACE_FILE && full.length < 20_000) full.push(typeof q === "string" ? { text: q, values: args[1] } : { text: String(q?.text), values: (q as { values?: unknown }).values });
   }
   return clientQuery.apply(this, args);
 };
@@ -72,6 +76,8 @@ serveParent(
     trace: (on: boolean) => {
       const got = trace;
       trace = on ? [] : null;
+      if (!on && process.env.BENCH_TRACE_FILE) writeFileSync(process.env.BENCH_TRACE_FILE, JSON.stringify(full));
+      full = [];
       return got ?? [];
     },
     gc: () => (globalThis.gc?.(), stats()),

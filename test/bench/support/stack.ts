@@ -87,7 +87,8 @@ export async function startStack(kind: DbKind, postgresUrl: string | undefined, 
       }
     };
     await admin(`CREATE DATABASE ${name}`);
-    dropDb = () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    // BENCH_KEEP_DB=1 leaves it for a look afterwards (said on stderr; drop it yourself).
+    dropDb = process.env.BENCH_KEEP_DB ? async () => console.error(`kept database ${name}`) : () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     dbEnv = { DATABASE_URL: databaseUrl(postgresUrl, name) };
   } else {
     dbEnv = { DATA_DIR: tmp };

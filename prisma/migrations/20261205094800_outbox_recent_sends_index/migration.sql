@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "OutboxMessage_platform_recipient_sentAt_idx" ON "OutboxMessage"("platform", "recipient", "sentAt");
