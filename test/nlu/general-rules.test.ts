@@ -106,3 +106,11 @@ describe("figures talked about are not figures asked for (found by the managers'
   it.each(["本周业绩", "这周数据发我", "本月业绩怎么样", "今天拜访量多少", "业绩排名", "看下这个月的报表"])("%s is still asked", async (t) =>
     expect(await intentOf(t)).toBe("show_metrics"));
 });
+
+describe("a quantifier is no customer's name (每人至少拜访10个客户, found in the playground)", () => {
+  it("每人至少 is not a company", async () => {
+    const r = await rules.parse("本周业绩目标定为50万 每人至少拜访10个客户", ctx);
+    expect(r.intent === "log_visit" ? r.customer : undefined).toBeUndefined();
+  });
+  it("每日优鲜 still is", async () => expect(findCompany("今天拜访了每日优鲜的王经理")?.name).toBe("每日优鲜"));
+});

@@ -17,6 +17,9 @@ describe("readTeamRequest", () => {
     ["孙磊 KPI 这周", { kind: "person_metrics", name: "孙磊", period: "week" }],
     ["今天张三的业绩", { kind: "person_metrics", name: "张三", period: "today" }],
     ["这个月大家干得咋样", { kind: "team_metrics", period: "month" }],
+    // 的 for 得 is the commonest slip in Chinese typing (found in the playground).
+    ["这个月大家干的咋样", { kind: "team_metrics", period: "month" }],
+    ["李四这周做的怎么样", { kind: "person_metrics", name: "李四", period: "week" }],
     ["看下小马的客户", { kind: "person_customers", name: "小马" }],
     ["周杰待办", { kind: "person_todos", name: "周杰" }],
     ["客户列表 阶段=随便", { kind: "bad_stage", word: "随便" }],

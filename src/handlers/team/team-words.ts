@@ -98,7 +98,7 @@ const WORDS: [TokenKind, string][] = [
   ["overdue", "逾期|过期|超期|超时|过了?截止(?:日期|时间)?|到期没(?:做|完成)"],
   // 指标 and 数据 are figures only in a question about a period (这个月团队指标, 今天的数据): 数据已经发给客户了 is not.
   ["periodMetric", "指标|数据"],
-  ["metric", "业绩|绩效|表现|战报|报表|销售额|成交额|拜访量|拜访数|(?:干|做)得(?:咋样|怎么样|如何|怎样|好不好)|(?:拜访|跟进|见)了?(?:多少|几个|几家|几次)(?:家|个|次)?(?:客户)?|签了多少|成交了?多少"],
+  ["metric", "业绩|绩效|表现|战报|报表|销售额|成交额|拜访量|拜访数|(?:干|做)[得的](?:咋样|怎么样|如何|怎样|好不好)|(?:拜访|跟进|见)了?(?:多少|几个|几家|几次)(?:家|个|次)?(?:客户)?|签了多少|成交了?多少"],
   ["period", ALT(Object.keys(PERIOD_WORDS).sort((a, b) => b.length - a.length))],
   ["stage", `(?:${ALT(STAGE_WORD_LIST)})中?`],
   ["stageMark", "阶段(?:是|为)?|(?:这|那)一?步|(?:这个|这|那个)阶段"],
@@ -155,7 +155,7 @@ export function mayBeAPerson(name: string): boolean {
 /** A message longer than this is no list question (and is not searched). */
 const MAX_CHARS = 40;
 /** One of these must be in a question about the team's customers, to-dos or numbers. */
-const CORE = /客户|待办|任务|跟|逾期|过期|超期|超时|截止|业绩|数据|指标|绩效|表现|战报|报表|销售额|成交额|拜访|干得|做得/;
+const CORE = /客户|待办|任务|跟|逾期|过期|超期|超时|截止|业绩|数据|指标|绩效|表现|战报|报表|销售额|成交额|拜访|干得|做得|[干做]的(?:咋样|怎么样|如何|怎样|好不好)/;
 /** Enough for every short message; the search stops here whatever happens. */
 const MAX_STEPS = 4000;
 

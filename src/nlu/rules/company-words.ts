@@ -53,7 +53,7 @@ export const TRAILING_FILLER = /(?:那边|这边|那里|这里|公司那边|的�
 
 /** Never the start of a name, whatever came before: times, pronouns, question words, titles. */
 // 最 opens an evaluation (最有戏, 最近, 最后一单), 年前/节后 a time: the name comes after them.
-export const NEVER_START = /^(?:[一二两三四五六七八九十几]+[位名个](?![\u4e00-\u9fa5]*(?:公司|集团))|(?:下下?|上上?|这|本)个?(?:周|礼拜|星期|月)|周[一二三四五六日天末]|星期|礼拜|公海|客户池|公共池|上次|下次|上回|这次|年底|月底|月初|最|[年节]前|[年节]后|帮我|帮忙|给我|麻烦|上午|下午|早上|晚上|中午|今早|明早|今晚|明晚|凌晨|傍晚|他|她|我|你|咱|这|那|今天|明天|昨天|后天|前天|所有|全部|哪|谁|啥|什么|怎么|大家|甲方|乙方|业主方|总包方|(?:Mr|Mrs|Ms|Miss|Dr)\b)/;
+export const NEVER_START = /^(?:[一二两三四五六七八九十几]+[位名个](?![\u4e00-\u9fa5]*(?:公司|集团))|(?:下下?|上上?|这|本)个?(?:周|礼拜|星期|月)|周[一二三四五六日天末]|星期|礼拜|公海|客户池|公共池|上次|下次|上回|这次|年底|月底|月初|最|[年节]前|[年节]后|帮我|帮忙|给我|麻烦|上午|下午|早上|晚上|中午|今早|明早|今晚|明晚|凌晨|傍晚|他|她|我|你|咱|这|那|今天|明天|昨天|后天|前天|所有|全部|每[人个位天周月年次]|各[位个人]|至少|至多|哪|谁|啥|什么|怎么|大家|甲方|乙方|业主方|总包方|(?:Mr|Mrs|Ms|Miss|Dr)\b)/;
 /** People who are not the customer (跟领导开会, 和同事去团建); a name may still start so after 拜访了 (家人科技). */
 export const PEOPLE_START = /^(?:领导|老板|同事|老婆|老公|媳妇|孩子|家人|朋友|女朋友|男朋友|爸|妈)/;
 /** Auxiliaries and adverbs: not a name even right after 拜访了 (联系了 说下周…). */
