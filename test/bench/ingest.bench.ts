@@ -11,15 +11,15 @@
 // Besides the rates, the CPU each side spends per callback at saturation (the bot's process, the floor's, and the
 // PostgreSQL server processes serving the bot's database when the server is on this machine): on a shared 2-core
 // machine the rates swing with the neighbours' load, the CPU per callback much less.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { runWecomLoad, type WecomLoadResult } from "../simulators/wecom-load.ts";
 import type { BenchPart } from "./bench-part.ts";
 import { startChild } from "./support/child.ts";
 import { dbLabel, figure, verdict, type Print } from "./support/figures.ts";
+import { postgresCpuMs } from "./support/pg-cpu.ts";
 import { makeSalesOrg, visitLogs } from "./support/sales-org.ts";
 import { startStack, type DbKind } from "./support/stack.ts";
 
@@ -28,29 +28,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const AMOUNT = Number(process.env.BENCH_CALLBACKS ?? 10_000);
 const CONNECTIONS = 50;
 const STEADY_RATE = 1000;
-
-/**
- * CPU ms used so far by the PostgreSQL backends serving `database`, read from /proc (so only for a server on this
- * machine, as the bench's default is); null when they cannot be read. Backends that ended in between are missed.
- */
-async function postgresCpuMs(postgresUrl: string, database: string): Promise<number | null> {
-  const c = new pg.Client({ connectionString: postgresUrl });
-  try {
-    await c.connect();
-    const { rows } = await c.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1`, [database]);
-    const tick = 1000 / 100; // USER_HZ
-    let ms = 0;
-    for (const { pid } of rows) {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      ms += (Number(fields[11]) + Number(fields[12])) * tick;
-    }
-    return ms;
-  } catch {
-    return null;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
 
 async function measure(print: Print, kind: DbKind, postgresUrl: string | undefined): Promise<void> {
   const db = dbLabel(kind);
