@@ -76,6 +76,9 @@ describe("the unit typed is the unit ordered", () => {
     const orders = await t.db.order.count();
     await t.pg.click("zhangsan", corrected, "提交");
     await eventually(async () => ((await t.db.order.count()) === orders + 1 ? true : undefined), "the corrected draft placed");
+    // Its order card reaches the feed through the outbox a little later: wait, so the next test's "nothing stored"
+    // count does not see it arrive.
+    await waitCard(t, "zhangsan", "order", 3);
   });
 
   it("a product asked about on a card keeps the unit typed: picking 电机A for 电机 2套 is refused, nothing stored", async () => {
