@@ -1,10 +1,11 @@
 // The rep's order card: what was ordered at which price, the status and what happens next. Withdraw (撤回)
-// while it waits for approval; every decision updates this card too (it shares the approval's thread).
+// while it waits for approval; 修改后重新提交 once rejected (opens the amendable draft); every decision updates this
+// card too (it shares the approval's thread).
 import type { Card } from "../../src/core/card.ts";
 import { defineCardSpec } from "../card-ref.ts";
 import { lineText, ORDER_STATUS_LABEL, totalText, type OrderTotalsView } from "./order-view.ts";
 
-export const orderSpec = defineCardSpec("order", ["withdraw"]);
+export const orderSpec = defineCardSpec("order", ["withdraw", "resubmit"]);
 
 export interface OrderCardView extends OrderTotalsView {
   ref: string;
@@ -18,6 +19,7 @@ export interface OrderCardView extends OrderTotalsView {
 
 export function orderCard(v: OrderCardView): Card {
   const pending = v.status === "pending_approval";
+  const rejected = v.status === "rejected";
   return {
     ref: v.ref,
     purpose: orderSpec.purpose,
@@ -31,7 +33,15 @@ export function orderCard(v: OrderCardView): Card {
       ...(v.reason ? [{ label: "理由", value: v.reason.slice(0, 40) }] : []),
     ],
     lines: [...v.lines.map(lineText), `下一步：${v.next}`],
-    buttons: pending ? [orderSpec.button("withdraw", v.ref, "撤回", { style: "danger" })] : [],
-    textCommands: pending ? [`撤回 ${v.number}`, `订单 ${v.number}`] : [`订单 ${v.number}`],
+    buttons: pending
+      ? [orderSpec.button("withdraw", v.ref, "撤回", { style: "danger" })]
+      : rejected
+        ? [orderSpec.button("resubmit", v.ref, "修改后重新提交", { style: "primary" })]
+        : [],
+    textCommands: pending
+      ? [`撤回 ${v.number}`, `订单 ${v.number}`]
+      : rejected
+        ? [`重新提交 ${v.number} 单价4500`, `撤回 ${v.number}`, `订单 ${v.number}`]
+        : [`订单 ${v.number}`],
   };
 }

@@ -10,4 +10,4 @@ export {
 export { normalizeOrderNo } from "./rules/orders.ts";
 export { OCCURRED_MAX_DAYS } from "./rules/dates.ts";
 export { parseVisitCorrection, looksLikeVisitCorrection, gluedVisitCorrection, VisitCorrectionSchema, type VisitCorrection } from "./visit-correction.ts";
-export { parseOrderCorrection, looksLikeOrderCorrection, type OrderCorrection } from "./order-correction.ts";
+export { parseOrderCorrection, looksLikeOrderCorrection, parseResubmission, looksLikeResubmission, type OrderCorrection, type Resubmission } from "./order-correction.ts";

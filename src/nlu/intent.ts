@@ -76,6 +76,11 @@ export const IntentSchema = z.discriminatedUnion("intent", [
     reason: text(300).optional(),
   }),
   z.object({ intent: z.literal("claim_customer"), customer: name }),
+  /** 价格表 / 电机A多少钱 / 变频器 单价: list prices; products as written, none for the whole list. */
+  z.object({
+    intent: z.literal("price_list"),
+    products: z.array(text(100)).min(1).max(20).optional().describe("the goods named, as written; omit for the whole price list"),
+  }),
   z.object({ intent: z.literal("show_metrics"), period: z.enum(["today", "week", "month"]).optional() }),
   z.object({ intent: z.literal("help") }),
   z.object({ intent: z.literal("unknown") }),

@@ -8,13 +8,16 @@ const examples = (text: string, roles: string[]) => suggestHelp(text, roles).map
 
 describe("suggestHelp", () => {
   it("points an order number to the order commands, with that number", () => {
+    // Said to the bot this resubmits the order; as a suggestion it points to the resubmission and the order.
     const got = examples("SO-20261205-002 单价改成7500 重新提交", ["rep"]);
-    expect(got[0]).toBe("订单 SO-20261205-002");
+    expect(got).toEqual(["重新提交 SO-20261205-002 单价4800"]);
     expect(got.join()).not.toContain("SO-20261123-001");
   });
 
-  it("points prices to ordering, overdue to the to-dos, 转交 words to 转交, by role", () => {
-    expect(examples("电机A多少钱", ["rep"])[0]).toMatch(/^下单 /);
+  it("points prices to the price look-up, discounts to ordering, overdue to the to-dos, 转交 words to 转交, by role", () => {
+    expect(examples("电机A多少钱", ["rep"])[0]).toBe("电机A多少钱");
+    expect(examples("价钱这块我不太懂", ["rep"])[0]).toBe("电机A多少钱");
+    expect(examples("能打几折优惠", ["rep"])[0]).toMatch(/^下单 /);
     expect(examples("有逾期的吗", ["rep"])).toEqual(["我的待办"]);
     expect(examples("我的带办", ["rep"])).toEqual(["我的待办"]); // a typing slip the managers' questions fix too
     expect(examples("有逾期的吗", ["manager"])).toEqual(["逾期跟进", "我的待办"]);

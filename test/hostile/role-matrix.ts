@@ -1,6 +1,6 @@
 // Who may do what (the shared table; run by role-matrix.test.ts, role-matrix-wecom.test.ts, role-matrix-dingtalk.test.ts), every action by every role and by a stranger, on the playground, WeCom and DingTalk (issue 14):
-// see (客户 X, 订单 SO-…, 团队客户), log (a visit), order (下单), approve (同意 on the approval card, 同意 SO-… and
-// 驳回 SO-… typed), confirm shipment (发货 SO-…), claim (领取), transfer (转交 … 给 …, 把…转给…) and the admin
+// see (客户 X, 订单 SO-…, 团队客户, 电机A多少钱), log (a visit), order (下单), approve (同意 on the approval card, 同意 SO-…
+// and 驳回 SO-… typed), resubmit a rejected order (重新提交 SO-… 单价…), confirm shipment (发货 SO-…), claim (领取), transfer (转交 … 给 …, 把…转给…) and the admin
 // commands (设置 角色, 规则, 同步通讯录), by 张三 (rep), 李四 (another rep), 王五 (their manager), 孙八 (another team's
 // manager), 赵六 (director), 陈七 (warehouse), 管理员 (admin) and a stranger. Only the allowed ones succeed; every
 // refusal is answered and leaves the tables as they were (a snapshot of customers, orders, approvals, shipments,
@@ -31,12 +31,16 @@ function orgFile(): string {
   ]);
 }
 
-/** Orders 张三 placed: A, B, C wait for 王五's approval (card 同意, typed 同意, typed 驳回); D is approved, waiting to ship. */
+/**
+ * Orders 张三 placed: A, B, C wait for 王五's approval (card 同意, typed 同意, typed 驳回); D is approved, waiting to ship;
+ * E was rejected by 王五 (for 重新提交).
+ */
 interface Orders {
   A: string;
   B: string;
   C: string;
   D: string;
+  E: string;
 }
 
 interface Action {
@@ -112,6 +116,20 @@ const ACTIONS: Action[] = [
     done: /^已驳回 SO-\d{8}-\d+，理由：价格太低/,
   },
   {
+    // Warehouse staff see no prices anywhere; everyone on the sales side sees the list with their own limit.
+    name: "see prices (电机A多少钱)", allowed: SALES,
+    run: (s, who) => s.say(who, "电机A多少钱"),
+    refused: /仓库同事看不到价格/,
+    done: /电机A（MOTOR-A）¥5,000\/台/,
+  },
+  {
+    // Only the order's rep resubmits a rejected order (E): the same number, approved at once within 5%.
+    name: "resubmit a rejected order (重新提交 SO-… 单价…)", allowed: ["rep"],
+    run: (s, who, _p, o) => s.say(who, `重新提交 ${o.E} 单价11400`),
+    refused: /只有下单的销售张三可以修改并重新提交/,
+    done: /已修改并重新提交/,
+  },
+  {
     name: "confirm shipment (发货 SO-…)", allowed: ["warehouse"],
     run: (s, who, _p, o) => s.say(who, `发货 ${o.D} 顺丰 SF1234567890021`),
     refused: /只有仓库同事可以确认发货/,
@@ -163,7 +181,7 @@ export function roleMatrix(make: (opts: SurfaceOptions) => Surface): void {
   const s = make({ orgFile });
   describe(`role matrix on ${s.name} (every action, every role, a stranger)`, () => {
     let bot: TestBot;
-    const o: Orders = { A: "", B: "", C: "", D: "" };
+    const o: Orders = { A: "", B: "", C: "", D: "", E: "" };
     const db = () => bot.db.prisma;
     let strangers = 0;
 
@@ -185,6 +203,10 @@ export function roleMatrix(make: (opts: SurfaceOptions) => Surface): void {
       o.B = await place("下单 华东机电 电机B 2台 单价7400");
       o.C = await place("下单 华东机电 变频器 5台 单价2950");
       o.D = await place("下单 华东机电 电缆 2卷 单价600");
+      o.E = await place("下单 华东机电 PLC 1套 单价11000");
+      await s.card(s.id("manager"), new RegExp(`折扣审批 ${o.E}`));
+      await s.say(s.id("manager"), `驳回 ${o.E} 价格太低`);
+      await eventually(async () => ((await db().order.findUniqueOrThrow({ where: { number: o.E } })).status === "rejected" ? true : undefined), "E rejected");
       await s.card(s.id("manager"), new RegExp(`折扣审批 ${o.A}`));
       await s.notice(o.D);
     });
@@ -235,6 +257,7 @@ export function roleMatrix(make: (opts: SurfaceOptions) => Surface): void {
       expect(await status(o.A)).not.toBe("pending_approval");
       expect(await status(o.B)).not.toBe("pending_approval");
       expect(await status(o.C)).toBe("rejected");
+      expect(await status(o.E)).toBe("dispatched"); // resubmitted by 张三 within his limit, under its own number
       expect(await db().shipment.count({ where: { order: { number: o.D } } })).toBe(1);
       const owner = async (name: string) => (await db().customer.findFirstOrThrow({ where: { name } })).ownerId;
       for (const [name, id] of [["甲辰机电", "zhangsan"], ["乙巳电气", "lisi"], ["丙午泵阀", "wangwu"], ["丁未机械", "sunba"]]) expect(await owner(name!), name).toBe(id);

@@ -146,8 +146,9 @@ describe("a customer's question reported in a visit log", () => {
 });
 
 describe("a price asked for goods is no customer look-up", () => {
-  it.each(["电机A现在报价多少", "变频器B单价多少", "输送带什么价"])("%s → unknown", async (text) =>
-    expect((await parse(text)).intent).toBe("unknown"));
+  // Once "unknown" (no price look-up existed); now the price list's look-up of the goods as written.
+  it.each([["电机A现在报价多少", "电机A"], ["变频器B单价多少", "变频器B"], ["输送带什么价", "输送带"]])("%s → price_list %s", async (text, product) =>
+    expect(await parse(text)).toEqual({ intent: "price_list", products: [product] }));
   it("a named company's quote is still a look-up", async () =>
     expect(await parse("华东机电报价多少")).toMatchObject({ intent: "lookup_customer", customer: "华东机电" }));
 });

@@ -73,7 +73,7 @@ describe("LLM parser against an OpenAI-compatible server", () => {
     if (mode === "json_schema") {
       expect(body.response_format?.type).toBe("json_schema");
       const result = (body.response_format?.json_schema?.schema as { properties: { result: { anyOf: unknown[] } } }).properties.result;
-      expect(result.anyOf).toHaveLength(13);
+      expect(result.anyOf).toHaveLength(14);
     } else if (mode === "json_object") {
       expect(body.response_format).toEqual({ type: "json_object" });
     } else {
@@ -110,6 +110,29 @@ describe("LLM parser against an OpenAI-compatible server", () => {
     sim.enqueue({ kind: "intent", value: { ...answer, items: [{ product: "电缆", quantity: 200, unit: "米按卷报价请换算成卷的数量" }] } });
     expect(await parser("json_schema").parse(text, ctx)).toEqual(await rules.parse(text, ctx));
     expect(logs[0]?.msg).toMatch(/schema/);
+  });
+
+  it("a price look-up: the schema, the prompt and the clean-up know price_list; the same structure as the rule parser's", async () => {
+    const text = "电机A和变频器多少钱";
+    // A model answering one product as a string, not a list: cleaned up to the list.
+    sim.enqueue({ kind: "intent", value: { intent: "price_list", products: "电机A" } });
+    expect(await parser("json_schema").parse("电机A多少钱", ctx)).toEqual({ intent: "price_list", products: ["电机A"] });
+    const schema = JSON.stringify(sim.requests[0]!.body!.response_format?.json_schema?.schema);
+    expect(schema).toContain('"price_list"');
+    expect(schema).toContain("the goods named, as written");
+    const system = systemText(sim.requests[0]!);
+    expect(system).toContain("price_list {products?}");
+    expect(system).toContain("客户问电机A多少钱 下周报价");
+    const answer = { intent: "price_list", products: ["电机A", "变频器"] };
+    sim.enqueue({ kind: "intent", value: answer });
+    const r = await parser("tools").parse(text, ctx);
+    expect(r).toEqual(answer);
+    expect(r).toEqual(await rules.parse(text, ctx));
+    // The whole list: an empty list of products is no products.
+    sim.enqueue({ kind: "intent", value: { intent: "price_list", products: [] } });
+    expect(await parser("json_object").parse("价格表", ctx)).toEqual({ intent: "price_list" });
+    expect(await rules.parse("价格表", ctx)).toEqual({ intent: "price_list" });
+    expect(logs).toEqual([]);
   });
 
   it("derives answers from the request: the simulator can reply based on the user's message", async () => {

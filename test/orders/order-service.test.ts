@@ -211,7 +211,7 @@ describe("withdrawing", () => {
     expect(w.approverIds).toEqual(["wangwu"]);
     expect((await db.prisma.approval.findFirstOrThrow({ where: { orderId: r.order.id } })).status).toBe("cancelled");
     expect((await fails(decideAs(wangwu, n, "approve"))).userMessage).toBe(`订单 ${n} 已撤回，不需要再审批。`);
-    expect((await fails(tx((t) => withdraw(t, { orderNumber: n, rep: zhangsan, now: NOW, eventId: null })))).userMessage).toBe(`订单 ${n} 已取消，只有待审批的订单可以撤回。`);
+    expect((await fails(tx((t) => withdraw(t, { orderNumber: n, rep: zhangsan, now: NOW, eventId: null })))).userMessage).toBe(`订单 ${n} 已取消，只有待审批或被驳回的订单可以撤回。`);
     const auto = placed(await place([motorA(1)]));
     expect((await fails(tx((t) => withdraw(t, { orderNumber: auto.order.number, rep: zhangsan, now: NOW, eventId: null })))).code).toBe("cannot_withdraw");
     expect((await fails(tx((t) => withdraw(t, { orderNumber: "SO-20991231-001", rep: zhangsan, now: NOW, eventId: null })))).code).toBe("order_not_found");

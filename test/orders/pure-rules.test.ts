@@ -195,6 +195,10 @@ describe("order state machine", () => {
       "pending_approval>cancelled",
       "approved>dispatched",
       "approved>cancelled",
+      // A rejected order amended and resubmitted (approved at once or back to approval), or withdrawn for good.
+      "rejected>pending_approval",
+      "rejected>approved",
+      "rejected>cancelled",
       "dispatched>shipped",
       "dispatched>cancelled",
       "shipped>delivered",

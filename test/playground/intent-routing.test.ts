@@ -14,7 +14,7 @@ describe("intent routing", () => {
   const t = playgroundBot();
 
   it("covers every intent of the schema", () => {
-    const answered = ["log_visit", "lookup_customer", "list_todos", "complete_task", "snooze_task", "claim_customer", "show_metrics", "help", "unknown", "place_order", "decide_approval", ...COMING.map(([i]) => i)];
+    const answered = ["log_visit", "lookup_customer", "list_todos", "complete_task", "snooze_task", "claim_customer", "show_metrics", "help", "unknown", "place_order", "decide_approval", "price_list", ...COMING.map(([i]) => i)];
     expect([...INTENT_NAMES].sort()).toEqual(answered.sort());
   });
 

@@ -45,11 +45,12 @@ const stepSelect = {
   approver: { select: { name: true } },
 } as const;
 
-/** The order's latest approval with its steps in order (null when it was approved at once). */
+/** The order's latest approval with its steps in order (null when it was approved at once or never needed one). */
 export async function latestApproval(tx: Tx, orderId: string) {
   return tx.approval.findFirst({
     where: { orderId },
-    orderBy: { createdAt: "desc" },
+    // A resubmitted order has several; the newest is the one in force (the id breaks a tie within one millisecond).
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     select: { id: true, status: true, rule: true, requestedById: true, createdAt: true, decidedAt: true, steps: { orderBy: { seq: "asc" }, select: stepSelect } },
   });
 }

@@ -6,7 +6,11 @@ import type { OrderStatus } from "./order.types.ts";
 
 export const ORDER_STATUSES: readonly OrderStatus[] = ["draft", "pending_approval", "approved", "rejected", "dispatched", "shipped", "delivered", "cancelled"];
 
-/** from → the statuses it may move to. Cancelling is possible until the goods leave (dispatched, not yet shipped). */
+/**
+ * from → the statuses it may move to. Cancelling is possible until the goods leave (dispatched, not yet shipped).
+ * A rejected order may be amended and resubmitted by its rep (priced and planned again: approved at once or back to
+ * approval), or withdrawn for good (cancelled).
+ */
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   draft: ["pending_approval", "approved", "cancelled"],
   pending_approval: ["approved", "rejected", "cancelled"],
@@ -14,7 +18,7 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
   dispatched: ["shipped", "cancelled"],
   shipped: ["delivered"],
   delivered: [],
-  rejected: [],
+  rejected: ["pending_approval", "approved", "cancelled"],
   cancelled: [],
 };
 
@@ -43,7 +47,8 @@ export function assertTransition(from: OrderStatus, to: OrderStatus, orderNumber
 
 function whyNot(from: OrderStatus, to: OrderStatus): string {
   if (from === to) return "状态没有变化。";
-  if (from === "delivered" || from === "rejected" || from === "cancelled") return "订单已结束。";
+  if (from === "delivered" || from === "cancelled") return "订单已结束。";
+  if (from === "rejected") return to === "draft" ? "已提交的订单不能退回草稿。" : "被驳回的订单只能修改后重新提交，或撤回。";
   if (to === "cancelled" && from === "shipped") return "货已发出，不能取消。";
   if (to === "approved" || to === "rejected") return from === "draft" ? "请先提交审批。" : "审批已经结束。";
   if (to === "dispatched") return "只有已批准的订单才能通知仓库。";

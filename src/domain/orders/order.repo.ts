@@ -48,6 +48,22 @@ export async function createOrder(tx: Tx, o: NewOrder): Promise<{ id: string }> 
   });
 }
 
+/**
+ * A rejected order amended and resubmitted: its lines replaced by the new priced ones (nothing was shipped: only an
+ * approved order reaches the warehouse), totals, flags and reason rewritten, the status moved from `from` — false
+ * when it was no longer in `from` (then nothing is written).
+ */
+export async function repriceOrder(tx: Tx, id: string, from: OrderStatus, o: { status: Extract<OrderStatus, "pending_approval" | "approved">; priced: PricedOrder; flags: string[]; reason: string | null }): Promise<boolean> {
+  const r = await tx.order.updateMany({
+    where: { id, status: from },
+    data: { status: o.status, listTotal: moneyText(o.priced.listTotal), total: moneyText(o.priced.total), discount: o.priced.discount.toFixed(4), flags: o.flags, reason: o.reason },
+  });
+  if (r.count !== 1) return false;
+  await tx.orderLine.deleteMany({ where: { orderId: id } });
+  await tx.orderLine.createMany({ data: o.priced.lines.map((l) => ({ orderId: id, sku: l.sku, quantity: l.quantity, listPrice: moneyText(l.listPrice), unitPrice: moneyText(l.unitPrice) })) });
+  return true;
+}
+
 const orderInclude = {
   customer: { select: { name: true } },
   rep: { select: { name: true } },

@@ -5,7 +5,7 @@
 import { DISPATCH_ACTION_TEXT } from "../dispatch/dispatch.service.ts";
 import { AppError } from "../../core/app-error.ts";
 import { formatLocal, localDateKey } from "../../core/local-time.ts";
-import { Decimal, money } from "../../core/money.ts";
+import { Decimal, formatCny, money, type Money } from "../../core/money.ts";
 import { audit, auditTrail } from "../audit/audit.repo.ts";
 import { getCustomer } from "../customers/customer.repo.ts";
 import type { Rules } from "../org/org-file.ts";
@@ -35,6 +35,7 @@ import { assertTransition, ORDER_STATUS_LABELS } from "./order-state.ts";
 import {
   createOrder,
   customerOrderHistory,
+  repriceOrder,
   findDuplicateOrder,
   findOrderById,
   findOrderByNumber,
@@ -48,6 +49,7 @@ import {
   type OrderRow,
 } from "./order.repo.ts";
 import type {
+  ApprovalPlan,
   ComplianceFinding,
   CustomerHistory,
   DecisionResult,
@@ -162,10 +164,7 @@ export async function placeOrder(tx: Tx, input: PlaceOrderInput): Promise<PlaceO
   const { priced, findings } = await priceChecked(tx, request, now, rules, customer.name);
   const skus = [...new Set(request.lines.map((l) => l.sku))];
 
-  const chainIds = await managementChain(tx, rep.id);
-  const chain: ChainPerson[] = (await peopleByIds(tx, chainIds)).filter((p) => p.active);
-  const namedDirector = rules.director ? ((await peopleByIds(tx, [rules.director])).find((p) => p.active) ?? null) : null;
-  const plan = planApproval(rep, chain, priced, rules, namedDirector);
+  const plan = await planFor(tx, rep, priced, rules);
 
   // Allocating first takes the day's sequence row lock, so two identical orders at once see each other below.
   // A duplicate found after it leaves a gap in the day's numbers, which is allowed.
@@ -227,6 +226,14 @@ export async function placeOrder(tx: Tx, input: PlaceOrderInput): Promise<PlaceO
   return { kind: "placed", order, plan, findings: flagged, firstApprover: { id: first.approverId, name: first.approverName } };
 }
 
+/** Who must approve this priced order of this rep: the active people above the rep, the named director. */
+async function planFor(tx: Tx, rep: UserInfo, priced: PricedOrder, rules: ApprovalRules): Promise<ApprovalPlan> {
+  const chainIds = await managementChain(tx, rep.id);
+  const chain: ChainPerson[] = (await peopleByIds(tx, chainIds)).filter((p) => p.active);
+  const namedDirector = rules.director ? ((await peopleByIds(tx, [rules.director])).find((p) => p.active) ?? null) : null;
+  return planApproval(rep, chain, priced, rules, namedDirector);
+}
+
 /** The org file's approval rules, whichever of the two the caller has at hand. */
 export const approvalRules = (rules: Rules | ApprovalRules): ApprovalRules => ("approval" in rules ? rules.approval : rules);
 
@@ -255,6 +262,19 @@ async function priceChecked(tx: Tx, request: OrderRequest, now: Date, rules: App
 export async function previewOrder(tx: Tx, request: OrderRequest, now: Date, rules?: Rules | ApprovalRules): Promise<PricedOrder> {
   const customer = await getCustomer(tx, request.customerId);
   return (await priceChecked(tx, request, now, rules ? approvalRules(rules) : null, customer?.name)).priced;
+}
+
+/**
+ * The price list in force at `now`: every active product with its list price and unit (a product without a price
+ * in force is left out: it cannot be ordered either), by sku.
+ */
+export async function activePriceList(tx: Tx, now: Date): Promise<{ sku: string; name: string; aliases: string[]; unit: string; price: Money }[]> {
+  const products = await listActiveProducts(tx);
+  const prices = new Map((await priceListAt(tx, products.map((p) => p.sku), now)).map((p) => [p.sku, p]));
+  return products.flatMap((p) => {
+    const priced = prices.get(p.sku);
+    return priced ? [{ sku: p.sku, name: p.name, aliases: p.aliases, unit: priced.unit, price: money(priced.price) }] : [];
+  });
 }
 
 /** The active products with name, aliases, sku and unit: what matchProduct (product-match.ts) matches against. */
@@ -367,6 +387,121 @@ function alreadyDecided(number: string, step: StepRow | null, me: string, tz: st
   });
 }
 
+// ───────────── resubmitting a rejected order ─────────────
+
+export interface ResubmitInput {
+  orderNumber: string;
+  rep: UserInfo;
+  /** The amended lines (the order's own products only) and order-wide discount; the customer is the order's. */
+  lines: OrderRequest["lines"];
+  discount?: Money;
+  /** The rep's reason for the new price; absent = the order's reason stays. */
+  reason?: string;
+  now: Date;
+  rules: Rules | ApprovalRules;
+  eventId: string | null;
+}
+
+export interface ResubmitResult {
+  order: OrderView;
+  plan: ApprovalPlan;
+  firstApprover: { id: string; name: string } | null;
+  /** Who rejected it last time and why (shown to the new approver). */
+  rejection: { approverName: string; reason: string | null } | null;
+  /** The order before the amendment, for the audit and the messages. */
+  before: { total: Money; discount: Money };
+}
+
+/** Why an order in this status cannot be resubmitted, and what to do instead. */
+function notResubmittable(number: string, status: OrderStatus): AppError {
+  const why: Partial<Record<OrderStatus, string>> = {
+    pending_approval: `订单 ${number} 还在等审批，不能重新提交。要改价格或数量，先发送「撤回 ${number}」，再重新下单。`,
+    approved: `订单 ${number} 已批准，不需要重新提交。要改单，先发送「取消订单 ${number} 原因」，再重新下单。`,
+    dispatched: `订单 ${number} 已批准并通知仓库，不需要重新提交。还没发货的话，发送「取消订单 ${number} 原因」后重新下单。`,
+    shipped: `订单 ${number} 已发货，不能重新提交。`,
+    delivered: `订单 ${number} 已送达，不能重新提交。`,
+    cancelled: `订单 ${number} 已取消，不能重新提交；请重新下单。`,
+  };
+  return new AppError("cannot_resubmit", why[status] ?? `订单 ${number} ${ORDER_STATUS_LABELS[status]}，只有被驳回的订单可以修改后重新提交。`, { status });
+}
+
+/**
+ * Checks that `rep` may resubmit the order (its own rep, rejected, the customer still theirs) and returns it: the
+ * button and the typed command ask before a draft is shown, and resubmitOrder asks again under the row lock.
+ */
+export async function assertResubmittable(tx: Tx, number: string, rep: UserInfo): Promise<OrderView> {
+  const row = await findOrderByNumber(tx, number);
+  if (!row) throw notFound(number);
+  if (row.repId !== rep.id) throw new AppError("not_your_order", `只有下单的销售${row.rep.name}可以修改并重新提交订单 ${number}。`);
+  if (row.status !== "rejected") throw notResubmittable(number, row.status);
+  const customer = await getCustomer(tx, row.customerId);
+  if (!customer || customer.ownerId !== rep.id) {
+    throw new AppError("customer_not_owned", `「${row.customer.name}」已不由你负责，不能重新提交订单 ${number}。`);
+  }
+  return toOrderView(row);
+}
+
+/**
+ * The order's rep amends a rejected order and submits it again, under its own number: the whole engine runs again
+ * (prices from the list in force now, compliance, the approval rules and the rep's limit), the lines are replaced,
+ * and it is approved at once or goes to a NEW approval (the rejected one stays, with its decision). Only the
+ * order's products: changing the goods or the customer is a new order. Unchanged prices and quantities are refused
+ * (the same order would be rejected again). Audited as order.resubmit with before and after.
+ */
+export async function resubmitOrder(tx: Tx, input: ResubmitInput): Promise<ResubmitResult> {
+  const { orderNumber, rep, now } = input;
+  const rules = approvalRules(input.rules);
+  const locked = await lockOrder(tx, orderNumber);
+  if (!locked) throw notFound(orderNumber);
+  const before = await assertResubmittable(tx, orderNumber, rep);
+  const had = new Set(before.lines.map((l) => l.sku));
+  if (input.lines.some((l) => !had.has(l.sku)) || input.lines.length !== before.lines.length) {
+    throw new AppError("resubmit_lines", `重新提交只能改订单 ${orderNumber} 里产品的单价、数量和折扣，不能加减或更换产品；要换产品请重新下单。`);
+  }
+  const request: OrderRequest = { customerId: before.customerId, lines: input.lines, ...(input.discount ? { discount: input.discount } : {}) };
+  const { priced, findings } = await priceChecked(tx, request, now, rules, before.customerName);
+  const same = priced.lines.every((l, i) => {
+    const b = before.lines[i]!;
+    return b.sku === l.sku && b.quantity === l.quantity && b.unitPrice.eq(l.unitPrice);
+  });
+  const reason = input.reason?.trim() || before.reason;
+  if (same && reason === before.reason) {
+    throw new AppError("resubmit_unchanged", `订单 ${orderNumber} 没有改动：原样再提交还会被驳回。请写明改什么，例如：重新提交 ${orderNumber} ${before.lines[0]!.name} 单价${before.lines[0]!.listPrice.toDecimalPlaces(2).toString()}`);
+  }
+  const plan = await planFor(tx, rep, priced, rules);
+  const status = plan.kind === "auto" ? "approved" : "pending_approval";
+  assertTransition("rejected", status, orderNumber);
+  const flagged = flags(findings);
+  const last = await latestApproval(tx, locked.id);
+  const rejectedStep = last?.steps.filter((s) => s.status === "rejected").at(-1);
+  if (!(await repriceOrder(tx, locked.id, "rejected", { status, priced, flags: [...new Set(flagged.map((f) => f.code))], reason: reason ?? null }))) {
+    throw new AppError("concurrent_change", `订单 ${orderNumber} 刚被其他人处理过，请刷新后再试。`);
+  }
+  const order = await loadOrder(tx, locked.id);
+  const base = { actorId: rep.id, entityType: "order", entityId: locked.id, eventId: input.eventId, at: now };
+  await audit(tx, {
+    ...base,
+    action: "order.resubmit",
+    before: { status: "rejected", lines: auditLines(before), listTotal: before.listTotal.toFixed(2), total: before.total.toFixed(2), discount: before.discount.toFixed(4), reason: before.reason },
+    after: { status, lines: auditLines(order), listTotal: order.listTotal.toFixed(2), total: order.total.toFixed(2), discount: order.discount.toFixed(4), flags: order.flags, reason: order.reason },
+  });
+  const rejection = rejectedStep ? { approverName: rejectedStep.approver.name, reason: rejectedStep.reason } : null;
+  const result = { order, plan, rejection, before: { total: before.total, discount: before.discount } };
+  if (plan.kind === "auto") {
+    await audit(tx, { ...base, action: "order.approve", after: { status: "approved", auto: true } });
+    return { ...result, firstApprover: null };
+  }
+  const rule = ruleText(plan.reasons);
+  const approval = await createApproval(tx, { orderId: locked.id, rule, requestedById: rep.id, approverIds: plan.steps.map((s) => s.approverId), now });
+  await audit(tx, {
+    ...base,
+    action: "approval.request",
+    after: { approvalId: approval.id, rule, reasons: plan.reasons.map((r) => r.code), steps: plan.steps.map((s) => ({ seq: s.seq, approverId: s.approverId, level: s.level })), resubmit: true },
+  });
+  const first = plan.steps[0]!;
+  return { ...result, firstApprover: { id: first.approverId, name: first.approverName } };
+}
+
 // ───────────── withdrawing ─────────────
 
 export interface WithdrawInput {
@@ -382,13 +517,15 @@ export async function withdraw(tx: Tx, input: WithdrawInput): Promise<WithdrawRe
   const locked = await lockOrder(tx, orderNumber);
   if (!locked) throw notFound(orderNumber);
   if (locked.repId !== rep.id) throw new AppError("not_your_order", `只有下单的销售可以撤回订单 ${orderNumber}。`);
-  if (locked.status !== "pending_approval") {
+  // A rejected order is withdrawn for good (it will not be resubmitted); its approval stays as decided.
+  if (locked.status !== "pending_approval" && locked.status !== "rejected") {
     const instead = locked.status === "approved" || locked.status === "dispatched" ? `还没发货的话，发送「取消订单 ${orderNumber}」。` : "";
-    throw new AppError("cannot_withdraw", `订单 ${orderNumber} ${ORDER_STATUS_LABELS[locked.status]}，只有待审批的订单可以撤回。${instead}`, { status: locked.status });
+    throw new AppError("cannot_withdraw", `订单 ${orderNumber} ${ORDER_STATUS_LABELS[locked.status]}，只有待审批或被驳回的订单可以撤回。${instead}`, { status: locked.status });
   }
-  assertTransition(locked.status, "cancelled", orderNumber);
-  const approval = await latestApproval(tx, locked.id);
-  if (!(await updateOrderStatus(tx, locked.id, "pending_approval", "cancelled"))) {
+  const from = locked.status;
+  assertTransition(from, "cancelled", orderNumber);
+  const approval = from === "pending_approval" ? await latestApproval(tx, locked.id) : null;
+  if (!(await updateOrderStatus(tx, locked.id, from, "cancelled"))) {
     throw new AppError("concurrent_change", `订单 ${orderNumber} 刚被其他人处理过，请刷新后再试。`);
   }
   if (approval) {
@@ -400,13 +537,13 @@ export async function withdraw(tx: Tx, input: WithdrawInput): Promise<WithdrawRe
     action: "order.withdraw",
     entityType: "order",
     entityId: locked.id,
-    before: { status: "pending_approval" },
+    before: { status: from },
     after: { status: "cancelled", approvalId: approval?.id ?? null },
     eventId: input.eventId,
     at: now,
   });
   const reached = approval?.steps.filter((s) => s.status !== "waiting").map((s) => s.approverId) ?? [];
-  return { order: await loadOrder(tx, locked.id), approverIds: [...new Set(reached)] };
+  return { order: await loadOrder(tx, locked.id), approverIds: [...new Set(reached)], from };
 }
 
 // ───────────── reading ─────────────
@@ -435,6 +572,7 @@ const ACTION_TEXT: Record<string, string> = {
   "order.approve": "订单批准",
   "order.reject": "订单驳回",
   "order.withdraw": "撤回订单",
+  "order.resubmit": "修改后重新提交",
   // The goods' side of the same timeline (src/domain/dispatch).
   ...DISPATCH_ACTION_TEXT,
 };
@@ -455,6 +593,8 @@ export async function orderHistory(tx: Tx, number: string): Promise<OrderHistory
     if (t.action === "approval.request" && typeof after.rule === "string") text += `（${after.rule}）`;
     if ((t.action === "approval.reject" || t.action === "approval.approve") && typeof after.reason === "string" && after.reason) text += `：${after.reason}`;
     if (t.action === "approval.escalate" && typeof after.note === "string") text = after.note;
+    const was = (t.before ?? {}) as Record<string, unknown>;
+    if (t.action === "order.resubmit" && typeof was.total === "string" && typeof after.total === "string") text += `（金额 ${formatCny(was.total)} → ${formatCny(after.total)}）`;
     if (t.action === "shipment.confirm") text = `${after.partial === true ? "确认部分发货" : "确认发货"}${[after.carrier, after.trackingNo].filter((x) => typeof x === "string" && x).map((x) => ` ${String(x)}`).join("")}`;
     if (t.action === "shipment.problem" && typeof after.problem === "string") text += `：${after.problem}`;
     return { at: t.createdAt, actorId: t.actorId, actorName, action: t.action, text: actorName ? `${actorName} ${text}` : text };

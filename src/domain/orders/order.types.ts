@@ -144,6 +144,8 @@ export interface DecisionResult {
 
 export interface WithdrawResult {
   order: OrderView;
+  /** What it was: pending approval (its approvers are told) or rejected (withdrawn for good). */
+  from: "pending_approval" | "rejected";
   /** Whose approval card to update (the approver of the step that was pending, and earlier ones). */
   approverIds: string[];
 }

@@ -1,5 +1,5 @@
 // What to suggest when a message is not understood: the help lines of the person's roles closest to what was typed.
-// Each line is scored by its cue words (价格/多少钱 → 下单, SO-… → 查订单, 逾期 → 待办) and the characters and pairs
+// Each line is scored by its cue words (价格/多少钱 → 查价格, 折扣 → 下单, SO-… → 查订单, 逾期 → 待办) and the characters and pairs
 // of characters it shares with the message; the best two or three are shown, each with the one example (of a line's
 // several, "团队待办 / 张三的待办 / 逾期跟进") that is closest. An order number typed is put into the examples
 // (订单 SO-20261205-002). Deterministic: the same message and roles always get the same lines.

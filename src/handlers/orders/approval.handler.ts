@@ -24,9 +24,11 @@ const CONTACT_WORD = { visit: "拜访", call: "电话", message: "消息" } as c
 const STEP_LEVEL: Record<number, string> = { 1: "第一步", 2: "第二步", 3: "第三步" };
 
 /** Sends the approval card for one step to its approver, in the order's thread. */
-export async function sendApprovalCard(ctx: UnitContext, order: OrderView, step: { approverId: string; seq: number }, totalSteps: number, rule: string): Promise<void> {
+export async function sendApprovalCard(ctx: UnitContext, order: OrderView, step: { approverId: string; seq: number }, totalSteps: number, rule: string, note?: string): Promise<void> {
   const h = await customerHistory(ctx.tx, order.customerId, order.id);
   const history = [
+    // A resubmitted order: the earlier rejection first (重新提交：上次被赵六驳回（价格太低），原金额 …).
+    ...(note ? [note] : []),
     ...(h.orders.length ? [`近期订单：${h.orders.map((o) => `${o.number} ${formatDiscount(o.discount)}`).join("，")}`] : ["该客户此前没有订单。"]),
     ...(h.averageDiscount ? [`该客户平均折扣：${formatDiscount(h.averageDiscount)}`] : []),
     ...h.visits.map((v) => `${CONTACT_WORD[v.kind]} ${formatLocal(v.occurredAt, ctx.timeZone)} ${v.userName}：${v.summary.slice(0, 30)}`),
@@ -85,8 +87,12 @@ async function showDecision(ctx: HandlerContext, r: DecisionResult): Promise<voi
     await ctx.out.notify(r.repId, { type: "text", text: `订单 ${r.order.number}：${who} 已同意，等待${next.approverName}审批。` });
   } else {
     const why = o.reason ? `：${o.reason}` : "";
-    await ctx.out.updateThread(thread, renderDecided(r.order, `已驳回${why}`, `${who} 已驳回（${when}）${why}`, "danger"), "decided");
-    await ctx.out.notify(r.repId, { type: "text", text: `订单 ${r.order.number}（${r.order.customerName}）被${who}驳回${o.reason ? `，理由：${o.reason}` : "（未填写理由）"}。可以调整价格后重新下单。` });
+    // The rep's order card stays open: its 修改后重新提交 opens the amendable draft.
+    await ctx.out.updateThread(thread, renderDecided(r.order, `已驳回${why}`, `${who} 已驳回（${when}）${why}`, "danger"), (row) => (row.purpose === "order" ? "active" : "decided"));
+    await ctx.out.notify(r.repId, {
+      type: "text",
+      text: `订单 ${r.order.number}（${r.order.customerName}）被${who}驳回${o.reason ? `，理由：${o.reason}` : "（未填写理由）"}。可以点订单卡片上的「修改后重新提交」，或回复「重新提交 ${r.order.number} 单价…」；不再需要就回复「撤回 ${r.order.number}」。`,
+    });
   }
 }
 

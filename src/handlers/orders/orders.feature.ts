@@ -1,14 +1,15 @@
 // Orders and discount approvals: 下单 … → priced by the order engine, checked, approved at once within the rep's
-// authority or sent to the approvers as cards; 同意/驳回, 撤回, 订单 SO-…, 我的订单.
+// authority or sent to the approvers as cards; 同意/驳回, 撤回, 订单 SO-…, 我的订单; 价格表 / 电机A多少钱.
 import type { Feature } from "../engine/feature.ts";
 import { approvalKind, handleDecideApproval, rejectReason } from "./approval.handler.ts";
 import { orderCommands, orderKind } from "./order-queries.handler.ts";
+import { handlePriceList } from "./price-list.handler.ts";
 import { correctDraft, draftPending, handlePlaceOrder, orderDraftKind, orderPick, pickProductKind } from "./place-order.handler.ts";
 import { looksLikeOrderCorrection } from "../../nlu/index.ts";
 
 export const ordersFeature: Feature = {
   name: "orders",
-  intents: { place_order: handlePlaceOrder, decide_approval: handleDecideApproval },
+  intents: { place_order: handlePlaceOrder, decide_approval: handleDecideApproval, price_list: handlePriceList },
   cards: [orderKind, orderDraftKind, approvalKind, pickProductKind],
   pending: [orderPick, draftPending],
   questions: [rejectReason],

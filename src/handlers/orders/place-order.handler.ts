@@ -16,12 +16,13 @@ import { listProducts, previewOrder } from "../../domain/orders/order.service.ts
 import { matchProduct } from "../../domain/orders/product-match.ts";
 import { unitAgrees, unitMismatchText } from "../../domain/orders/units.ts";
 import { latestActiveCard } from "../../domain/cards/card.repo.ts";
-import { normalizeCompanyName, parseOrderCorrection, type IntentOf } from "../../nlu/index.ts";
+import { normalizeCompanyName, parseOrderCorrection, type IntentOf, type OrderCorrection } from "../../nlu/index.ts";
 import { askWhichCustomer, defineCustomerPick, PickBaseSchema, resolveCustomer, teachAlias } from "../customers/which-customer.ts";
 import { defineCardKind } from "../engine/card-kind.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
 import { definePending, openPending, takePending } from "../engine/pending.ts";
 import { totalsOfPriced } from "./order-views.ts";
+import { resubmitWith } from "./resubmit-order.handler.ts";
 import { requestOf, submitOrder } from "./submit-order.ts";
 
 /** Words that make a message an explicit order: submitted at once when everything is resolved. */
@@ -34,6 +35,8 @@ export const OrderDraftSchema = z.object({
   discount: z.string().optional(),
   reason: z.string().optional(),
   explicit: z.boolean(),
+  /** A rejected order amended on this draft: 提交 resubmits it under its own number instead of placing a new one. */
+  resubmitOf: z.string().optional(),
 });
 export type OrderDraft = z.infer<typeof OrderDraftSchema>;
 
@@ -189,17 +192,18 @@ export const draftPending = definePending<z.infer<typeof DraftPendingSchema>, "s
   ttlMs: 24 * 3600_000,
   resume: async (ctx, data) => {
     const { customerId, confirmDuplicate, ...draft } = data;
+    if (draft.resubmitOf) return resubmitWith(ctx, draft.resubmitOf, draft);
     const r = await submitOrder(ctx, customerId, draft, confirmDuplicate);
     // A duplicate that appeared since the draft was shown: ask again, with the warning.
     if (r.kind === "duplicate") await showDraft(ctx, customerId, draft, r.warning);
   },
 });
 
-async function showDraft(ctx: HandlerContext, customerId: string, draft: OrderDraft, warning?: string): Promise<void> {
+export async function showDraft(ctx: HandlerContext, customerId: string, draft: OrderDraft, warning?: string): Promise<void> {
   const customer = await getCustomer(ctx.tx, customerId);
   const preview = totalsOfPriced(await previewOrder(ctx.tx, requestOf(customerId, draft, ctx.eventId), ctx.now, ctx.rules));
   const pending = await openPending(ctx, draftPending, { ...draft, customerId, confirmDuplicate: warning !== undefined });
-  const card = orderDraftCard({ ref: newCardRef(), customer: customer?.name ?? "", ...preview, ...(warning ? { warning } : {}) });
+  const card = orderDraftCard({ ref: newCardRef(), customer: customer?.name ?? "", ...preview, ...(warning ? { warning } : {}), ...(draft.resubmitOf ? { resubmitOf: draft.resubmitOf } : {}) });
   await ctx.out.replyCard(card, { subjectType: "pending_action", subjectId: pending.id, expiresAt: pending.expiresAt });
 }
 
@@ -243,23 +247,35 @@ export async function correctDraft(ctx: HandlerContext, text: string): Promise<v
   if (visit && visit.createdAt > card.createdAt) return "pass";
   const parsed = parseOrderCorrection(text);
   if (!parsed.ok) throw new AppError("bad_order_correction", CORRECTION_PROBLEMS[parsed.problem] ?? "要改哪一项？例如：改 数量 300、改 单价 4500、改 折扣 9折");
-  const c = parsed.correction;
   const { data } = await takePending(ctx, [draftPending], card.subjectId, "cancelled");
   const { customerId, confirmDuplicate, ...draft } = data;
-  let items = draft.items;
-  if (c.field === "discount") {
-    // An order-wide discount applies to lines without their own asked price.
-    items = items.map(({ unitPrice: _u, ...rest }) => rest);
-  } else {
-    const products = await listProducts(ctx.tx);
-    const target = c.product ? matchProduct(c.product, products) : null;
-    if (c.product && target?.kind !== "exact") throw new AppError("bad_order_correction", `草稿里没有「${c.product}」，请写草稿里的产品名。`);
-    const index = target?.kind === "exact" ? items.findIndex((i) => i.sku === target.product.sku) : items.length === 1 ? 0 : -1;
-    if (index < 0) throw new AppError("bad_order_correction", `草稿里有 ${items.length} 个产品，请写明改哪一个，例如：改 ${items[0]!.name} 数量 300`);
-    // 改 数量 300米: the unit typed with it replaces the line's (the order engine refuses one that is not the list's).
-    items = items.map((it, i) => (i !== index ? it : c.field === "quantity" ? { ...it, quantity: c.value, ...(c.unit ? { unit: c.unit } : {}) } : { ...it, unitPrice: moneyText(c.value) }));
-  }
-  const next: OrderDraft = { ...draft, items, ...(c.field === "discount" ? { discount: money(c.value).toFixed(4) } : {}) };
+  const next = await applyCorrections(ctx, draft, [parsed.correction], "草稿");
   await ctx.out.updateCard(card, decidedCard(card.view, "已修改，见新的草稿", "info"), "decided");
   await showDraft(ctx, customerId, next, confirmDuplicate ? "（此前提示：24小时内可能已有相同订单。）" : undefined);
+}
+
+/**
+ * Corrections (改 数量 300, 单价 4500, 电机A 单价4800, 9折) applied to a draft or to a rejected order's lines: a product
+ * named must be one of its lines (no line is added or removed); without one, the only line, or the product the
+ * order has one line of. `where` names it in refusals (草稿 / 订单 SO-…).
+ */
+export async function applyCorrections(ctx: HandlerContext, draft: OrderDraft, corrections: readonly OrderCorrection[], where: string): Promise<OrderDraft> {
+  let next = draft;
+  const products = corrections.some((c) => c.field !== "discount" && c.product) ? await listProducts(ctx.tx) : [];
+  for (const c of corrections) {
+    let items = next.items;
+    if (c.field === "discount") {
+      // An order-wide discount applies to lines without their own asked price.
+      items = items.map(({ unitPrice: _u, ...rest }) => rest);
+    } else {
+      const target = c.product ? matchProduct(c.product, products.filter((p) => items.some((i) => i.sku === p.sku))) : null;
+      if (c.product && target?.kind !== "exact") throw new AppError("bad_order_correction", `${where}里没有「${c.product}」，请写${where}里的产品名（${items.map((i) => i.name).join("、")}）。`);
+      const index = target?.kind === "exact" ? items.findIndex((i) => i.sku === target.product.sku) : items.length === 1 ? 0 : -1;
+      if (index < 0) throw new AppError("bad_order_correction", `${where}里有 ${items.length} 个产品，请写明改哪一个，例如：改 ${items[0]!.name} 数量 300`);
+      // 改 数量 300米: the unit typed with it replaces the line's (the order engine refuses one that is not the list's).
+      items = items.map((it, i) => (i !== index ? it : c.field === "quantity" ? { ...it, quantity: c.value, ...(c.unit ? { unit: c.unit } : {}) } : { ...it, unitPrice: moneyText(c.value) }));
+    }
+    next = { ...next, items, ...(c.field === "discount" ? { discount: money(c.value).toFixed(4) } : {}) };
+  }
+  return next;
 }

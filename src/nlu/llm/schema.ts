@@ -71,6 +71,9 @@ export function coerceModelOutput(raw: unknown, messageText: string, timeZone: s
       if (typeof it.unit === "string" && !it.unit.trim()) delete it.unit; // " " for no unit
     }
   }
+  // "电机A" for ["电机A"]; [] for the whole list.
+  if (typeof o.products === "string") o.products = [o.products];
+  if (Array.isArray(o.products) && o.products.length === 0) delete o.products;
   if (o.intent === "log_visit" && o.summary === undefined) o.summary = messageText.slice(0, 1000);
   return o;
 }

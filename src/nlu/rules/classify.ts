@@ -4,6 +4,7 @@ import { findDiscount, findReason } from "./discounts.ts";
 import { findMoney } from "./money.ts";
 import { ORDER_TRIGGER, ORDER_WORD, parseItems } from "./order-items.ts";
 import { findQuantities } from "./quantities.ts";
+import { PRICE_LIST_ASK, PRICE_OF, PRICE_QUESTION, PRODUCTS_ASK } from "./prices.ts";
 import { blank } from "./text.ts";
 
 export interface Facts {
@@ -89,8 +90,8 @@ const LOOKUP_WORDS = /^客户\s|^客户[:：]|^客户(?:信息|详情|档案|资
 const QUESTION = /完成了?没有?$|谁|哪|啥|什么|怎么样|咋样|如何|多少|有没有|有无|是不是|是否|几[单个笔次家]|多久|吗$|[?？]$/;
 /** 客户问我们能让几个点, 他们问有没有现货: the customer's question, reported in a visit log, is not the rep's. */
 const REPORTED_QUESTION = /(?:(?:客户|对方|他们|她们|他|她|人家|采购|老板|[\u4e00-\u9fa5](?:总|经理|工|老板))(?:还|也|又|一直)?(?:问|询问|咨询|想知道|想了解)了?|问(?:了)?(?:我们|我|咱们|咱))[^\s，,。;；]*/g;
-/** 电机A现在报价多少, 伺服电机什么价: a price asked for. No price look-up exists, and the goods are no customer. */
-// 医用口罩最近行情怎么样: the market for goods, asked about, is no customer either.
+/** 电机A现在报价多少, 伺服电机什么价: a price asked for (see isPriceAsk); the goods are no customer. */
+// 医用口罩最近行情怎么样: the market for goods, asked about, is no customer either (and no list price).
 const PRICE_ASK = /(?:报价|价格|价钱|单价|售价|卖)(?:是|大概|现在|一般)?(?:多少|几|啥|什么)|多少钱|什么价|啥价|几块钱|行情|价格走势|市场价|(?:涨|降|调)价了?(?:吗|没有?|了没|没)/;
 const DID_SOMETHING = /(?:拜访|回访|去|见|聊|打|通|约|谈|签|报)(?:了|过|完)/;
 /** 去X送资料, 昨天到了X: the message opens with the rep going to the customer. */
@@ -174,6 +175,27 @@ function isOrderByFacts(f: Facts, visitish: boolean): boolean {
   return (priced || bareLine) && !/(?:能不能|能否|可不可以|问|询价|报价|要价|想要|希望|考虑|对比|比价)/.test(rt);
 }
 
+/** The market asked about (行情, 涨价了吗), not the list price. */
+const MARKET = /行情|走势|市场价|(?:涨|降|调)价/;
+
+/**
+ * The rep asks for list prices: the whole list (价格表, 有哪些产品), or goods with a price question (电机A多少钱, 变频器
+ * 单价), and nothing of a visit, an order or a customer's question around it (客户问电机A多少钱 下周报价 is a visit).
+ */
+function isPriceAsk(f: Facts): boolean {
+  const t = f.text.trim();
+  if (f.hasOrder || f.orderForm) return false;
+  if (PRICE_LIST_ASK.test(t) || PRODUCTS_ASK.test(t)) return true;
+  if (!(PRICE_QUESTION.test(t) || PRICE_OF.test(t)) || t.length > 40) return false;
+  if (f.hasContact || f.hasFutureDate || f.hasMoney || MARKET.test(t)) return false;
+  // 多少钱一台 counts one piece; 200台多少钱 is an order being priced (or a visit's figure).
+  if (f.hasQuantity && findQuantities(t).some((q) => q.value !== 1)) return false;
+  if (VISIT_WORDS.test(t) || DID_SOMETHING.test(t) || t.search(REPORTED_QUESTION) >= 0 || PRICE_TALK.test(t)) return false;
+  if (ORDER_TRIGGER.test(f.fields.slice(0, 2).join(" ")) || ORDER_WORD.test(t)) return false;
+  // A named customer (华东机电的电机A什么价, a known one) asks about a deal, not the list.
+  return !f.company || ((f.company.source === "position" || f.company.source === "trigger") && !f.company.hasOrgSuffix);
+}
+
 export function classify(f: Facts): IntentName {
   const t = f.text;
   if (t.length === 0 || HELP_EXACT.test(t)) return "help";
@@ -202,6 +224,7 @@ export function classify(f: Facts): IntentName {
   const bare = !f.hasContact && !f.hasFutureDate && !f.hasQuantity;
   if ((HOW_TO.test(t) || ABOUT_BOT.test(t) || HOW_TO_TOPIC.test(t)) && bare && !f.hasMoney) return "help";
   if (FORM_ASK.test(t) && !f.hasContact && !f.hasMoney) return "help";
+  if (isPriceAsk(f)) return "price_list";
 
   const head = f.fields.slice(0, 2).join(" ");
   const visitish = VISIT_WORDS.test(t) || f.hasContact;

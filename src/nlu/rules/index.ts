@@ -17,6 +17,7 @@ import { buildCompleteTask, buildSnoozeTask } from "./tasks.ts";
 import { translateCodeSwitch } from "./code-switch.ts";
 import { cleanSpeech } from "./speech.ts";
 import { blank, normalizeText, tokens } from "./text.ts";
+import { buildPriceList } from "./prices.ts";
 import { buildLogVisit } from "./visit.ts";
 import { buildApproval, buildProblem, buildShipment } from "./warehouse.ts";
 
@@ -84,6 +85,7 @@ export function parseWithRules(raw: string, ctx: ParseContext): Intent {
         : /本月|这个?月|当月|月度|月报/.test(text) ? "month" : undefined;
       return period ? { intent: "show_metrics", period } : { intent: "show_metrics" };
     }
+    case "price_list": return buildPriceList(text);
     case "claim_customer": return company ? { intent: "claim_customer", customer: customer(company.name) } : { intent: "unknown" };
     case "lookup_customer": return company ? { intent: "lookup_customer", customer: customer(company.name) } : { intent: "unknown" };
     case "log_visit": {

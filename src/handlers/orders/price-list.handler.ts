@@ -1,0 +1,118 @@
+// 价格表 / 报价单 / 有哪些产品 (the whole list in force) and 电机A多少钱 / 电机a 现在什么价 / 变频器 单价 (the goods
+// asked, matched like an order's products: case, spaces, 简称/aliases and SKU; a typo gets the closest names with
+// their prices). Each product with its unit and list price, what the asker may give without approval (their own
+// rules.approval.discountLimits) and a 下单 line to copy. Warehouse staff see no prices anywhere: refused.
+import { AppError } from "../../core/app-error.ts";
+import { localDateKey } from "../../core/local-time.ts";
+import { formatCny, formatDiscount, type Money } from "../../core/money.ts";
+import { activePriceList } from "../../domain/orders/order.service.ts";
+import { authorityFor, quote, type Authority, type QuotedProduct } from "../../domain/orders/price-quote.ts";
+import { matchProduct, normalizeProductName, similarity } from "../../domain/orders/product-match.ts";
+import { isSalesSide } from "../../domain/users/roles.ts";
+import type { IntentOf } from "../../nlu/index.ts";
+import type { HandlerContext } from "../engine/handler-context.ts";
+
+/** WeCom cuts a text at 2048 bytes: a long list goes out in parts under this. */
+const PART_BYTES = 1800;
+const MAX_ASKED = 20;
+/** A name this close to a product's (变频气 ~ 变频器: 0.67) is offered as a typo of it; 飞机 ~ 电机A (0.37) is not. */
+const TYPO_MIN = 0.5;
+
+const ROLE_WORD = { rep: "销售", manager: "经理", director: "总监" } as const;
+
+/** 4750 for ¥4,750.00: the number as a rep types it in 下单. */
+const plain = (m: Money) => m.toDecimalPlaces(2).toString();
+
+function productLine(p: QuotedProduct): string {
+  const floor = p.floor && !p.floor.eq(p.listPrice) ? `，你可直接给到 ${formatCny(p.floor)}` : "";
+  return `· ${p.name}（${p.sku}）${formatCny(p.listPrice)}/${p.unit}${floor}`;
+}
+
+function authorityLines(a: Authority, example: QuotedProduct | undefined): string[] {
+  const big = `订单金额 ≥ ${formatCny(a.bigOrderAmount)} 需总监审批。`;
+  if (!a.limit || !a.role) return [`管理员不下单，这里只列出标价。${big}`];
+  const who = ROLE_WORD[a.role];
+  const limit = a.limit.isZero()
+    ? `你（${who}）没有折扣权限：低于标价都需要审批；`
+    : `你（${who}）的折扣权限：${formatDiscount(a.limit, "percent")}（${formatDiscount(a.limit)}）以内直接批准，更低需要上级审批；`;
+  const lines = [limit + big];
+  if (example) lines.push(`下单例如：下单 客户名称 ${example.name} 10${example.unit} 单价${plain(example.floor ?? example.listPrice)}`);
+  return lines;
+}
+
+/** Lines into texts of at most PART_BYTES each (a line is never split). */
+function parts(lines: string[]): string[] {
+  const out: string[] = [];
+  let cur = "";
+  for (const line of lines) {
+    const next = cur ? `${cur}\n${line}` : line;
+    if (cur && Buffer.byteLength(next) > PART_BYTES) {
+      out.push(cur);
+      cur = line;
+    } else cur = next;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+export async function handlePriceList(ctx: HandlerContext, intent: IntentOf<"price_list">): Promise<void> {
+  if (!isSalesSide(ctx.user)) {
+    throw new AppError("price_not_for_warehouse", "仓库同事看不到价格：发货通知和订单里都不显示价格。需要报价请联系负责的销售。发送「帮助」查看你能用的功能。");
+  }
+  const list = await activePriceList(ctx.tx, ctx.now);
+  if (!list.length) {
+    ctx.out.replyText("价格表里还没有产品。请管理员在组织文件的 products 里添加，或导入价格表（npm run import -- products 价格表.xlsx）。");
+    return;
+  }
+  const authority = authorityFor(ctx.user, ctx.rules.approval);
+  const asked = intent.products?.slice(0, MAX_ASKED) ?? [];
+  const today = localDateKey(ctx.now, ctx.timeZone);
+
+  if (!asked.length) {
+    const quoted = quote(list, authority);
+    const lines = [`价格表（人民币，${today} 执行，共 ${quoted.length} 个产品）：`, ...quoted.map(productLine), ...authorityLines(authority, quoted[0])];
+    for (const text of parts(lines)) ctx.out.replyText(text);
+    return;
+  }
+
+  const shown = new Map<string, (typeof list)[number]>();
+  const notes: string[] = [];
+  for (const name of asked) {
+    const found = findProducts(name, list);
+    if (found.kind === "found") for (const p of found.products) shown.set(p.sku, p);
+    else if (found.closest.length) {
+      notes.push(`价格表里没有「${name}」，最接近的是：${found.closest.map((p) => p.name).join("、")}`);
+      for (const p of found.closest) shown.set(p.sku, p);
+    } else notes.push(`价格表里没有「${name}」。发送「价格表」查看全部产品。`);
+  }
+  const quoted = quote([...shown.values()], authority);
+  if (!quoted.length) {
+    ctx.out.replyText(notes.join("\n"));
+    return;
+  }
+  const lines = [...notes, `价格（人民币，${today} 执行）：`, ...quoted.map(productLine), ...authorityLines(authority, quoted[0])];
+  for (const text of parts(lines)) ctx.out.replyText(text);
+}
+
+type Listed = Awaited<ReturnType<typeof activePriceList>>[number];
+
+/**
+ * The products a name means, matched as an order's are (product-match.ts): an exact name, alias or SKU; several
+ * that contain it (电机 → 电机A, 电机B) are all shown. "电机A 变频器" written with a space is tried word by word.
+ * Nothing: the closest names (a typo: 电鸡A → 电机A).
+ */
+function findProducts(name: string, list: Listed[]): { kind: "found"; products: Listed[] } | { kind: "none"; closest: Listed[] } {
+  const m = matchProduct(name, list);
+  if (m.kind === "exact") return { kind: "found", products: [m.product] };
+  if (m.kind === "ambiguous") return { kind: "found", products: m.candidates };
+  const words = name.split(/\s+/).filter(Boolean);
+  if (words.length > 1) {
+    const each = words.map((w) => matchProduct(w, list));
+    if (each.every((x) => x.kind !== "none")) {
+      return { kind: "found", products: each.flatMap((x) => (x.kind === "exact" ? [x.product] : x.kind === "ambiguous" ? x.candidates : [])) };
+    }
+  }
+  const q = normalizeProductName(name);
+  const near = (p: Listed) => Math.max(...[p.name, p.sku, ...p.aliases].map((k) => similarity(q, normalizeProductName(k)))) >= TYPO_MIN;
+  return { kind: "none", closest: m.closest.flatMap((n) => list.filter((p) => p.name === n && near(p))) };
+}

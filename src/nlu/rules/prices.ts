@@ -1,0 +1,47 @@
+/**
+ * The rep asks for list prices: the whole list (价格表, 报价单, 有哪些产品) or named goods (电机A多少钱, 电机a 现在什么价,
+ * 变频器 单价). The goods are returned as written; the handler matches them to the price list (nlu knows no products).
+ */
+import type { Intent } from "../intent.ts";
+
+/** The whole list asked for, and nothing else said (环氧地坪漆的价格表发我一份 names goods: see PRICE_OF). */
+const LIST_WORDS = "(?:产品)?(?:价格表|价目表|报价单|报价表|价格清单|价格单|价目单|价格目录|产品价格|产品清单|产品列表|产品目录|所有产品的?价格|全部产品的?价格|产品报价)";
+const LEAD = "(?:请问|问一下|问下|麻烦|帮我|帮忙|给我|我要|我想要?|能不能|可以)?(?:查|看|发|拉|调|来|出)?(?:一下|下|看|查|个|一份|一个|份)?(?:最新的?|现在的?|目前的?|公司的?|我们的?|咱们的?)?";
+const TAIL = "(?:发我|给我|发一下|发一份|来一份|看看|看一下|一下|一份|是多少|多少){0,2}(?:吧|呢|呀|啊|吗|嘛)?[?？!！。]*";
+export const PRICE_LIST_ASK = new RegExp(`^${LEAD}${LIST_WORDS}${TAIL}$`);
+/** 有哪些产品, 都有什么产品, 我们卖什么, 能卖哪些货. */
+export const PRODUCTS_ASK = /^(?:我们|咱们|公司|现在)?(?:都|能|可以)?(?:有|卖|在卖)(?:哪些|什么|啥)(?:产品|货|东西)(?:可以卖|能卖|呢|啊)?[?？]*$|^(?:产品|货品)(?:都)?有(?:哪些|什么|啥)[?？]*$/;
+
+/** A price asked for named goods: 多少钱, 什么价, 啥价, 单价多少, 报价多少 (行情 and 涨价了吗 ask about the market, not the list). */
+export const PRICE_QUESTION = /多少钱|什么价|啥价|几块钱|(?:单价|价格|价钱|售价|报价|标价|牌价)(?:是|大概|现在|一般|目前)?(?:多少|几|啥|什么|怎么算)/;
+/** 变频器 单价, 电机A的价格, 电缆报价: goods, then a price word closing the message. */
+export const PRICE_OF = new RegExp(`^(?:${LEAD})?([^\\s，,。;；]{1,20}(?:[\\s、，,和及与跟/]+[^\\s，,。;；]{1,20}){0,5})\\s*的?\\s*(?:单价|价格|价钱|售价|标价|牌价|报价|价格表|价目表|报价单)${TAIL}$`);
+
+/** What is said around the goods: fillers, the question, a per-unit (一台, 每套). */
+const NOT_GOODS = new RegExp(
+  [
+    "(?:价格表|价目表|报价单|报价表)", "多少钱(?:一|每)?[\\u4e00-\\u9fa5]?", "什么价(?:格|钱|位)?", "啥价(?:格|钱|位)?", "几块钱(?:一|每)?[\\u4e00-\\u9fa5]?",
+    "(?:单价|价格|价钱|售价|报价|标价|牌价)(?:是|大概|现在|一般|目前)?(?:多少|几|啥|什么|怎么算)?",
+    "(?:一|每)[台个套件只盒卷米吨箱把张根条桶袋包瓶支块组对]", "^(?:请问|问一下|问下|麻烦|帮我|帮忙|给我|我想知道|想问下?|查一下|查下|查查|查|看一下|看下|看看)",
+    "现在|目前|最新的?|大概|一般|来着|(?:发我|给我|来)(?:一份|一下)?|发一份", "[吗呢嘛啊呀吧]$",
+  ].join("|"),
+  "g",
+);
+
+/** The goods named in a price question, as written: split on 、，和 …; empty for none. */
+export function priceProducts(text: string): string[] {
+  let rest = text.replace(/[?？!！。]+/g, " ");
+  for (let i = 0; i < 3; i++) rest = rest.replace(NOT_GOODS, " ").trim();
+  return rest
+    .split(/[、，,;；/]|(?<=\S)\s*(?:和|及|与|跟|还有)\s*(?=\S)/)
+    .map((s) => s.replace(/^\s*的|的\s*$/g, "").replace(/\s+/g, " ").trim())
+    .filter((s) => s.length > 0 && !/^(?:的|是|有|产品|东西|货)$/.test(s))
+    .slice(0, 20)
+    .map((s) => s.slice(0, 100));
+}
+
+export function buildPriceList(text: string): Intent {
+  if (PRICE_LIST_ASK.test(text.trim()) || PRODUCTS_ASK.test(text.trim())) return { intent: "price_list" };
+  const products = priceProducts(text);
+  return products.length ? { intent: "price_list", products } : { intent: "price_list" };
+}
