@@ -3,7 +3,7 @@
 import type { DingtalkConfig } from "../../env.ts";
 import type { Channel, ChannelDeps } from "../channel.ts";
 import { DingtalkApi } from "./api-client.ts";
-import { dingtalkHttpRouter } from "./http-receiver.ts";
+import { createDingtalkHttpReceiver } from "./http-receiver.ts";
 import { DingtalkSender } from "./sender.ts";
 import { LocalDWClient } from "./stream-client.ts";
 import { attachStreamReceiver } from "./stream-receiver.ts";
@@ -34,10 +34,13 @@ export function createDingtalkChannel(config: DingtalkConfig, deps: ChannelDeps,
   const sender = new DingtalkSender(api, { robotCode: config.robotCode, cardTemplateId, oapiBase: config.oapiBase }, deps.clock, log);
 
   if (config.mode === "http") {
+    const receiver = createDingtalkHttpReceiver({ appSecret: config.clientSecret, inbox: deps.inbox, log, clock: deps.clock, maxBodyBytes: deps.maxBodyBytes, robotNames: options.robotNames ?? [] }, "/dingtalk");
     return {
       platform: "dingtalk",
       sender,
-      http: { path: "/dingtalk", handler: dingtalkHttpRouter({ appSecret: config.clientSecret, inbox: deps.inbox, log, clock: deps.clock, maxBodyBytes: deps.maxBodyBytes, robotNames: options.robotNames ?? [] }) },
+      http: { path: "/dingtalk", handler: receiver.router },
+      // The POST callback is answered ahead of Express (the router still serves compressed bodies, other charsets).
+      listener: receiver.listener,
       async start() {
         if (config.cardTemplateId) log.warn("DINGTALK_CARD_TEMPLATE_ID is ignored in http mode: card clicks need Stream mode, so cards are sent as markdown");
         log.info("dingtalk channel ready (http mode): POST /dingtalk/callback");

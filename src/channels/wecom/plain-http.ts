@@ -1,17 +1,11 @@
 // What the callback's fast path (wecom-receiver.ts) needs from HTTP without Express: the raw body read as
-// express.raw() reads it (same limit, same refusals) and a short plain-text answer with exactly the headers
-// Express's res.status(s).type("text/plain").send(text) writes (test/wecom/wecom-fast-path.test.ts compares them).
-import { createHash } from "node:crypto";
+// express.raw() reads it (same limit, same refusals; ../http-body.ts) and a short plain-text answer with exactly the
+// headers Express's res.status(s).type("text/plain").send(text) writes (test/wecom/wecom-fast-path.test.ts compares them).
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBody as readRawBody, weakEtag } from "../http-body.ts";
 import { WecomInputError } from "./wecom-xml.ts";
 
-/**
- * Whether express.raw() would read this request itself (type-is's hasBody): a Transfer-Encoding or a numeric
- * Content-Length. Without either it leaves the body unread and the route sees none.
- */
-function hasBody(req: IncomingMessage): boolean {
-  return req.headers["transfer-encoding"] !== undefined || !Number.isNaN(Number(req.headers["content-length"]));
-}
+export { weakEtag };
 
 /**
  * The body as a UTF-8 string, or a WecomInputError: 413 "body too large" past `limit` bytes (declared or received;
@@ -19,43 +13,7 @@ function hasBody(req: IncomingMessage): boolean {
  * short of its Content-Length or is aborted. Only for requests without a Content-Encoding (the caller checks).
  */
 export function readBody(req: IncomingMessage, limit: number, done: (err: WecomInputError | null, body: string) => void): void {
-  if (!hasBody(req)) return done(null, "");
-  const declared = req.headers["content-length"] === undefined ? null : Number(req.headers["content-length"]);
-  let tooLarge = declared !== null && declared > limit;
-  let received = 0;
-  let first: Buffer | null = null;
-  let more: Buffer[] | null = null;
-  let finished = false;
-  const finish = (err: WecomInputError | null, body: string) => {
-    if (finished) return;
-    finished = true;
-    req.off("data", onData).off("end", onEnd).off("aborted", onAbort).off("error", onAbort);
-    done(err, body);
-  };
-  const onData = (chunk: Buffer) => {
-    received += chunk.length;
-    if (tooLarge || received > limit) {
-      tooLarge = true;
-      first = more = null;
-      return;
-    }
-    if (!first) first = chunk;
-    else (more ??= [first]).push(chunk);
-  };
-  const onEnd = () => {
-    if (tooLarge) return finish(new WecomInputError(413, "body too large"), "");
-    if (declared !== null && received !== declared) return finish(new WecomInputError(400, "bad request"), "");
-    const body = more ? Buffer.concat(more, received) : first;
-    finish(null, body ? body.toString("utf8") : "");
-  };
-  const onAbort = () => finish(new WecomInputError(400, "bad request"), "");
-  req.on("data", onData).on("end", onEnd).on("aborted", onAbort).on("error", onAbort);
-}
-
-/** Express's default ETag (etag's weak form): W/"<length in hex>-<first 27 characters of the base64 SHA-1>". */
-export function weakEtag(body: Buffer): string {
-  if (body.length === 0) return 'W/"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"';
-  return `W/"${body.length.toString(16)}-${createHash("sha1").update(body).digest("base64").slice(0, 27)}"`;
+  readRawBody(req, limit, (err, body) => done(err ? new WecomInputError(err.status, err.message) : null, body));
 }
 
 /** res.status(status).type("text/plain").send(text), header for header; no body for HEAD. */

@@ -5,6 +5,7 @@ import express, { type RequestHandler } from "express";
 import type { Logger } from "../../core/logger.ts";
 import type { InboxPort } from "../../core/ports.ts";
 import { RefusalLog } from "../../core/refusal-log.ts";
+import { isCallbackPath, isMountedCallbackPath } from "../http-body.ts";
 import { readBody, sendText } from "./plain-http.ts";
 import { callbackParams, openEncrypted, rawQuery, verifySignature } from "./wecom-crypto.ts";
 import { toInboundEvent } from "./wecom-to-event.ts";
@@ -132,27 +133,6 @@ export function createWecomReceiver(config: ReceiverConfig, deps: ReceiverDeps, 
 /** The router alone (tests mount it on an app of their own). */
 export function wecomRouter(config: ReceiverConfig, deps: ReceiverDeps): RequestHandler {
   return createWecomReceiver(config, deps).router;
-}
-
-/** `/callback` (the path below the mount point), as express routes match it: any case, one trailing slash allowed. */
-function isCallbackPath(url: string): boolean {
-  const q = url.indexOf("?");
-  const path = q < 0 ? url : url.slice(0, q);
-  return /^\/callback\/?$/i.test(path);
-}
-
-/**
- * `<mount>/callback` as the whole path, any case, one trailing slash: requests Express would route to `router`
- * (a mount matches case-insensitively; anything odder, such as `//`, an encoded slash or an absolute URL, is left
- * to Express, which answers it as before).
- */
-function isMountedCallbackPath(url: string, prefix: string): boolean {
-  const q = url.indexOf("?");
-  const end = q < 0 ? url.length : q;
-  const n = prefix.length;
-  if (end !== n + 9 && end !== n + 10) return false;
-  if (url.slice(0, n).toLowerCase() !== prefix) return false;
-  return isCallbackPath(url.slice(n, end));
 }
 
 function describe(err: unknown): { status: number; reason: string } {
