@@ -3,6 +3,8 @@
 import { Resvg } from "@resvg/resvg-js";
 import { describe, expect, it } from "vitest";
 import { MAX_REP_BARS, metricsChart, metricsChartSvg, type MetricsChartData } from "../../cards/metrics/metrics.chart.ts";
+import zlib from "node:zlib";
+import { crc32Table, encodePng } from "../../src/core/charts/png-encode.ts";
 import { CHART_FONT_FAMILY, CHART_FONT_FILE, isPng, outlineText, pngSize, svgToPng, textOutlineStats } from "../../src/core/charts/render-chart.ts";
 
 const trend = Array.from({ length: 14 }, (_, i) => ({ day: `2026-11-${String(10 + i).padStart(2, "0")}`, visits: (i * 5) % 9, orders: i % 3 }));
@@ -120,5 +122,28 @@ describe("metrics chart", () => {
     const c = metricsChart(empty);
     expect(isPng(c.png)).toBe(true);
     expect(c.alt).toContain("拜访跟进 0 次");
+  });
+});
+
+describe("PNG encoding (png-encode.ts)", () => {
+  it("decodes to exactly the pixels given, for odd sizes and every byte value", () => {
+    const w = 7;
+    const h = 5;
+    const pixels = Uint8Array.from({ length: w * h * 4 }, (_, i) => (i * 37 + (i >> 3)) & 255);
+    // Straight alpha does not survive resvg's premultiplied decoding, so the round trip is checked opaque.
+    for (let i = 3; i < pixels.length; i += 4) pixels[i] = 255;
+    const png = encodePng(pixels, w, h);
+    expect(isPng(png)).toBe(true);
+    expect(pngSize(png)).toEqual({ width: w, height: h });
+    const back = new Resvg(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><image width="${w}" height="${h}" href="data:image/png;base64,${Buffer.from(png).toString("base64")}"/></svg>`).render();
+    expect(Buffer.from(back.pixels).equals(Buffer.from(pixels))).toBe(true);
+    expect(() => encodePng(pixels.subarray(4), w, h)).toThrow(/RGBA/);
+  });
+
+  it("checksums its chunks with the CRC-32 zlib computes", () => {
+    const bytes = Buffer.from("IHDR and some bytes \u00ff\u0000", "latin1");
+    const native = (zlib as { crc32?: (b: Uint8Array) => number }).crc32;
+    if (native) expect(crc32Table(bytes)).toBe(native(bytes) >>> 0);
+    expect(crc32Table(Buffer.from("123456789"))).toBe(0xcbf43926);
   });
 });

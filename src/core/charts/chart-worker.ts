@@ -33,8 +33,9 @@ function drawNext(): void {
   const job = queue.shift();
   if (!job) return;
   try {
-    // A copy of its own: resvg's Buffer is native memory, which may not be transferred.
-    const png = new Uint8Array(renderChartPng(job.option, job.size, job.scale));
+    // Transferred, not copied, when the bytes own their memory (png-encode.ts builds them so); else a copy.
+    const drawn = renderChartPng(job.option, job.size, job.scale);
+    const png = drawn.byteOffset === 0 && drawn.byteLength === drawn.buffer.byteLength ? drawn : new Uint8Array(drawn);
     parentPort!.postMessage({ id: job.id, png }, [png.buffer as ArrayBuffer]);
   } catch (err) {
     parentPort!.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err) });
