@@ -25,11 +25,11 @@ export const HELP_EXAMPLES: HelpExample[] = [
   { what: "公海领取", example: "领取 华东机电", roles: ["rep", "manager"], keys: /领取|认领|领/g },
   { what: "修改客户资料（阶段、级别、行业、区域、电话、地址、标签）", example: "改 客户 华东机电 阶段 报价", keys: /阶段|级别|行业|区域|标签|地址|电话/g },
   { what: "业绩统计", example: "本周业绩", keys: /业绩|数据|统计|多少单|销售额|排名|kpi/gi },
-  { what: "查价格（标价和你可直接给的最低价）", example: "价格表 / 电机A多少钱 / 变频器 单价", keys: /价格|价钱|多少钱|单价|报价|标价|价目|几块|产品|卖什么|什么价|啥价|底价|最低价|权限|能给/g },
+  { what: "查价格（含你可直接给的最低价）", example: "价格表 / 电机A多少钱 / 变频器 单价", keys: /价格|价钱|多少钱|单价|报价|标价|价目|几块|产品|卖什么|什么价|啥价|底价|最低价|权限|能给/g },
   { what: "下单", example: "下单 华东机电 电机A 200台 单价4500", roles: ["rep", "manager", "director"], keys: /下单|下个单|订货|要货|采购|几折|折扣|优惠/g },
   { what: "审批折扣（轮到你审批时）", example: "同意 SO-20261123-001 / 驳回 SO-20261123-001 价格太低", roles: ["manager", "director"], keys: /同意|驳回|审批|批准|不批|能批|批一下|折扣/g },
   { what: "查订单", example: "订单 SO-20261123-001 / 我的订单 / 撤回 SO-20261123-001", keys: /SO-?\d|订单|单号|撤回|进度|改单/gi },
-  { what: "被驳回的订单：修改后重新提交（或点订单卡片上的「修改后重新提交」），不要了就撤回", example: "重新提交 SO-20261123-001 单价4800 / 撤回 SO-20261123-001", roles: ["rep", "manager", "director"], keys: /重新提交|再提交|重提|改价|改单|驳回|被拒|打回|修改订单/g },
+  { what: "被驳回的订单：修改后重新提交（或点订单卡片上的按钮）", example: "重新提交 SO-20261123-001 单价4800 / 撤回 SO-20261123-001", roles: ["rep", "manager", "director"], keys: /重新提交|再提交|重提|改价|改单|驳回|被拒|打回|修改订单/g },
 ];
 
 /** What a manager, director or admin can look at besides (scoped: a manager's team, all levels below; the rest everyone). */

@@ -29,7 +29,7 @@ describe("not understood: the closest commands, by role", () => {
     // SO-… 单价改成7500 重新提交 is a resubmission now (resubmit.test.ts); an order number with words no command takes:
     const order = await reply("zhangsan", "SO-20261205-002 改价");
     expect(order).toMatch(/^没太明白「SO-20261205-002 改价」。你是不是想：\n/);
-    expect(suggested(order)).toEqual(["· 被驳回的订单：修改后重新提交，不要了就撤回：重新提交 SO-20261205-002 单价4800", "· 查订单：订单 SO-20261205-002"]);
+    expect(suggested(order)).toEqual(["· 被驳回的订单：修改后重新提交：重新提交 SO-20261205-002 单价4800", "· 查订单：订单 SO-20261205-002"]);
     expect(order).not.toContain("今天拜访了");
     expect(order).toMatch(/\n发送「帮助」查看全部用法。$/);
 

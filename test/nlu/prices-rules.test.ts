@@ -1,0 +1,70 @@
+// The rule parser's price look-up (price_list) and the resubmission command's parser: what a rep asks for prices in
+// (the whole list, goods written loosely), what must stay something else (a visit log that mentions a price, an
+// order, the market, a customer's quote), and the changes a resubmission may carry (单价, 数量, 折扣, 理由) or not.
+import { describe, expect, it } from "vitest";
+import { looksLikeResubmission, parseResubmission } from "../../src/nlu/order-correction.ts";
+import { createRulesParser } from "../../src/nlu/rules/index.ts";
+
+const parser = createRulesParser();
+const parse = (text: string) => parser.parse(text, { now: new Date("2026-12-05T10:00:00+08:00"), timeZone: "Asia/Shanghai", knownCustomers: ["华东机电设备有限公司"] });
+
+describe("price look-up in the rule parser", () => {
+  it.each(["价格表", "报价单", "有哪些产品", "价格表发我", "最新价格表", "我们都有哪些产品", "产品清单", "发一份价目表", "多少钱"])("%s → the whole list", async (text) =>
+    expect(await parse(text)).toEqual({ intent: "price_list" }));
+
+  it.each([
+    ["电机A多少钱", ["电机A"]],
+    ["电机a 现在什么价", ["电机a"]],
+    ["变频器 单价", ["变频器"]],
+    ["电机A价格", ["电机A"]],
+    ["电机A的价钱是多少", ["电机A"]],
+    ["查一下电机A的价格", ["电机A"]],
+    ["变频器现在多少钱一台", ["变频器"]],
+    ["PLC多少钱？", ["PLC"]],
+    ["电缆报价多少", ["电缆"]],
+    ["电机A和变频器多少钱", ["电机A", "变频器"]],
+    ["电机A、电机B 价格", ["电机A", "电机B"]],
+    ["环氧地坪漆的价格表发我一份", ["环氧地坪漆"]],
+  ])("%s → price_list %j", async (text, products) => expect(await parse(text)).toEqual({ intent: "price_list", products }));
+
+  it.each([
+    ["客户问电机A多少钱 下周报价", "log_visit"],
+    ["今天拜访了华东机电的王经理，他问电机A多少钱，下周三带报价再去", "log_visit"],
+    ["华泰五金王经理来电，问电缆现在什么价，我报了600一卷", "log_visit"],
+    ["下单 华东机电 电机A 200台 单价4500", "place_order"],
+    ["医用口罩最近行情怎么样", "unknown"],
+    ["电缆涨价了吗", "unknown"],
+    ["电机A 200台多少钱", "unknown"],
+  ])("%s stays %s", async (text, intent) => expect((await parse(text)).intent).toBe(intent));
+
+  it("a named company's quote is a look-up of the customer, not of the list", async () => {
+    expect(await parse("华东机电报价多少")).toMatchObject({ intent: "lookup_customer" });
+  });
+});
+
+describe("resubmitting a rejected order: the command's parser", () => {
+  it.each([
+    ["SO-20261205-0003 单价改成7500 重新提交", { order: "SO-20261205-0003", changes: [{ field: "unit_price", value: 7500 }] }],
+    ["重新提交 SO-20261205-003 电机A单价4800", { order: "SO-20261205-003", changes: [{ field: "unit_price", product: "电机A", value: 4800 }] }],
+    ["重新提交 so20261205003", { order: "SO-20261205-003", changes: [] }],
+    ["重新提交", { changes: [] }],
+    ["SO-20261205-003 电机A 单价4800 变频器 数量5台 重新提交", { order: "SO-20261205-003", changes: [{ field: "unit_price", product: "电机A", value: 4800 }, { field: "quantity", product: "变频器", value: 5, unit: "台" }] }],
+    ["SO-20261205-003 把电机A的单价改为4.8千 数量改成20台 重新提交", { order: "SO-20261205-003", changes: [{ field: "unit_price", product: "电机A", value: 4800 }, { field: "quantity", product: "电机A", value: 20, unit: "台" }] }],
+    ["重新提交 SO-20261205-003 9折 理由：客户量大 竞品4300", { order: "SO-20261205-003", changes: [{ field: "discount", value: 0.1 }], reason: "客户量大 竞品4300" }],
+    ["SO-20261205-003 重新提交 单价四千八", { order: "SO-20261205-003", changes: [{ field: "unit_price", value: 4800 }] }],
+    ["重新提交 SO-20261205-003 数量改成300米", { order: "SO-20261205-003", changes: [{ field: "quantity", value: 300, unit: "米" }] }],
+  ])("%s", (text, expected) => {
+    expect(looksLikeResubmission(text)).toBe(true);
+    expect(parseResubmission(text)).toEqual({ ok: true, ...expected });
+  });
+
+  it.each([
+    ["重新提交 SO-20261205-003 加 电缆 10卷", "加 电缆 10卷"],
+    ["重新提交 SO-20261205-003 客户改成华东机电", "客户改成华东机电"],
+    ["重新提交 SO-20261205-003 去掉电机B", "去掉电机B"],
+    ["重新提交 SO-20261205-003 单价 abc", "单价 abc"],
+  ])("%s: refused, naming what was not understood", (text, leftover) =>
+    expect(parseResubmission(text)).toEqual({ ok: false, problem: "not_understood", leftover }));
+
+  it.each(["我想重新提交一下报价", "重新提交的流程是什么", "报价单重新提交给客户了"])("%s is no resubmission command", (text) => expect(looksLikeResubmission(text)).toBe(false));
+});
