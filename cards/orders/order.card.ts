@@ -41,7 +41,7 @@ export function orderCard(v: OrderCardView): Card {
     textCommands: pending
       ? [`撤回 ${v.number}`, `订单 ${v.number}`]
       : rejected
-        ? [`重新提交 ${v.number} 单价4500`, `撤回 ${v.number}`, `订单 ${v.number}`]
+        ? [`重新提交 ${v.number}`, `撤回 ${v.number}`, `订单 ${v.number}`]
         : [`订单 ${v.number}`],
   };
 }

@@ -60,10 +60,16 @@ export function parseOrderCorrection(text: string): OrderCorrectionResult {
 const RESUBMIT = /重新提交|再次提交|重新提审|重新送审|重新申请|重新报批|再提交一次|再提一次|重提/;
 const ORDER_NO_IN = /(?<![A-Za-z0-9])SO[-_ ]?(\d{8})[-_ ]?(\d{3,4})(?!\d)/i;
 
+/**
+ * An approver's decision or request that mentions resubmitting (驳回 SO-… 价格太低 请重新提交, 让张三改价后重新提交) is
+ * not the rep's command: it goes on to the parser (驳回 …).
+ */
+const SAID_TO_THE_REP = /^(?:驳回|不同意|同意|批准|打回|拒绝|不批|否决)|(?:请|让|叫|要求|需要)\S{0,6}(?:重新提交|再次提交|重新提审|重新送审|重提)/;
+
 /** A resubmission: the word and an order number, or the word alone (重新提交 / 重新提交吧). */
 export function looksLikeResubmission(text: string): boolean {
   const t = text.trim();
-  if (!RESUBMIT.test(t)) return false;
+  if (!RESUBMIT.test(t) || SAID_TO_THE_REP.test(t)) return false;
   return ORDER_NO_IN.test(t) || /^(?:请|帮我)?(?:修改后)?(?:重新提交|再次提交|重提)(?:一下|吧|订单)?[。.!！]?$/.test(t);
 }
 

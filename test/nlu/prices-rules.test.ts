@@ -66,5 +66,8 @@ describe("resubmitting a rejected order: the command's parser", () => {
   ])("%s: refused, naming what was not understood", (text, leftover) =>
     expect(parseResubmission(text)).toEqual({ ok: false, problem: "not_understood", leftover }));
 
-  it.each(["我想重新提交一下报价", "重新提交的流程是什么", "报价单重新提交给客户了"])("%s is no resubmission command", (text) => expect(looksLikeResubmission(text)).toBe(false));
+  it.each(["我想重新提交一下报价", "重新提交的流程是什么", "报价单重新提交给客户了", "驳回 SO-20261205-003 价格太低 请重新提交", "SO-20261205-003 让张三改价后重新提交", "同意 SO-20261205-003 下次别重新提交了"])(
+    "%s is no resubmission command",
+    (text) => expect(looksLikeResubmission(text)).toBe(false),
+  );
 });

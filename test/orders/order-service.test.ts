@@ -17,8 +17,10 @@ import {
   pendingApprovalsFor,
   placeOrder,
   remindDue,
+  resubmitOrder,
   withdraw,
   type PlaceOrderInput,
+  type ResubmitInput,
 } from "../../src/domain/orders/order.service.ts";
 import type { OrderLineRequest, PlaceOrderResult } from "../../src/domain/orders/order.types.ts";
 import type { Tx } from "../../src/domain/tx.ts";
@@ -215,6 +217,91 @@ describe("withdrawing", () => {
     const auto = placed(await place([motorA(1)]));
     expect((await fails(tx((t) => withdraw(t, { orderNumber: auto.order.number, rep: zhangsan, now: NOW, eventId: null })))).code).toBe("cannot_withdraw");
     expect((await fails(tx((t) => withdraw(t, { orderNumber: "SO-20991231-001", rep: zhangsan, now: NOW, eventId: null })))).code).toBe("order_not_found");
+  });
+});
+
+describe("resubmitting a rejected order", () => {
+  const resubmit = (orderNumber: string, lines: OrderLineRequest[], opts: Partial<ResubmitInput> & { on?: Database } = {}) =>
+    tx((t) => resubmitOrder(t, { orderNumber, rep: zhangsan, lines, now: NOW, rules, eventId: "ev-resubmit", ...opts }), opts.on ?? db);
+  async function rejectedOrder(lines: OrderLineRequest[]) {
+    const r = placed(await place(lines));
+    await decideAs(wangwu, r.order.number, "reject", "价格太低");
+    return r.order;
+  }
+
+  it("within the rep's limit: approved at once under the same number, lines replaced, audited; the old approval stays rejected", async () => {
+    const o = await rejectedOrder([motorA(10, "4400")]);
+    const r = await resubmit(o.number, [motorA(12, "4800")]);
+    expect(r.order.id).toBe(o.id);
+    expect(r.order.number).toBe(o.number);
+    expect(r.order.status).toBe("approved");
+    expect(r.plan).toEqual({ kind: "auto" });
+    expect(r.order.lines.map((l) => `${l.quantity}×${l.unitPrice.toFixed(2)}`)).toEqual(["12×4800.00"]);
+    expect(r.order.total.toFixed(2)).toBe("57600.00");
+    expect(r.rejection).toEqual({ approverName: "王五", reason: "价格太低" });
+    expect(r.before.total.toFixed(2)).toBe("44000.00");
+    expect(await db.prisma.orderLine.count({ where: { orderId: o.id } })).toBe(1);
+    const approvals = await db.prisma.approval.findMany({ where: { orderId: o.id } });
+    expect(approvals.map((a) => a.status)).toEqual(["rejected"]);
+    const h = await tx((t) => orderHistory(t, o.number));
+    expect(h.trail.map((e) => e.text).slice(-3)).toEqual(["王五 订单驳回", "张三 修改后重新提交（金额 ¥44,000 → ¥57,600）", "张三 在权限内，自动批准"]);
+  });
+
+  it("over the limit: a new approval to the right approver; deciding it works; the rejected one keeps its decision", async () => {
+    const o = await rejectedOrder([motorA(10, "4000")]); // 20%: 王五 then 赵六
+    const r = await resubmit(o.number, [motorA(10, "4500")], { reason: "客户是战略客户" }); // 10%: 王五 alone
+    expect(r.order.status).toBe("pending_approval");
+    expect(r.firstApprover).toEqual({ id: "wangwu", name: "王五" });
+    expect(r.plan.kind === "steps" && r.plan.steps.map((s) => s.approverId)).toEqual(["wangwu"]);
+    expect(r.order.reason).toBe("客户是战略客户");
+    expect((await tx((t) => pendingApprovalsFor(t, "wangwu"))).map((p) => p.orderNumber)).toContain(o.number);
+    const d = await decideAs(wangwu, o.number, "approve");
+    expect(d.outcome).toEqual({ kind: "approved" });
+    const approvals = await db.prisma.approval.findMany({ where: { orderId: o.id }, orderBy: { createdAt: "asc" }, include: { steps: { orderBy: { seq: "asc" } } } });
+    expect(approvals.map((a) => [a.status, a.steps.map((s) => s.status).join(",")])).toEqual([["rejected", "rejected,skipped"], ["approved", "approved"]]);
+  });
+
+  it("refusals change nothing: another rep, lines changed, no change, a customer no longer theirs, not rejected", async () => {
+    const o = await rejectedOrder([motorA(10, "4400")]);
+    const snapshot = async () => ({
+      order: await db.prisma.order.findUniqueOrThrow({ where: { id: o.id }, include: { lines: true } }),
+      audits: await db.prisma.auditLog.count(),
+      approvals: await db.prisma.approval.count(),
+    });
+    const before = await snapshot();
+    expect((await fails(resubmit(o.number, [motorA(10, "4800")], { rep: lisi }))).code).toBe("not_your_order");
+    expect((await fails(resubmit(o.number, [{ sku: "MOTOR-B", quantity: 10 }]))).code).toBe("resubmit_lines");
+    expect((await fails(resubmit(o.number, [motorA(10, "4800"), { sku: "INV-3K", quantity: 1 }]))).code).toBe("resubmit_lines");
+    expect((await fails(resubmit(o.number, [motorA(10, "4400")]))).code).toBe("resubmit_unchanged");
+    expect((await fails(resubmit(o.number, [motorA(10, "5200")]))).userMessage).toMatch(/高于|标价/);
+    expect((await fails(resubmit(o.number, [{ sku: "MOTOR-A", quantity: 10, unit: "套", unitPrice: money("4800") }]))).code).toBe("unit_mismatch");
+    expect(await snapshot()).toEqual(before);
+    // The customer went to 李四 meanwhile: 张三 can no longer resubmit it.
+    await db.prisma.customer.update({ where: { id: before.order.customerId }, data: { ownerId: "lisi" } });
+    expect((await fails(resubmit(o.number, [motorA(10, "4800")]))).code).toBe("customer_not_owned");
+    await db.prisma.customer.update({ where: { id: before.order.customerId }, data: { ownerId: "zhangsan" } });
+    // Pending, approved, cancelled: refused with what to do instead.
+    const pending = placed(await place([motorA(10, "4400")])).order;
+    expect((await fails(resubmit(pending.number, [motorA(10, "4800")]))).userMessage).toContain(`先发送「撤回 ${pending.number}」`);
+    const approved = placed(await place([motorA(1)])).order;
+    expect((await fails(resubmit(approved.number, [motorA(2)]))).userMessage).toBe(`订单 ${approved.number} 已批准，不需要重新提交。要改单，先发送「取消订单 ${approved.number} 原因」，再重新下单。`);
+    await tx((t) => withdraw(t, { orderNumber: o.number, rep: zhangsan, now: NOW, eventId: null }));
+    expect((await fails(resubmit(o.number, [motorA(10, "4800")]))).userMessage).toBe(`订单 ${o.number} 已取消，不能重新提交；请重新下单。`);
+  });
+
+  it("two resubmissions at once, or a resubmission and a withdrawal: exactly one wins", async () => {
+    const on = wide ?? db;
+    const a = await rejectedOrder([motorA(10, "4400")]);
+    const both = await Promise.allSettled([resubmit(a.number, [motorA(10, "4800")], { on }), resubmit(a.number, [motorA(10, "4900")], { on })]);
+    expect(both.filter((x) => x.status === "fulfilled")).toHaveLength(1);
+    const lost = both.find((x) => x.status === "rejected") as PromiseRejectedResult;
+    expect((lost.reason as AppError).code).toBe("cannot_resubmit");
+    expect(await db.prisma.auditLog.count({ where: { action: "order.resubmit", entityId: a.id } })).toBe(1);
+    const b = await rejectedOrder([motorA(10, "4400")]);
+    const race = await Promise.allSettled([resubmit(b.number, [motorA(10, "4800")], { on }), tx((t) => withdraw(t, { orderNumber: b.number, rep: zhangsan, now: NOW, eventId: null }), on)]);
+    expect(race.filter((x) => x.status === "fulfilled")).toHaveLength(1);
+    const status = (await db.prisma.order.findUniqueOrThrow({ where: { id: b.id } })).status;
+    expect(race[0]!.status === "fulfilled" ? status === "approved" : status === "cancelled").toBe(true);
   });
 });
 

@@ -118,7 +118,8 @@ describe("resubmitting a rejected order", () => {
   });
 
   it("the card's 修改后重新提交: the draft, 改 单价, 提交 → a new approval card naming the rule to the right approver", async () => {
-    const number = await rejected("下单 华东机电 电缆 10卷 单价450", "太低了");
+    // The manager's 请重新提交 in the reason is a rejection, not a resubmission.
+    const number = await rejected("下单 华东机电 电缆 10卷 单价450", "太低了 请重新提交");
     const repCard = (await cardsOf(t, "zhangsan", "order")).filter((c) => c.title === `订单 ${number}`).at(-1)!;
     // Someone else pressing it (a forwarded card) is refused.
     await t.pg.click("lisi", repCard, "修改后重新提交");
@@ -137,7 +138,7 @@ describe("resubmitting a rejected order", () => {
     const card = await newCard("wangwu", "approval", approvals);
     expect(card.title).toBe(`折扣审批 ${number}`);
     expect(card.fields.find((f) => f.label === "审批原因")?.value).toContain("折扣 13.33% 超出销售权限 5%");
-    expect(card.lines?.join("\n")).toContain("重新提交：上次被王五驳回（太低了），原金额 ¥4,500");
+    expect(card.lines?.join("\n")).toContain("重新提交：上次被王五驳回（太低了 请重新提交），原金额 ¥4,500");
     expect((await t.db.order.findUniqueOrThrow({ where: { number } })).status).toBe("pending_approval");
     expect(await t.db.approval.count({ where: { order: { number } } })).toBe(2);
 

@@ -53,7 +53,8 @@ export async function resubmitCommand(ctx: HandlerContext, text: string): Promis
   const parsed = parseResubmission(text);
   if (!parsed.ok) {
     const what = parsed.problem === "bad_value" ? parsed.message : `没看懂「${parsed.leftover}」`;
-    throw new AppError("bad_resubmission", `${what}。重新提交只能改订单里产品的单价、数量和折扣（可以加「理由：…」）；要换产品或客户，请撤回后重新下单。${EXAMPLE("SO-…")}`);
+    const named = /SO-\d{8}-\d{3,4}/i.exec(text)?.[0].toUpperCase() ?? "SO-…";
+    throw new AppError("bad_resubmission", `${what}。重新提交只能改订单里产品的单价、数量和折扣（可以加「理由：…」）；要换产品或客户，请撤回后重新下单。${EXAMPLE(named)}`);
   }
   const number = parsed.order ?? (await impliedRejected(ctx));
   const order = await assertResubmittable(ctx.tx, number, ctx.user);
