@@ -9,7 +9,8 @@ const parser = createRulesParser();
 const parse = (text: string) => parser.parse(text, { now: new Date("2026-12-05T10:00:00+08:00"), timeZone: "Asia/Shanghai", knownCustomers: ["华东机电设备有限公司"] });
 
 describe("price look-up in the rule parser", () => {
-  it.each(["价格表", "报价单", "有哪些产品", "价格表发我", "最新价格表", "我们都有哪些产品", "产品清单", "发一份价目表", "多少钱"])("%s → the whole list", async (text) =>
+  // The asker's own limit is on the same answer (the floor per product, the limit, the big-order amount).
+  it.each(["价格表", "报价单", "有哪些产品", "价格表发我", "最新价格表", "我们都有哪些产品", "产品清单", "发一份价目表", "多少钱", "我的折扣权限是多少", "我最多能给客户打几折"])("%s → the whole list", async (text) =>
     expect(await parse(text)).toEqual({ intent: "price_list" }));
 
   it.each([
@@ -25,6 +26,13 @@ describe("price look-up in the rule parser", () => {
     ["电机A和变频器多少钱", ["电机A", "变频器"]],
     ["电机A、电机B 价格", ["电机A", "电机B"]],
     ["环氧地坪漆的价格表发我一份", ["环氧地坪漆"]],
+    ["电机A怎么卖", ["电机A"]],
+    ["电机A现在卖多少", ["电机A"]],
+    ["电机A什么价位", ["电机A"]],
+    ["电机A一台多少", ["电机A"]],
+    ["电机A的标准价", ["电机A"]],
+    ["电机A的底价", ["电机A"]],
+    ["电机A最低能给到多少", ["电机A"]],
   ])("%s → price_list %j", async (text, products) => expect(await parse(text)).toEqual({ intent: "price_list", products }));
 
   it.each([
@@ -35,6 +43,10 @@ describe("price look-up in the rule parser", () => {
     ["医用口罩最近行情怎么样", "unknown"],
     ["电缆涨价了吗", "unknown"],
     ["电机A 200台多少钱", "unknown"],
+    ["客户问能打几折", "unknown"],
+    ["客户问最低能给到多少 下周回复", "log_visit"],
+    ["今天报了电机A的价格", "unknown"],
+    ["电机A报价发给客户了", "unknown"],
   ])("%s stays %s", async (text, intent) => expect((await parse(text)).intent).toBe(intent));
 
   it("a named company's quote is a look-up of the customer, not of the list", async () => {

@@ -4,7 +4,7 @@ import { findDiscount, findReason } from "./discounts.ts";
 import { findMoney } from "./money.ts";
 import { ORDER_TRIGGER, ORDER_WORD, parseItems } from "./order-items.ts";
 import { findQuantities } from "./quantities.ts";
-import { PRICE_LIST_ASK, PRICE_OF, PRICE_QUESTION, PRODUCTS_ASK } from "./prices.ts";
+import { LIMIT_QUESTION, PRICE_LIST_ASK, PRICE_OF, PRICE_QUESTION, PRODUCTS_ASK } from "./prices.ts";
 import { blank } from "./text.ts";
 
 export interface Facts {
@@ -186,8 +186,11 @@ function isPriceAsk(f: Facts): boolean {
   const t = f.text.trim();
   if (f.hasOrder || f.orderForm) return false;
   if (PRICE_LIST_ASK.test(t) || PRODUCTS_ASK.test(t)) return true;
-  if (!(PRICE_QUESTION.test(t) || PRICE_OF.test(t)) || t.length > 40) return false;
+  const limit = LIMIT_QUESTION.test(t);
+  if (!(PRICE_QUESTION.test(t) || PRICE_OF.test(t) || limit) || t.length > 40) return false;
   if (f.hasContact || f.hasFutureDate || f.hasMoney || MARKET.test(t)) return false;
+  // 我最多能给客户打几折 / 我的折扣权限是多少: the rep's own limit (折扣 there is no price talk with a customer).
+  if (limit && t.search(REPORTED_QUESTION) < 0 && !VISIT_WORDS.test(t) && !DID_SOMETHING.test(t)) return !f.company || f.company.source !== "known";
   // 多少钱一台 counts one piece; 200台多少钱 is an order being priced (or a visit's figure).
   if (f.hasQuantity && findQuantities(t).some((q) => q.value !== 1)) return false;
   if (VISIT_WORDS.test(t) || DID_SOMETHING.test(t) || t.search(REPORTED_QUESTION) >= 0 || PRICE_TALK.test(t)) return false;
