@@ -67,16 +67,35 @@ export function stripSpokenFiller(name: string): string {
   return [...s].length >= 2 ? s : name;
 }
 
+/**
+ * A pure function of a string, remembered: every message naming a customer ranks up to 50 candidates, each by its
+ * name and aliases, and the same few thousand names come back all day. Forgets everything when full (a bound, not
+ * an LRU: names are short, and refilling costs what a miss always cost).
+ */
+function remembered(fn: (s: string) => string, max = 20_000): (s: string) => string {
+  const seen = new Map<string, string>();
+  return (s) => {
+    let out = seen.get(s);
+    if (out === undefined) {
+      if (seen.size >= max) seen.clear();
+      seen.set(s, (out = fn(s)));
+    }
+    return out;
+  };
+}
+
 /** Lower-case, half-width, no punctuation, no spaces. */
-export function cleanName(name: string): string {
-  return name
+export const cleanName: (name: string) => string = remembered((name) =>
+  name
     .normalize("NFKC")
     .toLowerCase()
     .replace(PAREN_REGION_RE, "")
-    .replace(/[\s\p{P}\p{S}]+/gu, "");
-}
+    .replace(/[\s\p{P}\p{S}]+/gu, ""),
+);
 
-export function normalizeCompanyName(name: string): string {
+export const normalizeCompanyName: (name: string) => string = remembered(normalizeUncached);
+
+function normalizeUncached(name: string): string {
   let s = cleanName(name);
   s = stripSuffixes(s, LEGAL_SUFFIXES);
   const beforeScope = s;
