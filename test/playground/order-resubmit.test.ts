@@ -171,4 +171,15 @@ describe("resubmitting a rejected order", () => {
     await t.pg.say("zhangsan", "重新提交");
     expect((await newCard("zhangsan", "order_draft", drafts)).title).toMatch(/^修改后重新提交 SO-/);
   });
+
+  it("取消订单 SO-… 理由 on a rejected order cancels it too (the manager told), its approval card keeps the rejection", async () => {
+    const number = await rejected("下单 华东机电 电机B 3台 单价7000", "毛利太低");
+    await t.pg.say("zhangsan", `取消订单 ${number} 客户不要了`);
+    expect(await waitText("zhangsan", new RegExp(`已取消订单 ${number}`))).toBe(`已取消订单 ${number}（客户不要了）。`);
+    expect((await t.db.order.findUniqueOrThrow({ where: { number } })).status).toBe("cancelled");
+    expect(await waitText("wangwu", new RegExp(`订单 ${number}.*已被张三取消`))).toContain("客户不要了");
+    const approval = await t.db.card.findFirstOrThrow({ where: { thread: `order:${number}`, purpose: "approval" } });
+    expect(JSON.stringify(approval.view)).toContain("王五 已驳回");
+    expect(await answer("zhangsan", `重新提交 ${number} 单价4800`)).toBe(`订单 ${number} 已取消，不能重新提交；请重新下单。`);
+  });
 });
