@@ -49,4 +49,22 @@ describe("CHART_THREADS", () => {
     pngs.forEach((png, i) => expect(Buffer.from(png).equals(Buffer.from(renderChartPng(charts[i]!.option, charts[i]!.size, 1))), `picture ${i}`).toBe(true));
     expect(Buffer.from(pngs[0]!).equals(Buffer.from(pngs[1]!))).toBe(false);
   }, 60_000);
+
+  it("shapes each character once for all threads: a replacement thread starts with what the others laid out", async () => {
+    configureChartThreads(1, 2);
+    const chart = (name: string) => metricsChartOption({ periodLabel: "本周", trend: [{ day: "2026-11-23", visits: 3, orders: 1 }], funnel: [{ stage: "won", count: 2 }], reps: [{ name, count: 4 }] });
+    const first = chart("欧阳锋");
+    const before = chartPoolStats();
+    const a = await renderChartPngAsync(first.option, first.size, 1);
+    const shaped = chartPoolStats().glyphsShaped - before.glyphsShaped;
+    expect(shaped).toBeGreaterThanOrEqual(3); // 欧, 阳, 锋 at least (digits may be known from earlier pictures)
+    // Three more pictures with the same characters, on the thread's replacement (2 pictures a thread): nothing new.
+    const again = await Promise.all([chart("锋欧阳"), chart("阳锋"), chart("欧阳锋")].map((c) => renderChartPngAsync(c.option, c.size, 1)));
+    const after = chartPoolStats();
+    expect(after.threadsStarted - before.threadsStarted).toBeGreaterThanOrEqual(2);
+    expect(after.glyphsShaped - before.glyphsShaped).toBe(shaped);
+    // And the same pictures as drawn inline.
+    expect(Buffer.from(again[2]!).equals(Buffer.from(a))).toBe(true);
+    expect(Buffer.from(a).equals(Buffer.from(renderChartPng(first.option, first.size, 1)))).toBe(true);
+  }, 60_000);
 });

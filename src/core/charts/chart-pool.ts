@@ -11,10 +11,18 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { ChartJob } from "./chart-worker.ts";
-import { renderChartPng, type ChartOption, type ChartSize } from "./render-chart.ts";
+import type { ChartJob, ChartWorkerData, GlyphNews } from "./chart-worker.ts";
+import { renderChartPng, type ChartOption, type ChartSize, type SharedGlyph } from "./render-chart.ts";
 
-type Reply = { id: number; png?: Uint8Array; error?: string } | { ready: true };
+type Reply = { id: number; png?: Uint8Array; error?: string; glyphs?: SharedGlyph[] } | { ready: true };
+
+/**
+ * Every glyph a thread has laid out (its outlines as text, a few KB each), handed to the other threads as it comes
+ * and to each new one as it starts: each character is shaped once for the process rather than once a thread (a
+ * replacement thread spent 1-2 s of CPU shaping again what its predecessor knew). Bounded like a thread's own cache.
+ */
+const knownGlyphs = new Map<string, string | null>();
+const KNOWN_GLYPHS_MAX = 20_000;
 
 /** Pictures a thread draws before it is replaced: its memory given back, whatever the collections above missed. */
 export const RECYCLE_AFTER = 500;
@@ -24,13 +32,15 @@ interface Slot {
   busy: number;
   /** Pictures handed to this thread so far. */
   taken: number;
+  /** Being ended on purpose (stopChartThreads): its exit is no failure. */
+  stopping?: boolean;
 }
 
 const pending = new Map<number, { resolve: (png: Uint8Array) => void; reject: (err: Error) => void; job: ChartJob; slot: Slot }>();
 let slots: Slot[] | null = null;
 let broken = false;
 let nextId = 1;
-const stats = { threaded: 0, inline: 0, threadsStarted: 0 };
+const stats = { threaded: 0, inline: 0, threadsStarted: 0, glyphsShaped: 0 };
 /**
  * Threads idle this long are stopped (the next picture starts them again): a thread started from source (tsx's
  * loader registered in it) keeps the process alive even unref'd, so a job run from the command line never exited.
@@ -58,15 +68,19 @@ export function chartThreads(): number {
   return cores > 1 ? Math.min(4, cores) : 0;
 }
 
-/** Pictures drawn on threads and inline since start, and threads started (recycled ones included). */
-export function chartPoolStats(): { threaded: number; inline: number; threadsStarted: number } {
+/**
+ * Pictures drawn on threads and inline since start, threads started (recycled ones included) and glyphs the threads
+ * laid out with resvg (each character and style once for all threads, when they share as they should).
+ */
+export function chartPoolStats(): { threaded: number; inline: number; threadsStarted: number; glyphsShaped: number } {
   return { ...stats };
 }
 
 function newWorker(): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./chart-worker.js", import.meta.url), { execArgv: process.execArgv });
+  const workerData: ChartWorkerData = { glyphs: [...knownGlyphs] };
+  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./chart-worker.js", import.meta.url), { execArgv: process.execArgv, workerData });
   const bundle = workerBundle();
-  if (bundle) return new Worker(bundle, { eval: true, execArgv: withoutTsx(process.execArgv) });
+  if (bundle) return new Worker(bundle, { eval: true, execArgv: withoutTsx(process.execArgv), workerData });
   // Without the bundle, the thread registers tsx itself (Node 20 starts a worker's entry before --import hooks
   // apply, so it does not inherit the parent's TypeScript loader), then loads the worker's source.
   const tsx = tsxApi();
@@ -74,6 +88,7 @@ function newWorker(): Worker {
   return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, {
     eval: true,
     execArgv: process.execArgv,
+    workerData,
   });
 }
 
@@ -169,6 +184,7 @@ function startOne(): Slot | null {
   let retiring = false;
   worker.on("message", (m: Reply) => {
     if ("ready" in m) return;
+    if (m.glyphs) shareGlyphs(slot, m.glyphs);
     const p = pending.get(m.id);
     if (!p) return;
     pending.delete(m.id);
@@ -192,9 +208,21 @@ function startOne(): Slot | null {
   });
   worker.on("error", giveUp);
   worker.on("exit", (code) => {
-    if (!retiring && code !== 0 && !broken) giveUp();
+    // A thread ended by stopChartThreads exits with code 1 too, after the stop returned: taken for a failure, it
+    // sent every later picture (the next day's job, the next test) to the main thread.
+    if (!retiring && !slot.stopping && code !== 0 && !broken) giveUp();
   });
   return slot;
+}
+
+/** Keeps a thread's new glyphs and hands them to the other running threads. */
+function shareGlyphs(from: Slot, list: SharedGlyph[]): void {
+  stats.glyphsShaped += list.length;
+  const fresh = list.filter(([key]) => !knownGlyphs.has(key) && knownGlyphs.size < KNOWN_GLYPHS_MAX);
+  for (const [key, shape] of fresh) knownGlyphs.set(key, shape);
+  if (!fresh.length) return;
+  const news: GlyphNews = { glyphs: fresh };
+  for (const s of slots ?? []) if (s !== from) s.worker.postMessage(news);
 }
 
 /** The PNG, rendered on the least busy thread (or inline when there are none). */
@@ -202,13 +230,7 @@ export function renderChartPngAsync(option: ChartOption, size: ChartSize, scale 
   const job: ChartJob = { id: nextId++, option, size, scale };
   if (idleTimer) clearTimeout(idleTimer);
   idleTimer = null;
-  if (slots === null && !broken) {
-    slots = [];
-    for (let i = 0; i < chartThreads() && !broken; i++) {
-      const s = startOne();
-      if (s) slots.push(s);
-    }
-  }
+  startSlots();
   if (broken || !slots || slots.length === 0) return Promise.resolve().then(() => inline(job));
   const at = slots.reduce((a, b, i) => (b.busy < slots![a]!.busy ? i : a), 0);
   const slot = slots[at]!;
@@ -226,10 +248,36 @@ export function renderChartPngAsync(option: ChartOption, size: ChartSize, scale 
   });
 }
 
+function startSlots(): void {
+  if (slots !== null || broken) return;
+  slots = [];
+  for (let i = 0; i < chartThreads() && !broken; i++) {
+    const s = startOne();
+    if (s) slots.push(s);
+  }
+}
+
+/**
+ * Starts the threads ahead of the first picture (a job, before it reads its figures): from source the worker's
+ * bundle is built on this thread (about a second under load) and each thread loads ECharts and the font's metrics,
+ * all while the job waits on the database instead of before its first pictures. Stopped again if no picture comes.
+ */
+export function warmChartThreads(): void {
+  if (slots !== null || broken || chartThreads() === 0) return;
+  startSlots();
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    idleTimer = null;
+    if (pending.size === 0) void stopChartThreads();
+  }, IDLE_MS * 10);
+  idleTimer.unref();
+}
+
 /** Stops the threads (tests, a clean shutdown); the next render starts them again. */
 export async function stopChartThreads(): Promise<void> {
   const s = slots ?? [];
   slots = null;
   broken = false;
+  for (const x of s) x.stopping = true;
   await Promise.all(s.map((x) => x.worker.terminate()));
 }

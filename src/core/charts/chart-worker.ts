@@ -2,14 +2,24 @@
 // while the main thread goes on with the database. Each thread keeps its own glyph cache (render-chart.ts).
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { parentPort } from "node:worker_threads";
-import { renderChartPng, type ChartOption, type ChartSize } from "./render-chart.ts";
+import { parentPort, workerData } from "node:worker_threads";
+import { addGlyphs, renderChartPng, takeLearntGlyphs, type ChartOption, type ChartSize, type SharedGlyph } from "./render-chart.ts";
 
 export interface ChartJob {
   id: number;
   option: ChartOption;
   size: ChartSize;
   scale: number;
+}
+
+/** From the pool: glyphs the other threads laid out (render-chart.ts addGlyphs). */
+export interface GlyphNews {
+  glyphs: SharedGlyph[];
+}
+
+/** What a thread starts with: the glyphs laid out so far by the threads before it. */
+export interface ChartWorkerData {
+  glyphs?: SharedGlyph[];
 }
 
 /**
@@ -36,7 +46,9 @@ function drawNext(): void {
     // Transferred, not copied, when the bytes own their memory (png-encode.ts builds them so); else a copy.
     const drawn = renderChartPng(job.option, job.size, job.scale);
     const png = drawn.byteOffset === 0 && drawn.byteLength === drawn.buffer.byteLength ? drawn : new Uint8Array(drawn);
-    parentPort!.postMessage({ id: job.id, png }, [png.buffer as ArrayBuffer]);
+    // With the glyphs this picture laid out, for the other threads.
+    const glyphs = takeLearntGlyphs();
+    parentPort!.postMessage({ id: job.id, png, ...(glyphs.length ? { glyphs } : {}) }, [png.buffer as ArrayBuffer]);
   } catch (err) {
     parentPort!.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err) });
   }
@@ -44,7 +56,11 @@ function drawNext(): void {
   if (queue.length) setImmediate(drawNext);
 }
 
-parentPort?.on("message", (job: ChartJob) => {
-  if (queue.push(job) === 1) setImmediate(drawNext);
+addGlyphs((workerData as ChartWorkerData | undefined)?.glyphs ?? []);
+takeLearntGlyphs(); // from now on this thread keeps what it lays out, to send it on
+
+parentPort?.on("message", (m: ChartJob | GlyphNews) => {
+  if (!("id" in m)) return addGlyphs(m.glyphs);
+  if (queue.push(m) === 1) setImmediate(drawNext);
 });
 parentPort?.postMessage({ ready: true });

@@ -78,7 +78,33 @@ export function textOutlineStats(): { hits: number; misses: number; size: number
 
 export function clearTextOutlines(): void {
   glyphs.clear();
+  if (learnt) learnt = [];
   glyphStats = { hits: 0, misses: 0 };
+}
+
+/** A laid-out glyph as threads hand it on: its key (style and character) and its outlines (null: stays text). */
+export type SharedGlyph = [key: string, shape: string | null];
+
+/** Glyphs laid out here since the last takeLearntGlyphs, for the other chart threads; null: not kept (inline). */
+let learnt: SharedGlyph[] | null = null;
+
+/** The glyphs laid out since the last call (kept from the first call on): a chart thread sends them with its picture. */
+export function takeLearntGlyphs(): SharedGlyph[] {
+  const out = learnt ?? [];
+  learnt = [];
+  return out;
+}
+
+/**
+ * Glyphs another thread laid out: the same outlines this thread would get from resvg (same font, same style), so the
+ * pictures are the same, without shaping each character again on every thread (about 2.5 ms a character and style;
+ * a fresh thread spent 1-2 s of an evening job on it). Ones already here are kept; nothing past the cache's bound.
+ */
+export function addGlyphs(list: SharedGlyph[]): void {
+  for (const [key, shape] of list) {
+    if (glyphs.size >= GLYPHS_MAX) return;
+    if (!glyphs.has(key)) glyphs.set(key, { id: nextGlyph++, shape });
+  }
 }
 
 interface Label {
@@ -155,7 +181,10 @@ function layOutGlyphs(wanted: Map<string, { style: string; ch: string }>): void 
   } catch {
     shapes = list.map(() => null);
   }
-  list.forEach(([key], i) => glyphs.set(key, { id: nextGlyph++, shape: shapes[i] ?? null }));
+  list.forEach(([key], i) => {
+    glyphs.set(key, { id: nextGlyph++, shape: shapes[i] ?? null });
+    learnt?.push([key, shapes[i] ?? null]);
+  });
 }
 
 const fmt = (n: number) => String(Math.round(n * 1000) / 1000);
