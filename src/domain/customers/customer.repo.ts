@@ -26,6 +26,8 @@ export async function findCustomerCandidates(tx: Tx, normalizedQuery: string, li
   const grams = new Set<string>();
   if (chars.length <= 2) grams.add(q);
   for (let i = 0; i + 2 <= chars.length && grams.size < 12; i++) grams.add(chars[i]! + chars[i + 1]!);
+  const ahead = lookAheads.get(tx);
+  if (ahead && !ahead.found && chars.length >= 2) return searchLookingAhead(tx, [...grams], limit, ahead);
   // On the transaction's own connection where it has one (tx-sql.ts): this runs for every message naming a customer.
   const rows = chars.length >= 2
     ? await sql(tx).query<CustomerCandidate>(
@@ -39,6 +41,84 @@ export async function findCustomerCandidates(tx: Tx, normalizedQuery: string, li
     )
     : await likeScan(tx, [...grams], limit);
   return rows.map((r) => ({ ...r, aliases: r.aliases ?? [] }));
+}
+
+/** What a visit reads of its customer (visit.repo.ts, readVisitTarget), as the search read it. */
+export interface CandidateVisitState {
+  id: string;
+  name: string;
+  ownerId: string | null;
+  stage: string;
+  /** ISO 8601 in UTC, milliseconds, as readVisitTarget reads it. */
+  lastFollowUpAt: string | null;
+  /** The customer's live contact of the visit's contact name, if any. */
+  contactId: string | null;
+  /** The rep's open follow-ups of this customer, by id. */
+  openTaskIds: string[];
+}
+
+interface LookAhead {
+  actorId: string;
+  contactName: string | null;
+  /** Set by the search: the candidates the rep may log a visit for (their own and the pool's), by id. */
+  found: Map<string, CandidateVisitState> | null;
+}
+
+/** Per transaction (each event's handler runs alone on it, one after another): the visit waiting for its search. */
+const lookAheads = new WeakMap<object, LookAhead>();
+
+/**
+ * A visit log is a customer search and then its customer's read (readVisitTarget): the next search on `tx` reads
+ * both, for the candidates `actorId` may log a visit for (theirs or the pool's), in one statement instead of two.
+ * Always paired with endVisitLookAhead (in a finally), so nothing read here outlives the handler that asked for it.
+ */
+export function startVisitLookAhead(tx: Tx, actorId: string, contactName: string | null): void {
+  lookAheads.set(tx, { actorId, contactName, found: null });
+}
+
+export function endVisitLookAhead(tx: Tx): void {
+  lookAheads.delete(tx);
+}
+
+/** What the search read of this customer for this visit (once; undefined when it read nothing for it). */
+export function takeLookedAhead(tx: Tx, customerId: string, actorId: string, contactName: string | null): CandidateVisitState | undefined {
+  const ahead = lookAheads.get(tx);
+  if (!ahead?.found || ahead.actorId !== actorId || ahead.contactName !== contactName) return undefined;
+  const state = ahead.found.get(customerId);
+  ahead.found.delete(customerId);
+  return state;
+}
+
+/**
+ * The indexed search (same statement, same rows, same order: it is the inner query) with the visit's read beside
+ * each candidate the rep may log a visit for. The subqueries run only for those rows, after the limit: each behind a
+ * CASE, which evaluates it only when its row qualifies (as a LATERAL join with a WHERE, the planner ran them for every
+ * candidate and filtered afterwards: 4x the search's buffer reads).
+ */
+async function searchLookingAhead(tx: Tx, grams: string[], limit: number, ahead: LookAhead): Promise<CustomerCandidate[]> {
+  const rows = await sql(tx).query<CustomerCandidate & { ahead: boolean; stage: string | null; lastFollowUpAt: string | null; contactId: string | null; openTaskIds: string[] | null }>(
+    `SELECT s.id, s.name, s.aliases, s."ownerId", (s."ownerId" = $3::text OR s."ownerId" IS NULL) AS ahead,
+            s.stage::text AS stage, to_char(s."lastFollowUpAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "lastFollowUpAt",
+            CASE WHEN s."ownerId" = $3::text OR s."ownerId" IS NULL THEN
+              (SELECT k.id FROM "Contact" k WHERE k."customerId" = s.id AND k.name = $4::text AND k."deletedAt" IS NULL LIMIT 1) END AS "contactId",
+            CASE WHEN s."ownerId" = $3::text OR s."ownerId" IS NULL THEN
+              ARRAY(SELECT t.id FROM "Task" t WHERE t."ownerId" = $3::text AND t."customerId" = s.id AND t.status = 'open' ORDER BY t.id) END AS "openTaskIds"
+     FROM (SELECT c.id, c.name, c.aliases, c."ownerId", c.stage, c."lastFollowUpAt"
+           FROM "Customer" c,
+                LATERAL (SELECT count(*) AS hits FROM unnest($1::text[]) p WHERE p = ANY (c."nameGrams")) m
+           WHERE c."nameGrams" && $1::text[] AND c."deletedAt" IS NULL
+           ORDER BY m.hits DESC, c."updatedAt" DESC
+           LIMIT $2::int) s`,
+    [grams, limit, ahead.actorId, ahead.contactName],
+  );
+  const found = new Map<string, CandidateVisitState>();
+  const out: CustomerCandidate[] = [];
+  for (const r of rows) {
+    out.push({ id: r.id, name: r.name, aliases: r.aliases ?? [], ownerId: r.ownerId });
+    if (r.ahead) found.set(r.id, { id: r.id, name: r.name, ownerId: r.ownerId, stage: r.stage!, lastFollowUpAt: r.lastFollowUpAt, contactId: r.contactId, openTaskIds: r.openTaskIds ?? [] });
+  }
+  ahead.found = found;
+  return out;
 }
 
 /** The scan for a one-character query (and what the index must agree with: customer-candidates test). */

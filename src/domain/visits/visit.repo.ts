@@ -6,6 +6,7 @@
 // and their audit entries are the same as Prisma's would be.
 import { auditRowsSql, type AuditEntry } from "../audit/audit.repo.ts";
 import { sql } from "../../db/tx-sql.ts";
+import { takeLookedAhead } from "../customers/customer.repo.ts";
 import type { Tx } from "../tx.ts";
 
 
@@ -17,8 +18,16 @@ export interface VisitTarget {
   openTaskIds: string[];
 }
 
-/** Null when the customer does not exist (or was deleted). */
+/**
+ * Null when the customer does not exist (or was deleted). Read by the customer search already when the visit asked
+ * it to (startVisitLookAhead): then no statement here.
+ */
 export async function readVisitTarget(tx: Tx, customerId: string, ownerId: string, contactName: string | null): Promise<VisitTarget | null> {
+  const ahead = takeLookedAhead(tx, customerId, ownerId, contactName);
+  if (ahead) {
+    const { id, name, ownerId: owner, stage, lastFollowUpAt, contactId, openTaskIds } = ahead;
+    return { customer: { id, name, ownerId: owner, stage, lastFollowUpAt: lastFollowUpAt ? new Date(lastFollowUpAt) : null }, contactId, openTaskIds };
+  }
   const rows = await sql(tx).query<{ id: string; name: string; ownerId: string | null; stage: string; lastFollowUpAt: string | null; contactId: string | null; openTaskIds: string[] | null }>(
     `SELECT c.id, c.name, c."ownerId", c.stage::text AS stage, to_char(c."lastFollowUpAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "lastFollowUpAt",
             (SELECT k.id FROM "Contact" k WHERE k."customerId" = c.id AND k.name = $3 AND k."deletedAt" IS NULL LIMIT 1) AS "contactId",

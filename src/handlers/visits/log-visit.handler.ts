@@ -3,6 +3,7 @@ import { AppError } from "../../core/app-error.ts";
 import { addLocalDays } from "../../core/local-time.ts";
 import { newCardRef } from "../../../cards/card-ref.ts";
 import { KIND_WORD, visitConfirmCard } from "../../../cards/visits/visit-confirm.card.ts";
+import { endVisitLookAhead, startVisitLookAhead } from "../../domain/customers/customer.repo.ts";
 import { recordVisit, type CustomerRef } from "../../domain/visits/visit.service.ts";
 import { z } from "zod";
 import { LogVisitSchema, normalizeCompanyName, OCCURRED_MAX_DAYS, stripSpokenFiller, type Intent } from "../../nlu/index.ts";
@@ -36,10 +37,17 @@ export async function handleLogVisit(ctx: HandlerContext, intent: LogVisitIntent
   if (!name) {
     throw new AppError("visit_without_customer", "没看出是哪个客户。请写上客户名称，例如：今天拜访了华东机电的王经理，下周三带报价再去");
   }
-  const found = await resolveCustomer(ctx, name, "own_or_pool");
-  if (found.kind === "exact") {
-    await recordAndConfirm(ctx, intent, rawText, { id: found.id });
-    return;
+  // The search also reads what the visit needs of the customer it will most likely pick (one statement, not two).
+  startVisitLookAhead(ctx.tx, ctx.user.id, intent.contact || null);
+  let found: Awaited<ReturnType<typeof resolveCustomer>>;
+  try {
+    found = await resolveCustomer(ctx, name, "own_or_pool");
+    if (found.kind === "exact") {
+      await recordAndConfirm(ctx, intent, rawText, { id: found.id });
+      return;
+    }
+  } finally {
+    endVisitLookAhead(ctx.tx);
   }
   // New or ambiguous: ask on a card, record nothing yet. A rep records visits only for their own or pool
   // customers, so only those are offered; close names owned by colleagues are mentioned, not listed.
