@@ -115,6 +115,156 @@ export async function openPglite(data: Blob): Promise<Database> {
 }
 
 /**
+ * A migrated in-memory test database, as `openPglite(await pgliteTemplate("migrated"))` gives, but made from a
+ * database an earlier test file of this worker (vitest runs files one after another in a worker process) closed:
+ * loading the 40 MB dump and starting postgres cost 0.6–1.0 s of CPU per database (load 10–16 on 2 cores), emptying
+ * one about 0.05–0.1 s. A closed database is kept only when it is again exactly what the template is (recycle()):
+ * the same schema (every catalog row a test could have changed, compared with a fresh copy's), the template's own
+ * rows (the migrations table) unchanged, every other table truncated (physically empty, as in the template), every
+ * sequence back at its start, and the session reset (DISCARD ALL: settings, prepared statements, temporary tables,
+ * advisory locks, LISTEN). Anything else — or a reset that fails or hangs — and it is closed as before. The test
+ * gets the database through a handle that stops working when it closes it: a query left running by a stopped bot
+ * fails as on a closed database instead of landing in the next file's. TEST_PGLITE_REUSE=0 closes every one
+ * (to rule reuse out when chasing a leak between files).
+ */
+export async function openMigratedPglite(): Promise<Database> {
+  let lite = idle.pop();
+  if (!lite) {
+    lite = await startPglite(await pgliteTemplate("migrated"));
+    // The first fresh copy of this process is the reference every recycled one is compared with.
+    reference ??= describeTemplate(lite);
+    await reference;
+  }
+  const { handle, release } = guarded(lite);
+  const adapter = new PrismaPGlite(handle) as unknown as PrismaPg;
+  const prisma = new PrismaClient({ adapter });
+  const raw = lite;
+  let closed = false;
+  return {
+    kind: "pglite",
+    prisma,
+    sql: pgliteRunner(handle),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect();
+      release();
+      await recycle(raw);
+    },
+  };
+}
+
+async function startPglite(data: Blob): Promise<PGlite> {
+  const lite = new PGlite({ loadDataDir: data, startParams: TEST_START_PARAMS });
+  await lite.waitReady;
+  return lite;
+}
+
+/** Closed migrated databases of this process, ready for the next file (a file rarely holds more than two at once). */
+const idle: PGlite[] = [];
+const MAX_IDLE = 2;
+
+interface TemplateShape {
+  fingerprint: string;
+  /** Tables with rows in the template (the migrations' own table): kept, and compared. */
+  kept: Map<string, string>;
+}
+let reference: Promise<TemplateShape> | undefined;
+
+/**
+ * Every catalog row a test could change with DDL, ALTER … SET, CREATE ROLE, ANALYZE or COMMENT: user objects
+ * (OIDs from 16384) and the shared catalogs. Not the storage (relfilenode, relpages): TRUNCATE changes those.
+ */
+const CATALOG_FINGERPRINT = `SELECT md5(string_agg(x, E'\n' ORDER BY x)) AS fp FROM (
+  SELECT concat_ws(':', 'n', oid, nspname, nspowner, nspacl::text) AS x FROM pg_namespace
+  UNION ALL SELECT concat_ws(':', 'c', oid, relname, relnamespace, relkind, relnatts, relhastriggers, relpersistence, relrowsecurity, relforcerowsecurity, relreplident, relispartition, reloptions::text, relacl::text) FROM pg_class WHERE oid >= 16384
+  UNION ALL SELECT concat_ws(':', 'a', attrelid, attnum, attname, atttypid, atttypmod, attnotnull, atthasdef, attisdropped, attgenerated, attidentity, attcollation, attstattarget, attoptions::text) FROM pg_attribute WHERE attrelid >= 16384
+  UNION ALL SELECT concat_ws(':', 'd', oid, adrelid, adnum, pg_get_expr(adbin, adrelid)) FROM pg_attrdef
+  UNION ALL SELECT concat_ws(':', 'p', oid, proname, pronamespace, md5(prosrc), proconfig::text, provolatile, prosecdef) FROM pg_proc WHERE oid >= 16384
+  UNION ALL SELECT concat_ws(':', 't', oid, tgrelid, tgname, tgenabled, tgfoid, tgtype) FROM pg_trigger
+  UNION ALL SELECT concat_ws(':', 'k', oid, conname, conrelid, contype, convalidated, pg_get_constraintdef(oid)) FROM pg_constraint WHERE oid >= 16384
+  UNION ALL SELECT concat_ws(':', 'i', indexrelid, indrelid, indisunique, indisvalid, indisready, indislive, indisclustered) FROM pg_index WHERE indexrelid >= 16384
+  UNION ALL SELECT concat_ws(':', 'y', oid, typname, typnamespace) FROM pg_type WHERE oid >= 16384
+  UNION ALL SELECT concat_ws(':', 'e', oid, enumtypid, enumsortorder, enumlabel) FROM pg_enum
+  UNION ALL SELECT concat_ws(':', 's', seqrelid, seqtypid, seqstart, seqincrement, seqmax, seqmin, seqcache, seqcycle) FROM pg_sequence
+  UNION ALL SELECT concat_ws(':', 'x', oid, extname, extversion) FROM pg_extension
+  UNION ALL SELECT concat_ws(':', 'r', oid, ev_class, rulename, ev_enabled) FROM pg_rewrite WHERE oid >= 16384
+  UNION ALL SELECT concat_ws(':', 'o', oid, polname, polrelid) FROM pg_policy
+  UNION ALL SELECT concat_ws(':', 'm', objoid, classoid, objsubid, md5(description)) FROM pg_description WHERE objoid >= 16384
+  UNION ALL SELECT concat_ws(':', 'st', starelid, staattnum, stainherit) FROM pg_statistic WHERE starelid >= 16384
+  UNION ALL SELECT concat_ws(':', 'u', oid, rolname, rolsuper, rolcanlogin) FROM pg_authid
+  UNION ALL SELECT concat_ws(':', 'g', setdatabase, setrole, setconfig::text) FROM pg_db_role_setting
+  UNION ALL SELECT concat_ws(':', 'b', oid, datname, datallowconn, datconnlimit, datacl::text) FROM pg_database
+  UNION ALL SELECT concat_ws(':', 'v', oid, evtname, evtenabled) FROM pg_event_trigger
+) f`;
+
+const TABLES = `SELECT c.oid::int AS oid, format('%I.%I', n.nspname, c.relname) AS name, pg_relation_size(c.oid)::float8 AS size
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'`;
+
+async function rowsOf<T>(lite: PGlite, sql: string): Promise<T[]> {
+  return (await lite.query<T>(sql)).rows;
+}
+
+async function tableDigest(lite: PGlite, name: string): Promise<string> {
+  const [row] = await rowsOf<{ d: string | null }>(lite, `SELECT md5(string_agg(t::text, E'\n' ORDER BY t::text)) AS d FROM ${name} t`);
+  return row?.d ?? "";
+}
+
+async function describeTemplate(lite: PGlite): Promise<TemplateShape> {
+  const [fp] = await rowsOf<{ fp: string }>(lite, CATALOG_FINGERPRINT);
+  const kept = new Map<string, string>();
+  for (const t of await rowsOf<{ name: string; size: number }>(lite, TABLES)) if (t.size > 0) kept.set(t.name, await tableDigest(lite, t.name));
+  return { fingerprint: fp!.fp, kept };
+}
+
+/** Back to the template's state and into `idle`, or closed (see openMigratedPglite). */
+async function recycle(lite: PGlite): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 10_000)));
+  const ok = await Promise.race([resetToTemplate(lite).catch(() => false), timedOut]).finally(() => clearTimeout(timer));
+  if (ok && idle.length < MAX_IDLE && !lite.closed && process.env.TEST_PGLITE_REUSE !== "0") idle.push(lite);
+  else void lite.close().catch(() => undefined); // as before: a closed database is gone (a hung one closes when it can)
+}
+
+async function resetToTemplate(lite: PGlite): Promise<boolean> {
+  if (lite.closed || !reference || lite.isInTransaction()) return false;
+  const ref = await reference;
+  await lite.exec("DISCARD ALL"); // refuses inside a transaction block: such a database is not kept
+  const [fp] = await rowsOf<{ fp: string }>(lite, CATALOG_FINGERPRINT);
+  if (fp?.fp !== ref.fingerprint) return false;
+  const touched: string[] = [];
+  for (const t of await rowsOf<{ name: string; size: number }>(lite, TABLES)) {
+    const keptDigest = ref.kept.get(t.name);
+    if (keptDigest !== undefined) {
+      if ((await tableDigest(lite, t.name)) !== keptDigest) return false;
+    } else if (t.size > 0) touched.push(t.name);
+  }
+  if (touched.length) await lite.exec(`TRUNCATE ${touched.join(", ")} CASCADE`);
+  // CASCADE may only reach tables that hold rows in no template: check nothing kept went with it.
+  for (const [name, digest] of ref.kept) if ((await tableDigest(lite, name)) !== digest) return false;
+  // Every sequence as a fresh copy has it (the template's are all unused: last_value null).
+  await lite.exec(`SELECT setval(format('%I.%I', schemaname, sequencename), start_value, false) FROM pg_sequences WHERE last_value IS NOT NULL`);
+  return true;
+}
+
+/** `lite` for one test file: every method refuses once `release()` is called (the file closed its database). */
+function guarded(lite: PGlite): { handle: PGlite; release(): void } {
+  let released = false;
+  const handle = new Proxy(lite, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        if (released) throw new Error("PGlite is closed (this test database was closed by its test file)");
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { handle, release: () => void (released = true) };
+}
+
+/**
  * An embedded data folder at `dir` (as the server keeps in $DATA_DIR/pglite) holding the migrated template: what
  * initdb and the migrations would make, without their seconds of CPU. For tests whose processes open a real folder.
  */

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { openDatabase, type Database } from "../../src/db/database.ts";
 import { migrate } from "../../src/db/migrator.ts";
 import { MIGRATIONS_DIR } from "../../src/paths.ts";
-import { databaseUrl, openPglite, pgliteTemplate, runDatabaseName, TEMPLATE_ENV, withAdmin } from "./db-template.ts";
+import { databaseUrl, openMigratedPglite, openPglite, pgliteTemplate, runDatabaseName, TEMPLATE_ENV, withAdmin } from "./db-template.ts";
 
 export interface TestDatabase extends Database {
   name: string;
@@ -39,7 +39,7 @@ export async function freshDatabase(opts: { migrate?: boolean } = {}): Promise<T
     // databases (dropRunDatabases). Outside a run it is awaited as before.
     drop = runTemplate ? async () => void dropNow().catch(() => undefined) : dropNow;
   } else {
-    db = await openPglite(await pgliteTemplate(wantMigrated ? "migrated" : "empty"));
+    db = wantMigrated ? await openMigratedPglite() : await openPglite(await pgliteTemplate("empty"));
     migrated = wantMigrated;
   }
   if (wantMigrated && !migrated) await migrate(db.sql, MIGRATIONS_DIR);
