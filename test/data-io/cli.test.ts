@@ -18,6 +18,7 @@ import { startBot, type Bot } from "../../src/main.ts";
 import { DEMO_ORG_FILE, ROOT } from "../../src/paths.ts";
 import { pgliteTemplate, databaseUrl } from "../support/db-template.ts";
 import { freshDatabase, serverUrl } from "../support/fresh-database.ts";
+import { tsEntry } from "../support/ts-entry.ts";
 import { NOW } from "./setup.ts";
 
 interface Run {
@@ -27,7 +28,7 @@ interface Run {
 }
 
 function cli(script: "import" | "export", args: string[], env: Record<string, string>): Promise<Run> {
-  const child = spawn(process.execPath, ["--import", "tsx", `src/cli/${script}.ts`, ...args], {
+  const child = spawn(process.execPath, [...tsEntry(`src/cli/${script}.ts`), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", LOG_LEVEL: "warn", ORG_FILE: DEMO_ORG_FILE, ...env },
     stdio: ["ignore", "pipe", "pipe"],

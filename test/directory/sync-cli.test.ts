@@ -15,13 +15,14 @@ import { startDingtalkGateway, type DingtalkGateway } from "../simulators/dingta
 import { startWecomApiSim, type WecomApiSim } from "../simulators/wecom-api.ts";
 import { PGlite } from "@electric-sql/pglite";
 import { databaseUrl, pgliteTemplate } from "../support/db-template.ts";
+import { tsEntry } from "../support/ts-entry.ts";
 import { freshDatabase, serverUrl } from "../support/fresh-database.ts";
 import { FIXED_NOW } from "../support/test-bot.ts";
 import { dingtalkDirectory, orgYaml, platformEnv, WECOM, wecomDirectory, writeOrg } from "./directory-fixtures.ts";
 
 function runSync(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/sync.ts"], {
+    const child = spawn(process.execPath, tsEntry("src/cli/sync.ts"), {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? "", NODE_ENV: "development", LOG_LEVEL: "warn", ...env },
       stdio: ["ignore", "pipe", "pipe"],

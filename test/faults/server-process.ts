@@ -11,6 +11,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { openDatabase, type Database } from "../../src/db/database.ts";
 import { ROOT } from "../../src/paths.ts";
 import { demoOrgWith } from "../support/demo-org.ts";
+import { tsEntry } from "../support/ts-entry.ts";
 import { databaseUrl, pgliteTemplate } from "../support/db-template.ts";
 import { freshDatabase, serverUrl, type TestDatabase } from "../support/fresh-database.ts";
 import { startWecomApiSim, type WecomApiSim } from "../simulators/wecom-api.ts";
@@ -50,7 +51,7 @@ export async function killAllServers(): Promise<void> {
  * (its DATABASE_URL, the template name). Resolves once it prints the URL it listens on.
  */
 export async function startServer(env: Record<string, string>, timeoutMs = 90_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "src", "main.ts")], {
+  const child = spawn(process.execPath, tsEntry("src/main.ts"), {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", JOBS: "false", PLAYGROUND: "false", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -12,6 +12,7 @@ import { DataDirLockedError, lockFileFor } from "../../src/db/data-dir-lock.ts";
 import { openDatabase } from "../../src/db/database.ts";
 import { ROOT } from "../../src/paths.ts";
 import { migratedDataFolder } from "../support/db-template.ts";
+import { tsEntry } from "../support/ts-entry.ts";
 
 interface Run {
   code: number | null;
@@ -20,7 +21,7 @@ interface Run {
 }
 
 function cli(script: "backup" | "restore", args: string[], env: Record<string, string>): Promise<Run> {
-  const child = spawn(process.execPath, ["--import", "tsx", `src/db/cli/${script}.ts`, ...args], {
+  const child = spawn(process.execPath, [...tsEntry(`src/db/cli/${script}.ts`), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],

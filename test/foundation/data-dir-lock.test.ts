@@ -13,6 +13,7 @@ import { syncOrg } from "../../src/domain/org/org.repo.ts";
 import { DEMO_ORG_FILE, ROOT } from "../../src/paths.ts";
 import { migratedDataFolder } from "../support/db-template.ts";
 import { demoOrgWith } from "../support/demo-org.ts";
+import { tsEntry } from "../support/ts-entry.ts";
 
 const AT = "2026-12-07T08:00:00+08:00"; // a Monday morning; the seeded follow-up is due at 10:00 that day
 
@@ -23,7 +24,7 @@ interface Run {
 }
 
 function start(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string; done: Promise<Run> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
+  const child = spawn(process.execPath, [...tsEntry("src/main.ts"), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "development", LOG_LEVEL: "warn", PLAYGROUND: "true", JOBS: "false", PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
