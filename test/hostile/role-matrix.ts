@@ -173,6 +173,17 @@ const ACTIONS: Action[] = [
   },
 ];
 
+const SNAPSHOT = `SELECT
+  (SELECT coalesce(json_agg(json_build_object('name', name, 'ownerId', "ownerId", 'stage', stage) ORDER BY name, id), '[]') FROM "Customer") AS customers,
+  (SELECT coalesce(json_agg(json_build_object('number', number, 'status', status) ORDER BY number), '[]') FROM "Order") AS orders,
+  (SELECT coalesce(json_agg(json_build_object('id', id, 'status', status) ORDER BY id), '[]') FROM "ApprovalStep") AS approvals,
+  (SELECT count(*)::int FROM "Shipment") AS shipments,
+  (SELECT count(*)::int FROM "Activity") AS activities,
+  (SELECT count(*)::int FROM "Task") AS tasks,
+  (SELECT coalesce(json_agg(json_build_object('id', id, 'roles', roles) ORDER BY id), '[]') FROM "User") AS roles,
+  (SELECT count(*)::int FROM "PendingAction" WHERE status = 'pending') AS "openQuestions",
+  (SELECT count(*)::int FROM "AuditLog") AS audit`;
+
 /** Refused people (and a stranger) first, while what the action needs is still there. */
 const order = (allowed: readonly AnyMember[]): Who[] => [...PEOPLE.filter((p) => p === "stranger" || !allowed.includes(p)), ...allowed];
 const title = (a: Action) => `${a.name}: ${a.allowed.join(", ")} may; ${PEOPLE.filter((p) => !a.allowed.includes(p as AnyMember)).join(", ")} refused`;
@@ -212,18 +223,12 @@ export function roleMatrix(make: (opts: SurfaceOptions) => Surface): void {
     });
     afterAll(() => s.close());
 
-    /** What a refusal must leave untouched. */
-    const snapshot = async () => ({
-      customers: await db().customer.findMany({ orderBy: { name: "asc" }, select: { name: true, ownerId: true, stage: true } }),
-      orders: await db().order.findMany({ orderBy: { number: "asc" }, select: { number: true, status: true } }),
-      approvals: await db().approvalStep.findMany({ orderBy: { id: "asc" }, select: { id: true, status: true } }),
-      shipments: await db().shipment.count(),
-      activities: await db().activity.count(),
-      tasks: await db().task.count(),
-      roles: await db().user.findMany({ orderBy: { id: "asc" }, select: { id: true, roles: true } }),
-      openQuestions: await db().pendingAction.count({ where: { status: "pending" } }),
-      audit: await db().auditLog.count(),
-    });
+    /**
+     * What a refusal must leave untouched: customers, orders, approval steps, shipments, visits, tasks, users' roles,
+     * open questions and the audit log. One statement, prepared once (nine Prisma queries cost about 36 ms of CPU,
+     * this about 1 ms, twice for every person in every row).
+     */
+    const snapshot = async () => (await bot.db.sql.query(SNAPSHOT, [], { prepare: "role_matrix_snapshot" }))[0];
 
     const reply = (who: string, from: number, re: RegExp) => expectReply((w) => s.said(w), who, from, re);
 
