@@ -57,30 +57,51 @@ export function parseOrderCorrection(text: string): OrderCorrectionResult {
 // draft corrections' (单价/价格, 数量, 折扣), each optionally naming a product; anything else left in the message is
 // refused (adding or removing goods, another customer), never guessed.
 
-const RESUBMIT = /重新提交|再次提交|重新提审|重新送审|重新申请|重新报批|再提交一次|再提一次|重提/;
+/**
+ * 重新提交 / 再次提交 / 再提交一次 / 重新提交审批 / 重提审批 / 重新走审批 / 再走审批 / 再报一次审批 / 重新提交下: resubmitting in the
+ * words reps use. 走 / 报 / 提 / 送 need 审批 after them (再走 alone is no command).
+ */
+const RESUBMIT = /(?:重新|再次|再)(?:提交|提审|送审)(?:一次|一下|一遍|下)?(?:审批)?|(?:重新|再次|再)(?:走|报|提|送)(?:一次|一下|一遍|个|下)?审批|重新申请|重新报批|再提一次|重提(?:审批)?/;
 const ORDER_NO_IN = /(?<![A-Za-z0-9])SO[-_ ]?(\d{8})[-_ ]?(\d{3,4})(?!\d)/i;
 
 /**
  * An approver's decision or request that mentions resubmitting (驳回 SO-… 价格太低 请重新提交, 让张三改价后重新提交) is
- * not the rep's command: it goes on to the parser (驳回 …).
+ * not the rep's command: it goes on to the parser (驳回 …). The rep reporting the rejection (驳回了 SO-…, 被驳了, 经理驳回的
+ * 那个) is no decision: 了 / 的 / 过 after the word says it happened.
  */
-const SAID_TO_THE_REP = /^(?:驳回|不同意|同意|批准|打回|拒绝|不批|否决)|(?:请|让|叫|要求|需要)\S{0,6}(?:重新提交|再次提交|重新提审|重新送审|重提)/;
+const SAID_TO_THE_REP = new RegExp(`^(?:驳回|不同意|同意|批准|打回|拒绝|不批|否决)(?![了的过])|(?:请|让|叫|要求|需要)\\S{0,6}(?:${RESUBMIT.source})`);
+
+/** The rep telling that the order was rejected (经理驳回了, 被驳了, 老板驳回的那个, 驳回了 说折扣太大): says nothing to change. */
+const REJECTION_REPORT = /(?:已经|已)?(?:被)?(?:经理|老板|领导|总监|主管|上级|上面|[\u4e00-\u9fa5]总)?(?:给)?(?:驳回|驳|打回|拒)(?:了|的|掉了|回来了)(?:那个|那单|这单|单子)?(?:[\s,，]*(?:说|理由是|原因是|嫌)[^\s,，。;；]*)?/g;
+
+/** Full-width digits and signs as ASCII (３１００ → 3100), thousands separators dropped (7,600 → 7600). */
+const plainDigits = (text: string) => text.normalize("NFKC").replace(/(\d),(?=\d{3}(?!\d))/g, "$1");
 
 /** A resubmission: the word and an order number, or the word alone (重新提交 / 重新提交吧). */
 export function looksLikeResubmission(text: string): boolean {
-  const t = text.trim();
+  const t = plainDigits(text).trim();
   if (!RESUBMIT.test(t) || SAID_TO_THE_REP.test(t)) return false;
-  return ORDER_NO_IN.test(t) || /^(?:请|帮我)?(?:修改后)?(?:重新提交|再次提交|重提)(?:一下|吧|订单)?[。.!！]?$/.test(t);
+  return ORDER_NO_IN.test(t) || new RegExp(`^(?:请|帮我|麻烦)?(?:修改后)?(?:${RESUBMIT.source})(?:一下|吧|订单)?[。.!！]?$`).test(t);
 }
 
-const NUM = "[¥￥]?\\s*[\\d０-９][\\d０-９,.]*\\s*(?:万|千|百|k|K|w|W)?|[零〇一二两三四五六七八九十百千万点]+";
-const VALUE_AFTER = `(?:改为|改成|调为|调成|调到|改到|降到|降为|提到|提高到|变成|为|是|[:：=])?\\s*(${NUM})\\s*(?:元|块)?(?:\\s*(${UNITS.join("|")})(?![A-Za-z0-9]))?`;
+const NUM = "[¥￥]?\\s*\\d[\\d.]*\\s*(?:万|千|百|k|K|w|W)?|[零〇一二两三四五六七八九十百千万点]+";
+const UNIT = `(?:${UNITS.join("|")})(?![A-Za-z0-9])`;
+const SET_TO = "改为|改成|调为|调成|调到|调整为|调整到|调整成|改到|改至|降到|降为|降至|涨到|提到|提高到|变成|→|->|=>";
+/** 从5000降到 / 10台→: the old value before the new one (the new value is the last). */
+const OLD_VALUE = `(?:从\\s*)?(?:${NUM})\\s*(?:元|块)?\\s*${UNIT.replace("(?![A-Za-z0-9])", "")}?\\s*(?:${SET_TO}|到)\\s*`;
+const VALUE_AFTER = `(?:${OLD_VALUE}|${SET_TO}|按|为|是|[:：=])?\\s*(${NUM})\\s*(?:元|块钱|块)?(?:\\s*[/每]?\\s*(${UNITS.join("|")})(?![A-Za-z0-9]))?(?:\\s*(?:报|算|走))?`;
 const FIELD_CLAUSE = new RegExp(`([^\\s\\d，,；;。、:：=]{1,20}?)?\\s*的?\\s*(数量|单价|价格|折扣)\\s*${VALUE_AFTER}`, "gi");
+/** 电缆改成50卷 (a count: the unit), 电机A改成4800元 (a price: 元/块): a change without a field word. */
+const BARE_CLAUSE = new RegExp(`([^\\s\\d，,；;。、:：=]{1,20}?)\\s*的?\\s*(?:${SET_TO})\\s*(${NUM})\\s*(?:(元|块钱|块)|(${UNITS.join("|")})(?![A-Za-z0-9]))`, "gi");
 /** 9折 / 九五折 / 打个9折 / 整单9折 / 折扣 9折 alone (no product). */
 const DISCOUNT_CLAUSE = /(?:改成|改为|打个?|整单|全部)?\s*((?:\d{1,2}(?:\.\d)?|[一二三四五六七八九]{1,2}(?:点[一二三四五六七八九])?)折)/g;
 const REASON_CLAUSE = /(?:理由|原因|说明|备注)\s*[:：]?\s*(.+)$/s;
-/** Words around the changes that say nothing more. */
-const FILLER = /修改后|修改|更正|改一下|改下|然后|并且|并|再|把|将|一下|订单|单子|这单|请|帮我|麻烦|吧|了|的|改|[，,；;。.!！、\s]/g;
+/** Words around the changes that say nothing more (数量不变: what stays as it was). */
+const FILLER = /(?:数量|单价|价格|折扣|其他|其它|别的|其余)(?:都)?不变|修改后|修改|更正|改一下|改下|然后|并且|麻烦|帮忙|一次|那个|那单|并|再|把|将|一下|订单|单子|这单|请|帮我|我|吧|了|下|的|改|[，,；;。.!！、\s]/g;
+/** 数量不变, 改一下: nothing to change, taken out before the changes so no product is read from them. */
+const UNCHANGED = /(?:数量|单价|价格|折扣|其他|其它|别的|其余)(?:都)?不变|改一下|改下/g;
+/** What opens a product capture but is no product (我把电机B → 电机B). */
+const NOT_PRODUCT_START = /^(?:修改|更正|然后|并且|我|把|将|再|改|并|帮我|麻烦)+/;
 
 export type Resubmission =
   | { ok: true; order?: string; changes: OrderCorrection[]; reason?: string }
@@ -88,11 +109,11 @@ export type Resubmission =
   | { ok: false; problem: "bad_value"; message: string };
 
 export function parseResubmission(text: string): Resubmission {
-  let rest = text.trim();
+  let rest = plainDigits(text).trim();
   const no = ORDER_NO_IN.exec(rest);
   const order = no ? `SO-${no[1]}-${no[2]}` : undefined;
   if (no) rest = rest.slice(0, no.index) + " " + rest.slice(no.index + no[0].length);
-  rest = rest.replace(new RegExp(RESUBMIT.source, "g"), " ");
+  rest = rest.replace(new RegExp(RESUBMIT.source, "g"), " ").replace(REJECTION_REPORT, " ").replace(UNCHANGED, " ");
   let reason: string | undefined;
   const r = REASON_CLAUSE.exec(rest);
   if (r) {
@@ -111,14 +132,25 @@ export function parseResubmission(text: string): Resubmission {
   let named = "";
   const fields = take(FIELD_CLAUSE, (m) => {
     // 电机A 单价4800 数量20台: a clause without a product is about the one named before it.
-    const product = (m[1] ?? "").replace(/^(?:修改|更正|然后|并且|把|将|再|改|并)+/, "").trim() || named;
+    const product = (m[1] ?? "").replace(NOT_PRODUCT_START, "").trim() || named;
     named = product;
-    const parsed = parseOrderCorrection(`改 ${product ? `${product} ` : ""}${m[2]} ${m[3]}${m[4] ?? ""}`);
+    // 单价4800元/台: the unit after a price is the price's, not a count's.
+    const unit = m[2] === "数量" ? (m[4] ?? "") : "";
+    const parsed = parseOrderCorrection(`改 ${product ? `${product} ` : ""}${m[2]} ${m[3]}${unit}`);
     if (!parsed.ok) return { ok: false, problem: "bad_value", message: `没看懂「${m[0].trim()}」` };
     changes.push(parsed.correction);
     return null;
   });
   if (fields) return fields;
+  const bare = take(BARE_CLAUSE, (m) => {
+    const product = (m[1] ?? "").replace(NOT_PRODUCT_START, "").trim();
+    if (!product) return { ok: false, problem: "bad_value", message: `没看懂「${m[0].trim()}」：请写明是单价还是数量` };
+    const parsed = parseOrderCorrection(m[3] ? `改 ${product} 单价 ${m[2]}` : `改 ${product} 数量 ${m[2]}${m[4]}`);
+    if (!parsed.ok) return { ok: false, problem: "bad_value", message: `没看懂「${m[0].trim()}」` };
+    changes.push(parsed.correction);
+    return null;
+  });
+  if (bare) return bare;
   const discounts = take(DISCOUNT_CLAUSE, (m) => {
     const d = findDiscount(m[1]!);
     const parsed = OrderCorrectionSchema.safeParse({ field: "discount", value: d?.value });

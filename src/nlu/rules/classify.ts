@@ -6,6 +6,7 @@ import { ORDER_TRIGGER, ORDER_WORD, parseItems } from "./order-items.ts";
 import { findQuantities } from "./quantities.ts";
 import { LIMIT_QUESTION, PRICE_LIST_ASK, PRICE_OF, PRICE_QUESTION, PRODUCTS_ASK } from "./prices.ts";
 import { blank } from "./text.ts";
+import { looksLikeResubmission } from "../order-correction.ts";
 
 export interface Facts {
   text: string;
@@ -204,6 +205,9 @@ export function classify(f: Facts): IntentName {
   if (t.length === 0 || HELP_EXACT.test(t)) return "help";
 
   if (f.hasOrder) {
+    // SO-… 驳回了 … 麻烦再提交审批: the rep tells of the rejection and resubmits (a command, read before the parser);
+    // an approver's 驳回 SO-… 请重新提交 is no resubmission and goes on to the decision.
+    if (looksLikeResubmission(t)) return "unknown";
     const asks = ASKS_ABOUT.test(t);
     // 批不批 asks; 不批 decides.
     const said = t.replace(/([批行能可])不\1|同意不同意|通过不通过/g, " ");
