@@ -5,6 +5,7 @@ import { metricsEveningJob } from "../../jobs/metrics-evening.job.ts";
 import { metricsWeeklyJob } from "../../jobs/metrics-weekly.job.ts";
 import { ALL_JOBS } from "../../jobs/index.ts";
 import { runJob } from "../../jobs/scheduler.ts";
+import { dryRunJob } from "../../jobs/dry-run.ts";
 import { PlaygroundClient } from "../support/playground-client.ts";
 import { eventually, startTestBot, type TestBot } from "../support/test-bot.ts";
 
@@ -33,6 +34,15 @@ describe("metrics jobs", () => {
     expect(ALL_JOBS.map((j) => j.name)).toEqual(expect.arrayContaining(["metrics-evening", "metrics-weekly"]));
     expect(metricsEveningJob.schedule(bot.deps)).toBe("0 19 * * *");
     expect(metricsWeeklyJob.schedule(bot.deps)).toBe("0 9 * * 1");
+  });
+
+  it("dry-runs the evening job: each lead's card and picture listed, nothing sent or recorded", async () => {
+    const day = at("2026-11-24T19:00:00");
+    const dry = await dryRunJob(bot.deps, metricsEveningJob, day);
+    expect(dry).toMatchObject({ ran: true, dryRun: true, result: { sent: 2, failed: 0 } });
+    expect(dry.messages.map((m) => `${m.userId} ${m.kind}`).sort()).toEqual(["wangwu card", "wangwu image", "zhaoliu card", "zhaoliu image"]);
+    expect(await bot.db.prisma.outboxMessage.count({ where: { dedupeKey: { startsWith: "job:metrics-evening:2026-11-24:" } } })).toBe(0);
+    expect(await bot.db.prisma.jobRun.count({ where: { job: "metrics-evening", period: "2026-11-24" } })).toBe(0);
   });
 
   it("sends each manager and director today's team card in the evening, once", async () => {
