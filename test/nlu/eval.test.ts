@@ -72,6 +72,12 @@ describe("rule parser on the labelled sets", () => {
   // blind19-classes.jsonl holds sentences per class of its misses (a trade word as goods glued between the name and the
   // count — 东方轴承电缆200米 —, 农资 / 十局 / 电力局 names, 下个订单 / 订但 / 单家, 含税 / 不含税 prices, 提 as a pack, a
   // bare 数量 N / 共 N count, a size before the count — 200*200, 灭火器4kg 30个 —, pcs written 件).
+  // blind20 (price asks and resubmissions of rejected orders, scored by hand: 0.542, price asks 0.533, resubmissions
+  // 0.200) is kept unseen; blind20-classes.jsonl holds 5+ sentences of our own per class of its misses, written before
+  // the rules (a list's name with 发下 / 有没有 / 拉出来 / 发到群里, 查下X和Y的单价, 多钱 / 现价 / 报多少 / 报个价 / 各是多少,
+  // the whole range asked — 咱们都卖啥 各多少钱 —, typos kept as written for the handler, 下单 … 按目录价 an order, a count in
+  // a price ask, a reported question as no customer); it first ran at 0.469/0.417, then 1.000/1.000. The resubmission
+  // classes are commands, tested in blind20-resubmit.test.ts.
   // tuning.jsonl was written by the rules' author while generalising them: a regression guard, not a measure.
   // Minimum sizes where a set has one; every set found in the folder is asserted, so a new one is never forgotten.
   const minSize: Record<string, number> = {
@@ -105,6 +111,7 @@ describe("rule parser on the labelled sets", () => {
     "blind16-classes.jsonl": 34,
     "blind19.jsonl": 80,
     "blind19-classes.jsonl": 24,
+    "blind20-classes.jsonl": 45,
     "tuning.jsonl": 240,
     "classes.jsonl": 120,
     // fillers-classes.jsonl: voice fillers stuck to a name (杭州恒力泵业啊, 华东机电呀, 无锡宏达机械那个; 娃哈哈 kept).

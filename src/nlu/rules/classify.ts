@@ -4,7 +4,7 @@ import { findDiscount, findReason } from "./discounts.ts";
 import { findMoney } from "./money.ts";
 import { ORDER_TRIGGER, ORDER_WORD, parseItems } from "./order-items.ts";
 import { findQuantities } from "./quantities.ts";
-import { LIMIT_QUESTION, PRICE_LIST_ASK, PRICE_OF, PRICE_QUESTION, PRODUCTS_ASK } from "./prices.ts";
+import { isWholeListAsk, LIMIT_QUESTION, PRICE_OF, PRICE_QUESTION, priceProducts, RANGE_ASK } from "./prices.ts";
 import { blank } from "./text.ts";
 import { looksLikeResubmission } from "../order-correction.ts";
 
@@ -186,18 +186,27 @@ const MARKET = /行情|走势|市场价|(?:涨|降|调)价/;
 function isPriceAsk(f: Facts): boolean {
   const t = f.text.trim();
   if (f.hasOrder || f.orderForm) return false;
-  if (PRICE_LIST_ASK.test(t) || PRODUCTS_ASK.test(t)) return true;
+  // 下单 X 电缆30卷 价格按目录价: an order at the list price, not a look-up.
+  if (ORDER_TRIGGER.test(f.fields.slice(0, 2).join(" ")) || ORDER_WORD.test(t)) return false;
+  if (isWholeListAsk(t)) return true;
+  // 帮我给华东机电报个价: a quote for a customer, to make, not the list asked for.
+  if (/给\S{2,20}?(?:报|出)(?:个|一下|下|一个)?(?:价|报价)/.test(t)) return false;
   const limit = LIMIT_QUESTION.test(t);
-  if (!(PRICE_QUESTION.test(t) || PRICE_OF.test(t) || limit) || t.length > 40) return false;
+  const asked = PRICE_QUESTION.test(t) || PRICE_OF.test(t);
+  if (!(asked || limit) || t.length > 40) return false;
   if (f.hasContact || f.hasFutureDate || f.hasMoney || MARKET.test(t)) return false;
   // 我最多能给客户打几折 / 我的折扣权限是多少: the rep's own limit (折扣 there is no price talk with a customer).
   if (limit && t.search(REPORTED_QUESTION) < 0 && !VISIT_WORDS.test(t) && !DID_SOMETHING.test(t)) return !f.company || f.company.source !== "known";
-  // 多少钱一台 counts one piece; 200台多少钱 is an order being priced (or a visit's figure).
-  if (f.hasQuantity && findQuantities(t).some((q) => q.value !== 1)) return false;
   if (VISIT_WORDS.test(t) || DID_SOMETHING.test(t) || t.search(REPORTED_QUESTION) >= 0 || PRICE_TALK.test(t)) return false;
-  if (ORDER_TRIGGER.test(f.fields.slice(0, 2).join(" ")) || ORDER_WORD.test(t)) return false;
-  // A named customer (华东机电的电机A什么价, a known one) asks about a deal, not the list.
-  return !f.company || ((f.company.source === "position" || f.company.source === "trigger") && !f.company.hasOrgSuffix);
+  // 咱们都卖啥 各多少钱: the whole range, priced.
+  if (asked && RANGE_ASK.test(t)) return true;
+  // 电机A 200台多少钱: goods counted and priced (at the list price); a count with anything else named (a customer) is an
+  // order or a visit's figure.
+  const products = priceProducts(t);
+  if (f.hasQuantity && findQuantities(t).some((q) => q.value !== 1) && f.company && !products.includes(f.company.name)) return false;
+  // A named customer (华东机电的电机A什么价, a known one) asks about a deal, not the list; 电机A和电缆 (several things
+  // listed) is goods.
+  return !f.company || ((f.company.source === "position" || f.company.source === "trigger") && (!f.company.hasOrgSuffix || /[和、及与跟,，]/.test(f.company.name)));
 }
 
 export function classify(f: Facts): IntentName {

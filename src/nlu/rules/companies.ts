@@ -153,6 +153,8 @@ function triggersIn(f: Field, objectExpected: boolean): RegExpExecArray[] {
   });
 }
 
+const REPORTED_ASK = /^(?:问|询问|咨询|打听|想知道|想了解)/;
+
 /** The company the message is about, or undefined. */
 export function findCompany(text: string, knownCustomers: string[] = []): CompanyMention | undefined {
   const known = knownCustomers.length ? findKnownCustomer(text, knownCustomers) : undefined;
@@ -164,6 +166,8 @@ export function findCompany(text: string, knownCustomers: string[] = []): Compan
     const after = raw.slice(raw.indexOf(name) + name.length);
     const ownsContact = /^的/.test(after) && findContacts(after).some((c) => c.index === 1);
     if (!isPlausibleCompany(name, origin, ownsContact)) return;
+    // 客户问电机A多少钱: a question someone asked, reported, is no name.
+    if (REPORTED_ASK.test(name)) return;
     const at = text.indexOf(name, index);
     const start = at < 0 ? index : at;
     candidates.push({ name, index: start, end: start + name.length, source, score: base + (ORG_SUFFIX.test(name) ? 1 : 0) });

@@ -15,7 +15,9 @@ export const PRODUCTS_ASK = /^(?:我们|咱们|公司|现在)?(?:都|能|可以)
 /** A price asked for named goods: 多少钱, 什么价, 啥价, 单价多少, 报价多少 (行情 and 涨价了吗 ask about the market, not the list). */
 export const PRICE_QUESTION = new RegExp(
   [
-    "多少钱|什么价|啥价|几块钱|怎么卖|咋卖|卖多少(?!台|个|套|件|只)",
+    "多少钱|多钱|什么价|啥价|几块钱|怎么卖|咋卖|卖多少(?!台|个|套|件|只)",
+    // 变频器现价, 水泵现在报多少, 报个价给我看看 减速机, 电机A 电机B 各是多少.
+    "现价(?:是)?(?:多少)?(?:钱)?[?？]*$|报(?:个|一下|下)价|(?:现在|目前)?报多少(?:钱)?[?？]*$|(?:各|分别)(?:是|要)?多少(?:钱)?",
     "(?:单价|价格|价钱|售价|报价|标价|牌价)(?:是|大概|现在|一般|目前)?(?:多少|几|啥|什么|怎么算)",
     `(?:一|每)${"[台个套件只盒卷米吨箱把张根条桶袋包瓶支块组对]"}(?:是)?多少(?:钱)?$|多少(?:钱)?(?:一|每)${"[台个套件只盒卷米吨箱把张根条桶袋包瓶支块组对]"}$`,
   ].join("|"),
@@ -28,10 +30,15 @@ export const LIMIT_QUESTION = /(?:折扣|打折|优惠)?权限(?:是|有)?(?:多
 /** 变频器 单价, 电机A的价格, 电缆报价: goods, then a price word closing the message. */
 export const PRICE_OF = new RegExp(`^(?:${LEAD})?([^\\s，,。;；]{1,20}(?:[\\s、，,和及与跟/]+[^\\s，,。;；]{1,20}){0,5})\\s*的?\\s*(?:单价|价格|价钱|售价|标价|牌价|报价|价位|价格表|价目表|报价单|标准价|指导价|出厂价|目录价|底价|最低价)${TAIL}$`);
 
+const COUNT_UNIT = "台|个|套|件|只|盒|卷|米|吨|箱|把|张|根|条|桶|袋|包|瓶|支|块|组|对|片|公斤|kg|pcs";
+
 /** What is said around the goods: fillers, the question, a per-unit (一台, 每套). */
 const NOT_GOODS = new RegExp(
   [
-    "(?:价格表|价目表|报价单|报价表)", "多少钱(?:一|每)?[\\u4e00-\\u9fa5]?", "什么价(?:格|钱|位)?", "啥价(?:格|钱|位)?", "几块钱(?:一|每)?[\\u4e00-\\u9fa5]?", "怎么卖|咋卖|卖多少",
+    "(?:价格表|价目表|报价单|报价表)", "多少钱(?:一|每)?[\\u4e00-\\u9fa5]?", "多钱", "现价", "(?:现在|目前)?报多少(?:钱)?",
+    "报(?:个|一下|下)价(?:给我|发我)?(?:看看|看下|看一下|瞧瞧)?", "(?:各|分别)(?:是|要)?多少(?:钱)?",
+    // 电机A 200台多少钱: the count is no part of the goods.
+    `\\d+(?:\\.\\d+)?\\s*(?:${COUNT_UNIT})(?![A-Za-z0-9])`, "什么价(?:格|钱|位)?", "啥价(?:格|钱|位)?", "几块钱(?:一|每)?[\\u4e00-\\u9fa5]?", "怎么卖|咋卖|卖多少",
     "(?:我的?)?(?:折扣|打折|优惠)?权限(?:是|有)?(?:多少|多大|几|怎么算)?", "(?:我)?最多(?:能|可以)?(?:给|打|让)(?:客户)?(?:打)?(?:几|多少)(?:折|个点)",
     "最低(?:能|可以)?(?:给|卖|报|做)?到?多少", "(?:底价|最低价|标准价|指导价|出厂价|目录价|价位)(?:是|大概)?(?:多少|几)?(?:钱)?", "多少(?:钱)?",
     "(?:单价|价格|价钱|售价|报价|标价|牌价)(?:是|大概|现在|一般|目前)?(?:多少|几|啥|什么|怎么算)?",
@@ -48,13 +55,33 @@ export function priceProducts(text: string): string[] {
   return rest
     .split(/[、，,;；/]|(?<=\S)\s*(?:和|及|与|跟|还有)\s*(?=\S)/)
     .map((s) => s.replace(/^\s*的|的\s*$/g, "").replace(/\s+/g, " ").trim())
-    .filter((s) => s.length > 0 && !/^(?:的|是|有|产品|东西|货)$/.test(s))
+    // 咱们都卖啥 各: a question word is never part of a product's name.
+    .filter((s) => s.length > 0 && !/^(?:的|是|有|产品|东西|货)$/.test(s) && !/啥|什么|哪些|哪个|多少|几[台个套件种样]/.test(s))
     .slice(0, 20)
     .map((s) => s.slice(0, 100));
 }
 
+/**
+ * What may stand around a list's name when the whole list is asked for (价目表发下, 最新价格表发我下, 报价单有没有 发一份,
+ * 完整价格清单拉出来我看下, 价格清单更新了没 发我看看, 把价目表发到群里).
+ */
+const LIST_FILLER = /请问|问一下|问下|麻烦|帮我|帮忙|给我|发我|我要|我想要?|能不能|可以|有没有|有吗|更新了?没有?|更新了吗|最新的?|新的|现在的?|目前的?|公司的?|我们的?|咱们的?|完整的?|全部的?|整个的?|所有的?|一整份|一份|一个|一下|拉出来|调出来|发出来|发到群里?|发群里|发个|发一下|发下|发来|发过来|发给我|发|拉|调|来|出|查|看看|看下|看一下|瞅瞅|看|份|个|下|我|把|群里|吧|呢|呀|啊|吗|嘛|的|没|[?？!！。，,、\s]/g;
+const LIST_NOUN = new RegExp(LIST_WORDS, "g");
+/** The whole list asked for, in a list's name and words that carry nothing else. */
+export function isWholeListAsk(text: string): boolean {
+  const t = text.trim();
+  if (PRICE_LIST_ASK.test(t) || PRODUCTS_ASK.test(t)) return true;
+  if (!new RegExp(LIST_WORDS).test(t)) return false;
+  return t.replace(LIST_NOUN, " ").replace(LIST_FILLER, "").replace(LIST_FILLER, "") === "";
+}
+/**
+ * The whole range asked about (咱们都卖啥 各多少钱, 我们有哪些产品 分别多少钱, 公司卖的东西都啥价, 所有产品都多少钱, 全部产品的
+ * 报个价): the whole list, never products made of the question's words.
+ */
+export const RANGE_ASK = /(?:都|能|可以|在)?(?:卖|有)的?(?:哪些|什么|啥)(?:产品|货|东西)?|(?:所有|全部|全)的?(?:产品|货品?|东西)|(?:卖|有)的(?:东西|产品|货)|(?:产品|货品?|东西)(?:都)?有?(?:哪些|什么|啥)/;
+
 export function buildPriceList(text: string): Intent {
-  if (PRICE_LIST_ASK.test(text.trim()) || PRODUCTS_ASK.test(text.trim())) return { intent: "price_list" };
+  if (isWholeListAsk(text) || RANGE_ASK.test(text)) return { intent: "price_list" };
   const products = priceProducts(text);
   return products.length ? { intent: "price_list", products } : { intent: "price_list" };
 }
