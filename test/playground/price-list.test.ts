@@ -51,10 +51,20 @@ describe("price look-up", () => {
     const two = await ask("zhangsan", "电机A和电缆多少钱");
     expect(two).toContain("电机A（MOTOR-A）");
     expect(two).toContain("· 电缆（CABLE-10）¥600/卷");
-    // A typo: the closest names, with their prices.
+    // A one-character slip with a single product that close: that product, said so (a list price shown is harmless).
     const typo = await ask("zhangsan", "变频气多少钱");
-    expect(typo).toContain("价格表里没有「变频气」，最接近的是：变频器");
+    expect(typo).toContain("「变频气」按「变频器」查的");
     expect(typo).toContain("· 变频器（INV-3K）¥3,200/台");
+    for (const [q, name, line] of [["变平器多少钱", "变平器", "· 变频器（INV-3K）"], ["电揽什么价", "电揽", "· 电缆（CABLE-10）"], ["店机A单价多少", "店机A", "· 电机A（MOTOR-A）"]] as const) {
+      const a = await ask("zhangsan", q);
+      expect(a).toContain(`「${name}」按「`);
+      expect(a).toContain(line);
+      expect(a).not.toContain("电机B");
+    }
+    // Two products that close (电机C: 电机A and 电机B): both offered, none guessed.
+    const close = await ask("zhangsan", "电机C多少钱");
+    expect(close).toContain("价格表里没有「电机C」，最接近的是：");
+    expect(close).not.toContain("按「");
     const none = await ask("zhangsan", "飞机多少钱");
     expect(none).toBe("价格表里没有「飞机」。发送「价格表」查看全部产品。");
   });
@@ -100,5 +110,14 @@ describe("price look-up", () => {
     const orders = await t.db.order.count();
     await t.pg.say("zhangsan", "下单 华东机电 电机A 2台 单价4900");
     await eventually(async () => ((await t.db.order.count()) > orders ? true : undefined), "the order placed");
+    // 下单 … 价格按目录价: an order at the list price, no look-up.
+    const n = await t.db.order.count();
+    const items = (await t.pg.botItems("zhangsan")).length;
+    await t.pg.say("zhangsan", "下单 华东机电 电缆3卷 价格按目录价");
+    await eventually(async () => ((await t.db.order.count()) > n ? true : undefined), "the order at the list price placed");
+    await eventually(async () => ((await t.pg.botItems("zhangsan")).slice(items).some((i) => i.type === "card") ? true : undefined), "the order card");
+    const said = (await t.pg.botItems("zhangsan")).slice(items).map((i) => JSON.stringify(i)).join("\n");
+    expect(said).toContain("电缆 3卷 × ¥600（标价）");
+    expect(said).not.toContain("价格（人民币");
   });
 });

@@ -1,5 +1,6 @@
 // 价格表 / 报价单 / 有哪些产品 (the whole list in force) and 电机A多少钱 / 电机a 现在什么价 / 变频器 单价 (the goods
-// asked, matched like an order's products: case, spaces, 简称/aliases and SKU; a typo gets the closest names with
+// asked, matched like an order's products: case, spaces, 简称/aliases and SKU; a one-character slip with one product that
+// close is answered with that product, said so — 「变平器」按「变频器」查的 —; another typo gets the closest names with
 // their prices). Each product with its unit and list price, what the asker may give without approval (their own
 // rules.approval.discountLimits) and a 下单 line to copy. Warehouse staff see no prices anywhere: refused.
 import { AppError } from "../../core/app-error.ts";
@@ -80,7 +81,11 @@ export async function handlePriceList(ctx: HandlerContext, intent: IntentOf<"pri
   for (const name of asked) {
     const found = findProducts(name, list);
     if (found.kind === "found") for (const p of found.products) shown.set(p.sku, p);
-    else if (found.closest.length) {
+    else if (found.kind === "typo") {
+      // A list price shown for a one-character slip is harmless (orders never guess): said which product it is.
+      notes.push(`「${name}」按「${found.product.name}」查的`);
+      shown.set(found.product.sku, found.product);
+    } else if (found.closest.length) {
       notes.push(`价格表里没有「${name}」，最接近的是：${found.closest.map((p) => p.name).join("、")}`);
       for (const p of found.closest) shown.set(p.sku, p);
     } else notes.push(`价格表里没有「${name}」。发送「价格表」查看全部产品。`);
@@ -101,7 +106,7 @@ type Listed = Awaited<ReturnType<typeof activePriceList>>[number];
  * that contain it (电机 → 电机A, 电机B) are all shown. "电机A 变频器" written with a space is tried word by word.
  * Nothing: the closest names (a typo: 电鸡A → 电机A).
  */
-function findProducts(name: string, list: Listed[]): { kind: "found"; products: Listed[] } | { kind: "none"; closest: Listed[] } {
+function findProducts(name: string, list: Listed[]): { kind: "found"; products: Listed[] } | { kind: "typo"; product: Listed } | { kind: "none"; closest: Listed[] } {
   const m = matchProduct(name, list);
   if (m.kind === "exact") return { kind: "found", products: [m.product] };
   if (m.kind === "ambiguous") return { kind: "found", products: m.candidates };
@@ -113,6 +118,36 @@ function findProducts(name: string, list: Listed[]): { kind: "found"; products: 
     }
   }
   const q = normalizeProductName(name);
+  const slip = oneSlip(q, list);
+  if (slip) return { kind: "typo", product: slip };
   const near = (p: Listed) => Math.max(...[p.name, p.sku, ...p.aliases].map((k) => similarity(q, normalizeProductName(k)))) >= TYPO_MIN;
   return { kind: "none", closest: m.closest.flatMap((n) => list.filter((p) => p.name === n && near(p))) };
+}
+
+/** Edit distance, for names of a few characters. */
+function editDistance(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[y.length]!;
+}
+
+/**
+ * The one product a name is a single-character slip of (变平器 → 变频器, 店机A → 电机A, 电揽 → 电缆): one character wrong,
+ * missing or extra in a name of 3 or more, or the second of two (电揽; 飞机 is no 电机). None when two products are
+ * that close, or none is: then only the closest names are offered.
+ */
+function oneSlip(q: string, list: Listed[]): Listed | undefined {
+  const n = [...q].length;
+  if (n < 2) return undefined;
+  const slips = list.filter((p) => [p.name, p.sku, ...p.aliases].map(normalizeProductName).some((k) => {
+    if (!k || editDistance(q, k) !== 1) return false;
+    return n >= 3 ? [...k].length >= 3 : [...k].length === 2 && k[0] === q[0];
+  }));
+  return slips.length === 1 ? slips[0] : undefined;
 }
