@@ -92,7 +92,7 @@ const OLD_VALUE = `(?:从\\s*)?(?:${NUM})\\s*(?:元|块)?\\s*${UNIT.replace("(?!
 const VALUE_AFTER = `(?:${OLD_VALUE}|${SET_TO}|按|为|是|[:：=])?\\s*(${NUM})\\s*(?:元|块钱|块)?(?:\\s*[/每]?\\s*(${UNITS.join("|")})(?![A-Za-z0-9]))?(?:\\s*(?:报|算|走))?`;
 const FIELD_CLAUSE = new RegExp(`([^\\s\\d，,；;。、:：=]{1,20}?)?\\s*的?\\s*(数量|单价|价格|折扣)\\s*${VALUE_AFTER}`, "gi");
 /** 电缆改成50卷 (a count: the unit), 电机A改成4800元 (a price: 元/块): a change without a field word. */
-const BARE_CLAUSE = new RegExp(`([^\\s\\d，,；;。、:：=]{1,20}?)\\s*的?\\s*(?:${SET_TO})\\s*(${NUM})\\s*(?:(元|块钱|块)|(${UNITS.join("|")})(?![A-Za-z0-9]))`, "gi");
+const BARE_CLAUSE = new RegExp(`(?<![\\d.])([^\\s\\d，,；;。、:：=]{1,20}?)\\s*的?\\s*(?<!数量|单价|价格|折扣)(?:${SET_TO})\\s*(${NUM})\\s*(?:(元|块钱|块)|(${UNITS.join("|")})(?![A-Za-z0-9]))`, "gi");
 /** 9折 / 九五折 / 打个9折 / 整单9折 / 折扣 9折 alone (no product). */
 const DISCOUNT_CLAUSE = /(?:改成|改为|打个?|整单|全部)?\s*((?:\d{1,2}(?:\.\d)?|[一二三四五六七八九]{1,2}(?:点[一二三四五六七八九])?)折)/g;
 const REASON_CLAUSE = /(?:理由|原因|说明|备注)\s*[:：]?\s*(.+)$/s;
@@ -129,19 +129,6 @@ export function parseResubmission(text: string): Resubmission {
     rest = rest.replace(re, " ");
     return null;
   };
-  let named = "";
-  const fields = take(FIELD_CLAUSE, (m) => {
-    // 电机A 单价4800 数量20台: a clause without a product is about the one named before it.
-    const product = (m[1] ?? "").replace(NOT_PRODUCT_START, "").trim() || named;
-    named = product;
-    // 单价4800元/台: the unit after a price is the price's, not a count's.
-    const unit = m[2] === "数量" ? (m[4] ?? "") : "";
-    const parsed = parseOrderCorrection(`改 ${product ? `${product} ` : ""}${m[2]} ${m[3]}${unit}`);
-    if (!parsed.ok) return { ok: false, problem: "bad_value", message: `没看懂「${m[0].trim()}」` };
-    changes.push(parsed.correction);
-    return null;
-  });
-  if (fields) return fields;
   const bare = take(BARE_CLAUSE, (m) => {
     const product = (m[1] ?? "").replace(NOT_PRODUCT_START, "").trim();
     if (!product) return { ok: false, problem: "bad_value", message: `没看懂「${m[0].trim()}」：请写明是单价还是数量` };
@@ -151,6 +138,21 @@ export function parseResubmission(text: string): Resubmission {
     return null;
   });
   if (bare) return bare;
+  let named = "";
+  const fields = take(FIELD_CLAUSE, (m) => {
+    // 电机A 单价4800 数量20台: a clause without a product is about the one named before it.
+    // 20卷 单价540: a unit left before the field word is the count's, not a product.
+    const written = (m[1] ?? "").replace(NOT_PRODUCT_START, "").trim();
+    const product = (UNITS.includes(written) ? "" : written) || named;
+    named = product;
+    // 单价4800元/台: the unit after a price is the price's, not a count's.
+    const unit = m[2] === "数量" ? (m[4] ?? "") : "";
+    const parsed = parseOrderCorrection(`改 ${product ? `${product} ` : ""}${m[2]} ${m[3]}${unit}`);
+    if (!parsed.ok) return { ok: false, problem: "bad_value", message: `没看懂「${m[0].trim()}」` };
+    changes.push(parsed.correction);
+    return null;
+  });
+  if (fields) return fields;
   const discounts = take(DISCOUNT_CLAUSE, (m) => {
     const d = findDiscount(m[1]!);
     const parsed = OrderCorrectionSchema.safeParse({ field: "discount", value: d?.value });

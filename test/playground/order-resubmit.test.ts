@@ -32,7 +32,12 @@ describe("resubmitting a rejected order", () => {
   /** Places an order and has 王五 reject it; returns its number. */
   async function rejected(order: string, reason: string): Promise<string> {
     const before = (await cardsOf(t, "zhangsan", "order")).length;
+    const drafts = (await cardsOf(t, "zhangsan", "order_draft")).length;
     await t.pg.say("zhangsan", order);
+    // The same goods for the same customer within 24 hours ask to confirm first.
+    const next = await eventually(async () => (await cardsOf(t, "zhangsan", "order")).length > before ? { draft: undefined }
+      : ((d) => (d ? { draft: d } : undefined))((await cardsOf(t, "zhangsan", "order_draft"))[drafts]), "the order card or a draft to confirm");
+    if (next.draft) await t.pg.click("zhangsan", next.draft, "提交");
     const number = (await newCard("zhangsan", "order", before)).title.replace("订单 ", "");
     await eventually(async () => ((await cardsOf(t, "wangwu", "approval")).some((c) => c.title === `折扣审批 ${number}`) ? true : undefined), "the approval card");
     await t.pg.say("wangwu", `驳回 ${number} ${reason}`);
@@ -181,5 +186,26 @@ describe("resubmitting a rejected order", () => {
     const approval = await t.db.card.findFirstOrThrow({ where: { thread: `order:${number}`, purpose: "approval" } });
     expect(JSON.stringify(approval.view)).toContain("王五 已驳回");
     expect(await answer("zhangsan", `重新提交 ${number} 单价4800`)).toBe(`订单 ${number} 已取消，不能重新提交；请重新下单。`);
+  });
+  it("in the rep's own words: the rejection told, full-width digits, no field word, 从…调到…, 再提交 / 再走审批 — the rep's command, never a decision", async () => {
+    const number = await rejected("下单 华东机电 电机A 10台 单价4400", "太低");
+    const cards = (await cardsOf(t, "zhangsan", "order")).length;
+    const decided = await t.db.approval.count({ where: { decidedAt: { not: null } } });
+    await t.pg.say("zhangsan", `老板驳回的那个${number} 我把电机A价格从4400调到４８００了 帮我再提交`);
+    const fresh = await newCard("zhangsan", "order", cards);
+    expect(fresh.lines?.join("\n")).toContain("已修改并重新提交，在你的折扣权限内已批准（原金额 ¥44,000）");
+    const o = await t.db.order.findUniqueOrThrow({ where: { number }, include: { lines: true } });
+    expect(o.lines.map((l) => `${l.sku} ${l.quantity} ${l.unitPrice.toFixed(2)}`)).toEqual(["MOTOR-A 10 4800.00"]);
+    expect(["approved", "dispatched"]).toContain(o.status);
+    // No approver's decision was taken from the rep's message.
+    expect(await t.db.approval.count({ where: { decidedAt: { not: null } } })).toBe(decided);
+
+    const other = await rejected("下单 华东机电 电缆 10卷 单价450", "太低了");
+    const before = (await cardsOf(t, "zhangsan", "order")).length;
+    await t.pg.say("zhangsan", `${other} 驳回了 电缆改成２０卷 单价调整为540 再走审批`);
+    await newCard("zhangsan", "order", before);
+    const amended = await t.db.order.findUniqueOrThrow({ where: { number: other }, include: { lines: true } });
+    expect(amended.lines.map((l) => `${l.sku} ${l.quantity} ${l.unitPrice.toFixed(2)}`)).toEqual(["CABLE-10 20 540.00"]);
+    expect(amended.status).not.toBe("rejected");
   });
 });
