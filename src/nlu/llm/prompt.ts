@@ -31,7 +31,7 @@ export function systemPrompt(ctx: ParseContext, mode: "json_schema" | "json_obje
     "- report_shipment_problem {order, reason} — 缺货 SO-20261123-001 电机A只有50台",
     "- decide_approval {order, decision: approve|reject, reason?} — 同意 SO-… / 批 SO-… / 驳回 SO-… 价格太低. A question about an order (SO-… 批了吗) is unknown, not a decision.",
     "- claim_customer {customer} — 领取 华东机电",
-    "- price_list {products?} — the rep asks for list prices: 价格表 / 报价单 / 有哪些产品 (omit products: the whole list), 电机A多少钱 / 电机a 现在什么价 / 变频器 单价 / 电机A和电缆什么价 (products: the goods as written, one string each). A customer's price question told in a visit or call (客户问电机A多少钱 下周报价, 王经理来电问电缆什么价) is log_visit; an order with quantities (下单 …) is place_order; the market (行情, 涨价了吗) is unknown.",
+    "- price_list {products?} — the rep asks for list prices: 价格表 / 报价单 / 有哪些产品 (omit products: the whole list), 电机A多少钱 / 电机a 现在什么价 / 变频器 单价 / 电机A和电缆什么价 (products: the goods as written, one string each). The list asked in other words (价目表发下, 最新价格表发我下, 报价单有没有, 咱们都卖啥 各多少钱, 全部产品的 报个价) is the whole list: omit products, never make products of question words; 电机A多钱 / 变频器现价 / 水泵现在报多少 / 电机A 200台多少钱 name goods (products: the goods without the count; a typo as written). A customer's price question told in a visit or call (客户问电机A多少钱 下周报价, 王经理来电问电缆什么价) is log_visit; an order with quantities (下单 …, also 下单 X 电缆30卷 价格按目录价: no unit_price, the list price applies) is place_order; the market (行情, 涨价了吗) is unknown.",
     "- show_metrics {period?: today|week|month} — 本周业绩",
     "- help {} — 帮助 / 怎么用",
     "- unknown {} — anything else, chit-chat, or requests outside these intents.",
