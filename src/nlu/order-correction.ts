@@ -72,7 +72,8 @@ const ORDER_NO_IN = /(?<![A-Za-z0-9])SO[-_ ]?(\d{8})[-_ ]?(\d{3,4})(?!\d)/i;
 const SAID_TO_THE_REP = new RegExp(`^(?:驳回|不同意|同意|批准|打回|拒绝|不批|否决)(?![了的过])|(?:请|让|叫|要求|需要)\\S{0,6}(?:${RESUBMIT.source})`);
 
 /** The rep telling that the order was rejected (经理驳回了, 被驳了, 老板驳回的那个, 驳回了 说折扣太大): says nothing to change. */
-const REJECTION_REPORT = /(?:已经|已)?(?:被)?(?:经理|老板|领导|总监|主管|上级|上面|[\u4e00-\u9fa5]总)?(?:给)?(?:驳回|驳|打回|拒)(?:了|的|掉了|回来了)(?:那个|那单|这单|单子)?(?:[\s,，]*(?:说|理由是|原因是|嫌)[^\s,，。;；]*)?/g;
+const APPROVER = "(?:[\\u4e00-\\u9fa5]?(?:经理|总监|主管)|老板|领导|上级|上面|[\\u4e00-\\u9fa5]总)";
+const REJECTION_REPORT = new RegExp(`(?:已经|已)?(?:被)?${APPROVER}?(?:给)?(?:驳回|驳|打回|拒)(?:了|的|掉了|回来了)(?:那个|那单|这单|单子)?(?:[\\s,，]*(?:说|理由是|原因是|嫌)[^\\s,，。;；]*)?|${APPROVER}(?:说|嫌|觉得)[^\\s,，。;；]*`, "g");
 
 /** Full-width digits and signs as ASCII (３１００ → 3100), thousands separators dropped (7,600 → 7600). */
 const plainDigits = (text: string) => text.normalize("NFKC").replace(/(\d),(?=\d{3}(?!\d))/g, "$1");
@@ -86,9 +87,9 @@ export function looksLikeResubmission(text: string): boolean {
 
 const NUM = "[¥￥]?\\s*\\d[\\d.]*\\s*(?:万|千|百|k|K|w|W)?|[零〇一二两三四五六七八九十百千万点]+";
 const UNIT = `(?:${UNITS.join("|")})(?![A-Za-z0-9])`;
-const SET_TO = "改为|改成|调为|调成|调到|调整为|调整到|调整成|改到|改至|降到|降为|降至|涨到|提到|提高到|变成|→|->|=>";
+const SET_TO = "改为|改成|调为|调成|调到|调整为|调整到|调整成|改到|改至|降到|降为|降至|涨到|提到|提高到|变成|→|->|=>|改";
 /** 从5000降到 / 10台→: the old value before the new one (the new value is the last). */
-const OLD_VALUE = `(?:从\\s*)?(?:${NUM})\\s*(?:元|块)?\\s*${UNIT.replace("(?![A-Za-z0-9])", "")}?\\s*(?:${SET_TO}|到)\\s*`;
+const OLD_VALUE = `(?:[从由]\\s*)?(?:${NUM})\\s*(?:元|块)?\\s*${UNIT.replace("(?![A-Za-z0-9])", "")}?\\s*(?:${SET_TO}|到)\\s*`;
 const VALUE_AFTER = `(?:${OLD_VALUE}|${SET_TO}|按|为|是|[:：=])?\\s*(${NUM})\\s*(?:元|块钱|块)?(?:\\s*[/每]?\\s*(${UNITS.join("|")})(?![A-Za-z0-9]))?(?:\\s*(?:报|算|走))?`;
 const FIELD_CLAUSE = new RegExp(`([^\\s\\d，,；;。、:：=]{1,20}?)?\\s*的?\\s*(数量|单价|价格|折扣)\\s*${VALUE_AFTER}`, "gi");
 /** 电缆改成50卷 (a count: the unit), 电机A改成4800元 (a price: 元/块): a change without a field word. */
@@ -97,7 +98,7 @@ const BARE_CLAUSE = new RegExp(`(?<![\\d.])([^\\s\\d，,；;。、:：=]{1,20}?)
 const DISCOUNT_CLAUSE = /(?:改成|改为|打个?|整单|全部)?\s*((?:\d{1,2}(?:\.\d)?|[一二三四五六七八九]{1,2}(?:点[一二三四五六七八九])?)折)/g;
 const REASON_CLAUSE = /(?:理由|原因|说明|备注)\s*[:：]?\s*(.+)$/s;
 /** Words around the changes that say nothing more (数量不变: what stays as it was). */
-const FILLER = /(?:数量|单价|价格|折扣|其他|其它|别的|其余)(?:都)?不变|修改后|修改|更正|改一下|改下|然后|并且|麻烦|帮忙|一次|那个|那单|并|再|把|将|一下|订单|单子|这单|请|帮我|我|吧|了|下|的|改|[，,；;。.!！、\s]/g;
+const FILLER = /(?:数量|单价|价格|折扣|其他|其它|别的|其余)(?:都)?不变|谢谢|多谢|感谢|辛苦了?|修改后|修改|更正|改一下|改下|然后|并且|麻烦|帮忙|一次|那个|那单|并|再|把|将|一下|订单|单子|这单|请|帮我|我|吧|了|下|的|改|[，,；;。.!！、\s]/g;
 /** 数量不变, 改一下: nothing to change, taken out before the changes so no product is read from them. */
 const UNCHANGED = /(?:数量|单价|价格|折扣|其他|其它|别的|其余)(?:都)?不变|改一下|改下/g;
 /** What opens a product capture but is no product (我把电机B → 电机B). */
