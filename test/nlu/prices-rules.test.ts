@@ -10,7 +10,7 @@ const parse = (text: string) => parser.parse(text, { now: new Date("2026-12-05T1
 
 describe("price look-up in the rule parser", () => {
   // The asker's own limit is on the same answer (the floor per product, the limit, the big-order amount).
-  it.each(["价格表", "报价单", "有哪些产品", "价格表发我", "最新价格表", "我们都有哪些产品", "产品清单", "发一份价目表", "多少钱", "我的折扣权限是多少", "我最多能给客户打几折"])("%s → the whole list", async (text) =>
+  it.each(["价格表", "报价单", "有哪些产品", "价格表发我", "最新价格表", "我们都有哪些产品", "产品清单", "发一份价目表", "多少钱", "我的折扣权限是多少", "我最多能给客户打几折", "价格表在哪", "价目表发下", "咱们都卖啥 各多少钱"])("%s → the whole list", async (text) =>
     expect(await parse(text)).toEqual({ intent: "price_list" }));
 
   it.each([
@@ -35,6 +35,9 @@ describe("price look-up in the rule parser", () => {
     ["电机A最低能给到多少", ["电机A"]],
     // A count in the ask: the goods, priced (the count is no part of the name).
     ["电机A 200台多少钱", ["电机A"]],
+    // The list as the place to look.
+    ["价格表上电缆什么价", ["电缆"]],
+    ["产品价格表里电机A多少钱", ["电机A"]],
   ])("%s → price_list %j", async (text, products) => expect(await parse(text)).toEqual({ intent: "price_list", products }));
 
   it.each([
