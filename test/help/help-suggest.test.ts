@@ -24,6 +24,9 @@ describe("suggestHelp", () => {
     expect(examples("李四离职了他的客户怎么办", ["manager"])[0]).toMatch(/^转交 /);
     expect(examples("李四离职了他的客户怎么办", ["rep"]).join()).not.toMatch(/转交/);
     expect(examples("SO-20261205-002 这单能批吗", ["manager"])[0]).toBe("同意 SO-20261205-002");
+    // A visit told without the customer's name is not understood: the visit line (whose example names one) is offered.
+    expect(suggestHelp("客户问电机A多少钱 下周报价", ["rep"]).map((s) => s.what)).toEqual(["查价格", "记录拜访"]);
+    expect(suggestHelp("对方问能不能便宜点", ["rep"]).map((s) => s.what)).toContain("记录拜访");
   });
 
   it("gives the warehouse only the warehouse's lines, never ordering or figures", () => {
