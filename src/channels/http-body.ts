@@ -87,3 +87,14 @@ export function isMountedCallbackPath(url: string, prefix: string): boolean {
   if (url.slice(0, n).toLowerCase() !== prefix) return false;
   return isCallbackPath(url.slice(n, end));
 }
+
+/**
+ * A request a channel answers ahead of Express: a POST to `<mount>/callback` with an uncompressed body. Anything else
+ * (the URL check, compressed bodies that body-parser inflates, odd paths and methods) goes to the channel's Express
+ * route, which answers it as it always did. `prefix` is the mount path in lower case.
+ */
+export function isFastCallback(req: IncomingMessage, prefix: string): boolean {
+  if (req.method !== "POST" || !isMountedCallbackPath(req.url ?? "", prefix)) return false;
+  const encoding = req.headers["content-encoding"];
+  return encoding === undefined || encoding.toLowerCase() === "identity";
+}

@@ -9,7 +9,7 @@ import type { Clock } from "../../core/clock.ts";
 import type { Logger } from "../../core/logger.ts";
 import type { InboxPort } from "../../core/ports.ts";
 import { RefusalLog } from "../../core/refusal-log.ts";
-import { hasBody, isMountedCallbackPath, readBody, weakEtag } from "../http-body.ts";
+import { hasBody, isFastCallback, readBody, weakEtag } from "../http-body.ts";
 import { acceptEvent } from "./accept-event.ts";
 import { RobotMessageSchema } from "./schemas.ts";
 import { verifySignature } from "./signature.ts";
@@ -87,11 +87,8 @@ export function createDingtalkHttpReceiver(deps: HttpReceiverDeps, mountPath = "
 
   const prefix = mountPath.toLowerCase();
   const listener = (req: IncomingMessage, res: ServerResponse): boolean => {
-    const url = req.url ?? "";
-    if (req.method !== "POST" || !isMountedCallbackPath(url, prefix)) return false;
     // A compressed body is inflated by body-parser, another charset decoded by it: rare enough to leave to the router.
-    const encoding = req.headers["content-encoding"];
-    if (encoding !== undefined && encoding.toLowerCase() !== "identity") return false;
+    if (!isFastCallback(req, prefix)) return false;
     const type = req.headers["content-type"];
     if (type !== undefined && /charset/i.test(type) && !UTF8_JSON.test(type)) return false;
     const from = req.socket.remoteAddress ?? "unknown";

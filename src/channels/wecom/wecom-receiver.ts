@@ -5,7 +5,7 @@ import express, { type RequestHandler } from "express";
 import type { Logger } from "../../core/logger.ts";
 import type { InboxPort } from "../../core/ports.ts";
 import { RefusalLog } from "../../core/refusal-log.ts";
-import { isCallbackPath, isMountedCallbackPath } from "../http-body.ts";
+import { isCallbackPath, isFastCallback } from "../http-body.ts";
 import { readBody, sendText } from "./plain-http.ts";
 import { callbackParams, openEncrypted, rawQuery, verifySignature } from "./wecom-crypto.ts";
 import { toInboundEvent } from "./wecom-to-event.ts";
@@ -115,11 +115,9 @@ export function createWecomReceiver(config: ReceiverConfig, deps: ReceiverDeps, 
 
   const prefix = mountPath.toLowerCase();
   const listener = (req: IncomingMessage, res: ServerResponse): boolean => {
-    const url = req.url ?? "";
-    if (req.method !== "POST" || !isMountedCallbackPath(url, prefix)) return false;
     // A compressed body is inflated by body-parser: rare enough to leave to the router.
-    const encoding = req.headers["content-encoding"];
-    if (encoding !== undefined && encoding.toLowerCase() !== "identity") return false;
+    if (!isFastCallback(req, prefix)) return false;
+    const url = req.url ?? "";
     readBody(req, deps.maxBodyBytes, (err, body) => {
       if (err) return fail(req, res, err);
       receive(url, body, req, res).catch((e: unknown) => fail(req, res, e));
