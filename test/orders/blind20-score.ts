@@ -4,7 +4,9 @@
 // (matched as the price look-up matches them); a resubmission when the command's parse names the order and exactly
 // the expected changes. visit / order lines must be log_visit / place_order; other lines must be neither a price
 // look-up nor a resubmission.
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { loadOrgFile } from "../../src/domain/org/org-file.ts";
 import { REGISTRY } from "../../src/handlers/features.ts";
 import { matchProduct } from "../../src/domain/orders/product-match.ts";
 import { createRulesParser, looksLikeResubmission, parseResubmission } from "../../src/nlu/index.ts";
@@ -19,13 +21,7 @@ export type Blind20Line = z.infer<typeof Line>;
 export const parseBlind20 = (text: string) => text.split("\n").filter((l) => l.trim()).map((l) => Line.parse(JSON.parse(l)));
 
 /** The demo organisation's price list (prisma/org.demo.yaml), which the set was written against. */
-const PRICE_LIST = [
-  { sku: "MOTOR-A", name: "电机A", aliases: ["A型电机"] },
-  { sku: "MOTOR-B", name: "电机B", aliases: ["B型电机"] },
-  { sku: "INV-3K", name: "变频器", aliases: ["变频器3K"] },
-  { sku: "PLC-S7", name: "PLC控制器", aliases: ["PLC", "S7-1200"] },
-  { sku: "CABLE-10", name: "电缆", aliases: ["10平方电缆"] },
-];
+const PRICE_LIST = (loadOrgFile(fileURLToPath(new URL("../../prisma/org.demo.yaml", import.meta.url))).products ?? []).map((p) => ({ sku: p.sku, name: p.name, aliases: p.aliases ?? [] }));
 const canonical = (written: string): string[] => {
   const m = matchProduct(written, PRICE_LIST);
   if (m.kind === "exact") return [m.product.name];
