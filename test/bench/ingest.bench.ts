@@ -7,7 +7,10 @@
 //   (batched, one multi-row INSERT … ON CONFLICT DO NOTHING a few milliseconds), then 200. Its workers are paused,
 //   so the figure is the callback path alone and not the handlers' work on the same two cores (the whole-path
 //   part measures that).
-// The load is autocannon in its own process (test/simulators/wecom-load.ts): distinct visit logs from 1,000 reps.
+// The load comes from its own process (test/simulators/wecom-load.ts): distinct visit logs from 1,000 reps, sent by
+// autocannon at saturation and by an open-loop paced sender at the steady 1,000/s (one callback due each millisecond,
+// latency counted from its due time; autocannon's rate option bursts each second's share at once, which measured the
+// tail of a burst, not a steady rate).
 // Besides the rates, the CPU each side spends per callback at saturation (the bot's process, the floor's, and the
 // PostgreSQL server processes serving the bot's database when the server is on this machine): on a shared 2-core
 // machine the rates swing with the neighbours' load, the CPU per callback much less.
@@ -64,7 +67,7 @@ async function measure(print: Print, kind: DbKind, postgresUrl: string | undefin
     const botSteady = await run(stack.bot.ready.url, STEADY_RATE);
     const { inbox } = await stack.backlog();
     const bad = (r: WecomLoadResult) => r.non2xx + r.errors + r.timeouts;
-    print(`${db} ingest: ${AMOUNT} callbacks per run, ${CONNECTIONS} connections; non-2xx/errors floor ${bad(floorSat)}+${bad(floorSteady)} (on Express ${bad(expressSat)}), bot ${bad(botSat)}+${bad(botSteady)}; ${inbox} events stored in the inbox`);
+    print(`${db} ingest: ${AMOUNT} callbacks per run, ${CONNECTIONS} connections (at ${STEADY_RATE}/s: paced, one due every ${1000 / STEADY_RATE} ms); non-2xx/errors floor ${bad(floorSat)}+${bad(floorSteady)} (on Express ${bad(expressSat)}), bot ${bad(botSat)}+${bad(botSteady)}; ${inbox} events stored in the inbox`);
     figure(print, `${db} ingest floor (verify + decrypt only) at saturation`, floorSat.throughput, "req/s");
     figure(print, `${db} ingest floor on Express (the earlier floor) at saturation`, expressSat.throughput, "req/s");
     figure(print, `${db} ingest bot callback (verify, decrypt, parse, durable inbox) at saturation`, botSat.throughput, "req/s");

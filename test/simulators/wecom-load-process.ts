@@ -1,9 +1,11 @@
-// The load generator's own process (see wecom-load.ts): prepares every callback, runs autocannon, answers with
-// the figures and, if asked, when each callback was acknowledged.
+// The load generator's own process (see wecom-load.ts): prepares every callback, sends them — as fast as the server
+// answers with autocannon, or at a steady rate with the paced sender below — and answers with the figures and, if
+// asked, when each callback was acknowledged.
+import http from "node:http";
 import { createRequire } from "node:module";
 import { serveParent } from "../bench/support/child.ts";
 import type { WecomLoadOptions, WecomLoadResult } from "./wecom-load.ts";
-import { newMsgId, WecomDriver } from "./wecom-driver.ts";
+import { newMsgId, WecomDriver, type Prepared } from "./wecom-driver.ts";
 
 interface AutocannonResult {
   latency: { p50: number; p99: number; max: number };
@@ -31,6 +33,11 @@ async function run(o: WecomLoadOptions): Promise<WecomLoadResult> {
   const driver = new WecomDriver(o);
   const prepared = o.messages.map((m) => driver.prepare(driver.textXml(m.from, m.text, newMsgId())));
   const path = new URL(driver.callbackUrl).pathname;
+  return o.rate ? paced(o, o.rate, prepared, path) : saturate(o, prepared, path);
+}
+
+/** As fast as the server answers: autocannon, one request in flight per connection. */
+async function saturate(o: WecomLoadOptions, prepared: Prepared[], path: string): Promise<WecomLoadResult> {
   const ackAt = o.recordAcks ? new Array<number>(prepared.length).fill(0) : undefined;
   let next = 0;
   // The run's own span, first request to last answer: autocannon's start/finish are only as fine as its 1 s sample
@@ -42,7 +49,6 @@ async function run(o: WecomLoadOptions): Promise<WecomLoadResult> {
     connections: Math.max(1, Math.min(o.connections ?? 20, prepared.length)),
     amount: prepared.length,
     timeout: 10,
-    ...(o.rate ? { overallRate: o.rate } : {}),
     requests: [
       {
         method: "POST",
@@ -78,6 +84,91 @@ async function run(o: WecomLoadOptions): Promise<WecomLoadResult> {
     ...(ackAt ? { ackAt } : {}),
   };
 }
+
+/**
+ * A steady rate, open loop: callback i is due at start + i / rate, whatever the server is doing (autocannon's
+ * overallRate is not steady: each connection sends its whole share for the second back to back when its one-second
+ * timer fires, so "1,000/s" is a saturating burst of 1,000 every second, and its coordinated-omission correction at a
+ * 1 ms interval then adds a synthetic sample for every millisecond of each slow answer). Latency is counted from the
+ * moment the sender got to the callback — its due time, or later when this process's own timer fired late, which is
+ * not the server's doing — to the last byte of the answer; waiting for a free connection (all of them busy with
+ * slower answers) counts against the server. Connections are kept alive and opened as needed, up to `connections`.
+ */
+async function paced(o: WecomLoadOptions, rate: number, prepared: Prepared[], path: string): Promise<WecomLoadResult> {
+  const url = new URL(o.botUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(1, o.connections ?? 20) });
+  const n = prepared.length;
+  const latency = new Float64Array(n);
+  const ackAt = o.recordAcks ? new Array<number>(n).fill(0) : undefined;
+  let non2xx = 0;
+  let errors = 0;
+  let timeouts = 0;
+  let done = 0;
+  let firstSentAt = 0;
+  let lastAnsweredAt = 0;
+  const intervalMs = 1000 / rate;
+  const start = performance.now() + 20;
+  try {
+    await new Promise<void>((resolve) => {
+      const finish = (i: number, at: number, status: number | null) => {
+        latency[i] = performance.now() - at;
+        lastAnsweredAt = Date.now();
+        if (status === null) errors++;
+        else if (status < 200 || status >= 300) non2xx++;
+        else if (ackAt) ackAt[i] = Date.now();
+        if (++done === n) resolve();
+      };
+      const send = (i: number, at: number) => {
+        const p = prepared[i]!;
+        if (i === 0) firstSentAt = Date.now();
+        const req = http.request(
+          { host: url.hostname, port: url.port, agent, method: "POST", path: `${path}?${p.query}`, headers: { "content-type": "text/xml", "content-length": Buffer.byteLength(p.body) }, timeout: 10_000 },
+          (res) => {
+            res.resume();
+            res.on("end", () => finish(i, at, res.statusCode ?? 0));
+            res.on("error", () => finish(i, at, null));
+          },
+        );
+        req.on("timeout", () => {
+          timeouts++;
+          req.destroy(new Error("timeout"));
+        });
+        req.on("error", () => finish(i, at, null));
+        req.end(p.body);
+      };
+      let next = 0;
+      const tick = () => {
+        const now = performance.now();
+        while (next < n && start + next * intervalMs <= now) {
+          send(next, Math.max(start + next * intervalMs, now));
+          next++;
+        }
+        // Timers fire at whole milliseconds at best: wake at the next due time and send whatever is due by then.
+        if (next < n) setTimeout(tick, Math.max(0, start + next * intervalMs - performance.now()));
+      };
+      setTimeout(tick, Math.max(0, start - performance.now()));
+    });
+  } finally {
+    agent.destroy();
+  }
+  const sorted = Float64Array.from(latency).sort();
+  const at = (q: number) => round2(sorted[Math.min(n - 1, Math.ceil((q / 100) * n) - 1)] ?? 0);
+  return {
+    p50: at(50),
+    p99: at(99),
+    max: round2(sorted[n - 1] ?? 0),
+    throughput: n / (Math.max(1, lastAnsweredAt - firstSentAt) / 1000),
+    total: n - errors,
+    non2xx,
+    errors,
+    timeouts,
+    startedAt: firstSentAt,
+    finishedAt: lastAnsweredAt,
+    ...(ackAt ? { ackAt } : {}),
+  };
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
 
 serveParent(true, {
   run: (o: WecomLoadOptions) => run(o),

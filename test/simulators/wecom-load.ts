@@ -1,5 +1,6 @@
-// Load for `npm run bench`: distinct, properly encrypted and signed WeCom callbacks fired at a server with
-// autocannon 9 — in a child process (wecom-load-process.ts), never in the event loop of the process measured or
+// Load for `npm run bench`: distinct, properly encrypted and signed WeCom callbacks fired at a server — at
+// saturation with autocannon 9, at a steady rate with an open-loop paced sender on node:http (autocannon's rate
+// option sends each second's share in one burst: see wecom-load-process.ts) — in a child process (wecom-load-process.ts), never in the event loop of the process measured or
 // of the bench itself. Requests are encrypted and signed up front, so the client's crypto is not measured.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,13 +11,17 @@ export interface WecomLoadOptions extends DriverOptions {
   /** One text message per callback, sent in this order (each connection takes the next one). */
   messages: { from: string; text: string }[];
   connections?: number;
-  /** Requests per second across all connections; unset = as fast as the server answers (saturation). */
+  /**
+   * A steady rate (requests per second, evenly spaced, open loop: latency counts from each request's due time, so a
+   * slow server is not excused by the sender waiting for it); unset = as fast as the server answers (saturation).
+   */
   rate?: number;
   /** Keep when each callback was answered (for the lag from acknowledgement to reply). */
   recordAcks?: boolean;
 }
 
 export interface WecomLoadResult {
+  /** Latency percentiles in ms (whole ms from autocannon at saturation, to 0.01 ms when paced). */
   p50: number;
   p99: number;
   max: number;
