@@ -3,6 +3,7 @@
 // asked, when each callback was acknowledged.
 import http from "node:http";
 import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { serveParent } from "../bench/support/child.ts";
 import type { WecomLoadOptions, WecomLoadResult } from "./wecom-load.ts";
 import { newMsgId, WecomDriver, type Prepared } from "./wecom-driver.ts";
@@ -29,7 +30,7 @@ interface AutocannonRequest {
 type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
-async function run(o: WecomLoadOptions): Promise<WecomLoadResult> {
+export async function run(o: WecomLoadOptions): Promise<WecomLoadResult> {
   const driver = new WecomDriver(o);
   const prepared = o.messages.map((m) => driver.prepare(driver.textXml(m.from, m.text, newMsgId())));
   const path = new URL(driver.callbackUrl).pathname;
@@ -170,7 +171,10 @@ async function paced(o: WecomLoadOptions, rate: number, prepared: Prepared[], pa
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-serveParent(true, {
-  run: (o: WecomLoadOptions) => run(o),
-  stop: () => (setImmediate(() => process.exit(0)), true),
-});
+// Serves only as the child's entry (tests import run() directly).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  serveParent(true, {
+    run: (o: WecomLoadOptions) => run(o),
+    stop: () => (setImmediate(() => process.exit(0)), true),
+  });
+}
