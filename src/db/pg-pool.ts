@@ -6,6 +6,12 @@
 // keeps counting it. After as many losses as the pool has connections every query waits forever.
 // Here: a transaction whose COMMIT/ROLLBACK failed releases its client itself, and a client that failed at the
 // connection level (or while ending a transaction) is destroyed on release instead of going back to the pool.
+//
+// No connection may ever be without an 'error' listener (an 'error' event without one throws: the process dies).
+// pg-pool listens only while a client is idle, and removes that listener as it hands the client out. Ours is added
+// in the same synchronous step (the pool's 'connect' event), not after a promise settles: the backend's FATAL (57P01
+// after pg_terminate_backend, a failover) can arrive in the same socket read as the ReadyForQuery that completed
+// the checkout, and pg emits it before any promise callback runs.
 import type { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { flushDeferred, needsDeferred, noteMarkedStatement, noteTransactionStart, type TxConnection } from "./tx-sql.ts";
@@ -48,6 +54,7 @@ export function isDatabaseUnreachable(err: unknown): boolean {
 }
 
 const ENDS_TRANSACTION = /^\s*(COMMIT|ROLLBACK)\b/i;
+const ROLLS_BACK = /^\s*ROLLBACK\s*;?\s*$/i;
 
 type Release = (err?: Error | boolean) => void;
 
@@ -56,10 +63,22 @@ type Release = (err?: Error | boolean) => void;
  * error when they broke: pg-pool then destroys them and opens a fresh connection on demand.
  */
 export class ResilientPool extends pg.Pool {
+  constructor(config?: pg.PoolConfig) {
+    super(config);
+    // Emitted by pg-pool for each new client just before it drops its idle listener and hands the client out.
+    this.on("connect", (client: pg.PoolClient) => void watch(client));
+  }
+
   override connect(): Promise<pg.PoolClient>;
   override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: Release) => void): void;
   override connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: Release) => void): Promise<pg.PoolClient> | void {
-    if (!callback) return super.connect().then((client) => guard(client));
+    // Always pg-pool's callback form: it runs in the step that hands the client out, so guard() is in place before
+    // anything else can happen on the connection (a `.then` would run only after the socket read that delivered it).
+    if (!callback) {
+      return new Promise((resolve, reject) =>
+        super.connect((err, client) => (err || !client ? reject(err ?? new Error("pool gave no client")) : resolve(guard(client)))),
+      );
+    }
     super.connect((err, client, done) => {
       if (err || !client) return callback(err, client, done);
       const guarded = guard(client);
@@ -71,27 +90,31 @@ export class ResilientPool extends pg.Pool {
 /** Per connection: the error that made it unusable, if any (a broken client is destroyed, never reused). */
 const health = new WeakMap<pg.PoolClient, { broken?: Error }>();
 
+/** Once per connection, for its whole life: the 'error' listener, and the query wrapper that notes a broken one. */
+function watch(client: pg.PoolClient): { broken?: Error } {
+  const known = health.get(client);
+  if (known) return known;
+  const s: { broken?: Error } = {};
+  health.set(client, s);
+  // Checked-out clients have no pool listener: without this an 'error' on a lost connection crashes the process.
+  client.on("error", (err: Error) => (s.broken ??= err));
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const result = query(...args);
+    if (result instanceof Promise) {
+      const text = typeof args[0] === "string" ? args[0] : (args[0] as { text?: unknown } | undefined)?.text;
+      result.catch((err: unknown) => {
+        // A failed COMMIT/ROLLBACK leaves the session in an unknown transaction state: never reuse it.
+        if (isConnectionError(err) || (typeof text === "string" && ENDS_TRANSACTION.test(text))) s.broken ??= err instanceof Error ? err : new Error(String(err));
+      });
+    }
+    return result;
+  };
+  return s;
+}
+
 function guard(client: pg.PoolClient): pg.PoolClient {
-  let state = health.get(client);
-  if (!state) {
-    const s: { broken?: Error } = {};
-    health.set(client, (state = s));
-    // Checked-out clients have no pool listener: without this an 'error' on a lost connection crashes the process.
-    client.on("error", (err: Error) => (s.broken ??= err));
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    (client as { query: unknown }).query = (...args: unknown[]) => {
-      const result = query(...args);
-      if (result instanceof Promise) {
-        const text = typeof args[0] === "string" ? args[0] : (args[0] as { text?: unknown } | undefined)?.text;
-        result.catch((err: unknown) => {
-          // A failed COMMIT/ROLLBACK leaves the session in an unknown transaction state: never reuse it.
-          if (isConnectionError(err) || (typeof text === "string" && ENDS_TRANSACTION.test(text))) s.broken ??= err instanceof Error ? err : new Error(String(err));
-        });
-      }
-      return result;
-    };
-  }
-  const current = state;
+  const current = watch(client);
   let released = false;
   const poolRelease = client.release; // set afresh by pg-pool at every checkout
   client.release = (err?: Error | boolean) => {
@@ -160,7 +183,7 @@ function wrapTransaction(tx: Transaction): Transaction {
   // connection, which pg only queues (warning that it will stop doing so) and which would let a deferred flush
   // (before) interleave with another statement.
   let queue: Promise<unknown> = Promise.resolve();
-  const run = <T>(fn: (q: Query) => Promise<T>) =>
+  const run = <T>(fn: (q: Query) => Promise<T>, rolledBack?: T) =>
     (query: Query): Promise<T> => {
       const go = async (): Promise<T> => {
         try {
@@ -169,6 +192,10 @@ function wrapTransaction(tx: Transaction): Transaction {
         } catch (err) {
           // Prisma will not call commit()/rollback() after its COMMIT/ROLLBACK statement failed: release here.
           if (ENDS_TRANSACTION.test(query.sql)) await end("rollback").catch(() => undefined);
+          // A ROLLBACK fails only when the session is gone, and the server rolls back what a lost session left open:
+          // the transaction did end as asked. Prisma's timeout timer sends ROLLBACK without handling a failure (an
+          // unhandled rejection that would end the process), so the failure stops here; the connection is destroyed.
+          if (rolledBack !== undefined && ROLLS_BACK.test(query.sql)) return rolledBack;
           throw err;
         }
       };
@@ -177,7 +204,7 @@ function wrapTransaction(tx: Transaction): Transaction {
       return result;
     };
   const queryRaw = run((q) => tx.queryRaw(q));
-  const executeRaw = run((q) => tx.executeRaw(q));
+  const executeRaw = run((q) => tx.executeRaw(q), 0);
   return new Proxy(tx, {
     get(target, prop) {
       if (prop === "queryRaw") return queryRaw;
