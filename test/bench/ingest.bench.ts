@@ -75,6 +75,9 @@ async function measure(print: Print, kind: DbKind, postgresUrl: string | undefin
     figure(print, `${db} ingest floor CPU per callback at saturation`, floorCpu / floorSat.total, "ms", 3);
     figure(print, `${db} ingest floor on Express CPU per callback at saturation`, expressCpu / expressSat.total, "ms", 3);
     figure(print, `${db} ingest bot CPU per callback at saturation${kind === "pglite" ? " (the embedded database included)" : ""}`, (bot1.cpuMs - bot0.cpuMs) / botSat.total, "ms", 3);
+    // The load generator shares the two cores: with it, each side's whole CPU cost per callback on this machine.
+    figure(print, `${db} ingest load generator CPU per callback at saturation, sending to the floor`, floorSat.loadCpuMs / floorSat.total, "ms", 3);
+    figure(print, `${db} ingest load generator CPU per callback at saturation, sending to the bot`, botSat.loadCpuMs / botSat.total, "ms", 3);
     if (kind === "postgres") {
       figure(print, `${db} ingest PostgreSQL server CPU per callback at saturation`, pg0 !== null && pg1 !== null ? (pg1 - pg0) / botSat.total : NaN, "ms", 3);
       figure(print, `${db} ingest bot SQL statements per callback at saturation`, (bot1.queries - bot0.queries) / botSat.total, "", 3);

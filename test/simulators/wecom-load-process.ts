@@ -34,11 +34,14 @@ export async function run(o: WecomLoadOptions): Promise<WecomLoadResult> {
   const driver = new WecomDriver(o);
   const prepared = o.messages.map((m) => driver.prepare(driver.textXml(m.from, m.text, newMsgId())));
   const path = new URL(driver.callbackUrl).pathname;
-  return o.rate ? paced(o, o.rate, prepared, path) : saturate(o, prepared, path);
+  const cpu0 = process.cpuUsage();
+  const result = await (o.rate ? paced(o, o.rate, prepared, path) : saturate(o, prepared, path));
+  const cpu = process.cpuUsage(cpu0);
+  return { ...result, loadCpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 /** As fast as the server answers: autocannon, one request in flight per connection. */
-async function saturate(o: WecomLoadOptions, prepared: Prepared[], path: string): Promise<WecomLoadResult> {
+async function saturate(o: WecomLoadOptions, prepared: Prepared[], path: string): Promise<Omit<WecomLoadResult, "loadCpuMs">> {
   const ackAt = o.recordAcks ? new Array<number>(prepared.length).fill(0) : undefined;
   let next = 0;
   // The run's own span, first request to last answer: autocannon's start/finish are only as fine as its 1 s sample
@@ -95,7 +98,7 @@ async function saturate(o: WecomLoadOptions, prepared: Prepared[], path: string)
  * not the server's doing — to the last byte of the answer; waiting for a free connection (all of them busy with
  * slower answers) counts against the server. Connections are kept alive and opened as needed, up to `connections`.
  */
-async function paced(o: WecomLoadOptions, rate: number, prepared: Prepared[], path: string): Promise<WecomLoadResult> {
+async function paced(o: WecomLoadOptions, rate: number, prepared: Prepared[], path: string): Promise<Omit<WecomLoadResult, "loadCpuMs">> {
   const url = new URL(o.botUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(1, o.connections ?? 20) });
   const n = prepared.length;

@@ -33,6 +33,8 @@ export interface WecomLoadResult {
   timeouts: number;
   startedAt: number;
   finishedAt: number;
+  /** CPU the load generator itself spent sending them (its process, ms): on a shared machine, part of the budget. */
+  loadCpuMs: number;
   /** With recordAcks: when message i got its 200 (epoch ms), or 0 when it never did. */
   ackAt?: number[];
 }
