@@ -1,5 +1,5 @@
 /** Natural-language understanding: chat text → validated Intent. */
-export { IntentSchema, LogVisitSchema, OrderItemSchema, IsoDateTimeSchema, OrderNoSchema, INTENT_NAMES, type Intent, type IntentName, type IntentOf, type OrderItem } from "./intent.ts";
+export { IntentSchema, LogVisitSchema, OrderItemSchema, IsoDateTimeSchema, OrderNoSchema, INTENT_NAMES, type Intent, type IntentName, type IntentOf, type OrderItem, type PriceItem } from "./intent.ts";
 export type { IntentParser, ParseContext } from "./parser.ts";
 export { createRulesParser } from "./rules/index.ts";
 export { createLlmParser, type LlmMode, type LlmParserOptions } from "./llm/index.ts";

@@ -34,6 +34,14 @@ export const OrderItemSchema = z.object({
 });
 export type OrderItem = z.infer<typeof OrderItemSchema>;
 
+/** A price asked for a count (电机A 200台多少钱 → the total) or in a unit (电缆按米多少钱 → that unit's line of the list). */
+export const PriceItemSchema = z.object({
+  product: text(100),
+  quantity: positive.max(1e9).optional().describe("the count asked about (200台 → 200); omit when none was written"),
+  unit: text(10).optional().describe("the unit written with the count or asked in (台, 米, 卷), as typed; omit when none was written"),
+});
+export type PriceItem = z.infer<typeof PriceItemSchema>;
+
 export const LogVisitSchema = z.object({
   intent: z.literal("log_visit"),
   customer: name,
@@ -76,10 +84,14 @@ export const IntentSchema = z.discriminatedUnion("intent", [
     reason: text(300).optional(),
   }),
   z.object({ intent: z.literal("claim_customer"), customer: name }),
-  /** 价格表 / 电机A多少钱 / 变频器 单价: list prices; products as written, none for the whole list. */
+  /**
+   * 价格表 / 电机A多少钱 / 变频器 单价: list prices; products as written, none for the whole list. items: the goods asked
+   * with a count (电机A 200台多少钱: the total) or a unit (电缆按米多少钱: that unit's line), each also in products.
+   */
   z.object({
     intent: z.literal("price_list"),
     products: z.array(text(100)).min(1).max(20).optional().describe("the goods named, as written; omit for the whole price list"),
+    items: z.array(PriceItemSchema).min(1).max(20).optional().describe("the goods asked with a count or a unit (电机A 200台多少钱, 电缆按米多少钱); omit when none was written"),
   }),
   z.object({ intent: z.literal("show_metrics"), period: z.enum(["today", "week", "month"]).optional() }),
   z.object({ intent: z.literal("help") }),

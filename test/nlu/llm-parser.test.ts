@@ -121,8 +121,9 @@ describe("LLM parser against an OpenAI-compatible server", () => {
     expect(schema).toContain('"price_list"');
     expect(schema).toContain("the goods named, as written");
     const system = systemText(sim.requests[0]!);
-    expect(system).toContain("price_list {products?}");
+    expect(system).toContain("price_list {products?, items?: [{product, quantity?, unit?}]}");
     expect(system).toContain("客户问电机A多少钱 下周报价");
+    expect(schema).toContain("the goods asked with a count or a unit");
     const answer = { intent: "price_list", products: ["电机A", "变频器"] };
     sim.enqueue({ kind: "intent", value: answer });
     const r = await parser("tools").parse(text, ctx);
@@ -132,6 +133,27 @@ describe("LLM parser against an OpenAI-compatible server", () => {
     sim.enqueue({ kind: "intent", value: { intent: "price_list", products: [] } });
     expect(await parser("json_object").parse("价格表", ctx)).toEqual({ intent: "price_list" });
     expect(await rules.parse("价格表", ctx)).toEqual({ intent: "price_list" });
+    expect(logs).toEqual([]);
+  });
+
+  it("a price asked with a count or a unit: items in both parsers, the same structure; the counted goods named in products", async () => {
+    for (const [text, answer] of [
+      ["电机A 200台多少钱", { intent: "price_list", products: ["电机A"], items: [{ product: "电机A", quantity: 200, unit: "台" }] }],
+      ["plc控制器5套 电缆10卷 一共多少钱", { intent: "price_list", products: ["plc控制器", "电缆"], items: [{ product: "plc控制器", quantity: 5, unit: "套" }, { product: "电缆", quantity: 10, unit: "卷" }] }],
+      ["电缆按米多少钱", { intent: "price_list", products: ["电缆"], items: [{ product: "电缆", unit: "米" }] }],
+    ] as const) {
+      sim.enqueue({ kind: "intent", value: answer });
+      const r = await parser("json_schema").parse(text, ctx);
+      expect(r).toEqual(answer);
+      expect(await rules.parse(text, ctx)).toEqual(r);
+    }
+    // A model that names the counted goods only in items, gives the count as text, or items with nothing in them:
+    // cleaned up to the same structure (never invented: the name and count are the model's).
+    sim.enqueue({ kind: "intent", value: { intent: "price_list", items: [{ product: "电机B", quantity: "30", unit: "台" }] } });
+    expect(await parser("json_schema").parse("电机b 30台 多少钱", ctx)).toEqual({ intent: "price_list", products: ["电机B"], items: [{ product: "电机B", quantity: 30, unit: "台" }] });
+    sim.enqueue({ kind: "intent", value: { intent: "price_list", products: ["电机A"], items: [{ product: "电机A" }] } });
+    expect(await parser("json_schema").parse("电机A多少钱", ctx)).toEqual({ intent: "price_list", products: ["电机A"] });
+    expect(systemText(sim.requests.at(-1)!)).toContain("电缆按米多少钱 → items [{product: 电缆, unit: 米}]");
     expect(logs).toEqual([]);
   });
 

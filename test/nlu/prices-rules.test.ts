@@ -20,7 +20,7 @@ describe("price look-up in the rule parser", () => {
     ["电机A价格", ["电机A"]],
     ["电机A的价钱是多少", ["电机A"]],
     ["查一下电机A的价格", ["电机A"]],
-    ["变频器现在多少钱一台", ["变频器"]],
+    ["变频器现在多少钱一台", ["变频器"], [{ product: "变频器", unit: "台" }]],
     ["PLC多少钱？", ["PLC"]],
     ["电缆报价多少", ["电缆"]],
     ["电机A和变频器多少钱", ["电机A", "变频器"]],
@@ -29,16 +29,30 @@ describe("price look-up in the rule parser", () => {
     ["电机A怎么卖", ["电机A"]],
     ["电机A现在卖多少", ["电机A"]],
     ["电机A什么价位", ["电机A"]],
-    ["电机A一台多少", ["电机A"]],
+    ["电机A一台多少", ["电机A"], [{ product: "电机A", unit: "台" }]],
     ["电机A的标准价", ["电机A"]],
     ["电机A的底价", ["电机A"]],
     ["电机A最低能给到多少", ["电机A"]],
-    // A count in the ask: the goods, priced (the count is no part of the name).
-    ["电机A 200台多少钱", ["电机A"]],
+    // A count in the ask: the goods, priced (the count is no part of the name) and counted (the total).
+    ["电机A 200台多少钱", ["电机A"], [{ product: "电机A", quantity: 200, unit: "台" }]],
+    ["电机b 30台 多少钱", ["电机b"], [{ product: "电机b", quantity: 30, unit: "台" }]],
+    ["plc控制器5套 电缆10卷 一共多少钱", ["plc控制器", "电缆"], [{ product: "plc控制器", quantity: 5, unit: "套" }, { product: "电缆", quantity: 10, unit: "卷" }]],
+    ["200台电机A总价多少", ["电机A"], [{ product: "电机A", quantity: 200, unit: "台" }]],
+    ["200台电机A 50台电机B多少钱", ["电机A", "电机B"], [{ product: "电机A", quantity: 200, unit: "台" }, { product: "电机B", quantity: 50, unit: "台" }]],
+    ["电机A 两百台 总价是多少钱？", ["电机A"], [{ product: "电机A", quantity: 200, unit: "台" }]],
+    ["电机A ×5 多少钱", ["电机A"], [{ product: "电机A", quantity: 5 }]],
+    ["电缆 200米 多少钱", ["电缆"], [{ product: "电缆", quantity: 200, unit: "米" }]],
+    // The unit asked in, no count: that unit's line of a product sold in several (the handler picks it).
+    ["电缆按米多少钱", ["电缆"], [{ product: "电缆", unit: "米" }]],
+    ["电缆每米多少钱", ["电缆"], [{ product: "电缆", unit: "米" }]],
+    ["电缆多少钱一米", ["电缆"], [{ product: "电缆", unit: "米" }]],
+    // 多少钱一台 after two goods says nothing of either; a size is part of the name.
+    ["电机A和电缆多少钱一台", ["电机A", "电缆"]],
+    ["10平方电缆多少钱", ["10平方电缆"]],
     // The list as the place to look.
     ["价格表上电缆什么价", ["电缆"]],
     ["产品价格表里电机A多少钱", ["电机A"]],
-  ])("%s → price_list %j", async (text, products) => expect(await parse(text)).toEqual({ intent: "price_list", products }));
+  ] as [string, string[], object[]?][])("%s → price_list %j %j", async (text, products, items) => expect(await parse(text)).toEqual({ intent: "price_list", products, ...(items ? { items } : {}) }));
 
   it.each([
     // A reported question names no customer: no visit can be logged without one, and it is no price look-up either.

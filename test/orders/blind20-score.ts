@@ -25,7 +25,8 @@ const PRICE_LIST = (loadOrgFile(fileURLToPath(new URL("../../prisma/org.demo.yam
 const canonical = (written: string): string[] => {
   const m = matchProduct(written, PRICE_LIST);
   if (m.kind === "exact") return [m.product.name];
-  if (m.kind === "ambiguous") return m.candidates.map((p) => p.name);
+  // One product may be listed in several units (电缆 by the 卷 and by the 米): its name once.
+  if (m.kind === "ambiguous") return [...new Set(m.candidates.map((p) => p.name))];
   const words = written.split(/\s+/).filter(Boolean);
   return words.length > 1 ? words.flatMap(canonical) : [`?${written}`];
 };

@@ -56,12 +56,12 @@ describe("flows driven by the LLM parser", () => {
     expect(await db().task.count({ where: { ownerId: "zhangsan", status: "open" } })).toBe(1);
   });
 
-  it("an order the model reads with a unit that is not the list's (电缆 200米, sold by the 卷) is refused; nothing stored", async () => {
-    llm.enqueue({ kind: "intent", value: { intent: "place_order", customer: "恒通精密", items: [{ product: "电缆", quantity: 200, unit: "米", unit_price: 12 }] } });
-    await pg.say("zhangsan", "恒通那边下单 电缆二百米 十二块一米");
-    expect(await pg.lastText("zhangsan", 1)).toBe("电缆 按「卷」报价，您写的是「米」。请按卷下单，例如：下单 恒通精密 电缆 2卷");
+  it("an order the model reads with a unit that is not the list's (电缆 20箱, sold by the 卷 and the 米) is refused; nothing stored", async () => {
+    llm.enqueue({ kind: "intent", value: { intent: "place_order", customer: "恒通精密", items: [{ product: "电缆", quantity: 20, unit: "箱", unit_price: 12 }] } });
+    await pg.say("zhangsan", "恒通那边下单 电缆二十箱 十二块一箱");
+    expect(await pg.lastText("zhangsan", 1)).toBe("电缆 按「卷」或「米」报价，您写的是「箱」。请按卷或米下单，例如：下单 恒通精密 电缆 2卷");
     expect(await db().order.count()).toBe(0);
-    expect(userText(llm.requests.at(-1)!)).toBe("恒通那边下单 电缆二百米 十二块一米"); // the model's answer, not the rules', was used
+    expect(userText(llm.requests.at(-1)!)).toBe("恒通那边下单 电缆二十箱 十二块一箱"); // the model's answer, not the rules', was used
     // The same answer in the list's unit is an order of that many 卷.
     llm.enqueue({ kind: "intent", value: { intent: "place_order", customer: "恒通精密", items: [{ product: "电缆", quantity: 2, unit: "卷" }] } });
     await pg.say("zhangsan", "下单 恒通精密 电缆 两卷");

@@ -1,5 +1,5 @@
-// The unit a rep types is the unit the order is in, or the order is refused: 电缆 is sold by the 卷 (the demo price
-// list), so 电缆 200米 must never become 200卷. Through the playground's real HTTP API, on the real database: a
+// The unit a rep types is the unit the order is in, or the order is refused: 电缆 is sold by the 卷 and by the 米 (the
+// demo price list, two lines), so 电缆 20箱 is refused and must never become 20卷; 电机A 2套 (sold by the 台) too. Through the playground's real HTTP API, on the real database: a
 // refused order stores nothing (no order, no audit, no approval card, no draft), the same rule holds for a draft,
 // its typed correction and a partial shipment, and a unit that is the list's (or counts the same pieces) goes through.
 import { describe, expect, it } from "vitest";
@@ -32,18 +32,18 @@ describe("the unit typed is the unit ordered", () => {
     };
   }
 
-  it("电缆 200米 of a product sold by the 卷 is refused with the list's unit named, and nothing is stored", async () => {
+  it("电缆 20箱 of a product sold by the 卷 and the 米 is refused with the list's units named, and nothing is stored", async () => {
     await t.db.customer.create({ data: { name: "宁波东方轴承", normalizedName: normalizeCompanyName("宁波东方轴承"), ownerId: "zhangsan", aliases: [], tags: [], ...WITH_DELIVERY } });
     const before = await stored();
-    await t.pg.say("zhangsan", "下单 宁波东方轴承 电缆 200米 单价12");
-    expect(await nthText(t, "zhangsan", 1)).toBe("电缆 按「卷」报价，您写的是「米」。请按卷下单，例如：下单 宁波东方轴承 电缆 2卷");
-    // Glued, no punctuation, metres in letters; a big discount that would need approval; free text (a draft otherwise).
-    await t.pg.say("zhangsan", "下单宁波东方轴承电缆200米单价12");
-    expect(await nthText(t, "zhangsan", 2)).toContain("电缆 按「卷」报价，您写的是「米」");
-    await t.pg.say("zhangsan", "下单 宁波东方轴承 电缆 200m");
-    expect(await nthText(t, "zhangsan", 3)).toContain("您写的是「m」");
-    await t.pg.say("zhangsan", "宁波东方轴承要订 电缆 500米 单价300");
-    expect(await nthText(t, "zhangsan", 4)).toContain("电缆 按「卷」报价，您写的是「米」");
+    await t.pg.say("zhangsan", "下单 宁波东方轴承 电缆 20箱 单价12");
+    expect(await nthText(t, "zhangsan", 1)).toBe("电缆 按「卷」或「米」报价，您写的是「箱」。请按卷或米下单，例如：下单 宁波东方轴承 电缆 2卷");
+    // Glued, no punctuation, a weight in letters; a big discount that would need approval; free text (a draft otherwise).
+    await t.pg.say("zhangsan", "下单宁波东方轴承电缆20箱单价12");
+    expect(await nthText(t, "zhangsan", 2)).toContain("电缆 按「卷」或「米」报价，您写的是「箱」");
+    await t.pg.say("zhangsan", "下单 宁波东方轴承 电缆 200kg");
+    expect(await nthText(t, "zhangsan", 3)).toContain("您写的是「kg」");
+    await t.pg.say("zhangsan", "宁波东方轴承要订 电缆 5箱 单价300");
+    expect(await nthText(t, "zhangsan", 4)).toContain("电缆 按「卷」或「米」报价，您写的是「箱」");
     // A set is not a machine: 套 for a product sold by the 台 changes the amount, so it is refused too.
     await t.pg.say("zhangsan", "下单 宁波东方轴承 电机A 2套 单价4900");
     expect(await nthText(t, "zhangsan", 5)).toBe("电机A 按「台」报价，您写的是「套」。请按台下单，例如：下单 宁波东方轴承 电机A 2台");

@@ -28,7 +28,17 @@ describe("price look-up through the LLM parser", () => {
     expect(answer).toContain("· 电机A（MOTOR-A）¥5,000/台，你可直接给到 ¥4,250");
     expect(answer).toContain("· 变频器（INV-3K）¥3,200/台，你可直接给到 ¥2,720");
     expect(answer).toContain("你（经理）的折扣权限：15%（85折）以内直接批准");
-    expect(systemText(llm.requests.at(-1)!)).toContain("price_list {products?}");
+    expect(systemText(llm.requests.at(-1)!)).toContain("price_list {products?, items?: [{product, quantity?, unit?}]}");
+  });
+
+  it("the model's price_list with counts (items): each line's total, the sum and the big-order amount, as from the rules", async () => {
+    llm.enqueue({ kind: "intent", value: { intent: "price_list", products: ["PLC", "电缆"], items: [{ product: "PLC", quantity: 5, unit: "套" }, { product: "电缆", quantity: 10, unit: "卷" }] } });
+    await pg.say("zhangsan", "PLC五套 再加十卷电缆 一共得多少钱");
+    const answer = await eventually(async () => (await texts("zhangsan")).find((t) => t.includes("合计")), "the total");
+    expect(answer).toContain("· PLC控制器（PLC-S7）¥12,000/套 × 5套 = ¥60,000，你可直接给到 ¥11,400/套，共 ¥57,000");
+    expect(answer).toContain("· 电缆（CABLE-10）¥600/卷 × 10卷 = ¥6,000，你可直接给到 ¥570/卷，共 ¥5,700");
+    expect(answer).toContain("合计 ¥66,000，你可直接给到 ¥62,700");
+    expect(answer).toContain("未达大单金额 ¥500,000，不需总监审批。");
   });
 
   it("a warehouse person is refused whatever the model answers; nothing is stored", async () => {

@@ -25,12 +25,14 @@ describe("price look-up", () => {
   it("价格表 / 报价单 / 有哪些产品: every active product with unit, list price in CNY, the rep's limit and floor, and a 下单 line", async () => {
     for (const q of ["价格表", "报价单", "有哪些产品"]) {
       const a = await ask("zhangsan", q);
-      expect(a).toMatch(/^价格表（人民币，2026-11-23 执行，共 5 个产品）：/);
+      // 电缆 is listed twice, by the 卷 and by the 米 (its own list price): two lines.
+      expect(a).toMatch(/^价格表（人民币，2026-11-23 执行，共 6 个产品）：/);
       expect(a).toContain("· 电机A（MOTOR-A）¥5,000/台，你可直接给到 ¥4,750");
       expect(a).toContain("· 电机B（MOTOR-B）¥8,000/台，你可直接给到 ¥7,600");
       expect(a).toContain("· 变频器（INV-3K）¥3,200/台，你可直接给到 ¥3,040");
       expect(a).toContain("· PLC控制器（PLC-S7）¥12,000/套，你可直接给到 ¥11,400");
       expect(a).toContain("· 电缆（CABLE-10）¥600/卷，你可直接给到 ¥570");
+      expect(a).toContain("· 电缆（CABLE-10-M）¥7.5/米，你可直接给到 ¥7.13");
       expect(a).toContain("你（销售）的折扣权限：5%（95折）以内直接批准，更低需要上级审批；订单金额 ≥ ¥500,000 需总监审批。");
       expect(a).toMatch(/下单例如：下单 客户名称 \S+ 10\S 单价\d+/);
     }

@@ -48,17 +48,17 @@ describe("a discount approval on WeCom", () => {
 });
 
 describe("a unit that is not the price list's, over WeCom", () => {
-  it("电缆 200米 (sold by the 卷) is refused in a text naming the list's unit; no order, no audit, no card to anyone", async () => {
+  it("电缆 20箱 (sold by the 卷 and by the 米) is refused in a text naming the list's units; no order, no audit, no card to anyone", async () => {
     const db = h.bot.db.prisma;
     const before = { orders: await db.order.count(), audits: await db.auditLog.count({ where: { action: { startsWith: "order." } } }), warehouse: h.sim.sentTo("ChenQi").length };
     const managerCards = cardsSentTo(h.sim, "WangWu").length;
     const repCards = cardsSentTo(h.sim, "ZhangSan").length;
-    await h.driver.deliver(h.driver.textXml("ZhangSan", "下单 华东机电 电缆 200米 单价12"));
-    const refusal = await eventually(() => textsSentTo(h.sim, "ZhangSan").find((t) => t.includes("按「卷」报价")), "the refusal");
-    expect(refusal).toBe("电缆 按「卷」报价，您写的是「米」。请按卷下单，例如：下单 华东机电有限公司 电缆 2卷");
+    await h.driver.deliver(h.driver.textXml("ZhangSan", "下单 华东机电 电缆 20箱 单价12"));
+    const refusal = await eventually(() => textsSentTo(h.sim, "ZhangSan").find((t) => t.includes("按「卷」或「米」报价")), "the refusal");
+    expect(refusal).toBe("电缆 按「卷」或「米」报价，您写的是「箱」。请按卷或米下单，例如：下单 华东机电有限公司 电缆 2卷");
     // The typed twin of the draft on WeCom: free text with a wrong unit is refused the same way, no draft card.
-    await h.driver.deliver(h.driver.textXml("ZhangSan", "华东机电要订 电缆 300米"));
-    await eventually(() => textsSentTo(h.sim, "ZhangSan").filter((t) => t.includes("按「卷」报价")).length === 2 || undefined, "the second refusal");
+    await h.driver.deliver(h.driver.textXml("ZhangSan", "华东机电要订 电缆 3箱"));
+    await eventually(() => textsSentTo(h.sim, "ZhangSan").filter((t) => t.includes("按「卷」或「米」报价")).length === 2 || undefined, "the second refusal");
     expect({ orders: await db.order.count(), audits: await db.auditLog.count({ where: { action: { startsWith: "order." } } }), warehouse: h.sim.sentTo("ChenQi").length }).toEqual(before);
     expect(cardsSentTo(h.sim, "WangWu")).toHaveLength(managerCards);
     expect(cardsSentTo(h.sim, "ZhangSan")).toHaveLength(repCards);

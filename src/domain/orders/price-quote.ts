@@ -2,7 +2,7 @@
 // rules.approval.discountLimits (the highest of their roles', as planApproval judges it) and, per product, the
 // lowest unit price within it. Pure and exact: the floor is rounded UP to the fen, so an order at the floor is
 // never over the limit (planApproval compares the line's discount with the limit).
-import { Decimal, money, type Money } from "../../core/money.ts";
+import { Decimal, lineTotal, money, sumMoney, type Money } from "../../core/money.ts";
 import { authorityOf, type ChainPerson } from "./approval-plan.ts";
 import type { ApprovalRules } from "./compliance.ts";
 
@@ -40,4 +40,43 @@ export function quote(products: readonly { sku: string; name: string; unit: stri
     listPrice: p.price,
     floor: authority.limit ? floorPrice(p.price, authority.limit) : null,
   }));
+}
+
+export interface CountedLine {
+  product: QuotedProduct;
+  /** The count asked about, in the line's unit. */
+  quantity: number;
+  /** list price × quantity, exact. */
+  listTotal: Money;
+  /** floor × quantity: the lowest this person may total without approval (an order at the floor price); null for an admin. */
+  floorTotal: Money | null;
+}
+
+export interface TotalQuote {
+  lines: CountedLine[];
+  listTotal: Money;
+  floorTotal: Money | null;
+  bigOrderAmount: Money;
+  /** At list price the total reaches rules.approval.bigOrderAmount: an order of it needs the director (planApproval). */
+  bigAtList: boolean;
+  /** Even at the floor it does: no price within the person's limit keeps it below the big-order amount. */
+  bigAtFloor: boolean;
+}
+
+/**
+ * 电机A 200台多少钱: each line's list price × quantity and the sum, the same at the person's floor, and whether the
+ * total reaches the big-order amount — judged as planApproval judges an order (total ≥ bigOrderAmount), so an order of
+ * these lines at the floor prices totals exactly floorTotal and needs nobody unless bigAtFloor.
+ */
+export function quoteTotal(counted: readonly { product: QuotedProduct; quantity: number }[], authority: Authority): TotalQuote {
+  const lines = counted.map(({ product, quantity }) => ({
+    product,
+    quantity,
+    listTotal: lineTotal(quantity, product.listPrice),
+    floorTotal: product.floor ? lineTotal(quantity, product.floor) : null,
+  }));
+  const listTotal = sumMoney(lines.map((l) => l.listTotal));
+  const floorTotal = lines.every((l) => l.floorTotal) ? sumMoney(lines.map((l) => l.floorTotal!)) : null;
+  const big = authority.bigOrderAmount;
+  return { lines, listTotal, floorTotal, bigOrderAmount: big, bigAtList: listTotal.gte(big), bigAtFloor: (floorTotal ?? listTotal).gte(big) };
 }

@@ -2,6 +2,8 @@
 // Pure: the caller passes the products. Nothing is guessed: a unique exact key is a match; a partial match, even
 // a single one, comes back as `ambiguous` so the handler asks on a card before an order is priced with it.
 import { distance } from "fastest-levenshtein";
+import { canonicalUnit } from "../../core/units.ts";
+import { lineForUnit, unitAgrees } from "./units.ts";
 
 export interface MatchableProduct {
   sku: string;
@@ -36,6 +38,52 @@ export function matchProduct<P extends MatchableProduct>(written: string, produc
   const partial = q.length >= 2 ? products.filter((p) => keysOf(p).some((k) => k.includes(q) || (k.length >= 2 && q.includes(k)))) : [];
   if (partial.length > 0) return { kind: "ambiguous", candidates: partial };
   return { kind: "none", closest: closestNames(q, products) };
+}
+
+export interface UnitLine extends MatchableProduct {
+  unit: string;
+}
+
+/** A name matched with the unit written beside it, for a price list that may sell one product in several units. */
+export type LineMatch<P extends UnitLine = UnitLine> =
+  | ProductMatch<P>
+  /** One product listed in several units (each line its own SKU and list price), none written (or one that fits several): ask which. */
+  | { kind: "units"; name: string; lines: P[] }
+  /** One product listed in several units, and the unit written is none of them. */
+  | { kind: "unit_not_listed"; name: string; lines: P[] };
+
+/**
+ * The lines of one product sold in several units that a name stands for exactly (电缆 → 电缆 by the 卷 and 电缆 by the
+ * 米; 10平方电缆, an alias of one of them, too): the exact matches and the lines of the same name, when each is in a
+ * unit of its own. Null when the name is not such a product (one line, several different products, or two lines in
+ * one unit: those stay a match or a question of which product), and for a SKU (CABLE-10-M is its own line).
+ */
+export function unitLines<P extends UnitLine>(written: string, products: readonly P[]): P[] | null {
+  const q = normalizeProductName(written);
+  if (!q) return null;
+  const exact = products.filter((p) => keysOf(p).includes(q));
+  // A SKU written names its own line.
+  if (!exact.length || exact.some((p) => normalizeProductName(p.sku) === q)) return null;
+  const names = new Set(exact.map((p) => normalizeProductName(p.name)));
+  const lines = products.filter((p) => exact.includes(p) || names.has(normalizeProductName(p.name)));
+  if (lines.length < 2) return null;
+  return new Set(lines.map((p) => canonicalUnit(p.unit))).size === lines.length ? lines : null;
+}
+
+/**
+ * matchProduct, with the unit written (电缆 200米): a product listed in several units is matched to the line in that
+ * unit (spellings as core/units.ts has them, never a conversion); without a unit the caller asks which (an order) or
+ * shows them all (a price question); a unit that is none of the lines' is refused with the units listed. A product
+ * with one line is matched as before (the order engine compares its unit).
+ */
+export function matchProductLine<P extends UnitLine>(written: string, unit: string | undefined, products: readonly P[]): LineMatch<P> {
+  const lines = unitLines(written, products);
+  if (!lines) return matchProduct(written, products);
+  const name = lines[0]!.name;
+  if (!unit?.trim()) return { kind: "units", name, lines };
+  const line = lineForUnit(unit, lines);
+  if (line) return { kind: "exact", product: line };
+  return lines.some((l) => unitAgrees(unit, l.unit)) ? { kind: "units", name, lines } : { kind: "unit_not_listed", name, lines };
 }
 
 /** Up to 3 product names nearest to the normalized query, by edit distance and shared characters; only those sharing something. */

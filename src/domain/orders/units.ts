@@ -18,8 +18,24 @@ export function unitAgrees(typed: string | undefined, listUnit: string): boolean
   return a === b || (PIECE_WORDS.has(a) && PIECE_WORDS.has(b));
 }
 
-/** 电缆 按「卷」报价，您写的是「米」。请按卷下单，例如：下单 东方轴承 电缆 2卷 */
-export function unitMismatchText(product: string, listUnit: string, typed: string, customer?: string): string {
-  const example = ["下单", customer, product, `2${listUnit}`].filter(Boolean).join(" ");
-  return `${product} 按「${listUnit}」报价，您写的是「${typed.trim()}」。请按${listUnit}下单，例如：${example}`;
+/**
+ * Of one product's lines in several units (电缆 by the 卷 and by the 米, each its own SKU and list price: a cut length
+ * costs more per metre, so nothing converts), the line a typed unit names: the one in that unit in any spelling, else
+ * the only one it may stand for (5个 → the 台 line). None when it names none of them, or several alike.
+ */
+export function lineForUnit<L extends { unit: string }>(typed: string, lines: readonly L[]): L | undefined {
+  const same = lines.filter((l) => canonicalUnit(l.unit) === canonicalUnit(typed));
+  if (same.length) return same.length === 1 ? same[0] : undefined;
+  const agree = lines.filter((l) => unitAgrees(typed, l.unit));
+  return agree.length === 1 ? agree[0] : undefined;
+}
+
+/**
+ * 电缆 按「卷」报价，您写的是「米」。请按卷下单，例如：下单 东方轴承 电缆 2卷 — with several units listed (电缆 by the 卷 and
+ * the 米): 电缆 按「卷」或「米」报价，您写的是「箱」。请按卷或米下单，例如：下单 东方轴承 电缆 2卷
+ */
+export function unitMismatchText(product: string, listUnit: string | readonly string[], typed: string, customer?: string): string {
+  const units = [...new Set(typeof listUnit === "string" ? [listUnit] : listUnit)];
+  const example = ["下单", customer, product, `2${units[0]!}`].filter(Boolean).join(" ");
+  return `${product} 按${units.map((u) => `「${u}」`).join("或")}报价，您写的是「${typed.trim()}」。请按${units.join("或")}下单，例如：${example}`;
 }

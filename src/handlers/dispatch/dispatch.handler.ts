@@ -8,7 +8,7 @@ import { formatLocal } from "../../core/local-time.ts";
 import { findCarrierIn, normalizeTrackingNo, OWN_DELIVERY_WORDS } from "../../domain/dispatch/carriers.ts";
 import { cancelBeforeShipment, confirmDelivery, confirmShipment, dispatchView, openDispatches, reportProblem, resume } from "../../domain/dispatch/dispatch.service.ts";
 import { unitAgrees } from "../../domain/orders/units.ts";
-import { matchProduct } from "../../domain/orders/product-match.ts";
+import { matchProductLine } from "../../domain/orders/product-match.ts";
 import { latestOpenPending, resolvePendingAction } from "../../domain/pending/pending-action.repo.ts";
 import { isWarehouse } from "../../domain/users/roles.ts";
 import type { IntentOf } from "../../nlu/index.ts";
@@ -48,7 +48,12 @@ async function ship(ctx: HandlerContext, orderNumber: string, written: string, q
   // Quantities in the order's own units (盏, 把, 桶 … as the price list says) and the usual ones.
   const units = [...new Set([...view.lines.map((l) => l.unit), "台", "个", "套", "卷", "件", "箱", "只", "吨", "米"])].map((u) => u.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   for (const m of text.matchAll(new RegExp(`(\\S+?)\\s*(\\d+)\\s*(${units.join("|")})`, "g"))) {
-    const hit = matchProduct(m[1]!, view.lines.map((l) => ({ sku: l.sku, name: l.name, aliases: [] })));
+    // An order may hold one product in two units (电缆 by the 卷 and by the 米): the unit written says which line.
+    const hit = matchProductLine(m[1]!, m[3], view.lines.map((l) => ({ sku: l.sku, name: l.name, aliases: [], unit: l.unit })));
+    if (hit.kind === "unit_not_listed") {
+      const units = hit.lines.map((l) => l.unit);
+      throw new AppError("unit_mismatch", `${hit.name} 按${units.map((u) => `「${u}」`).join("或")}下单，您写的是「${m[3]!}」。请按${units.join("或")}写发货数量，例如：${hit.name} 2${units[0]!} 德邦 DPK300123456789`);
+    }
     if (hit.kind !== "exact") continue;
     // 电缆 60米 of a line ordered in 卷 is not 60卷: refused, as when the order was placed (nothing converted).
     const unit = view.lines.find((l) => l.sku === hit.product.sku)!.unit;

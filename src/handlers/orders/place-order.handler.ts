@@ -9,11 +9,11 @@ import { orderDraftCard, orderDraftSpec } from "../../../cards/orders/order-draf
 import { pickProductCard, pickProductSpec } from "../../../cards/orders/pick-product.card.ts";
 import { AppError } from "../../core/app-error.ts";
 import { decidedCard } from "../../core/card.ts";
-import { money, moneyText } from "../../core/money.ts";
+import { formatCny, money, moneyText } from "../../core/money.ts";
 import { audit } from "../../domain/audit/audit.repo.ts";
 import { createCustomer, customerOwners, getCustomer } from "../../domain/customers/customer.repo.ts";
-import { listProducts, previewOrder } from "../../domain/orders/order.service.ts";
-import { matchProduct } from "../../domain/orders/product-match.ts";
+import { activePriceList, listProducts, previewOrder } from "../../domain/orders/order.service.ts";
+import { matchProduct, matchProductLine } from "../../domain/orders/product-match.ts";
 import { unitAgrees, unitMismatchText } from "../../domain/orders/units.ts";
 import { latestActiveCard } from "../../domain/cards/card.repo.ts";
 import { normalizeCompanyName, parseOrderCorrection, type IntentOf, type OrderCorrection } from "../../nlu/index.ts";
@@ -99,7 +99,20 @@ async function matchItems(ctx: HandlerContext, req: Requested): Promise<OrderDra
       throw new AppError("bad_quantity", `「${item.product}」的数量 ${item.quantity} 不是正整数，请写整数，例如：${item.product} 200台`);
     }
     const chosen = item.sku ? products.find((p) => p.sku === item.sku) : undefined;
-    const m = chosen ? { kind: "exact" as const, product: chosen } : matchProduct(item.product, products);
+    const m = chosen ? { kind: "exact" as const, product: chosen } : matchProductLine(item.product, item.unit, products);
+    if (m.kind === "unit_not_listed") throw new AppError("unit_mismatch", unitMismatchText(m.name, m.lines.map((l) => l.unit), item.unit!, req.customer));
+    if (m.kind === "units") {
+      // 电缆 5 with 电缆 listed by the 卷 and by the 米: which line (its own list price) is asked, never guessed.
+      const prices = new Map((await activePriceList(ctx.tx, ctx.now)).map((p) => [p.sku, p.price]));
+      const candidates = m.lines.slice(0, 4).map((l) => ({ sku: l.sku, name: `${l.name} ${String(item.quantity)}${l.unit}` }));
+      const pending = await openPending(ctx, productPending, { ...req, index, candidates });
+      const shown = m.lines.slice(0, 4).map((l, i) => {
+        const price = prices.get(l.sku);
+        return { ...candidates[i]!, ...(price ? { detail: `${formatCny(price)}/${l.unit}` } : {}) };
+      });
+      await ctx.out.replyCard(pickProductCard({ ref: newCardRef(), written: item.product, candidates: shown, unitOf: m.name }), { subjectType: "pending_action", subjectId: pending.id, expiresAt: pending.expiresAt });
+      return null;
+    }
     if (m.kind === "none") {
       throw new AppError("unknown_product", `价格表里没有「${item.product}」${m.closest.length ? `，是不是：${m.closest.join("、")}？` : "。"}请用价格表里的名称重新下单。`);
     }

@@ -7,10 +7,11 @@ import { AppError } from "../../core/app-error.ts";
 import { localDateKey } from "../../core/local-time.ts";
 import { formatCny, formatDiscount, type Money } from "../../core/money.ts";
 import { activePriceList } from "../../domain/orders/order.service.ts";
-import { authorityFor, quote, type Authority, type QuotedProduct } from "../../domain/orders/price-quote.ts";
-import { matchProduct, normalizeProductName, similarity } from "../../domain/orders/product-match.ts";
+import { authorityFor, quote, quoteTotal, type Authority, type CountedLine, type QuotedProduct, type TotalQuote } from "../../domain/orders/price-quote.ts";
+import { matchProduct, normalizeProductName, similarity, unitLines } from "../../domain/orders/product-match.ts";
+import { lineForUnit, unitAgrees } from "../../domain/orders/units.ts";
 import { isSalesSide } from "../../domain/users/roles.ts";
-import type { IntentOf } from "../../nlu/index.ts";
+import type { IntentOf, PriceItem } from "../../nlu/index.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
 
 /** WeCom cuts a text at 2048 bytes: a long list goes out in parts under this. */
@@ -66,7 +67,11 @@ export async function handlePriceList(ctx: HandlerContext, intent: IntentOf<"pri
     return;
   }
   const authority = authorityFor(ctx.user, ctx.rules.approval);
-  const asked = intent.products?.slice(0, MAX_ASKED) ?? [];
+  const items = intent.items ?? [];
+  // The goods named, and any counted that the parser named only in items (one name once).
+  const asked = [...(intent.products ?? [])];
+  for (const i of items) if (!asked.some((n) => normalizeProductName(n) === normalizeProductName(i.product))) asked.push(i.product);
+  asked.splice(MAX_ASKED);
   const today = localDateKey(ctx.now, ctx.timeZone);
 
   if (!asked.length) {
@@ -76,27 +81,99 @@ export async function handlePriceList(ctx: HandlerContext, intent: IntentOf<"pri
     return;
   }
 
-  const shown = new Map<string, (typeof list)[number]>();
+  const shown = new Map<string, Listed>();
+  const counted: { product: Listed; quantity: number }[] = [];
   const notes: string[] = [];
   for (const name of asked) {
+    const item: PriceItem | undefined = items.find((i) => normalizeProductName(i.product) === normalizeProductName(name));
     const found = findProducts(name, list);
-    if (found.kind === "found") for (const p of found.products) shown.set(p.sku, p);
+    let products: Listed[];
+    if (found.kind === "found") products = found.products;
     else if (found.kind === "typo") {
       // A list price shown for a one-character slip is harmless (orders never guess): said which product it is.
       notes.push(`「${name}」按「${found.product.name}」查的`);
-      shown.set(found.product.sku, found.product);
-    } else if (found.closest.length) {
-      notes.push(`价格表里没有「${name}」，最接近的是：${found.closest.map((p) => p.name).join("、")}`);
+      products = found.products;
+    } else {
+      if (found.closest.length) notes.push(`价格表里没有「${name}」，最接近的是：${found.closest.map((p) => p.name).join("、")}`);
+      else notes.push(`价格表里没有「${name}」。发送「价格表」查看全部产品。`);
       for (const p of found.closest) shown.set(p.sku, p);
-    } else notes.push(`价格表里没有「${name}」。发送「价格表」查看全部产品。`);
+      continue;
+    }
+    const { lines: picked, fits } = pickLine(products, item, notes);
+    if (item?.quantity !== undefined && fits && picked.length === 1) counted.push({ product: picked[0]!, quantity: item.quantity });
+    else {
+      if (item?.quantity !== undefined && fits) notes.push(countNote(name, products));
+      else if (!item?.unit) {
+        const lines = unitLines(name, list);
+        if (lines) notes.push(`${lines[0]!.name} 按${lines.map((l) => l.unit).join("、")}分别报价，下单写明单位（例如：${lines[0]!.name} 2${lines[0]!.unit}）`);
+      }
+      for (const p of picked) shown.set(p.sku, p);
+    }
   }
-  const quoted = quote([...shown.values()], authority);
-  if (!quoted.length) {
+  const quoted = quote([...shown.values()].filter((p) => !counted.some((c) => c.product.sku === p.sku)), authority);
+  const total = counted.length ? quoteTotal(counted.map((c) => ({ product: quote([c.product], authority)[0]!, quantity: c.quantity })), authority) : null;
+  if (!quoted.length && !total) {
     ctx.out.replyText(notes.join("\n"));
     return;
   }
-  const lines = [...notes, `价格（人民币，${today} 执行）：`, ...quoted.map(productLine), ...authorityLines(authority, quoted[0])];
+  const lines = [...notes, `价格（人民币，${today} 执行）：`, ...(total ? total.lines.map(countedLine) : []), ...quoted.map(productLine)];
+  if (total) lines.push(...totalLines(authority, total));
+  else lines.push(...authorityLines(authority, quoted[0]));
   for (const text of parts(lines)) ctx.out.replyText(text);
+}
+
+/**
+ * The line(s) a unit written names: of a product in several units, that unit's line (电缆按米 → 按米); a unit the
+ * product is not sold in is said (电缆 按卷、米报价，没有按「箱」的价格) and no total is worked out from it.
+ */
+function pickLine(products: Listed[], item: PriceItem | undefined, notes: string[]): { lines: Listed[]; fits: boolean } {
+  const unit = item?.unit?.trim();
+  if (!unit) return { lines: products, fits: true };
+  const name = products[0]?.name ?? item!.product;
+  const sameName = products.every((p) => p.name === name);
+  const line = sameName ? lineForUnit(unit, products) : undefined;
+  if (line) return { lines: [line], fits: true };
+  const fits = products.filter((p) => unitAgrees(unit, p.unit));
+  if (fits.length) return { lines: fits, fits: true };
+  notes.push(sameName
+    ? `${name} 按${[...new Set(products.map((p) => `「${p.unit}」`))].join("或")}报价，没有按「${unit}」的价格`
+    : `「${item!.product}」没有按「${unit}」的价格`);
+  return { lines: products, fits: false };
+}
+
+/** A count with several products that fit the name: no total until it is clear which. */
+function countNote(name: string, products: Listed[]): string {
+  const units = new Set(products.map((p) => p.unit));
+  return products.every((p) => p.name === products[0]!.name) && units.size > 1
+    ? `${products[0]!.name} 按${[...units].join("、")}分别报价，写明单位才能算总价（例如：${products[0]!.name} 10${products[0]!.unit}多少钱）`
+    : `「${name}」对应 ${products.length} 个产品，写明是哪个才能算总价`;
+}
+
+/** · 电机A（MOTOR-A）¥5,000/台 × 200台 = ¥1,000,000，你可直接给到 ¥4,750/台，共 ¥950,000 */
+function countedLine(l: CountedLine): string {
+  const p = l.product;
+  const qty = `${String(l.quantity)}${p.unit}`;
+  const floor = p.floor && l.floorTotal && !p.floor.eq(p.listPrice) ? `，你可直接给到 ${formatCny(p.floor)}/${p.unit}，共 ${formatCny(l.floorTotal)}` : "";
+  return `· ${p.name}（${p.sku}）${formatCny(p.listPrice)}/${p.unit} × ${qty} = ${formatCny(l.listTotal)}${floor}`;
+}
+
+/** The sum, the big-order amount against it, the asker's limit and a 下单 line with these counts at their floor. */
+function totalLines(a: Authority, t: TotalQuote): string[] {
+  const out: string[] = [];
+  const atFloor = t.floorTotal && !t.floorTotal.eq(t.listTotal) ? `，你可直接给到 ${formatCny(t.floorTotal)}` : "";
+  if (t.lines.length > 1) out.push(`合计 ${formatCny(t.listTotal)}${atFloor}`);
+  const big = formatCny(t.bigOrderAmount);
+  if (!t.bigAtList) out.push(`未达大单金额 ${big}，不需总监审批。`);
+  else out.push(`达到大单金额 ${big}：下单需总监审批${t.bigAtFloor ? "" : `（成交总价低于 ${big} 则不需要）`}。`);
+  if (!a.limit || !a.role) {
+    out.push("管理员不下单，这里只列出标价。");
+    return out;
+  }
+  out.push(a.limit.isZero()
+    ? `你（${ROLE_WORD[a.role]}）没有折扣权限：低于标价都需要审批。`
+    : `你（${ROLE_WORD[a.role]}）的折扣权限：${formatDiscount(a.limit, "percent")}（${formatDiscount(a.limit)}）以内直接批准，更低需要上级审批。`);
+  out.push(`下单例如：下单 客户名称 ${t.lines.map((l) => `${l.product.name} ${String(l.quantity)}${l.product.unit} 单价${plain(l.product.floor ?? l.product.listPrice)}`).join(" ")}`);
+  return out;
 }
 
 type Listed = Awaited<ReturnType<typeof activePriceList>>[number];
@@ -106,7 +183,7 @@ type Listed = Awaited<ReturnType<typeof activePriceList>>[number];
  * that contain it (电机 → 电机A, 电机B) are all shown. "电机A 变频器" written with a space is tried word by word.
  * Nothing: the closest names (a typo: 电鸡A → 电机A).
  */
-function findProducts(name: string, list: Listed[]): { kind: "found"; products: Listed[] } | { kind: "typo"; product: Listed } | { kind: "none"; closest: Listed[] } {
+function findProducts(name: string, list: Listed[]): { kind: "found"; products: Listed[] } | { kind: "typo"; product: Listed; products: Listed[] } | { kind: "none"; closest: Listed[] } {
   const m = matchProduct(name, list);
   if (m.kind === "exact") return { kind: "found", products: [m.product] };
   if (m.kind === "ambiguous") return { kind: "found", products: m.candidates };
@@ -119,7 +196,8 @@ function findProducts(name: string, list: Listed[]): { kind: "found"; products: 
   }
   const q = normalizeProductName(name);
   const slip = oneSlip(q, list);
-  if (slip) return { kind: "typo", product: slip };
+  // 电揽 → 电缆: every line of that product (by the 卷 and by the 米).
+  if (slip) return { kind: "typo", product: slip, products: list.filter((p) => p.name === slip.name) };
   const near = (p: Listed) => Math.max(...[p.name, p.sku, ...p.aliases].map((k) => similarity(q, normalizeProductName(k)))) >= TYPO_MIN;
   return { kind: "none", closest: m.closest.flatMap((n) => list.filter((p) => p.name === n && near(p))) };
 }
@@ -149,5 +227,6 @@ function oneSlip(q: string, list: Listed[]): Listed | undefined {
     if (!k || editDistance(q, k) !== 1) return false;
     return n >= 3 ? [...k].length >= 3 : [...k].length === 2 && k[0] === q[0];
   }));
-  return slips.length === 1 ? slips[0] : undefined;
+  // One product, whatever the lines it is listed in (电缆 by the 卷 and by the 米).
+  return slips.length > 0 && slips.every((p) => p.name === slips[0]!.name) ? slips[0] : undefined;
 }

@@ -74,6 +74,15 @@ export function coerceModelOutput(raw: unknown, messageText: string, timeZone: s
   // "电机A" for ["电机A"]; [] for the whole list.
   if (typeof o.products === "string") o.products = [o.products];
   if (Array.isArray(o.products) && o.products.length === 0) delete o.products;
+  if (o.intent === "price_list" && Array.isArray(o.items)) {
+    // [] or items with nothing but the name: no count or unit was written. A counted good named only in items is named.
+    const items = (o.items as Json[]).filter((it) => it && typeof it === "object" && (it.quantity !== undefined || it.unit !== undefined));
+    if (items.length) o.items = items;
+    else delete o.items;
+    const named = Array.isArray(o.products) ? (o.products as unknown[]) : [];
+    for (const it of items) if (typeof it.product === "string" && !named.includes(it.product)) named.push(it.product);
+    if (named.length) o.products = named;
+  }
   if (o.intent === "log_visit" && o.summary === undefined) o.summary = messageText.slice(0, 1000);
   return o;
 }

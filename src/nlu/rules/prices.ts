@@ -2,7 +2,10 @@
  * The rep asks for list prices: the whole list (价格表, 报价单, 有哪些产品) or named goods (电机A多少钱, 电机a 现在什么价,
  * 变频器 单价). The goods are returned as written; the handler matches them to the price list (nlu knows no products).
  */
-import type { Intent } from "../intent.ts";
+import type { Intent, PriceItem } from "../intent.ts";
+import { findQuantities, type QuantityMention } from "./quantities.ts";
+
+const squash = (s: string) => s.normalize("NFKC").replace(/\s+/g, "").toLowerCase();
 
 /** The whole list asked for, and nothing else said (环氧地坪漆的价格表发我一份 names goods: see PRICE_OF). */
 const LIST_WORDS = "(?:产品)?(?:价格表|价目表|报价单|报价表|价格清单|价格单|价目单|价格目录|产品价格|产品清单|产品列表|产品目录|所有产品的?价格|全部产品的?价格|产品报价)";
@@ -16,6 +19,8 @@ export const PRODUCTS_ASK = /^(?:我们|咱们|公司|现在)?(?:都|能|可以)
 export const PRICE_QUESTION = new RegExp(
   [
     "多少钱|多钱|什么价|啥价|几块钱|怎么卖|咋卖|卖多少(?!台|个|套|件|只)",
+    // 200台电机A总价多少, plc控制器5套 电缆10卷 一共多少: a total asked.
+    "(?:总价|总额|总计|合计|一共|总共|加起来|算下来)(?:是|要|得|大概)?(?:多少|几)",
     // 变频器现价, 水泵现在报多少, 报个价给我看看 减速机, 电机A 电机B 各是多少.
     "现价(?:是)?(?:多少)?(?:钱)?[?？]*$|报(?:个|一下|下)价|(?:现在|目前)?报多少(?:钱)?[?？]*$|(?:各|分别)(?:是|要)?多少(?:钱)?",
     "(?:单价|价格|价钱|售价|报价|标价|牌价)(?:是|大概|现在|一般|目前)?(?:多少|几|啥|什么|怎么算)",
@@ -38,8 +43,8 @@ const NOT_GOODS = new RegExp(
     // 价格表上电缆什么价, 产品价格表里电机A多少钱: the list as the place to look.
     "(?:产品)?(?:价格表|价目表|报价单|报价表|价格清单|价格单)(?:里面?|上面?|中)?的?", "多少钱(?:一|每)?[\\u4e00-\\u9fa5]?", "多钱", "现价", "(?:现在|目前)?报多少(?:钱)?",
     "报(?:个|一下|下)价(?:给我|发我)?(?:看看|看下|看一下|瞧瞧)?", "(?:各|分别)(?:是|要)?多少(?:钱)?",
-    // 电机A 200台多少钱: the count is no part of the goods.
-    `\\d+(?:\\.\\d+)?\\s*(?:${COUNT_UNIT})(?![A-Za-z0-9])`, "什么价(?:格|钱|位)?", "啥价(?:格|钱|位)?", "几块钱(?:一|每)?[\\u4e00-\\u9fa5]?", "怎么卖|咋卖|卖多少",
+    // 电机A 200台多少钱: the count is no part of the goods (taken out before, see COUNT); 电缆按米多少钱: nor the unit asked in.
+    `(?:按|论)(?:${COUNT_UNIT})(?:算|卖|计|报)?`, "(?:总价|总额|总计|合计|一共|总共|加起来|算下来)(?:是|要|得|大概)?(?:多少|几)?(?:钱)?", "什么价(?:格|钱|位)?", "啥价(?:格|钱|位)?", "几块钱(?:一|每)?[\\u4e00-\\u9fa5]?", "怎么卖|咋卖|卖多少",
     "(?:我的?)?(?:折扣|打折|优惠)?权限(?:是|有)?(?:多少|多大|几|怎么算)?", "(?:我)?最多(?:能|可以)?(?:给|打|让)(?:客户)?(?:打)?(?:几|多少)(?:折|个点)",
     "最低(?:能|可以)?(?:给|卖|报|做)?到?多少", "(?:底价|最低价|标准价|指导价|出厂价|目录价|价位)(?:是|大概)?(?:多少|几)?(?:钱)?", "多少(?:钱)?",
     "(?:单价|价格|价钱|售价|报价|标价|牌价)(?:是|大概|现在|一般|目前)?(?:多少|几|啥|什么|怎么算)?",
@@ -49,9 +54,18 @@ const NOT_GOODS = new RegExp(
   "g",
 );
 
-/** The goods named in a price question, as written: split on 、，和 …; empty for none. */
+const COUNT_UNITS = new Set(COUNT_UNIT.split("|"));
+
+/** The counts in a price question (200台, 两百台, 电机A ×5): not a per-unit 一台, not a size (10平方电缆). */
+function countsIn(text: string): QuantityMention[] {
+  return findQuantities(text).filter((q) => !q.weak && (q.unit === "" || COUNT_UNITS.has(q.unit)));
+}
+
+/** The goods named in a price question, as written: split on 、，和 … and at a count (plc控制器5套 电缆10卷); empty for none. */
 export function priceProducts(text: string): string[] {
   let rest = text.replace(/[?？!！。]+/g, " ");
+  // 电机A 200台多少钱: the count is no part of the goods, and it ends them.
+  for (const q of countsIn(rest).reverse()) rest = `${rest.slice(0, q.index)}、${rest.slice(q.end)}`;
   for (let i = 0; i < 3; i++) rest = rest.replace(NOT_GOODS, " ").trim();
   return rest
     .split(/[、，,;；/]|(?<=\S)\s*(?:和|及|与|跟|还有)\s*(?=\S)/)
@@ -62,6 +76,30 @@ export function priceProducts(text: string): string[] {
     .map((s) => s.slice(0, 100));
 }
 
+/** 电缆按米多少钱, 电缆每米多少钱, 电缆一米多少钱, 电缆多少钱一米: the unit asked in, no count. */
+const PER_UNIT = new RegExp(`(?:按|论|每|(?<![\\d一二两三四五六七八九十百千万])一)(${COUNT_UNIT})(?![\\u4e00-\\u9fa5]*?[\\d¥￥])`);
+
+/**
+ * The goods asked with a count (电机A 200台多少钱, 200台电机A总价多少, plc控制器5套 电缆10卷 一共多少钱) or in a unit
+ * (电缆按米多少钱: one product named). Each count goes with the goods before it, or, when the message opens with a count,
+ * with the goods after it. Empty when none.
+ */
+export function priceItems(text: string): PriceItem[] {
+  const t = text.replace(/[?？!！。]+/g, " ");
+  const qs = countsIn(t);
+  if (!qs.length) {
+    const products = priceProducts(t);
+    const unit = PER_UNIT.exec(t)?.[1];
+    return unit && products.length === 1 ? [{ product: products[0]!, unit }] : [];
+  }
+  const countFirst = priceProducts(t.slice(0, qs[0]!.index)).length === 0;
+  const items: PriceItem[] = [];
+  qs.forEach((q, i) => {
+    const goods = countFirst ? priceProducts(t.slice(q.end, qs[i + 1]?.index ?? t.length))[0] : priceProducts(t.slice(i === 0 ? 0 : qs[i - 1]!.end, q.index)).at(-1);
+    if (goods) items.push({ product: goods, quantity: q.value, ...(q.unit ? { unit: q.unit } : {}) });
+  });
+  return items.slice(0, 20);
+}
 /**
  * What may stand around a list's name when the whole list is asked for (价目表发下, 最新价格表发我下, 报价单有没有 发一份,
  * 完整价格清单拉出来我看下, 价格清单更新了没 发我看看, 把价目表发到群里).
@@ -83,6 +121,10 @@ export const RANGE_ASK = /(?:都|能|可以|在)?(?:卖|有)的?(?:哪些|什么
 
 export function buildPriceList(text: string): Intent {
   if (isWholeListAsk(text) || RANGE_ASK.test(text)) return { intent: "price_list" };
-  const products = priceProducts(text);
-  return products.length ? { intent: "price_list", products } : { intent: "price_list" };
+  const items = priceItems(text);
+  // Every good counted is also named (one list of the goods, as the LLM's schema has it).
+  const products = [...priceProducts(text)];
+  for (const i of items) if (!products.some((p) => squash(p) === squash(i.product))) products.push(i.product);
+  if (!products.length) return { intent: "price_list" };
+  return { intent: "price_list", products: products.slice(0, 20), ...(items.length ? { items } : {}) };
 }
