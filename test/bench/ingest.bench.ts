@@ -84,12 +84,13 @@ async function measure(print: Print, kind: DbKind, postgresUrl: string | undefin
     }
     figure(print, `${db} ingest floor p99 at saturation`, floorSat.p99, "ms");
     figure(print, `${db} ingest bot p99 at saturation`, botSat.p99, "ms");
-    figure(print, `${db} ingest floor p50 at ${STEADY_RATE}/s`, floorSteady.p50, "ms");
-    figure(print, `${db} ingest bot p50 at ${STEADY_RATE}/s`, botSteady.p50, "ms");
-    figure(print, `${db} ingest floor p99 at ${STEADY_RATE}/s`, floorSteady.p99, "ms");
-    figure(print, `${db} ingest bot p99 at ${STEADY_RATE}/s`, botSteady.p99, "ms");
+    figure(print, `${db} ingest floor p50 at ${STEADY_RATE}/s`, floorSteady.p50, "ms", 2);
+    figure(print, `${db} ingest bot p50 at ${STEADY_RATE}/s`, botSteady.p50, "ms", 2);
+    figure(print, `${db} ingest floor p99 at ${STEADY_RATE}/s`, floorSteady.p99, "ms", 2);
+    figure(print, `${db} ingest bot p99 at ${STEADY_RATE}/s`, botSteady.p99, "ms", 2);
     figure(print, `${db} ingest ratio bot/floor p99 at ${STEADY_RATE}/s`, botSteady.p99 / floorSteady.p99, "×", 2);
-    figure(print, `${db} ingest floor on Express p99 at ${STEADY_RATE}/s`, expressSteady.p99, "ms");
+    figure(print, `${db} ingest floor on Express p50 at ${STEADY_RATE}/s`, expressSteady.p50, "ms", 2);
+    figure(print, `${db} ingest floor on Express p99 at ${STEADY_RATE}/s`, expressSteady.p99, "ms", 2);
     // The issue's floor is "a bare route in a minimal server" (a bare Express route in the data-layer measurements);
     // the node:http floor is stricter. Both verdicts are printed so a reader can see each.
     const floors = [["bare Express route", expressSat, expressSteady], ["bare node:http", floorSat, floorSteady]] as const;
