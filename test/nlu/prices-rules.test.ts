@@ -42,6 +42,14 @@ describe("price look-up in the rule parser", () => {
     ["电机A 两百台 总价是多少钱？", ["电机A"], [{ product: "电机A", quantity: 200, unit: "台" }]],
     ["电机A ×5 多少钱", ["电机A"], [{ product: "电机A", quantity: 5 }]],
     ["电缆 200米 多少钱", ["电缆"], [{ product: "电缆", quantity: 200, unit: "米" }]],
+    // The verb before the count, 的话 after it, 算一下 before the goods, 总价 closing: none of it is goods.
+    ["电机A买200台多少钱", ["电机A"], [{ product: "电机A", quantity: 200, unit: "台" }]],
+    ["电机A要30台 多少钱", ["电机A"], [{ product: "电机A", quantity: 30, unit: "台" }]],
+    ["要200台电机A多少钱", ["电机A"], [{ product: "电机A", quantity: 200, unit: "台" }]],
+    ["如果要200台电机A 一共多少钱", ["电机A"], [{ product: "电机A", quantity: 200, unit: "台" }]],
+    ["电机A 200台的话多少钱", ["电机A"], [{ product: "电机A", quantity: 200, unit: "台" }]],
+    ["算一下电机A 200台多少钱", ["电机A"], [{ product: "电机A", quantity: 200, unit: "台" }]],
+    ["电机A 200台 总价", ["电机A"], [{ product: "电机A", quantity: 200, unit: "台" }]],
     // The unit asked in, no count: that unit's line of a product sold in several (the handler picks it).
     ["电缆按米多少钱", ["电缆"], [{ product: "电缆", unit: "米" }]],
     ["电缆每米多少钱", ["电缆"], [{ product: "电缆", unit: "米" }]],
@@ -67,6 +75,8 @@ describe("price look-up in the rule parser", () => {
     ["客户问最低能给到多少 下周回复", "unknown"],
     ["华东机电的采购问最低能给到多少 下周回复", "log_visit"],
     ["今天报了电机A的价格", "unknown"],
+    // A customer named with the count: their deal, not the list.
+    ["华东机电 电机A 200台多少钱", "log_visit"],
     ["电机A报价发给客户了", "unknown"],
   ])("%s stays %s", async (text, intent) => expect((await parse(text)).intent).toBe(intent));
 

@@ -4,7 +4,7 @@ import { findDiscount, findReason } from "./discounts.ts";
 import { findMoney } from "./money.ts";
 import { ORDER_TRIGGER, ORDER_WORD, parseItems } from "./order-items.ts";
 import { findQuantities } from "./quantities.ts";
-import { isWholeListAsk, LIMIT_QUESTION, PRICE_OF, PRICE_QUESTION, priceProducts, RANGE_ASK } from "./prices.ts";
+import { isWholeListAsk, LIMIT_QUESTION, namesAskedGoods, PRICE_OF, PRICE_QUESTION, priceProducts, RANGE_ASK } from "./prices.ts";
 import { blank } from "./text.ts";
 import { looksLikeResubmission } from "../order-correction.ts";
 
@@ -203,7 +203,7 @@ function isPriceAsk(f: Facts): boolean {
   // 电机A 200台多少钱: goods counted and priced (at the list price); a count with anything else named (a customer) is an
   // order or a visit's figure.
   const products = priceProducts(t);
-  if (f.hasQuantity && findQuantities(t).some((q) => q.value !== 1) && f.company && !products.includes(f.company.name)) return false;
+  if (f.hasQuantity && findQuantities(t).some((q) => q.value !== 1) && f.company && !namesAskedGoods(f.company.name, products)) return false;
   // A named customer (华东机电的电机A什么价, a known one) asks about a deal, not the list; 电机A和电缆 (several things
   // listed) is goods.
   return !f.company || ((f.company.source === "position" || f.company.source === "trigger") && (!f.company.hasOrgSuffix || /[和、及与跟,，]/.test(f.company.name)));

@@ -33,7 +33,7 @@ export const PRICE_QUESTION = new RegExp(
  */
 export const LIMIT_QUESTION = /(?:折扣|打折|优惠)?权限(?:是|有)?(?:多少|多大|几|怎么算)|最多(?:能|可以)?(?:给|打|让)(?:客户)?(?:打)?(?:几|多少)(?:折|个点)|最低(?:能|可以)?(?:给|卖|报|做)?到?多少|(?:底价|最低价|标准价|指导价|出厂价|目录价)(?:是|大概)?(?:多少|几)?(?:钱)?[?？]*$/;
 /** 变频器 单价, 电机A的价格, 电缆报价: goods, then a price word closing the message. */
-export const PRICE_OF = new RegExp(`^(?:${LEAD})?([^\\s，,。;；]{1,20}(?:[\\s、，,和及与跟/]+[^\\s，,。;；]{1,20}){0,5})\\s*的?\\s*(?:单价|价格|价钱|售价|标价|牌价|报价|价位|价格表|价目表|报价单|标准价|指导价|出厂价|目录价|底价|最低价)${TAIL}$`);
+export const PRICE_OF = new RegExp(`^(?:${LEAD})?([^\\s，,。;；]{1,20}(?:[\\s、，,和及与跟/]+[^\\s，,。;；]{1,20}){0,5})\\s*的?\\s*(?:单价|价格|价钱|售价|标价|牌价|报价|价位|价格表|价目表|报价单|标准价|指导价|出厂价|目录价|底价|最低价|总价|总额)${TAIL}$`);
 
 const COUNT_UNIT = "台|个|套|件|只|盒|卷|米|吨|箱|把|张|根|条|桶|袋|包|瓶|支|块|组|对|片|公斤|kg|pcs";
 
@@ -48,13 +48,28 @@ const NOT_GOODS = new RegExp(
     "(?:我的?)?(?:折扣|打折|优惠)?权限(?:是|有)?(?:多少|多大|几|怎么算)?", "(?:我)?最多(?:能|可以)?(?:给|打|让)(?:客户)?(?:打)?(?:几|多少)(?:折|个点)",
     "最低(?:能|可以)?(?:给|卖|报|做)?到?多少", "(?:底价|最低价|标准价|指导价|出厂价|目录价|价位)(?:是|大概)?(?:多少|几)?(?:钱)?", "多少(?:钱)?",
     "(?:单价|价格|价钱|售价|报价|标价|牌价)(?:是|大概|现在|一般|目前)?(?:多少|几|啥|什么|怎么算)?",
-    "(?:一|每)[台个套件只盒卷米吨箱把张根条桶袋包瓶支块组对]", "^(?:请问|问一下|问下|麻烦|帮我|帮忙|给我|我想知道|想问下?|查一下|查下|查查|查|看一下|看下|看看)",
+    "(?:一|每)[台个套件只盒卷米吨箱把张根条桶袋包瓶支块组对]", "^(?:请问|问一下|问下|麻烦|帮我|帮忙|给我|我想知道|想问下?|查一下|查下|查查|查|看一下|看下|看看)?(?:算一下|算下|算算|核算一下|估一下)?",
     "现在|目前|最新的?|大概|一般|来着|(?:发我|给我|来)(?:一份|一下)?|发一份", "[吗呢嘛啊呀吧]$",
   ].join("|"),
   "g",
 );
 
 const COUNT_UNITS = new Set(COUNT_UNIT.split("|"));
+/** 买/要/订/拿/来 (如果要 …) right before a count: no part of the goods. */
+const COUNT_VERB = /(?:要是|如果|假如|若是)?\s*(?:买|要|订|拿|进|来|采购|订购|拿货)?\s*$/;
+/** 算一下 … 多少钱: the ask, no part of the goods. */
+const RECKON = /^(?:帮我|帮忙|麻烦)?(?:算一下|算下|算算|核算一下|估一下)/;
+
+/**
+ * Whether a name the company finder guessed from its position (电机A买200台多少钱 → 电机A买, 算一下电机A 200台多少钱 →
+ * 算一下电机A) is one of the goods asked about, with the verb or the ask glued to it: then the count is the goods', no
+ * customer's order.
+ */
+export function namesAskedGoods(name: string, products: readonly string[]): boolean {
+  const goods = name.replace(RECKON, "").replace(COUNT_VERB, "");
+  // 如果要200台电机A: nothing but the words around the count.
+  return goods === "" || products.includes(goods);
+}
 
 /** The counts in a price question (200台, 两百台, 电机A ×5): not a per-unit 一台, not a size (10平方电缆). */
 function countsIn(text: string): QuantityMention[] {
@@ -64,8 +79,12 @@ function countsIn(text: string): QuantityMention[] {
 /** The goods named in a price question, as written: split on 、，和 … and at a count (plc控制器5套 电缆10卷); empty for none. */
 export function priceProducts(text: string): string[] {
   let rest = text.replace(/[?？!！。]+/g, " ");
-  // 电机A 200台多少钱: the count is no part of the goods, and it ends them.
-  for (const q of countsIn(rest).reverse()) rest = `${rest.slice(0, q.index)}、${rest.slice(q.end)}`;
+  // 电机A 200台多少钱: the count is no part of the goods, and it ends them; so is the verb before it (电机A买200台,
+  // 要200台电机A) and 的话 after it.
+  for (const q of countsIn(rest).reverse()) {
+    const start = q.index - (COUNT_VERB.exec(rest.slice(0, q.index))?.[0].length ?? 0);
+    rest = `${rest.slice(0, start)}、${rest.slice(q.end).replace(/^\s*的话/, "")}`;
+  }
   for (let i = 0; i < 3; i++) rest = rest.replace(NOT_GOODS, " ").trim();
   return rest
     .split(/[、，,;；/]|(?<=\S)\s*(?:和|及|与|跟|还有)\s*(?=\S)/)
@@ -92,10 +111,12 @@ export function priceItems(text: string): PriceItem[] {
     const unit = PER_UNIT.exec(t)?.[1];
     return unit && products.length === 1 ? [{ product: products[0]!, unit }] : [];
   }
-  const countFirst = priceProducts(t.slice(0, qs[0]!.index)).length === 0;
+  // Where each count starts, with the verb before it (电机A买200台, 要200台电机A).
+  const starts = qs.map((q) => q.index - (COUNT_VERB.exec(t.slice(0, q.index))?.[0].length ?? 0));
+  const countFirst = priceProducts(t.slice(0, starts[0])).length === 0;
   const items: PriceItem[] = [];
   qs.forEach((q, i) => {
-    const goods = countFirst ? priceProducts(t.slice(q.end, qs[i + 1]?.index ?? t.length))[0] : priceProducts(t.slice(i === 0 ? 0 : qs[i - 1]!.end, q.index)).at(-1);
+    const goods = countFirst ? priceProducts(t.slice(q.end, starts[i + 1] ?? t.length))[0] : priceProducts(t.slice(i === 0 ? 0 : qs[i - 1]!.end, starts[i])).at(-1);
     if (goods) items.push({ product: goods, quantity: q.value, ...(q.unit ? { unit: q.unit } : {}) });
   });
   return items.slice(0, 20);
