@@ -41,6 +41,7 @@ describe("price look-up in the rule parser", () => {
     ["200台电机A 50台电机B多少钱", ["电机A", "电机B"], [{ product: "电机A", quantity: 200, unit: "台" }, { product: "电机B", quantity: 50, unit: "台" }]],
     ["电机A 两百台 总价是多少钱？", ["电机A"], [{ product: "电机A", quantity: 200, unit: "台" }]],
     ["电机A ×5 多少钱", ["电机A"], [{ product: "电机A", quantity: 5 }]],
+    ["电缆×20 多少钱", ["电缆"], [{ product: "电缆", quantity: 20 }]],
     ["电缆 200米 多少钱", ["电缆"], [{ product: "电缆", quantity: 200, unit: "米" }]],
     // The verb before the count, 的话 after it, 算一下 before the goods, 总价 closing: none of it is goods.
     ["电机A买200台多少钱", ["电机A"], [{ product: "电机A", quantity: 200, unit: "台" }]],

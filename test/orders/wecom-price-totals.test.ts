@@ -62,6 +62,14 @@ describe("a price asked with a count, over WeCom", () => {
     expect(await ask("ZhangSan", "电缆 3米多少钱")).toContain("· 电缆（CABLE-10-M）¥7.5/米 × 3米 = ¥22.5，你可直接给到 ¥7.13/米，共 ¥21.39");
     // At list price big, at the floor not: said so.
     expect(await ask("ZhangSan", "电机A 100台多少钱")).toContain("达到大单金额 ¥500,000：下单需总监审批（成交总价低于 ¥500,000 则不需要）。");
+    // A count for a name that fits two products, or a product in two units without one: no total is guessed.
+    const motors = await ask("ZhangSan", "电机 200台多少钱");
+    expect(motors).toContain("「电机」对应 2 个产品，写明是哪个才能算总价");
+    expect(motors).toContain("· 电机A（MOTOR-A）¥5,000/台，你可直接给到 ¥4,750");
+    expect(motors).not.toContain("×");
+    const cable = await ask("ZhangSan", "电缆×20 多少钱");
+    expect(cable).toContain("电缆 按卷、米分别报价，写明单位才能算总价（例如：电缆 10卷多少钱）");
+    expect(cable).not.toContain("×");
   });
 
   it("each asker's own limit: the manager's floor; an admin list prices only; the warehouse refused, nothing stored", async () => {

@@ -62,11 +62,12 @@ const RECKON = /^(?:帮我|帮忙|麻烦)?(?:算一下|算下|算算|核算一�
 
 /**
  * Whether a name the company finder guessed from its position (电机A买200台多少钱 → 电机A买, 算一下电机A 200台多少钱 →
- * 算一下电机A) is one of the goods asked about, with the verb or the ask glued to it: then the count is the goods', no
+ * 算一下电机A, 电缆×20多少钱 → 电缆×) is one of the goods asked about, with the verb or the ask glued to it: then the count is the goods', no
  * customer's order.
  */
 export function namesAskedGoods(name: string, products: readonly string[]): boolean {
-  const goods = name.replace(RECKON, "").replace(COUNT_VERB, "");
+  // 电缆×20: the times sign is the count's.
+  const goods = name.replace(RECKON, "").replace(/\s*[×*]\s*$/, "").replace(COUNT_VERB, "");
   // 如果要200台电机A: nothing but the words around the count.
   return goods === "" || products.includes(goods);
 }
