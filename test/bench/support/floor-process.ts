@@ -2,18 +2,22 @@
 // protocol cannot do without — read the body, parse the envelope, check the signature, decrypt with @wecom/crypto
 // (the bot's own functions for these steps) — and answers an empty 200. The bot's real callback does this plus
 // parse the message, store it durably in the inbox, and only then answer.
-// FLOOR_HTTP=node (the floor the targets are measured against): a bare node:http server, as the bot itself now
-// answers callbacks ahead of Express; FLOOR_HTTP=express: the same route in Express with express.raw(), the floor of
-// earlier runs, printed beside it for comparison.
+// FLOOR_HTTP=node: a bare node:http server, as the bot itself answers callbacks ahead of Express; FLOOR_HTTP=express:
+// the same route in Express with express.raw(), the bare Express route of the issue's first measurements.
+// FLOOR_COMMIT_URL (with node): the node:http floor plus one durable single-row INSERT (autocommit, plain pg, no
+// batching) before the 200 — what acknowledging only after a commit costs on this machine's disk, for comparison.
 import express from "express";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readBody } from "../../../src/channels/wecom/plain-http.ts";
 import { callbackParams, openEncrypted, rawQuery, verifySignature } from "../../../src/channels/wecom/wecom-crypto.ts";
 import { parseEnvelope } from "../../../src/channels/wecom/wecom-xml.ts";
+import pg from "pg";
 import { serveParent } from "./child.ts";
 
-const { FLOOR_TOKEN: token = "", FLOOR_AES_KEY: aesKey = "", FLOOR_CORP_ID: corpId = "", FLOOR_HTTP: kind = "node" } = process.env;
+const { FLOOR_TOKEN: token = "", FLOOR_AES_KEY: aesKey = "", FLOOR_CORP_ID: corpId = "", FLOOR_HTTP: kind = "node", FLOOR_COMMIT_URL: commitUrl } = process.env;
+const pool = commitUrl ? new pg.Pool({ connectionString: commitUrl, max: 10 }) : null;
+if (pool) await pool.query(`CREATE TABLE IF NOT EXISTS bench_floor_commit (id bigserial PRIMARY KEY, body text NOT NULL)`);
 const LIMIT = 1 << 20;
 
 /** The protocol's own work; true when the callback is genuine. */
@@ -46,8 +50,16 @@ if (kind === "express") {
       return;
     }
     readBody(req, LIMIT, (err, body) => {
-      res.statusCode = !err && check(url, body) ? 200 : 400;
-      res.end();
+      const ok = !err && check(url, body);
+      if (!ok || !pool) {
+        res.statusCode = ok ? 200 : 400;
+        res.end();
+        return;
+      }
+      pool.query(`INSERT INTO bench_floor_commit (body) VALUES ($1)`, [body]).then(
+        () => ((res.statusCode = 200), res.end()),
+        () => ((res.statusCode = 503), res.end()),
+      );
     });
   });
 }

@@ -27,8 +27,9 @@ export interface Stack {
   /** When each accepted message/send reached the simulator (epoch ms) and to whom, in arrival order. */
   deliveries: { to: string; at: number; msgtype: string }[];
   config: { corpId: string; agentId: number; secret: string; token: string; encodingAesKey: string };
-  /** The PostgreSQL database made for this stack (undefined on PGlite). */
+  /** The PostgreSQL database made for this stack and its URL (undefined on PGlite). */
   dbName?: string;
+  dbUrl?: string;
   stats(): Promise<BotStats>;
   backlog(): Promise<{ inbox: number; outbox: number }>;
   close(): Promise<void>;
@@ -115,6 +116,7 @@ export async function startStack(kind: DbKind, postgresUrl: string | undefined, 
   }
   return {
     kind, bot, sim, deliveries, config, dbName,
+    ...(dbName ? { dbUrl: dbEnv.DATABASE_URL! } : {}),
     stats: () => bot.call<BotStats>("stats"),
     backlog: () => bot.call("backlog"),
     async close() {
