@@ -49,11 +49,14 @@ export function todoListCard(v: TodoListView): Card {
   const alone = approvals.length ? [`待你审批（${approvals.length}）`, ...(dispatches.length ? [`待发货 ${dispatches.length}`] : [])] : [`待发货（${dispatches.length}）`];
   const firstApproval = approvals[0]?.number;
   const firstOpen = dispatches.find((d) => !d.problem)?.number ?? dispatches[0]?.number;
+  // Approvals alone: the title already says 待你审批（N）, so the list starts with the orders (no repeated heading).
+  const onlyApprovals = !v.tasks.length && !dispatches.length;
   return {
     ...card,
     title: v.tasks.length ? `${card.title}，${extras.join("，")}` : alone.join("，"),
+    subtitle: onlyApprovals ? "最早的在前；发送「待审批」可逐个调出审批卡片" : card.subtitle,
     tone: "warning",
-    lines: [...approvalLines, ...dispatchLines, ...(v.tasks.length ? (card.lines ?? []) : [])],
+    lines: [...(onlyApprovals ? approvalLines.slice(1) : approvalLines), ...dispatchLines, ...(v.tasks.length ? (card.lines ?? []) : [])],
     textCommands: [
       ...(firstApproval ? [`同意 ${firstApproval}`, `驳回 ${firstApproval} 理由`] : []),
       ...(firstOpen ? [`发货 ${firstOpen} 承运商 单号`, `${firstOpen} 有问题 原因`] : []),

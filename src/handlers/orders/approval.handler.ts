@@ -4,8 +4,10 @@
 import { z } from "zod";
 import { newCardRef } from "../../../cards/card-ref.ts";
 import { approvalCard, approvalSpec } from "../../../cards/orders/approval.card.ts";
+import { ORDER_STATUS_LABEL } from "../../../cards/orders/order-view.ts";
 import { AppError } from "../../core/app-error.ts";
 import { formatLocal } from "../../core/local-time.ts";
+import type { Card } from "../../core/card.ts";
 import { formatCny, formatDiscount } from "../../core/money.ts";
 import type { CardRow } from "../../domain/cards/card.repo.ts";
 import { latestApproval } from "../../domain/orders/approval.repo.ts";
@@ -23,8 +25,8 @@ const CONTACT_WORD = { visit: "拜访", call: "电话", message: "消息" } as c
 
 const STEP_LEVEL: Record<number, string> = { 1: "第一步", 2: "第二步", 3: "第三步" };
 
-/** Sends the approval card for one step to its approver, in the order's thread. */
-export async function sendApprovalCard(ctx: UnitContext, order: OrderView, step: { approverId: string; seq: number }, totalSteps: number, rule: string, note?: string): Promise<void> {
+/** The approval card for one step: the order against the list, the customer's history, the rule. */
+async function approvalCardFor(ctx: UnitContext, order: OrderView, step: { seq: number }, totalSteps: number, rule: string, note?: string): Promise<Card> {
   const h = await customerHistory(ctx.tx, order.customerId, order.id);
   const history = [
     // A resubmitted order: the earlier rejection first (重新提交：上次被赵六驳回（价格太低），原金额 …).
@@ -33,7 +35,7 @@ export async function sendApprovalCard(ctx: UnitContext, order: OrderView, step:
     ...(h.averageDiscount ? [`该客户平均折扣：${formatDiscount(h.averageDiscount)}`] : []),
     ...h.visits.map((v) => `${CONTACT_WORD[v.kind]} ${formatLocal(v.occurredAt, ctx.timeZone)} ${v.userName}：${v.summary.slice(0, 30)}`),
   ];
-  const card = approvalCard({
+  return approvalCard({
     ref: newCardRef(),
     number: order.number,
     customer: order.customerName,
@@ -44,7 +46,30 @@ export async function sendApprovalCard(ctx: UnitContext, order: OrderView, step:
     history,
     ...totalsOfPriced(order),
   });
+}
+
+/** Sends the approval card for one step to its approver, in the order's thread. */
+export async function sendApprovalCard(ctx: UnitContext, order: OrderView, step: { approverId: string; seq: number }, totalSteps: number, rule: string, note?: string): Promise<void> {
+  const card = await approvalCardFor(ctx, order, step, totalSteps, rule, note);
   await ctx.out.sendCardTo(step.approverId, card, { thread: threadOf(order.number), subjectType: "order", subjectId: order.id });
+}
+
+/**
+ * The current approver asks for an order's approval card again (审批 N on the 待审批 list, 审批 SO-…): the same
+ * card kind, in the order's thread, so its 同意 / 驳回 go through the same guard and every copy shows the decision.
+ * Anyone else, or an order no longer waiting, is refused and nothing changes.
+ */
+export async function showApprovalCardAgain(ctx: HandlerContext, number: string): Promise<void> {
+  const order = await getOrder(ctx.tx, number);
+  if (!order) throw new AppError("order_not_found", `没有找到订单 ${number}，请检查单号。`);
+  const approval = order.status === "pending_approval" ? await latestApproval(ctx.tx, order.id) : null;
+  const step = approval?.status === "pending" ? approval.steps.find((s) => s.status === "pending") : undefined;
+  if (!approval || !step) {
+    throw new AppError("approval_not_pending", `${order.number} 已不在审批中（${ORDER_STATUS_LABEL[order.status] ?? order.status}）。发送「订单 ${order.number}」查看记录，「待审批」查看现在等你审批的订单。`);
+  }
+  await assertCurrentApprover(ctx, order.id, order.number);
+  const card = await approvalCardFor(ctx, order, step, approval.steps.length, approval.rule);
+  await ctx.out.replyCard(card, { thread: threadOf(order.number), subjectType: "order", subjectId: order.id });
 }
 
 /** Who may press 同意 / 驳回: the approver of the step whose turn it is (a decided approval: the action says so). */
