@@ -1,6 +1,6 @@
 // Who may do what (the shared table; run by role-matrix.test.ts, role-matrix-wecom.test.ts, role-matrix-dingtalk.test.ts), every action by every role and by a stranger, on the playground, WeCom and DingTalk (issue 14):
 // see (客户 X, 订单 SO-…, 团队客户, 电机A多少钱), log (a visit), order (下单), approve (同意 on the approval card, 同意 SO-…
-// and 驳回 SO-… typed), resubmit a rejected order (重新提交 SO-… 单价…), confirm shipment (发货 SO-…), claim (领取), transfer (转交 … 给 …, 把…转给…) and the admin
+// and 驳回 SO-… typed; 待审批 and 审批 N from it), resubmit a rejected order (重新提交 SO-… 单价…), confirm shipment (发货 SO-…), claim (领取), transfer (转交 … 给 …, 把…转给…) and the admin
 // commands (设置 角色, 规则, 同步通讯录), by 张三 (rep), 李四 (another rep), 王五 (their manager), 孙八 (another team's
 // manager), 赵六 (director), 陈七 (warehouse), 管理员 (admin) and a stranger. Only the allowed ones succeed; every
 // refusal is answered and leaves the tables as they were (a snapshot of customers, orders, approvals, shipments,
@@ -96,6 +96,21 @@ const ACTIONS: Action[] = [
     run: (s, who, p) => s.say(who, `下单 ${p === "stranger" ? "某某" : OWN[p as AnyMember]} 电缆 1卷 单价600`),
     refused: /只有销售、经理和总监可以下单|仓库同事不能/,
     done: /订单 SO-\d{8}-\d+[\s\S]*已批准/,
+  },
+  {
+    // What waits for approval: an approver their queue (王五: A, B, C), a rep their own orders waiting, each only theirs.
+    name: "see 待审批", allowed: ["rep", "otherRep", "manager", "otherManager", "director"],
+    run: (s, who) => s.say(who, "待审批"),
+    refused: /仓库同事不能查看待审批的订单|管理员不审批订单/,
+    done: /待你审批（\d+）|你现在没有待审批的订单|你的订单在等审批（\d+）|你没有在等审批的订单/,
+    hidden: (p) => ({ rep: /待你审批/, manager: /没有待审批|你的订单在等审批/, otherRep: /华东机电/, otherManager: /华东机电/, director: /华东机电/ } as Partial<Record<AnyMember, RegExp>>)[p] ?? null,
+  },
+  {
+    // 审批 1 on the newest 待审批 list: 王五's brings up A's approval card again; a rep's list acts on nothing.
+    name: "bring up an approval card from 待审批 (审批 1)", allowed: ["manager"],
+    run: (s, who) => s.say(who, "审批 1"),
+    refused: /这张列表是你自己在等审批的订单|没有可以按编号审批的列表/,
+    done: /折扣审批 SO-\d{8}-\d+/,
   },
   {
     name: "approve on the approval card (同意)", allowed: ["manager"],
