@@ -120,6 +120,13 @@ describe("rule parser on the labelled sets", () => {
     // 一共多少钱) or in a unit (电缆按米多少钱) → items; visits and orders with counts stay what they are. Written with the
     // rules, a regression guard, not a measure.
     "price-totals-classes.jsonl": 27,
+    // blind21-classes.jsonl: sentences of our own per class of the held-out blind21 set's misses (its rule parser scored
+    // 57.5%, price questions with counts 11/50), written before the rules: a count with no measure word (电机A 50 电机B 20
+    // 一共多少), sum and reckoning words (合计哈, 报个总价给我, 帮忙算算), Chinese numerals (一千米, 一百五), ×N, the count before
+    // the goods, the unit as a mode (电缆按米算 1500米, 卷的和米的), a customer's ask passed on (X要80台电机B 帮我算下总价) and
+    // visits that stay visits, goods separated by spaces, 10平方电缆 as a name, orders with bare numbers (下单 X 变频器 15
+    // 3200), the whole list (所有产品的价格报一下), 多少前 / 几钱 / 十台的价格. First ran at 0.528/0.347.
+    "blind21-classes.jsonl": 72,
   };
   const sets = readdirSync(FIXTURES).filter((f) => f.endsWith(".jsonl")).sort();
 

@@ -4,7 +4,7 @@ import { findDiscount, findReason } from "./discounts.ts";
 import { findMoney } from "./money.ts";
 import { ORDER_TRIGGER, ORDER_WORD, parseItems } from "./order-items.ts";
 import { findQuantities } from "./quantities.ts";
-import { isWholeListAsk, LIMIT_QUESTION, namesAskedGoods, PRICE_OF, PRICE_QUESTION, priceProducts, RANGE_ASK } from "./prices.ts";
+import { countsIn, isWholeListAsk, LIMIT_QUESTION, namesAskedGoods, PRICE_OF, PRICE_QUESTION, priceProducts, RANGE_ASK, SUM_ASK } from "./prices.ts";
 import { blank } from "./text.ts";
 import { looksLikeResubmission } from "../order-correction.ts";
 
@@ -176,6 +176,17 @@ function isOrderByFacts(f: Facts, visitish: boolean): boolean {
   return (priced || bareLine) && !/(?:能不能|能否|可不可以|问|询价|报价|要价|想要|希望|考虑|对比|比价)/.test(rt);
 }
 
+/**
+ * 帮我算下总价, 报个总价给我, 算一下多少钱, 总价多少, 要多少钱, 问 电机A 价格: the rep asks the bot, even with the customer
+ * who wants the goods named before them (东方轴承要80台电机B 帮我算下总价) or the customer's question passed on.
+ */
+const EXPLICIT_ASK = /帮我算|帮忙算|(?<!回去|再)算(?:一下|下|算)|报(?:个|一下|下)?总价|总价(?:是)?多少|总价\s*[呢啊呀吧哈]*$|要多少钱|(?:^|\s)问\s*\S{1,20}?\s*的?(?:价格|单价|总价|多少钱)/;
+/**
+ * What a visit log tells around a price question (今天…, 他们说…, 我说回去算下, 问了价): then the question is news of the
+ * visit, not one for the bot.
+ */
+const TOLD = /[今昨前]天|刚才|刚刚|上午|下午|早上|晚上|我(?:说|报|回|讲|答|跟)|(?:他们|她们|对方|客户|人家|那边)(?:说|觉得|嫌|反馈|表示)|问了|说了|报了|回去|再去/;
+
 /** The market asked about (行情, 涨价了吗), not the list price. */
 const MARKET = /行情|走势|市场价|(?:涨|降|调)价/;
 
@@ -192,21 +203,28 @@ function isPriceAsk(f: Facts): boolean {
   // 帮我给华东机电报个价: a quote for a customer, to make, not the list asked for.
   if (/给\S{2,20}?(?:报|出)(?:个|一下|下|一个)?(?:价|报价)/.test(t)) return false;
   const limit = LIMIT_QUESTION.test(t);
-  const asked = PRICE_QUESTION.test(t) || PRICE_OF.test(t);
+  // 电机A 10台 电机B 5台 合计哈, 帮我算一下 电机A 12台: a sum or a reckoning asked once a count is written.
+  const asked = PRICE_QUESTION.test(t) || PRICE_OF.test(t) || (SUM_ASK.test(t) && countsIn(t).length > 0);
   if (!(asked || limit) || t.length > 40) return false;
   if (f.hasContact || f.hasFutureDate || f.hasMoney || MARKET.test(t)) return false;
+  const reported = t.search(REPORTED_QUESTION) >= 0;
   // 我最多能给客户打几折 / 我的折扣权限是多少: the rep's own limit (折扣 there is no price talk with a customer).
-  if (limit && t.search(REPORTED_QUESTION) < 0 && !VISIT_WORDS.test(t) && !DID_SOMETHING.test(t)) return !f.company || f.company.source !== "known";
-  if (VISIT_WORDS.test(t) || DID_SOMETHING.test(t) || t.search(REPORTED_QUESTION) >= 0 || PRICE_TALK.test(t)) return false;
+  if (limit && !reported && !VISIT_WORDS.test(t) && !DID_SOMETHING.test(t)) return !f.company || f.company.source !== "known";
+  if (VISIT_WORDS.test(t) || DID_SOMETHING.test(t) || PRICE_TALK.test(t)) return false;
+  // 客户问电缆按米多少钱: the customer's question passed on, and nothing else told, is the rep's to answer; told with what
+  // happened (他们问…我说回去算下) it is news of a visit.
+  const told = TOLD.test(t);
+  if (reported && (told || limit)) return false;
   // 咱们都卖啥 各多少钱: the whole range, priced.
   if (asked && RANGE_ASK.test(t)) return true;
+  const explicit = EXPLICIT_ASK.test(t) && !told;
   // 电机A 200台多少钱: goods counted and priced (at the list price); a count with anything else named (a customer) is an
-  // order or a visit's figure.
+  // order or a visit's figure, unless the bot is asked for the sum (东方轴承要80台电机B 帮我算下总价).
   const products = priceProducts(t);
-  if (f.hasQuantity && findQuantities(t).some((q) => q.value !== 1) && f.company && !namesAskedGoods(f.company.name, products)) return false;
+  if (f.hasQuantity && findQuantities(t).some((q) => q.value !== 1) && f.company && !namesAskedGoods(f.company.name, products) && !explicit) return false;
   // A named customer (华东机电的电机A什么价, a known one) asks about a deal, not the list; 电机A和电缆 (several things
   // listed) is goods.
-  return !f.company || ((f.company.source === "position" || f.company.source === "trigger") && (!f.company.hasOrgSuffix || /[和、及与跟,，]/.test(f.company.name)));
+  return !f.company || explicit || ((f.company.source === "position" || f.company.source === "trigger") && (!f.company.hasOrgSuffix || /[和、及与跟,，]/.test(f.company.name)));
 }
 
 export function classify(f: Facts): IntentName {

@@ -11,7 +11,7 @@ import { pickContact, findContacts } from "./contacts.ts";
 import { findDateMentions, pickFutureMention, pickPastMention } from "./dates.ts";
 import { findMoney, pickAmount } from "./money.ts";
 import { findCarrier, findOrders, findTrackingNo } from "./orders.ts";
-import { buildPlaceOrder, isOrderForm, markBareCounts, readOrderForm } from "./order-items.ts";
+import { buildPlaceOrder, isOrderForm, markBareCounts, markOrderBareCounts, readOrderForm } from "./order-items.ts";
 import { findQuantities, pickQuantity } from "./quantities.ts";
 import { buildCompleteTask, buildSnoozeTask } from "./tasks.ts";
 import { translateCodeSwitch } from "./code-switch.ts";
@@ -40,7 +40,7 @@ export function parseWithRules(raw: string, ctx: ParseContext): Intent {
   // labels; the summary keeps what was typed (full-width punctuation and all).
   const spoken = cleanSpeech(translateCodeSwitch(typed));
   const orderForm = isOrderForm(spoken);
-  const text = markBareCounts(spokenThousands(readOrderForm(spoken)));
+  const text = markOrderBareCounts(markBareCounts(spokenThousands(readOrderForm(spoken))));
   const tz = ctx.timeZone;
   const orders = findOrders(text);
   const noOrders = blank(text, orders);
@@ -85,7 +85,7 @@ export function parseWithRules(raw: string, ctx: ParseContext): Intent {
         : /本月|这个?月|当月|月度|月报/.test(text) ? "month" : undefined;
       return period ? { intent: "show_metrics", period } : { intent: "show_metrics" };
     }
-    case "price_list": return buildPriceList(text);
+    case "price_list": return buildPriceList(text, company);
     case "claim_customer": return company ? { intent: "claim_customer", customer: customer(company.name) } : { intent: "unknown" };
     case "lookup_customer": return company ? { intent: "lookup_customer", customer: customer(company.name) } : { intent: "unknown" };
     case "log_visit": {

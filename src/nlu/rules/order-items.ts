@@ -3,9 +3,9 @@ import type { IntentOf, OrderItem } from "../intent.ts";
 import { cutName, findCompany, isPlausibleCompany } from "./companies.ts";
 import { findDiscount, findReason } from "./discounts.ts";
 import { findMoney } from "./money.ts";
-import { CLASSIFIER_CLASS, MULT_SRC, NUM_SRC, parseNumber, PER_UNIT_SRC } from "./numbers.ts";
+import { CLASSIFIER_CLASS, CN_NUM_CHARS, MULT_SRC, NUM_SRC, parseNumber, PER_UNIT_SRC } from "./numbers.ts";
 import { findQuantities } from "./quantities.ts";
-import { blank, SEPARATOR_CLASS, trimSeparators } from "./text.ts";
+import { blank, SEPARATOR_CLASS, tokens, trimSeparators } from "./text.ts";
 import { ORG_SUFFIX } from "./company-words.ts";
 import { normalizeCompanyName } from "../customer-match.ts";
 
@@ -166,6 +166,27 @@ export function markBareCounts(text: string): string {
   return text.replace(new RegExp(`(数量\\s*[:：]?|(?<=[\\u4e00-\\u9fa5A-Za-z0-9\\s])共)\\s*(${NUM_SRC})(?=[${SEPARATOR_CLASS}@]|单价|$)`, "g"), (all, _label: string, n: string) => {
     const v = parseNumber(n);
     return Number.isSafeInteger(v) && v > 0 && v < 1e7 ? ` ×${v}` : all;
+  });
+}
+
+const BARE_IN_ORDER = new RegExp(`(?<=(?:^|[${SEPARATOR_CLASS}])([^${SEPARATOR_CLASS}]+)\\s+)(\\d{1,7}|[${CN_NUM_CHARS}]{1,8})(?=[${SEPARATOR_CLASS}]|$)`, "g");
+
+/**
+ * 下单 东方轴承 电缆 300, 下单 X 变频器 15 3200, 给X下单 电机A 50: in an order (the order word opening it) a number standing
+ * alone right after the goods is their count with no unit typed (×N, as a form's 数量: the list's unit stands); a second
+ * one right after the count stays its unit price (see BARE_PRICE). Not after a price word, a count or another number.
+ */
+export function markOrderBareCounts(text: string): string {
+  if (!ORDER_TRIGGER.test(tokens(text).slice(0, 2).join(" "))) return text;
+  // 电缆 200 米: a count with its unit spaced off is read as such already.
+  const counted = findQuantities(text);
+  return text.replace(BARE_IN_ORDER, (all, prev: string, n: string, at: number) => {
+    if (counted.some((q) => q.index <= at && q.end > at)) return all;
+    if (!/[\u4e00-\u9fa5A-Za-z]/.test(prev) || new RegExp(`^[${CN_NUM_CHARS}]+$`).test(prev) || ORDER_TRIGGER.test(prev)) return all;
+    // …nor after a per-unit (每卷 600): that is a price.
+    if (/单价|价格|价|元|块|折|数量|共|^[每/]|[×xX*@]$/.test(prev) || findQuantities(prev).length > 0 || findMoney(prev).length > 0) return all;
+    const v = parseNumber(n);
+    return Number.isSafeInteger(v) && v > 0 && v < 1e7 ? `×${v}` : all;
   });
 }
 

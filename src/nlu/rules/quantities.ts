@@ -32,6 +32,9 @@ const NOT_AFTER_JIAN = /^套/;
 /** 本 also means "this/own" (一本正经, 两本地仓): a count only when no such word follows. */
 const NOT_AFTER_BEN = /^(?:周|月|季|年|地|身|来|人|部|厂|公司|次|批|单)/;
 
+/** What a cross-section (平方) is glued to when it names goods: a word that is no unit, price or filler. */
+const CROSS_SECTION_GOODS = /^(?![的每一左单价米])[\u4e00-\u9fa5A-Za-z]/;
+
 /** 200台, 两百来台 (about 200), 20多箱, 1.5万条. */
 const QTY_RE = new RegExp(`(?<![\\d.\\-第/])(${NUM_SRC})\\s*(${MULT_SRC}(?!克))?\\s*(?:来|多|余)?\\s*(${UNITS.join("|")})`, "g");
 
@@ -75,6 +78,9 @@ export function findQuantities(text: string): QuantityMention[] {
     if (unit === "打" && NOT_AFTER_DA.test(text.slice(end))) continue;
     if (unit === "m" && (!M_ENDS.test(text.slice(end)) || m[2])) continue; // 5km is no 5000m
     if (unit === "提" && NOT_AFTER_TI.test(text.slice(end))) continue;
+    // 10平方电缆, 4平方电线, 2.5平方线: a cross-section glued to the goods' word is part of their name (cables are named
+    // by it), no count; 200平方 (standing alone) and 200平方米 are areas counted.
+    if (unit === "平方" && CROSS_SECTION_GOODS.test(text.slice(end))) continue;
     if (unit === "件" && NOT_AFTER_JIAN.test(text.slice(end))) continue;
     if ((unit === "位" && NOT_AFTER_WEI.test(text.slice(end))) || NOT_AFTER_PACK.test(text.slice(end))) continue;
     // A lone 千/百/万 opens a word (千斤顶, 万向轮, 百叶窗), it counts nothing.

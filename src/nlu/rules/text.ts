@@ -19,6 +19,8 @@ const IME_SLIPS: [RegExp, string][] = [
   // Only before a figure: 简单介绍 and 单架飞机 are words.
   [/(?<=[单售总])[介架](?=\s*[:：是为]?\s*[\d一二两三四五六七八九十¥￥])/g, "价"],
   [/([上中下])吾/g, "$1午"],
+  // 多少前 (qián) for 多少钱, closing the question.
+  [/多少前(?=$|[\s,，。!！?？吗呢啊呀吧哈])/g, "多少钱"],
 ];
 
 export function fixImeSlips(text: string): string {
