@@ -222,7 +222,7 @@ describe("待审批: what waits for the asker's decision, and acting from it", (
     const rep = await answer(pg, "lisi", "帮助");
     if (rep.type !== "card") throw new Error("help is a card");
     expect(rep.card.lines?.join("\n")).not.toContain("审批 N");
-    expect(rep.card.lines?.join("\n")).toContain("我的订单在等审批吗");
+    expect(rep.card.lines?.join("\n")).toContain("我的订单等谁批、等了多久：我的订单批了吗");
   });
 });
 
@@ -249,7 +249,7 @@ describe("待审批 cards and words (no bot)", () => {
 
   it("reads the words approvers and reps use, and leaves other messages alone", () => {
     for (const t of ["待审批", "我的审批", "审批列表", "待我审批", "有啥要审批的", "还有几个没批", "审批", "看下待审批", "有没有要我审批的", "待审批的订单", "谁在等我审批", "还有多少没审批？"]) expect(readApprovalListRequest(t), t).toBe("queue");
-    for (const t of ["我的订单在等审批吗", "我的订单审批了吗", "我的单子批了没", "我提交的订单审批到哪了"]) expect(readApprovalListRequest(t), t).toBe("mine");
+    for (const t of ["我的订单在等审批吗", "我的订单审批了吗", "我的订单批了吗", "我的单子批了没", "我提交的订单审批到哪了"]) expect(readApprovalListRequest(t), t).toBe("mine");
     for (const t of ["我的订单", "审批规则", "同意 SO-20261123-001", "客户说要走审批流程", "帮我批一下", "我的待办", "怎么审批", "下单 华东机电 电机A 10台 单价4600 请审批"]) expect(readApprovalListRequest(t), t).toBeNull();
   });
 });
