@@ -36,6 +36,7 @@ describe("answers without the order number", () => {
     const listed = await waitText(t, "wangwu", /你有 2 个订单待审批/);
     expect(listed).toContain(first);
     expect(listed).toContain(second);
+    expect(listed).toContain("发送「待审批」可以逐个调出审批卡片。");
     expect(await t.db.order.count({ where: { status: "pending_approval" } })).toBe(2);
 
     await t.pg.say("wangwu", `同意 ${second}`);

@@ -177,6 +177,7 @@ async function impliedApproval(ctx: HandlerContext, decision: "approve" | "rejec
   throw new AppError("which_approval", [
     `你有 ${waiting.length} 个订单待审批，请带上单号，例如「${word} ${waiting[0]!.orderNumber}」：`,
     ...waiting.slice(0, 10).map((s) => `· ${s.orderNumber} ${s.customerName}（${s.repName}）${formatCny(s.total)}`),
+    "发送「待审批」可以逐个调出审批卡片。",
   ].join("\n"));
 }
 
