@@ -17,6 +17,7 @@ describe("price questions with counts", () => {
     ["电机A 40 多钱", price(["电机A"], [{ product: "电机A", quantity: 40 }])],
     ["电缆 60 要多少", price(["电缆"], [{ product: "电缆", quantity: 60 }])],
     ["plc 4 总共多少钱啊", price(["plc"], [{ product: "plc", quantity: 4 }])],
+    ["变频器30 一共多少", price(["变频器"], [{ product: "变频器", quantity: 30 }])],
     // 2. Sum and reckoning words opening or closing the ask, with particles: never goods.
     ["电机B 3台 变频器 6台 合计吧", price(["电机B", "变频器"], [{ product: "电机B", quantity: 3, unit: "台" }, { product: "变频器", quantity: 6, unit: "台" }])],
     ["总共多少 电机A 7台", price(["电机A"], [{ product: "电机A", quantity: 7, unit: "台" }])],
@@ -24,6 +25,8 @@ describe("price questions with counts", () => {
     ["报个总价 电机A 9台", price(["电机A"], [{ product: "电机A", quantity: 9, unit: "台" }])],
     ["电机B 11台 报总价给我呀", price(["电机B"], [{ product: "电机B", quantity: 11, unit: "台" }])],
     ["帮忙算算 变频器 4台 一共呢", price(["变频器"], [{ product: "变频器", quantity: 4, unit: "台" }])],
+    // 合计一下 asks for the sum: its 一 is no yuan.
+    ["电机A 6台 电缆 2卷 合计一下", price(["电机A", "电缆"], [{ product: "电机A", quantity: 6, unit: "台" }, { product: "电缆", quantity: 2, unit: "卷" }])],
     // 3. Counts in Chinese numerals, 一千米 as 1000 metres, 一百五 with the unit left out.
     ["变频器两台多少钱", price(["变频器"], [{ product: "变频器", quantity: 2, unit: "台" }])],
     ["电机A三十五台 总价多少", price(["电机A"], [{ product: "电机A", quantity: 35, unit: "台" }])],
@@ -46,6 +49,7 @@ describe("price questions with counts", () => {
     ["电机B 变频器 电缆 都啥价", price(["电机B", "变频器", "电缆"])],
     ["报个价 变频器 plc", price(["变频器", "plc"])],
     ["伺服电机 750W 多少钱", price(["伺服电机 750W"])],
+    ["最新价格 电机A 电缆", price(["电机A", "电缆"])],
     // 9. A cross-section glued to the goods is their name.
     ["4平方电线 100米 多少钱", price(["4平方电线"], [{ product: "4平方电线", quantity: 100, unit: "米" }])],
     // 12. Typos of the question, 的价格 / 的总价 after the count, a lower-case SKU.
@@ -65,6 +69,11 @@ describe("price questions with counts", () => {
     ["东方轴承那边要30卷电缆 报个总价给我", price(["电缆"], [{ product: "电缆", quantity: 30, unit: "卷" }])],
     ["客户要12台电机B 算一下多少钱", price(["电机B"], [{ product: "电机B", quantity: 12, unit: "台" }])],
     ["客户问 变频器 价格", price(["变频器"])],
+    ["宏达机械想要25台电机A 帮我算下总价", price(["电机A"], [{ product: "电机A", quantity: 25, unit: "台" }])],
+    ["华东机电的采购问 变频器 60台 总价", price(["变频器"], [{ product: "变频器", quantity: 60, unit: "台" }])],
+    ["东方轴承 电机A 15台 帮我算下总价", price(["电机A"], [{ product: "电机A", quantity: 15, unit: "台" }])],
+    // 电缆 is a trade word and the goods: never taken for the customer.
+    ["电缆 20卷 电机A 5台 帮我算下总价", price(["电缆", "电机A"], [{ product: "电缆", quantity: 20, unit: "卷" }, { product: "电机A", quantity: 5, unit: "台" }])],
     ["客户问电缆按卷多少钱", price(["电缆"], [{ product: "电缆", unit: "卷" }])],
   ] as [string, object][])("%s", async (text, want) => expect(await parse(text)).toEqual(want));
 

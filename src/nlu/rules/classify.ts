@@ -187,6 +187,11 @@ const EXPLICIT_ASK = /帮我算|帮忙算|(?<!回去|再)算(?:一下|下|算)|�
  */
 const TOLD = /[今昨前]天|刚才|刚刚|上午|下午|早上|晚上|我(?:说|报|回|讲|答|跟)|(?:他们|她们|对方|客户|人家|那边)(?:说|觉得|嫌|反馈|表示)|问了|说了|报了|回去|再去/;
 
+/** The bot asked for a sum or a price outright, nothing of a visit told around it (see EXPLICIT_ASK). */
+export function asksBotOutright(text: string): boolean {
+  return EXPLICIT_ASK.test(text) && !TOLD.test(text);
+}
+
 /** The market asked about (行情, 涨价了吗), not the list price. */
 const MARKET = /行情|走势|市场价|(?:涨|降|调)价/;
 
@@ -217,7 +222,7 @@ function isPriceAsk(f: Facts): boolean {
   if (reported && (told || limit)) return false;
   // 咱们都卖啥 各多少钱: the whole range, priced.
   if (asked && RANGE_ASK.test(t)) return true;
-  const explicit = EXPLICIT_ASK.test(t) && !told;
+  const explicit = asksBotOutright(t);
   // 电机A 200台多少钱: goods counted and priced (at the list price); a count with anything else named (a customer) is an
   // order or a visit's figure, unless the bot is asked for the sum (东方轴承要80台电机B 帮我算下总价).
   const products = priceProducts(t);

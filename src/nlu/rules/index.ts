@@ -5,7 +5,7 @@
 import { decideMatch, rankCustomers } from "../customer-match.ts";
 import { IntentSchema, type Intent } from "../intent.ts";
 import type { IntentParser, ParseContext } from "../parser.ts";
-import { classify, type Facts } from "./classify.ts";
+import { asksBotOutright, classify, type Facts } from "./classify.ts";
 import { findCompany, ORG_SUFFIX } from "./companies.ts";
 import { pickContact, findContacts } from "./contacts.ts";
 import { findDateMentions, pickFutureMention, pickPastMention } from "./dates.ts";
@@ -85,7 +85,11 @@ export function parseWithRules(raw: string, ctx: ParseContext): Intent {
         : /本月|这个?月|当月|月度|月报/.test(text) ? "month" : undefined;
       return period ? { intent: "show_metrics", period } : { intent: "show_metrics" };
     }
-    case "price_list": return buildPriceList(text, company);
+    case "price_list": {
+      // 东方轴承 电机B 30台 帮我算下总价: a customer's name (more than its trade word) opening an outright ask is no goods.
+      const spaced = !!company && company.index === 0 && ORG_SUFFIX.test(company.name) && [...company.name.replace(ORG_SUFFIX, "")].length >= 2 && asksBotOutright(text);
+      return buildPriceList(text, company && { index: company.index, end: company.end, spaced });
+    }
     case "claim_customer": return company ? { intent: "claim_customer", customer: customer(company.name) } : { intent: "unknown" };
     case "lookup_customer": return company ? { intent: "lookup_customer", customer: customer(company.name) } : { intent: "unknown" };
     case "log_visit": {

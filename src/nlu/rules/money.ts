@@ -152,6 +152,8 @@ export function findMoney(text: string): MoneyMention[] {
     if (!a || !free(k.index, a.end)) continue;
     const key = k[1]!;
     const after = text.slice(a.end);
+    // 合计一下, 总共算一下: 一下 after a sum word asks to work it out, it is no yuan.
+    if (/^一$/.test(text.slice(a.index, a.end).trim()) && /^下/.test(after)) continue;
     // A bare number after a loose word (大概/约) needs a money unit or multiplier to count.
     if (/^(?:大概|大约|约)$/.test(key) && !a.big && !a.unit && !/[kKwW千]/.test(text.slice(a.index, a.end))) continue;
     // 约20台 is a quantity, not money; but 单价0.85瓶盖 (glued, the next product after it) is a price.

@@ -27,6 +27,8 @@ export const PRICE_QUESTION = new RegExp(
     // 变频器现价, 水泵现在报多少, 报个价给我看看 减速机, 电机A 电机B 各是多少.
     "现价(?:是)?(?:多少)?(?:钱)?[?？]*$|报(?:个|一下|下)价|(?:现在|目前)?报多少(?:钱)?[?？]*$|(?:各|分别)(?:是|要)?多少(?:钱)?",
     "(?:单价|价格|价钱|售价|报价|标价|牌价)(?:是|大概|现在|一般|目前)?(?:多少|几|啥|什么|怎么算)",
+    // 最新价格 变频器 电缆, 单价 电机A: the price word opening the ask, the goods after it.
+    "^(?:查一?下|看一?下)?(?:最新|现在|目前)?的?(?:单价|价格|价钱)(?=\\s+[\\u4e00-\\u9fa5A-Za-z])",
     `(?:一|每)${"[台个套件只盒卷米吨箱把张根条桶袋包瓶支块组对]"}(?:是)?多少(?:钱)?$|多少(?:钱)?(?:一|每)${"[台个套件只盒卷米吨箱把张根条桶袋包瓶支块组对]"}$`,
   ].join("|"),
 );
@@ -44,7 +46,7 @@ const COUNT_UNIT = "台|个|套|件|只|盒|卷|米|吨|箱|把|张|根|条|桶|
  * A total asked for once a count is written, in words that alone ask nothing (电机A 10台 电机B 5台 合计哈, 帮我算一下
  * 电机A 12台, 电机b 8 要多少): a sum word opening or closing the message, a request to work it out, a bare 多少 closing it.
  */
-export const SUM_ASK = /^(?:合计|总共|一共|总价|总额|加起来)|(?:合计|总共|一共|总价|总额|加起来)(?:是|要|得)?(?:多少)?钱?\s*[呢啊呀吧哈]*$|帮我算|帮忙算|(?<!回去|再)算(?:一下|下|算)|核算|(?:要|是|得|需要)?多少钱?\s*[呢啊呀吧哈]*$/;
+export const SUM_ASK = /^(?:合计|总共|一共|总价|总额|加起来)|(?:合计|总共|一共|总价|总额|加起来)(?:一下|下)?(?:是|要|得)?(?:多少)?钱?\s*[呢啊呀吧哈]*$|帮我算|帮忙算|(?<!回去|再)算(?:一下|下|算)|核算|(?:要|是|得|需要)?多少钱?\s*[呢啊呀吧哈]*$/;
 
 /** What is said around the goods: fillers, the question, a per-unit (一台, 每套). */
 const NOT_GOODS = new RegExp(
@@ -59,10 +61,10 @@ const NOT_GOODS = new RegExp(
     // 客户问 …, 客户要30台电机A: the customer's question passed on, the asker no goods; 都什么价: 都 asks over them all.
     "^(?:客户|对方|他们|她们|人家)(?:那边)?(?:问|要|想要|需要|想知道)(?:一下|下)?(?:个|一个)?(?:报价|价格)?", "^问(?:一下|下)?(?=\\s)", "(?:^|\\s)(?:都|各|全部|一起)(?=\\s*$|什么|啥|多少)",
     // 电机A 200台多少钱: the count is no part of the goods (taken out before, see COUNT); 电缆按米多少钱: nor the unit asked in.
-    `(?:按|论)(?:${COUNT_UNIT})(?:算|卖|计|报)?`, "(?:总价|总额|总计|合计|一共|总共|加起来|算下来)(?:是|要|得|大概)?(?:多少|几)?(?:钱)?", "什么价(?:格|钱|位)?", "啥价(?:格|钱|位)?", "几块钱(?:一|每)?[\\u4e00-\\u9fa5]?", "怎么卖|咋卖|卖多少(?:钱)?",
+    `(?:按|论)(?:${COUNT_UNIT})(?:算|卖|计|报)?`, "(?:总价|总额|总计|合计|一共|总共|加起来|算下来)(?:一下|下)?(?:是|要|得|大概)?(?:多少|几)?(?:钱)?", "什么价(?:格|钱|位)?", "啥价(?:格|钱|位)?", "几块钱(?:一|每)?[\\u4e00-\\u9fa5]?", "怎么卖|咋卖|卖多少(?:钱)?",
     "(?:我的?)?(?:折扣|打折|优惠)?权限(?:是|有)?(?:多少|多大|几|怎么算)?", "(?:我)?最多(?:能|可以)?(?:给|打|让)(?:客户)?(?:打)?(?:几|多少)(?:折|个点)",
     "最低(?:能|可以)?(?:给|卖|报|做)?到?多少", "(?:底价|最低价|标准价|指导价|出厂价|目录价|价位)(?:是|大概)?(?:多少|几)?(?:钱)?", "多少(?:钱)?",
-    "(?:单价|价格|价钱|售价|报价|标价|牌价)(?:是|大概|现在|一般|目前)?(?:多少|几|啥|什么|怎么算)?",
+    "(?:单价|价格|价钱|售价|报价|标价|牌价)(?:是|大概|现在|一般|目前)?(?:多少|几|啥|什么|怎么算)?", "^(?:查一?下|看一?下)?(?:最新|现在|目前)?的?(?=单价|价格|价钱)",
     "(?:一|每)[台个套件只盒卷米吨箱把张根条桶袋包瓶支块组对]", "^(?:请问|问一下|问下|麻烦|帮我|帮忙|给我|我想知道|想问下?|查一下|查下|查查|查|看一下|看下|看看)?(?:算一下|算下|算算|核算一下|估一下)?",
     "现在|目前|最新的?|大概|一般|来着|(?:发我|给我|来)(?:一份|一下)?|发一份", "[吗呢嘛啊呀吧哈]+(?=\\s|$)",
   ].join("|"),
@@ -102,14 +104,14 @@ const BARE_END = "(?=\\s|$|一共|合计|总共|总价|总额|加起来|(?:要|�
  * find). Not a number glued to the goods in digits (电机A50, S7-1200: a model) nor a lone 一 (二合一).
  */
 const BARE_COUNT = new RegExp(
-  `(?<=[\\u4e00-\\u9fa5A-Za-z0-9)]\\s+)(\\d{1,7}(?:\\.\\d+)?|[${CN_NUM_CHARS}]+)${BARE_END}|(?<=[\\u4e00-\\u9fa5A-Za-z])([${CN_NUM_CHARS}]*[十百千万][${CN_NUM_CHARS}]*)${BARE_END}`,
+  `(?<=[\\u4e00-\\u9fa5A-Za-z0-9)]\\s+)(\\d{1,7}(?:\\.\\d+)?|[${CN_NUM_CHARS}]+)${BARE_END}|(?<=[\\u4e00-\\u9fa5A-Za-z])([${CN_NUM_CHARS}]*[十百千万][${CN_NUM_CHARS}]*)${BARE_END}|(?<=[\\u4e00-\\u9fa5])(\\d{1,7})${BARE_END}`,
   "g",
 );
 
 function bareCounts(text: string): QuantityMention[] {
   const out: QuantityMention[] = [];
   for (const m of text.matchAll(BARE_COUNT)) {
-    const raw = m[1] ?? m[2]!;
+    const raw = m[1] ?? m[2] ?? m[3]!;
     // The goods before it: words, not another count or figure (电机A 200台 4500 is a price, no count).
     const before = text.slice(0, m.index).trimEnd();
     if (!/[\u4e00-\u9fa5A-Za-z)]$/.test(before) || /(?:单价|价格|价|元|块|台|套|个|件|卷|米|[xX×*])$/.test(before)) continue;
@@ -219,17 +221,20 @@ export function isWholeListAsk(text: string): boolean {
 export const RANGE_ASK = /(?:都|能|可以|在)?(?:卖|有)的?(?:哪些|什么|啥)(?:产品|货|东西)?|(?:所有|全部|全)的?(?:产品|货品?|东西)|(?:卖|有)的(?:东西|产品|货)|(?:产品|货品?|东西)(?:都)?有?(?:哪些|什么|啥)/;
 
 /** 东方轴承要80台电机B …, 华东机电 问 电机A …, 蓝天环保那边要…: the customer who wants or asks, before the goods. */
-const CUSTOMER_GLUE = /^\s*(?:那边|这边|他们|她们)?\s*(?=问|要|想要|需要|想订|订)/;
+const CUSTOMER_GLUE = /^\s*(?:的[\u4e00-\u9fa5]{1,4}?)?(?:那边|这边|他们|她们)?\s*(?:问|想要|要|需要|想订|订)/;
+/** 东方轴承 电机B 30台 帮我算下总价: a customer's name opening the ask, spaced off goods that are no count. */
+const CUSTOMER_SPACED = /^\s+(?![\d一二两三四五六七八九十百千万])[^\s\d]/;
 
 /**
  * The price look-up; `customer`, where the message names one (a customer's ask passed on to the bot), is taken out
  * when it stands before the goods as the one who wants or asks — and goods are left.
  */
-export function buildPriceList(raw: string, customer?: { index: number; end: number }): Intent {
+export function buildPriceList(raw: string, customer?: { index: number; end: number; spaced?: boolean }): Intent {
   let text = raw;
-  const glue = customer ? CUSTOMER_GLUE.exec(raw.slice(customer.end)) : null;
-  if (customer && glue) {
-    const rest = blank(raw, [{ index: customer.index, end: customer.end + glue[0].length }]);
+  const after = customer ? raw.slice(customer.end) : "";
+  const glue = CUSTOMER_GLUE.exec(after)?.[0].length ?? (customer?.spaced && CUSTOMER_SPACED.test(after) ? 0 : undefined);
+  if (customer && glue !== undefined) {
+    const rest = blank(raw, [{ index: customer.index, end: customer.end + glue }]);
     if (priceProducts(rest).length) text = rest;
   }
   if (isWholeListAsk(text) || RANGE_ASK.test(text)) return { intent: "price_list" };
