@@ -71,7 +71,7 @@ interface ListBase {
   buttons?: boolean;
 }
 
-export type ApprovalListView = ListBase & ({ mode: "approver"; rows: ApproverRowView[] } | { mode: "rep"; rows: RepRowView[] });
+export type ApprovalListView = ListBase & ({ mode: "approver"; rows: ApproverRowView[]; /** The approver's own orders waiting for someone else (they also sell). */ ownWaiting?: number } | { mode: "rep"; rows: RepRowView[] });
 
 export function approvalListCard(v: ApprovalListView): Card {
   const n = v.rows.length;
@@ -87,6 +87,7 @@ export function approvalListCard(v: ApprovalListView): Card {
     if (!n) lines.push("你现在没有待审批的订单。");
     else lines.push(`${withButtons ? "点「审批 N」或" : ""}发送「审批 N」调出第 N 个订单的审批卡片（同意 / 驳回）；也可以直接回复「同意 ${first}」或「驳回 ${first} 理由」。`);
     if (more) lines.push(`还有 ${v.total - v.offset - n} 个，${withButtons ? "点或" : ""}发送「下一页」继续。`);
+    if (v.ownWaiting) lines.push(`你自己提交的订单有 ${v.ownWaiting} 个在等审批，发送「我的订单在等审批吗」查看。`);
     const buttons: CardButton[] = withButtons ? v.rows.map((r, i) => approvalListSpec.button("show", v.ref, `审批 ${i + 1}`, { arg: r.number, style: "primary" })) : [];
     if (more && withButtons) buttons.push(approvalListSpec.button("more", v.ref, "下一页"));
     return {

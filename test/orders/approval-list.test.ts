@@ -87,7 +87,8 @@ describe("待审批: what waits for the asker's decision, and acting from it", (
     expect(card.lines?.join("\n")).toContain(`回复「同意 ${p1}」或「驳回 ${p1} 理由」`);
     expect(card.buttons.map((b) => b.label)).toEqual(["审批 1", "审批 2"]);
     expect(card.textCommands).toEqual(["审批 1", "审批 2", `同意 ${p1}`, `驳回 ${p1} 理由`]);
-    expect(JSON.stringify(card)).not.toContain(p3); // his own order waits for 赵六, not for him
+    expect(JSON.stringify(card)).not.toContain(p3); // his own order waits for 赵六, not for him: only counted
+    expect(card.lines?.at(-1)).toBe("你自己提交的订单有 1 个在等审批，发送「我的订单在等审批吗」查看。");
 
     // The same list in other words.
     for (const words of ["我的审批", "审批列表", "待我审批", "有啥要审批的", "还有几个没批", "审批"]) {

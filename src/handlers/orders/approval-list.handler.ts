@@ -52,9 +52,11 @@ async function showPage(ctx: HandlerContext, mode: Mode, offset: number): Promis
   if (mode === "approver") {
     const page = await approverQueuePage(ctx.tx, ctx.user.id, offset, size);
     if (!page.total) return replyEmpty(ctx, "你现在没有待审批的订单。");
+    const ownWaiting = offset === 0 ? await ownWaitingCount(ctx) : 0;
     view = {
       ...base,
       mode,
+      ownWaiting,
       total: page.total,
       rows: page.rows.map((r) => ({ number: r.orderNumber, customer: r.customerName, rep: r.repName, total: r.total.toFixed(2), listTotal: r.listTotal.toFixed(2), discount: r.discount.toFixed(4), rule: r.rule, seq: r.seq, steps: r.steps, since: r.since })),
     };
@@ -77,9 +79,14 @@ async function showPage(ctx: HandlerContext, mode: Mode, offset: number): Promis
   await ctx.out.replyCard(approvalListCard(view), { subjectType: "approval_list", subjectId: JSON.stringify(subject), expiresAt: new Date(ctx.now.getTime() + PAGE_TTL_MS) });
 }
 
+/** How many of an approver's own orders wait for someone else's decision (a manager who also sells). */
+async function ownWaitingCount(ctx: HandlerContext): Promise<number> {
+  return ctx.user.roles.includes("rep") ? (await repWaitingPage(ctx.tx, ctx.user.id, 0, 1)).total : 0;
+}
+
 /** Nothing waiting: said in words; an approver who also sells hears about their own orders waiting. */
 async function replyEmpty(ctx: HandlerContext, text: string): Promise<void> {
-  const own = text.startsWith("你现在没有待审批") && ctx.user.roles.includes("rep") ? (await repWaitingPage(ctx.tx, ctx.user.id, 0, 1)).total : 0;
+  const own = text.startsWith("你现在没有待审批") ? await ownWaitingCount(ctx) : 0;
   ctx.out.replyText(own ? `${text}你自己提交的订单有 ${own} 个在等审批，发送「我的订单在等审批吗」查看。` : text);
 }
 
