@@ -45,6 +45,8 @@ describe("price questions with counts", () => {
     ["电缆按米算 800米 总价", price(["电缆"], [{ product: "电缆", quantity: 800, unit: "米" }])],
     ["电缆按卷 3卷 要多少", price(["电缆"], [{ product: "电缆", quantity: 3, unit: "卷" }])],
     ["电缆按卷和按米 各多少", price(["电缆"], [{ product: "电缆", unit: "卷" }, { product: "电缆", unit: "米" }])],
+    ["电缆 按卷按米分别多少钱", price(["电缆"], [{ product: "电缆", unit: "卷" }, { product: "电缆", unit: "米" }])],
+    ["电缆米的卷的各多少", price(["电缆"], [{ product: "电缆", unit: "米" }, { product: "电缆", unit: "卷" }])],
     // 8. Goods separated only by spaces are each one; a spec after a name stays with it.
     ["电机B 变频器 电缆 都啥价", price(["电机B", "变频器", "电缆"])],
     ["报个价 变频器 plc", price(["变频器", "plc"])],
@@ -59,7 +61,7 @@ describe("price questions with counts", () => {
     ["s7-1200 6套的总价", price(["s7-1200"], [{ product: "s7-1200", quantity: 6, unit: "套" }])],
   ] as [string, object][])("%s", async (text, want) => expect(await parse(text)).toEqual(want));
 
-  it.each(["所有产品的价格列一下", "全部产品价格发一下", "产品都啥价 报一下", "所有产品价格报一下吧"])("%s → the whole list (11)", async (text) =>
+  it.each(["所有产品的价格列一下", "全部产品价格发一下", "产品都啥价 报一下", "所有产品价格报一下吧", "产品价格都发我一下"])("%s → the whole list (11)", async (text) =>
     expect(await parse(text)).toEqual({ intent: "price_list" }));
 
   // 7. A customer's ask passed on to the bot: a price question, the customer no goods.
@@ -69,6 +71,7 @@ describe("price questions with counts", () => {
     ["东方轴承那边要30卷电缆 报个总价给我", price(["电缆"], [{ product: "电缆", quantity: 30, unit: "卷" }])],
     ["客户要12台电机B 算一下多少钱", price(["电机B"], [{ product: "电机B", quantity: 12, unit: "台" }])],
     ["客户问 变频器 价格", price(["变频器"])],
+    ["客户想问 电机A 8台 总价", price(["电机A"], [{ product: "电机A", quantity: 8, unit: "台" }])],
     ["宏达机械想要25台电机A 帮我算下总价", price(["电机A"], [{ product: "电机A", quantity: 25, unit: "台" }])],
     ["华东机电的采购问 变频器 60台 总价", price(["变频器"], [{ product: "变频器", quantity: 60, unit: "台" }])],
     ["东方轴承 电机A 15台 帮我算下总价", price(["电机A"], [{ product: "电机A", quantity: 15, unit: "台" }])],
@@ -92,6 +95,8 @@ describe("price questions with counts", () => {
 describe("orders with bare numbers and a cross-section in the name", () => {
   it.each([
     ["下单 东方轴承 10平方电缆 5卷", "东方轴承", [{ product: "10平方电缆", quantity: 5, unit: "卷" }]],
+    // The bare line of customer, goods and count is an order with such goods too.
+    ["宏达机械 4平方电线 200米", "宏达机械", [{ product: "4平方电线", quantity: 200, unit: "米" }]],
     ["下单 华东机电 2.5平方线 400米 单价3", "华东机电", [{ product: "2.5平方线", quantity: 400, unit: "米", unit_price: 3 }]],
     // A count with no unit (the list's unit stands, or the order asks which), then maybe the unit price.
     ["下单 宏达机械 电缆 120", "宏达机械", [{ product: "电缆", quantity: 120 }]],

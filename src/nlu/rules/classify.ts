@@ -172,7 +172,8 @@ function isOrderByFacts(f: Facts, visitish: boolean): boolean {
   const fields = t.trim().split(/\s+/);
   const bareLine = fields.length === 3 && at === 0 && fields[0] === f.company.name
     && findQuantities(fields[2]!).some((q) => q.index === 0 && q.end === fields[2]!.length && !q.weak)
-    && /^[\u4e00-\u9fa5A-Za-z][\u4e00-\u9fa5A-Za-z0-9\-]*$/.test(fields[1]!) && findQuantities(fields[1]!).length === 0;
+    // …the goods maybe named by their cross-section (10平方电缆).
+    && /^(?:\d+(?:\.\d+)?平方)?[\u4e00-\u9fa5A-Za-z][\u4e00-\u9fa5A-Za-z0-9\-]*$/.test(fields[1]!) && findQuantities(fields[1]!).length === 0;
   return (priced || bareLine) && !/(?:能不能|能否|可不可以|问|询价|报价|要价|想要|希望|考虑|对比|比价)/.test(rt);
 }
 

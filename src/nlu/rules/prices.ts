@@ -43,6 +43,12 @@ export const PRICE_OF = new RegExp(`^(?:${LEAD})?([^\\s，,。;；]{1,20}(?:[\\s
 const COUNT_UNIT = "台|个|套|件|只|盒|卷|米|吨|箱|把|张|根|条|桶|袋|包|瓶|支|块|组|对|片|公斤|kg|pcs";
 
 /**
+ * 电缆 卷的和米的, 按卷和按米, 卷的米的, 按卷按米: two units of one product asked side by side (a joint between them, or
+ * 按/的 marking each).
+ */
+const BOTH_SRC = `(?:按(${COUNT_UNIT})的?|(${COUNT_UNIT})的)\\s*(?:(?:和|跟|与|、|及|还有)\\s*(?:按)?(${COUNT_UNIT})的?|按(${COUNT_UNIT})的?|(${COUNT_UNIT})的)`;
+
+/**
  * A total asked for once a count is written, in words that alone ask nothing (电机A 10台 电机B 5台 合计哈, 帮我算一下
  * 电机A 12台, 电机b 8 要多少): a sum word opening or closing the message, a request to work it out, a bare 多少 closing it.
  */
@@ -57,9 +63,9 @@ const NOT_GOODS = new RegExp(
     "(?:帮我|帮忙|麻烦|给我)?报(?:个|一下|下)?(?:总价|价)(?:给我|发我)?(?:看看|看下|看一下|瞧瞧)?", "(?:帮我|帮忙|麻烦|你)?(?:算一下|算下|算算|核算一下|核算|估一下)(?:总价|总额)?(?:多少钱?)?",
     "(?:各|分别)(?:是|要)?多少(?:钱)?", "(?:要|是|得|需要)多少(?:钱)?",
     // 电缆 卷的和米的 分别多少: the units asked in (see BOTH_UNITS).
-    `(?:按(?:${COUNT_UNIT})的?|(?:${COUNT_UNIT})的)\\s*(?:和|跟|与|、|及|还有)\\s*(?:按)?(?:${COUNT_UNIT})的?`,
+    BOTH_SRC,
     // 客户问 …, 客户要30台电机A: the customer's question passed on, the asker no goods; 都什么价: 都 asks over them all.
-    "^(?:客户|对方|他们|她们|人家)(?:那边)?(?:问|要|想要|需要|想知道)(?:一下|下)?(?:个|一个)?(?:报价|价格)?", "^问(?:一下|下)?(?=\\s)", "(?:^|\\s)(?:都|各|全部|一起)(?=\\s*$|什么|啥|多少)",
+    "^(?:客户|对方|他们|她们|人家)(?:那边)?(?:想|还|也|又)?(?:问|要|需要|知道)(?:一下|下)?(?:个|一个)?(?:报价|价格)?", "^问(?:一下|下)?(?=\\s)", "(?:^|\\s)(?:都|各|全部|一起)(?=\\s*$|什么|啥|多少)",
     // 电机A 200台多少钱: the count is no part of the goods (taken out before, see COUNT); 电缆按米多少钱: nor the unit asked in.
     `(?:按|论)(?:${COUNT_UNIT})(?:算|卖|计|报)?`, "(?:总价|总额|总计|合计|一共|总共|加起来|算下来)(?:一下|下)?(?:是|要|得|大概)?(?:多少|几)?(?:钱)?", "什么价(?:格|钱|位)?", "啥价(?:格|钱|位)?", "几块钱(?:一|每)?[\\u4e00-\\u9fa5]?", "怎么卖|咋卖|卖多少(?:钱)?",
     "(?:我的?)?(?:折扣|打折|优惠)?权限(?:是|有)?(?:多少|多大|几|怎么算)?", "(?:我)?最多(?:能|可以)?(?:给|打|让)(?:客户)?(?:打)?(?:几|多少)(?:折|个点)",
@@ -170,7 +176,7 @@ export function priceProducts(text: string): string[] {
 }
 
 /** 电缆 卷的和米的 分别多少, 电缆按卷和按米各多少: two units of one product asked side by side. */
-const BOTH_UNITS = new RegExp(`(?:按(${COUNT_UNIT})的?|(${COUNT_UNIT})的)\\s*(?:和|跟|与|、|及|还有)\\s*(?:按)?(${COUNT_UNIT})的?`);
+const BOTH_UNITS = new RegExp(BOTH_SRC);
 
 /** 电缆按米多少钱, 电缆每米多少钱, 电缆一米多少钱, 电缆多少钱一米: the unit asked in, no count. */
 const PER_UNIT = new RegExp(`(?:按|论|每|(?<![\\d一二两三四五六七八九十百千万])一)(${COUNT_UNIT})(?![\\u4e00-\\u9fa5]*?[\\d¥￥])`);
@@ -187,7 +193,8 @@ export function priceItems(text: string): PriceItem[] {
     const products = priceProducts(t);
     // 电缆 卷的和米的 分别多少: both lines of the one product.
     const both = BOTH_UNITS.exec(t);
-    if (both && products.length === 1) return [{ product: products[0]!, unit: (both[1] ?? both[2])! }, { product: products[0]!, unit: both[3]! }];
+    const [first, second] = both ? both.slice(1).filter(Boolean) : [];
+    if (first && second && products.length === 1) return [{ product: products[0]!, unit: first }, { product: products[0]!, unit: second }];
     const unit = PER_UNIT.exec(t)?.[1];
     return unit && products.length === 1 ? [{ product: products[0]!, unit }] : [];
   }
@@ -205,7 +212,7 @@ export function priceItems(text: string): PriceItem[] {
  * What may stand around a list's name when the whole list is asked for (价目表发下, 最新价格表发我下, 报价单有没有 发一份,
  * 完整价格清单拉出来我看下, 价格清单更新了没 发我看看, 把价目表发到群里).
  */
-const LIST_FILLER = /在哪里?|在哪儿|哪里有|哪有|去哪(?:里)?(?:看|找|查)|请问|问一下|问下|麻烦|帮我|帮忙|给我|发我|我要|我想要?|能不能|可以|有没有|有吗|更新了?没有?|更新了吗|最新的?|新的|现在的?|目前的?|公司的?|我们的?|咱们的?|完整的?|全部的?|整个的?|所有的?|一整份|一份|一个|一下|拉出来|调出来|发出来|发到群里?|发群里|发个|发一下|发下|发来|发过来|发给我|发|拉|调|来|出|查|看看|看下|看一下|瞅瞅|看|份|个|下|我|把|群里|吧|呢|呀|啊|吗|嘛|的|没|[?？!！。，,、\s]/g;
+const LIST_FILLER = /都|在哪里?|在哪儿|哪里有|哪有|去哪(?:里)?(?:看|找|查)|请问|问一下|问下|麻烦|帮我|帮忙|给我|发我|我要|我想要?|能不能|可以|有没有|有吗|更新了?没有?|更新了吗|最新的?|新的|现在的?|目前的?|公司的?|我们的?|咱们的?|完整的?|全部的?|整个的?|所有的?|一整份|一份|一个|一下|拉出来|调出来|发出来|发到群里?|发群里|发个|发一下|发下|发来|发过来|发给我|发|拉|调|来|出|查|看看|看下|看一下|瞅瞅|看|份|个|下|我|把|群里|吧|呢|呀|啊|吗|嘛|的|没|[?？!！。，,、\s]/g;
 const LIST_NOUN = new RegExp(LIST_WORDS, "g");
 /** The whole list asked for, in a list's name and words that carry nothing else. */
 export function isWholeListAsk(text: string): boolean {
