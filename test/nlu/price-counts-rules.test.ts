@@ -37,6 +37,8 @@ describe("price questions with counts", () => {
     ["电机b*12 多少钱", price(["电机b"], [{ product: "电机b", quantity: 12 }])],
     ["变频器 x 9 多少", price(["变频器"], [{ product: "变频器", quantity: 9 }])],
     ["电缆×8 合计多少", price(["电缆"], [{ product: "电缆", quantity: 8 }])],
+    // + joins goods.
+    ["电机A*20+电机B*10 多少钱", price(["电机A", "电机B"], [{ product: "电机A", quantity: 20 }, { product: "电机B", quantity: 10 }])],
     // 5. The count before the goods.
     ["两百台电机B多少钱", price(["电机B"], [{ product: "电机B", quantity: 200, unit: "台" }])],
     ["十台电机A 加 三卷电缆 要多少", price(["电机A", "电缆"], [{ product: "电机A", quantity: 10, unit: "台" }, { product: "电缆", quantity: 3, unit: "卷" }])],
@@ -56,6 +58,7 @@ describe("price questions with counts", () => {
     ["4平方电线 100米 多少钱", price(["4平方电线"], [{ product: "4平方电线", quantity: 100, unit: "米" }])],
     // 12. Typos of the question, 的价格 / 的总价 after the count, a lower-case SKU.
     ["电机B 多少前", price(["电机B"])],
+    ["电机A 多少前一台", price(["电机A"], [{ product: "电机A", unit: "台" }])],
     ["电缆几钱", price(["电缆"])],
     ["变频器二十台的价格", price(["变频器"], [{ product: "变频器", quantity: 20, unit: "台" }])],
     ["s7-1200 6套的总价", price(["s7-1200"], [{ product: "s7-1200", quantity: 6, unit: "套" }])],
@@ -72,6 +75,7 @@ describe("price questions with counts", () => {
     ["客户要12台电机B 算一下多少钱", price(["电机B"], [{ product: "电机B", quantity: 12, unit: "台" }])],
     ["客户问 变频器 价格", price(["变频器"])],
     ["客户想问 电机A 8台 总价", price(["电机A"], [{ product: "电机A", quantity: 8, unit: "台" }])],
+    ["老板问电机B 20台多少钱", price(["电机B"], [{ product: "电机B", quantity: 20, unit: "台" }])],
     ["宏达机械想要25台电机A 帮我算下总价", price(["电机A"], [{ product: "电机A", quantity: 25, unit: "台" }])],
     ["华东机电的采购问 变频器 60台 总价", price(["变频器"], [{ product: "变频器", quantity: 60, unit: "台" }])],
     ["东方轴承 电机A 15台 帮我算下总价", price(["电机A"], [{ product: "电机A", quantity: 15, unit: "台" }])],

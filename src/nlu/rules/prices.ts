@@ -65,7 +65,7 @@ const NOT_GOODS = new RegExp(
     // 电缆 卷的和米的 分别多少: the units asked in (see BOTH_UNITS).
     BOTH_SRC,
     // 客户问 …, 客户要30台电机A: the customer's question passed on, the asker no goods; 都什么价: 都 asks over them all.
-    "^(?:客户|对方|他们|她们|人家)(?:那边)?(?:想|还|也|又)?(?:问|要|需要|知道)(?:一下|下)?(?:个|一个)?(?:报价|价格)?", "^问(?:一下|下)?(?=\\s)", "(?:^|\\s)(?:都|各|全部|一起)(?=\\s*$|什么|啥|多少)",
+    "^[\\u4e00-\\u9fa5]{0,8}?(?:客户|对方|他们|她们|人家|采购|老板|[\\u4e00-\\u9fa5](?:总|经理|工))(?:那边)?(?:想|还|也|又)?(?:问|询问|咨询|要|需要|知道)(?:一下|下)?(?:个|一个)?(?:报价|价格)?", "^问(?:一下|下)?(?=\\s)", "(?:^|\\s)(?:都|各|全部|一起)(?=\\s*$|什么|啥|多少)",
     // 电机A 200台多少钱: the count is no part of the goods (taken out before, see COUNT); 电缆按米多少钱: nor the unit asked in.
     `(?:按|论)(?:${COUNT_UNIT})(?:算|卖|计|报)?`, "(?:总价|总额|总计|合计|一共|总共|加起来|算下来)(?:一下|下)?(?:是|要|得|大概)?(?:多少|几)?(?:钱)?", "什么价(?:格|钱|位)?", "啥价(?:格|钱|位)?", "几块钱(?:一|每)?[\\u4e00-\\u9fa5]?", "怎么卖|咋卖|卖多少(?:钱)?",
     "(?:我的?)?(?:折扣|打折|优惠)?权限(?:是|有)?(?:多少|多大|几|怎么算)?", "(?:我)?最多(?:能|可以)?(?:给|打|让)(?:客户)?(?:打)?(?:几|多少)(?:折|个点)",
@@ -164,7 +164,7 @@ export function priceProducts(text: string): string[] {
   for (let i = 0; i < 3; i++) rest = rest.replace(NOT_GOODS, " ").trim();
   return rest
     // 三十台变频器 加 两套PLC: 加 spaced off is a joint too (加湿器 glued is a name).
-    .split(/[、，,;；/]|(?<=\S)\s*(?:和|及|与|跟|还有)\s*(?=\S)|\s+(?:再)?加上?\s+/)
+    .split(/[、，,;；/+＋&]|(?<=\S)\s*(?:和|及|与|跟|还有)\s*(?=\S)|\s+(?:再)?加上?\s+/)
     .flatMap(spacedGoods)
     .map((s) => s.replace(/^\s*的|的\s*$/g, "").replace(/\s+/g, " ").trim())
     // 咱们都卖啥 各: a question word is never part of a product's name.

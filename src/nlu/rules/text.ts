@@ -20,7 +20,7 @@ const IME_SLIPS: [RegExp, string][] = [
   [/(?<=[单售总])[介架](?=\s*[:：是为]?\s*[\d一二两三四五六七八九十¥￥])/g, "价"],
   [/([上中下])吾/g, "$1午"],
   // 多少前 (qián) for 多少钱, closing the question.
-  [/多少前(?=$|[\s,，。!！?？吗呢啊呀吧哈])/g, "多少钱"],
+  [/多少前(?=$|[\s,，。!！?？吗呢啊呀吧哈]|[一每][台个套件只卷米])/g, "多少钱"],
 ];
 
 export function fixImeSlips(text: string): string {
