@@ -44,6 +44,8 @@ export interface ApproverRowView extends AmountView {
   seq: number;
   steps: number;
   since: Date;
+  /** An escalation's note (王五超过24小时未处理，已转交赵六。). */
+  note?: string | null;
 }
 
 export interface RepRowView extends AmountView {
@@ -55,6 +57,7 @@ export interface RepRowView extends AmountView {
   seq: number;
   steps: number;
   since: Date;
+  note?: string | null;
 }
 
 interface ListBase {
@@ -82,7 +85,7 @@ export function approvalListCard(v: ApprovalListView): Card {
     const first = v.rows[0]?.number;
     const lines = v.rows.flatMap((r, i) => [
       `${i + 1}. ${r.number}｜${r.customer}｜${r.rep}｜${amountText(r)}`,
-      `   ${r.rule}｜${stepText(r.seq, r.steps)}｜${formatLocal(r.since, v.timeZone)}起，已等${waitedText(r.since, v.now)}`,
+      `   ${r.rule}｜${stepText(r.seq, r.steps)}｜${formatLocal(r.since, v.timeZone)}起，已等${waitedText(r.since, v.now)}${r.note ? `｜${r.note}` : ""}`,
     ]);
     if (!n) lines.push("你现在没有待审批的订单。");
     else lines.push(`${withButtons ? "点「审批 N」或" : ""}发送「审批 N」调出第 N 个订单的审批卡片（同意 / 驳回）；也可以直接回复「同意 ${first}」或「驳回 ${first} 理由」。`);
@@ -104,7 +107,7 @@ export function approvalListCard(v: ApprovalListView): Card {
   }
   const lines = v.rows.flatMap((r, i) => [
     `${i + 1}. ${r.number}｜${r.customer}｜${amountText(r)}`,
-    `   ${r.approver ? `等${r.approver}审批（${stepText(r.seq, r.steps)}）` : "审批中"}｜${formatLocal(r.since, v.timeZone)}起，已等${waitedText(r.since, v.now)}${r.rule ? `｜${r.rule}` : ""}`,
+    `   ${r.approver ? `等${r.approver}审批（${stepText(r.seq, r.steps)}）` : "审批中"}｜${formatLocal(r.since, v.timeZone)}起，已等${waitedText(r.since, v.now)}${r.rule ? `｜${r.rule}` : ""}${r.note ? `｜${r.note}` : ""}`,
   ]);
   if (!n) lines.push("你没有在等审批的订单。");
   else lines.push(`发送「订单 ${v.rows[0]!.number}」查看审批记录，「撤回 ${v.rows[0]!.number}」撤回。`);

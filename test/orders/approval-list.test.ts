@@ -3,6 +3,8 @@
 // current approver's 同意 counts, a stranger's press of the list changes nothing), a rep's own orders waiting and
 // whom on, warehouse staff and an admin refused with nothing stored, the empty list, 下一页, and the words people use.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { approvalRemindersJob } from "../../jobs/approval-reminders.job.ts";
+import { runJob } from "../../jobs/scheduler.ts";
 import { approvalListCard } from "../../cards/orders/approval-list.card.ts";
 import { todoListCard } from "../../cards/tasks/todo-list.card.ts";
 import { ManualClock } from "../../src/core/clock.ts";
@@ -214,6 +216,20 @@ describe("待审批: what waits for the asker's decision, and acting from it", (
     expect(next.card.buttons.map((b) => b.label)).toEqual(["审批 1", "审批 2"]);
     // Typed 下一页 on the last page.
     expect(await answerText(pg, "wangwu", "下一页")).toBe("已经是最后一页了。");
+  });
+
+  it("an escalated step: the list of the one it came to says why", async () => {
+    const at = new Date(FIXED_NOW.getTime() + 49 * HOUR);
+    clock.set(at);
+    expect((await runJob(bot.deps, approvalRemindersJob, at)).result).toMatchObject({ escalated: 1 });
+    // The escalation's own messages (the card to 赵六, the notes to 王五 and 张三) are out before anyone asks.
+    await eventually(async () => ((await db().outboxMessage.count({ where: { status: { not: "sent" } } })) === 0 ? true : undefined), "the escalation's messages sent");
+    const card = await answerCard(pg, "zhaoliu", "待审批");
+    const i = card.lines!.findIndex((l) => l.includes(p1));
+    expect(card.lines![i + 1]).toBe("   折扣 8% 超出销售权限 5%｜一步审批｜11月25日 周三 11:00起，已等1分钟｜王五超过48小时未处理，已转交赵六。");
+    const mine = await answerCard(pg, "zhangsan", "我的订单批了吗");
+    expect(mine.lines?.[1]).toBe("   等赵六审批（一步审批）｜11月25日 周三 11:00起，已等1分钟｜折扣 8% 超出销售权限 5%｜王五超过48小时未处理，已转交赵六。");
+    expect(JSON.stringify(await answerCard(pg, "wangwu", "待审批"))).not.toContain(p1);
   });
 
   it("帮助 for a manager names 待审批", async () => {

@@ -17,6 +17,8 @@ export interface ApprovalQueueRow {
   steps: number;
   /** When this step became the approver's turn. */
   since: Date;
+  /** Why it came to this approver late (王五超过24小时未处理，已转交赵六。), else null. */
+  note: string | null;
 }
 
 const orderSelect = { number: true, total: true, listTotal: true, discount: true, createdAt: true, customer: { select: { name: true } }, rep: { select: { name: true } } } as const;
@@ -31,7 +33,7 @@ export async function approverQueuePage(tx: Tx, approverId: string, offset: numb
       orderBy: [{ activatedAt: "asc" }, { id: "asc" }],
       skip: offset,
       take: limit,
-      select: { seq: true, activatedAt: true, approval: { select: { rule: true, createdAt: true, _count: { select: { steps: true } }, order: { select: orderSelect } } } },
+      select: { seq: true, activatedAt: true, note: true, approval: { select: { rule: true, createdAt: true, _count: { select: { steps: true } }, order: { select: orderSelect } } } },
   });
   return {
     total,
@@ -48,6 +50,7 @@ export async function approverQueuePage(tx: Tx, approverId: string, offset: numb
         seq: s.seq,
         steps: s.approval._count.steps,
         since: s.activatedAt ?? s.approval.createdAt,
+        note: s.note,
       };
     }),
   };
@@ -62,7 +65,7 @@ export interface RepWaitingRow {
   rule: string | null;
   submittedAt: Date;
   /** Whose turn it is now (null: no pending step, which a pending order should not have). */
-  current: { approverName: string; seq: number; since: Date } | null;
+  current: { approverName: string; seq: number; since: Date; note: string | null } | null;
   steps: number;
 }
 
@@ -81,7 +84,7 @@ export async function repWaitingPage(tx: Tx, repId: string, offset: number, limi
           // A resubmitted order has several; the newest is the one in force (as latestApproval reads it).
           orderBy: [{ createdAt: "desc" }, { id: "desc" }],
           take: 1,
-          select: { rule: true, createdAt: true, steps: { orderBy: { seq: "asc" }, select: { seq: true, status: true, activatedAt: true, approver: { select: { name: true } } } } },
+          select: { rule: true, createdAt: true, steps: { orderBy: { seq: "asc" }, select: { seq: true, status: true, activatedAt: true, note: true, approver: { select: { name: true } } } } },
         },
       },
   });
@@ -98,7 +101,7 @@ export async function repWaitingPage(tx: Tx, repId: string, offset: number, limi
         discount: money(o.discount),
         rule: a?.rule ?? null,
         submittedAt: a?.createdAt ?? o.createdAt,
-        current: step ? { approverName: step.approver.name, seq: step.seq, since: step.activatedAt ?? a!.createdAt } : null,
+        current: step ? { approverName: step.approver.name, seq: step.seq, since: step.activatedAt ?? a!.createdAt, note: step.note } : null,
         steps: a?.steps.length ?? 0,
       };
     }),

@@ -58,7 +58,7 @@ async function showPage(ctx: HandlerContext, mode: Mode, offset: number): Promis
       mode,
       ownWaiting,
       total: page.total,
-      rows: page.rows.map((r) => ({ number: r.orderNumber, customer: r.customerName, rep: r.repName, total: r.total.toFixed(2), listTotal: r.listTotal.toFixed(2), discount: r.discount.toFixed(4), rule: r.rule, seq: r.seq, steps: r.steps, since: r.since })),
+      rows: page.rows.map((r) => ({ number: r.orderNumber, customer: r.customerName, rep: r.repName, total: r.total.toFixed(2), listTotal: r.listTotal.toFixed(2), discount: r.discount.toFixed(4), rule: r.rule, seq: r.seq, steps: r.steps, since: r.since, note: r.note })),
     };
   } else {
     const page = await repWaitingPage(ctx.tx, ctx.user.id, offset, size);
@@ -69,7 +69,7 @@ async function showPage(ctx: HandlerContext, mode: Mode, offset: number): Promis
       total: page.total,
       rows: page.rows.map((r) => ({
         number: r.orderNumber, customer: r.customerName, total: r.total.toFixed(2), listTotal: r.listTotal.toFixed(2), discount: r.discount.toFixed(4), rule: r.rule,
-        approver: r.current?.approverName ?? null, seq: r.current?.seq ?? 1, steps: r.steps, since: r.current?.since ?? r.submittedAt,
+        approver: r.current?.approverName ?? null, seq: r.current?.seq ?? 1, steps: r.steps, since: r.current?.since ?? r.submittedAt, note: r.current?.note ?? null,
       })),
     };
   }
