@@ -29,11 +29,11 @@ export async function approverQueuePage(tx: Tx, approverId: string, offset: numb
   // One statement after the other: a transaction is one connection.
   const total = await tx.approvalStep.count({ where });
   const steps = await tx.approvalStep.findMany({
-      where,
-      orderBy: [{ activatedAt: "asc" }, { id: "asc" }],
-      skip: offset,
-      take: limit,
-      select: { seq: true, activatedAt: true, note: true, approval: { select: { rule: true, createdAt: true, _count: { select: { steps: true } }, order: { select: orderSelect } } } },
+    where,
+    orderBy: [{ activatedAt: "asc" }, { id: "asc" }],
+    skip: offset,
+    take: limit,
+    select: { seq: true, activatedAt: true, note: true, approval: { select: { rule: true, createdAt: true, _count: { select: { steps: true } }, order: { select: orderSelect } } } },
   });
   return {
     total,
@@ -74,19 +74,19 @@ export async function repWaitingPage(tx: Tx, repId: string, offset: number, limi
   const where = { repId, status: "pending_approval" as const };
   const total = await tx.order.count({ where });
   const orders = await tx.order.findMany({
-      where,
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      skip: offset,
-      take: limit,
-      select: {
-        ...orderSelect,
-        approvals: {
-          // A resubmitted order has several; the newest is the one in force (as latestApproval reads it).
-          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-          take: 1,
-          select: { rule: true, createdAt: true, steps: { orderBy: { seq: "asc" }, select: { seq: true, status: true, activatedAt: true, note: true, approver: { select: { name: true } } } } },
-        },
+    where,
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    skip: offset,
+    take: limit,
+    select: {
+      ...orderSelect,
+      approvals: {
+        // A resubmitted order has several; the newest is the one in force (as latestApproval reads it).
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: 1,
+        select: { rule: true, createdAt: true, steps: { orderBy: { seq: "asc" }, select: { seq: true, status: true, activatedAt: true, note: true, approver: { select: { name: true } } } } },
       },
+    },
   });
   return {
     total,
