@@ -91,6 +91,8 @@ describe("price questions with counts", () => {
     ["见了宏达机械 他们要20台变频器 帮我算下总价", "log_visit"],
     ["华东机电 电机A 200台多少钱", "log_visit"],
     ["客户问电机A多少钱 下周报价", "unknown"],
+    ["客户问电机B多少钱 还没回", "unknown"],
+    ["华东机电要50台电机A 总价多少还在谈", "log_visit"],
     // A reckoning with no count and nothing priced is no price look-up.
     ["帮我算下这个月业绩", "show_metrics"],
   ])("%s stays %s", async (text, intent) => expect((await parse(text)).intent).toBe(intent));

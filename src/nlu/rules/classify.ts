@@ -186,7 +186,7 @@ const EXPLICIT_ASK = /帮我算|帮忙算|(?<!回去|再)算(?:一下|下|算)|�
  * What a visit log tells around a price question (今天…, 他们说…, 我说回去算下, 问了价): then the question is news of the
  * visit, not one for the bot.
  */
-const TOLD = /[今昨前]天|刚才|刚刚|上午|下午|早上|晚上|我(?:说|报|回|讲|答|跟)|(?:他们|她们|对方|客户|人家|那边)(?:说|觉得|嫌|反馈|表示)|问了|说了|报了|回去|再去/;
+const TOLD = /[今昨前]天|刚才|刚刚|上午|下午|早上|晚上|我(?:说|报|回|讲|答|跟)|(?:他们|她们|对方|客户|人家|那边)(?:说|觉得|嫌|反馈|表示)|问了|说了|报了|回去|再去|还没|没回|回复|答应|还在谈/;
 
 /** The bot asked for a sum or a price outright, nothing of a visit told around it (see EXPLICIT_ASK). */
 export function asksBotOutright(text: string): boolean {
