@@ -62,6 +62,7 @@ describe("price questions with counts", () => {
     ["电缆几钱", price(["电缆"])],
     ["变频器二十台的价格", price(["变频器"], [{ product: "变频器", quantity: 20, unit: "台" }])],
     ["s7-1200 6套的总价", price(["s7-1200"], [{ product: "s7-1200", quantity: 6, unit: "套" }])],
+    ["电机B的话 30台 多少钱", price(["电机B"], [{ product: "电机B", quantity: 30, unit: "台" }])],
   ] as [string, object][])("%s", async (text, want) => expect(await parse(text)).toEqual(want));
 
   it.each(["所有产品的价格列一下", "全部产品价格发一下", "产品都啥价 报一下", "所有产品价格报一下吧", "产品价格都发我一下"])("%s → the whole list (11)", async (text) =>
@@ -76,6 +77,9 @@ describe("price questions with counts", () => {
     ["客户问 变频器 价格", price(["变频器"])],
     ["客户想问 电机A 8台 总价", price(["电机A"], [{ product: "电机A", quantity: 8, unit: "台" }])],
     ["老板问电机B 20台多少钱", price(["电机B"], [{ product: "电机B", quantity: 20, unit: "台" }])],
+    // The customer asks (问, 问下, 那边问下) and nothing else is told: passed on to the bot.
+    ["东方轴承问下 电机B 30台 一共多少钱", price(["电机B"], [{ product: "电机B", quantity: 30, unit: "台" }])],
+    ["华东机电那边问下变频器 8台多少钱", price(["变频器"], [{ product: "变频器", quantity: 8, unit: "台" }])],
     ["宏达机械想要25台电机A 帮我算下总价", price(["电机A"], [{ product: "电机A", quantity: 25, unit: "台" }])],
     ["华东机电的采购问 变频器 60台 总价", price(["变频器"], [{ product: "变频器", quantity: 60, unit: "台" }])],
     ["东方轴承 电机A 15台 帮我算下总价", price(["电机A"], [{ product: "电机A", quantity: 15, unit: "台" }])],

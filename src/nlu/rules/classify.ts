@@ -181,7 +181,7 @@ function isOrderByFacts(f: Facts, visitish: boolean): boolean {
  * 帮我算下总价, 报个总价给我, 算一下多少钱, 总价多少, 要多少钱, 问 电机A 价格: the rep asks the bot, even with the customer
  * who wants the goods named before them (东方轴承要80台电机B 帮我算下总价) or the customer's question passed on.
  */
-const EXPLICIT_ASK = /帮我算|帮忙算|(?<!回去|再)算(?:一下|下|算)|报(?:个|一下|下)?总价|总价(?:是)?多少|总价\s*[呢啊呀吧哈]*$|要多少钱|(?:^|\s)问\s*\S{1,20}?\s*的?(?:价格|单价|总价|多少钱)/;
+const EXPLICIT_ASK = /帮我算|帮忙算|(?<!回去|再)算(?:一下|下|算)|报(?:个|一下|下)?总价|总价(?:是)?多少|总价\s*[呢啊呀吧哈]*$|要多少钱|问(?:下|一下)?[^，,。;；]{0,30}?(?:价格|单价|总价|价钱|多少钱|什么价|啥价)/;
 /**
  * What a visit log tells around a price question (今天…, 他们说…, 我说回去算下, 问了价): then the question is news of the
  * visit, not one for the bot.
