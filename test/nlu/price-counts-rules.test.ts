@@ -97,6 +97,8 @@ describe("price questions with counts", () => {
     ["客户问电机A多少钱 下周报价", "unknown"],
     ["客户问电机B多少钱 还没回", "unknown"],
     ["华东机电要50台电机A 总价多少还在谈", "log_visit"],
+    // Own sales tallied, no list price asked.
+    ["今天卖了电机A 20台 一共多少钱", "unknown"],
     // A reckoning with no count and nothing priced is no price look-up.
     ["帮我算下这个月业绩", "show_metrics"],
   ])("%s stays %s", async (text, intent) => expect((await parse(text)).intent).toBe(intent));

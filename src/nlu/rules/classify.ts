@@ -193,6 +193,9 @@ export function asksBotOutright(text: string): boolean {
   return EXPLICIT_ASK.test(text) && !TOLD.test(text);
 }
 
+/** 卖了, 卖出去, 销售了, 出货了, 发了: goods already sold or shipped. */
+const SOLD = /卖(?:了|出|掉)|销售?了|出货了?|发(?:了|出)/;
+
 /** The market asked about (行情, 涨价了吗), not the list price. */
 const MARKET = /行情|走势|市场价|(?:涨|降|调)价/;
 
@@ -217,6 +220,8 @@ function isPriceAsk(f: Facts): boolean {
   // 我最多能给客户打几折 / 我的折扣权限是多少: the rep's own limit (折扣 there is no price talk with a customer).
   if (limit && !reported && !VISIT_WORDS.test(t) && !DID_SOMETHING.test(t)) return !f.company || f.company.source !== "known";
   if (VISIT_WORDS.test(t) || DID_SOMETHING.test(t) || PRICE_TALK.test(t)) return false;
+  // 本月电机A卖了200台 一共多少: the rep's own sales or shipments tallied, no list price asked.
+  if (SOLD.test(t)) return false;
   // 客户问电缆按米多少钱: the customer's question passed on, and nothing else told, is the rep's to answer; told with what
   // happened (他们问…我说回去算下) it is news of a visit.
   const told = TOLD.test(t);
