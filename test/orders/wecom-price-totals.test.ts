@@ -114,6 +114,11 @@ describe("one product sold in two units (电缆 by the 卷 and by the 米), over
     expect(metre).toContain("· 电缆（CABLE-10-M）¥7.5/米");
     expect(metre).not.toContain("CABLE-10）");
     expect(await ask("ZhangSan", "电缆 200米多少钱")).toContain("· 电缆（CABLE-10-M）¥7.5/米 × 200米 = ¥1,500，你可直接给到 ¥7.13/米，共 ¥1,426");
+    // Both units asked at once: both lines, and no note asking for a unit (one was given for each).
+    const each = await ask("ZhangSan", "电缆 卷的和米的 分别多少");
+    expect(each).toContain("· 电缆（CABLE-10）¥600/卷");
+    expect(each).toContain("· 电缆（CABLE-10-M）¥7.5/米");
+    expect(each).not.toContain("下单写明单位");
     const box = await ask("ZhangSan", "电缆 3箱多少钱");
     expect(box).toContain("电缆 按「卷」或「米」报价，没有按「箱」的价格");
     expect(box).toContain("· 电缆（CABLE-10）¥600/卷");

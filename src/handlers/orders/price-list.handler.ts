@@ -85,7 +85,8 @@ export async function handlePriceList(ctx: HandlerContext, intent: IntentOf<"pri
   const counted: { product: Listed; quantity: number }[] = [];
   const notes: string[] = [];
   for (const name of asked) {
-    const item: PriceItem | undefined = items.find((i) => normalizeProductName(i.product) === normalizeProductName(name));
+    // Each count or unit asked for this name (电缆 卷的和米的: the 卷 line and the 米 line), or the name alone.
+    const mine: (PriceItem | undefined)[] = items.filter((i) => normalizeProductName(i.product) === normalizeProductName(name));
     const found = findProducts(name, list);
     let products: Listed[];
     if (found.kind === "found") products = found.products;
@@ -99,15 +100,17 @@ export async function handlePriceList(ctx: HandlerContext, intent: IntentOf<"pri
       for (const p of found.closest) shown.set(p.sku, p);
       continue;
     }
-    const { lines: picked, fits } = pickLine(products, item, notes);
-    if (item?.quantity !== undefined && fits && picked.length === 1) counted.push({ product: picked[0]!, quantity: item.quantity });
-    else {
-      if (item?.quantity !== undefined && fits) notes.push(countNote(name, products));
-      else if (!item?.unit) {
-        const lines = unitLines(name, list);
-        if (lines) notes.push(`${lines[0]!.name} 按${lines.map((l) => l.unit).join("、")}分别报价，下单写明单位（例如：${lines[0]!.name} 2${lines[0]!.unit}）`);
+    for (const item of mine.length ? mine : [undefined]) {
+      const { lines: picked, fits } = pickLine(products, item, notes);
+      if (item?.quantity !== undefined && fits && picked.length === 1) counted.push({ product: picked[0]!, quantity: item.quantity });
+      else {
+        if (item?.quantity !== undefined && fits) notes.push(countNote(name, products));
+        else if (!item?.unit) {
+          const lines = unitLines(name, list);
+          if (lines) notes.push(`${lines[0]!.name} 按${lines.map((l) => l.unit).join("、")}分别报价，下单写明单位（例如：${lines[0]!.name} 2${lines[0]!.unit}）`);
+        }
+        for (const p of picked) shown.set(p.sku, p);
       }
-      for (const p of picked) shown.set(p.sku, p);
     }
   }
   const quoted = quote([...shown.values()].filter((p) => !counted.some((c) => c.product.sku === p.sku)), authority);
