@@ -4,12 +4,10 @@
 // (matched as the price look-up matches them); a resubmission when the command's parse names the order and exactly
 // the expected changes. visit / order lines must be log_visit / place_order; other lines must be neither a price
 // look-up nor a resubmission.
-import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { loadOrgFile } from "../../src/domain/org/org-file.ts";
 import { REGISTRY } from "../../src/handlers/features.ts";
-import { matchProduct } from "../../src/domain/orders/product-match.ts";
 import { createRulesParser, looksLikeResubmission, parseResubmission } from "../../src/nlu/index.ts";
+import { productNames, twinRoute } from "./demo-price-list.ts";
 
 const Change = z.object({ product: z.string().nullable(), unitPrice: z.number().optional(), quantity: z.number().optional() });
 const Line = z.discriminatedUnion("expect", [
@@ -20,16 +18,7 @@ const Line = z.discriminatedUnion("expect", [
 export type Blind20Line = z.infer<typeof Line>;
 export const parseBlind20 = (text: string) => text.split("\n").filter((l) => l.trim()).map((l) => Line.parse(JSON.parse(l)));
 
-/** The demo organisation's price list (prisma/org.demo.yaml), which the set was written against. */
-const PRICE_LIST = (loadOrgFile(fileURLToPath(new URL("../../prisma/org.demo.yaml", import.meta.url))).products ?? []).map((p) => ({ sku: p.sku, name: p.name, aliases: p.aliases ?? [] }));
-const canonical = (written: string): string[] => {
-  const m = matchProduct(written, PRICE_LIST);
-  if (m.kind === "exact") return [m.product.name];
-  // One product may be listed in several units (电缆 by the 卷 and by the 米): its name once.
-  if (m.kind === "ambiguous") return [...new Set(m.candidates.map((p) => p.name))];
-  const words = written.split(/\s+/).filter(Boolean);
-  return words.length > 1 ? words.flatMap(canonical) : [`?${written}`];
-};
+const canonical = (written: string): string[] => productNames(written, true);
 
 export interface Blind20Result { line: Blind20Line; ok: boolean; route: string; detail: string }
 
@@ -42,8 +31,8 @@ export async function scoreBlind20(lines: Blind20Line[]): Promise<Blind20Result[
     let ok = false;
     let route: string;
     let detail = "";
-    const twin = REGISTRY.typed.find(({ twin: t }) => t.pattern.test(text));
-    if (twin) route = `twin ${twin.kind.spec.purpose}.${twin.twin.verb}`;
+    const twin = twinRoute(text);
+    if (twin) route = twin;
     else if (looksLikeResubmission(text)) {
       route = "resubmit";
       const r = parseResubmission(text);

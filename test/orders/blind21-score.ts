@@ -5,14 +5,12 @@
 // when the line expects a total, the total at list price worked out from what the parser read (the demo price list's
 // line for that product and unit, × the count) must equal it. An order line must be place_order with the same goods,
 // counts and units. An "other" line must be neither a price look-up nor an order.
-import { fileURLToPath } from "node:url";
 import { Decimal } from "decimal.js";
 import { z } from "zod";
 import { canonicalUnit } from "../../src/core/units.ts";
-import { loadOrgFile } from "../../src/domain/org/org-file.ts";
-import { matchProduct } from "../../src/domain/orders/product-match.ts";
 import { REGISTRY } from "../../src/handlers/features.ts";
 import { createRulesParser } from "../../src/nlu/index.ts";
+import { DEMO_PRICE_LIST, productNames, twinRoute } from "./demo-price-list.ts";
 
 const Item = z.object({ product: z.string(), quantity: z.number().nullable(), unit: z.string().nullable() });
 const Line = z.discriminatedUnion("expect", [
@@ -23,16 +21,12 @@ const Line = z.discriminatedUnion("expect", [
 export type Blind21Line = z.infer<typeof Line>;
 export const parseBlind21 = (text: string) => text.split("\n").filter((l) => l.trim()).map((l) => Line.parse(JSON.parse(l)));
 
-/** The demo organisation's price list (prisma/org.demo.yaml), which the set was written against. */
-const PRODUCTS = loadOrgFile(fileURLToPath(new URL("../../prisma/org.demo.yaml", import.meta.url))).products ?? [];
-const PRICE_LIST = PRODUCTS.map((p) => ({ sku: p.sku, name: p.name, aliases: p.aliases ?? [], unit: p.unit, price: String(p.price) }));
+const PRICE_LIST = DEMO_PRICE_LIST;
 
 /** The price-list name a written product means (a product listed in several units is one name), or `?written`. */
 const canonical = (written: string): string => {
-  const m = matchProduct(written, PRICE_LIST);
-  if (m.kind === "exact") return m.product.name;
-  if (m.kind === "ambiguous" && new Set(m.candidates.map((p) => p.name)).size === 1) return m.candidates[0]!.name;
-  return `?${written}`;
+  const names = productNames(written, false);
+  return names.length === 1 ? names[0]! : `?${written}`;
 };
 
 /** The list price of `name` in `unit` (or its only unit), in fen; null when the unit leaves it open. */
@@ -69,8 +63,8 @@ export async function scoreBlind21(lines: Blind21Line[]): Promise<Blind21Result[
     let ok = false;
     let route: string;
     let detail = "";
-    const twin = REGISTRY.typed.find(({ twin: t }) => t.pattern.test(text));
-    if (twin) route = `twin ${twin.kind.spec.purpose}.${twin.twin.verb}`;
+    const twin = twinRoute(text);
+    if (twin) route = twin;
     else if (REGISTRY.commands.some((c) => c.matches(text))) route = "command";
     else {
       const intent = await parser.parse(text, ctx);
