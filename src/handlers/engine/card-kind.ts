@@ -1,6 +1,7 @@
 // How a card kind declares its interactions, in one place beside the feature's handlers: for each button verb
 // (the template in cards/<feature>/ declares the verbs) the action it runs and who may press it, plus the typed
 // twins for channels without interactive cards. The dispatcher only iterates these declarations.
+import type { z } from "zod";
 import type { CardSpec } from "../../../cards/card-ref.ts";
 import { AppError } from "../../core/app-error.ts";
 import { latestActiveCard, type CardRow } from "../../domain/cards/card.repo.ts";
@@ -43,4 +44,17 @@ export const recipientOnly: Guard = (ctx, card) => {
 
 export function latestOpenCardOf(purpose: string) {
   return (ctx: HandlerContext) => latestActiveCard(ctx.tx, ctx.user.id, purpose);
+}
+
+/**
+ * What a list card stored about itself (its subjectId: JSON such as the rows it showed), read back through its
+ * schema. A row that no longer parses (an older version's, edited by hand) is refused with `unusable` — ask again —
+ * never used as a cast.
+ */
+export function cardSubject<S extends z.ZodType>(card: CardRow, schema: S, code: string, unusable: string): z.infer<S> {
+  try {
+    return schema.parse(JSON.parse(card.subjectId ?? "")) as z.infer<S>;
+  } catch {
+    throw new AppError(code, unusable);
+  }
 }

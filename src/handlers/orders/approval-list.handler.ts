@@ -11,7 +11,7 @@ import { AppError } from "../../core/app-error.ts";
 import type { CardRow } from "../../domain/cards/card.repo.ts";
 import { approverQueuePage, repWaitingPage } from "../../domain/orders/approval-lists.repo.ts";
 import { isSalesSide } from "../../domain/users/roles.ts";
-import { defineCardKind, latestOpenCardOf } from "../engine/card-kind.ts";
+import { cardSubject, defineCardKind, latestOpenCardOf } from "../engine/card-kind.ts";
 import type { TextCommand } from "../engine/feature.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
 import { showApprovalCardAgain } from "./approval.handler.ts";
@@ -90,13 +90,7 @@ async function replyEmpty(ctx: HandlerContext, text: string): Promise<void> {
   ctx.out.replyText(own ? `${text}你自己提交的订单有 ${own} 个在等审批，发送「我的订单在等审批吗」查看。` : text);
 }
 
-function subjectOf(card: CardRow): z.infer<typeof SubjectSchema> {
-  try {
-    return SubjectSchema.parse(JSON.parse(card.subjectId ?? ""));
-  } catch {
-    throw new AppError("approval_list_broken", "这张待审批列表已无法使用，请重新发送「待审批」。");
-  }
-}
+const subjectOf = (card: CardRow) => cardSubject(card, SubjectSchema, "approval_list_broken", "这张待审批列表已无法使用，请重新发送「待审批」。");
 
 /**
  * The list card: 审批 N (a button per row; typed 审批 N / 看 N on the newest list) re-sends that row's approval

@@ -8,7 +8,7 @@ import { AppError } from "../../core/app-error.ts";
 import type { CardRow } from "../../domain/cards/card.repo.ts";
 import { poolPage } from "../../domain/pool/pool-list.repo.ts";
 import { assertSalesSide } from "../../domain/users/roles.ts";
-import { defineCardKind, latestOpenCardOf } from "../engine/card-kind.ts";
+import { cardSubject, defineCardKind, latestOpenCardOf } from "../engine/card-kind.ts";
 import type { TextCommand } from "../engine/feature.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
 import { claimAndReply } from "./claim-customer.handler.ts";
@@ -57,13 +57,7 @@ export async function showPoolPage(ctx: HandlerContext, filter: string | null, o
   );
 }
 
-function pageOf(card: CardRow): z.infer<typeof PageSubjectSchema> {
-  try {
-    return PageSubjectSchema.parse(JSON.parse(card.subjectId ?? ""));
-  } catch {
-    throw new AppError("pool_page", "这张公海列表已无法使用，请重新发送「公海客户」。");
-  }
-}
+const pageOf = (card: CardRow) => cardSubject(card, PageSubjectSchema, "pool_page", "这张公海列表已无法使用，请重新发送「公海客户」。");
 
 export const poolListKind = defineCardKind(poolListSpec, {
   actions: {
