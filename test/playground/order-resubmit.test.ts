@@ -208,4 +208,16 @@ describe("resubmitting a rejected order", () => {
     expect(amended.lines.map((l) => `${l.sku} ${l.quantity} ${l.unitPrice.toFixed(2)}`)).toEqual(["CABLE-10 20 540.00"]);
     expect(amended.status).not.toBe("rejected");
   });
+  it("every copy of a resubmitted order's approval card tells the earlier round: the first, and one brought up again with 审批 SO-…", async () => {
+    const number = await rejected("下单 华东机电 变频器 4台 单价2700", "再高点");
+    const approvals = (await cardsOf(t, "wangwu", "approval")).length;
+    await t.pg.say("zhangsan", `重新提交 ${number} 单价2900`);
+    const first = await newCard("wangwu", "approval", approvals);
+    const told = "重新提交：上次被王五驳回（再高点），原金额 ¥10,800";
+    expect(first.lines?.join("\n")).toContain(told);
+    await t.pg.say("wangwu", `审批 ${number}`);
+    const again = await newCard("wangwu", "approval", approvals + 1);
+    expect(again.title).toBe(`折扣审批 ${number}`);
+    expect(again.lines?.join("\n")).toContain(told);
+  });
 });

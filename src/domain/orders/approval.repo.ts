@@ -1,5 +1,6 @@
 // Approvals and their steps. Only one step is `pending` at a time (the others `waiting` for their turn, or
 // finished); every decision is a conditional update on status = pending, so a second click changes nothing.
+import { z } from "zod";
 import type { Tx } from "../tx.ts";
 
 export interface NewApproval {
@@ -139,4 +140,26 @@ export async function markEscalated(tx: Tx, stepId: string, note: string, now: D
 export async function skipLaterStepsOf(tx: Tx, approvalId: string, afterSeq: number, approverId: string, note: string): Promise<number> {
   const r = await tx.approvalStep.updateMany({ where: { approvalId, seq: { gt: afterSeq }, approverId, status: "waiting" }, data: { status: "skipped", note } });
   return r.count;
+}
+
+const ResubmitBefore = z.object({ total: z.string() });
+
+/**
+ * What an approver of a resubmitted order is told first: the round before (who rejected it, why) and the amount it
+ * was then, from the order's earlier approval and its order.resubmit audit entry. Null for an order never
+ * resubmitted. Read for every copy of the approval card (the first, the next step's, one brought up from 待审批), so
+ * they all say it.
+ */
+export async function earlierRound(tx: Tx, orderId: string): Promise<{ rejectedBy: string | null; reason: string | null; total: string | null } | null> {
+  const [, earlier] = await tx.approval.findMany({
+    where: { orderId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: 2,
+    select: { steps: { where: { status: "rejected" }, orderBy: { seq: "desc" }, take: 1, select: { reason: true, approver: { select: { name: true } } } } },
+  });
+  if (!earlier) return null;
+  const entry = await tx.auditLog.findFirst({ where: { entityType: "order", entityId: orderId, action: "order.resubmit" }, orderBy: { id: "desc" }, select: { before: true } });
+  const before = ResubmitBefore.safeParse(entry?.before);
+  const step = earlier.steps[0];
+  return { rejectedBy: step?.approver.name ?? null, reason: step?.reason ?? null, total: before.success ? before.data.total : null };
 }

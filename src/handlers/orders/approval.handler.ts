@@ -10,7 +10,7 @@ import { formatLocal } from "../../core/local-time.ts";
 import type { Card } from "../../core/card.ts";
 import { formatCny, formatDiscount } from "../../core/money.ts";
 import type { CardRow } from "../../domain/cards/card.repo.ts";
-import { latestApproval } from "../../domain/orders/approval.repo.ts";
+import { earlierRound, latestApproval } from "../../domain/orders/approval.repo.ts";
 import { customerHistory, decide, getOrder, pendingApprovalsFor } from "../../domain/orders/order.service.ts";
 import type { DecisionResult, OrderView } from "../../domain/orders/order.types.ts";
 import type { IntentOf } from "../../nlu/index.ts";
@@ -26,11 +26,12 @@ const CONTACT_WORD = { visit: "拜访", call: "电话", message: "消息" } as c
 const STEP_LEVEL: Record<number, string> = { 1: "第一步", 2: "第二步", 3: "第三步" };
 
 /** The approval card for one step: the order against the list, the customer's history, the rule. */
-async function approvalCardFor(ctx: UnitContext, order: OrderView, step: { seq: number }, totalSteps: number, rule: string, note?: string): Promise<Card> {
+async function approvalCardFor(ctx: UnitContext, order: OrderView, step: { seq: number }, totalSteps: number, rule: string): Promise<Card> {
   const h = await customerHistory(ctx.tx, order.customerId, order.id);
+  const earlier = await earlierRound(ctx.tx, order.id);
   const history = [
-    // A resubmitted order: the earlier rejection first (重新提交：上次被赵六驳回（价格太低），原金额 …).
-    ...(note ? [note] : []),
+    // A resubmitted order: the earlier rejection first (重新提交：上次被赵六驳回（价格太低），原金额 …), on every copy.
+    ...(earlier ? [`重新提交${earlier.rejectedBy ? `：上次被${earlier.rejectedBy}驳回${earlier.reason ? `（${earlier.reason}）` : ""}` : ""}${earlier.total ? `，原金额 ${formatCny(earlier.total)}` : ""}`] : []),
     ...(h.orders.length ? [`近期订单：${h.orders.map((o) => `${o.number} ${formatDiscount(o.discount)}`).join("，")}`] : ["该客户此前没有订单。"]),
     ...(h.averageDiscount ? [`该客户平均折扣：${formatDiscount(h.averageDiscount)}`] : []),
     ...h.visits.map((v) => `${CONTACT_WORD[v.kind]} ${formatLocal(v.occurredAt, ctx.timeZone)} ${v.userName}：${v.summary.slice(0, 30)}`),
@@ -49,8 +50,8 @@ async function approvalCardFor(ctx: UnitContext, order: OrderView, step: { seq: 
 }
 
 /** Sends the approval card for one step to its approver, in the order's thread. */
-export async function sendApprovalCard(ctx: UnitContext, order: OrderView, step: { approverId: string; seq: number }, totalSteps: number, rule: string, note?: string): Promise<void> {
-  const card = await approvalCardFor(ctx, order, step, totalSteps, rule, note);
+export async function sendApprovalCard(ctx: UnitContext, order: OrderView, step: { approverId: string; seq: number }, totalSteps: number, rule: string): Promise<void> {
+  const card = await approvalCardFor(ctx, order, step, totalSteps, rule);
   await ctx.out.sendCardTo(step.approverId, card, { thread: threadOf(order.number), subjectType: "order", subjectId: order.id });
 }
 

@@ -86,8 +86,7 @@ export async function resubmitWith(ctx: HandlerContext, number: string, draft: O
   }
   const first = r.plan.steps[0]!;
   await ctx.out.replyCard(orderCardFor(newCardRef(), order, `已修改并重新提交，待${first.approverName}审批${was}`), meta);
-  const rejected = r.rejection ? `重新提交：上次被${r.rejection.approverName}驳回${r.rejection.reason ? `（${r.rejection.reason}）` : ""}，原金额 ${formatCny(r.before.total)}` : `重新提交，原金额 ${formatCny(r.before.total)}`;
-  await sendApprovalCard(ctx, order, first, r.plan.steps.length, r.plan.reasons.map((x) => x.text).join("；"), rejected);
+  await sendApprovalCard(ctx, order, first, r.plan.steps.length, r.plan.reasons.map((x) => x.text).join("；"));
 }
 
 /**
