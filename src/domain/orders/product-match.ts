@@ -71,6 +71,16 @@ export function unitLines<P extends UnitLine>(written: string, products: readonl
 }
 
 /**
+ * The SKUs of the product a SKU is one line of — its lines in units of their own (CABLE-10 → CABLE-10 and
+ * CABLE-10-M, both 电缆) — the SKU itself first; just the SKU for a product with one line (or one not in `products`).
+ */
+export function productSkusOf<P extends UnitLine>(sku: string, products: readonly P[]): string[] {
+  const product = products.find((p) => p.sku === sku);
+  const lines = product ? unitLines(product.name, products) : null;
+  return lines?.some((l) => l.sku === sku) ? [sku, ...lines.filter((l) => l.sku !== sku).map((l) => l.sku)] : [sku];
+}
+
+/**
  * matchProduct, with the unit written (电缆 200米): a product listed in several units is matched to the line in that
  * unit (spellings as core/units.ts has them, never a conversion); without a unit the caller asks which (an order) or
  * shows them all (a price question); a unit that is none of the lines' is refused with the units listed. A product

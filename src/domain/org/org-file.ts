@@ -156,7 +156,8 @@ export type OrgCalendar = z.infer<typeof CalendarSchema>;
 
 /**
  * Where a dispatch notice goes instead of everyone with the warehouse role. A route matches an order when every
- * condition it names holds (skus: a line has one of them; region: the customer's region); first match wins.
+ * condition it names holds (skus: a line has one of them, or another unit's line of the same product — see
+ * warehouseRouteFor; region: the customer's region); first match wins.
  */
 const WarehouseRouteSchema = z
   .strictObject({
@@ -315,9 +316,23 @@ function parseYamlExact(text: string): unknown {
   return doc.toJS();
 }
 
-/** The route a dispatch notice follows: the first whose conditions all hold, or none (then: the warehouse role). */
-export function warehouseRouteFor(routes: readonly WarehouseRoute[], order: { skus: readonly string[]; region?: string | null }): WarehouseRoute | undefined {
-  return routes.find((r) => (!r.skus || r.skus.some((s) => order.skus.includes(s))) && (!r.region || r.region === order.region));
+/**
+ * The route a dispatch notice follows: the first whose conditions all hold, or none (then: the warehouse role).
+ * A route's skus stand for their products: a product sold in several units has a SKU per unit (电缆 by the 卷
+ * CABLE-10, by the 米 CABLE-10-M), and a route naming one of them covers the others too — unless a route that holds
+ * for this order (its region too) names that SKU itself: the more specific route wins, wherever it is listed.
+ * `productSkus(sku)`: the SKUs of the product that SKU is one line of (itself included); by default itself alone.
+ */
+export function warehouseRouteFor(
+  routes: readonly WarehouseRoute[],
+  order: { skus: readonly string[]; region?: string | null },
+  productSkus: (sku: string) => readonly string[] = (sku) => [sku],
+): WarehouseRoute | undefined {
+  const holds = (r: WarehouseRoute) => !r.region || r.region === order.region;
+  const namedByAHoldingRoute = (sku: string) => routes.some((r) => holds(r) && r.skus?.includes(sku));
+  const covers = (r: WarehouseRoute, sku: string) =>
+    r.skus!.includes(sku) || (productSkus(sku).some((other) => other !== sku && r.skus!.includes(other)) && !namedByAHoldingRoute(sku));
+  return routes.find((r) => holds(r) && (!r.skus || order.skus.some((s) => covers(r, s))));
 }
 
 export function loadOrgFile(path: string): OrgFile {

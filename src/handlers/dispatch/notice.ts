@@ -1,7 +1,8 @@
 // The warehouse's dispatch notice: sending it when the order is ready (approved, with where and to whom), and
 // showing every copy the order's dispatch state after each step.
 //
-// Where it goes: the org file's warehouse.routes (first match by SKU and/or the customer's region:
+// Where it goes: the org file's warehouse.routes (first match by SKU — a product's SKU covering its other units'
+// SKUs unless a route names them — and/or the customer's region:
 // named people, a WeCom app group chat, a DingTalk group), else everyone with the warehouse role. A route whose
 // targets cannot be reached here (its platform is not running, its people have no identity) falls back to the
 // warehouse role, so an order never waits on a notice nobody received.
@@ -11,6 +12,8 @@ import { decidedCard, type Card } from "../../core/card.ts";
 import { cardsInThread } from "../../domain/cards/card.repo.ts";
 import { startDispatch } from "../../domain/dispatch/dispatch.service.ts";
 import type { DispatchView } from "../../domain/dispatch/dispatch.types.ts";
+import { listProducts } from "../../domain/orders/order.service.ts";
+import { productSkusOf } from "../../domain/orders/product-match.ts";
 import { warehouseRouteFor } from "../../domain/org/org-file.ts";
 import { isWarehouse } from "../../domain/users/roles.ts";
 import { listUsers } from "../../domain/users/user.repo.ts";
@@ -29,7 +32,9 @@ export async function toWarehouse(ctx: UnitContext, view: DispatchView, msg: War
     "card" in msg ? ctx.out.sendCardTo(id, msg.card(newCardRef()), meta) : ctx.out.notify(id, { type: "text", text: msg.text }, `${msg.dedupeKey}:${id}`);
   const group = async (platform: "wecom" | "dingtalk", chatId: string) =>
     "card" in msg ? ctx.out.sendCardToGroup(platform, chatId, msg.card(newCardRef()), meta) : ctx.out.notifyGroup(platform, chatId, { type: "text", text: msg.text }, `${msg.dedupeKey}:${chatId}`);
-  const route = warehouseRouteFor(ctx.warehouseRoutes, { skus: view.lines.map((l) => l.sku), region: view.region });
+  // A route for a product covers each unit's SKU of it (电缆 by the 卷 and by the 米), unless a route names that SKU.
+  const products = ctx.warehouseRoutes.some((r) => r.skus) ? await listProducts(ctx.tx) : [];
+  const route = warehouseRouteFor(ctx.warehouseRoutes, { skus: view.lines.map((l) => l.sku), region: view.region }, (sku) => productSkusOf(sku, products));
   const reached: string[] = [];
   if (route) {
     for (const u of (await listUsers(ctx.tx)).filter((u) => route.users?.includes(u.id))) if (await person(u.id)) reached.push(u.name);
