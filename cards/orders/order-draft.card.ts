@@ -11,6 +11,8 @@ export interface OrderDraftView extends OrderTotalsView {
   customer: string;
   /** A finding the rep must confirm, e.g. a possible duplicate of SO-… */
   warning?: string;
+  /** What the last edit changed beyond what was typed (a line now in another unit, at that unit's list price). */
+  notes?: string[];
   /** Amending a rejected order: 提交 resubmits it under this number. */
   resubmitOf?: string;
 }
@@ -28,6 +30,7 @@ export function orderDraftCard(v: OrderDraftView): Card {
     ],
     lines: [
       ...v.lines.map(lineText),
+      ...(v.notes ?? []),
       ...(v.warning ? [v.warning] : []),
       v.resubmitOf ? "要改：回复「改 单价 4500」「改 数量 300」「改 折扣 9折」（几个产品时写明产品：改 电机A 单价 4500），改好后点「提交」" : "要改：回复「改 数量 300」「改 单价 4500」「改 折扣 9折」",
     ],

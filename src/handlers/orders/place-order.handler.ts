@@ -9,12 +9,12 @@ import { orderDraftCard, orderDraftSpec } from "../../../cards/orders/order-draf
 import { pickProductCard, pickProductSpec } from "../../../cards/orders/pick-product.card.ts";
 import { AppError } from "../../core/app-error.ts";
 import { decidedCard } from "../../core/card.ts";
-import { formatCny, money, moneyText } from "../../core/money.ts";
+import { formatCny, formatDiscount, money, moneyText } from "../../core/money.ts";
 import { audit } from "../../domain/audit/audit.repo.ts";
 import { createCustomer, customerOwners, getCustomer } from "../../domain/customers/customer.repo.ts";
 import { activePriceList, listProducts, previewOrder } from "../../domain/orders/order.service.ts";
-import { matchProduct, matchProductLine } from "../../domain/orders/product-match.ts";
-import { unitAgrees, unitMismatchText } from "../../domain/orders/units.ts";
+import { matchProductLine, productSkusOf } from "../../domain/orders/product-match.ts";
+import { lineForUnit, unitAgrees, unitMismatchText } from "../../domain/orders/units.ts";
 import { latestActiveCard } from "../../domain/cards/card.repo.ts";
 import { normalizeCompanyName, parseOrderCorrection, type IntentOf, type OrderCorrection } from "../../nlu/index.ts";
 import { askWhichCustomer, defineCustomerPick, PickBaseSchema, resolveCustomer, teachAlias } from "../customers/which-customer.ts";
@@ -212,11 +212,15 @@ export const draftPending = definePending<z.infer<typeof DraftPendingSchema>, "s
   },
 });
 
-export async function showDraft(ctx: HandlerContext, customerId: string, draft: OrderDraft, warning?: string): Promise<void> {
+/** `notes`: what an edit changed beyond what was typed (a line now in another unit, at that unit's list price). */
+export async function showDraft(ctx: HandlerContext, customerId: string, draft: OrderDraft, warning?: string, notes: readonly string[] = []): Promise<void> {
   const customer = await getCustomer(ctx.tx, customerId);
   const preview = totalsOfPriced(await previewOrder(ctx.tx, requestOf(customerId, draft, ctx.eventId), ctx.now, ctx.rules));
   const pending = await openPending(ctx, draftPending, { ...draft, customerId, confirmDuplicate: warning !== undefined });
-  const card = orderDraftCard({ ref: newCardRef(), customer: customer?.name ?? "", ...preview, ...(warning ? { warning } : {}), ...(draft.resubmitOf ? { resubmitOf: draft.resubmitOf } : {}) });
+  const card = orderDraftCard({
+    ref: newCardRef(), customer: customer?.name ?? "", ...preview,
+    ...(warning ? { warning } : {}), ...(notes.length ? { notes: [...notes] } : {}), ...(draft.resubmitOf ? { resubmitOf: draft.resubmitOf } : {}),
+  });
   await ctx.out.replyCard(card, { subjectType: "pending_action", subjectId: pending.id, expiresAt: pending.expiresAt });
 }
 
@@ -262,33 +266,117 @@ export async function correctDraft(ctx: HandlerContext, text: string): Promise<v
   if (!parsed.ok) throw new AppError("bad_order_correction", CORRECTION_PROBLEMS[parsed.problem] ?? "要改哪一项？例如：改 数量 300、改 单价 4500、改 折扣 9折");
   const { data } = await takePending(ctx, [draftPending], card.subjectId, "cancelled");
   const { customerId, confirmDuplicate, ...draft } = data;
-  const next = await applyCorrections(ctx, draft, [parsed.correction], "草稿");
+  const { draft: next, notes } = await applyCorrections(ctx, draft, [parsed.correction], "草稿");
   await ctx.out.updateCard(card, decidedCard(card.view, "已修改，见新的草稿", "info"), "decided");
-  await showDraft(ctx, customerId, next, confirmDuplicate ? "（此前提示：24小时内可能已有相同订单。）" : undefined);
+  await showDraft(ctx, customerId, next, confirmDuplicate ? "（此前提示：24小时内可能已有相同订单。）" : undefined, notes);
 }
 
 /**
  * Corrections (改 数量 300, 单价 4500, 电机A 单价4800, 9折) applied to a draft or to a rejected order's lines: a product
  * named must be one of its lines (no line is added or removed); without one, the only line, or the product the
  * order has one line of. `where` names it in refusals (草稿 / 订单 SO-…).
+ *
+ * A count in the product's other unit (改 数量 300米 on 电缆 ordered by the 卷, with 电缆 also listed by the 米: another
+ * SKU at its own list price) makes the line that unit's: its SKU, at that line's list price — a unit price written
+ * for the old unit is dropped, never carried over, and `notes` says which price is used now. A unit the product is
+ * not listed in is refused naming the units it has (a product with one unit: the order engine refuses it, as for
+ * an order). A resubmission keeps its order's lines, so there the change of unit is refused (撤回 and order again).
  */
-export async function applyCorrections(ctx: HandlerContext, draft: OrderDraft, corrections: readonly OrderCorrection[], where: string): Promise<OrderDraft> {
+export async function applyCorrections(
+  ctx: HandlerContext,
+  draft: OrderDraft,
+  corrections: readonly OrderCorrection[],
+  where: string,
+): Promise<{ draft: OrderDraft; notes: string[] }> {
   let next = draft;
-  const products = corrections.some((c) => c.field !== "discount" && c.product) ? await listProducts(ctx.tx) : [];
+  const notes: string[] = [];
+  const needsProducts = corrections.some((c) => c.field !== "discount" && (c.product || (c.field === "quantity" && c.unit)));
+  const products = needsProducts ? await listProducts(ctx.tx) : [];
   for (const c of corrections) {
     let items = next.items;
     if (c.field === "discount") {
       // An order-wide discount applies to lines without their own asked price.
       items = items.map(({ unitPrice: _u, ...rest }) => rest);
     } else {
-      const target = c.product ? matchProduct(c.product, products.filter((p) => items.some((i) => i.sku === p.sku))) : null;
-      if (c.product && target?.kind !== "exact") throw new AppError("bad_order_correction", `${where}里没有「${c.product}」，请写${where}里的产品名（${items.map((i) => i.name).join("、")}）。`);
-      const index = target?.kind === "exact" ? items.findIndex((i) => i.sku === target.product.sku) : items.length === 1 ? 0 : -1;
-      if (index < 0) throw new AppError("bad_order_correction", `${where}里有 ${items.length} 个产品，请写明改哪一个，例如：改 ${items[0]!.name} 数量 300`);
+      const index = correctedLine(c, items, products, where);
+      const it = items[index]!;
+      const switched = c.field === "quantity" && c.unit ? await lineInUnit(ctx, it, c.value, c.unit, { ...next, items }, products, where) : null;
+      if (switched) notes.push(switched.note);
       // 改 数量 300米: the unit typed with it replaces the line's (the order engine refuses one that is not the list's).
-      items = items.map((it, i) => (i !== index ? it : c.field === "quantity" ? { ...it, quantity: c.value, ...(c.unit ? { unit: c.unit } : {}) } : { ...it, unitPrice: moneyText(c.value) }));
+      const changed: OrderDraft["items"][number] = switched
+        ? switched.item
+        : c.field === "quantity" ? { ...it, quantity: c.value, ...(c.unit ? { unit: c.unit } : {}) } : { ...it, unitPrice: moneyText(c.value) };
+      items = items.map((x, i) => (i === index ? changed : x));
     }
     next = { ...next, items, ...(c.field === "discount" ? { discount: money(c.value).toFixed(4) } : {}) };
   }
-  return next;
+  return { draft: next, notes };
+}
+
+type Product = Awaited<ReturnType<typeof listProducts>>[number];
+
+/**
+ * Which line a correction is about: the product named (with the unit written, the line in that unit when the
+ * draft has the product in two units), else the only line.
+ */
+function correctedLine(c: Exclude<OrderCorrection, { field: "discount" }>, items: OrderDraft["items"], products: readonly Product[], where: string): number {
+  if (!c.product) {
+    if (items.length === 1) return 0;
+    throw new AppError("bad_order_correction", `${where}里有 ${items.length} 个产品，请写明改哪一个，例如：改 ${items[0]!.name} 数量 300`);
+  }
+  const inDraft = products.filter((p) => items.some((i) => i.sku === p.sku));
+  const m = matchProductLine(c.product, c.field === "quantity" ? c.unit : undefined, inDraft);
+  if (m.kind === "exact") return items.findIndex((i) => i.sku === m.product.sku);
+  if (m.kind === "unit_not_listed" && c.field === "quantity") {
+    throw new AppError("unit_mismatch", otherUnitText(m.name, m.lines.map((l) => l.unit), c.unit!, `改 ${m.name} 数量 ${c.value}${m.lines[0]!.unit}`));
+  }
+  if (m.kind === "units" || m.kind === "unit_not_listed") {
+    // The draft has the product in two units (电缆 5卷 and 电缆 100米): which line is said by the unit, or by the SKU.
+    const example = c.field === "quantity" ? `改 ${m.name} 数量 ${c.value}${m.lines[0]!.unit}` : `改 ${m.lines[0]!.sku} 单价 ${String(c.value)}`;
+    throw new AppError("bad_order_correction", `${where}里「${m.name}」有${m.lines.map((l) => `按${l.unit}`).join("和")}两行，请写明改哪一行，例如：${example}`);
+  }
+  throw new AppError("bad_order_correction", `${where}里没有「${c.product}」，请写${where}里的产品名（${items.map((i) => i.name).join("、")}）。`);
+}
+
+/** 电缆 按「卷」或「米」报价，您写的是「箱」。请按卷或米写，例如：改 电缆 数量 300卷 */
+const otherUnitText = (name: string, units: readonly string[], typed: string, example: string) =>
+  `${name} 按${units.map((u) => `「${u}」`).join("或")}报价，您写的是「${typed.trim()}」。请按${units.join("或")}写，例如：${example}`;
+
+/**
+ * 改 数量 300米 on a line whose product is also listed in that unit (another SKU): the line in that unit, at its list
+ * price, and what to tell the rep; null when the unit is the line's own, or the product has one line only (the
+ * order engine then judges the unit, as for any order).
+ */
+async function lineInUnit(
+  ctx: HandlerContext,
+  it: OrderDraft["items"][number],
+  quantity: number,
+  unit: string,
+  draft: OrderDraft,
+  products: readonly Product[],
+  where: string,
+): Promise<{ item: OrderDraft["items"][number]; note: string } | null> {
+  const current = products.find((p) => p.sku === it.sku);
+  if (!current || unitAgrees(unit, current.unit)) return null;
+  const lines = productSkusOf(it.sku, products).flatMap((sku) => products.filter((p) => p.sku === sku));
+  if (lines.length < 2) return null;
+  const line = lineForUnit(unit, lines);
+  if (!line) throw new AppError("unit_mismatch", otherUnitText(current.name, lines.map((l) => l.unit), unit, `改 ${current.name} 数量 ${it.quantity}${current.unit}`));
+  if (draft.resubmitOf) {
+    throw new AppError(
+      "resubmit_lines",
+      `重新提交只能改订单 ${draft.resubmitOf} 里产品的单价、数量和折扣：${current.name} 是按「${current.unit}」下的（${current.sku}），按「${line.unit}」是价格表的另一行（${line.sku}），不能换。要按${line.unit}下，请撤回 ${draft.resubmitOf} 后重新下单，例如：下单 … ${line.name} ${it.quantity}${line.unit}`,
+    );
+  }
+  if (draft.items.some((x) => x !== it && x.sku === line.sku)) {
+    throw new AppError("bad_order_correction", `${where}里已经有按${line.unit}的${line.name}（${line.sku}），请直接改那一行，例如：改 ${line.name} 数量 300${line.unit}`);
+  }
+  const price = (await activePriceList(ctx.tx, ctx.now)).find((p) => p.sku === line.sku)?.price;
+  const note = [
+    `${line.name} 改按「${line.unit}」（${line.sku}）：单价按价格表${price ? ` ${formatCny(price)}/${line.unit}` : ""}`,
+    draft.discount !== undefined ? `，打整单的${formatDiscount(draft.discount)}` : "",
+    it.unitPrice !== undefined ? `；之前写的 ${formatCny(it.unitPrice)}/${current.unit} 是按${current.unit}的价，没有沿用` : "",
+    `。要另给单价，回复「改 ${draft.items.length > 1 ? `${line.name} ` : ""}单价 …」`,
+  ].join("");
+  return { item: { sku: line.sku, name: line.name, quantity, unit }, note };
 }

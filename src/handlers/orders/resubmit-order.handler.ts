@@ -59,7 +59,7 @@ export async function resubmitCommand(ctx: HandlerContext, text: string): Promis
   const number = parsed.order ?? (await impliedRejected(ctx));
   const order = await assertResubmittable(ctx.tx, number, ctx.user);
   if (!parsed.changes.length && !parsed.reason) return showDraft(ctx, order.customerId, draftOf(order));
-  const draft = await applyCorrections(ctx, draftOf(order), parsed.changes, `订单 ${number} `);
+  const { draft } = await applyCorrections(ctx, draftOf(order), parsed.changes, `订单 ${number} `);
   await resubmitWith(ctx, number, { ...draft, ...(parsed.reason ? { reason: parsed.reason } : {}) });
 }
 
