@@ -61,7 +61,12 @@ export interface VisitRows {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** Writes one visit log in one statement. */
+/**
+ * Writes one visit log in one statement. The replaced follow-ups' ids are read through a subquery (`ANY ((SELECT
+ * $27))`) so that a plan with the values (custom) costs what the plan without them (generic) costs: with the array
+ * itself the planner counted 0-2 ids in the one and 10 in the other, found the prepared statement's generic plan
+ * five times dearer and planned the statement afresh for every visit (0.3-0.4 ms of PostgreSQL CPU each time).
+ */
 export async function writeVisit(tx: Tx, v: VisitRows): Promise<void> {
   const a = v.activity;
   const audit = auditRowsSql(v.audit, 28);
@@ -77,7 +82,7 @@ export async function writeVisit(tx: Tx, v: VisitRows): Promise<void> {
      tk AS (INSERT INTO "Task" (id, "ownerId", "customerId", "activityId", title, "dueAt", status, source, "createdAt", "updatedAt")
             SELECT t[1], t[2], t[3], t[4], t[5], t[6]::timestamptz, 'open', 'visit', t[7]::timestamptz, t[7]::timestamptz
             FROM (SELECT $26::text[] AS t) x WHERE cardinality(t) > 0),
-     cancel AS (UPDATE "Task" SET status = 'cancelled', "updatedAt" = $25::timestamptz WHERE id = ANY($27::text[]))
+     cancel AS (UPDATE "Task" SET status = 'cancelled', "updatedAt" = $25::timestamptz WHERE id = ANY ((SELECT $27::text[])::text[]))
      ${audit.sql}`,
     [
       v.contact?.id ?? null,
