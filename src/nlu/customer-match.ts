@@ -72,8 +72,8 @@ export function stripSpokenFiller(name: string): string {
  * name and aliases, and the same few thousand names come back all day. Forgets everything when full (a bound, not
  * an LRU: names are short, and refilling costs what a miss always cost).
  */
-function remembered(fn: (s: string) => string, max = 20_000): (s: string) => string {
-  const seen = new Map<string, string>();
+function remembered<T>(fn: (s: string) => T, max = 20_000): (s: string) => T {
+  const seen = new Map<string, T>();
   return (s) => {
     let out = seen.get(s);
     if (out === undefined) {
@@ -114,13 +114,30 @@ function normalizeUncached(name: string): string {
 /** Edit distance (a maintained implementation; names here are BMP characters, one code unit each). */
 export const levenshtein = (a: string, b: string): number => distance(a, b);
 
+/** Length in code points (a character outside the BMP counts once), without building an array. */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) { n--; i++; }
+    }
+  }
+  return n;
+}
+
 /** Similarity of two already-normalised names, 0..1. */
 export function nameSimilarity(a: string, b: string): number {
+  return similarity(a, codePoints(a), b, codePoints(b));
+}
+
+/** nameSimilarity with both lengths (in code points) known: a query's are counted once for all its candidates. */
+function similarity(a: string, la: number, b: string, lb: number): number {
   if (!a || !b) return 0;
   if (a === b) return 1;
-  const la = [...a].length;
-  const lb = [...b].length;
-  const [short, long] = la <= lb ? [a, b] : [b, a];
+  const short = la <= lb ? a : b;
+  const long = la <= lb ? b : a;
   const ls = Math.min(la, lb);
   const ll = Math.max(la, lb);
   let score = 0;
@@ -144,28 +161,42 @@ function leadingRegion(cleaned: string): string | undefined {
   return place && place !== "中国" ? place : undefined;
 }
 
+/** What ranking reads of a name: both its forms with their lengths, and the place it starts with. */
+interface NameKeys { clean: string; cleanLen: number; norm: string; normLen: number; region: string | undefined }
+
+/** A pure function of the name, remembered like cleanName: a candidate's name comes back with every search. */
+const nameKeys: (name: string) => NameKeys = remembered((name) => {
+  const clean = cleanName(name);
+  const norm = normalizeCompanyName(name);
+  return { clean, cleanLen: codePoints(clean), norm, normLen: codePoints(norm), region: leadingRegion(clean) };
+});
+
 /** Below EXACT_MIN: a name that could be another company is asked about, never taken. */
 const NEVER_SURE = EXACT_MIN - 0.05;
 
+/** How well the query matches one name (or alias) of a candidate. */
+function scoreName(q: NameKeys, n: NameKeys): number {
+  let s = Math.max(similarity(q.norm, q.normLen, n.norm, n.normLen), similarity(q.clean, q.cleanLen, n.clean, n.cleanLen));
+  // 杭州新锐科技 is not 无锡新锐自动化: two names that each say where they are, and say different places,
+  // are likely two companies (or a branch) — ask rather than log a visit against the wrong one. 浙江 vs
+  // 杭州 is asked about too: one quick question is cheaper than a record on the wrong customer.
+  if (q.region && n.region && q.region !== n.region) s = Math.min(s, NEVER_SURE);
+  return s;
+}
+
+/** localeCompare's order (the same default collator), built once rather than looked up on every comparison. */
+const byName = new Intl.Collator().compare;
+
 export function rankCustomers(query: string, candidates: CustomerCandidate[]): RankedCustomer[] {
-  const q = normalizeCompanyName(query);
-  const qClean = cleanName(query);
-  const qRegion = leadingRegion(qClean);
-  const ranked = candidates.map((c) => {
-    let score = 0;
-    for (const n of [c.name, ...c.aliases]) {
-      const nClean = cleanName(n);
-      let s = Math.max(nameSimilarity(q, normalizeCompanyName(n)), nameSimilarity(qClean, nClean));
-      // 杭州新锐科技 is not 无锡新锐自动化: two names that each say where they are, and say different places,
-      // are likely two companies (or a branch) — ask rather than log a visit against the wrong one. 浙江 vs
-      // 杭州 is asked about too: one quick question is cheaper than a record on the wrong customer.
-      const nRegion = leadingRegion(nClean);
-      if (qRegion && nRegion && qRegion !== nRegion) s = Math.min(s, NEVER_SURE);
-      score = Math.max(score, s);
-    }
-    return { id: c.id, name: c.name, score: Math.round(score * 1000) / 1000 };
-  });
-  return ranked.filter((r) => r.score > 0).sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
+  const q = nameKeys(query);
+  const ranked: RankedCustomer[] = [];
+  for (const c of candidates) {
+    let score = scoreName(q, nameKeys(c.name));
+    for (const alias of c.aliases) score = Math.max(score, scoreName(q, nameKeys(alias)));
+    score = Math.round(score * 1000) / 1000;
+    if (score > 0) ranked.push({ id: c.id, name: c.name, score });
+  }
+  return ranked.sort((a, b) => b.score - a.score || byName(a.name, b.name));
 }
 
 export type MatchDecision = { kind: "exact"; id: string } | { kind: "ambiguous"; ids: string[] } | { kind: "none" };

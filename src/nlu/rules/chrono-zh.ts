@@ -36,10 +36,15 @@ const RELATIVE = (p: string | undefined): number | null =>
   p === undefined ? null : ({ 上上: -2, 上: -1, 这: 0, 本: 0, 今: 0, 下: 1, 下下: 2 } as Record<string, number>)[p] ?? null;
 const WEEKDAY: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, 末: 6, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7 };
 const CN_SMALL = "[一二两三四五六七八九十]";
+/**
+ * chrono asks every parser for its pattern on every parse: each one here is built once. None has the g or y flag, so
+ * chrono's exec keeps no state in it between texts.
+ */
+const fixed = (re: RegExp) => (): RegExp => re;
 
 /** 下周三, 这周五, 本礼拜天, 周五, 下下周一, 下周 (=Monday), 周末 (=Saturday); weeks start on Monday. */
 const weekdayParser: chrono.Parser = {
-  pattern: () => /(上上|下下|上|下|这|本|今)?(?:个)?(?:星期|礼拜|周)([一二三四五六日天末1-7])?/,
+  pattern: fixed(/(上上|下下|上|下|这|本|今)?(?:个)?(?:星期|礼拜|周)([一二三四五六日天末1-7])?/),
   extract(ctx, m) {
     const prefix = m[1];
     const wdChar = m[2];
@@ -65,7 +70,7 @@ const weekdayParser: chrono.Parser = {
 
 /** 三天以后 / 3天后 / N周后 / N个星期以后 / 一周内 / 10天内: that many days or weeks from today. */
 const laterParser: chrono.Parser = {
-  pattern: () => new RegExp(`(\\d+|${CN_SMALL}+|半)\\s*个?(天|日|周|星期|礼拜)(?:之|以)?(?:后|内)`),
+  pattern: fixed(new RegExp(`(\\d+|${CN_SMALL}+|半)\\s*个?(天|日|周|星期|礼拜)(?:之|以)?(?:后|内)`)),
   extract(ctx, m) {
     const n = m[1] === "半" ? 0.5 : num(m[1]);
     const days = /天|日/.test(m[2]!) ? n : 7 * n;
@@ -76,7 +81,7 @@ const laterParser: chrono.Parser = {
 
 /** 过两天 / 过几天 / 过一周 / 过个把月: that long from today. */
 const afterPeriodParser: chrono.Parser = {
-  pattern: () => new RegExp(`过\\s*(\\d+|${CN_SMALL}+|几|个把)\\s*个?(天|日|周|星期|礼拜|月)`),
+  pattern: fixed(new RegExp(`过\\s*(\\d+|${CN_SMALL}+|几|个把)\\s*个?(天|日|周|星期|礼拜|月)`)),
   extract(ctx, m) {
     const n = m[1] === "几" ? 3 : m[1] === "个把" ? 1 : num(m[1]);
     if (!Number.isFinite(n) || n <= 0 || n > 365) return null;
@@ -87,7 +92,7 @@ const afterPeriodParser: chrono.Parser = {
 
 /** 月底, 下个月底, 3月底, 月初, 下月中旬, 年底. */
 const periodPartParser: chrono.Parser = {
-  pattern: () => new RegExp(`(?:(下下|下|这|本|上)个?|(\\d{1,2}|${CN_SMALL}{1,3}))?(月|年)份?(底|末|初|中旬|上旬|下旬|中)`),
+  pattern: fixed(new RegExp(`(?:(下下|下|这|本|上)个?|(\\d{1,2}|${CN_SMALL}{1,3}))?(月|年)份?(底|末|初|中旬|上旬|下旬|中)`)),
   extract(ctx, m) {
     const [, prefix, monthText, unit, part] = m;
     const before = ctx.text[m.index! - 1] ?? "";
@@ -127,7 +132,7 @@ const periodPartParser: chrono.Parser = {
 
 /** 上旬 / 中旬 / 下旬 alone: this month's (5th, 15th, 25th), next month's once past. */
 const bareXunParser: chrono.Parser = {
-  pattern: () => /(?<![月年底初])(上旬|中旬|下旬)/,
+  pattern: fixed(/(?<![月年底初])(上旬|中旬|下旬)/),
   extract(ctx, m) {
     const t = today(ctx);
     const day = { 上旬: 5, 中旬: 15, 下旬: 25 }[m[1] as "上旬" | "中旬" | "下旬"];
@@ -138,7 +143,7 @@ const bareXunParser: chrono.Parser = {
 
 /** 下个月5号, 下月10日, 这个月20号, 下个月 (= the 1st). */
 const relativeMonthDayParser: chrono.Parser = {
-  pattern: () => new RegExp(`(下下|下|这|本|上)个?月份?(?:(\\d{1,2}|${CN_SMALL}{1,3})(?:号|日)?|(?![底末初中上下旬]))`),
+  pattern: fixed(new RegExp(`(下下|下|这|本|上)个?月份?(?:(\\d{1,2}|${CN_SMALL}{1,3})(?:号|日)?|(?![底末初中上下旬]))`)),
   extract(ctx, m) {
     const t = today(ctx);
     const ym = shiftMonth(t.year, t.month, RELATIVE(m[1]) ?? 0);
@@ -152,7 +157,7 @@ const relativeMonthDayParser: chrono.Parser = {
 
 /** 5号 / 30日 (this month, or next month when already past). Not 2号任务, 5号线. */
 const dayOfMonthParser: chrono.Parser = {
-  pattern: () => new RegExp(`(\\d{1,2}|${CN_SMALL}{1,3})(?:号|日)(?!任务|待办|单|楼|线|机|仓|库|车间|门|厂|位|工作日|内|之内)`),
+  pattern: fixed(new RegExp(`(\\d{1,2}|${CN_SMALL}{1,3})(?:号|日)(?!任务|待办|单|楼|线|机|仓|库|车间|门|厂|位|工作日|内|之内)`)),
   extract(ctx, m) {
     const before = ctx.text[m.index! - 1] ?? "";
     if (/[\d月个第.\-/A-Za-z]/.test(before)) return null;
@@ -172,7 +177,7 @@ const dayOfMonthParser: chrono.Parser = {
  * (4月要300台) is a period, not a date; without a year the date is the next such day.
  */
 const monthDayParser: chrono.Parser = {
-  pattern: () => new RegExp(`(?:(\\d{4}|[零〇一二三四五六七八九]{4})\\s*年\\s*)?(\\d{1,2}|${CN_SMALL}{1,3}|元)\\s*月\\s*(\\d{1,2}|${CN_SMALL}{1,3})\\s*(?:日|号)?`),
+  pattern: fixed(new RegExp(`(?:(\\d{4}|[零〇一二三四五六七八九]{4})\\s*年\\s*)?(\\d{1,2}|${CN_SMALL}{1,3}|元)\\s*月\\s*(\\d{1,2}|${CN_SMALL}{1,3})\\s*(?:日|号)?`)),
   extract(ctx, m) {
     const before = ctx.text[m.index! - 1] ?? "";
     if (/[\d.]/.test(before)) return null;
@@ -189,7 +194,7 @@ const monthDayParser: chrono.Parser = {
 
 /** 12/5 (month/day), the next such date. */
 const slashDateParser: chrono.Parser = {
-  pattern: () => /(\d{1,2})\/(\d{1,2})(?![\d/])/,
+  pattern: fixed(/(\d{1,2})\/(\d{1,2})(?![\d/])/),
   extract(ctx, m) {
     const before = ctx.text[m.index! - 1] ?? "";
     if (/[\d/]/.test(before)) return null;
@@ -205,7 +210,7 @@ const slashDateParser: chrono.Parser = {
 
 /** 明儿 / 后儿 / 今儿个. */
 const colloquialDayParser: chrono.Parser = {
-  pattern: () => /(今|明|后)儿(?:个)?/,
+  pattern: fixed(/(今|明|后)儿(?:个)?/),
   extract(ctx, m) {
     const offset = { 今: 0, 明: 1, 后: 2 }[m[1] as "今" | "明" | "后"];
     return known(ctx, addDays(today(ctx), offset));

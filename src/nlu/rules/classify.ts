@@ -2,7 +2,7 @@
 import type { IntentName } from "../intent.ts";
 import { findDiscount, findReason } from "./discounts.ts";
 import { findMoney } from "./money.ts";
-import { ORDER_TRIGGER, ORDER_WORD, parseItems } from "./order-items.ts";
+import { hasOrderTrigger, ORDER_WORD, parseItems } from "./order-items.ts";
 import { findQuantities } from "./quantities.ts";
 import { countsIn, isWholeListAsk, LIMIT_QUESTION, namesAskedGoods, PRICE_OF, PRICE_QUESTION, priceProducts, RANGE_ASK, SUM_ASK } from "./prices.ts";
 import { blank } from "./text.ts";
@@ -159,7 +159,7 @@ function isOrderByFacts(f: Facts, visitish: boolean): boolean {
   if (visitish || planned && !/交货|到货|发货|交期|送货/.test(t)) return false;
   // 申请特价 X 产品 30台 单价5800: a special price asked for on named goods is an order for approval.
   if (unitPrice && SPECIAL_PRICE.test(t) && !/(?:能不能|能否|可不可以|问|想要|希望)/.test(t)) return true;
-  if (ORDER_WORD.test(t) || ORDER_TRIGGER.test(t)) return !ORDER_QUESTION.test(t);
+  if (ORDER_WORD.test(t) || hasOrderTrigger(t)) return !ORDER_QUESTION.test(t);
   // A terse line of deal facts from the customer's name on: X要2000个密封圈 单价3.5元 (九五折).
   const at = t.indexOf(f.company.name);
   const startsWithCustomer = at >= 0 && at <= 3 && f.company.source !== "suffix";
@@ -207,7 +207,7 @@ function isPriceAsk(f: Facts): boolean {
   const t = f.text.trim();
   if (f.hasOrder || f.orderForm) return false;
   // 下单 X 电缆30卷 价格按目录价: an order at the list price, not a look-up.
-  if (ORDER_TRIGGER.test(f.fields.slice(0, 2).join(" ")) || ORDER_WORD.test(t)) return false;
+  if (hasOrderTrigger(f.fields.slice(0, 2).join(" ")) || ORDER_WORD.test(t)) return false;
   if (isWholeListAsk(t)) return true;
   // 帮我给华东机电报个价: a quote for a customer, to make, not the list asked for.
   if (/给\S{2,20}?(?:报|出)(?:个|一下|下|一个)?(?:价|报价)/.test(t)) return false;
@@ -274,7 +274,7 @@ export function classify(f: Facts): IntentName {
   const head = f.fields.slice(0, 2).join(" ");
   const visitish = VISIT_WORDS.test(t) || f.hasContact;
   // X的单子 200台 什么时候发: a question about an order is not one to place.
-  if (ORDER_TRIGGER.test(head) && f.hasQuantity && !ORDER_HEDGE.test(t) && !ORDER_QUESTION.test(t)) return "place_order";
+  if (hasOrderTrigger(head) && f.hasQuantity && !ORDER_HEDGE.test(t) && !ORDER_QUESTION.test(t)) return "place_order";
   if (ORDER_REQUEST.test(t) && f.hasQuantity && !visitish) return "place_order";
   // Nobody fills in 客户：/产品：/数量： for anything but an order.
   if (f.orderForm && f.company && f.hasQuantity && !ORDER_HEDGE.test(t)) return "place_order";

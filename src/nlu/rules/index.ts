@@ -20,6 +20,7 @@ import { blank, normalizeText, tokens } from "./text.ts";
 import { buildPriceList } from "./prices.ts";
 import { buildLogVisit } from "./visit.ts";
 import { buildApproval, buildProblem, buildShipment } from "./warehouse.ts";
+import { toLocal } from "../../core/local-time.ts";
 
 /** Map a name the rep typed onto one of their known customers when the match is unambiguous. */
 export function resolveKnownCustomer(name: string, known: string[] | undefined): string {
@@ -47,8 +48,10 @@ export function parseWithRules(raw: string, ctx: ParseContext): Intent {
   const tracking = findTrackingNo(noOrders);
   const plain = tracking ? blank(noOrders, [tracking]) : noOrders;
   const contacts = findContacts(plain);
-  const mentions = findDateMentions(plain, ctx.now, tz);
-  const due = pickFutureMention(plain, mentions, ctx.now, tz);
+  // The wall clock now, read once for every date rule below.
+  const today = toLocal(ctx.now, tz);
+  const mentions = findDateMentions(plain, ctx.now, tz, today);
+  const due = pickFutureMention(plain, mentions, ctx.now, tz, today);
   const dateSpans = mentions.map((m) => ({ index: m.index, end: m.end }));
   const quantities = findQuantities(blank(plain, dateSpans));
   const money = findMoney(blank(plain, dateSpans));
@@ -100,7 +103,7 @@ export function parseWithRules(raw: string, ctx: ParseContext): Intent {
         customer: customer(company.name),
         contact: contact?.name,
         due,
-        occurred: pickPastMention(plain, mentions, ctx.now, tz, due),
+        occurred: pickPastMention(plain, mentions, ctx.now, tz, due, today),
         quantity: pickQuantity(quantities.filter((q) => !inCompany(q.index)))?.value,
         // A figure inside the name (万嘉物业, 三一重工) is part of the name, not money.
         amount: pickAmount(money.filter((m) => !inCompany(m.index))),

@@ -22,6 +22,12 @@ const ORDER_TRIGGER_SRC = "(?:^|(?<=\\s))PO(?=\\s|[:：]|$)|有(?:个|一)单(?=
   + "|(?:^|(?<=\\s)|(?<=[\\u4e00-\\u9fa5A-Za-z]{2}))(?<!下周|明天|后天|改天|下次|回头|过两天|过几天|以后|之后|有空|有时间|[周点号])再来(?:一批|一单|点)?(?=\\s|$)"
   + `|(?<=${SUFFIX_SRC})订(?:购|了)?(?![单货书的过])|(?<=[\\u4e00-\\u9fa5A-Za-z]{2})的单子?(?=\\s|$)`;
 export const ORDER_TRIGGER = new RegExp(ORDER_TRIGGER_SRC);
+/** Each of ORDER_TRIGGER's words holds one of these: without any, the long regex (tried at every position) cannot match. */
+const ORDER_TRIGGER_HINT = /PO|单|订|要货|再来/;
+/** ORDER_TRIGGER.test, with a cheap check first: most messages hold no order word at all. */
+export function hasOrderTrigger(text: string): boolean {
+  return ORDER_TRIGGER_HINT.test(text) && ORDER_TRIGGER.test(text);
+}
 /** The explicit order words a rep opens an order with (not 订 after a wish). */
 export const ORDER_WORD = /(?:^|(?<=\s))PO(?=\s|[:：]|$)|有(?:个|一)单(?=\s|$)|下一?个单子?|下了单|下单|新单|报单|补单|订单|开单|订货/;
 const TRIGGER = ORDER_TRIGGER;
@@ -62,7 +68,7 @@ function cleanCustomer(s: string): string {
 
 export function splitOrder(text: string): { customer?: string; itemsText: string; itemsOffset: number } {
   const fields = [...text.matchAll(FIELD_RE)].map((m) => ({ text: m[0], index: m.index }));
-  const ti = fields.findIndex((f) => TRIGGER.test(f.text));
+  const ti = fields.findIndex((f) => hasOrderTrigger(f.text));
   const f = fields[ti];
   if (!f) return noTrigger(text);
   const t = TRIGGER.exec(f.text)!;
@@ -177,12 +183,12 @@ const BARE_IN_ORDER = new RegExp(`(?<=(?:^|[${SEPARATOR_CLASS}])([^${SEPARATOR_C
  * one right after the count stays its unit price (see BARE_PRICE). Not after a price word, a count or another number.
  */
 export function markOrderBareCounts(text: string): string {
-  if (!ORDER_TRIGGER.test(tokens(text).slice(0, 2).join(" "))) return text;
+  if (!hasOrderTrigger(tokens(text).slice(0, 2).join(" "))) return text;
   // 电缆 200 米: a count with its unit spaced off is read as such already.
   const counted = findQuantities(text);
   return text.replace(BARE_IN_ORDER, (all, prev: string, n: string, at: number) => {
     if (counted.some((q) => q.index <= at && q.end > at)) return all;
-    if (!/[\u4e00-\u9fa5A-Za-z]/.test(prev) || new RegExp(`^[${CN_NUM_CHARS}]+$`).test(prev) || ORDER_TRIGGER.test(prev)) return all;
+    if (!/[\u4e00-\u9fa5A-Za-z]/.test(prev) || new RegExp(`^[${CN_NUM_CHARS}]+$`).test(prev) || hasOrderTrigger(prev)) return all;
     // …nor after a per-unit (每卷 600): that is a price.
     if (/单价|价格|价|元|块|折|数量|共|^[每/]|[×xX*@]$/.test(prev) || findQuantities(prev).length > 0 || findMoney(prev).length > 0) return all;
     const v = parseNumber(n);
