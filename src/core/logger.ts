@@ -53,7 +53,21 @@ function wrap(p: PinoLogger): Logger {
     if (extra) p[lvl](prepare(extra), msg);
     else p[lvl](msg);
   };
-  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), child: (b) => wrap(p.child(prepare(b))) };
+  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), child: (b) => lazyChild(p, b) };
+}
+
+/**
+ * A child logger made only when it first writes a line: every event makes several (its id on each line) and most
+ * of them write nothing at the configured level, while making a pino child (its bindings serialised and redacted)
+ * costs about what writing a line does. A child's child merges the bindings, later ones winning, as pino would.
+ */
+function lazyChild(parent: PinoLogger, bindings: Record<string, unknown>): Logger {
+  let made: Logger | null = null;
+  const real = () => (made ??= wrap(parent.child(prepare(bindings))));
+  const at = (lvl: LogLevel) => (msg: string, extra?: Record<string, unknown>) => {
+    if (parent.isLevelEnabled(lvl)) real()[lvl](msg, extra);
+  };
+  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), child: (b) => lazyChild(parent, { ...bindings, ...b }) };
 }
 
 /** An Error under any key is written as { type, message, stack, code… } (pino serializes only `err` itself). */
