@@ -19,28 +19,59 @@ export interface LocalDateTime extends LocalDate {
 const WEEKDAYS = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 
-/** The instant seen in `timeZone`: its getters read the zone's wall clock. */
-const inZone = (d: Date, timeZone: string) => new TZDateMini(d.getTime(), timeZone);
+// Reading a zone's offset goes through Intl and costs microseconds; every message reads the clock several times.
+// So the offset of each hour is remembered once it is known to hold for the whole hour (both ends agree: no zone
+// changes its offset twice within an hour). An hour with a change in it is not remembered and always asks the
+// zone rules (TZDateMini), as does any wall time within 15 hours of a change.
+const HOUR_MS = 3_600_000;
+const steadyHours = new Map<string, Map<number, number | null>>();
+
+/** The zone's offset in minutes for the whole hour around `ms`, or null when it changes within that hour. */
+function steadyOffset(ms: number, timeZone: string): number | null {
+  let zone = steadyHours.get(timeZone);
+  if (!zone) steadyHours.set(timeZone, (zone = new Map()));
+  const hour = Math.floor(ms / HOUR_MS);
+  let off = zone.get(hour);
+  if (off === undefined) {
+    const start = tzOffset(timeZone, new Date(hour * HOUR_MS));
+    off = start === tzOffset(timeZone, new Date(hour * HOUR_MS + HOUR_MS - 1)) && Number.isFinite(start) ? start : null;
+    if (zone.size >= 50_000) zone.clear(); // bounded: a job walking years of days must not grow it for ever
+    zone.set(hour, off);
+  }
+  return off;
+}
+
+/** A Date whose UTC getters read the wall clock of `d` in `timeZone`. */
+function wallClock(d: Date, timeZone: string): Date {
+  const ms = d.getTime();
+  const off = steadyOffset(ms, timeZone);
+  if (off !== null) return new Date(ms + off * 60_000);
+  const z = new TZDateMini(ms, timeZone);
+  return new Date(Date.UTC(z.getFullYear(), z.getMonth(), z.getDate(), z.getHours(), z.getMinutes(), z.getSeconds(), z.getMilliseconds()));
+}
 
 /** Wall clock of `instant` in `timeZone`. */
 export function toLocal(instant: Date, timeZone: string): LocalDateTime & { second: number } {
-  const z = inZone(instant, timeZone);
-  return { year: z.getFullYear(), month: z.getMonth() + 1, day: z.getDate(), hour: z.getHours(), minute: z.getMinutes(), second: z.getSeconds() };
+  const z = wallClock(instant, timeZone);
+  return { year: z.getUTCFullYear(), month: z.getUTCMonth() + 1, day: z.getUTCDate(), hour: z.getUTCHours(), minute: z.getUTCMinutes(), second: z.getUTCSeconds() };
 }
 
 /** The local hour (0-23) of `d` in `timeZone`. */
 export function localHour(d: Date, timeZone: string): number {
-  return inZone(d, timeZone).getHours();
+  return wallClock(d, timeZone).getUTCHours();
 }
 
 /** Offset of `timeZone` from UTC at `instant`, in minutes east (Asia/Shanghai: 480). */
 export function offsetMinutes(instant: Date, timeZone: string): number {
-  return tzOffset(timeZone, instant);
+  return steadyOffset(instant.getTime(), timeZone) ?? tzOffset(timeZone, instant);
 }
-
 
 /** The instant at which the wall clock in `timeZone` shows `local` (a time skipped by a DST jump moves forward). */
 export function fromLocal(local: LocalDateTime, timeZone: string): Date {
+  // The wall time read as UTC is within 15 hours of the instant: when the offset holds all around it, that is it.
+  const wall = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute);
+  const before = steadyOffset(wall - 15 * HOUR_MS, timeZone);
+  if (before !== null && before === steadyOffset(wall + 15 * HOUR_MS, timeZone) && before === steadyOffset(wall, timeZone)) return new Date(wall - before * 60_000);
   return new Date(new TZDateMini(local.year, local.month - 1, local.day, local.hour, local.minute, timeZone).getTime());
 }
 
@@ -51,14 +82,14 @@ export function localTime(y: number, m: number, d: number, hh: number, mm: numbe
 
 /** "11月25日 周三 09:00" */
 export function formatLocal(d: Date, timeZone: string): string {
-  const z = inZone(d, timeZone);
-  return `${z.getMonth() + 1}月${z.getDate()}日 ${WEEKDAYS[z.getDay()]} ${pad(z.getHours())}:${pad(z.getMinutes())}`;
+  const z = wallClock(d, timeZone);
+  return `${z.getUTCMonth() + 1}月${z.getUTCDate()}日 ${WEEKDAYS[z.getUTCDay()]} ${pad(z.getUTCHours())}:${pad(z.getUTCMinutes())}`;
 }
 
 /** "11月25日" */
 export function formatLocalDate(d: Date, timeZone: string): string {
-  const z = inZone(d, timeZone);
-  return `${z.getMonth() + 1}月${z.getDate()}日`;
+  const z = wallClock(d, timeZone);
+  return `${z.getUTCMonth() + 1}月${z.getUTCDate()}日`;
 }
 
 /** "2026-11-25" */
