@@ -2,6 +2,7 @@
 // their features land. Orders and approvals are in orders/.
 import type { Feature } from "../engine/feature.ts";
 import { handleHelp, handleUnknown } from "./help.handler.ts";
+import { pageBackCommand } from "./list-paging.ts";
 
 export const helpFeature: Feature = {
   name: "help",
@@ -9,4 +10,6 @@ export const helpFeature: Feature = {
     help: (ctx) => handleHelp(ctx),
     unknown: (ctx, _intent, text) => handleUnknown(ctx, text),
   },
+  // 上一页: the lists page forward only (下一页 is each list kind's typed twin, list-paging.ts).
+  commands: [pageBackCommand],
 };

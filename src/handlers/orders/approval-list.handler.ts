@@ -14,6 +14,7 @@ import { isSalesSide } from "../../domain/users/roles.ts";
 import { cardSubject, defineCardKind, latestOpenCardOf } from "../engine/card-kind.ts";
 import type { TextCommand } from "../engine/feature.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
+import { NO_LIST_TO_PAGE, openListCard, PAGE_NEXT } from "../help/list-paging.ts";
 import { showApprovalCardAgain } from "./approval.handler.ts";
 import { readApprovalListRequest, type ApprovalListRequest } from "./approval-list-words.ts";
 
@@ -119,7 +120,7 @@ export const approvalListKind = defineCardKind(approvalListSpec, {
   },
   typed: [
     { pattern: /^(?:审批|看)\s*(10|[1-9])$/, verb: "show", arg: (m) => `#${m[1]}`, find: latestOpenCardOf(approvalListSpec.purpose), nothing: "没有可以按编号审批的列表。发送「待审批」查看等你审批的订单，或「同意 SO-…」「驳回 SO-… 理由」。" },
-    { pattern: /^下一页$/, verb: "more", find: latestOpenCardOf(approvalListSpec.purpose), nothing: "没有可以翻页的列表。发送「待审批」「团队待办」「公海客户」等查看列表。" },
+    { pattern: PAGE_NEXT, verb: "more", find: openListCard(approvalListSpec.purpose), nothing: NO_LIST_TO_PAGE },
   ],
 });
 

@@ -11,6 +11,7 @@ import { assertSalesSide } from "../../domain/users/roles.ts";
 import { cardSubject, defineCardKind, latestOpenCardOf } from "../engine/card-kind.ts";
 import type { TextCommand } from "../engine/feature.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
+import { NO_LIST_TO_PAGE, openListCard, PAGE_NEXT } from "../help/list-paging.ts";
 import { claimAndReply } from "./claim-customer.handler.ts";
 
 // 公海 / 公海客户 / 查看公海 / 公海 电机 / 公海客户电机; not "公海里的立方冷链我认领一下" (a claim, for the parser).
@@ -81,6 +82,6 @@ export const poolListKind = defineCardKind(poolListSpec, {
   },
   typed: [
     { pattern: /^领取\s*(10|[1-9])$/, verb: "claim", arg: (m) => `#${m[1]}`, find: latestOpenCardOf(poolListSpec.purpose), nothing: "没有可以按编号领取的公海列表。发送「公海客户」查看，或发送「领取 客户名」。" },
-    { pattern: /^下一页$/, verb: "more", find: latestOpenCardOf(poolListSpec.purpose), nothing: "没有可以翻页的列表。发送「公海客户」查看公海客户。" },
+    { pattern: PAGE_NEXT, verb: "more", find: openListCard(poolListSpec.purpose), nothing: NO_LIST_TO_PAGE },
   ],
 });

@@ -17,6 +17,7 @@ import { getUser, type UserInfo } from "../../domain/users/user.repo.ts";
 import { defineCardKind } from "../engine/card-kind.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
 import { definePending, openPending, takePending } from "../engine/pending.ts";
+import { NO_LIST_TO_PAGE, openListCard, PAGE_NEXT } from "../help/list-paging.ts";
 import { TeamQuerySchema, type TeamQuery } from "./team-query.ts";
 
 const DAY_MS = 86_400_000;
@@ -145,5 +146,5 @@ export const teamListKind = defineCardKind(teamListSpec, {
       },
     },
   },
-  typed: [{ pattern: /^(?:下一页|下页|翻页|再来一页)[。.!！]?$/, verb: "next", nothing: "没有可以翻页的列表。发送「团队客户」「团队待办」「逾期跟进」等查看列表。" }],
+  typed: [{ pattern: PAGE_NEXT, verb: "next", find: openListCard(teamListSpec.purpose), nothing: NO_LIST_TO_PAGE }],
 });
