@@ -1,5 +1,6 @@
 // The hot prepared statements that take arrays — the visit log's write (writeVisit), the outbox insert with the inbox
-// done-mark (enqueueMessages), mark-sent and recent sends (OutboxRepo) — settle on PostgreSQL's generic plan after
+// done-mark (enqueueMessages), mark-sent and recent sends (OutboxRepo), the batch's event locks
+// (lockAndTakeInboxEvents) and its reps' recent customers (recentCustomerNamesOf) — settle on PostgreSQL's generic plan after
 // its five trial runs instead of being planned afresh on every call (they were, for ever: with the arrays' values
 // the planner counted their 1-2 elements, without them 10, and found the generic plan dearer). Each array is read
 // through a subquery, so both plans count alike. They still change exactly the rows they name. Runs on PGlite too
@@ -7,6 +8,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { SqlRunner } from "../../src/db/sql-runner.ts";
 import { firstStatement, sql } from "../../src/db/tx-sql.ts";
+import { recentCustomerNamesOf } from "../../src/domain/customers/customer.repo.ts";
+import { lockAndTakeInboxEvents } from "../../src/domain/plumbing/inbox.repo.ts";
 import { enqueueMessages, OutboxRepo } from "../../src/domain/plumbing/outbox.repo.ts";
 import { writeVisit, type VisitRows } from "../../src/domain/visits/visit.repo.ts";
 import { freshDatabase, type TestDatabase } from "../support/fresh-database.ts";
@@ -118,4 +121,28 @@ it("the outbox insert with the inbox done-mark, mark-sent and recent sends settl
   });
   expect(await db.sql.query(`SELECT count(*)::int AS n FROM "OutboxMessage" WHERE recipient LIKE 'n%' AND status = 'sent' AND "sentAt" IS NOT NULL AND "lockedUntil" IS NULL`)).toEqual([{ n: 10 }]);
   expect(await db.sql.query(`SELECT count(*)::int AS n FROM "OutboxMessage" WHERE recipient LIKE 'r%' AND "sentAt" > now() - interval '1 day'`)).toEqual([{ n: 0 }]);
+});
+
+it("the batch's event locks and its reps' recent customers settle on their generic plans, and answer as before", async () => {
+  const onServer = db.kind === "postgres";
+  const events = await db.sql.query<{ id: string }>(
+    `INSERT INTO "InboxEvent" (platform, "eventId", "senderId", payload) SELECT 'wecom', 'lock' || n, 'u1', '{}'::jsonb FROM generate_series(1, 10) n RETURNING id::text`,
+  );
+  await db.sql.query(`UPDATE "InboxEvent" SET status = 'done' WHERE id = $1::bigint`, [events[0]!.id]);
+  for (let k = 0; k < 10; k++) {
+    await db.prisma.$transaction(async (tx) => {
+      await firstStatement(tx, "SELECT 1 AS one", []);
+      const ids = [events[k]!.id, events[(k + 1) % 10]!.id, events[0]!.id];
+      expect(await lockAndTakeInboxEvents(tx, [`user:u${k}`, "user:u1"], ids)).toEqual(new Set(ids.filter((id) => id !== events[0]!.id)));
+      expect(await recentCustomerNamesOf(tx, ["u1", `nobody${k}`])).toEqual(new Map([["u1", ["华东机电"]], [`nobody${k}`, []]]));
+      if (onServer && k === 9) {
+        for (const start of [`WITH l AS MATERIALIZED (SELECT count(pg_advisory_xact_lock`, `SELECT o AS "ownerId", c.name FROM unnest(`]) {
+          const plans = await plansOf(sql(tx), start);
+          expect(plans, start).toHaveLength(1);
+          expect(plans[0]!.custom + plans[0]!.generic, start).toBe(10);
+          expect(plans[0]!.generic, start).toBeGreaterThan(0);
+        }
+      }
+    });
+  }
 });

@@ -213,13 +213,14 @@ export async function recentCustomerNames(tx: Tx, ownerId: string, limit = 30): 
 
 /**
  * recentCustomerNames for several reps in one statement (the inbox worker understands a batch of people's messages
- * at once), in the same order per rep.
+ * at once), in the same order per rep. The reps' ids are read through a subquery so that the prepared statement keeps
+ * its generic plan (the same plan) instead of being planned on every call (outbox.repo.ts, enqueueMessages, says why).
  */
 export async function recentCustomerNamesOf(tx: Tx, ownerIds: string[], limit = 30): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>(ownerIds.map((id) => [id, []]));
   if (ownerIds.length === 0) return out;
   const rows = await sql(tx).query<{ ownerId: string; name: string }>(
-    `SELECT o AS "ownerId", c.name FROM unnest($1::text[]) WITH ORDINALITY AS u(o, n),
+    `SELECT o AS "ownerId", c.name FROM unnest((SELECT $1::text[])) WITH ORDINALITY AS u(o, n),
             LATERAL (SELECT name, "lastFollowUpAt", "updatedAt" FROM "Customer" WHERE "ownerId" = u.o AND "deletedAt" IS NULL
                      ORDER BY "lastFollowUpAt" DESC NULLS LAST, "updatedAt" DESC LIMIT $2::int) c
      ORDER BY u.n, c."lastFollowUpAt" DESC NULLS LAST, c."updatedAt" DESC`,

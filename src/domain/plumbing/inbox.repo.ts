@@ -272,13 +272,15 @@ export async function takeLocks(tx: Tx, lockKeys: string[]): Promise<void> {
 /**
  * lockAndTakeInboxEvent for several people's events handled in one transaction: the advisory locks (sorted keys),
  * then the events' rows locked in id order; returns the ids still pending (the others were finished meanwhile by a
- * worker whose claim outlived ours, and must change nothing).
+ * worker whose claim outlived ours, and must change nothing). The arrays are read through subqueries so that the
+ * prepared statement keeps its generic plan (the same plan) instead of being planned on every call (outbox.repo.ts,
+ * enqueueMessages, says why).
  */
 export async function lockAndTakeInboxEvents(tx: Tx, lockKeys: string[], ids: string[]): Promise<Set<string>> {
   const rows = await firstStatement<{ id: string; status: string }>(
     tx,
-    `WITH l AS MATERIALIZED (SELECT count(pg_advisory_xact_lock(hashtext(k)))::int AS n FROM unnest($1::text[]) AS k)
-     SELECT e.id::text AS id, e.status::text AS status FROM "InboxEvent" e, l WHERE e.id = ANY($2::bigint[]) ORDER BY e.id FOR UPDATE OF e`,
+    `WITH l AS MATERIALIZED (SELECT count(pg_advisory_xact_lock(hashtext(k)))::int AS n FROM unnest((SELECT $1::text[])) AS k)
+     SELECT e.id::text AS id, e.status::text AS status FROM "InboxEvent" e, l WHERE e.id = ANY ((SELECT $2::bigint[])::bigint[]) ORDER BY e.id FOR UPDATE OF e`,
     [lockKeys, ids],
   );
   return new Set(rows.filter((r) => r.status === "pending").map((r) => String(r.id)));
