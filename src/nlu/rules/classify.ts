@@ -1,7 +1,7 @@
 /** Which intent a message expresses, from keywords plus the facts already extracted. */
 import type { IntentName } from "../intent.ts";
 import { findDiscount, findReason } from "./discounts.ts";
-import { findMoney } from "./money.ts";
+import { findMoney, type MoneyMention } from "./money.ts";
 import { hasOrderTrigger, ORDER_WORD, parseItems } from "./order-items.ts";
 import { findQuantities } from "./quantities.ts";
 import { countsIn, isWholeListAsk, LIMIT_QUESTION, namesAskedGoods, PRICE_OF, PRICE_QUESTION, priceProducts, RANGE_ASK, SUM_ASK } from "./prices.ts";
@@ -147,18 +147,22 @@ const PRICE_REQUEST = /申请|请(?:领导)?批|求批|帮忙批|走(?:个)?审�
 function isOrderByFacts(f: Facts, visitish: boolean): boolean {
   const t = f.text;
   if (!f.company) return false;
-  const unitPrice = findMoney(t).some((m) => m.kind === "unit");
-  const discount = !!findDiscount(t);
-  if (SIGNED.test(t) && !NOT_SIGNED.test(t) && (unitPrice || discount || f.hasMoney)) return true;
-  if (discount && PRICE_REQUEST.test(t) && !/(?:能不能|能否|可不可以|问|想要|希望)/.test(t)) return true;
+  // The prices and the discount are read once a rule asks for them: a visit's report is done before most do.
+  let prices: MoneyMention[] | undefined;
+  const unitPrice = () => (prices ??= findMoney(t)).some((m) => m.kind === "unit");
+  let discount: boolean | undefined;
+  const hasDiscount = () => (discount ??= !!findDiscount(t));
+  if (SIGNED.test(t) && !NOT_SIGNED.test(t) && (unitPrice() || hasDiscount() || f.hasMoney)) return true;
+  if (PRICE_REQUEST.test(t) && hasDiscount() && !/(?:能不能|能否|可不可以|问|想要|希望)/.test(t)) return true;
+  if (visitish) return false;
   // The reason given for the price (竞品报价低, 他们年底要结算) is no hedge and no delivery plan.
   const reason = findReason(t);
   const inReason = (i: number) => !!reason?.spans.some((s) => i >= s.index && i < s.end);
   const rt = reason ? blank(t, reason.spans) : t;
   const planned = f.hasFutureDate && !(f.dueIndex !== undefined && inReason(f.dueIndex));
-  if (visitish || planned && !/交货|到货|发货|交期|送货/.test(t)) return false;
+  if (planned && !/交货|到货|发货|交期|送货/.test(t)) return false;
   // 申请特价 X 产品 30台 单价5800: a special price asked for on named goods is an order for approval.
-  if (unitPrice && SPECIAL_PRICE.test(t) && !/(?:能不能|能否|可不可以|问|想要|希望)/.test(t)) return true;
+  if (unitPrice() && SPECIAL_PRICE.test(t) && !/(?:能不能|能否|可不可以|问|想要|希望)/.test(t)) return true;
   if (ORDER_WORD.test(t) || hasOrderTrigger(t)) return !ORDER_QUESTION.test(t);
   // A terse line of deal facts from the customer's name on: X要2000个密封圈 单价3.5元 (九五折).
   const at = t.indexOf(f.company.name);
@@ -167,7 +171,7 @@ function isOrderByFacts(f: Facts, visitish: boolean): boolean {
   // 锦纶纺织 电机A 三十台 四千四 (打个八五折), 新科电子 电机A 1台 5000: a named product, its count and a price
   // right after the count.
   const rest = blank(rt, [{ index: 0, end: at + f.company.name.length }]);
-  const priced = unitPrice || parseItems(rest).some((i) => i.unit_price !== undefined && i.product !== "未注明");
+  const priced = unitPrice() || parseItems(rest).some((i) => i.unit_price !== undefined && i.product !== "未注明");
   // 栖木装饰 会议椅 80把: nothing but the customer, the goods and their count is an order line too.
   const fields = t.trim().split(/\s+/);
   const bareLine = fields.length === 3 && at === 0 && fields[0] === f.company.name

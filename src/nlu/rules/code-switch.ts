@@ -44,5 +44,7 @@ const TWINS: [RegExp, string][] = [
 
 export function translateCodeSwitch(text: string): string {
   if (!CJK.test(text)) return text;
+  // Every English twin holds an ASCII letter (and /i folds no other character onto one): without any, none applies.
+  if (!/[A-Za-z]/.test(text)) return text.replace(/ {2,}/g, " ");
   return TWINS.reduce((s, [re, to]) => s.replace(re, to), text).replace(/ {2,}/g, " ");
 }

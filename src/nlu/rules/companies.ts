@@ -41,6 +41,10 @@ const ANAPHOR = /他们|她们|他家|她家|那家|这家|对方|人家/;
 /** 华东机电和远航电子: a conjunction right after a complete organisation name ends it. */
 const ORG_THEN_AND = new RegExp(`^(.{2,}?${ORG_SUFFIX.source.replace(/\$$/, "")})[和跟与及、]`);
 
+/** Every boundary in a name (matchAll copies the regex, so this one keeps no state), and one opening a text. */
+const BOUNDARY_ALL = new RegExp(BOUNDARY.source, "g");
+const BOUNDARY_AT = new RegExp(`^(?:${BOUNDARY.source})`);
+
 /** Cut a name out of the text that follows a trigger. */
 /** 最有戏的是X, 跟得最紧的是X, 今天最有希望的是X: an evaluation, then the name after 的是. */
 const EVALUATED = /^[^的是]{1,10}的(?:就)?是/;
@@ -59,7 +63,7 @@ export function cutName(raw: string): string {
   const unit = UNIT_NAME.exec(s);
   const unitEnd = unit?.[0].length ?? 0;
   const unitStart = unitEnd - (unit?.[1]!.length ?? 0);
-  for (const m of s.matchAll(new RegExp(BOUNDARY.source, "g"))) {
+  for (const m of s.matchAll(BOUNDARY_ALL)) {
     if (m.index >= unitStart && m.index < unitEnd) continue;
     if (m.index >= 2 && !endsInfoName(s, m)) {
       s = s.slice(0, m.index);
@@ -86,7 +90,7 @@ export function cutName(raw: string): string {
 function endsInfoName(s: string, m: RegExpExecArray | RegExpMatchArray): boolean {
   if (m[0] !== "信息" || ORG_SUFFIX.test(s.slice(0, m.index))) return false;
   const after = s.slice(m.index! + 2);
-  return after === "" || /^[\d一二两三四五六七八九十]/.test(after) || new RegExp(`^(?:${BOUNDARY.source})`).test(after) && !/^(?:是|怎么|咋|如何|情况|资料|档案|详情|有)/.test(after);
+  return after === "" || /^[\d一二两三四五六七八九十]/.test(after) || BOUNDARY_AT.test(after) && !/^(?:是|怎么|咋|如何|情况|资料|档案|详情|有)/.test(after);
 }
 
 /** A name that ends in a shop's or a site's word (恒通丰田4S店, 江湾一期项目部), shortest first. */

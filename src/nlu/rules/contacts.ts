@@ -11,6 +11,7 @@ const NOT_PERSON_AFTER = /^(?:集团|机械|科技|股份|电气|电子|重工|�
 const TITLE_RE = new RegExp(`(?<![0-9０-９])([${SURNAMES}])(${TITLES})`, "g");
 const NICK_RE = new RegExp(`(小|老)([${SURNAMES}])(?![${SURNAMES}]?(?:${TITLES}))`, "g");
 const LATIN_RE = /(?:(?<=[的了见约和跟找给])|(?<=\s)|^)([A-Z][a-z]{1,15})(?=总|经理|\s|吃|聊|说|[\u4e00-\u9fa5]|$)/g;
+const CAPITALISED = /[A-Z][a-z]/;
 const NICK_NOT = /^(?:老板|老师|老是|老家|老客户|小时|小批量|小单|小样)/;
 
 /**
@@ -44,7 +45,8 @@ export function findContacts(text: string): ContactMention[] {
     if (NICK_NOT.test(text.slice(m.index))) continue;
     found.push({ name: m[0], index: m.index, end: m.index + m[0].length });
   }
-  for (const m of text.matchAll(LATIN_RE)) {
+  // LATIN_RE's name is a capital then a small letter: a message without one (most) is not scanned.
+  for (const m of CAPITALISED.test(text) ? text.matchAll(LATIN_RE) : []) {
     const name = m[1]!;
     if (ENGLISH_WORD.test(name)) continue;
     found.push({ name, index: m.index, end: m.index + name.length });

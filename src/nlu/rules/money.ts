@@ -19,6 +19,12 @@ const NUMBER_RE = new RegExp(NUM_SRC, "g");
 const UNIT_WORD = PER_UNIT_SRC;
 /** "/台", "一台", "每台" right after a price makes it a unit price. */
 const PER_UNIT_AFTER = new RegExp(`^\\s*(?:\\/|每|一)\\s*${UNIT_WORD}`);
+/** A unit word right after a figure (五毛一只: the 一 opens "per piece"); or 十/百/千/万 there (the figure goes on). */
+const UNIT_WORD_AT = new RegExp(`^\\s*${UNIT_WORD}`);
+const UNIT_WORD_OR_TENS_AT = new RegExp(`^\\s*${UNIT_WORD}|^[十百千万]`);
+/** A unit-price word ending the text before an amount (每根十一块), or standing for the whole key found (单价, 每台). */
+const UNIT_KEY_BEFORE = new RegExp(`(?:${UNIT_KEY})\\s*$`);
+const UNIT_KEY_ONLY = new RegExp(`^(?:${UNIT_KEY})$`);
 /** After a number, these make it a count or something else, not money (200万条, 50万人, 1万多). */
 // Classifiers that are also common words (把 as in 把合同发过去, 本 as in 本周) count only right after the number.
 const NOT_MONEY_AFTER = /^\s*(?:台|套|件|个|只|箱|吨|条|片|米|块|辆|组|根|支|卷|包|袋|盒|桶|盏|公里|公斤|千克|平米|平方|立方|人|次|多)|^(?:[颗粒册副双张份捆枚罐筒瓶架盘株棵幅顶扎斤]|本(?![周月年])|[把位](?![\u4e00-\u9fa5]))/;
@@ -54,7 +60,7 @@ function jiaoAt(text: string, at: number): Amount | undefined {
   JIAO_AT_RE.lastIndex = at;
   const j = JIAO_AT_RE.exec(text);
   if (!j) return undefined;
-  const perUnit = !!j[2] && !/[毛角钱分]$/.test(j[0]) && new RegExp(`^\\s*${UNIT_WORD}`).test(text.slice(at + j[0].length));
+  const perUnit = !!j[2] && !/[毛角钱分]$/.test(j[0]) && UNIT_WORD_AT.test(text.slice(at + j[0].length));
   const fen = digitValue(j[1]!) * 10 + (j[2] && !perUnit ? digitValue(j[2]) : 0);
   if (!(fen > 0)) return undefined;
   return { value: fen / 100, index: at, end: at + j[0].length - (perUnit ? j[2]!.length : 0), marked: true, big: false };
@@ -86,14 +92,14 @@ function amountAt(text: string, at: number): Amount | undefined {
   const m = AMOUNT_RE.exec(text);
   if (!m?.indices) return undefined;
   const endOf = (i: number) => m.indices![i]![1];
-  const unitAfter = (i: number) => new RegExp(`^\\s*${UNIT_WORD}`).test(text.slice(endOf(i)));
+  const unitAfter = (i: number) => UNIT_WORD_AT.test(text.slice(endOf(i)));
   const num = m[1]!;
   const mult = m[2];
   const numEnd = mult ? endOf(2) : endOf(1);
   // 两万一台 is 20,000 per unit: the 一 belongs to the unit.
   // 一万二一套 is 12,000 per set: after a digit that follows a unit (万二, 千五) 一 cannot be a count's last digit.
   // …but 每根十一块 is 11 yuan: after a per-unit key, 块 is the money word.
-  const yuanAfterKey = /^\s*块/.test(text.slice(endOf(1))) && new RegExp(`(?:${UNIT_KEY})\\s*$`).test(text.slice(0, at));
+  const yuanAfterKey = /^\s*块/.test(text.slice(endOf(1))) && UNIT_KEY_BEFORE.test(text.slice(0, at));
   if ((/[十百千万亿]一$/.test(num) || /[十百千万亿][一二两三四五六七八九]一$/.test(num)) && unitAfter(1) && !yuanAfterKey) {
     return finish({ num: num.slice(0, -1), index: at, end: endOf(1) - 1 });
   }
@@ -102,7 +108,7 @@ function amountAt(text: string, at: number): Amount | undefined {
   if (m[3] && !tail) return finish({ num, mult, index: at, end: numEnd });
   const unit = m[4];
   // 十二块五 = 12.5, but not 3块2000 or 5块一箱.
-  const jiao = unit && m[5] && !new RegExp(`^\\s*${UNIT_WORD}|^[十百千万]`).test(text.slice(endOf(5))) ? m[5] : undefined;
+  const jiao = unit && m[5] && !UNIT_WORD_OR_TENS_AT.test(text.slice(endOf(5))) ? m[5] : undefined;
   // 两块八毛五 = 2.85, 3块5毛 = 3.5: 毛/角 after the tenths, the hundredths after it (not 八毛一个, per piece).
   const fen = jiao && m[6] && !unitAfter(6) ? m[6] : undefined;
   const mao = jiao ? /^\s*[毛角]/.exec(text.slice(endOf(5)))?.[0].length ?? 0 : 0;
@@ -161,12 +167,12 @@ export function findMoney(text: string): MoneyMention[] {
     const kind = PER_UNIT_AFTER.test(after) ? "unit"
       // A quote is per item (报价4500元) unless it covers the whole deal (打包报价68万, 总报价).
       : key === "报价" && WHOLE_DEAL_BEFORE.test(text.slice(0, k.index)) ? "total"
-      : new RegExp(`^(?:${UNIT_KEY})$`).test(key) ? "unit" : "total";
+      : UNIT_KEY_ONLY.test(key) ? "unit" : "total";
     push({ value: a.value, kind, index: a.index, end: a.end }, k.index);
   }
   for (const j of text.matchAll(JIAO_RE)) {
     // 五毛一只: the 一 after 毛 opens "per piece", it is no hundredth.
-    const perUnit = !!j[2] && !/[毛角钱分]$/.test(j[0]) && new RegExp(`^\\s*${UNIT_WORD}`).test(text.slice(j.index + j[0].length));
+    const perUnit = !!j[2] && !/[毛角钱分]$/.test(j[0]) && UNIT_WORD_AT.test(text.slice(j.index + j[0].length));
     const end = j.index + j[0].length - (perUnit ? j[2]!.length : 0);
     if (!free(j.index, end)) continue;
     const fen = digitValue(j[1]!) * 10 + (j[2] && !perUnit ? digitValue(j[2]) : 0);

@@ -151,12 +151,15 @@ export function isOrderForm(text: string): boolean {
   return labels.size >= 2 || (labels.size === 1 && ORDER_WORD.test(text));
 }
 
+/** 数量：40 in a form: the count, with no unit after it. */
+const FORM_COUNT = new RegExp(`数量\\s*[:：]\\s*(${NUM_SRC})(?!\\d|[.,]\\d|(?:${MULT_SRC})?[\\u4e00-\\u9fa5A-Za-z])`, "g");
+
 export function readOrderForm(text: string): string {
   if (!isOrderForm(text)) return text;
   return text
     .replace(/(?:客户|公司)(?:名称|名)?\s*[:：]\s*/g, "客户 ")
     // …written as ×N (a count with no unit), not N个: the rep typed no unit, so the list's unit stands.
-    .replace(new RegExp(`数量\\s*[:：]\\s*(${NUM_SRC})(?!\\d|[.,]\\d|(?:${MULT_SRC})?[\\u4e00-\\u9fa5A-Za-z])`, "g"), (_, n: string) => {
+    .replace(FORM_COUNT, (_, n: string) => {
       const v = parseNumber(n);
       return Number.isSafeInteger(v) && v > 0 && v < 1e7 ? ` ×${v}` : `${n}个`;
     })
@@ -168,13 +171,18 @@ export function readOrderForm(text: string): string {
  * 球阀DN50 数量40, 托盘1210 共300, 轴承6205 数量 500: a count labelled 数量 (without a colon, outside a form) or
  * closing the goods with 共, no unit after it, is a count with no unit typed (×N), as in a form.
  */
+const BARE_COUNT = new RegExp(`(数量\\s*[:：]?|(?<=[\\u4e00-\\u9fa5A-Za-z0-9\\s])共)\\s*(${NUM_SRC})(?=[${SEPARATOR_CLASS}@]|单价|$)`, "g");
+
 export function markBareCounts(text: string): string {
-  return text.replace(new RegExp(`(数量\\s*[:：]?|(?<=[\\u4e00-\\u9fa5A-Za-z0-9\\s])共)\\s*(${NUM_SRC})(?=[${SEPARATOR_CLASS}@]|单价|$)`, "g"), (all, _label: string, n: string) => {
+  // Without 数量 or 共 there is no such count (BARE_COUNT needs one of them).
+  if (!text.includes("数量") && !text.includes("共")) return text;
+  return text.replace(BARE_COUNT, (all, _label: string, n: string) => {
     const v = parseNumber(n);
     return Number.isSafeInteger(v) && v > 0 && v < 1e7 ? ` ×${v}` : all;
   });
 }
 
+const CN_NUM_ONLY = new RegExp(`^[${CN_NUM_CHARS}]+$`);
 const BARE_IN_ORDER = new RegExp(`(?<=(?:^|[${SEPARATOR_CLASS}])([^${SEPARATOR_CLASS}]+)\\s+)(\\d{1,7}|[${CN_NUM_CHARS}]{1,8})(?=[${SEPARATOR_CLASS}]|$)`, "g");
 
 /**
@@ -188,7 +196,7 @@ export function markOrderBareCounts(text: string): string {
   const counted = findQuantities(text);
   return text.replace(BARE_IN_ORDER, (all, prev: string, n: string, at: number) => {
     if (counted.some((q) => q.index <= at && q.end > at)) return all;
-    if (!/[\u4e00-\u9fa5A-Za-z]/.test(prev) || new RegExp(`^[${CN_NUM_CHARS}]+$`).test(prev) || hasOrderTrigger(prev)) return all;
+    if (!/[\u4e00-\u9fa5A-Za-z]/.test(prev) || CN_NUM_ONLY.test(prev) || hasOrderTrigger(prev)) return all;
     // …nor after a per-unit (每卷 600): that is a price.
     if (/单价|价格|价|元|块|折|数量|共|^[每/]|[×xX*@]$/.test(prev) || findQuantities(prev).length > 0 || findMoney(prev).length > 0) return all;
     const v = parseNumber(n);
@@ -247,6 +255,11 @@ function dropPlace(product: string): string {
 /** Units that also give a product's size (6米的钢管, 4平方的电缆, 灭火器4kg, 大米50斤 20袋). */
 const SIZE_UNITS = new Set(["米", "m", "平方", "平方米", "平米", "平", "kg", "KG", "公斤", "千克", "克", "斤", "升", "毫升"]);
 
+/** The field right after a count (200台 电机A), with the separators before it. */
+const NEXT_FIELD = new RegExp(`^([\\s,，、]*)([^${SEPARATOR_CLASS}]+)`);
+/** What follows a price: 元一台, /吨, or a classifier standing alone. */
+const PRICE_TAIL = new RegExp(`^\\s*(?:元|块)?\\s*(?:(?:\\/|每|一)\\s*${PER_UNIT_SRC}|${CLASSIFIER_CLASS}(?=[${SEPARATOR_CLASS}]|$))?`);
+
 export function parseItems(itemsText: string): OrderItem[] {
   const discount = findDiscount(itemsText);
   const clean = discount ? blank(itemsText, [discount]) : itemsText;
@@ -285,7 +298,7 @@ export function parseItems(itemsText: string): OrderItem[] {
     if (!product) {
       // 200台电机A: product after the quantity.
       // 要3000卷 牛皮纸 单价210: also in the next field, as long as it comes before the next count.
-      const m = new RegExp(`^([\\s,，、]*)([^${SEPARATOR_CLASS}]+)`).exec(clean.slice(q.end, nextStart));
+      const m = NEXT_FIELD.exec(clean.slice(q.end, nextStart));
       if (m && !/^[\d@]/.test(m[2]!)) {
         product = m[2]!.replace(/单价.*$|每.*$|[\d.]+元.*$/, "");
         end = q.end + m[1]!.length + product.length;
@@ -302,7 +315,7 @@ export function parseItems(itemsText: string): OrderItem[] {
     cursor = Math.max(end, price && price.index >= end ? price.end : end);
     // Skip "元一台"/"/吨" and the like after a price.
     // A classifier alone only when nothing is glued to it: in 4.2万 片皮机 the 片 opens the next product.
-    const tail = new RegExp(`^\\s*(?:元|块)?\\s*(?:(?:\\/|每|一)\\s*${PER_UNIT_SRC}|${CLASSIFIER_CLASS}(?=[${SEPARATOR_CLASS}]|$))?`).exec(clean.slice(cursor));
+    const tail = PRICE_TAIL.exec(clean.slice(cursor));
     if (tail) cursor += tail[0].length;
   });
   return items;

@@ -214,11 +214,12 @@ export function priceItems(text: string): PriceItem[] {
  */
 const LIST_FILLER = /都|在哪里?|在哪儿|哪里有|哪有|去哪(?:里)?(?:看|找|查)|请问|问一下|问下|麻烦|帮我|帮忙|给我|发我|我要|我想要?|能不能|可以|有没有|有吗|更新了?没有?|更新了吗|最新的?|新的|现在的?|目前的?|公司的?|我们的?|咱们的?|完整的?|全部的?|整个的?|所有的?|一整份|一份|一个|一下|拉出来|调出来|发出来|发到群里?|发群里|发个|发一下|发下|发来|发过来|发给我|发|拉|调|来|出|查|看看|看下|看一下|瞅瞅|看|份|个|下|我|把|群里|吧|呢|呀|啊|吗|嘛|的|没|[?？!！。，,、\s]/g;
 const LIST_NOUN = new RegExp(LIST_WORDS, "g");
+const LIST_WORD = new RegExp(LIST_WORDS);
 /** The whole list asked for, in a list's name and words that carry nothing else. */
 export function isWholeListAsk(text: string): boolean {
   const t = text.trim();
   if (PRICE_LIST_ASK.test(t) || PRODUCTS_ASK.test(t)) return true;
-  if (!new RegExp(LIST_WORDS).test(t)) return false;
+  if (!LIST_WORD.test(t)) return false;
   return t.replace(LIST_NOUN, " ").replace(LIST_FILLER, "").replace(LIST_FILLER, "") === "";
 }
 /**

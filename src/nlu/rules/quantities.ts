@@ -53,6 +53,10 @@ export function pickQuantity(qs: QuantityMention[]): QuantityMention | undefined
 }
 
 /** 伺服驱动器×20, 电机A x 5, 配件*100: a count with no unit word. */
+/** After 块: 十二块一个, 三块五 — yuan with "per piece" or the jiao after it, not pieces. */
+const YUAN_THEN = new RegExp(`^(?:[一二三四五六七八九](?![\\u4e00-\\u9fa5])|\\d(?![\\d.])(?![\\u4e00-\\u9fa5])|[一每]\\s*${PER_UNIT_SRC})`);
+/** After 一台/一只: a price in words (一台一万二, 一只五毛), not a count. */
+const PRICE_IN_WORDS = new RegExp(`^[一二两三四五六七八九十]+[百千万毛角块](?!${CLASSIFIER_CLASS})`);
 const TIMES_RE = /(?<=[\u4e00-\u9fa5A-Za-z0-9)\s])[×xX*]\s*(\d{1,7})(?![\d.])/g;
 
 export function findQuantities(text: string): QuantityMention[] {
@@ -94,9 +98,9 @@ export function findQuantities(text: string): QuantityMention[] {
     // 一张是九百五, 每把就是三百二: "per piece is" a price, not one piece.
     if (/^[一每]$/.test(num) && /^\s*(?:就|都|还)?(?:是|为|按|算)\s*(?:[\d¥￥]|[一二两三四五六七八九十]+[百千万块元])/.test(text.slice(end))) continue;
     // 十二块一个, 三块五: 块 as yuan, with "per piece" or the jiao after it, is a price, not pieces.
-    if (unit === "块" && new RegExp(`^(?:[一二三四五六七八九](?![\\u4e00-\\u9fa5])|\\d(?![\\d.])(?![\\u4e00-\\u9fa5])|[一每]\\s*${PER_UNIT_SRC})`).test(text.slice(end))) continue;
+    if (unit === "块" && YUAN_THEN.test(text.slice(end))) continue;
     // 一台一万二, 一只五毛: "per piece" glued to a price in words.
-    if (/^[一每]$/.test(num) && new RegExp(`^[一二两三四五六七八九十]+[百千万毛角块](?!${CLASSIFIER_CLASS})`).test(text.slice(end))) continue;
+    if (/^[一每]$/.test(num) && PRICE_IN_WORDS.test(text.slice(end))) continue;
     // 三百二一把 is 320 per piece: a digit after 百/千/万 followed by 一 is never one count.
     // So is 六十八一箱 (68 a box) and 一百一一套 (110 a set): two digits in a row after 十/百/千 is a price and its "per".
     if (/[十百千万亿][一二两三四五六七八九]一$/.test(num) && !/^[一二两三四五六七八九]?十一$/.test(num)) continue;
