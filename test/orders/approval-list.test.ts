@@ -202,6 +202,8 @@ describe("待审批: what waits for the asker's decision, and acting from it", (
       await place("lisi", `下单 ${name} 电缆 1卷 单价540`);
       clock.advance(60_000);
     }
+    // The orders' approval cards reach 王五 before he asks (else the first thing after his question may be one of them).
+    await eventually(async () => ((await db().outboxMessage.count({ where: { status: { not: "sent" } } })) === 0 ? true : undefined), "the approval cards sent");
     const first = await answerCard(pg, "wangwu", "待审批");
     expect(first.title).toBe("待你审批（12）");
     expect(first.subtitle).toBe("最早的在前，第 1–10 个");
