@@ -8,6 +8,8 @@ const TITLES = "总经理|董事长|总监|经理|主任|厂长|老板|老师|�
 /** Words that end in a title character but are not people (徐工集团 is a company, 化工 an industry). */
 const NOT_PERSON_AFTER = /^(?:集团|机械|科技|股份|电气|电子|重工|有限|公司|控股|汽车|工程|建设|化工|钢铁|实业)/;
 
+/** The first character of every title; LONE_TITLE_RE's and LONE_BOSS_RE's titles are among TITLES too. */
+const TITLE_START = new RegExp(`[${[...new Set(TITLES.split("|").map((t) => t[0]))].join("")}]`);
 const TITLE_RE = new RegExp(`(?<![0-9０-９])([${SURNAMES}])(${TITLES})`, "g");
 const NICK_RE = new RegExp(`(小|老)([${SURNAMES}])(?![${SURNAMES}]?(?:${TITLES}))`, "g");
 const LATIN_RE = /(?:(?<=[的了见约和跟找给])|(?<=\s)|^)([A-Z][a-z]{1,15})(?=总|经理|\s|吃|聊|说|[\u4e00-\u9fa5]|$)/g;
@@ -31,17 +33,19 @@ export interface ContactMention { name: string; index: number; end: number }
 
 export function findContacts(text: string): ContactMention[] {
   const found: ContactMention[] = [...findEnglishContacts(text)];
-  for (const m of text.matchAll(TITLE_RE)) {
+  // Names before a title (TITLE_RE, LONE_TITLE_RE, LONE_BOSS_RE): none without a title's first character.
+  const titled = TITLE_START.test(text);
+  for (const m of titled ? text.matchAll(TITLE_RE) : []) {
     const after = text.slice(m.index + m[0].length);
     if (NOT_PERSON_AFTER.test(after)) continue;
     // 张总监 vs 张总: the regex alternation already prefers the longer title.
     found.push({ name: m[0], index: m.index, end: m.index + m[0].length });
   }
-  for (const m of [...text.matchAll(LONE_TITLE_RE), ...text.matchAll(LONE_BOSS_RE)]) {
+  for (const m of titled ? [...text.matchAll(LONE_TITLE_RE), ...text.matchAll(LONE_BOSS_RE)] : []) {
     if (NOT_SURNAME.test(m[1]!)) continue;
     found.push({ name: m[0], index: m.index, end: m.index + m[0].length });
   }
-  for (const m of text.matchAll(NICK_RE)) {
+  for (const m of /[小老]/.test(text) ? text.matchAll(NICK_RE) : []) {
     if (NICK_NOT.test(text.slice(m.index))) continue;
     found.push({ name: m[0], index: m.index, end: m.index + m[0].length });
   }
