@@ -73,7 +73,8 @@ export function cutName(raw: string): string {
   // Names hardly ever hold 了: 亿纬锂能等了一下午 ends before the verb in front of it.
   const le = s.indexOf("了");
   if (le >= 3) s = s.slice(0, le - 1);
-  const joined = ORG_THEN_AND.exec(s);
+  // (ORG_THEN_AND tries every organisation word at every length: only run it when a conjunction is there.)
+  const joined = /[和跟与及、]/.test(s) ? ORG_THEN_AND.exec(s) : null;
   if (joined) s = joined[1]!;
   // 杭州恒力泵业啊, 华东机电那个: a voice filler stuck to the name (the rule the visit handler applies too).
   s = stripSpokenFiller(s.replace(TRAILING_FILLER, "").replace(/的$/, ""));

@@ -24,6 +24,8 @@ export function findEnglishCompany(text: string): EnglishMention | undefined {
 const PERSON_EN = /\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+([A-Z][a-z]{1,15})\b/g;
 
 export function findEnglishContacts(text: string): EnglishMention[] {
+  // Every title holds Mr, Ms, Mi(ss) or Dr: most messages hold none and are not scanned.
+  if (!/M[rsi]|Dr/.test(text)) return [];
   return [...text.matchAll(PERSON_EN)].map((m) => ({ name: m[0], index: m.index, end: m.index + m[0].length }));
 }
 
