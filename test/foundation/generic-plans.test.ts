@@ -1,6 +1,6 @@
 // The hot prepared statements that take arrays — the visit log's write (writeVisit), the outbox insert with the inbox
 // done-mark (enqueueMessages), mark-sent and recent sends (OutboxRepo), the batch's event locks
-// (lockAndTakeInboxEvents) and its reps' recent customers (recentCustomerNamesOf) — settle on PostgreSQL's generic plan after
+// (lockAndTakeInboxEvents), its senders (findUsersByIdentities) and its reps' recent customers (recentCustomerNamesOf) — settle on PostgreSQL's generic plan after
 // its five trial runs instead of being planned afresh on every call (they were, for ever: with the arrays' values
 // the planner counted their 1-2 elements, without them 10, and found the generic plan dearer). Each array is read
 // through a subquery, so both plans count alike. They still change exactly the rows they name. Runs on PGlite too
@@ -11,6 +11,7 @@ import { firstStatement, sql } from "../../src/db/tx-sql.ts";
 import { recentCustomerNamesOf } from "../../src/domain/customers/customer.repo.ts";
 import { lockAndTakeInboxEvents } from "../../src/domain/plumbing/inbox.repo.ts";
 import { enqueueMessages, OutboxRepo } from "../../src/domain/plumbing/outbox.repo.ts";
+import { findUsersByIdentities } from "../../src/domain/users/user.repo.ts";
 import { writeVisit, type VisitRows } from "../../src/domain/visits/visit.repo.ts";
 import { freshDatabase, type TestDatabase } from "../support/fresh-database.ts";
 
@@ -123,8 +124,17 @@ it("the outbox insert with the inbox done-mark, mark-sent and recent sends settl
   expect(await db.sql.query(`SELECT count(*)::int AS n FROM "OutboxMessage" WHERE recipient LIKE 'r%' AND "sentAt" > now() - interval '1 day'`)).toEqual([{ n: 0 }]);
 });
 
-it("the batch's event locks and its reps' recent customers settle on their generic plans, and answer as before", async () => {
+it("the batch's event locks, senders and reps' recent customers settle on their generic plans, and answer as before", async () => {
   const onServer = db.kind === "postgres";
+  await db.sql.query(
+    `INSERT INTO "User" (id, name, roles, active, source, "updatedAt", "managerId") VALUES ('u2', '乙', '{rep,manager}', true, 'org-file', now(), 'u1'), ('u3', '丙', '{rep}', false, 'org-file', now(), NULL)`,
+  );
+  await db.sql.query(`INSERT INTO "Identity" (platform, "externalId", "userId") VALUES ('wecom', 'U1', 'u1'), ('dingtalk', 'U1', 'u2'), ('wecom', 'U3', 'u3')`);
+  // An organisation's worth of people, with statistics (a few accounts in a batch, not a tenth of the table).
+  await db.sql.query(`INSERT INTO "User" (id, name, roles, active, source, "updatedAt") SELECT 'x' || n, 'x', '{rep}', true, 'org-file', now() FROM generate_series(1, 2000) n`);
+  await db.sql.query(`INSERT INTO "Identity" (platform, "externalId", "userId") SELECT 'wecom', 'X' || n, 'x' || n FROM generate_series(1, 2000) n`);
+  await db.sql.query(`ANALYZE "User"`);
+  await db.sql.query(`ANALYZE "Identity"`);
   const events = await db.sql.query<{ id: string }>(
     `INSERT INTO "InboxEvent" (platform, "eventId", "senderId", payload) SELECT 'wecom', 'lock' || n, 'u1', '{}'::jsonb FROM generate_series(1, 10) n RETURNING id::text`,
   );
@@ -135,8 +145,15 @@ it("the batch's event locks and its reps' recent customers settle on their gener
       const ids = [events[k]!.id, events[(k + 1) % 10]!.id, events[0]!.id];
       expect(await lockAndTakeInboxEvents(tx, [`user:u${k}`, "user:u1"], ids)).toEqual(new Set(ids.filter((id) => id !== events[0]!.id)));
       expect(await recentCustomerNamesOf(tx, ["u1", `nobody${k}`])).toEqual(new Map([["u1", ["华东机电"]], [`nobody${k}`, []]]));
+      // A stranger and someone who left are absent; the same account on two platforms is two people.
+      const senders = [{ platform: "wecom", externalId: "U1" }, { platform: "dingtalk", externalId: "U1" }, { platform: "wecom", externalId: "U3" }, { platform: "wecom", externalId: `S${k}` }];
+      const known: [string, { id: string; name: string; roles: string[]; managerId: string | null }][] = [
+        ["wecom\u0000U1", { id: "u1", name: "甲", roles: ["rep"], managerId: null }],
+        ["dingtalk\u0000U1", { id: "u2", name: "乙", roles: ["rep", "manager"], managerId: "u1" }],
+      ];
+      expect(await findUsersByIdentities(tx, senders.slice(0, 1 + (k % 4)))).toEqual(new Map(known.slice(0, 1 + (k % 4))));
       if (onServer && k === 9) {
-        for (const start of [`WITH l AS MATERIALIZED (SELECT count(pg_advisory_xact_lock`, `SELECT o AS "ownerId", c.name FROM unnest(`]) {
+        for (const start of [`WITH l AS MATERIALIZED (SELECT count(pg_advisory_xact_lock`, `SELECT o AS "ownerId", c.name FROM unnest(`, `SELECT %unnest(%"Identity" d`]) {
           const plans = await plansOf(sql(tx), start);
           expect(plans, start).toHaveLength(1);
           expect(plans[0]!.custom + plans[0]!.generic, start).toBe(10);

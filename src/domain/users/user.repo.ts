@@ -18,16 +18,20 @@ export async function findUserByIdentity(tx: Tx, platform: string, externalId: s
 
 /**
  * findUserByIdentity for many accounts at once (the events the inbox worker hands over together): one statement.
- * Keyed by `platform + "\u0000" + externalId`; strangers are absent.
+ * Keyed by `platform + "\u0000" + externalId`; strangers are absent. Account by account (OFFSET 0 keeps each a probe
+ * of Identity's and User's keys), with the accounts read through a subquery: so the prepared statement keeps one
+ * plan instead of being planned on every call, and that plan cannot be the hash join over all of Identity that the
+ * planner picks when it assumes 10 accounts (outbox.repo.ts, enqueueMessages, says why).
  */
 export async function findUsersByIdentities(tx: Tx, accounts: { platform: string; externalId: string }[]): Promise<Map<string, UserInfo>> {
   const out = new Map<string, UserInfo>();
   if (accounts.length === 0) return out;
   const rows = await sql(tx).query<UserInfo & { platform: string; externalId: string }>(
-    `SELECT d.platform, d."externalId", u.id, u.name, u.roles, u."managerId"
-     FROM unnest($1::text[], $2::text[]) AS a(platform, "externalId")
-     JOIN "Identity" d ON d.platform = a.platform AND d."externalId" = a."externalId"
-     JOIN "User" u ON u.id = d."userId" AND u.active`,
+    `SELECT p.platform, p."externalId", p.id, p.name, p.roles, p."managerId"
+     FROM unnest((SELECT $1::text[]), (SELECT $2::text[])) AS a(platform, "externalId")
+     CROSS JOIN LATERAL (SELECT d.platform, d."externalId", u.id, u.name, u.roles, u."managerId"
+                         FROM "Identity" d JOIN "User" u ON u.id = d."userId" AND u.active
+                         WHERE d.platform = a.platform AND d."externalId" = a."externalId" OFFSET 0) p`,
     [accounts.map((a) => a.platform), accounts.map((a) => a.externalId)],
   );
   for (const r of rows) out.set(`${r.platform}\u0000${r.externalId}`, { id: r.id, name: r.name, roles: r.roles ?? [], managerId: r.managerId ?? null });
