@@ -135,6 +135,14 @@ const MAX_PREPARED = 400;
  * Planning cost more than running for most hot statements (PostgreSQL CPU per call, unnamed vs named, on this
  * machine: the visit target read 0.43 vs 0.03 ms, the customer search 1.33 vs 0.63 ms, the batch's open questions
  * 0.77 vs ~0, mark-sent 0.73 vs 0.23). PostgreSQL re-plans by itself when a table it uses changes.
+ *
+ * "Planned once" holds only when PostgreSQL settles on the statement's generic plan, which it does after five runs
+ * unless that plan looks dearer than the ones made with the values. An array parameter ($1::text[] in unnest or
+ * `= ANY`) does that: with the values the planner counts its elements, without them it assumes 10, and the statement
+ * is then planned on every call for ever (mark-sent above, and the visit write, until they changed). Read such an
+ * array through a subquery, `unnest((SELECT $1::text[]))`, `= ANY ((SELECT $1::text[])::text[])`, so both plans
+ * count alike, and keep a join on it a per-row probe (LATERAL … OFFSET 0) where 10 rows could tip it into a hash
+ * join; test/foundation/generic-plans.test.ts checks the hot ones.
  */
 export function prepared(text: string, values: unknown[]): pg.QueryConfig {
   let name = names.get(text);
