@@ -1,6 +1,7 @@
 // The hot prepared statements that take arrays — the visit log's write (writeVisit), the outbox insert with the inbox
 // done-mark (enqueueMessages), mark-sent and recent sends (OutboxRepo), the batch's event locks
-// (lockAndTakeInboxEvents), its senders (findUsersByIdentities) and its reps' recent customers (recentCustomerNamesOf) — settle on PostgreSQL's generic plan after
+// (lockAndTakeInboxEvents), its senders (findUsersByIdentities), its reps' recent customers (recentCustomerNamesOf) and
+// open questions (latestOpenPendingOf) — settle on PostgreSQL's generic plan after
 // its five trial runs instead of being planned afresh on every call (they were, for ever: with the arrays' values
 // the planner counted their 1-2 elements, without them 10, and found the generic plan dearer). Each array is read
 // through a subquery, so both plans count alike. They still change exactly the rows they name. Runs on PGlite too
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { SqlRunner } from "../../src/db/sql-runner.ts";
 import { firstStatement, sql } from "../../src/db/tx-sql.ts";
 import { recentCustomerNamesOf } from "../../src/domain/customers/customer.repo.ts";
+import { latestOpenPendingOf } from "../../src/domain/pending/pending-action.repo.ts";
 import { lockAndTakeInboxEvents } from "../../src/domain/plumbing/inbox.repo.ts";
 import { enqueueMessages, OutboxRepo } from "../../src/domain/plumbing/outbox.repo.ts";
 import { findUsersByIdentities } from "../../src/domain/users/user.repo.ts";
@@ -135,6 +137,13 @@ it("the batch's event locks, senders and reps' recent customers settle on their 
   await db.sql.query(`INSERT INTO "Identity" (platform, "externalId", "userId") SELECT 'wecom', 'X' || n, 'x' || n FROM generate_series(1, 2000) n`);
   await db.sql.query(`ANALYZE "User"`);
   await db.sql.query(`ANALYZE "Identity"`);
+  // Questions they were asked, answered long ago; one still open.
+  await db.sql.query(
+    `INSERT INTO "PendingAction" (id, "userId", kind, payload, status, "expiresAt", "createdAt")
+     SELECT 'pa' || n, 'x' || (n % 2000 + 1), 'customer_pick', '{}'::jsonb, 'confirmed', now() - interval '1 day', now() - interval '2 days' FROM generate_series(1, 8000) n`,
+  );
+  await db.sql.query(`INSERT INTO "PendingAction" (id, "userId", kind, payload, status, "expiresAt") VALUES ('open1', 'u1', 'customer_pick', '{"q":1}'::jsonb, 'pending', now() + interval '1 hour')`);
+  await db.sql.query(`ANALYZE "PendingAction"`);
   const events = await db.sql.query<{ id: string }>(
     `INSERT INTO "InboxEvent" (platform, "eventId", "senderId", payload) SELECT 'wecom', 'lock' || n, 'u1', '{}'::jsonb FROM generate_series(1, 10) n RETURNING id::text`,
   );
@@ -152,8 +161,10 @@ it("the batch's event locks, senders and reps' recent customers settle on their 
         ["dingtalk\u0000U1", { id: "u2", name: "乙", roles: ["rep", "manager"], managerId: "u1" }],
       ];
       expect(await findUsersByIdentities(tx, senders.slice(0, 1 + (k % 4)))).toEqual(new Map(known.slice(0, 1 + (k % 4))));
+      const open = await latestOpenPendingOf(tx, ["u1", `x${k + 1}`, "u2"], ["customer_pick", "other"], new Date());
+      expect([...open.entries()].map(([u, p]) => [u, p.id, p.payload])).toEqual([["u1", "open1", { q: 1 }]]);
       if (onServer && k === 9) {
-        for (const start of [`WITH l AS MATERIALIZED (SELECT count(pg_advisory_xact_lock`, `SELECT o AS "ownerId", c.name FROM unnest(`, `SELECT %unnest(%"Identity" d`]) {
+        for (const start of [`WITH l AS MATERIALIZED (SELECT count(pg_advisory_xact_lock`, `SELECT o AS "ownerId", c.name FROM unnest(`, `SELECT %unnest(%"Identity" d`, `SELECT DISTINCT ON ("userId") id, "userId", kind`]) {
           const plans = await plansOf(sql(tx), start);
           expect(plans, start).toHaveLength(1);
           expect(plans[0]!.custom + plans[0]!.generic, start).toBe(10);

@@ -42,14 +42,16 @@ export async function latestOpenPending(tx: Tx, userId: string, kinds: string[],
 
 /**
  * latestOpenPending for several people at once (the events of one transaction): one statement; people with nothing
- * open are absent.
+ * open are absent. Its values are read through subqueries so that the prepared statement keeps its generic plan (the
+ * same plan) instead of being planned on every call (tx-sql.ts, prepared, says why).
  */
 export async function latestOpenPendingOf(tx: Tx, userIds: string[], kinds: string[], now: Date): Promise<Map<string, PendingActionRow>> {
   const out = new Map<string, PendingActionRow>();
   if (!kinds.length || !userIds.length) return out;
   const rows = await sql(tx).query<PendingActionRow>(
     `SELECT DISTINCT ON ("userId") id, "userId", kind, payload, status::text AS status, "expiresAt", "createdAt", "decidedAt"
-     FROM "PendingAction" WHERE "userId" = ANY($1::text[]) AND status = 'pending' AND kind = ANY($2::text[]) AND "expiresAt" > $3::timestamptz
+     FROM "PendingAction" WHERE "userId" = ANY ((SELECT $1::text[])::text[]) AND status = 'pending' AND kind = ANY ((SELECT $2::text[])::text[])
+       AND "expiresAt" > (SELECT $3::timestamptz)
      ORDER BY "userId", "createdAt" DESC`,
     [[...new Set(userIds)], kinds, now],
   );
