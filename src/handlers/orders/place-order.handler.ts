@@ -16,11 +16,12 @@ import { activePriceList, listProducts, previewOrder } from "../../domain/orders
 import { matchProductLine, productSkusOf } from "../../domain/orders/product-match.ts";
 import { lineForUnit, unitAgrees, unitMismatchText } from "../../domain/orders/units.ts";
 import { latestActiveCard } from "../../domain/cards/card.repo.ts";
-import { normalizeCompanyName, parseOrderCorrection, type IntentOf, type OrderCorrection } from "../../nlu/index.ts";
+import { looksLikeVisitCorrection, normalizeCompanyName, parseOrderCorrection, type IntentOf, type OrderCorrection } from "../../nlu/index.ts";
 import { askWhichCustomer, defineCustomerPick, PickBaseSchema, resolveCustomer, teachAlias } from "../customers/which-customer.ts";
 import { defineCardKind } from "../engine/card-kind.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
 import { definePending, openPending, takePending } from "../engine/pending.ts";
+import { refuseForRecentOrder, withoutEditFiller } from "./order-edit-answer.ts";
 import { totalsOfPriced } from "./order-views.ts";
 import { resubmitWith } from "./resubmit-order.handler.ts";
 import { requestOf, submitOrder } from "./submit-order.ts";
@@ -255,14 +256,21 @@ const CORRECTION_PROBLEMS: Record<string, string> = {
 /**
  * "改 数量 300" / "改 单价 4500" / "改 电机A 数量 300" / "改 折扣 9折" after a draft card: the open draft is replaced
  * by a corrected one (nothing is ordered until 提交). Not for this command when no draft is open, or a visit
- * was recorded after it ("pass": the visit correction takes it).
+ * was recorded after it ("pass": the visit correction takes it) — unless the rep's most recent thing is an order
+ * and the text is no visit correction (改 单价 580, 改数量300米): then the answer is about that order
+ * (order-edit-answer.ts). 改下数量 5卷 is 改 数量 5卷.
  */
 export async function correctDraft(ctx: HandlerContext, text: string): Promise<void | "pass"> {
   const card = await latestActiveCard(ctx.tx, ctx.user.id, orderDraftSpec.purpose);
-  if (!card) return "pass";
-  const visit = await latestActiveCard(ctx.tx, ctx.user.id, "visit_confirm");
-  if (visit && visit.createdAt > card.createdAt) return "pass";
-  const parsed = parseOrderCorrection(text);
+  const visit = card ? await latestActiveCard(ctx.tx, ctx.user.id, "visit_confirm") : null;
+  if (!card || (visit && visit.createdAt > card.createdAt)) {
+    // No draft to change. A visit correction (改 数量 300) goes on to the visit (which also answers about a newer
+    // order); anything else (改 单价 580, 改数量300米) is answered about the rep's most recent order, if that is one.
+    if (looksLikeVisitCorrection(withoutEditFiller(text))) return "pass";
+    await refuseForRecentOrder(ctx, text);
+    return "pass";
+  }
+  const parsed = parseOrderCorrection(withoutEditFiller(text));
   if (!parsed.ok) throw new AppError("bad_order_correction", CORRECTION_PROBLEMS[parsed.problem] ?? "要改哪一项？例如：改 数量 300、改 单价 4500、改 折扣 9折");
   const { data } = await takePending(ctx, [draftPending], card.subjectId, "cancelled");
   const { customerId, confirmDuplicate, ...draft } = data;

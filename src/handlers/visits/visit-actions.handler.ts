@@ -9,6 +9,7 @@ import { newCardRef } from "../../../cards/card-ref.ts";
 import { latestCard, updateCardView, type CardRow } from "../../domain/cards/card.repo.ts";
 import { gluedVisitCorrection, parseVisitCorrection, type VisitCorrection } from "../../nlu/index.ts";
 import { assertSalesSide } from "../../domain/users/roles.ts";
+import { aboutOrderFields, refuseForRecentOrder, withoutEditFiller } from "../orders/order-edit-answer.ts";
 import { defineCardKind, latestOpenCardOf } from "../engine/card-kind.ts";
 import type { HandlerContext } from "../engine/handler-context.ts";
 
@@ -55,15 +56,21 @@ const CORRECTION_WINDOW_MS = 24 * 3600_000;
 
 /** "改 跟进 周五下午3点": applies to the person's most recent visit confirmation, if it still stands and is recent. */
 export async function handleCorrectVisit(ctx: HandlerContext, text: string): Promise<void> {
-  const card = await latestCard(ctx.tx, ctx.user.id, "visit_confirm");
-  if (!card?.subjectId || card.status !== "active") {
+  const latest = await latestCard(ctx.tx, ctx.user.id, "visit_confirm");
+  const active = latest?.subjectId && latest.status === "active" ? { ...latest, subjectId: latest.subjectId } : null;
+  const before = active ? await visitForCard(ctx.tx, active.subjectId) : null;
+  const tooLate = !!before && ctx.now.getTime() - before.occurredAt.getTime() > CORRECTION_WINDOW_MS;
+  // Nothing to correct, or 改 数量 … after an order placed since the visit: the answer is about that order
+  // (its number, why it cannot change, what works instead). A visit newer than the order is corrected as before.
+  if (!active || tooLate || aboutOrderFields(text)) await refuseForRecentOrder(ctx, text);
+  if (!active || !before) {
     throw new AppError("nothing_to_correct", "没有可以修改的拜访记录。先记录一次拜访，再发送「改 …」。");
   }
-  const before = await visitForCard(ctx.tx, card.subjectId);
-  if (ctx.now.getTime() - before.occurredAt.getTime() > CORRECTION_WINDOW_MS) {
+  if (tooLate) {
     throw new AppError("correction_too_late", `最近一条拜访（${formatLocal(before.occurredAt, ctx.timeZone)}，${before.customer.name}）已超过24小时，不能再修改；可以重新记录一次。`);
   }
-  const parsed = parseVisitCorrection(text, { now: ctx.now, timeZone: ctx.timeZone });
+  const card = active;
+  const parsed = parseVisitCorrection(withoutEditFiller(text), { now: ctx.now, timeZone: ctx.timeZone });
   if (!parsed.ok) throw new AppError("bad_correction", PROBLEMS[parsed.problem] ?? CORRECTION_HELP);
   const c = parsed.correction;
   await editVisit(ctx.tx, card.subjectId, c.field === "due" ? { field: "due", value: new Date(c.value) } : c, ctx.user, ctx.now, ctx.eventId);
