@@ -161,4 +161,17 @@ describe("改 … after placing an order: the answer is about the order", () => 
     const [late] = await refusals(["改 数量 5台"]);
     expect(late).toMatch(/^最近一条拜访（.*南通鑫源泵业）已超过24小时，不能再修改；可以重新记录一次。$/);
   });
+
+  it("an order of two lines: the product named picks the line; unnamed, the draft to amend (a resubmission must name it)", async () => {
+    const card = await cardAfter("下单 南通鑫源泵业 电机B 2台 电缆 5卷 9折", "order");
+    const n = card.title.replace("订单 ", "");
+    expect(card.fields.find((f) => f.label === "状态")?.value).toBe("待审批");
+    const [unnamed, named, metres] = await refusals(["改 数量 5", "改 电缆 数量 8卷", "改 电缆 数量 300米"]);
+    expect(unnamed).toContain(`· 发送「撤回 ${n}」撤回（这张订单会取消），再按新的数字重新下单\n`);
+    expect(unnamed).toContain(`驳回后发送「重新提交 ${n}」打开草稿，改好再提交`);
+    expect(named).toMatch(/例如：下单 南通鑫源泵业 电机B 2台 单价[\d.]+ 电缆 8卷 单价540\n/);
+    expect(named).toContain(`驳回后发送「重新提交 ${n} 电缆 数量8卷」修改后重新提交`);
+    expect(metres).toMatch(/例如：下单 南通鑫源泵业 电机B 2台 单价[\d.]+ 电缆 300米\n/);
+    expect(metres).toContain("改单位（卷 → 米）只能撤回后重新下单");
+  });
 });

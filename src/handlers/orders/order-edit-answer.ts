@@ -66,6 +66,7 @@ export async function recentOrderEditAnswer(ctx: HandlerContext, text: string): 
   const again = reorderLine(order, change);
   const orderAgain = again ? `再重新下单，例如：${again}` : "再按新的数字重新下单";
   const unitChange = changesUnit(order, change);
+  const resubmit = resubmitLine(n, order, change);
 
   switch (order.status) {
     case "pending_approval": {
@@ -76,7 +77,7 @@ export async function recentOrderEditAnswer(ctx: HandlerContext, text: string): 
         `· 发送「撤回 ${n}」撤回（这张订单会取消），${orderAgain}`,
         unitChange
           ? `· 改单位（${unitChange}）只能撤回后重新下单：驳回后重新提交只能改原来各行的单价、数量和折扣`
-          : `· 或请${who}驳回，驳回后发送「${resubmitLine(n, order, change)}」${change ? "修改后重新提交" : "打开草稿，改好再提交"}（单号不变，再走一次审批）`,
+          : `· 或请${who}驳回，驳回后${resubmit ? `发送「${resubmit}」修改后重新提交` : `发送「重新提交 ${n}」打开草稿，改好再提交`}（单号不变，再走一次审批）`,
       ].join("\n");
     }
     case "rejected": {
@@ -88,8 +89,8 @@ export async function recentOrderEditAnswer(ctx: HandlerContext, text: string): 
       }
       return [
         `${prefix}${head}${by}，要用重新提交来改（单号不变）：`,
-        `· 发送「${resubmitLine(n, order, change)}」`,
-        `· 或发送「重新提交 ${n}」打开草稿，改好（改 数量 …、改 单价 …、改 折扣 …）后点提交`,
+        ...(resubmit ? [`· 发送「${resubmit}」`] : []),
+        `· ${resubmit ? "或" : ""}发送「重新提交 ${n}」打开草稿，改好（改 数量 …、改 单价 …、改 折扣 …）后点提交`,
         `不要这张订单了：发送「撤回 ${n}」。`,
       ].join("\n");
     }
@@ -163,11 +164,15 @@ function reorderLine(order: OrderView, c: OrderCorrection | null): string | null
   return `下单 ${order.customerName} ${items.join(" ")}${discount}`;
 }
 
-/** 重新提交 SO-… 数量5卷 (the product named when the order has several lines): the change as the resubmission reads it. */
-function resubmitLine(n: string, order: OrderView, c: OrderCorrection | null): string {
-  if (!c) return `重新提交 ${n}`;
+/**
+ * 重新提交 SO-… 数量5卷 (the product named when the order has several lines): the change as the resubmission reads it;
+ * null when the line is unclear (several lines and none named, or one the order does not have): the draft then.
+ */
+function resubmitLine(n: string, order: OrderView, c: OrderCorrection | null): string | null {
+  if (!c) return null;
   if (c.field === "discount") return `重新提交 ${n} ${formatDiscount(c.value)}`;
   const i = lineIndex(order, c);
-  const named = order.lines.length > 1 && i !== null ? `${order.lines[i]!.name} ` : c.product && i === null ? `${c.product} ` : "";
+  if (i === null) return null;
+  const named = order.lines.length > 1 ? `${order.lines[i]!.name} ` : "";
   return c.field === "quantity" ? `重新提交 ${n} ${named}数量${c.value}${c.unit ?? ""}` : `重新提交 ${n} ${named}单价${c.value}`;
 }
