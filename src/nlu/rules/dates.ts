@@ -67,12 +67,12 @@ function shiftDays(l: LocalDateTime, days: number): void {
 }
 
 /**
- * Every date in the text. `today` is the wall clock of `now` in `timeZone` (toLocal), passed by a caller that reads it
+ * Every date in the text. `localNow` is the wall clock of `now` in `timeZone` (toLocal), passed by a caller that reads it
  * for several steps of one message (index.ts), so the zone is asked once.
  */
-export function findDateMentions(text: string, now: Date, timeZone: string, today = toLocal(now, timeZone)): DateMention[] {
+export function findDateMentions(text: string, now: Date, timeZone: string, localNow = toLocal(now, timeZone)): DateMention[] {
   zh ??= createZhChrono();
-  const n = today;
+  const n = localNow;
   // A reference whose machine-local fields equal the wall clock in `timeZone` (see chrono-zh.ts).
   const ref = new Date(n.year, n.month - 1, n.day, n.hour, n.minute, n.second);
   const masked = mask(text);
@@ -154,8 +154,8 @@ const FUTURE_HINT = /约|再|要|将|准备|计划|安排|打算|得|需|之前|
  * The date a follow-up is due: the last mention that lies in the future (today counts unless the clause
  * reports something already done, like 今天拜访了… or 上午去了…).
  */
-export function pickFutureMention(text: string, mentions: DateMention[], now: Date, timeZone: string, today = toLocal(now, timeZone)): DateMention | undefined {
-  const n = today;
+export function pickFutureMention(text: string, mentions: DateMention[], now: Date, timeZone: string, localNow = toLocal(now, timeZone)): DateMention | undefined {
+  const n = localNow;
   const future = mentions.filter((m) => {
     if (/^(?:现在|立刻|立即|即刻|马上)$/.test(m.text.trim())) return false; // "now" is not a due date
     const cmp = compareDates(m.local, n);
@@ -181,10 +181,10 @@ export const OCCURRED_MAX_DAYS = 30;
  * that reports something done. Reps often log yesterday's visit the next morning; without this the visit
  * would count for the wrong day.
  */
-export function pickPastMention(text: string, mentions: DateMention[], now: Date, timeZone: string, due?: DateMention, today = toLocal(now, timeZone)): DateMention | undefined {
+export function pickPastMention(text: string, mentions: DateMention[], now: Date, timeZone: string, due?: DateMention, localNow = toLocal(now, timeZone)): DateMention | undefined {
   // 刚跟X通完电话…昨天发的样品: a message that opens with 刚 reports a contact just now, whatever else it dates.
   if (/^\s*(?:我|今天)?(?:刚刚?|刚才)/.test(text)) return undefined;
-  const n = today;
+  const n = localNow;
   const nowMinutes = n.hour * 60 + n.minute;
   for (const m of mentions) {
     if (m === due || (due && m.index >= due.index)) break;

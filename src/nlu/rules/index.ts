@@ -49,9 +49,9 @@ export function parseWithRules(raw: string, ctx: ParseContext): Intent {
   const plain = tracking ? blank(noOrders, [tracking]) : noOrders;
   const contacts = findContacts(plain);
   // The wall clock now, read once for every date rule below.
-  const today = toLocal(ctx.now, tz);
-  const mentions = findDateMentions(plain, ctx.now, tz, today);
-  const due = pickFutureMention(plain, mentions, ctx.now, tz, today);
+  const localNow = toLocal(ctx.now, tz);
+  const mentions = findDateMentions(plain, ctx.now, tz, localNow);
+  const due = pickFutureMention(plain, mentions, ctx.now, tz, localNow);
   const dateSpans = mentions.map((m) => ({ index: m.index, end: m.end }));
   const quantities = findQuantities(blank(plain, dateSpans));
   const money = findMoney(blank(plain, dateSpans));
@@ -103,7 +103,7 @@ export function parseWithRules(raw: string, ctx: ParseContext): Intent {
         customer: customer(company.name),
         contact: contact?.name,
         due,
-        occurred: pickPastMention(plain, mentions, ctx.now, tz, due, today),
+        occurred: pickPastMention(plain, mentions, ctx.now, tz, due, localNow),
         quantity: pickQuantity(quantities.filter((q) => !inCompany(q.index)))?.value,
         // A figure inside the name (万嘉物业, 三一重工) is part of the name, not money.
         amount: pickAmount(money.filter((m) => !inCompany(m.index))),
