@@ -7,7 +7,7 @@
 // still pending (see dispatch.ts), so a worker that lost its claim and finishes late changes nothing.
 import { backoffMs } from "./backoff.ts";
 import type { Logger } from "./logger.ts";
-import { Lease, PollLoop, Slots } from "./poll-loop.ts";
+import { eachLimited, Lease, PollLoop } from "./poll-loop.ts";
 import type { ClaimedInboxEvent, InboxStore } from "./ports.ts";
 import type { Timers } from "./timers.ts";
 
@@ -62,15 +62,6 @@ export class InboxWorker {
   private stopping = false;
   /** Failed events whose release the database refused (unreachable): released at the next tick, not a lease later. */
   private unreleased: { item: ClaimedInboxEvent; token: string; message: string; retryAt: Date | null; err: unknown }[] = [];
-  /** Handler slots shared by every batch in hand: at most `inFlight` events are being handled at once. */
-  private readonly slots: Slots;
-  /** Events claimed by the running loop and not yet finished / not yet started. */
-  private outstanding = 0;
-  private waiting = 0;
-  /** Batches the running loop claimed that are still being handled (stop() waits for them). */
-  private readonly batches = new Set<Promise<void>>();
-  /** Wakes the loop when an event starts or finishes (or stop() is called). */
-  private changed: (() => void) | null = null;
 
   constructor(
     private readonly store: InboxStore,
@@ -78,8 +69,7 @@ export class InboxWorker {
     private readonly log: Logger,
     private readonly opts: InboxWorkerOptions = {},
   ) {
-    this.slots = new Slots(this.inFlight());
-    this.loop = new PollLoop("inbox", () => this.pump(), opts.idleMs ?? 250, log);
+    this.loop = new PollLoop("inbox", () => this.drainOnce(), opts.idleMs ?? 250, log);
   }
 
   start(): void {
@@ -89,66 +79,19 @@ export class InboxWorker {
   wake(): void {
     this.loop.wake();
   }
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
     this.stopping = true;
-    this.notify();
-    await this.loop.stop();
-    await Promise.all([...this.batches]);
+    return this.loop.stop();
   }
 
-  /** Handles one batch to the end; exposed so tests and CLIs can drain deterministically. */
+  /** Handles one batch; exposed so tests and CLIs can drain deterministically. */
   async drainOnce(): Promise<number> {
+    const lockMs = this.opts.lockMs ?? INBOX_LEASE_MS;
     await this.releaseLeftovers();
-    const items = await this.store.claim(this.opts.batchSize ?? Math.max(5, 2 * this.inFlight()), this.lockMs());
-    if (items.length > 0) await this.work(items);
-    return items.length;
-  }
-
-  /**
-   * The running loop's tick, pipelined: the next batch is claimed as soon as the last event of the batches in hand
-   * has started, while they are still being handled, so the lanes never stand idle between a batch's slowest
-   * transaction and the next claim. Safe because a claim takes a person's earliest pending event only when none of
-   * theirs is claimed (inbox_claim): a person's next event waits until this one is done, whichever batch it is in.
-   */
-  private async pump(): Promise<number> {
-    // One round is still waiting for a lane: claiming more now would only hold claims longer.
-    while (this.waiting > 0 && !this.stopping) await this.nextChange();
-    if (this.stopping) return 0;
-    await this.releaseLeftovers();
-    const want = this.opts.batchSize ?? Math.max(5, 2 * this.inFlight() - this.outstanding);
-    const items = await this.store.claim(Math.max(1, want), this.lockMs());
-    if (items.length === 0) {
-      if (this.outstanding === 0) return 0; // idle: sleep until woken
-      // Nothing claimable now, perhaps only because the people's earlier events are in hand: look again when one ends.
-      await this.nextChange();
-      return 1;
-    }
-    this.outstanding += items.length;
-    this.waiting += items.length;
-    const batch = this.work(items, () => {
-      this.waiting--;
-      this.notify();
-    }).finally(() => {
-      this.outstanding -= items.length;
-      this.batches.delete(batch);
-      this.notify();
-    });
-    this.batches.add(batch);
-    return items.length;
-  }
-
-  private inFlight(): number {
     const perLane = Math.min(INBOX_EVENTS_PER_LANE, Math.max(1, this.opts.eventsPerLane ?? INBOX_EVENTS_PER_LANE));
-    return Math.max(1, this.opts.concurrency ?? 1) * perLane;
-  }
-
-  private lockMs(): number {
-    return this.opts.lockMs ?? INBOX_LEASE_MS;
-  }
-
-  /** Handles a claimed batch under one lease, each event when a handler slot is free; settles when all are done. */
-  private async work(items: ClaimedInboxEvent[], started: () => void = () => undefined): Promise<void> {
-    const lockMs = this.lockMs();
+    const inFlight = Math.max(1, this.opts.concurrency ?? 1) * perLane;
+    const items = await this.store.claim(this.opts.batchSize ?? Math.max(5, 2 * inFlight), lockMs);
+    if (items.length === 0) return 0;
     const lease = new Lease(
       items,
       (id, token) => this.store.renew(id, token, lockMs),
@@ -157,31 +100,11 @@ export class InboxWorker {
       this.opts.timers,
     );
     try {
-      // Slots are taken in claim order (first come, first served), so events start in the order they were claimed.
-      await Promise.all(
-        items.map(async (item) => {
-          const release = await this.slots.take();
-          started();
-          try {
-            await (this.stopping ? this.handBack(item, lease) : this.handleOne(item, lease));
-          } finally {
-            release();
-          }
-        }),
-      );
+      await eachLimited(items, inFlight, (item) => (this.stopping ? this.handBack(item, lease) : this.handleOne(item, lease)));
     } finally {
       lease.stop();
     }
-  }
-
-  private nextChange(): Promise<void> {
-    return new Promise((resolve) => (this.changed = resolve));
-  }
-
-  private notify(): void {
-    const wake = this.changed;
-    this.changed = null;
-    wake?.();
+    return items.length;
   }
 
   /** Shutting down: the claim goes back at once (not after a lease), so another instance or the restart takes it. */

@@ -177,27 +177,3 @@ export async function eachLimited<T>(items: readonly T[], limit: number, fn: (it
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
   if (failures.length) throw failures[0];
 }
-
-/** A counting semaphore whose waiters are served first come, first served. */
-export class Slots {
-  private free: number;
-  private readonly queue: (() => void)[] = [];
-
-  constructor(size: number) {
-    this.free = Math.max(1, size);
-  }
-
-  /** Waits for a slot; the returned function gives it back (once). */
-  async take(): Promise<() => void> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((resolve) => this.queue.push(resolve));
-    let given = false;
-    return () => {
-      if (given) return;
-      given = true;
-      const next = this.queue.shift();
-      if (next) next();
-      else this.free++;
-    };
-  }
-}
